@@ -1,0 +1,49 @@
+package org.dlsec.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/** Versions of dlsec and of the libraries a result depends on, read from the build. */
+public final class Versions {
+    private static final Properties PROPS = load();
+
+    private Versions() {}
+
+    private static Properties load() {
+        Properties p = new Properties();
+        try (InputStream in = Versions.class.getResourceAsStream("/dlsec-version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // Leave the properties empty: versions then read "unknown".
+        }
+        return p;
+    }
+
+    public static String dlsec() {
+        return PROPS.getProperty("dlsec.version", "unknown");
+    }
+
+    public static String djl() {
+        return PROPS.getProperty("djl.version", "unknown");
+    }
+
+    public static String pytorch() {
+        return PROPS.getProperty("pytorch.version", "unknown");
+    }
+
+    /** All versions a result should record, in a stable order. */
+    public static Map<String, String> all() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("dlsec", dlsec());
+        m.put("djl", djl());
+        m.put("pytorch", pytorch());
+        m.put("java", System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        return m;
+    }
+}

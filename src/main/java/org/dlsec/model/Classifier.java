@@ -1,0 +1,68 @@
+package org.dlsec.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The port every attack, defence and metric uses: a classifier over images in NCHW float32 layout.
+ *
+ * <p>Inputs are batches of shape (n, C, H, W) matching {@link #inputShape()}, with values in
+ * {@link #bounds()}. Results are attached to the input's {@code NDManager}: callers scope them by
+ * opening a sub-manager around each batch. Every call is counted ({@link #stats()}), because an
+ * attack's cost in queries and gradient calls is a headline metric.
+ *
+ * <p>Black-box implementations answer {@link #hasGradients()} with false and throw
+ * {@link NoGradientException} from the gradient methods.
+ */
+public interface Classifier extends AutoCloseable {
+    /** The shape of one input sample, (C, H, W). */
+    Shape inputShape();
+
+    int numClasses();
+
+    Bounds bounds();
+
+    /** Logits (n, K) for a batch; for models that only expose probabilities, their logarithm. */
+    NDArray predictLogits(NDArray x);
+
+    /** Class probabilities (n, K). */
+    default NDArray predictProba(NDArray x) {
+        return predictLogits(x).softmax(1);
+    }
+
+    /** Predicted labels (n) as int64. */
+    default NDArray predictLabels(NDArray x) {
+        return predictLogits(x).argMax(1);
+    }
+
+    boolean hasGradients();
+
+    /** Logits, objective values and the input gradient of the objective's sum (one gradient call). */
+    Gradient gradient(NDArray x, LogitObjective objective);
+
+    /** Gradient of the per-sample softmax cross-entropy against int64 labels {@code y}. */
+    default NDArray lossGradient(NDArray x, NDArray y) {
+        Gradient g = gradient(x, LogitObjective.crossEntropy(y));
+        g.logits().close();
+        g.values().close();
+        return g.grad();
+    }
+
+    /** Gradient of the logit of class {@code k}. */
+    default NDArray classGradient(NDArray x, int k) {
+        Gradient g = gradient(x, LogitObjective.classLogit(k));
+        g.logits().close();
+        g.values().close();
+        return g.grad();
+    }
+
+    /** Counts since construction or the last {@link #resetStats()}. */
+    QueryStats stats();
+
+    void resetStats();
+
+    ModelInfo info();
+
+    @Override
+    void close();
+}

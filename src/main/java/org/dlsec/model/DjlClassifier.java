@@ -1,0 +1,89 @@
+package org.dlsec.model;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.dlsec.core.DlsecException;
+
+/**
+ * A white-box classifier over a DJL {@link Model}: either a network built in Java (trainable) or a
+ * TorchScript module loaded through DJL's PyTorch engine.
+ *
+ * <p>Input gradients come from PyTorch's autograd through DJL. For TorchScript modules the forward
+ * pass runs in DJL's "training" call path, which is the only one with autograd enabled; the module
+ * itself stays in {@code eval()} mode (DJL puts it there at load time and never switches, because
+ * the symbol block starts in its training state) and its parameters are frozen, so BatchNorm and
+ * Dropout keep their inference behaviour and no parameter gradients are computed.
+ */
+public final class DjlClassifier extends AbstractClassifier {
+    private final Model model;
+    private final Block block;
+    private final boolean symbolic;
+    private final ParameterStore parameters;
+
+    /**
+     * @param symbolic true for TorchScript modules (forward through the autograd-enabled path)
+     */
+    public DjlClassifier(Model model, Shape inputShape, int numClasses, Bounds bounds, ModelInfo info,
+            boolean symbolic) {
+        super(inputShape, numClasses, bounds, info);
+        this.model = model;
+        this.block = model.getBlock();
+        this.symbolic = symbolic;
+        this.parameters = new ParameterStore(model.getNDManager(), false);
+    }
+
+    /** The underlying DJL model (for training and saving); owned by this classifier. */
+    public Model model() {
+        return model;
+    }
+
+    @Override
+    public boolean hasGradients() {
+        return true;
+    }
+
+    @Override
+    protected NDArray forward(NDArray x) {
+        NDArray out = block.forward(parameters, new NDList(x), symbolic).singletonOrThrow();
+        return out;
+    }
+
+    @Override
+    protected Gradient backward(NDArray x, LogitObjective objective) {
+        NDManager owner = x.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray xi = x.duplicate();
+            xi.attach(scope);
+            xi.setRequiresGradient(true);
+            NDArray logits;
+            NDArray values;
+            try (GradientCollector gc = model.getNDManager().getEngine().newGradientCollector()) {
+                logits = block.forward(parameters, new NDList(xi), symbolic).singletonOrThrow();
+                values = objective.apply(logits);
+                if (values.getShape().dimension() != 1 || values.getShape().get(0) != x.getShape().get(0)) {
+                    throw new DlsecException("a logit objective must return one value per sample, got shape "
+                            + values.getShape());
+                }
+                gc.backward(values.sum());
+            }
+            NDArray grad = xi.getGradient();
+            NDArray outLogits = logits.stopGradient();
+            NDArray outValues = values.stopGradient();
+            grad.attach(owner);
+            outLogits.attach(owner);
+            outValues.attach(owner);
+            return new Gradient(outLogits, outValues, grad);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,47 @@
+package org.dlsec.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * The one place dlsec touches DJL's engine start-up. Before the engine loads it sets, unless the
+ * user set them already: {@code OPT_OUT_TRACKING=true} (DJL otherwise probes a cloud metadata
+ * address at start-up: a security tool must not phone home) and {@code ai.djl.offline=true} (the
+ * native library comes from the {@code pytorch-native-cpu} jar on the classpath, never a download).
+ */
+public final class Engines {
+    public static final String ENGINE = "PyTorch";
+
+    static {
+        configureOffline();
+    }
+
+    private Engines() {}
+
+    /** Idempotent; safe to call before anything else touches DJL. */
+    public static void configureOffline() {
+        setIfAbsent("OPT_OUT_TRACKING", "true");
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("ai.djl.default_engine", ENGINE);
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    public static Engine engine() {
+        return Engine.getEngine(ENGINE);
+    }
+
+    /** A new root manager on the CPU; close it when done. */
+    public static NDManager newManager() {
+        return engine().newBaseManager();
+    }
+
+    /** Seeds the engine's random generator (parameter initialisation, dropout, random ops). */
+    public static void seed(long seed) {
+        engine().setRandomSeed((int) (seed ^ (seed >>> 32)));
+    }
+}

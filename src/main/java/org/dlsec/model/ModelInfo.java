@@ -1,0 +1,12 @@
+package org.dlsec.model;
+
+/**
+ * What a classifier is, for provenance: its kind ({@code dlsec}, {@code torchscript}, {@code onnx},
+ * {@code function}, ...), where it came from, the SHA-256 of its weights, and its architecture when
+ * known.
+ */
+public record ModelInfo(String kind, String source, String sha256, String architecture) {
+    public String describe() {
+        return kind + ":" + source + (architecture == null ? "" : " (" + architecture + ")");
+    }
+}

@@ -1,0 +1,222 @@
+package org.dlsec.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Hashing;
+import org.dlsec.core.Json;
+
+/**
+ * Creating, saving and loading models. {@link #load} is the front door for model files: a dlsec
+ * model directory, a TorchScript {@code .pt} file, or an {@code .onnx} file.
+ */
+public final class Models {
+    public static final String WEIGHTS = "weights.params";
+
+    private Models() {}
+
+    /**
+     * A freshly initialised, trainable network. Weights are drawn from the engine's generator after
+     * seeding it with {@code seed}, uniformly in ±sqrt(6/fan_in) (He et al. 2015, the standard for ReLU networks).
+     */
+    public static DjlClassifier create(Architecture arch, Shape inputShape, int numClasses, long seed) {
+        Block block = arch.build((int) inputShape.get(0), numClasses);
+        block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
+                XavierInitializer.FactorType.IN, 6f), Parameter.Type.WEIGHT);
+        Model model = Model.newInstance(arch.cliName(), Engines.ENGINE);
+        model.setBlock(block);
+        Engines.seed(seed);
+        block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(inputShape));
+        ModelInfo info = new ModelInfo("dlsec", "new " + arch.cliName() + " seed " + seed, "untrained", arch.cliName());
+        return new DjlClassifier(model, inputShape, numClasses, Bounds.UNIT, info, false);
+    }
+
+    /** Writes the weights and the model card (whose hash field is filled in here) to {@code dir}. */
+    public static ModelCard save(DjlClassifier classifier, ModelCard card, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path weights = dir.resolve(WEIGHTS);
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(weights)))) {
+                classifier.model().getBlock().saveParameters(out);
+            }
+            ModelCard full = new ModelCard(ModelCard.FORMAT, card.architecture(), card.dataset(), card.inputShape(),
+                    card.numClasses(), WEIGHTS, Hashing.sha256(weights), card.training(), card.testAccuracy(),
+                    card.versions(), card.created());
+            Json.write(dir.resolve(ModelCard.FILE), full);
+            return full;
+        } catch (IOException e) {
+            throw new DlsecException("cannot save the model to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a dlsec model directory's card. */
+    public static ModelCard card(Path dir) {
+        Path file = dir.resolve(ModelCard.FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new DlsecException(dir + " is not a dlsec model directory (no " + ModelCard.FILE + ")");
+        }
+        ModelCard card = Json.read(file, ModelCard.class);
+        if (!ModelCard.FORMAT.equals(card.format())) {
+            throw new DlsecException(file + ": unknown model format '" + card.format() + "', expected "
+                    + ModelCard.FORMAT);
+        }
+        if (card.architecture() == null || card.inputShape() == null || card.inputShape().length != 3
+                || card.weightsFile() == null) {
+            throw new DlsecException(file + ": incomplete model card (architecture, inputShape, weightsFile needed)");
+        }
+        return card;
+    }
+
+    /**
+     * Loads a model file. {@code inputShape} (C, H, W) is the shape of the data it will see: it is
+     * checked against what the model takes, and is needed for TorchScript and ONNX files, which do
+     * not always declare it.
+     */
+    public static Classifier load(Path path, Shape inputShape) {
+        if (!Files.exists(path)) {
+            throw new DlsecException("model not found: " + path);
+        }
+        if (Files.isDirectory(path)) {
+            return loadDlsec(path, inputShape);
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".onnx")) {
+            return loadOnnx(path, inputShape);
+        }
+        if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript") || isZip(path)) {
+            return loadTorchScript(path, inputShape);
+        }
+        throw new DlsecException("not a model file: " + path
+                + " (expected a dlsec model directory, a TorchScript .pt file or an .onnx file)");
+    }
+
+    private static boolean isZip(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.read() == 'P' && in.read() == 'K';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static DjlClassifier loadDlsec(Path dir, Shape inputShape) {
+        ModelCard card = card(dir);
+        Architecture arch = Architecture.parse(card.architecture());
+        Shape shape = new Shape(card.inputShape());
+        if (inputShape != null && !shape.equals(inputShape)) {
+            throw new DlsecException("input shape mismatch: the model " + dir + " takes (" + AbstractClassifier.shapeText(shape)
+                    + ") but the data is (" + AbstractClassifier.shapeText(inputShape) + ")");
+        }
+        Path weights = dir.resolve(card.weightsFile()).normalize();
+        if (!weights.startsWith(dir.normalize()) || !Files.isRegularFile(weights)) {
+            throw new DlsecException("weights file " + card.weightsFile() + " missing from " + dir);
+        }
+        String sha = Hashing.sha256(weights);
+        if (!sha.equals(card.weightsSha256())) {
+            throw new DlsecException("weights of " + dir + " do not match the hash in its model card: "
+                    + "the file is corrupt or was changed");
+        }
+        Block block = arch.build((int) shape.get(0), card.numClasses());
+        Model model = Model.newInstance(arch.cliName(), Engines.ENGINE);
+        model.setBlock(block);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(weights)))) {
+            block.loadParameters(model.getNDManager(), in);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new DlsecException("cannot load the weights of " + dir + ": " + e.getMessage(), e);
+        }
+        block.freezeParameters(true);
+        ModelInfo info = new ModelInfo("dlsec", dir.toString(), sha, arch.cliName());
+        return new DjlClassifier(model, shape, card.numClasses(), Bounds.UNIT, info, false);
+    }
+
+    private static DjlClassifier loadTorchScript(Path file, Shape inputShape) {
+        requireShape(inputShape, file);
+        String sha = Hashing.sha256(file);
+        Model model = Model.newInstance(file.getFileName().toString(), Engines.ENGINE);
+        try {
+            model.load(file.toAbsolutePath(), null, Map.of("trainParam", "true"));
+        } catch (IOException | MalformedModelException | EngineException e) {
+            model.close();
+            throw new DlsecException("not a loadable TorchScript model: " + file + " (" + firstLine(e.getMessage())
+                    + "); save one with torch.jit.save(torch.jit.trace(model, example))", e);
+        }
+        model.getBlock().freezeParameters(true);
+        int numClasses = probeClasses(model, inputShape, file);
+        ModelInfo info = new ModelInfo("torchscript", file.toString(), sha, null);
+        return new DjlClassifier(model, inputShape, numClasses, Bounds.UNIT, info, true);
+    }
+
+    private static int probeClasses(Model model, Shape inputShape, Path file) {
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            NDArray x = m.zeros(new Shape(1).addAll(inputShape));
+            NDArray y = model.getBlock().forward(new ai.djl.training.ParameterStore(m, false),
+                    new ai.djl.ndarray.NDList(x), true).singletonOrThrow();
+            if (y.getShape().dimension() != 2 || y.getShape().get(0) != 1 || y.getShape().get(1) < 2) {
+                throw new DlsecException("the TorchScript model " + file + " returned shape " + y.getShape()
+                        + " for one input; a classifier must return (n, K) logits");
+            }
+            return (int) y.getShape().get(1);
+        } catch (EngineException e) {
+            model.close();
+            throw new DlsecException("input shape mismatch: the TorchScript model " + file + " cannot take (1, "
+                    + AbstractClassifier.shapeText(inputShape) + ") inputs (" + firstLine(e.getMessage()) + ")", e);
+        } catch (DlsecException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static BlackBoxClassifier loadOnnx(Path file, Shape inputShape) {
+        requireShape(inputShape, file);
+        String sha = Hashing.sha256(file);
+        OnnxPredictor predictor = OnnxPredictor.open(file, inputShape.getShape());
+        float[][] probe;
+        try {
+            probe = predictor.predict(new float[(int) inputShape.size()], 1);
+        } catch (DlsecException e) {
+            predictor.close();
+            throw new DlsecException("input shape mismatch: the ONNX model " + file + " cannot take (1, "
+                    + AbstractClassifier.shapeText(inputShape) + ") inputs (" + e.getMessage() + ")", e);
+        }
+        if (probe.length != 1 || probe[0].length < 2) {
+            predictor.close();
+            throw new DlsecException("the ONNX model " + file + " does not return (n, K) scores");
+        }
+        ModelInfo info = new ModelInfo("onnx", file.toString(), sha, null);
+        return new BlackBoxClassifier(predictor, ScoreKind.detect(probe), inputShape, probe[0].length, Bounds.UNIT, info);
+    }
+
+    private static void requireShape(Shape inputShape, Path file) {
+        if (inputShape == null) {
+            throw new DlsecException(file + ": the input shape must be given for TorchScript and ONNX models");
+        }
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl);
+    }
+
+}

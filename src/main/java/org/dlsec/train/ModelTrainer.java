@@ -1,0 +1,125 @@
+package org.dlsec.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.CosineTracker;
+import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.dlsec.core.Progress;
+import org.dlsec.data.Dataset;
+import org.dlsec.metric.Evaluation;
+import org.dlsec.model.DjlClassifier;
+import org.dlsec.model.Engines;
+import org.dlsec.model.ModelCard;
+
+/**
+ * The seeded mini-batch training loop: shuffles with {@code java.util.Random(seed)}, trains with
+ * DJL's optimiser on softmax cross-entropy, and after every epoch measures validation and test
+ * accuracy (when those sets are given) and reports them to a listener. Each batch lives in its own
+ * NDManager scope.
+ */
+public final class ModelTrainer {
+    private final TrainConfig config;
+    private final BatchTransform transform;
+    private final Consumer<ModelCard.EpochRecord> listener;
+    private final boolean progress;
+
+    public ModelTrainer(TrainConfig config, BatchTransform transform, Consumer<ModelCard.EpochRecord> listener,
+            boolean progress) {
+        this.config = config;
+        this.transform = transform == null ? BatchTransform.NONE : transform;
+        this.listener = listener == null ? r -> { } : listener;
+        this.progress = progress;
+    }
+
+    public ModelTrainer(TrainConfig config) {
+        this(config, BatchTransform.NONE, null, false);
+    }
+
+    /**
+     * Trains {@code model} in place.
+     *
+     * @param validation held-out part of the training data, or null
+     * @param test test split, or null
+     */
+    public ModelCard.Training train(DjlClassifier model, Dataset train, Dataset validation, Dataset test,
+            Map<String, Object> extra) {
+        long start = System.nanoTime();
+        Block block = model.model().getBlock();
+        Engines.seed(config.seed());
+        Random shuffle = new Random(config.seed());
+        int updates = config.epochs() * ((train.size() + config.batchSize() - 1) / config.batchSize());
+        Tracker rate = config.schedule().equals("cosine")
+                ? CosineTracker.builder().setBaseValue((float) config.learningRate()).optFinalValue(0f)
+                        .setMaxUpdates(updates).build()
+                : Tracker.fixed((float) config.learningRate());
+        Optimizer optimizer = config.optimizer().equals("adam")
+                ? Optimizer.adam().optLearningRateTracker(rate).build()
+                : Optimizer.sgd().setLearningRateTracker(rate).optMomentum(0.9f).build();
+        DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
+        List<ModelCard.EpochRecord> history = new ArrayList<>();
+        try (Trainer trainer = model.model().newTrainer(djlConfig)) {
+            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                int[] perm = Dataset.permutation(train.size(), shuffle);
+                double lossSum = 0;
+                long correct = 0;
+                try (Progress bar = progress ? Progress.start("epoch " + epoch + "/" + config.epochs(), train.size())
+                        : Progress.start("", 0)) {
+                    for (int from = 0; from < perm.length; from += config.batchSize()) {
+                        int to = Math.min(perm.length, from + config.batchSize());
+                        int[] idx = Arrays.copyOfRange(perm, from, to);
+                        try (NDManager m = model.model().getNDManager().newSubManager()) {
+                            NDArray x = train.gather(m, idx);
+                            NDArray y = train.gatherLabels(m, idx);
+                            if (transform != BatchTransform.NONE) {
+                                block.freezeParameters(true);
+                                x = transform.apply(model, x, y);
+                            }
+                            block.freezeParameters(false);
+                            NDArray logits;
+                            NDArray loss;
+                            try (GradientCollector gc = trainer.newGradientCollector()) {
+                                logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                                loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                                gc.backward(loss);
+                            }
+                            trainer.step();
+                            float l = loss.getFloat();
+                            lossSum += l * (to - from);
+                            correct += logits.argMax(1).eq(y).sum().getLong();
+                            if (progress) {
+                                bar.step(to - from);
+                                bar.message(String.format("loss %.4f", l));
+                            }
+                        }
+                    }
+                }
+                block.freezeParameters(true);
+                Double val = validation == null ? null : Evaluation.accuracy(model, validation);
+                Double tst = test == null ? null : Evaluation.accuracy(model, test);
+                ModelCard.EpochRecord rec = new ModelCard.EpochRecord(epoch, lossSum / train.size(),
+                        (double) correct / train.size(), val, tst, (System.nanoTime() - epochStart) / 1e9);
+                history.add(rec);
+                listener.accept(rec);
+            }
+        } finally {
+            block.freezeParameters(true);
+        }
+        return new ModelCard.Training(config.epochs(), config.batchSize(), config.optimizer(), config.learningRate(),
+                config.schedule(), config.seed(), train.size(), train.origin(), (System.nanoTime() - start) / 1e9, history,
+                extra == null ? Map.of() : extra);
+    }
+}

@@ -1,0 +1,111 @@
+package org.dlsec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.dlsec.TestSupport;
+import org.dlsec.core.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI contract: exit 0 with the promised JSON, exit 2 with one clear line on bad input. */
+class CliTest {
+    record Run(int code, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, err.toString());
+    }
+
+    static void assertUserError(Run r, String fragment) {
+        assertEquals(2, r.code(), r.err());
+        String[] lines = r.err().strip().split("\\R");
+        assertEquals(1, lines.length, "expected one line, got: " + r.err());
+        assertTrue(lines[0].startsWith("dlsec: error: "), r.err());
+        assertTrue(r.err().contains(fragment), "expected '" + fragment + "' in: " + r.err());
+        assertFalse(r.err().contains("\tat "), "stack trace printed");
+    }
+
+    @Test
+    void evalWritesTheDocumentedJson(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("eval.json");
+        Run r = run("eval", "--model", TestSupport.fixture("lenet-ts.pt").toString(), "--dataset", "mnist",
+                "--limit", "200", "--json", json.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = Json.MAPPER.readTree(json.toFile());
+        assertEquals(200, n.get("samples").asInt());
+        assertEquals(200, n.get("queries").asInt());
+        double acc = n.get("accuracy").asDouble();
+        assertTrue(acc > 0.8 && acc <= 1.0, "accuracy " + acc);
+        assertTrue(n.get("seconds").asDouble() > 0);
+        assertEquals(64, n.get("provenance").get("modelSha256").asText().length());
+    }
+
+    @Test
+    void trainThenEvalRoundTrip(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("m");
+        Run t = run("train", "--arch", "lenet5", "--dataset", "mnist", "--limit", "600", "--epochs", "1", "--seed", "5",
+                "--validation", "0", "--out", model.toString(), "--quiet");
+        assertEquals(0, t.code(), t.err());
+        JsonNode card = Json.MAPPER.readTree(model.resolve("dlsec-model.json").toFile());
+        assertEquals("lenet5", card.get("architecture").asText());
+        assertEquals(5, card.get("training").get("seed").asInt());
+        assertEquals(1, card.get("training").get("history").size());
+        assertTrue(card.get("versions").get("djl").asText().startsWith("0.36"));
+        Path json = dir.resolve("e.json");
+        Run e = run("eval", "--model", model.toString(), "--dataset", "mnist", "--limit", "100", "--json", json.toString(),
+                "--quiet");
+        assertEquals(0, e.code(), e.err());
+        assertEquals(card.get("weightsSha256").asText(),
+                Json.MAPPER.readTree(json.toFile()).get("provenance").get("modelSha256").asText());
+    }
+
+    @Test
+    void badInputGivesExitTwoAndOneLine(@TempDir Path dir) throws IOException {
+        String lenet = TestSupport.fixture("lenet-ts.pt").toString();
+        // truncated IDX file
+        Path mnist = Files.createDirectories(dir.resolve("trunc/mnist"));
+        byte[] good = Files.readAllBytes(Path.of(TestSupport.class.getResource("/org/dlsec/data/mnist/t10k-labels-idx1-ubyte.gz").getPath()));
+        Files.write(mnist.resolve("t10k-labels-idx1-ubyte.gz"), Arrays.copyOf(good, good.length / 2));
+        Files.copy(Path.of(TestSupport.class.getResource("/org/dlsec/data/mnist/t10k-images-idx3-ubyte.gz").getPath()),
+                mnist.resolve("t10k-images-idx3-ubyte.gz"));
+        assertUserError(run("eval", "--model", lenet, "--dataset", "mnist", "--data-dir", dir.resolve("trunc").toString()),
+                "t10k-labels");
+        // wrong magic
+        Path bad = Files.createDirectories(dir.resolve("magic/mnist"));
+        Files.write(bad.resolve("t10k-images-idx3-ubyte"), new byte[] {1, 2, 3, 4, 0, 0, 0, 1, 0});
+        Files.write(bad.resolve("t10k-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 1, 0});
+        assertUserError(run("eval", "--model", lenet, "--dataset", "mnist", "--data-dir", dir.resolve("magic").toString()),
+                "not an IDX file");
+        // a file that is not a model
+        Path notModel = Files.writeString(dir.resolve("model.pt"), "not a model");
+        assertUserError(run("eval", "--model", notModel.toString(), "--dataset", "mnist", "--limit", "10"),
+                "not a loadable TorchScript model");
+        // dataset/model shape mismatch: the MNIST LeNet on 32x32x3 GTSRB-format data
+        Path g = Files.createDirectories(dir.resolve("g/gtsrb"));
+        Files.write(g.resolve("gtsrb-test-images-32x32x3-idx4-ubyte"),
+                TestSupport.idx(0x804, new int[] {1, 32, 32, 3}, new byte[3072]));
+        Files.write(g.resolve("gtsrb-test-labels-idx1-ubyte"), TestSupport.idx(0x801, new int[] {1}, new byte[1]));
+        assertUserError(run("eval", "--model", lenet, "--dataset", "gtsrb", "--data-dir", dir.resolve("g").toString()),
+                "input shape mismatch");
+        // usage errors
+        assertUserError(run("eval", "--model", lenet, "--dataset", "cifar"), "unknown dataset");
+        assertUserError(run("eval", "--dataset", "mnist"), "--model");
+        assertUserError(run("eval", "--model", lenet, "--dataset", "mnist", "--limit", "-3"), "--limit");
+        assertUserError(run("train", "--arch", "resnet", "--dataset", "mnist", "--out", dir.toString()), "architecture");
+        assertUserError(run("train", "--arch", "lenet5", "--dataset", "mnist", "--epochs", "0", "--out", dir.toString()),
+                "epochs");
+    }
+}
