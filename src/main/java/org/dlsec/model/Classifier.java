@@ -27,12 +27,16 @@ public interface Classifier extends AutoCloseable {
 
     /** Class probabilities (n, K). */
     default NDArray predictProba(NDArray x) {
-        return predictLogits(x).softmax(1);
+        try (NDArray logits = predictLogits(x)) {
+            return logits.softmax(1);
+        }
     }
 
     /** Predicted labels (n) as int64. */
     default NDArray predictLabels(NDArray x) {
-        return predictLogits(x).argMax(1);
+        try (NDArray logits = predictLogits(x)) {
+            return logits.argMax(1);
+        }
     }
 
     boolean hasGradients();

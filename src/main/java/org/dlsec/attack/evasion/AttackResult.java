@@ -1,0 +1,227 @@
+package org.dlsec.attack.evasion;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+
+/**
+ * The outcome of an evasion attack on n samples, kept per sample (other toolkits throw this away)
+ * and summarised by {@link #summary()}.
+ *
+ * <p>Success: for an untargeted attack, a sample the model classified correctly before the attack
+ * is misclassified after it; for a targeted one, it is classified as its target. Samples the model
+ * already got wrong are never counted as successes. {@code failed} marks samples the attack could
+ * not attack (e.g. non-finite gradients); their adversarial example is the original input.
+ * Distances are between the adversarial example and the original, over all C·H·W values; L0 counts
+ * values that changed by more than 1e-6. Queries count every sample the classifier predicted for this
+ * sample (including the clean and the final check), gradients every input gradient taken.
+ *
+ * @param adversarial the adversarial examples, flattened (n·C·H·W); not serialised to JSON
+ */
+public record AttackResult(
+        String attack,
+        Knowledge knowledge,
+        boolean targeted,
+        Map<String, Object> parameters,
+        long[] sampleShape,
+        long[] sampleIds,
+        int[] labels,
+        int[] targets,
+        int[] cleanPredictions,
+        int[] adversarialPredictions,
+        boolean[] success,
+        boolean[] failed,
+        double[] l0,
+        double[] l2,
+        double[] linf,
+        long[] queries,
+        long[] gradients,
+        double[] seconds,
+        @JsonIgnore float[] adversarial) {
+
+    public AttackResult {
+        int n = labels.length;
+        for (Object a : new Object[] {sampleIds, cleanPredictions, adversarialPredictions, success, failed, l0, l2, linf,
+            queries, gradients, seconds}) {
+            if (java.lang.reflect.Array.getLength(a) != n) {
+                throw new IllegalArgumentException("per-sample arrays of different lengths");
+            }
+        }
+        if (targets != null && targets.length != n) {
+            throw new IllegalArgumentException("targets length");
+        }
+        parameters = Map.copyOf(parameters);
+    }
+
+    public int size() {
+        return labels.length;
+    }
+
+    /** Samples the model classified correctly before the attack. */
+    public int correctBefore() {
+        int c = 0;
+        for (int i = 0; i < size(); i++) {
+            c += cleanPredictions[i] == labels[i] ? 1 : 0;
+        }
+        return c;
+    }
+
+    public double cleanAccuracy() {
+        return (double) correctBefore() / size();
+    }
+
+    /** Fraction of all samples still classified correctly after the attack. */
+    public double robustAccuracy() {
+        int c = 0;
+        for (int i = 0; i < size(); i++) {
+            c += adversarialPredictions[i] == labels[i] ? 1 : 0;
+        }
+        return (double) c / size();
+    }
+
+    /** Successes among the samples classified correctly before the attack. */
+    public double successRate() {
+        int s = 0;
+        for (boolean b : success) {
+            s += b ? 1 : 0;
+        }
+        int base = correctBefore();
+        return base == 0 ? 0 : (double) s / base;
+    }
+
+    public int failedCount() {
+        int f = 0;
+        for (boolean b : failed) {
+            f += b ? 1 : 0;
+        }
+        return f;
+    }
+
+    /** The aggregate figures (means of distances over successful samples). */
+    public Summary summary() {
+        double[] sl0 = successful(l0);
+        double[] sl2 = successful(l2);
+        double[] slinf = successful(linf);
+        double totalSeconds = Arrays.stream(seconds).sum();
+        return new Summary(attack, knowledge.label(), targeted, size(), correctBefore(), cleanAccuracy(), robustAccuracy(),
+                successRate(), mean(sl0), mean(sl2), mean(slinf), median(sl2), mean(queries), median(queries),
+                mean(gradients), failedCount(), totalSeconds, size() / Math.max(totalSeconds, 1e-9));
+    }
+
+    private double[] successful(double[] v) {
+        int k = 0;
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            if (success[i]) {
+                out[k++] = v[i];
+            }
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    private static double mean(double[] v) {
+        return v.length == 0 ? Double.NaN : Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    private static double mean(long[] v) {
+        return v.length == 0 ? Double.NaN : Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    private static double median(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double median(long[] v) {
+        return median(Arrays.stream(v).asDoubleStream().toArray());
+    }
+
+    /**
+     * The headline figures of one attack run; the JSON of {@code dlsec attack}.
+     * Distances are means (or the median) over successful samples; NaN when nothing succeeded.
+     */
+    public record Summary(String attack, String knowledge, boolean targeted, int samples, int correctBefore,
+            double cleanAccuracy, double robustAccuracy, double successRate, double meanL0, double meanL2,
+            double meanLinf, double medianL2, double meanQueries, double medianQueries, double meanGradients,
+            int failed, double seconds, double samplesPerSecond) {}
+
+    /** Joins the results of consecutive batches of the same attack. */
+    public static AttackResult concat(List<AttackResult> parts) {
+        if (parts.isEmpty()) {
+            throw new DlsecException("no attack results to join");
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        AttackResult f = parts.get(0);
+        boolean hasTargets = f.targets != null;
+        return new AttackResult(f.attack, f.knowledge, f.targeted, f.parameters, f.sampleShape,
+                parts.stream().flatMapToLong(p -> Arrays.stream(p.sampleIds)).toArray(),
+                parts.stream().flatMapToInt(p -> Arrays.stream(p.labels)).toArray(),
+                hasTargets ? parts.stream().flatMapToInt(p -> Arrays.stream(p.targets)).toArray() : null,
+                parts.stream().flatMapToInt(p -> Arrays.stream(p.cleanPredictions)).toArray(),
+                parts.stream().flatMapToInt(p -> Arrays.stream(p.adversarialPredictions)).toArray(),
+                concatBool(parts, true), concatBool(parts, false),
+                parts.stream().flatMapToDouble(p -> Arrays.stream(p.l0)).toArray(),
+                parts.stream().flatMapToDouble(p -> Arrays.stream(p.l2)).toArray(),
+                parts.stream().flatMapToDouble(p -> Arrays.stream(p.linf)).toArray(),
+                parts.stream().flatMapToLong(p -> Arrays.stream(p.queries)).toArray(),
+                parts.stream().flatMapToLong(p -> Arrays.stream(p.gradients)).toArray(),
+                parts.stream().flatMapToDouble(p -> Arrays.stream(p.seconds)).toArray(),
+                concatFloats(parts));
+    }
+
+    private static boolean[] concatBool(List<AttackResult> parts, boolean successes) {
+        int n = parts.stream().mapToInt(AttackResult::size).sum();
+        boolean[] out = new boolean[n];
+        int k = 0;
+        for (AttackResult p : parts) {
+            boolean[] src = successes ? p.success : p.failed;
+            System.arraycopy(src, 0, out, k, src.length);
+            k += src.length;
+        }
+        return out;
+    }
+
+    private static float[] concatFloats(List<AttackResult> parts) {
+        int n = parts.stream().mapToInt(p -> p.adversarial.length).sum();
+        float[] out = new float[n];
+        int k = 0;
+        for (AttackResult p : parts) {
+            System.arraycopy(p.adversarial, 0, out, k, p.adversarial.length);
+            k += p.adversarial.length;
+        }
+        return out;
+    }
+
+    /**
+     * For a targeted run, where the attack saw only targets: the same result with the true labels
+     * filled in, and success recomputed as "correct before the attack and classified as the target
+     * after it".
+     */
+    public AttackResult withTrueLabels(int[] trueLabels) {
+        if (trueLabels.length != size()) {
+            throw new IllegalArgumentException("one label per sample needed");
+        }
+        boolean[] ok = new boolean[size()];
+        for (int i = 0; i < size(); i++) {
+            ok[i] = !failed[i] && cleanPredictions[i] == trueLabels[i] && (targeted
+                    ? adversarialPredictions[i] == targets[i] && targets[i] != trueLabels[i]
+                    : adversarialPredictions[i] != trueLabels[i]);
+        }
+        return new AttackResult(attack, knowledge, targeted, parameters, sampleShape, sampleIds, trueLabels.clone(), targets,
+                cleanPredictions, adversarialPredictions, ok, failed, l0, l2, linf, queries, gradients, seconds, adversarial);
+    }
+
+    /** Sample {@code i}'s adversarial example, CHW. */
+    public float[] adversarialExample(int i) {
+        int d = (int) (sampleShape[0] * sampleShape[1] * sampleShape[2]);
+        return Arrays.copyOfRange(adversarial, i * d, (i + 1) * d);
+    }
+}

@@ -1,0 +1,36 @@
+package org.dlsec.attack.evasion;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+import org.dlsec.model.Classifier;
+
+/**
+ * An evasion attack: turns inputs into adversarial examples against a classifier.
+ *
+ * <p>{@code y} holds the true labels (int64) for an untargeted attack and the target labels for a
+ * targeted one, as in ART. {@code sampleIds} identify the samples (their index in the dataset) so
+ * that per-sample randomness is drawn from {@code (seed, sampleId)} and a result does not depend on
+ * batching. Implementations are immutable and configured by a validated parameter record.
+ */
+public interface EvasionAttack {
+    /** The CLI name, e.g. {@code pgd}. */
+    String name();
+
+    Knowledge knowledge();
+
+    boolean targeted();
+
+    /** Every parameter that affects the result, for provenance (includes the seed). */
+    Map<String, Object> parameters();
+
+    AttackResult generate(Classifier model, NDArray x, NDArray y, long[] sampleIds);
+
+    /** {@link #generate(Classifier, NDArray, NDArray, long[])} with sample ids 0..n-1. */
+    default AttackResult generate(Classifier model, NDArray x, NDArray y) {
+        long[] ids = new long[(int) x.getShape().get(0)];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i;
+        }
+        return generate(model, x, y, ids);
+    }
+}

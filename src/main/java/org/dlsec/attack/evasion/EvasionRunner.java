@@ -1,0 +1,111 @@
+package org.dlsec.attack.evasion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Progress;
+import org.dlsec.core.Seeds;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.Engines;
+
+/**
+ * Runs an evasion attack over a dataset in batches (each in its own NDManager), picking targets for
+ * targeted attacks, and over a list of ε for a robustness curve.
+ */
+public final class EvasionRunner {
+    public static final int DEFAULT_BATCH = 250;
+
+    private EvasionRunner() {}
+
+    /**
+     * Targets for a targeted attack: for each sample a class other than its label, drawn uniformly
+     * from {@code (seed, sample index)}.
+     */
+    public static int[] randomTargets(Dataset data, long seed) {
+        int k = data.numClasses();
+        int[] t = new int[data.size()];
+        for (int i = 0; i < t.length; i++) {
+            SplittableRandom r = Seeds.forSample(Seeds.mix(seed, 0x7A46E7L), i);
+            int c = r.nextInt(k - 1);
+            t[i] = c >= data.label(i) ? c + 1 : c;
+        }
+        return t;
+    }
+
+    /**
+     * Attacks every sample of {@code data}. For targeted attacks {@code targets} gives one target per
+     * sample (see {@link #randomTargets}); it is ignored otherwise.
+     */
+    public static AttackResult run(EvasionAttack attack, Classifier model, Dataset data, int[] targets, int batchSize,
+            boolean progress) {
+        DlsecException.require(batchSize >= 1 && batchSize <= 65_536, "batch size", "must be in 1..65536, got " + batchSize);
+        if (attack.targeted() && (targets == null || targets.length != data.size())) {
+            throw new DlsecException(attack.name() + " is targeted: one target per sample is needed");
+        }
+        if (model.numClasses() != data.numClasses()) {
+            throw new DlsecException("the model has " + model.numClasses() + " outputs but " + data.name() + " has "
+                    + data.numClasses() + " classes");
+        }
+        List<AttackResult> parts = new ArrayList<>();
+        try (NDManager root = Engines.newManager();
+                Progress bar = progress ? Progress.start(attack.name(), data.size()) : Progress.start("", 0)) {
+            for (int from = 0; from < data.size(); from += batchSize) {
+                int to = Math.min(data.size(), from + batchSize);
+                try (NDManager m = root.newSubManager()) {
+                    NDArray x = data.images(m, from, to);
+                    NDArray y;
+                    if (attack.targeted()) {
+                        long[] t = new long[to - from];
+                        for (int i = from; i < to; i++) {
+                            t[i - from] = targets[i];
+                        }
+                        y = m.create(t);
+                    } else {
+                        y = data.labels(m, from, to);
+                    }
+                    long[] ids = new long[to - from];
+                    for (int i = 0; i < ids.length; i++) {
+                        ids[i] = from + i;
+                    }
+                    AttackResult r = attack.generate(model, x, y, ids);
+                    if (attack.targeted()) {
+                        int[] truth = new int[to - from];
+                        for (int i = from; i < to; i++) {
+                            truth[i - from] = data.label(i);
+                        }
+                        r = r.withTrueLabels(truth);
+                    }
+                    parts.add(r);
+                }
+                if (progress) {
+                    bar.step(to - from);
+                    AttackResult last = parts.get(parts.size() - 1);
+                    bar.message(String.format("success %.1f%%", 100 * last.successRate()));
+                }
+            }
+        }
+        return AttackResult.concat(parts);
+    }
+
+    /** Runs an ε-bounded attack at each budget (in the order given) and returns the curve and results. */
+    public static List<AttackResult> sweep(EpsilonAttack attack, Classifier model, Dataset data, double[] epsilons,
+            int[] targets, int batchSize, boolean progress) {
+        if (epsilons.length == 0) {
+            throw new DlsecException("no epsilon given");
+        }
+        List<AttackResult> out = new ArrayList<>();
+        for (double eps : epsilons) {
+            out.add(run(attack.withEpsilon(eps), model, data, targets, batchSize, progress));
+        }
+        return out;
+    }
+
+    public static RobustnessCurve curve(EpsilonAttack attack, double[] epsilons, List<AttackResult> results) {
+        return new RobustnessCurve(attack.name(), attack.norm().cliName(), epsilons.clone(),
+                results.stream().map(AttackResult::summary).toList());
+    }
+}

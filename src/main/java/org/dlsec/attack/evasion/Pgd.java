@@ -1,0 +1,209 @@
+package org.dlsec.attack.evasion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.Gradient;
+import org.dlsec.model.LogitObjective;
+
+/**
+ * The iterative gradient-sign family, one algorithm with three published settings:
+ * <ul>
+ *   <li><b>FGSM</b> — Goodfellow, Shlens, Szegedy, "Explaining and Harnessing Adversarial
+ *       Examples", ICLR 2015: one step of size ε along the sign of the loss gradient (L∞), or along
+ *       the unit-L2 gradient (the "fast gradient method", L2);</li>
+ *   <li><b>BIM / I-FGSM</b> — Kurakin, Goodfellow, Bengio, "Adversarial Examples in the Physical
+ *       World", ICLR Workshop 2017: T steps of size α from the clean input, each followed by
+ *       clipping to the ε-ball and the valid range;</li>
+ *   <li><b>PGD</b> — Madry, Makelov, Schmidt, Tsipras, Vladu, "Towards Deep Learning Models
+ *       Resistant to Adversarial Attacks", ICLR 2018: BIM from a uniformly random start in the
+ *       ε-ball, with restarts keeping, per sample, a successful run or else the one with the highest
+ *       loss; L∞ or L2.</li>
+ * </ul>
+ * The loss is softmax cross-entropy; a targeted attack descends the cross-entropy of the target.
+ */
+public final class Pgd extends AbstractEvasionAttack implements EpsilonAttack {
+    /** Which published setting. */
+    public enum Variant {
+        FGSM("fgsm"), BIM("bim"), PGD("pgd");
+
+        final String cliName;
+
+        Variant(String cliName) {
+            this.cliName = cliName;
+        }
+    }
+
+    /**
+     * Validated parameters.
+     *
+     * @param variant fgsm, bim or pgd
+     * @param norm linf or l2
+     * @param epsilon the budget ε ≥ 0
+     * @param stepSize α; if {@code relativeStep}, a multiple of ε (α = stepSize·ε)
+     * @param relativeStep whether stepSize scales with ε (so a robustness curve keeps the schedule)
+     * @param steps iterations T ≥ 1
+     * @param randomStart start from a uniform point in the ε-ball
+     * @param restarts independent runs ≥ 1 (only meaningful with a random start)
+     * @param targeted targeted mode (y holds targets)
+     * @param seed seed of the random starts
+     */
+    public record Params(Variant variant, Norm norm, double epsilon, double stepSize, boolean relativeStep, int steps,
+            boolean randomStart, int restarts, boolean targeted, long seed) {
+        public Params {
+            DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", variant.cliName + " supports linf and l2, got " + norm);
+            DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
+            DlsecException.require(Double.isFinite(stepSize) && stepSize > 0, "step size", "must be finite and > 0, got " + stepSize);
+            DlsecException.require(steps >= 1 && steps <= 100_000, "steps", "must be in 1..100000, got " + steps);
+            DlsecException.require(restarts >= 1 && restarts <= 1000, "restarts", "must be in 1..1000, got " + restarts);
+        }
+    }
+
+    private final Params p;
+
+    public Pgd(Params params) {
+        this.p = params;
+    }
+
+    /** FGSM: one step of ε. */
+    public static Pgd fgsm(Norm norm, double eps, boolean targeted, long seed) {
+        return new Pgd(new Params(Variant.FGSM, norm, eps, 1.0, true, 1, false, 1, targeted, seed));
+    }
+
+    /** BIM: {@code steps} steps of α from the clean input (α = 2.5ε/T when {@code step} is null). */
+    public static Pgd bim(Norm norm, double eps, int steps, Double step, boolean targeted, long seed) {
+        return new Pgd(new Params(Variant.BIM, norm, eps, step == null ? 2.5 / steps : step, step == null, steps, false, 1,
+                targeted, seed));
+    }
+
+    /** PGD: random start, {@code steps} steps of α (α = 2.5ε/T when {@code step} is null), restarts. */
+    public static Pgd pgd(Norm norm, double eps, int steps, Double step, int restarts, boolean targeted, long seed) {
+        return new Pgd(new Params(Variant.PGD, norm, eps, step == null ? 2.5 / steps : step, step == null, steps, true,
+                restarts, targeted, seed));
+    }
+
+    public Params params() {
+        return p;
+    }
+
+    @Override
+    public String name() {
+        return p.variant().cliName;
+    }
+
+    @Override
+    public Knowledge knowledge() {
+        return Knowledge.WHITE_BOX;
+    }
+
+    @Override
+    public boolean targeted() {
+        return p.targeted();
+    }
+
+    @Override
+    public double epsilon() {
+        return p.epsilon();
+    }
+
+    @Override
+    public Norm norm() {
+        return p.norm();
+    }
+
+    @Override
+    public Pgd withEpsilon(double epsilon) {
+        return new Pgd(new Params(p.variant(), p.norm(), epsilon, p.stepSize(), p.relativeStep(), p.steps(), p.randomStart(),
+                p.restarts(), p.targeted(), p.seed()));
+    }
+
+    private double alpha() {
+        return p.relativeStep() ? p.stepSize() * p.epsilon() : p.stepSize();
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("norm", p.norm().cliName());
+        m.put("eps", p.epsilon());
+        m.put("stepSize", alpha());
+        m.put("steps", p.steps());
+        m.put("randomStart", p.randomStart());
+        m.put("restarts", p.restarts());
+        m.put("targeted", p.targeted());
+        m.put("seed", p.seed());
+        return m;
+    }
+
+    @Override
+    protected Crafted craft(Classifier model, NDArray x, NDArray y, long[] cleanPred, long[] ids) {
+        int n = (int) x.getShape().get(0);
+        long[] queries = new long[n];
+        long[] gradients = new long[n];
+        if (p.epsilon() == 0) {
+            return new Crafted(x.duplicate(), queries, gradients);
+        }
+        NDManager m = x.getManager();
+        NDArray best = null;
+        NDArray bestScore = null;
+        int runs = p.randomStart() ? p.restarts() : 1;
+        for (int r = 0; r < runs; r++) {
+            NDArray adv = run(model, x, y, ids, r, m);
+            for (int i = 0; i < n; i++) {
+                gradients[i] += p.steps();
+            }
+            if (runs == 1) {
+                return new Crafted(adv, queries, gradients);
+            }
+            // score per sample: success first, then the attack's loss
+            NDArray logits = model.predictLogits(adv);
+            for (int i = 0; i < n; i++) {
+                queries[i]++;
+            }
+            NDArray loss = LogitObjective.crossEntropy(y).apply(logits);
+            NDArray hit = p.targeted() ? logits.argMax(1).eq(y) : logits.argMax(1).neq(y);
+            NDArray score = NDArrays.where(hit, loss.zerosLike().add(Float.MAX_VALUE), p.targeted() ? loss.neg() : loss);
+            if (best == null) {
+                best = adv;
+                bestScore = score;
+            } else {
+                NDArray better = score.gt(bestScore);
+                best = NDArrays.where(Perturbations.perSample(better, 4).broadcast(x.getShape()), adv, best);
+                bestScore = NDArrays.where(better, score, bestScore);
+            }
+        }
+        return new Crafted(best, queries, gradients);
+    }
+
+    private NDArray run(Classifier model, NDArray x, NDArray y, long[] ids, int restart, NDManager m) {
+        // arrays made here belong to the caller's NDScope (the attack template's)
+        double eps = p.epsilon();
+        double alpha = p.variant() == Variant.FGSM ? eps : alpha();
+        NDArray adv = x;
+        if (p.randomStart()) {
+            NDArray noise = Perturbations.randomInBall(m, x.getShape(), eps, p.norm(), p.seed(), ids, restart);
+            adv = x.add(noise).clip(model.bounds().min(), model.bounds().max());
+        }
+        for (int t = 0; t < p.steps(); t++) {
+            NDArray projected;
+            try (NDScope step = new NDScope()) {
+                step.suppressNotUsedWarning();
+                Gradient g = model.gradient(adv, LogitObjective.crossEntropy(y));
+                NDArray dir = Perturbations.direction(Perturbations.finiteOrZero(g.grad()), p.norm()).mul((float) alpha);
+                NDArray next = p.targeted() ? adv.sub(dir) : adv.add(dir);
+                projected = Perturbations.project(next, x, eps, p.norm(), model.bounds());
+                NDScope.unregister(projected);
+            }
+            if (adv != x) {
+                adv.close();
+            }
+            adv = projected;
+        }
+        return adv;
+    }
+}
