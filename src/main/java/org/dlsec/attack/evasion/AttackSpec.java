@@ -1,0 +1,86 @@
+package org.dlsec.attack.evasion;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+
+/**
+ * What a user asked for, by name and options, before it becomes an {@link EvasionAttack}: the CLI's
+ * and the audit config's common language. Attack-specific knobs go in {@code extra} (e.g.
+ * {@code confidence=0} for C&W); {@link #extraDouble} and friends read them with validation.
+ *
+ * @param name attack name (see {@link EvasionAttacks#NAMES})
+ * @param epsilon budget for ε-bounded attacks (the first of a list; the runner sweeps the rest)
+ * @param norm linf or l2 where the attack supports both
+ * @param steps iterations (null: the attack's default)
+ * @param stepSize absolute step size (null: the attack's default schedule)
+ * @param restarts random restarts (null: 1)
+ * @param targeted targeted mode
+ * @param maxQueries query budget per sample for black-box attacks (null: the attack's default)
+ * @param seed seed of all randomness
+ * @param extra attack-specific options
+ */
+public record AttackSpec(String name, double epsilon, Norm norm, Integer steps, Double stepSize, Integer restarts,
+        boolean targeted, Integer maxQueries, long seed, Map<String, String> extra) {
+
+    public AttackSpec {
+        name = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        norm = norm == null ? Norm.LINF : norm;
+        DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
+        DlsecException.require(steps == null || steps >= 1, "steps", "must be >= 1, got " + steps);
+        DlsecException.require(stepSize == null || (stepSize > 0 && Double.isFinite(stepSize)), "step size",
+                "must be > 0, got " + stepSize);
+        DlsecException.require(restarts == null || restarts >= 1, "restarts", "must be >= 1, got " + restarts);
+        DlsecException.require(maxQueries == null || maxQueries >= 1, "max queries", "must be >= 1, got " + maxQueries);
+        extra = extra == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(extra));
+    }
+
+    public static AttackSpec of(String name, double eps) {
+        return new AttackSpec(name, eps, Norm.LINF, null, null, null, false, null, 0, Map.of());
+    }
+
+    public int stepsOr(int dflt) {
+        return steps == null ? dflt : steps;
+    }
+
+    public int restartsOr(int dflt) {
+        return restarts == null ? dflt : restarts;
+    }
+
+    public int maxQueriesOr(int dflt) {
+        return maxQueries == null ? dflt : maxQueries;
+    }
+
+    public double extraDouble(String key, double dflt) {
+        String v = extra.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (!Double.isFinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new DlsecException("invalid " + name + " parameter " + key + "=" + v + ": expected a finite number");
+        }
+    }
+
+    public int extraInt(String key, int dflt) {
+        String v = extra.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new DlsecException("invalid " + name + " parameter " + key + "=" + v + ": expected an integer");
+        }
+    }
+
+    public String extraString(String key, String dflt) {
+        return extra.getOrDefault(key, dflt);
+    }
+}

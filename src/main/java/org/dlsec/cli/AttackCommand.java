@@ -1,0 +1,135 @@
+package org.dlsec.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.dlsec.attack.evasion.AttackResult;
+import org.dlsec.attack.evasion.AttackSpec;
+import org.dlsec.attack.evasion.EpsilonAttack;
+import org.dlsec.attack.evasion.EvasionAttack;
+import org.dlsec.attack.evasion.EvasionAttacks;
+import org.dlsec.attack.evasion.EvasionRunner;
+import org.dlsec.attack.evasion.Norm;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Json;
+import org.dlsec.core.Progress;
+import org.dlsec.core.Provenance;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
+import org.dlsec.report.AdversarialGrids;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dlsec attack}: runs one evasion attack (over one or several ε) and reports it. */
+@Command(name = "attack", mixinStandardHelpOptions = true,
+        description = "Run an evasion attack: fgsm, bim, pgd, mim, cw, deepfool, jsma, uap, apgd, square, zoo, hsj,"
+                + " boundary, onepixel, ensemble.")
+final class AttackCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model directory, .pt or .onnx file.")
+    Path model;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--attack", required = true, description = "Attack name.")
+    String attack;
+
+    @Option(names = "--eps", split = ",", description = "Budget, or a comma-separated list for a robustness curve"
+            + " (default 0.3).")
+    List<Double> eps;
+
+    @Option(names = "--norm", defaultValue = "linf", description = "linf or l2 (default: ${DEFAULT-VALUE}).")
+    String norm;
+
+    @Option(names = "--steps", description = "Iterations (default: the attack's own).")
+    Integer steps;
+
+    @Option(names = "--step-size", description = "Absolute step size (default: the attack's own schedule).")
+    Double stepSize;
+
+    @Option(names = "--restarts", description = "Random restarts (PGD, APGD).")
+    Integer restarts;
+
+    @Option(names = "--targeted", description = "Targeted attack; targets are drawn at random per sample from the seed.")
+    boolean targeted;
+
+    @Option(names = "--max-queries", description = "Query budget per sample (black-box attacks).")
+    Integer maxQueries;
+
+    @Option(names = "--param", description = "Attack-specific option key=value (repeatable), e.g. confidence=0.")
+    Map<String, String> extra = new LinkedHashMap<>();
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch-size", defaultValue = "250", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--json", description = "Write the results as JSON to this file.")
+    Path json;
+
+    @Option(names = "--images", description = "Write PNG grids of originals, perturbations and adversarial examples here.")
+    Path images;
+
+    @Option(names = "--quiet", description = "No progress bars.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        Progress.setEnabled(!quiet);
+        List<Double> budgets = eps == null || eps.isEmpty() ? List.of(0.3) : eps;
+        AttackSpec spec = new AttackSpec(attack, budgets.get(0), Norm.parse(norm), steps, stepSize, restarts, targeted,
+                maxQueries, seed, extra);
+        EvasionAttack base = EvasionAttacks.create(spec);
+        if (budgets.size() > 1 && !(base instanceof EpsilonAttack)) {
+            throw new DlsecException("attack '" + base.name() + "' has no ε budget: give at most one --eps");
+        }
+        Dataset d = data.load();
+        try (Classifier c = Loading.model(model, d)) {
+            int[] targets = base.targeted() ? EvasionRunner.randomTargets(d, seed) : null;
+            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), base.parameters(), seed);
+            List<AttackResult> results = new ArrayList<>();
+            for (double e : budgets) {
+                EvasionAttack a = base instanceof EpsilonAttack ea ? ea.withEpsilon(e) : base;
+                results.add(EvasionRunner.run(a, c, d, targets, batchSize, !quiet));
+                AttackResult.Summary s = results.get(results.size() - 1).summary();
+                System.out.printf("%s eps=%s: clean %.2f%%  robust %.2f%%  success %.2f%%  L2 %.3f  Linf %.3f  queries %.1f"
+                        + "  (%.1f s)%n", s.attack(), e, 100 * s.cleanAccuracy(), 100 * s.robustAccuracy(),
+                        100 * s.successRate(), s.meanL2(), s.meanLinf(), s.meanQueries(), s.seconds());
+            }
+            AttackResult last = results.get(results.size() - 1);
+            if (json != null) {
+                Map<String, Object> out = new LinkedHashMap<>(Json.MAPPER.convertValue(last.summary(), Map.class));
+                out.put("eps", budgets.get(budgets.size() - 1));
+                out.put("norm", spec.norm().cliName());
+                out.put("parameters", last.parameters());
+                if (budgets.size() > 1) {
+                    List<Map<String, Object>> curve = new ArrayList<>();
+                    for (int i = 0; i < budgets.size(); i++) {
+                        Map<String, Object> point = new LinkedHashMap<>(Json.MAPPER.convertValue(results.get(i).summary(), Map.class));
+                        point.put("eps", budgets.get(i));
+                        curve.add(point);
+                    }
+                    out.put("curve", curve);
+                }
+                out.put("model", c.info());
+                out.put("dataset", d.name());
+                out.put("split", d.split());
+                out.put("provenance", prov.finishedNow());
+                Json.write(json, out);
+            }
+            if (images != null) {
+                for (int i = 0; i < results.size(); i++) {
+                    Path file = images.resolve(base.name() + (results.size() > 1 ? "-eps" + budgets.get(i) : "") + ".png");
+                    AdversarialGrids.of(results.get(i), d, 8).write(file);
+                }
+                System.out.println("images written to " + images);
+            }
+        }
+        return Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,40 @@
+package org.dlsec.report;
+
+import java.util.List;
+import org.dlsec.attack.evasion.AttackResult;
+import org.dlsec.data.Dataset;
+
+/** Image grids of evasion results: original, perturbation, adversarial example, per sample. */
+public final class AdversarialGrids {
+    private AdversarialGrids() {}
+
+    /**
+     * Up to {@code maxRows} samples of {@code result} (successful ones first), whose ids index
+     * {@code data}.
+     */
+    public static ImageGrid of(AttackResult result, Dataset data, int maxRows) {
+        int c = (int) result.sampleShape()[0];
+        int h = (int) result.sampleShape()[1];
+        int w = (int) result.sampleShape()[2];
+        ImageGrid grid = new ImageGrid(List.of("original", "perturbation", "adversarial"), h <= 28 ? 4 : 3);
+        for (boolean wantSuccess : new boolean[] {true, false}) {
+            for (int i = 0; i < result.size() && grid.rows() < maxRows; i++) {
+                if (result.success()[i] != wantSuccess) {
+                    continue;
+                }
+                float[] orig = data.image((int) result.sampleIds()[i]);
+                float[] adv = result.adversarialExample(i);
+                float[] diff = new float[orig.length];
+                for (int k = 0; k < diff.length; k++) {
+                    diff[k] = adv[k] - orig[k];
+                }
+                grid.addRow(List.of(
+                        new ImageGrid.Panel(orig, c, h, w, "label " + result.labels()[i], false),
+                        new ImageGrid.Panel(diff, c, h, w, String.format("L2 %.2f", result.l2()[i]), true),
+                        new ImageGrid.Panel(adv, c, h, w, "pred " + result.adversarialPredictions()[i]
+                                + (result.success()[i] ? "" : " (failed)"), false)));
+            }
+        }
+        return grid;
+    }
+}
