@@ -14,6 +14,7 @@ import org.dlsec.train.TrainConfig;
  */
 public final class TestModels {
     private static DjlClassifier lenet;
+    private static DjlClassifier substitute;
 
     private TestModels() {}
 
@@ -26,5 +27,19 @@ public final class TestModels {
             lenet = m;
         }
         return lenet;
+    }
+
+    /** A second LeNet-5, other seed, trained on other images (10,000..19,999): a substitute model. */
+    public static synchronized DjlClassifier mnistSubstitute() {
+        if (substitute == null) {
+            Dataset train = TestSupport.mnistTrain(20_000);
+            int[] idx = new int[10_000];
+            java.util.Arrays.setAll(idx, i -> 10_000 + i);
+            Dataset part = train.subset(idx, "images 10000..19999");
+            DjlClassifier m = Models.create(Architecture.LENET5, part.sampleShape(), 10, 77);
+            new ModelTrainer(new TrainConfig(2, 64, "adam", 2e-3, 77, "cosine")).train(m, part, null, null, Map.of());
+            substitute = m;
+        }
+        return substitute;
     }
 }

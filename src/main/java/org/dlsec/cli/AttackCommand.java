@@ -13,6 +13,7 @@ import org.dlsec.attack.evasion.EvasionAttack;
 import org.dlsec.attack.evasion.EvasionAttacks;
 import org.dlsec.attack.evasion.EvasionRunner;
 import org.dlsec.attack.evasion.Norm;
+import org.dlsec.attack.evasion.TransferAttack;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
@@ -63,6 +64,10 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--param", description = "Attack-specific option key=value (repeatable), e.g. confidence=0.")
     Map<String, String> extra = new LinkedHashMap<>();
 
+    @Option(names = "--substitute", description = "Transfer attack: craft on this model (directory, .pt or .onnx), then"
+            + " evaluate the examples on --model.")
+    Path substitute;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -89,12 +94,23 @@ final class AttackCommand implements Callable<Integer> {
             throw new DlsecException("attack '" + base.name() + "' has no ε budget: give at most one --eps");
         }
         Dataset d = data.load();
-        try (Classifier c = Loading.model(model, d)) {
+        try (Classifier c = Loading.model(model, d);
+                Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
+            if (sub != null) {
+                base = new TransferAttack(base, sub);
+            }
             int[] targets = base.targeted() ? EvasionRunner.randomTargets(d, seed) : null;
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), base.parameters(), seed);
             List<AttackResult> results = new ArrayList<>();
             for (double e : budgets) {
-                EvasionAttack a = base instanceof EpsilonAttack ea ? ea.withEpsilon(e) : base;
+                EvasionAttack a = base;
+                if (sub != null && budgets.size() > 1) {
+                    EvasionAttack inner = EvasionAttacks.create(new AttackSpec(attack, e, spec.norm(), steps, stepSize, restarts,
+                            targeted, maxQueries, seed, extra));
+                    a = new TransferAttack(inner, sub);
+                } else if (base instanceof EpsilonAttack ea) {
+                    a = ea.withEpsilon(e);
+                }
                 results.add(EvasionRunner.run(a, c, d, targets, batchSize, !quiet));
                 AttackResult.Summary s = results.get(results.size() - 1).summary();
                 System.out.printf("%s eps=%s: clean %.2f%%  robust %.2f%%  success %.2f%%  L2 %.3f  Linf %.3f  queries %.1f"

@@ -1,0 +1,105 @@
+package org.dlsec.attack.evasion;
+
+import ai.djl.ndarray.NDArray;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.model.Classifier;
+
+/**
+ * Transfer attack (Papernot, McDaniel, Goodfellow, "Transferability in Machine Learning", 2016;
+ * Szegedy et al. 2014): adversarial examples are crafted with any attack against a substitute
+ * model the attacker owns, then sent to the target, which is queried only to classify them. The
+ * target's queries are counted as usual (clean and final prediction); the substitute's cost is in
+ * {@code parameters()}.
+ */
+public final class TransferAttack implements EvasionAttack {
+    private final EvasionAttack inner;
+    private final Classifier substitute;
+
+    public TransferAttack(EvasionAttack inner, Classifier substitute) {
+        if (inner instanceof TransferAttack) {
+            throw new DlsecException("a transfer attack cannot wrap another transfer attack");
+        }
+        this.inner = inner;
+        this.substitute = substitute;
+    }
+
+    @Override
+    public String name() {
+        return "transfer-" + inner.name();
+    }
+
+    @Override
+    public Knowledge knowledge() {
+        return Knowledge.TRANSFER;
+    }
+
+    @Override
+    public boolean targeted() {
+        return inner.targeted();
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> m = new LinkedHashMap<>(inner.parameters());
+        m.put("craftedWith", inner.name());
+        m.put("substitute", substitute.info().describe());
+        m.put("substituteSha256", substitute.info().sha256());
+        return m;
+    }
+
+    @Override
+    public AttackResult generate(Classifier target, NDArray x, NDArray y, long[] sampleIds) {
+        if (!target.inputShape().equals(substitute.inputShape()) || target.numClasses() != substitute.numClasses()) {
+            throw new DlsecException("the substitute takes " + substitute.inputShape() + " with " + substitute.numClasses()
+                    + " classes, the target " + target.inputShape() + " with " + target.numClasses());
+        }
+        long start = System.nanoTime();
+        AttackResult crafted = inner.generate(substitute, x, y, sampleIds);
+        Replay replay = new Replay(crafted);
+        AttackResult onTarget = replay.generate(target, x, y, sampleIds);
+        double secs = (System.nanoTime() - start) / 1e9;
+        double[] seconds = new double[onTarget.size()];
+        java.util.Arrays.fill(seconds, secs / onTarget.size());
+        return new AttackResult(name(), Knowledge.TRANSFER, targeted(), parameters(), onTarget.sampleShape(),
+                onTarget.sampleIds(), onTarget.labels(), onTarget.targets(), onTarget.cleanPredictions(),
+                onTarget.adversarialPredictions(), onTarget.success(), onTarget.failed(), onTarget.l0(), onTarget.l2(),
+                onTarget.linf(), onTarget.queries(), onTarget.gradients(), seconds, onTarget.adversarial());
+    }
+
+    /** Sends already-crafted examples to a model: no query beyond the template's own two per sample. */
+    private final class Replay extends AbstractEvasionAttack {
+        private final AttackResult crafted;
+
+        Replay(AttackResult crafted) {
+            this.crafted = crafted;
+        }
+
+        @Override
+        public String name() {
+            return TransferAttack.this.name();
+        }
+
+        @Override
+        public Knowledge knowledge() {
+            return Knowledge.TRANSFER;
+        }
+
+        @Override
+        public boolean targeted() {
+            return TransferAttack.this.targeted();
+        }
+
+        @Override
+        public Map<String, Object> parameters() {
+            return TransferAttack.this.parameters();
+        }
+
+        @Override
+        protected Crafted craft(Classifier model, NDArray x, NDArray y, long[] cleanPred, long[] ids) {
+            NDArray adv = x.getManager().create(crafted.adversarial(), x.getShape());
+            return new Crafted(adv, new long[ids.length], new long[ids.length]);
+        }
+    }
+}
