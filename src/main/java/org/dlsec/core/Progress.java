@@ -20,6 +20,11 @@ public final class Progress implements AutoCloseable {
         enabled = on;
     }
 
+    /** A progress object that shows nothing. */
+    public static Progress none() {
+        return new Progress(null);
+    }
+
     public static Progress start(String task, long total) {
         if (!enabled) {
             return new Progress(null);

@@ -3,12 +3,12 @@ package org.dlsec.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Tensors;
 
 /**
  * An immutable labelled image dataset held in memory as float32 NCHW pixels in [0, 1].
@@ -122,8 +122,7 @@ public final class Dataset {
     public NDArray images(NDManager manager, int from, int to) {
         checkRange(from, to);
         int d = sampleSize();
-        return manager.create(FloatBuffer.wrap(pixels, from * d, (to - from) * d),
-                new Shape(to - from, channels, height, width));
+        return Tensors.floats(manager, pixels, from * d, new Shape(to - from, channels, height, width));
     }
 
     /** Labels [from, to) as an int64 array on {@code manager}. */
@@ -133,7 +132,7 @@ public final class Dataset {
         for (int i = from; i < to; i++) {
             l[i - from] = labels[i];
         }
-        return manager.create(l);
+        return Tensors.longs(manager, l);
     }
 
     /** The samples at {@code indices} as an (n, C, H, W) array. */
@@ -143,7 +142,7 @@ public final class Dataset {
         for (int k = 0; k < indices.length; k++) {
             System.arraycopy(pixels, indices[k] * d, buf, k * d, d);
         }
-        return manager.create(buf, new Shape(indices.length, channels, height, width));
+        return Tensors.floats(manager, buf, new Shape(indices.length, channels, height, width));
     }
 
     /** The labels at {@code indices} as an int64 array. */
@@ -152,7 +151,7 @@ public final class Dataset {
         for (int k = 0; k < indices.length; k++) {
             l[k] = labels[indices[k]];
         }
-        return manager.create(l);
+        return Tensors.longs(manager, l);
     }
 
     /** A new dataset of the samples at {@code indices}, in that order. */

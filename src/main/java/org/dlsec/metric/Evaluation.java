@@ -22,7 +22,7 @@ public final class Evaluation {
         int[] pred = new int[data.size()];
         int correct = 0;
         try (NDManager root = Engines.newManager();
-                Progress bar = progress ? Progress.start("eval", data.size()) : Progress.start("eval", 0)) {
+                Progress bar = progress ? Progress.start("eval", data.size()) : Progress.none()) {
             for (int from = 0; from < data.size(); from += batchSize) {
                 int to = Math.min(data.size(), from + batchSize);
                 try (NDManager m = root.newSubManager()) {

@@ -3,6 +3,7 @@ package org.dlsec.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Tensors;
 
 /**
  * A classifier that can only be queried: no gradients. Scores from the wrapped
@@ -51,7 +52,7 @@ public final class BlackBoxClassifier extends AbstractClassifier {
                 flat[i * k + j] = scoreKind == ScoreKind.PROBABILITIES ? (float) Math.log(Math.max(v, LOG_FLOOR)) : v;
             }
         }
-        return x.getManager().create(flat, new Shape(n, k));
+        return Tensors.floats(x.getManager(), flat, new Shape(n, k));
     }
 
     @Override

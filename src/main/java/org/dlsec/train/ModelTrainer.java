@@ -77,7 +77,7 @@ public final class ModelTrainer {
                 double lossSum = 0;
                 long correct = 0;
                 try (Progress bar = progress ? Progress.start("epoch " + epoch + "/" + config.epochs(), train.size())
-                        : Progress.start("", 0)) {
+                        : Progress.none()) {
                     for (int from = 0; from < perm.length; from += config.batchSize()) {
                         int to = Math.min(perm.length, from + config.batchSize());
                         int[] idx = Arrays.copyOfRange(perm, from, to);

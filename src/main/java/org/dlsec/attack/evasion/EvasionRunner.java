@@ -52,7 +52,7 @@ public final class EvasionRunner {
         }
         List<AttackResult> parts = new ArrayList<>();
         try (NDManager root = Engines.newManager();
-                Progress bar = progress ? Progress.start(attack.name(), data.size()) : Progress.start("", 0)) {
+                Progress bar = progress ? Progress.start(attack.name(), data.size()) : Progress.none()) {
             for (int from = 0; from < data.size(); from += batchSize) {
                 int to = Math.min(data.size(), from + batchSize);
                 try (NDManager m = root.newSubManager()) {
@@ -63,7 +63,7 @@ public final class EvasionRunner {
                         for (int i = from; i < to; i++) {
                             t[i - from] = targets[i];
                         }
-                        y = m.create(t);
+                        y = org.dlsec.core.Tensors.longs(m, t);
                     } else {
                         y = data.labels(m, from, to);
                     }

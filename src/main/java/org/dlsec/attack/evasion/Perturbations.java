@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.dlsec.core.Seeds;
+import org.dlsec.core.Tensors;
 import org.dlsec.model.Bounds;
 
 /**
@@ -113,7 +114,7 @@ public final class Perturbations {
                 }
             }
         }
-        return m.create(buf, batchShape);
+        return Tensors.floats(m, buf, batchShape);
     }
 
     /** A standard normal draw (Box–Muller) from a splittable generator. */

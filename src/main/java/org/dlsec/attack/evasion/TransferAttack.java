@@ -98,7 +98,7 @@ public final class TransferAttack implements EvasionAttack {
 
         @Override
         protected Crafted craft(Classifier model, NDArray x, NDArray y, long[] cleanPred, long[] ids) {
-            NDArray adv = x.getManager().create(crafted.adversarial(), x.getShape());
+            NDArray adv = org.dlsec.core.Tensors.floats(x.getManager(), crafted.adversarial(), x.getShape());
             return new Crafted(adv, new long[ids.length], new long[ids.length]);
         }
     }
