@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.dlsec.core.DlsecException;
@@ -41,6 +42,19 @@ public final class DjlClassifier extends AbstractClassifier {
     /** The underlying DJL model (for training and saving); owned by this classifier. */
     public Model model() {
         return model;
+    }
+
+    /**
+     * Makes the learnable parameters trainable (for a training step) or frozen (for attacks, which
+     * need input gradients only). BatchNorm running statistics are never made trainable: DJL's
+     * {@code freezeParameters(false)} would mark them as requiring gradients, which PyTorch rejects.
+     */
+    public void setTrainable(boolean trainable) {
+        for (var entry : block.getParameters()) {
+            Parameter p = entry.getValue();
+            boolean stat = p.getType() == Parameter.Type.RUNNING_MEAN || p.getType() == Parameter.Type.RUNNING_VAR;
+            p.freeze(!trainable || stat);
+        }
     }
 
     @Override

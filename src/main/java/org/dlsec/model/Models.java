@@ -46,7 +46,9 @@ public final class Models {
         Engines.seed(seed);
         block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(inputShape));
         ModelInfo info = new ModelInfo("dlsec", "new " + arch.cliName() + " seed " + seed, "untrained", arch.cliName());
-        return new DjlClassifier(model, inputShape, numClasses, Bounds.UNIT, info, false);
+        DjlClassifier classifier = new DjlClassifier(model, inputShape, numClasses, Bounds.UNIT, info, false);
+        classifier.setTrainable(false);
+        return classifier;
     }
 
     /** Writes the weights and the model card (whose hash field is filled in here) to {@code dir}. */
@@ -142,9 +144,10 @@ public final class Models {
             model.close();
             throw new DlsecException("cannot load the weights of " + dir + ": " + e.getMessage(), e);
         }
-        block.freezeParameters(true);
         ModelInfo info = new ModelInfo("dlsec", dir.toString(), sha, arch.cliName());
-        return new DjlClassifier(model, shape, card.numClasses(), Bounds.UNIT, info, false);
+        DjlClassifier classifier = new DjlClassifier(model, shape, card.numClasses(), Bounds.UNIT, info, false);
+        classifier.setTrainable(false);
+        return classifier;
     }
 
     private static DjlClassifier loadTorchScript(Path file, Shape inputShape) {

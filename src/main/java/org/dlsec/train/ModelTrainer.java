@@ -3,7 +3,6 @@ package org.dlsec.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -57,7 +56,6 @@ public final class ModelTrainer {
     public ModelCard.Training train(DjlClassifier model, Dataset train, Dataset validation, Dataset test,
             Map<String, Object> extra) {
         long start = System.nanoTime();
-        Block block = model.model().getBlock();
         Engines.seed(config.seed());
         Random shuffle = new Random(config.seed());
         int updates = config.epochs() * ((train.size() + config.batchSize() - 1) / config.batchSize());
@@ -85,10 +83,10 @@ public final class ModelTrainer {
                             NDArray x = train.gather(m, idx);
                             NDArray y = train.gatherLabels(m, idx);
                             if (transform != BatchTransform.NONE) {
-                                block.freezeParameters(true);
+                                model.setTrainable(false);
                                 x = transform.apply(model, x, y);
                             }
-                            block.freezeParameters(false);
+                            model.setTrainable(true);
                             NDArray logits;
                             NDArray loss;
                             try (GradientCollector gc = trainer.newGradientCollector()) {
@@ -107,7 +105,7 @@ public final class ModelTrainer {
                         }
                     }
                 }
-                block.freezeParameters(true);
+                model.setTrainable(false);
                 Double val = validation == null ? null : Evaluation.accuracy(model, validation);
                 Double tst = test == null ? null : Evaluation.accuracy(model, test);
                 ModelCard.EpochRecord rec = new ModelCard.EpochRecord(epoch, lossSum / train.size(),
@@ -116,7 +114,7 @@ public final class ModelTrainer {
                 listener.accept(rec);
             }
         } finally {
-            block.freezeParameters(true);
+            model.setTrainable(false);
         }
         return new ModelCard.Training(config.epochs(), config.batchSize(), config.optimizer(), config.learningRate(),
                 config.schedule(), config.seed(), train.size(), train.origin(), (System.nanoTime() - start) / 1e9, history,

@@ -56,6 +56,33 @@ class ModelTrainerTest {
     }
 
     @Test
+    void batchNormNetworksTrainAndKeepRunningStatisticsFrozenForAttacks() {
+        // a tiny colour dataset: the class is whether the red channel is brighter than the green one
+        int n = 256;
+        float[] px = new float[n * 3 * 32 * 32];
+        int[] y = new int[n];
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+            for (int c = 0; c < 3; c++) {
+                float base = (c == y[i]) ? 0.7f : 0.3f;
+                for (int p = 0; p < 1024; p++) {
+                    px[(i * 3 + c) * 1024 + p] = Math.min(1f, Math.max(0f, base + 0.2f * (float) r.nextGaussian()));
+                }
+            }
+        }
+        Dataset d = new Dataset("synthetic", "train", 3, 32, 32, 2, px, y, null, null, "synthetic colours");
+        try (DjlClassifier model = Models.create(Architecture.VGG, d.sampleShape(), 2, 5);
+                NDManager m = Engines.newManager()) {
+            new ModelTrainer(new TrainConfig(2, 32, "adam", 1e-3, 5, "constant")).train(model, d, null, null, Map.of());
+            assertTrue(Evaluation.accuracy(model, d) > 0.9, "VGG did not learn an easy task");
+            var x = d.images(m, 0, 8);
+            assertArrayEquals(model.predictLogits(x).toFloatArray(), model.predictLogits(x).toFloatArray());
+            assertEquals(8, model.lossGradient(x, d.labels(m, 0, 8)).getShape().get(0));
+        }
+    }
+
+    @Test
     void badParametersNameTheParameter() {
         assertTrue(assertThrows(DlsecException.class, () -> new TrainConfig(0, 1, "adam", 1e-3, 0, "cosine"))
                 .getMessage().contains("epochs"));

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Native-memory soak: 20 evaluation passes over the 10,000 MNIST test images with a fixed,
+# pre-touched heap, printing the process RSS after each pass (growth must stay under 10%).
+# Usage: bench/memory.sh [MODEL] [PASSES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model=${1:-src/test/resources/fixtures/lenet-ts.pt}
+JAVA_OPTS="-Xms384m -Xmx384m -XX:+AlwaysPreTouch" OPT_OUT_TRACKING=true ./dlsec bench memory --model "$model" --passes "${2:-20}"
