@@ -1,0 +1,165 @@
+package org.dlsec.audit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.dlsec.attack.evasion.AttackSpec;
+import org.dlsec.attack.evasion.EvasionAttacks;
+import org.dlsec.attack.evasion.Norm;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Hashing;
+
+/**
+ * A parsed, validated {@code audit.yaml}: which attacks to run with which parameters, on how many
+ * samples, with which seed. Every error names the file, the line and the key.
+ *
+ * @param seed seed of all randomness
+ * @param limit how many samples of the split to attack
+ * @param split test or train
+ * @param batchSize samples per attack batch
+ * @param attacks the attack runs, in order
+ * @param text the YAML text it was read from
+ * @param sha256 hash of that text (part of the resume key)
+ */
+public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, String text,
+        String sha256) {
+
+    /** The resource holding the documented default configuration. */
+    public static final String DEFAULT_RESOURCE = "/org/dlsec/audit/default-audit.yaml";
+
+    /**
+     * One attack run: a unique id (file name of its stored result), the spec, and the budgets
+     * (several for a robustness curve).
+     */
+    public record Entry(String id, AttackSpec spec, List<Double> epsilons) {}
+
+    public AuditConfig {
+        attacks = List.copyOf(attacks);
+    }
+
+    public static AuditConfig defaults() {
+        try (InputStream in = AuditConfig.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "default-audit.yaml");
+        } catch (IOException e) {
+            throw new IllegalStateException("the default audit configuration is missing from the jar", e);
+        }
+    }
+
+    public static AuditConfig read(Path file) {
+        try {
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new DlsecException("audit configuration not found: " + file);
+        } catch (IOException e) {
+            throw new DlsecException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static AuditConfig parse(String text, String source) {
+        YamlNode root = YamlNode.parse(text, source);
+        root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks"));
+        Map<String, YamlNode> m = root.map();
+        long seed = m.containsKey("seed") ? m.get("seed").integer() : 0;
+        int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
+        String split = m.containsKey("split") ? m.get("split").string() : "test";
+        if (!split.equals("test") && !split.equals("train")) {
+            throw m.get("split").error("expected test or train, got '" + split + "'");
+        }
+        int batch = m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 65_536) : 250;
+        if (!m.containsKey("attacks")) {
+            throw root.error("no 'attacks' list: an audit needs at least one attack");
+        }
+        List<Entry> entries = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (YamlNode a : m.get("attacks").list()) {
+            Entry e = entry(a, seed);
+            if (!ids.add(e.id())) {
+                throw a.error("duplicate attack id '" + e.id() + "': give one of them an 'id'");
+            }
+            entries.add(e);
+        }
+        if (entries.isEmpty()) {
+            throw m.get("attacks").error("the attacks list is empty");
+        }
+        return new AuditConfig(seed, limit, split, batch, entries, text, Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static long positive(YamlNode n, long max) {
+        long v = n.integer();
+        if (v < 1 || v > max) {
+            throw n.error("must be in 1.." + max + ", got " + v);
+        }
+        return v;
+    }
+
+    private static Entry entry(YamlNode a, long seed) {
+        a.onlyKeys(List.of("attack", "id", "eps", "norm", "steps", "stepSize", "restarts", "targeted", "maxQueries",
+                "params"));
+        Map<String, YamlNode> m = a.map();
+        if (!m.containsKey("attack")) {
+            throw a.error("missing key 'attack' (one of " + String.join(", ", EvasionAttacks.NAMES) + ")");
+        }
+        String name = m.get("attack").string();
+        if (!EvasionAttacks.NAMES.contains(name)) {
+            throw m.get("attack").error("unknown attack '" + name + "' (one of " + String.join(", ", EvasionAttacks.NAMES) + ")");
+        }
+        String id = m.containsKey("id") ? m.get("id").string() : name;
+        if (!id.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
+        }
+        List<Double> eps = new ArrayList<>();
+        if (m.containsKey("eps")) {
+            YamlNode e = m.get("eps");
+            if (e.value() instanceof List) {
+                for (YamlNode v : e.list()) {
+                    eps.add(nonNegative(v));
+                }
+            } else {
+                eps.add(nonNegative(e));
+            }
+            if (eps.isEmpty()) {
+                throw e.error("an empty list of budgets");
+            }
+        } else {
+            eps.add(0.3);
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        if (m.containsKey("params")) {
+            for (Map.Entry<String, YamlNode> p : m.get("params").map().entrySet()) {
+                params.put(p.getKey(), p.getValue().string());
+            }
+        }
+        try {
+            Norm norm = m.containsKey("norm") ? Norm.parse(m.get("norm").string()) : Norm.LINF;
+            AttackSpec spec = new AttackSpec(name, eps.get(0), norm,
+                    m.containsKey("steps") ? (int) positive(m.get("steps"), 1_000_000) : null,
+                    m.containsKey("stepSize") ? m.get("stepSize").number() : null,
+                    m.containsKey("restarts") ? (int) positive(m.get("restarts"), 1000) : null,
+                    m.containsKey("targeted") && m.get("targeted").bool(),
+                    m.containsKey("maxQueries") ? (int) positive(m.get("maxQueries"), 100_000_000) : null, seed, params);
+            return new Entry(id, spec, eps);
+        } catch (DlsecException ex) {
+            if (ex.getMessage().contains(" line ")) {
+                throw ex;
+            }
+            throw a.error(ex.getMessage());
+        }
+    }
+
+    private static double nonNegative(YamlNode v) {
+        double d = v.number();
+        if (!(d >= 0) || !Double.isFinite(d)) {
+            throw v.error("a budget must be finite and >= 0, got " + d);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,122 @@
+package org.dlsec.audit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dlsec.attack.evasion.AttackResult;
+import org.dlsec.attack.evasion.EpsilonAttack;
+import org.dlsec.attack.evasion.EvasionAttack;
+import org.dlsec.attack.evasion.EvasionAttacks;
+import org.dlsec.attack.evasion.EvasionRunner;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Hashing;
+import org.dlsec.core.Json;
+import org.dlsec.core.Versions;
+import org.dlsec.data.Dataset;
+import org.dlsec.metric.Evaluation;
+import org.dlsec.model.Classifier;
+import org.dlsec.report.AttackRecord;
+import org.dlsec.report.AuditReport;
+import org.dlsec.report.ReportWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an audit: every configured attack against one model on one dataset, each result stored in
+ * {@code out/results/<id>.json} as soon as it is done; then the report. With {@code resume}, a
+ * stored result whose key (model hash, data origin, configuration, seed) matches is reused instead
+ * of rerun, so an interrupted audit continues where it stopped and ends with the same report.
+ */
+public final class AuditRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditRunner.class);
+
+    private AuditRunner() {}
+
+    /** Runs the audit on {@code data} (already limited to the configured samples) and writes the report. */
+    public static AuditReport run(Classifier model, Dataset data, AuditConfig config, String configSource, Path out,
+            boolean resume, boolean progress) {
+        Instant started = Instant.now();
+        Path results = out.resolve("results");
+        try {
+            Files.createDirectories(results);
+        } catch (java.io.IOException e) {
+            throw new DlsecException("cannot create " + results + ": " + e.getMessage(), e);
+        }
+        double clean = Evaluation.accuracy(model, data);
+        List<AttackRecord> records = new ArrayList<>();
+        for (AuditConfig.Entry entry : config.attacks()) {
+            String key = key(model, data, config, entry);
+            Path file = results.resolve(entry.id() + ".json");
+            if (resume && Files.isRegularFile(file)) {
+                AttackRecord stored = readStored(file);
+                if (stored != null && key.equals(stored.key())) {
+                    LOG.info("resume: {} already done, not rerun", entry.id());
+                    System.err.println("resume: " + entry.id() + " already done, not rerun");
+                    records.add(stored);
+                    continue;
+                }
+            }
+            AttackRecord rec = runOne(model, data, config, entry, key, progress);
+            Json.write(file, rec);
+            records.add(rec);
+        }
+        AuditReport report = new AuditReport(AuditReport.SCHEMA, model.info(),
+                new AuditReport.DataInfo(data.name(), data.split(), data.size(), data.origin()), clean,
+                new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()), Verdicts.families(clean, records),
+                Versions.all(), machine(), config.seed(), started, Instant.now());
+        ReportWriter.write(report, out);
+        return report;
+    }
+
+    private static AttackRecord readStored(Path file) {
+        try {
+            return Json.MAPPER.readValue(file.toFile(), AttackRecord.class);
+        } catch (java.io.IOException e) {
+            LOG.warn("ignoring unreadable stored result {}: {}", file, e.getMessage());
+            return null;
+        }
+    }
+
+    static AttackRecord runOne(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry, String key,
+            boolean progress) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        EvasionAttack attack = EvasionAttacks.create(entry.spec());
+        if (entry.epsilons().size() > 1 && !(attack instanceof EpsilonAttack)) {
+            throw new DlsecException("audit attack '" + entry.id() + "': " + attack.name() + " has no ε budget, give one eps");
+        }
+        int[] targets = attack.targeted() ? EvasionRunner.randomTargets(data, config.seed()) : null;
+        List<AttackResult> results = new ArrayList<>();
+        for (double eps : entry.epsilons()) {
+            EvasionAttack a = attack instanceof EpsilonAttack ea ? ea.withEpsilon(eps) : attack;
+            results.add(EvasionRunner.run(a, model, data, targets, config.batchSize(), progress));
+        }
+        String norm = attack instanceof EpsilonAttack ea ? ea.norm().cliName() : entry.spec().norm().cliName();
+        return AttackRecord.of(entry.id(), key, entry.epsilons(), results, norm, data, started, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** What a stored result must match to be reused: model, data, the attack entry, and the audit-wide settings. */
+    static String key(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry) {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("model", model.info().sha256());
+        k.put("data", data.origin());
+        k.put("entry", entry);
+        k.put("seed", config.seed());
+        k.put("batchSize", config.batchSize());
+        k.put("dlsec", Versions.dlsec());
+        return Hashing.sha256(Json.toString(k).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        return m;
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * The audit: runs a configured threat model ({@code audit.yaml}) against one model, stores each
+ * attack run's result as it finishes (so an interrupted audit resumes), and hands the stored
+ * results to {@link org.dlsec.report} to be written as {@code report.json}, {@code samples.csv}
+ * and {@code index.html}. Attacks are built only through
+ * {@link org.dlsec.attack.evasion.EvasionAttacks}, so attacks added to the registry are available
+ * here without change. May import core, data, model, metric, attack and report.
+ */
+package org.dlsec.audit;

@@ -1,0 +1,68 @@
+package org.dlsec.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.dlsec.audit.AuditConfig;
+import org.dlsec.audit.AuditRunner;
+import org.dlsec.core.Progress;
+import org.dlsec.data.Dataset;
+import org.dlsec.data.DatasetId;
+import org.dlsec.data.Datasets;
+import org.dlsec.model.Classifier;
+import org.dlsec.report.AuditReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dlsec audit}: runs the configured threat model against a model and writes the report. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Run a configured set of attacks against a model; write report.json, samples.csv and index.html.")
+final class AuditCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model directory, .pt or .onnx file.")
+    Path model;
+
+    @Option(names = "--dataset", required = true, description = "mnist, gtsrb or fashion-mnist.")
+    String dataset;
+
+    @Option(names = "--data-dir", description = "Folder holding mnist/, gtsrb/, fashion-mnist/ (default: $DLSEC_DATA).")
+    Path dataDir;
+
+    @Option(names = "--config", description = "audit.yaml (default: the bundled default, see docs/audit-config.md).")
+    Path config;
+
+    @Option(names = "--limit", description = "Attack the first N samples (overrides the configuration's limit).")
+    Integer limit;
+
+    @Option(names = "--out", required = true, description = "Directory for the report.")
+    Path out;
+
+    @Option(names = "--resume", description = "Reuse the results of attacks already finished for the same model, data"
+            + " and configuration.")
+    boolean resume;
+
+    @Option(names = "--quiet", description = "No progress bars.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        Progress.setEnabled(!quiet);
+        AuditConfig cfg = config == null ? AuditConfig.defaults() : AuditConfig.read(config);
+        String source = config == null ? "default-audit.yaml" : config.toString();
+        AuditReport r = audit(model, DatasetId.parse(dataset), Optional.ofNullable(dataDir), cfg, source, limit, out, resume,
+                !quiet);
+        System.out.printf("%s: %s%n", r.families().get(0).verdict(), r.families().get(0).summary());
+        System.out.println("report: " + out.resolve("index.html").toAbsolutePath());
+        return Main.EXIT_OK;
+    }
+
+    static AuditReport audit(Path model, DatasetId id, Optional<Path> dataDir, AuditConfig cfg, String source, Integer limit,
+            Path out, boolean resume, boolean progress) {
+        if (limit != null && limit <= 0) {
+            throw new org.dlsec.core.DlsecException("invalid --limit: must be positive, got " + limit);
+        }
+        Dataset data = Datasets.load(id, cfg.split(), dataDir).first(limit != null ? limit : cfg.limit());
+        try (Classifier c = Loading.model(model, data)) {
+            return AuditRunner.run(c, data, cfg, source, out, resume, progress);
+        }
+    }
+}

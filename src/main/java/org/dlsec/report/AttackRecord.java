@@ -1,0 +1,59 @@
+package org.dlsec.report;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.dlsec.attack.evasion.AttackResult;
+import org.dlsec.data.Dataset;
+
+/**
+ * One attack run of an audit as stored and reported: its summaries (one per ε), the per-sample
+ * results at the largest budget, and an image grid. Written to {@code results/<id>.json} as soon as
+ * the attack finishes, so an interrupted audit resumes.
+ *
+ * @param id unique id within the audit
+ * @param key hash of (model, data, configuration) the result belongs to, for {@code --resume}
+ * @param attack attack name
+ * @param family threat family ({@code evasion})
+ * @param knowledge white-box, score-based, label-only or transfer
+ * @param norm norm of the budgets
+ * @param parameters the attack's parameters at the last budget
+ * @param epsilons the budgets
+ * @param points the summary at each budget
+ * @param samples per-sample results at the last budget
+ * @param imageGridPng base64 PNG of originals, perturbations and adversarial examples
+ * @param started when the run started
+ * @param seconds wall time of the whole run (all budgets)
+ */
+public record AttackRecord(String id, String key, String attack, String family, String knowledge, String norm,
+        Map<String, Object> parameters, List<Double> epsilons, List<AttackResult.Summary> points, PerSample samples,
+        String imageGridPng, Instant started, double seconds) {
+
+    /** Per-sample arrays (index into the audited dataset). */
+    public record PerSample(long[] index, int[] label, int[] target, int[] cleanPrediction, int[] adversarialPrediction,
+            boolean[] success, boolean[] failed, double[] l0, double[] l2, double[] linf, long[] queries, long[] gradients) {
+        static PerSample of(AttackResult r) {
+            return new PerSample(r.sampleIds(), r.labels(), r.targets(), r.cleanPredictions(), r.adversarialPredictions(),
+                    r.success(), r.failed(), r.l0(), r.l2(), r.linf(), r.queries(), r.gradients());
+        }
+    }
+
+    public static AttackRecord of(String id, String key, List<Double> epsilons, List<AttackResult> results, String norm,
+            Dataset data, Instant started, double seconds) {
+        AttackResult last = results.get(results.size() - 1);
+        List<AttackResult.Summary> points = new ArrayList<>();
+        for (AttackResult r : results) {
+            points.add(r.summary());
+        }
+        String png = Base64.getEncoder().encodeToString(AdversarialGrids.of(last, data, 6).png());
+        return new AttackRecord(id, key, last.attack(), "evasion", last.knowledge().label(), norm, last.parameters(),
+                List.copyOf(epsilons), points, PerSample.of(last), png, started, seconds);
+    }
+
+    /** The summary at the largest budget. */
+    public AttackResult.Summary last() {
+        return points.get(points.size() - 1);
+    }
+}

@@ -1,0 +1,41 @@
+package org.dlsec.report;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.dlsec.model.ModelInfo;
+
+/**
+ * Everything an audit found, as written to {@code report.json} (schema {@link #SCHEMA}, documented
+ * in {@code docs/report-schema.json} and {@code docs/report.md}).
+ *
+ * @param schema schema identifier
+ * @param model what was audited
+ * @param dataset name, split, samples and origin of the audited data
+ * @param cleanAccuracy accuracy on the audited samples before any attack
+ * @param config the audit configuration (text and hash)
+ * @param families one section per threat family, each with its verdict and attack runs
+ * @param versions dlsec, DJL, PyTorch, Java versions
+ * @param machine where it ran (cores, memory, OS)
+ * @param seed the audit's seed
+ * @param started when the audit started
+ * @param finished when the report was written
+ */
+public record AuditReport(String schema, ModelInfo model, DataInfo dataset, double cleanAccuracy, ConfigInfo config,
+        List<Family> families, Map<String, String> versions, Map<String, Object> machine, long seed, Instant started,
+        Instant finished) {
+
+    public static final String SCHEMA = "dlsec-report/1";
+
+    /** The audited data. */
+    public record DataInfo(String name, String split, int samples, String origin) {}
+
+    /** The configuration the audit ran. */
+    public record ConfigInfo(String source, String sha256, String text) {}
+
+    /**
+     * One threat family: a verdict ({@code vulnerable}, {@code robust}, {@code not evaluated}) with a
+     * one-line explanation, and the attack runs.
+     */
+    public record Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks) {}
+}

@@ -1,0 +1,68 @@
+package org.dlsec.report;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The report's charts, drawn with XChart and encoded as base64 PNG for data URIs. */
+public final class Charts {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Charts() {}
+
+    /** Robust accuracy (%) against ε, one series per attack run with several budgets in {@code norm}. */
+    public static String robustnessCurves(List<AttackRecord> records, String norm, double clean) {
+        XYChart chart = new XYChartBuilder().width(640).height(400).title("Robust accuracy vs ε (" + norm + ")")
+                .xAxisTitle("ε (" + norm + ")").yAxisTitle("accuracy under attack (%)").build();
+        style(chart.getStyler());
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0).setLegendPosition(Styler.LegendPosition.InsideNE);
+        for (AttackRecord r : records) {
+            if (!r.norm().equals(norm) || r.epsilons().size() < 2) {
+                continue;
+            }
+            double[] x = r.epsilons().stream().mapToDouble(Double::doubleValue).toArray();
+            double[] y = r.points().stream().mapToDouble(p -> 100 * p.robustAccuracy()).toArray();
+            chart.addSeries(r.id(), x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+        return png(chart);
+    }
+
+    /** Success rate (%) per attack run at its largest budget. */
+    public static String successBars(List<AttackRecord> records) {
+        CategoryChart chart = new CategoryChartBuilder().width(640).height(360).title("Attack success at the largest budget")
+                .xAxisTitle("attack").yAxisTitle("success rate (%)").build();
+        style(chart.getStyler());
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0).setLegendVisible(false);
+        List<String> names = records.stream().map(AttackRecord::id).toList();
+        List<Double> values = records.stream().map(r -> 100 * r.last().successRate()).toList();
+        chart.addSeries("success", names, values);
+        return png(chart);
+    }
+
+    private static void style(Styler s) {
+        s.setChartBackgroundColor(java.awt.Color.WHITE);
+        s.setAntiAlias(true);
+    }
+
+    private static String png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        try {
+            return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot render a chart", e);
+        }
+    }
+
+    /** Whether any record has a curve in {@code norm}. */
+    public static boolean hasCurve(List<AttackRecord> records, String norm) {
+        return records.stream().anyMatch(r -> r.norm().equals(norm) && r.epsilons().size() > 1);
+    }
+}

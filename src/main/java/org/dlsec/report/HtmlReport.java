@@ -1,0 +1,181 @@
+package org.dlsec.report;
+
+import java.util.List;
+import java.util.Locale;
+import org.dlsec.attack.evasion.AttackResult;
+
+/**
+ * Renders an {@link AuditReport} as one self-contained HTML page: inline CSS, charts and image
+ * grids as data URIs, no script or font from the network. Verdict first, then the comparison table
+ * of the surveys, robustness curves, examples, a glossary and the provenance.
+ */
+public final class HtmlReport {
+    private HtmlReport() {}
+
+    private static final String CSS = """
+            body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}
+            main{max-width:1100px;margin:0 auto;padding:24px}
+            h1{margin:0 0 4px;font-size:26px} h2{margin:32px 0 12px;font-size:20px;border-bottom:2px solid #d9dde5;padding-bottom:4px}
+            .sub{color:#5b6372;font-size:14px}
+            .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px}
+            .card{background:#fff;border-radius:8px;padding:14px 16px;border-left:6px solid #9aa3b2;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+            .card.vulnerable{border-left-color:#c62828} .card.resists{border-left-color:#2e7d32} .card.not{border-left-color:#b0b6c2;color:#6b7280}
+            .verdict{font-weight:700;text-transform:uppercase;font-size:13px;letter-spacing:.04em}
+            .vulnerable .verdict{color:#c62828} .resists .verdict{color:#2e7d32}
+            table{border-collapse:collapse;width:100%;background:#fff;font-size:14px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+            th,td{padding:6px 8px;border-bottom:1px solid #e5e8ee;text-align:right} th{background:#eef0f4;font-weight:600}
+            td:first-child,th:first-child,td.l,th.l{text-align:left}
+            .charts{display:flex;flex-wrap:wrap;gap:12px} .charts img{background:#fff;border-radius:6px;max-width:100%}
+            .grids{display:flex;flex-wrap:wrap;gap:16px} figure{margin:0;background:#fff;padding:8px;border-radius:6px}
+            figcaption{font-size:13px;color:#5b6372;margin-top:4px}
+            dl{background:#fff;padding:12px 16px;border-radius:6px} dt{font-weight:600;margin-top:8px} dd{margin:2px 0 0 0;color:#374151}
+            pre{background:#fff;padding:12px;border-radius:6px;overflow:auto;font-size:12px}
+            #js-errors{color:#c62828}
+            """;
+
+    public static String render(AuditReport r) {
+        StringBuilder h = new StringBuilder(1 << 16);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<title>dlsec audit — ").append(esc(r.model().source())).append("</title>")
+                .append("<style>").append(CSS).append("</style>")
+                .append("<script>window.onerror=function(m){var e=document.getElementById('js-errors');")
+                .append("if(e){e.textContent+='script error: '+m+'\\n';}};")
+                .append("window.addEventListener('load',function(){document.body.setAttribute('data-rendered','ok');});")
+                .append("</script></head><body><main>\n");
+        h.append("<h1>dlsec security audit</h1><div class=\"sub\">Model <b>").append(esc(r.model().source()))
+                .append("</b> (").append(esc(r.model().kind())).append(", sha256 ").append(esc(shortHash(r.model().sha256())))
+                .append(") · data <b>").append(esc(r.dataset().name())).append('/').append(esc(r.dataset().split()))
+                .append("</b>, ").append(r.dataset().samples()).append(" samples · clean accuracy <b>")
+                .append(pct(r.cleanAccuracy())).append("</b> · seed ").append(r.seed()).append(" · ")
+                .append(esc(String.valueOf(r.finished()))).append("</div><pre id=\"js-errors\"></pre>\n");
+
+        h.append("<h2>Verdict</h2><div class=\"cards\">");
+        for (AuditReport.Family f : r.families()) {
+            String cls = f.verdict().equals("vulnerable") ? "vulnerable" : f.verdict().startsWith("resists") ? "resists" : "not";
+            h.append("<div class=\"card ").append(cls).append("\"><div class=\"verdict\">").append(esc(f.verdict()))
+                    .append("</div><div><b>").append(esc(f.title())).append("</b></div><div>").append(esc(f.summary()))
+                    .append("</div></div>");
+        }
+        h.append("</div>\n");
+
+        List<AttackRecord> runs = r.families().stream().flatMap(f -> f.attacks().stream()).toList();
+        if (!runs.isEmpty()) {
+            h.append("<h2>Attacks compared</h2><p class=\"sub\">The comparison table of the surveys, regenerated from this run:"
+                    + " each attack at its largest budget. Success counts only samples the model classified correctly before"
+                    + " the attack; distances are means over successful samples.</p>");
+            h.append("<table id=\"comparison\"><thead><tr><th class=\"l\">attack</th><th class=\"l\">knowledge</th>")
+                    .append("<th>norm</th><th>ε</th><th>robust acc.</th><th>success</th><th>mean L0</th><th>mean L2</th>")
+                    .append("<th>mean L∞</th><th>queries</th><th>gradients</th><th>seconds</th></tr></thead><tbody>");
+            for (AttackRecord a : runs) {
+                AttackResult.Summary s = a.last();
+                h.append("<tr><td>").append(esc(a.id())).append("</td><td class=\"l\">").append(esc(a.knowledge()))
+                        .append("</td><td>").append(esc(a.norm())).append("</td><td>")
+                        .append(esc(num(a.epsilons().get(a.epsilons().size() - 1)))).append("</td><td>")
+                        .append(pct(s.robustAccuracy())).append("</td><td>").append(pct(s.successRate())).append("</td><td>")
+                        .append(num(s.meanL0())).append("</td><td>").append(num(s.meanL2())).append("</td><td>")
+                        .append(num(s.meanLinf())).append("</td><td>").append(num(s.meanQueries())).append("</td><td>")
+                        .append(num(s.meanGradients())).append("</td><td>").append(String.format(Locale.ROOT, "%.1f", a.seconds()))
+                        .append("</td></tr>");
+            }
+            h.append("</tbody></table>\n");
+
+            h.append("<h2>Robustness</h2><p class=\"sub\">Accuracy under attack as the budget ε grows. A curve that"
+                    + " falls fast means small, invisible perturbations suffice.</p><div class=\"charts\">");
+            for (String norm : new String[] {"linf", "l2"}) {
+                if (Charts.hasCurve(runs, norm)) {
+                    h.append("<img class=\"chart\" alt=\"robust accuracy vs epsilon, ").append(norm)
+                            .append("\" src=\"data:image/png;base64,").append(Charts.robustnessCurves(runs, norm, r.cleanAccuracy()))
+                            .append("\">");
+                }
+            }
+            h.append("<img class=\"chart\" alt=\"attack success\" src=\"data:image/png;base64,")
+                    .append(Charts.successBars(runs)).append("\"></div>\n");
+
+            h.append("<h2>Examples</h2><p class=\"sub\">Original, perturbation (amplified, grey = unchanged) and"
+                    + " adversarial example with the model's prediction, at each attack's largest budget.</p><div class=\"grids\">");
+            for (AttackRecord a : runs) {
+                h.append("<figure><img alt=\"examples of ").append(esc(a.id())).append("\" src=\"data:image/png;base64,")
+                        .append(a.imageGridPng()).append("\"><figcaption>").append(esc(a.id())).append(", ε=")
+                        .append(esc(num(a.epsilons().get(a.epsilons().size() - 1)))).append(' ').append(esc(a.norm()))
+                        .append("</figcaption></figure>");
+            }
+            h.append("</div>\n");
+        }
+
+        h.append("<h2>What the numbers mean</h2><dl>")
+                .append(term("Knowledge", "What the attacker needs: white-box = the model's gradients; score-based = its"
+                        + " output probabilities; label-only = its top-1 answer; transfer = nothing of the target while crafting."))
+                .append(term("ε (budget)", "The largest perturbation allowed, in the given norm, with pixels in [0, 1]:"
+                        + " L∞ bounds every pixel's change (0.3 = 30% of the range), L2 the Euclidean length of the change."))
+                .append(term("Robust accuracy", "Accuracy on the attacked samples after the attack."))
+                .append(term("Success", "Share of the samples the model got right before the attack that the attack"
+                        + " turned into errors (or, if targeted, into the target class)."))
+                .append(term("L0 / L2 / L∞", "How many input values changed / the Euclidean size / the largest single"
+                        + " change, averaged over successful adversarial examples."))
+                .append(term("Queries, gradients", "Per sample, how many predictions and input gradients the attack asked"
+                        + " of the model, including the clean and final checks: the attack's cost."))
+                .append(term("Verdict", "Vulnerable when an attack succeeds on at least half of the correctly classified"
+                        + " samples within its budget. \"Resists\" is not a proof of robustness: only of these attacks failing."))
+                .append("</dl>\n");
+
+        h.append("<h2>Provenance</h2><table class=\"prov\"><tbody>")
+                .append(row("model", r.model().describe()))
+                .append(row("model sha256", r.model().sha256()))
+                .append(row("data", r.dataset().origin()))
+                .append(row("configuration", r.config().source() + " (sha256 " + shortHash(r.config().sha256()) + ")"))
+                .append(row("versions", r.versions().toString()))
+                .append(row("machine", r.machine().toString()))
+                .append(row("started", String.valueOf(r.started())))
+                .append(row("finished", String.valueOf(r.finished())))
+                .append("</tbody></table><h2>Configuration</h2><pre>").append(esc(r.config().text())).append("</pre>")
+                .append("<p class=\"sub\">report.json holds every figure above with its parameters; samples.csv the"
+                        + " per-sample results. Generated by dlsec ").append(esc(r.versions().getOrDefault("dlsec", "")))
+                .append(".</p></main></body></html>\n");
+        return h.toString();
+    }
+
+    private static String term(String t, String d) {
+        return "<dt>" + esc(t) + "</dt><dd>" + esc(d) + "</dd>";
+    }
+
+    private static String row(String k, String v) {
+        return "<tr><th class=\"l\">" + esc(k) + "</th><td class=\"l\">" + esc(v) + "</td></tr>";
+    }
+
+    static String pct(double v) {
+        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v)) {
+            return "—";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e9) {
+            return String.format(Locale.ROOT, "%d", (long) v);
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : "%.3f", v);
+    }
+
+    private static String shortHash(String h) {
+        return h == null ? "" : h.length() > 16 ? h.substring(0, 16) + "…" : h;
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
