@@ -1,0 +1,147 @@
+package org.dlsec.audit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.dlsec.TestModels;
+import org.dlsec.TestSupport;
+import org.dlsec.attack.evasion.AttackResult;
+import org.dlsec.attack.evasion.AttackSpec;
+import org.dlsec.attack.evasion.EvasionAttacks;
+import org.dlsec.attack.evasion.EvasionRunner;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Json;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
+import org.dlsec.report.AttackRecord;
+import org.dlsec.report.AuditReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditTest {
+    static final String CONFIG = """
+            seed: 3
+            limit: 60
+            batchSize: 30
+            attacks:
+              - attack: fgsm
+                eps: 0.2
+              - attack: pgd
+                eps: [0, 0.1, 0.3]
+                steps: 10
+              - attack: pgd
+                id: pgd-l2
+                norm: l2
+                eps: 1.5
+                steps: 10
+            """;
+
+    static AuditReport runSmall(Path out) {
+        AuditConfig cfg = AuditConfig.parse(CONFIG, "test.yaml");
+        Dataset d = TestSupport.mnistTest(cfg.limit());
+        return AuditRunner.run(TestModels.mnistLenet(), d, cfg, "test.yaml", out, false, false);
+    }
+
+    @Test
+    void writesAValidReportCsvAndPage(@TempDir Path out) throws Exception {
+        AuditReport r = runSmall(out);
+        assertEquals("vulnerable", r.families().get(0).verdict());
+        assertEquals(3, r.families().get(0).attacks().size());
+        assertEquals(5, r.families().size());
+
+        JsonNode json = Json.MAPPER.readTree(out.resolve("report.json").toFile());
+        JsonSchema schema;
+        try (InputStream in = Files.newInputStream(Path.of("docs/report-schema.json"))) {
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        }
+        Set<ValidationMessage> errors = schema.validate(json);
+        assertTrue(errors.isEmpty(), "report.json does not match docs/report-schema.json: " + errors);
+        // the schema is not vacuous: a broken report fails it
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("cleanAccuracy", 1.5);
+        assertTrue(!schema.validate(json).isEmpty());
+
+        List<String> csv = Files.readAllLines(out.resolve("samples.csv"));
+        assertEquals(61, csv.size());
+        assertTrue(csv.get(0).startsWith("index,label,cleanPrediction,fgsm:adversarialPrediction,fgsm:success"));
+        assertEquals(3 + 3 * 6, csv.get(0).split(",").length);
+        assertEquals(csv.get(0).split(",").length, csv.get(60).split(",").length);
+
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("id=\"comparison\"") && html.contains("data:image/png;base64,"));
+        assertTrue(!html.contains("http://") && !html.contains("https://"), "the page must not load anything");
+        for (String id : new String[] {"fgsm", "pgd", "pgd-l2"}) {
+            assertTrue(Files.isRegularFile(out.resolve("results/" + id + ".json")));
+        }
+    }
+
+    @Test
+    void numbersEqualAStandaloneAttackRunWithTheSameSeed(@TempDir Path out) {
+        AuditReport r = runSmall(out);
+        AttackRecord pgd = r.families().get(0).attacks().get(1);
+        Classifier model = TestModels.mnistLenet();
+        Dataset d = TestSupport.mnistTest(60);
+        AttackSpec spec = new AttackSpec("pgd", 0.3, org.dlsec.attack.evasion.Norm.LINF, 10, null, null, false, null, 3,
+                java.util.Map.of());
+        AttackResult alone = EvasionRunner.run(EvasionAttacks.create(spec), model, d, null, 250, false);
+        assertEquals(alone.summary().robustAccuracy(), pgd.last().robustAccuracy(), 0.0);
+        assertEquals(alone.summary().meanL2(), pgd.last().meanL2(), 0.0);
+        assertArrayEquals(alone.adversarialPredictions(), pgd.samples().adversarialPrediction());
+        assertArrayEquals(alone.l2(), pgd.samples().l2());
+    }
+
+    @Test
+    void resumeReusesFinishedAttacksAndGivesTheSameReport(@TempDir Path out) throws Exception {
+        AuditReport first = runSmall(out);
+        Path stored = out.resolve("results/pgd.json");
+        long mtime = Files.getLastModifiedTime(stored).toMillis();
+        Files.delete(out.resolve("results/pgd-l2.json"));
+        AuditConfig cfg = AuditConfig.parse(CONFIG, "test.yaml");
+        AuditReport again = AuditRunner.run(TestModels.mnistLenet(), TestSupport.mnistTest(60), cfg, "test.yaml", out, true,
+                false);
+        assertEquals(mtime, Files.getLastModifiedTime(stored).toMillis(), "a finished attack was rerun");
+        assertTrue(Files.isRegularFile(out.resolve("results/pgd-l2.json")), "the missing attack was not run");
+        JsonNode a = ReportComparison.withoutTimings(first);
+        JsonNode b = ReportComparison.withoutTimings(again);
+        assertEquals(null, ReportComparison.firstDifference(a, b, ""), "resumed report differs");
+    }
+
+    @Test
+    void configErrorsNameTheKeyAndTheLine() {
+        DlsecException e = assertThrows(DlsecException.class,
+                () -> AuditConfig.parse("seed: 1\nattacks:\n  - attack: pgd\n    eps: -0.3\n", "a.yaml"));
+        assertTrue(e.getMessage().contains("a.yaml line 4") && e.getMessage().contains("eps"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> AuditConfig.parse("attacks:\n  - attack: pgd\n    stepz: 3\n", "b.yaml"));
+        assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("stepz"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> AuditConfig.parse("attacks:\n  - attack: nope\n", "c.yaml"));
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("unknown attack"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> AuditConfig.parse("limit: [1, 2]\nattacks:\n  - attack: pgd\n", "d.yaml"));
+        assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("limit"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> AuditConfig.parse("attacks: [\n", "e.yaml"));
+        assertTrue(e.getMessage().contains("e.yaml") && e.getMessage().contains("invalid YAML"), e.getMessage());
+        assertThrows(DlsecException.class, () -> AuditConfig.parse("seed: 1\n", "f.yaml"));
+        assertThrows(DlsecException.class, () -> AuditConfig.parse(
+                "attacks:\n  - attack: pgd\n  - attack: pgd\n", "g.yaml"));
+    }
+
+    @Test
+    void theBundledDefaultParses() {
+        AuditConfig cfg = AuditConfig.defaults();
+        assertTrue(cfg.attacks().size() >= 3);
+        for (AuditConfig.Entry e : cfg.attacks()) {
+            assertTrue(EvasionAttacks.NAMES.contains(e.spec().name()));
+            EvasionAttacks.create(e.spec());
+        }
+    }
+}
