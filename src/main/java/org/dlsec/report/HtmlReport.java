@@ -30,7 +30,23 @@ public final class HtmlReport {
             figcaption{font-size:13px;color:#5b6372;margin-top:4px}
             dl{background:#fff;padding:12px 16px;border-radius:6px} dt{font-weight:600;margin-top:8px} dd{margin:2px 0 0 0;color:#374151}
             pre{background:#fff;padding:12px;border-radius:6px;overflow:auto;font-size:12px}
-            #js-errors{color:#c62828}
+            #js-errors{color:#c62828} #js-errors:empty{display:none}
+            """;
+
+    /**
+     * A small self-check: script errors and console errors are listed in {@code #js-errors}; once
+     * loaded, the body carries {@code data-rendered="ok"} and the counts of decoded images, broken
+     * images and tables, so a headless browser (and a curious reader) can see the page is whole.
+     */
+    private static final String SELF_CHECK = """
+            (function(){var errs=[];function note(m){errs.push(m);var e=document.getElementById('js-errors');if(e){e.textContent+=m+'\\n';}}
+            window.onerror=function(m){note('script error: '+m);};
+            var ce=console.error;console.error=function(){note('console error: '+Array.prototype.join.call(arguments,' '));if(ce){ce.apply(console,arguments);}};
+            window.addEventListener('load',function(){var imgs=document.images,ok=0,bad=0;
+            for(var i=0;i<imgs.length;i++){if(imgs[i].complete&&imgs[i].naturalWidth>0){ok++;}else{bad++;note('image not decoded: '+(imgs[i].alt||i));}}
+            var b=document.body;b.setAttribute('data-images',ok);b.setAttribute('data-broken-images',bad);
+            b.setAttribute('data-tables',document.getElementsByTagName('table').length);b.setAttribute('data-errors',errs.length);
+            b.setAttribute('data-rendered','ok');});})();
             """;
 
     public static String render(AuditReport r) {
@@ -39,10 +55,7 @@ public final class HtmlReport {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>dlsec audit — ").append(esc(r.model().source())).append("</title>")
                 .append("<style>").append(CSS).append("</style>")
-                .append("<script>window.onerror=function(m){var e=document.getElementById('js-errors');")
-                .append("if(e){e.textContent+='script error: '+m+'\\n';}};")
-                .append("window.addEventListener('load',function(){document.body.setAttribute('data-rendered','ok');});")
-                .append("</script></head><body><main>\n");
+                .append("<script>").append(SELF_CHECK).append("</script></head><body><main>\n");
         h.append("<h1>dlsec security audit</h1><div class=\"sub\">Model <b>").append(esc(r.model().source()))
                 .append("</b> (").append(esc(r.model().kind())).append(", sha256 ").append(esc(shortHash(r.model().sha256())))
                 .append(") · data <b>").append(esc(r.dataset().name())).append('/').append(esc(r.dataset().split()))
