@@ -14,11 +14,14 @@ import org.dlsec.attack.evasion.EvasionAttacks;
 import org.dlsec.attack.evasion.EvasionRunner;
 import org.dlsec.attack.evasion.Norm;
 import org.dlsec.attack.evasion.TransferAttack;
+import org.dlsec.attack.evasion.UniversalAttack;
+import org.dlsec.attack.evasion.UniversalPerturbation;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
+import org.dlsec.data.Datasets;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.AdversarialGrids;
 import picocli.CommandLine.Command;
@@ -96,7 +99,14 @@ final class AttackCommand implements Callable<Integer> {
         Dataset d = data.load();
         try (Classifier c = Loading.model(model, d);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
-            if (sub != null) {
+            if (base instanceof UniversalAttack u && !u.isFitted()) {
+                // fit the universal perturbation on a split disjoint from the attacked one (on the substitute, if given)
+                String fitSplit = "train".equals(d.split()) ? "test" : "train";
+                base = u.fit(sub != null ? sub : c, Datasets.load(data.id(), fitSplit, data.dataDir()));
+                UniversalPerturbation.Fitted f = ((UniversalAttack) base).fitted();
+                System.out.printf("uap fitted on the first %d %s images: fooling rate %.2f%% after %d passes%n", f.fitSamples(),
+                        fitSplit, 100 * f.foolingRate(), f.passes());
+            } else if (sub != null) {
                 base = new TransferAttack(base, sub);
             }
             int[] targets = base.targeted() ? EvasionRunner.randomTargets(d, seed) : null;

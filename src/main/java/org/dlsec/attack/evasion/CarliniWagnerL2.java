@@ -1,0 +1,241 @@
+package org.dlsec.attack.evasion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.Gradient;
+import org.dlsec.model.LogitObjective;
+
+/**
+ * <b>C&amp;W L2</b> — Carlini, Wagner, "Towards Evaluating the Robustness of Neural Networks",
+ * IEEE S&amp;P 2017 (Section V.A).
+ *
+ * <p>Change of variables x′ = lo + (hi − lo)·(tanh(w) + 1)/2, so x′ always lies in the bounds, and
+ * Adam on w minimising ‖x′ − x‖₂² + c·f(x′) with the margin on logits
+ * f(x′) = max(Z<sub>y</sub> − max<sub>j≠y</sub> Z<sub>j</sub>, −κ) (untargeted, y the label) or
+ * f(x′) = max(max<sub>j≠t</sub> Z<sub>j</sub> − Z<sub>t</sub>, −κ) (targeted). The gradient of the margin
+ * comes from one {@link Classifier#gradient} call per iteration; the distance term and the tanh
+ * chain rule are applied analytically. Each of the binary-search steps restarts from w = atanh(x)
+ * with a fresh Adam state; per sample, c is bisected (raised ten-fold while no success has been
+ * seen), and the successful x′ of smallest L2 over all steps is kept. A sample stops a search step
+ * early when its loss has not fallen by 0.01% over the last tenth of the iterations (the authors'
+ * early abort, applied per sample). Samples never fooled are returned unchanged.
+ */
+public final class CarliniWagnerL2 extends AbstractEvasionAttack {
+    private static final double UPPER_NONE = 1e10;
+
+    /**
+     * Validated parameters.
+     *
+     * @param confidence κ ≥ 0
+     * @param initialConst initial c &gt; 0 (ART: 0.01; the authors' code: 0.001)
+     * @param binarySteps binary-search steps ≥ 1 (authors: 9)
+     * @param steps Adam iterations per binary step ≥ 1
+     * @param learningRate Adam step &gt; 0 (authors: 0.01)
+     * @param abortEarly stop a sample's search step when its loss stalls
+     * @param targeted targeted mode (y holds targets)
+     * @param seed recorded for provenance (the attack draws no random numbers)
+     */
+    public record Params(double confidence, double initialConst, int binarySteps, int steps, double learningRate,
+            boolean abortEarly, boolean targeted, long seed) {
+        public Params {
+            DlsecException.require(Double.isFinite(confidence) && confidence >= 0, "confidence", "must be finite and >= 0, got "
+                    + confidence);
+            DlsecException.require(Double.isFinite(initialConst) && initialConst > 0 && initialConst < UPPER_NONE,
+                    "initial const", "must be in (0, 1e10), got " + initialConst);
+            DlsecException.require(binarySteps >= 1 && binarySteps <= 100, "binary steps", "must be in 1..100, got " + binarySteps);
+            DlsecException.require(steps >= 1 && steps <= 100_000, "steps", "must be in 1..100000, got " + steps);
+            DlsecException.require(Double.isFinite(learningRate) && learningRate > 0, "learning rate", "must be finite and > 0, got "
+                    + learningRate);
+        }
+
+        /** κ = 0, c₀ = 0.01, 9 binary steps, 100 Adam steps of 0.01, early abort. */
+        public static Params defaults(boolean targeted, long seed) {
+            return new Params(0, 0.01, 9, 100, 0.01, true, targeted, seed);
+        }
+    }
+
+    private final Params p;
+
+    public CarliniWagnerL2(Params params) {
+        this.p = params;
+    }
+
+    public Params params() {
+        return p;
+    }
+
+    @Override
+    public String name() {
+        return "cw";
+    }
+
+    @Override
+    public Knowledge knowledge() {
+        return Knowledge.WHITE_BOX;
+    }
+
+    @Override
+    public boolean targeted() {
+        return p.targeted();
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("norm", Norm.L2.cliName());
+        m.put("confidence", p.confidence());
+        m.put("initialConst", p.initialConst());
+        m.put("binarySteps", p.binarySteps());
+        m.put("steps", p.steps());
+        m.put("learningRate", p.learningRate());
+        m.put("abortEarly", p.abortEarly());
+        m.put("targeted", p.targeted());
+        m.put("seed", p.seed());
+        return m;
+    }
+
+    /** The per-sample margin: Z_y − max_{j≠y} Z_j (untargeted) or max_{j≠t} Z_j − Z_t (targeted). */
+    private LogitObjective margin(NDArray oneHot) {
+        return logits -> {
+            NDArray own = logits.mul(oneHot).sum(new int[] {1});
+            NDArray other = logits.sub(oneHot.mul(1e9f)).max(new int[] {1});
+            return p.targeted() ? other.sub(own) : own.sub(other);
+        };
+    }
+
+    private boolean hit(float margin) {
+        return p.confidence() == 0 ? margin < 0 : margin <= -p.confidence();
+    }
+
+    @Override
+    protected Crafted craft(Classifier model, NDArray x, NDArray y, long[] cleanPred, long[] ids) {
+        int n = (int) x.getShape().get(0);
+        int rank = x.getShape().dimension();
+        NDManager m = x.getManager();
+        long[] yv = y.toLongArray();
+        long[] gradients = new long[n];
+        NDArray best = x.duplicate();
+        boolean[] attack = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            attack[i] = p.targeted() ? cleanPred[i] != yv[i] : cleanPred[i] == yv[i];
+        }
+        int[] idx = Rows.where(attack);
+        if (idx.length == 0) {
+            return new Crafted(best, new long[n], gradients);
+        }
+        int na = idx.length;
+        float lo = model.bounds().min();
+        float half = model.bounds().range() / 2;
+        NDArray xa = Rows.take(x, idx);
+        NDArray oneHot = Rows.take(y, idx).oneHot(model.numClasses());
+        // w₀ = atanh of x mapped to (−1, 1), shrunk slightly so that the bounds stay finite
+        NDArray w0 = atanh(xa.sub(lo).div(half).sub(1f).mul(0.999999f));
+        double[] c = new double[na];
+        double[] lower = new double[na];
+        double[] upper = new double[na];
+        double[] bestL2 = new double[na];
+        java.util.Arrays.fill(c, p.initialConst());
+        java.util.Arrays.fill(upper, UPPER_NONE);
+        java.util.Arrays.fill(bestL2, Double.POSITIVE_INFINITY);
+        float b1 = 0.9f;
+        float b2 = 0.999f;
+        int abortEvery = Math.max(1, p.steps() / 10);
+        for (int bs = 0; bs < p.binarySteps(); bs++) {
+            NDArray w = w0.duplicate();
+            NDArray mom = w0.zerosLike();
+            NDArray vel = w0.zerosLike();
+            boolean[] active = new boolean[na];
+            java.util.Arrays.fill(active, true);
+            boolean[] succeeded = new boolean[na];
+            double[] prevLoss = new double[na];
+            java.util.Arrays.fill(prevLoss, Double.POSITIVE_INFINITY);
+            for (int t = 0; t < p.steps(); t++) {
+                int[] act = Rows.where(active);
+                if (act.length == 0) {
+                    break;
+                }
+                try (NDScope s = new NDScope()) {
+                    s.suppressNotUsedWarning();
+                    NDArray wa = Rows.take(w, act);
+                    NDArray th = wa.tanh();
+                    NDArray adv = th.add(1f).mul(half).add(lo);
+                    NDArray x0 = Rows.take(xa, act);
+                    Gradient g = model.gradient(adv, margin(Rows.take(oneHot, act)));
+                    float[] marg = g.values().toFloatArray();
+                    NDArray diff = adv.sub(x0);
+                    float[] d2 = diff.reshape(act.length, -1).square().sum(new int[] {1}).toFloatArray();
+                    float[] coef = new float[act.length];
+                    boolean[] better = new boolean[act.length];
+                    for (int j = 0; j < act.length; j++) {
+                        int i = act[j];
+                        gradients[idx[i]]++;
+                        double f = Math.max(marg[j], -p.confidence());
+                        double loss = d2[j] + c[i] * f;
+                        if (Float.isFinite(marg[j]) && hit(marg[j])) {
+                            succeeded[i] = true;
+                            if (d2[j] < bestL2[i]) {
+                                bestL2[i] = d2[j];
+                                better[j] = true;
+                            }
+                        }
+                        // the clamp at −κ has zero gradient below it
+                        coef[j] = marg[j] > -p.confidence() ? (float) c[i] : 0f;
+                        if (p.abortEarly() && t % abortEvery == 0 && t > 0) {
+                            if (loss > prevLoss[i] * 0.9999) {
+                                active[i] = false;
+                            }
+                        }
+                        if (t % abortEvery == 0) {
+                            prevLoss[i] = loss;
+                        }
+                    }
+                    int[] imp = Rows.where(better);
+                    if (imp.length > 0) {
+                        int[] rows = new int[imp.length];
+                        for (int j = 0; j < imp.length; j++) {
+                            rows[j] = idx[act[imp[j]]];
+                        }
+                        Rows.put(best, rows, Rows.take(adv, imp));
+                    }
+                    // d loss / d x′, then the tanh chain rule d x′/d w = half·(1 − tanh²)
+                    NDArray gradAdv = diff.mul(2f).add(Perturbations.finiteOrZero(g.grad())
+                            .mul(Perturbations.perSample(m.create(coef), rank)));
+                    NDArray gw = gradAdv.mul(th.square().neg().add(1f).mul(half));
+                    NDArray ma = Rows.take(mom, act).mul(b1).add(gw.mul(1 - b1));
+                    NDArray va = Rows.take(vel, act).mul(b2).add(gw.square().mul(1 - b2));
+                    double corr1 = 1 - Math.pow(b1, t + 1);
+                    double corr2 = 1 - Math.pow(b2, t + 1);
+                    NDArray stepW = ma.div(corr1).div(va.div(corr2).sqrt().add(1e-8f)).mul((float) p.learningRate());
+                    Rows.put(mom, act, ma);
+                    Rows.put(vel, act, va);
+                    Rows.put(w, act, wa.sub(stepW));
+                }
+            }
+            for (int i = 0; i < na; i++) {
+                if (succeeded[i]) {
+                    upper[i] = Math.min(upper[i], c[i]);
+                    if (upper[i] < UPPER_NONE) {
+                        c[i] = (lower[i] + upper[i]) / 2;
+                    }
+                } else {
+                    lower[i] = Math.max(lower[i], c[i]);
+                    c[i] = upper[i] < UPPER_NONE ? (lower[i] + upper[i]) / 2 : c[i] * 10;
+                }
+            }
+            w.close();
+            mom.close();
+            vel.close();
+        }
+        return new Crafted(best, new long[n], gradients);
+    }
+
+    private static NDArray atanh(NDArray v) {
+        // atanh(v) = ½·ln((1 + v)/(1 − v))
+        return v.add(1f).div(v.neg().add(1f)).log().mul(0.5f);
+    }
+}

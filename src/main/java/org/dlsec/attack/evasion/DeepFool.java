@@ -1,0 +1,262 @@
+package org.dlsec.attack.evasion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.Gradient;
+
+/**
+ * <b>DeepFool</b> — Moosavi-Dezfooli, Fawzi, Frossard, "DeepFool: a simple and accurate method to
+ * fool deep neural networks", CVPR 2016 (Algorithm 2, multi-class, L2).
+ *
+ * <p>Let k₀ be the model's clean prediction. At each iteration, with f′<sub>k</sub> = f<sub>k</sub> − f<sub>k₀</sub>
+ * and w′<sub>k</sub> = ∇f<sub>k</sub> − ∇f<sub>k₀</sub> at the current point, the closest linearised
+ * boundary is l = argmin<sub>k≠k₀</sub> |f′<sub>k</sub>|/‖w′<sub>k</sub>‖₂, and the step
+ * r = (|f′<sub>l</sub>| + 10⁻⁴)/‖w′<sub>l</sub>‖₂² · w′<sub>l</sub> is added to the total r̂. The current point
+ * is x + (1 + η)·r̂ (overshoot η, clipped to the bounds); a sample stops as soon as its prediction
+ * leaves k₀, or after the maximum number of iterations. As in the authors' implementation, the
+ * candidate classes k are the top-{@code candidates} classes of the clean logits.
+ *
+ * <p>Cost per sample: one query (the clean logits, to rank candidates) and, per iteration, one
+ * gradient call per candidate (the gradient of f<sub>k</sub> − f<sub>k₀</sub> directly); the
+ * logits of the first call of an iteration tell whether the sample is already fooled, after which
+ * it costs nothing more. Samples the model already misclassifies are not attacked.
+ */
+public final class DeepFool extends AbstractEvasionAttack {
+    /**
+     * Validated parameters.
+     *
+     * @param overshoot η ≥ 0 (paper: 0.02)
+     * @param maxIterations iterations ≥ 1 (paper: 50)
+     * @param candidates number of classes considered, including k₀, 2..1000 (capped at the model's K)
+     * @param seed recorded for provenance (the attack draws no random numbers)
+     */
+    public record Params(double overshoot, int maxIterations, int candidates, long seed) {
+        public Params {
+            DlsecException.require(Double.isFinite(overshoot) && overshoot >= 0 && overshoot <= 10, "overshoot",
+                    "must be in [0, 10], got " + overshoot);
+            DlsecException.require(maxIterations >= 1 && maxIterations <= 10_000, "steps", "max iterations must be in 1..10000, got "
+                    + maxIterations);
+            DlsecException.require(candidates >= 2 && candidates <= 1000, "candidates", "must be in 2..1000, got " + candidates);
+        }
+
+        public static Params defaults(long seed) {
+            return new Params(0.02, 50, 10, seed);
+        }
+    }
+
+    /** The outcome of the core algorithm on a batch: the perturbed points and per-sample costs. */
+    record Core(NDArray adversarial, long[] queries, long[] gradients, boolean[] fooled) {}
+
+    private final Params p;
+
+    public DeepFool(Params params) {
+        this.p = params;
+    }
+
+    public Params params() {
+        return p;
+    }
+
+    @Override
+    public String name() {
+        return "deepfool";
+    }
+
+    @Override
+    public Knowledge knowledge() {
+        return Knowledge.WHITE_BOX;
+    }
+
+    @Override
+    public boolean targeted() {
+        return false;
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("norm", Norm.L2.cliName());
+        m.put("overshoot", p.overshoot());
+        m.put("maxIterations", p.maxIterations());
+        m.put("candidates", p.candidates());
+        m.put("seed", p.seed());
+        return m;
+    }
+
+    @Override
+    protected Crafted craft(Classifier model, NDArray x, NDArray y, long[] cleanPred, long[] ids) {
+        int n = (int) x.getShape().get(0);
+        long[] yv = y.toLongArray();
+        boolean[] attack = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            attack[i] = cleanPred[i] == yv[i];
+        }
+        NDArray out = x.duplicate();
+        long[] q = new long[n];
+        long[] g = new long[n];
+        int[] idx = Rows.where(attack);
+        if (idx.length > 0) {
+            long[] k0 = new long[idx.length];
+            for (int j = 0; j < idx.length; j++) {
+                k0[j] = cleanPred[idx[j]];
+            }
+            Core c = run(model, Rows.take(x, idx), k0, p);
+            Rows.put(out, idx, c.adversarial());
+            for (int j = 0; j < idx.length; j++) {
+                q[idx[j]] = c.queries()[j];
+                g[idx[j]] = c.gradients()[j];
+            }
+        }
+        return new Crafted(out, q, g);
+    }
+
+    /**
+     * DeepFool on a batch whose samples should leave class {@code k0} (one per sample). Returns
+     * x + (1+η)·r̂ clipped to the bounds, on x's manager.
+     */
+    static Core run(Classifier model, NDArray x, long[] k0, Params p) {
+        int n = (int) x.getShape().get(0);
+        int numClasses = model.numClasses();
+        int c = Math.min(p.candidates(), numClasses) - 1;
+        int rank = x.getShape().dimension();
+        NDManager m = x.getManager();
+        long[] queries = new long[n];
+        long[] gradients = new long[n];
+        boolean[] fooled = new boolean[n];
+        float scale = (float) (1 + p.overshoot());
+        float lo = model.bounds().min();
+        float hi = model.bounds().max();
+
+        // candidate classes: the top classes of the clean logits other than k0, best first
+        long[][] cand = new long[n][c];
+        try (NDScope s = new NDScope()) {
+            s.suppressNotUsedWarning();
+            float[] logits = model.predictLogits(x).toFloatArray();
+            for (int i = 0; i < n; i++) {
+                queries[i]++;
+                cand[i] = topOthers(logits, i * numClasses, numClasses, (int) k0[i], c);
+            }
+        }
+        NDArray r = x.zerosLike();
+        boolean[] active = new boolean[n];
+        java.util.Arrays.fill(active, true);
+        for (int it = 0; it < p.maxIterations(); it++) {
+            int[] idx = Rows.where(active);
+            if (idx.length == 0) {
+                break;
+            }
+            try (NDScope s = new NDScope()) {
+                s.suppressNotUsedWarning();
+                NDArray xa = Rows.take(x, idx);
+                NDArray ra = Rows.take(r, idx);
+                NDArray cur = xa.add(ra.mul(scale)).clip(lo, hi);
+                long[] k0a = Rows.select(k0, idx);
+                NDArray base = m.create(k0a).oneHot(numClasses);
+                // first candidate on every active sample; its logits say who is already fooled
+                Gradient g0 = model.gradient(cur, diffObjective(m, base, column(cand, idx, 0), numClasses));
+                long[] pred = g0.logits().argMax(1).toLongArray();
+                boolean[] still = new boolean[idx.length];
+                for (int j = 0; j < idx.length; j++) {
+                    gradients[idx[j]]++;
+                    if (pred[j] != k0a[j]) {
+                        fooled[idx[j]] = true;
+                        active[idx[j]] = false;
+                    } else {
+                        still[j] = true;
+                    }
+                }
+                int[] keep = Rows.where(still);
+                if (keep.length == 0) {
+                    continue;
+                }
+                int[] sub = new int[keep.length];
+                for (int j = 0; j < keep.length; j++) {
+                    sub[j] = idx[keep[j]];
+                }
+                NDArray curK = Rows.take(cur, keep);
+                NDArray baseK = Rows.take(base, keep);
+                NDArray bestW = Perturbations.finiteOrZero(Rows.take(g0.grad(), keep));
+                float[] bestF = Rows.take(g0.values(), keep).toFloatArray();
+                float[] bestDist = distances(bestF, bestW);
+                for (int k = 1; k < c; k++) {
+                    Gradient gk = model.gradient(curK, diffObjective(m, baseK, column(cand, sub, k), numClasses));
+                    NDArray w = Perturbations.finiteOrZero(gk.grad());
+                    float[] f = gk.values().toFloatArray();
+                    float[] dist = distances(f, w);
+                    boolean[] closer = new boolean[keep.length];
+                    for (int j = 0; j < keep.length; j++) {
+                        if (dist[j] < bestDist[j]) {
+                            closer[j] = true;
+                            bestDist[j] = dist[j];
+                            bestF[j] = f[j];
+                        }
+                    }
+                    bestW = NDArrays.where(Perturbations.perSample(m.create(closer), rank).broadcast(w.getShape()), w, bestW);
+                }
+                for (int j = 0; j < keep.length; j++) {
+                    gradients[sub[j]] += c - 1;
+                }
+                // r_i = (|f'| + 1e-4) / ‖w‖² · w ; samples with a zero or non-finite step get none
+                float[] coef = new float[keep.length];
+                float[] w2 = Perturbations.l2(bestW).square().toFloatArray();
+                for (int j = 0; j < keep.length; j++) {
+                    double v = (Math.abs(bestF[j]) + 1e-4) / w2[j];
+                    coef[j] = Double.isFinite(v) && w2[j] > 0 && Float.isFinite(bestF[j]) ? (float) v : 0f;
+                }
+                NDArray step = bestW.mul(Perturbations.perSample(m.create(coef), rank));
+                Rows.put(r, sub, Rows.take(r, sub).add(step));
+            }
+        }
+        NDArray adv = x.add(r.mul(scale)).clip(lo, hi);
+        r.close();
+        return new Core(adv, queries, gradients, fooled);
+    }
+
+    /** The per-sample objective f_{target} − f_{k0}: logits · (onehot(target) − onehot(k0)). */
+    private static org.dlsec.model.LogitObjective diffObjective(NDManager m, NDArray baseOneHot, long[] target, int k) {
+        NDArray sel = m.create(target).oneHot(k).sub(baseOneHot);
+        return logits -> logits.mul(sel).sum(new int[] {1});
+    }
+
+    private static long[] column(long[][] cand, int[] idx, int k) {
+        long[] out = new long[idx.length];
+        for (int j = 0; j < idx.length; j++) {
+            out[j] = cand[idx[j]][k];
+        }
+        return out;
+    }
+
+    /** |f'| / ‖w‖₂ per sample (+∞ where undefined). */
+    private static float[] distances(float[] f, NDArray w) {
+        float[] norm = Perturbations.l2(w).toFloatArray();
+        float[] d = new float[f.length];
+        for (int j = 0; j < f.length; j++) {
+            float v = Math.abs(f[j]) / norm[j];
+            d[j] = Float.isFinite(v) && norm[j] > 0 ? v : Float.POSITIVE_INFINITY;
+        }
+        return d;
+    }
+
+    /** The {@code c} classes other than {@code exclude} with the largest logits, best first. */
+    static long[] topOthers(float[] logits, int offset, int k, int exclude, int c) {
+        Integer[] order = new Integer[k];
+        for (int j = 0; j < k; j++) {
+            order[j] = j;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(logits[offset + b], logits[offset + a]));
+        long[] out = new long[c];
+        int t = 0;
+        for (int j = 0; j < k && t < c; j++) {
+            if (order[j] != exclude) {
+                out[t++] = order[j];
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,105 @@
+package org.dlsec.attack.evasion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
+
+/**
+ * Applies a {@link UniversalPerturbation} to every input: x′ = clip(x + v). It costs no query or
+ * gradient per sample (the fit's cost is reported in {@link #parameters()}). Created unfitted by
+ * the registry, with the size of the fitting set; {@link #fit} returns the fitted attack.
+ */
+public final class UniversalAttack extends AbstractEvasionAttack {
+    private final UniversalPerturbation.Params params;
+    private final int fitSize;
+    private final UniversalPerturbation.Fitted fitted;
+
+    private UniversalAttack(UniversalPerturbation.Params params, int fitSize, UniversalPerturbation.Fitted fitted) {
+        DlsecException.require(fitSize >= 1, "fit", "the number of fitting images must be >= 1, got " + fitSize);
+        this.params = params;
+        this.fitSize = fitSize;
+        this.fitted = fitted;
+    }
+
+    /** An attack still to be fitted on the first {@code fitSize} images of a fitting set. */
+    public static UniversalAttack unfitted(UniversalPerturbation.Params params, int fitSize) {
+        return new UniversalAttack(params, fitSize, null);
+    }
+
+    /** An attack applying an already fitted perturbation. */
+    public static UniversalAttack of(UniversalPerturbation.Fitted fitted) {
+        return new UniversalAttack(fitted.params(), fitted.fitSamples(), fitted);
+    }
+
+    public boolean isFitted() {
+        return fitted != null;
+    }
+
+    public UniversalPerturbation.Fitted fitted() {
+        return fitted;
+    }
+
+    public int fitSize() {
+        return fitSize;
+    }
+
+    /** Fits the perturbation on the first {@link #fitSize()} images of {@code source} against {@code model}. */
+    public UniversalAttack fit(Classifier model, Dataset source) {
+        Dataset fitData = source.size() > fitSize ? source.first(fitSize) : source;
+        return of(UniversalPerturbation.fit(model, fitData, params));
+    }
+
+    @Override
+    public String name() {
+        return "uap";
+    }
+
+    @Override
+    public Knowledge knowledge() {
+        return Knowledge.WHITE_BOX;
+    }
+
+    @Override
+    public boolean targeted() {
+        return false;
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("norm", params.norm().cliName());
+        m.put("eps", params.epsilon());
+        m.put("delta", params.delta());
+        m.put("maxPasses", params.maxPasses());
+        m.put("overshoot", params.deepFool().overshoot());
+        m.put("deepFoolIterations", params.deepFool().maxIterations());
+        m.put("candidates", params.deepFool().candidates());
+        m.put("fit", fitSize);
+        if (fitted != null) {
+            m.put("fitFoolingRate", fitted.foolingRate());
+            m.put("fitPasses", fitted.passes());
+            m.put("fitQueries", fitted.queries());
+            m.put("fitGradients", fitted.gradients());
+        }
+        m.put("seed", params.seed());
+        return m;
+    }
+
+    @Override
+    protected Crafted craft(Classifier model, NDArray x, NDArray y, long[] cleanPred, long[] ids) {
+        if (fitted == null) {
+            throw new DlsecException("uap: the universal perturbation must be fitted first (UniversalAttack.fit)");
+        }
+        if (!new Shape(fitted.sampleShape()).equals(model.inputShape())) {
+            throw new DlsecException("uap: the perturbation was fitted for inputs " + new Shape(fitted.sampleShape())
+                    + " but the model takes " + model.inputShape());
+        }
+        int n = (int) x.getShape().get(0);
+        NDArray v = x.getManager().create(fitted.perturbation(), new Shape(1).addAll(model.inputShape()));
+        return new Crafted(x.add(v).clip(model.bounds().min(), model.bounds().max()), new long[n], new long[n]);
+    }
+}
