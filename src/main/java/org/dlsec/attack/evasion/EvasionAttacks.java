@@ -43,6 +43,7 @@ public final class EvasionAttacks {
                 yield UniversalAttack.unfitted(new UniversalPerturbation.Params(s.norm(), s.epsilon(), s.extraDouble("delta", 0.2),
                         s.extraInt("passes", 5), df, s.seed()), s.extraInt("fit", 1000));
             }
+            case "square" -> Square.fromSpec(s);
             default -> {
                 if (NAMES.contains(s.name())) {
                     throw new DlsecException("attack '" + s.name() + "' is not available in this build");
