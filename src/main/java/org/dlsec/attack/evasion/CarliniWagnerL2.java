@@ -53,9 +53,15 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                     + learningRate);
         }
 
-        /** κ = 0, c₀ = 0.01, 9 binary steps, 100 Adam steps of 0.01, early abort. */
+        /**
+         * κ = 0, c₀ = 0.01, 9 binary steps, 200 Adam steps of 0.05, early abort. The authors run up to
+         * 10,000 steps of 0.01; MNIST pixels sit at the bounds, where w = atanh(·) is large and Adam
+         * moves it by about one learning rate per step, so few small steps leave them stuck. Measured
+         * on LeNet-5/MNIST (100 test images): 200×0.05 gives the same 100% success and a mean L2
+         * within 2% of 1000×0.01, in a fifth of the time.
+         */
         public static Params defaults(boolean targeted, long seed) {
-            return new Params(0, 0.01, 9, 100, 0.01, true, targeted, seed);
+            return new Params(0, 0.01, 9, 200, 0.05, true, targeted, seed);
         }
     }
 

@@ -28,14 +28,14 @@ public final class EvasionAttacks {
             case "apgd" -> new AutoPgd(new AutoPgd.Params(s.norm(), s.epsilon(), s.stepsOr(100), s.restartsOr(1), s.targeted(),
                     s.seed()));
             case "cw" -> new CarliniWagnerL2(new CarliniWagnerL2.Params(s.extraDouble("confidence", 0), s.extraDouble("c", 0.01),
-                    s.extraInt("binary-steps", 9), s.stepsOr(100), s.stepSize() == null ? 0.01 : s.stepSize(),
+                    s.extraInt("binary-steps", 9), s.stepsOr(200), s.stepSize() == null ? 0.05 : s.stepSize(),
                     !"false".equalsIgnoreCase(s.extraString("abort-early", "true")), s.targeted(), s.seed()));
             case "deepfool" -> {
                 requireUntargeted(s);
                 yield new DeepFool(new DeepFool.Params(s.extraDouble("overshoot", 0.02), s.stepsOr(50), s.extraInt("candidates", 10),
                         s.seed()));
             }
-            case "jsma" -> new Jsma(new Jsma.Params(s.extraDouble("gamma", 0.1), s.seed()));
+            case "jsma" -> new Jsma(new Jsma.Params(s.extraDouble("gamma", 0.145), s.seed()));
             case "uap" -> {
                 requireUntargeted(s);
                 DeepFool.Params df = new DeepFool.Params(s.extraDouble("overshoot", 0.02), s.extraInt("deepfool-steps", 50),
@@ -44,6 +44,7 @@ public final class EvasionAttacks {
                         s.extraInt("passes", 5), df, s.seed()), s.extraInt("fit", 1000));
             }
             case "square" -> Square.fromSpec(s);
+            case "hsj" -> HopSkipJump.fromSpec(s);
             default -> {
                 if (NAMES.contains(s.name())) {
                     throw new DlsecException("attack '" + s.name() + "' is not available in this build");

@@ -59,8 +59,8 @@ class MinimalL2AttacksTest {
             assertTrue(attacked ? df.gradients()[i] >= 1 && df.gradients()[i] <= 50 * 9 : df.gradients()[i] == 0);
         }
         // C&W never spends more than binary steps × steps gradients, and some samples stop early
-        assertTrue(Arrays.stream(cw.gradients()).max().getAsLong() <= 9 * 100);
-        assertTrue(Arrays.stream(cw.gradients()).min().getAsLong() < 9 * 100);
+        assertTrue(Arrays.stream(cw.gradients()).max().getAsLong() <= 9 * 200);
+        assertTrue(Arrays.stream(cw.gradients()).min().getAsLong() < 9 * 200);
         // the PGD-L2 comparison at the C&W budget: PGD constrained to C&W's mean L2 fools fewer samples
         AttackResult pgd = runCounted(Pgd.pgd(Norm.L2, cwL2, 40, null, 1, false, 0), DATA, null, 100);
         assertTrue(pgd.successRate() < cw.successRate(), "PGD-L2 at eps=" + cwL2 + " " + pgd.successRate());
@@ -70,7 +70,7 @@ class MinimalL2AttacksTest {
     void targetedCwHitsItsTargetsAndConfidenceCostsDistance() {
         Dataset d = TestSupport.mnistTest(40);
         int[] targets = EvasionRunner.randomTargets(d, 3);
-        CarliniWagnerL2 plain = new CarliniWagnerL2(new CarliniWagnerL2.Params(0, 0.01, 5, 60, 0.01, true, true, 0));
+        CarliniWagnerL2 plain = new CarliniWagnerL2(new CarliniWagnerL2.Params(0, 0.01, 5, 60, 0.1, true, true, 0));
         AttackResult t = runCounted(plain, d, targets, 40);
         assertTrue(t.successRate() >= 0.9, "targeted C&W success " + t.successRate());
         for (int i = 0; i < d.size(); i++) {
@@ -78,7 +78,7 @@ class MinimalL2AttacksTest {
                 assertEquals(targets[i], t.adversarialPredictions()[i]);
             }
         }
-        CarliniWagnerL2 confident = new CarliniWagnerL2(new CarliniWagnerL2.Params(5, 0.01, 5, 60, 0.01, true, true, 0));
+        CarliniWagnerL2 confident = new CarliniWagnerL2(new CarliniWagnerL2.Params(5, 0.01, 5, 60, 0.1, true, true, 0));
         AttackResult k = runCounted(confident, d, targets, 40);
         assertTrue(k.summary().meanL2() > t.summary().meanL2(), "κ = 5 needs a larger perturbation: " + k.summary().meanL2()
                 + " vs " + t.summary().meanL2());
@@ -88,9 +88,14 @@ class MinimalL2AttacksTest {
     void deterministicAndIndependentOfBatching() {
         Dataset d = TestSupport.mnistTest(20);
         CarliniWagnerL2 cw = new CarliniWagnerL2(new CarliniWagnerL2.Params(0, 0.1, 2, 10, 0.01, true, false, 0));
-        assertArrayEquals(runCounted(cw, d, null, 20).adversarial(), runCounted(cw, d, null, 6).adversarial());
+        // bit for bit with the same batching; across batch sizes the engine's float sums may differ in the last bit
+        float[] a = runCounted(cw, d, null, 20).adversarial();
+        assertArrayEquals(a, runCounted(cw, d, null, 20).adversarial());
+        assertArrayEquals(a, runCounted(cw, d, null, 6).adversarial(), 1e-4f);
         DeepFool df = new DeepFool(DeepFool.Params.defaults(0));
-        assertArrayEquals(runCounted(df, d, null, 20).adversarial(), runCounted(df, d, null, 7).adversarial());
+        float[] b = runCounted(df, d, null, 20).adversarial();
+        assertArrayEquals(b, runCounted(df, d, null, 20).adversarial());
+        assertArrayEquals(b, runCounted(df, d, null, 7).adversarial(), 1e-4f);
     }
 
     @Test

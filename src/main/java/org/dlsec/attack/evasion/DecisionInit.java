@@ -1,0 +1,108 @@
+package org.dlsec.attack.evasion;
+
+import java.util.SplittableRandom;
+import org.dlsec.model.Bounds;
+
+/**
+ * The starting point of the decision-based attacks (HopSkipJump, Boundary): uniform random noise
+ * over the input bounds, redrawn until the model misclassifies it (the maximum-entropy
+ * initialisation of both papers), then a binary search on the blend {@code (1−α)·x + α·noise} for
+ * the smallest adversarial α (tolerance {@link #BLEND_TOLERANCE}). All samples still searching are
+ * queried together, one prediction per round; every query is charged to its sample.
+ */
+final class DecisionInit {
+    /** Tolerance of the blend search, in α. */
+    static final double BLEND_TOLERANCE = 1e-3;
+
+    private DecisionInit() {}
+
+    /**
+     * Fills {@code start} (n·d) with an adversarial starting point for every active sample and returns
+     * which samples have one; samples without one within {@code maxTries} draws or within their budget
+     * are not started.
+     */
+    static boolean[] run(QueryOracle oracle, float[] orig, int[] labels, boolean[] active, long[] queries, long budget,
+            SplittableRandom[] rng, Bounds b, int maxTries, float[] start) {
+        int n = labels.length;
+        int d = oracle.dim();
+        boolean[] found = new boolean[n];
+        float[] noise = new float[n * d];
+        for (int attempt = 0; attempt < maxTries; attempt++) {
+            int[] rows = select(active, found, queries, budget, true);
+            if (rows.length == 0) {
+                break;
+            }
+            float[] cand = new float[rows.length * d];
+            for (int r = 0; r < rows.length; r++) {
+                SplittableRandom g = rng[rows[r]];
+                for (int j = 0; j < d; j++) {
+                    cand[r * d + j] = (float) (b.min() + g.nextDouble() * b.range());
+                }
+            }
+            int[] pred = oracle.labels(cand, rows.length);
+            for (int r = 0; r < rows.length; r++) {
+                int i = rows[r];
+                queries[i]++;
+                if (pred[r] != labels[i]) {
+                    found[i] = true;
+                    System.arraycopy(cand, r * d, noise, i * d, d);
+                }
+            }
+        }
+        double[] lo = new double[n];
+        double[] hi = new double[n];
+        for (int i = 0; i < n; i++) {
+            hi[i] = 1;
+        }
+        while (true) {
+            boolean[] searching = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                searching[i] = found[i] && hi[i] - lo[i] > BLEND_TOLERANCE;
+            }
+            int[] rows = select(searching, new boolean[n], queries, budget, false);
+            if (rows.length == 0) {
+                break;
+            }
+            float[] cand = new float[rows.length * d];
+            for (int r = 0; r < rows.length; r++) {
+                int i = rows[r];
+                blend(orig, noise, i, d, (lo[i] + hi[i]) / 2, cand, r);
+            }
+            int[] pred = oracle.labels(cand, rows.length);
+            for (int r = 0; r < rows.length; r++) {
+                int i = rows[r];
+                queries[i]++;
+                double mid = (lo[i] + hi[i]) / 2;
+                if (pred[r] != labels[i]) {
+                    hi[i] = mid;
+                } else {
+                    lo[i] = mid;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (found[i]) {
+                blend(orig, noise, i, d, hi[i], start, i);
+            }
+        }
+        return found;
+    }
+
+    private static void blend(float[] orig, float[] noise, int i, int d, double a, float[] out, int row) {
+        for (int j = 0; j < d; j++) {
+            out[row * d + j] = (float) ((1 - a) * orig[i * d + j] + a * noise[i * d + j]);
+        }
+    }
+
+    /** Samples with {@code want[i] && !done[i]} (or without the negation) and budget left. */
+    static int[] select(boolean[] want, boolean[] done, long[] queries, long budget, boolean skipDone) {
+        int count = 0;
+        int[] rows = new int[want.length];
+        for (int i = 0; i < want.length; i++) {
+            if (want[i] && !(skipDone && done[i]) && queries[i] < budget) {
+                rows[count++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(rows, count);
+    }
+}
