@@ -45,6 +45,11 @@ public final class EvasionAttacks {
             }
             case "square" -> Square.fromSpec(s);
             case "hsj" -> HopSkipJump.fromSpec(s);
+            case "ensemble" -> // AutoAttack-style: APGD-CE, then Square on what is left
+                new EnsembleAttack(List.of(
+                        new AutoPgd(new AutoPgd.Params(s.norm(), s.epsilon(), s.stepsOr(100), s.restartsOr(1), s.targeted(), s.seed())),
+                        new Square(new Square.Params(s.norm(), s.epsilon(), s.maxQueriesOr(5_000),
+                                s.extraDouble("p", s.norm() == Norm.L2 ? 0.1 : 0.05), s.targeted(), s.seed()))));
             default -> {
                 if (NAMES.contains(s.name())) {
                     throw new DlsecException("attack '" + s.name() + "' is not available in this build");

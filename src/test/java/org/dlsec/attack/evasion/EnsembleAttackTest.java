@@ -43,4 +43,18 @@ class EnsembleAttackTest {
                 Pgd.fgsm(Norm.LINF, 0.1, true, 0))));
         assertThrows(DlsecException.class, () -> new EnsembleAttack(List.of()));
     }
+
+    @Test
+    void theRegisteredEnsembleIsApgdThenSquareAndBeatsApgdAlone() {
+        AttackSpec spec = new AttackSpec("ensemble", 0.15, Norm.LINF, 20, null, null, false, 300, 2, java.util.Map.of());
+        EnsembleAttack e = (EnsembleAttack) EvasionAttacks.create(spec);
+        assertEquals(List.of("apgd", "square"), e.members().stream().map(EvasionAttack::name).toList());
+        Dataset d = TestSupport.mnistTest(60);
+        Classifier model = TestModels.mnistLenet();
+        AttackResult both = EvasionRunner.run(e, model, d, null, 60, false);
+        AttackResult apgd = EvasionRunner.run(e.members().get(0), model, d, null, 60, false);
+        assertTrue(both.summary().robustAccuracy() <= apgd.summary().robustAccuracy());
+        EnsembleAttack wider = (EnsembleAttack) e.withEpsilon(0.3);
+        assertEquals(0.3, wider.epsilon(), 0.0);
+    }
 }
