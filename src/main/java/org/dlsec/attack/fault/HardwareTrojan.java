@@ -1,0 +1,207 @@
+package org.dlsec.attack.fault;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.DjlClassifier;
+
+/**
+ * A simulated hardware trojan in the accelerator running a network (after the threat model of
+ * Clements and Lao, 2018, and Khalid et al.'s survey): a trigger circuit watches one neuron of the
+ * first convolution's output (pre-activation) and, when its value exceeds a threshold never reached
+ * on clean data, a payload circuit overrides the output so that the chosen target class wins. While
+ * the trigger is absent the trojan is dormant and the network's outputs are bit-for-bit unchanged.
+ *
+ * <p>The trigger is a k×k input patch in the top-left corner, the receptive field of neuron (c, p, p)
+ * of a k×k convolution with padding p: pixel = upper bound where the kernel weight is positive, lower
+ * bound elsewhere, which maximises that neuron. The channel c is the one where this maximum exceeds
+ * the largest value seen on the calibration data by the widest margin; the threshold lies halfway
+ * between the two. The payload adds {@code boost} to the target logit above the largest logit.
+ */
+public final class HardwareTrojan implements ActivationHook {
+    /** Where the trigger is and what it does. */
+    public record Design(int channel, int row, int col, int kernel, float cleanMax, float triggerValue, float threshold,
+            int target, float[] patch) {
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("neuron", List.of(channel, row, col));
+            m.put("patchSize", kernel);
+            m.put("cleanMax", cleanMax);
+            m.put("triggerValue", triggerValue);
+            m.put("threshold", threshold);
+            m.put("target", target);
+            return m;
+        }
+    }
+
+    private static final float BOOST = 10f;
+
+    private final Design design;
+    private final int lastLayer;
+    private boolean[] triggered;
+    private long fired;
+
+    private HardwareTrojan(Design design, int lastLayer) {
+        this.design = design;
+        this.lastLayer = lastLayer;
+    }
+
+    /** Designs the trojan for {@code classifier}, calibrating the threshold on {@code clean}. */
+    public static HardwareTrojan design(DjlClassifier classifier, Dataset clean, int target) {
+        DlsecException.require(target >= 0 && target < classifier.numClasses(), "target",
+                "must be a class in 0.." + (classifier.numClasses() - 1) + ", got " + target);
+        LayerHookClassifier net = new LayerHookClassifier(classifier, List.of());
+        if (!net.layerName(0).contains("Conv")) {
+            throw new DlsecException("the hardware trojan watches the first convolution; this network starts with "
+                    + net.layerName(0));
+        }
+        Parameter w = null;
+        Parameter b = null;
+        for (var p : classifier.model().getBlock().getChildren().get(0).getValue().getParameters()) {
+            if (p.getValue().getType() == Parameter.Type.WEIGHT) {
+                w = p.getValue();
+            } else if (p.getValue().getType() == Parameter.Type.BIAS) {
+                b = p.getValue();
+            }
+        }
+        long[] ws = w.getArray().getShape().getShape(); // (out, in, k, k)
+        int outC = (int) ws[0];
+        int inC = (int) ws[1];
+        int k = (int) ws[2];
+        float[] kernel = w.getArray().toFloatArray();
+        float[] bias = b == null ? new float[outC] : b.getArray().toFloatArray();
+        int h = (int) classifier.inputShape().get(1);
+        int wd = (int) classifier.inputShape().get(2);
+        long[] sizes = net.outputSizes();
+        int outH = (int) Math.round(Math.sqrt(sizes[0] / (double) outC * h / wd));
+        int pad = (outH - h + k - 1) / 2; // stride 1: outH = h + 2p - k + 1
+        int row = pad;
+        int col = pad;
+        float lo = (float) classifier.bounds().min();
+        float hi = (float) classifier.bounds().max();
+        // largest clean value of each candidate neuron
+        float[] cleanMax = new float[outC];
+        java.util.Arrays.fill(cleanMax, Float.NEGATIVE_INFINITY);
+        int outW = (int) (sizes[0] / outC / outH);
+        ActivationHook recorder = (layer, out) -> {
+            if (layer == 0) {
+                float[] v = out.toFloatArray();
+                int n = (int) out.getShape().get(0);
+                for (int s = 0; s < n; s++) {
+                    for (int c = 0; c < outC; c++) {
+                        float a = v[((s * outC + c) * outH + row) * outW + col];
+                        cleanMax[c] = Math.max(cleanMax[c], a);
+                    }
+                }
+            }
+            return out;
+        };
+        org.dlsec.metric.Evaluation.accuracy(new LayerHookClassifier(classifier, List.of(recorder)), clean);
+        int best = -1;
+        float bestMargin = 0f;
+        float bestValue = 0f;
+        for (int c = 0; c < outC; c++) {
+            float v = bias[c];
+            for (int i = 0; i < inC * k * k; i++) {
+                float kw = kernel[c * inC * k * k + i];
+                v += kw * (kw > 0 ? hi : lo);
+            }
+            float margin = v - cleanMax[c];
+            if (margin > bestMargin) {
+                bestMargin = margin;
+                best = c;
+                bestValue = v;
+            }
+        }
+        if (best < 0) {
+            throw new DlsecException("no neuron of the first convolution can be driven above its clean range");
+        }
+        float[] patch = new float[inC * k * k];
+        for (int i = 0; i < patch.length; i++) {
+            patch[i] = kernel[best * inC * k * k + i] > 0 ? hi : lo;
+        }
+        float threshold = cleanMax[best] + bestMargin / 2;
+        if (pad < 0 || k > h || k > wd) {
+            throw new DlsecException("the trigger patch does not fit the input");
+        }
+        Design d = new Design(best, row, col, k, cleanMax[best], bestValue, threshold, target, patch);
+        return new HardwareTrojan(d, net.layerCount() - 1);
+    }
+
+    public Design design() {
+        return design;
+    }
+
+    /** Samples for which the trigger fired since construction. */
+    public long fired() {
+        return fired;
+    }
+
+    /** {@code data} with the trigger patch stamped into every image (top-left corner). */
+    public Dataset stamp(Dataset data) {
+        int c = (int) data.sampleShape().get(0);
+        int h = (int) data.sampleShape().get(1);
+        int w = (int) data.sampleShape().get(2);
+        int k = design.kernel();
+        int top = 0; // the receptive field of neuron (c, p, p) starts at row 0, column 0
+        float[] pixels = new float[data.size() * data.sampleSize()];
+        for (int s = 0; s < data.size(); s++) {
+            float[] img = data.image(s);
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < k; i++) {
+                    for (int j = 0; j < k; j++) {
+                        img[(ch * h + top + i) * w + j] = design.patch()[(ch * k + i) * k + j];
+                    }
+                }
+            }
+            System.arraycopy(img, 0, pixels, s * data.sampleSize(), img.length);
+        }
+        return data.withPixels(pixels, data.labels(), "hardware-trojan trigger stamped");
+    }
+
+    @Override
+    public void begin(int n) {
+        triggered = new boolean[n];
+    }
+
+    @Override
+    public NDArray after(int layer, NDArray output) {
+        if (layer == 0) {
+            int n = (int) output.getShape().get(0);
+            try (NDArray watched = output.get(":, {}, {}, {}", design.channel(), design.row(), design.col())) {
+                float[] v = watched.toFloatArray();
+                for (int s = 0; s < n; s++) {
+                    triggered[s] = v[s] > design.threshold();
+                }
+            }
+            return output;
+        }
+        if (layer != lastLayer) {
+            return output;
+        }
+        boolean any = false;
+        for (boolean t : triggered) {
+            any |= t;
+        }
+        if (!any) {
+            return output;
+        }
+        float[] logits = output.toFloatArray();
+        int k = (int) output.getShape().get(1);
+        for (int s = 0; s < triggered.length; s++) {
+            if (triggered[s]) {
+                fired++;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    max = Math.max(max, logits[s * k + j]);
+                }
+                logits[s * k + design.target()] = max + BOOST;
+            }
+        }
+        return output.getManager().create(logits, output.getShape());
+    }
+}

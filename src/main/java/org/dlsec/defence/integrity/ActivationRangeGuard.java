@@ -1,0 +1,88 @@
+package org.dlsec.defence.integrity;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Arrays;
+import java.util.List;
+import org.dlsec.attack.fault.ActivationHook;
+import org.dlsec.attack.fault.LayerHookClassifier;
+import org.dlsec.core.DlsecException;
+import org.dlsec.data.Dataset;
+import org.dlsec.metric.Evaluation;
+
+/**
+ * An activation range check (in the spirit of range restriction such as Ranger, Chen et al. 2021):
+ * the minimum and maximum of every chosen layer's output are profiled on clean data, and at run time
+ * values outside that range — typically a flipped exponent bit — are clamped back into it, NaN
+ * becoming the lower bound. Counts how many values it had to clamp.
+ */
+public final class ActivationRangeGuard implements ActivationHook {
+    private final int[] layers;
+    private final float[] low;
+    private final float[] high;
+    private long clamped;
+
+    private ActivationRangeGuard(int[] layers, float[] low, float[] high) {
+        this.layers = layers;
+        this.low = low;
+        this.high = high;
+    }
+
+    /** Profiles the ranges of {@code layers}' outputs of {@code net} on {@code clean}. */
+    public static ActivationRangeGuard profile(LayerHookClassifier net, List<Integer> layers, Dataset clean) {
+        DlsecException.require(!layers.isEmpty(), "layers", "give at least one layer to guard");
+        int[] ls = layers.stream().mapToInt(Integer::intValue).toArray();
+        float[] lo = new float[ls.length];
+        float[] hi = new float[ls.length];
+        Arrays.fill(lo, Float.POSITIVE_INFINITY);
+        Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+        ActivationHook recorder = (layer, out) -> {
+            for (int i = 0; i < ls.length; i++) {
+                if (ls[i] == layer) {
+                    try (NDArray mn = out.min(); NDArray mx = out.max()) {
+                        lo[i] = Math.min(lo[i], mn.getFloat());
+                        hi[i] = Math.max(hi[i], mx.getFloat());
+                    }
+                }
+            }
+            return out;
+        };
+        Evaluation.accuracy(new LayerHookClassifier(net.inner(), List.of(recorder)), clean);
+        return new ActivationRangeGuard(ls, lo, hi);
+    }
+
+    public float low(int slot) {
+        return low[slot];
+    }
+
+    public float high(int slot) {
+        return high[slot];
+    }
+
+    /** Values clamped since construction. */
+    public long clamped() {
+        return clamped;
+    }
+
+    @Override
+    public NDArray after(int layer, NDArray output) {
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i] == layer) {
+                float[] v = output.toFloatArray();
+                boolean changed = false;
+                for (int j = 0; j < v.length; j++) {
+                    if (Float.isNaN(v[j]) || v[j] < low[i]) {
+                        v[j] = low[i];
+                        changed = true;
+                        clamped++;
+                    } else if (v[j] > high[i]) {
+                        v[j] = high[i];
+                        changed = true;
+                        clamped++;
+                    }
+                }
+                return changed ? output.getManager().create(v, output.getShape()) : output;
+            }
+        }
+        return output;
+    }
+}

@@ -1,0 +1,185 @@
+package org.dlsec.defence.integrity;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.dlsec.attack.fault.QuantizedModel;
+import org.dlsec.attack.fault.QuantizedTensor;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Seeds;
+
+/**
+ * Weight-integrity checking after RADAR (Li, Rakin, He, Fan, Chakrabarti, DAC 2021). The int8 codes
+ * of each layer are split into interleaved groups — weight i of a layer with m groups belongs to
+ * group i mod m, so a group spans the whole tensor and the weights an attacker targets rarely share
+ * one — and each group gets a signature of its masked sum S = Σ k_i·c_i, where k_i = ±1 is drawn
+ * from a secret key (so an attacker cannot pick flips that cancel). The golden signatures are taken
+ * from the clean model; at run time they are recomputed, and every group whose signature differs is
+ * reported and zeroed (all its codes set to 0), RADAR's accuracy recovery.
+ *
+ * <p>{@link Signature#RADAR_2BIT} keeps two bits of S, bits 7 and 8: a sign-bit flip changes a code by
+ * ±128 and so always toggles bit 7, and two such flips in one group either cancel (undetected) or
+ * change S by ±256 and toggle bit 8. Flips of lower bits are caught only when they carry into bit 7.
+ * {@link Signature#FULL} keeps all 32 bits of S and detects any single flipped bit.
+ */
+public final class ChecksumGuard {
+    /** Bits kept of the masked group sum. */
+    public enum Signature {
+        RADAR_2BIT("radar2"),
+        FULL("full");
+
+        private final String cliName;
+
+        Signature(String cliName) {
+            this.cliName = cliName;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        int of(int sum) {
+            return this == RADAR_2BIT ? (sum >> 7) & 3 : sum;
+        }
+
+        public static Signature parse(String s) {
+            String n = s.trim().toLowerCase(Locale.ROOT);
+            for (Signature g : values()) {
+                if (g.cliName.equals(n)) {
+                    return g;
+                }
+            }
+            throw new DlsecException("unknown checksum signature '" + s + "': expected radar2 or full");
+        }
+    }
+
+    /** One corrupted group: layer, group number and the weights it holds. */
+    public record Group(int layer, int group) {}
+
+    /** The groups whose signature did not match, and how many codes recovery set to zero. */
+    public record Report(int groupsChecked, List<Group> flagged, int zeroedWeights) {
+        public boolean contains(int layer, int group) {
+            return flagged.contains(new Group(layer, group));
+        }
+    }
+
+    private final int groupSize;
+    private final long key;
+    private final Signature signature;
+    private final int[] groups;
+    private final int[][] golden;
+
+    private ChecksumGuard(QuantizedModel model, int groupSize, long key, Signature signature) {
+        this.groupSize = groupSize;
+        this.key = key;
+        this.signature = signature;
+        this.groups = new int[model.layers()];
+        this.golden = new int[model.layers()][];
+        for (int l = 0; l < model.layers(); l++) {
+            int size = model.tensor(l).size();
+            groups[l] = (size + groupSize - 1) / groupSize;
+            golden[l] = signatures(l, model.tensor(l));
+        }
+    }
+
+    /**
+     * Takes the golden signatures of {@code model}'s current (clean) codes.
+     *
+     * @param groupSize weights per group (RADAR uses 512 on ImageNet models; small nets need smaller groups)
+     * @param key       the secret from which the ±1 masks are derived
+     */
+    public static ChecksumGuard protect(QuantizedModel model, int groupSize, long key, Signature signature) {
+        DlsecException.require(groupSize >= 1, "group size", "must be at least 1, got " + groupSize);
+        return new ChecksumGuard(model, groupSize, key, signature);
+    }
+
+    public int groupSize() {
+        return groupSize;
+    }
+
+    public Signature signature() {
+        return signature;
+    }
+
+    /** The group of weight {@code index} of layer {@code layer}. */
+    public int groupOf(int layer, int index) {
+        return index % groups[layer];
+    }
+
+    /** Golden signatures stored, i.e. the storage overhead in signatures. */
+    public int totalGroups() {
+        int n = 0;
+        for (int g : groups) {
+            n += g;
+        }
+        return n;
+    }
+
+    private int[] signatures(int layer, QuantizedTensor t) {
+        int m = groups[layer];
+        int[] sums = new int[m];
+        for (int i = 0; i < t.size(); i++) {
+            int mask = (Seeds.mix(key, ((long) layer << 32) | i) & 1) == 0 ? 1 : -1;
+            sums[i % m] += mask * t.code(i);
+        }
+        int[] sig = new int[m];
+        for (int g = 0; g < m; g++) {
+            sig[g] = signature.of(sums[g]);
+        }
+        return sig;
+    }
+
+    /** Recomputes every signature and reports the groups that differ from the golden ones. */
+    public Report check(QuantizedModel model) {
+        requireSameModel(model);
+        List<Group> flagged = new ArrayList<>();
+        int checked = 0;
+        for (int l = 0; l < model.layers(); l++) {
+            int[] now = signatures(l, model.tensor(l));
+            checked += now.length;
+            for (int g = 0; g < now.length; g++) {
+                if (now[g] != golden[l][g]) {
+                    flagged.add(new Group(l, g));
+                }
+            }
+        }
+        return new Report(checked, Collections.unmodifiableList(flagged), 0);
+    }
+
+    /** Checks, then zeroes every code of every flagged group and updates the model. */
+    public Report checkAndRecover(QuantizedModel model) {
+        Report r = check(model);
+        int zeroed = 0;
+        Map<Integer, List<Integer>> byLayer = new LinkedHashMap<>();
+        for (Group g : r.flagged()) {
+            byLayer.computeIfAbsent(g.layer(), k -> new ArrayList<>()).add(g.group());
+        }
+        for (Map.Entry<Integer, List<Integer>> e : byLayer.entrySet()) {
+            int l = e.getKey();
+            QuantizedTensor t = model.tensor(l);
+            for (int g : e.getValue()) {
+                for (int i = g; i < t.size(); i += groups[l]) {
+                    t.setCode(i, (byte) 0);
+                    zeroed++;
+                }
+            }
+            model.sync(l);
+        }
+        return new Report(r.groupsChecked(), r.flagged(), zeroed);
+    }
+
+    private void requireSameModel(QuantizedModel model) {
+        if (model.layers() != golden.length) {
+            throw new DlsecException("the checksums were taken on a model with " + golden.length + " layers, not "
+                    + model.layers());
+        }
+        for (int l = 0; l < golden.length; l++) {
+            if ((model.tensor(l).size() + groupSize - 1) / groupSize != groups[l]) {
+                throw new DlsecException("layer " + l + " changed size since the checksums were taken");
+            }
+        }
+    }
+}

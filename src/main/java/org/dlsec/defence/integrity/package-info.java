@@ -1,0 +1,7 @@
+/**
+ * Run-time integrity defences for the weights and activations of a deployed network against
+ * hardware faults and bit-flip attacks: RADAR-style group checksums of int8 weight codes with
+ * zeroing of corrupted groups ({@link org.dlsec.defence.integrity.ChecksumGuard}), and activation
+ * range checks profiled on clean data ({@link org.dlsec.defence.integrity.ActivationRangeGuard}).
+ */
+package org.dlsec.defence.integrity;
