@@ -29,6 +29,10 @@ import org.dlsec.model.Engines;
  * The attack stops when the accuracy on the evaluation set reaches {@code stopAccuracy} or after
  * {@code maxFlips} flips. A bit already flipped is not flipped back (the paper does not say; this only
  * prevents oscillation).
+ *
+ * <p>Extension (off by default): with {@code candidatesPerLayer} m &gt; 1, the cross-layer search
+ * measures the exact loss of each of the m best single bits of every layer instead of only the best
+ * one; m = 1 is the paper's search.
  */
 public final class BitFlipAttack {
     /**
@@ -36,8 +40,17 @@ public final class BitFlipAttack {
      * @param bitsPerStep  bits flipped together per step (n_b in the paper; 1 for the classic BFA)
      * @param stopAccuracy stop as soon as the evaluation accuracy is at most this (e.g. 0.11, chance + 1 point)
      */
-    public record Config(int maxFlips, int bitsPerStep, double stopAccuracy) {
+    public record Config(int maxFlips, int bitsPerStep, double stopAccuracy, int candidatesPerLayer) {
+        /** The paper's search: one candidate per layer. */
+        public Config(int maxFlips, int bitsPerStep, double stopAccuracy) {
+            this(maxFlips, bitsPerStep, stopAccuracy, 1);
+        }
+
         public Config {
+            DlsecException.require(candidatesPerLayer >= 1, "candidates per layer",
+                    "must be at least 1, got " + candidatesPerLayer);
+            DlsecException.require(candidatesPerLayer == 1 || bitsPerStep == 1, "candidates per layer",
+                    "several candidates per layer need one bit per step");
             DlsecException.require(maxFlips >= 1, "flips", "must be at least 1, got " + maxFlips);
             DlsecException.require(bitsPerStep >= 1, "bits per step", "must be at least 1, got " + bitsPerStep);
             DlsecException.require(stopAccuracy >= 0 && stopAccuracy <= 1, "stop accuracy",
@@ -49,6 +62,7 @@ public final class BitFlipAttack {
             m.put("maxFlips", maxFlips);
             m.put("bitsPerStep", bitsPerStep);
             m.put("stopAccuracy", stopAccuracy);
+            m.put("candidatesPerLayer", candidatesPerLayer);
             return m;
         }
     }
@@ -109,22 +123,32 @@ public final class BitFlipAttack {
                 List<long[]> bestCandidate = null;
                 for (int l = 0; l < model.layers(); l++) {
                     int k = Math.min(config.bitsPerStep(), config.maxFlips() - flips.size());
-                    List<long[]> cand = inLayerSearch(model.tensor(l), g.gradients()[l], k, l, used);
-                    if (cand.isEmpty()) {
-                        continue;
+                    List<long[]> ranked = inLayerSearch(model.tensor(l), g.gradients()[l],
+                            Math.max(k, config.candidatesPerLayer()), l, used);
+                    List<List<long[]>> options = new ArrayList<>();
+                    if (config.candidatesPerLayer() == 1) {
+                        if (!ranked.isEmpty()) {
+                            options.add(ranked);
+                        }
+                    } else {
+                        for (long[] c : ranked) {
+                            options.add(List.of(c));
+                        }
                     }
-                    byte[] saved = model.tensor(l).codes();
-                    for (long[] c : cand) {
-                        model.tensor(l).setCode((int) c[1], Bits.flip(model.tensor(l).code((int) c[1]), (int) c[2]));
-                    }
-                    model.sync(l);
-                    double loss = Losses.meanCrossEntropy(model.classifier(), x, y);
-                    model.tensor(l).setCodes(saved);
-                    model.sync(l);
-                    if (loss > bestLoss) {
-                        bestLoss = loss;
-                        bestLayer = l;
-                        bestCandidate = cand;
+                    for (List<long[]> cand : options) {
+                        byte[] saved = model.tensor(l).codes();
+                        for (long[] c : cand) {
+                            model.tensor(l).setCode((int) c[1], Bits.flip(model.tensor(l).code((int) c[1]), (int) c[2]));
+                        }
+                        model.sync(l);
+                        double loss = Losses.meanCrossEntropy(model.classifier(), x, y);
+                        model.tensor(l).setCodes(saved);
+                        model.sync(l);
+                        if (loss > bestLoss) {
+                            bestLoss = loss;
+                            bestLayer = l;
+                            bestCandidate = cand;
+                        }
                     }
                 }
                 if (bestCandidate == null) {

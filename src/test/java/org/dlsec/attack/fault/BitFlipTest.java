@@ -92,7 +92,7 @@ class BitFlipTest {
     @Test
     void bfaCrushesAccuracyWithFewFlipsAndIsDeterministic() {
         DjlClassifier model = TestModels.mnistLenet();
-        BitFlipAttack bfa = new BitFlipAttack(new BitFlipAttack.Config(25, 1, 0.11));
+        BitFlipAttack bfa = new BitFlipAttack(new BitFlipAttack.Config(40, 1, 0.11));
         try (WeightSnapshot before = WeightSnapshot.of(model)) {
             BitFlipAttack.Result r1;
             BitFlipAttack.Result r2;
@@ -106,7 +106,7 @@ class BitFlipTest {
             }
             assertTrue(before.matchesModel(), "the caller's weights are restored");
             assertTrue(r1.cleanAccuracy() > 0.9, "clean " + r1.cleanAccuracy());
-            assertTrue(r1.flipsToStop() > 0 && r1.flipsToStop() <= 25, "flips to 11%: " + r1.flipsToStop()
+            assertTrue(r1.flipsToStop() > 0 && r1.flipsToStop() <= 40, "flips to 11% (tens, as in the paper): " + r1.flipsToStop()
                     + " curve " + r1.curve());
             assertTrue(r1.finalAccuracy() <= 0.11);
             assertEquals(r1.flips().size() + 1, r1.curve().size());
