@@ -25,20 +25,30 @@ import org.dlsec.model.ModelCard;
 
 /**
  * The seeded mini-batch training loop: shuffles with {@code java.util.Random(seed)}, trains with
- * DJL's optimiser on softmax cross-entropy, and after every epoch measures validation and test
+ * DJL's optimiser on softmax cross-entropy (or a {@link BatchLoss}), and after every epoch measures validation and test
  * accuracy (when those sets are given) and reports them to a listener. Each batch lives in its own
  * NDManager scope.
  */
 public final class ModelTrainer {
     private final TrainConfig config;
     private final BatchTransform transform;
+    private final BatchLoss batchLoss;
     private final Consumer<ModelCard.EpochRecord> listener;
     private final boolean progress;
 
     public ModelTrainer(TrainConfig config, BatchTransform transform, Consumer<ModelCard.EpochRecord> listener,
             boolean progress) {
+        this(config, transform, null, listener, progress);
+    }
+
+    /**
+     * @param batchLoss the loss of a batch, or null for softmax cross-entropy on the (transformed) inputs
+     */
+    public ModelTrainer(TrainConfig config, BatchTransform transform, BatchLoss batchLoss,
+            Consumer<ModelCard.EpochRecord> listener, boolean progress) {
         this.config = config;
         this.transform = transform == null ? BatchTransform.NONE : transform;
+        this.batchLoss = batchLoss;
         this.listener = listener == null ? r -> { } : listener;
         this.progress = progress;
     }
@@ -82,6 +92,7 @@ public final class ModelTrainer {
                         try (NDManager m = model.model().getNDManager().newSubManager()) {
                             NDArray x = train.gather(m, idx);
                             NDArray y = train.gatherLabels(m, idx);
+                            NDArray clean = x;
                             if (transform != BatchTransform.NONE) {
                                 model.setTrainable(false);
                                 x = transform.apply(model, x, y);
@@ -90,8 +101,15 @@ public final class ModelTrainer {
                             NDArray logits;
                             NDArray loss;
                             try (GradientCollector gc = trainer.newGradientCollector()) {
-                                logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                                loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                                if (batchLoss == null) {
+                                    logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                                    loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                                } else {
+                                    BatchLoss.Output out = batchLoss.apply(
+                                            in -> trainer.forward(new NDList(in)).singletonOrThrow(), clean, x, y);
+                                    logits = out.logits();
+                                    loss = out.loss();
+                                }
                                 gc.backward(loss);
                             }
                             trainer.step();

@@ -1,0 +1,10 @@
+/**
+ * Input transformations placed in front of any classifier ({@link
+ * org.dlsec.defence.preprocess.PreprocessedClassifier}): feature squeezing by bit-depth reduction
+ * and median smoothing (Xu, Evans, Qi, NDSS 2018), quantisation to fixed levels (QuSecNets, Khalid
+ * et al. 2019), spatial mean smoothing, and randomised Gaussian noise. Each states whether it is
+ * differentiable and randomised; the decorator gives a naive attacker the exact (possibly masked)
+ * gradient and an adaptive one BPDA (Athalye, Carlini, Wagner, ICML 2018) and EOT (Athalye et al.,
+ * ICML 2018) gradients.
+ */
+package org.dlsec.defence.preprocess;

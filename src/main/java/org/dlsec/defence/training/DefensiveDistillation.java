@@ -1,0 +1,81 @@
+package org.dlsec.defence.training;
+
+import ai.djl.ndarray.NDArray;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Architecture;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.DjlClassifier;
+import org.dlsec.model.Models;
+import org.dlsec.train.BatchLoss;
+import org.dlsec.train.ModelTrainer;
+import org.dlsec.train.TrainConfig;
+
+/**
+ * Defensive distillation (Papernot, McDaniel, Wu, Jha, Swami, "Distillation as a Defense to
+ * Adversarial Perturbations against Deep Neural Networks", IEEE S&amp;P 2016). A teacher is trained
+ * with softmax(z/T) at temperature T; a student of the same architecture is trained at the same T
+ * on the teacher's soft labels softmax(z_teacher/T); the student is deployed at T = 1, i.e. its raw
+ * logits, which are then about T times larger than usual. The softmax saturates, and the
+ * cross-entropy gradient underflows to zero in float32: a masked gradient, not robustness
+ * (Carlini &amp; Wagner, "Defensive Distillation is Not Robust to Adversarial Examples", 2016) — an
+ * attack on the logits (see {@link org.dlsec.defence.TemperatureScaled}) undoes it.
+ */
+public final class DefensiveDistillation {
+    private final double temperature;
+
+    public DefensiveDistillation(double temperature) {
+        DlsecException.require(Double.isFinite(temperature) && temperature >= 1, "temperature",
+                "must be finite and >= 1, got " + temperature);
+        this.temperature = temperature;
+    }
+
+    public double temperature() {
+        return temperature;
+    }
+
+    /** The teacher's loss: cross-entropy of softmax(z/T) against the hard labels. */
+    public BatchLoss teacherLoss() {
+        float inv = (float) (1 / temperature);
+        return (forward, clean, input, y) -> {
+            NDArray z = forward.apply(input);
+            NDArray ce = z.mul(inv).logSoftmax(1).mul(y.oneHot((int) z.getShape().get(1))).sum(new int[] {1}).neg().mean();
+            return new BatchLoss.Output(ce, z);
+        };
+    }
+
+    /** The student's loss: cross-entropy of softmax(z/T) against the teacher's softmax(z_teacher/T). */
+    public BatchLoss studentLoss(Classifier teacher) {
+        float inv = (float) (1 / temperature);
+        return (forward, clean, input, y) -> {
+            NDArray soft;
+            try (NDArray zt = teacher.predictLogits(input)) {
+                soft = zt.mul(inv).softmax(1).stopGradient();
+            }
+            NDArray z = forward.apply(input);
+            NDArray ce = z.mul(inv).logSoftmax(1).mul(soft).sum(new int[] {1}).neg().mean();
+            return new BatchLoss.Output(ce, z);
+        };
+    }
+
+    /** Trains a teacher and then a student on {@code train}; returns the student (deployed at T = 1). */
+    public DjlClassifier train(Architecture arch, Dataset train, TrainConfig config) {
+        try (DjlClassifier teacher = Models.create(arch, train.sampleShape(), train.numClasses(), config.seed())) {
+            new ModelTrainer(config, null, teacherLoss(), null, false).train(teacher, train, null, null, Map.of());
+            DjlClassifier student = Models.create(arch, train.sampleShape(), train.numClasses(), config.seed() + 1);
+            new ModelTrainer(config, null, studentLoss(teacher), null, false).train(student, train, null, null, Map.of());
+            return student;
+        }
+    }
+
+    public Map<String, Object> describe(String role) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("distillation", role);
+        m.put("paper", "Papernot et al., IEEE S&P 2016");
+        m.put("temperature", temperature);
+        m.put("deployedTemperature", 1.0);
+        return m;
+    }
+}

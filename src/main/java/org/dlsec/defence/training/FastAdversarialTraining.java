@@ -1,0 +1,66 @@
+package org.dlsec.defence.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.dlsec.attack.evasion.Norm;
+import org.dlsec.attack.evasion.Perturbations;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Seeds;
+import org.dlsec.model.DjlClassifier;
+import org.dlsec.model.Gradient;
+import org.dlsec.model.LogitObjective;
+import org.dlsec.train.BatchTransform;
+
+/**
+ * "Fast" adversarial training (Wong, Rice, Kolter, "Fast is better than free: Revisiting
+ * adversarial training", ICLR 2020): FGSM from a uniform random start — δ ~ U(−ε, ε), one step
+ * δ ← clip(δ + α·sign(∇ₓℓ(x+δ)), −ε, ε) with α = 1.25·ε — costing one gradient per batch instead of
+ * PGD's k. The random start is what keeps it from catastrophic overfitting to FGSM.
+ */
+public final class FastAdversarialTraining implements BatchTransform {
+    private final double eps;
+    private final double alpha;
+    private final long seed;
+    private final AtomicLong batches = new AtomicLong();
+
+    /** @param alpha step size; null for 1.25·ε as in the paper */
+    public FastAdversarialTraining(double eps, Double alpha, long seed) {
+        DlsecException.require(Double.isFinite(eps) && eps > 0, "eps", "must be > 0, got " + eps);
+        DlsecException.require(alpha == null || (alpha > 0 && Double.isFinite(alpha)), "step size", "must be > 0, got " + alpha);
+        this.eps = eps;
+        this.alpha = alpha == null ? 1.25 * eps : alpha;
+        this.seed = seed;
+    }
+
+    @Override
+    public NDArray apply(DjlClassifier model, NDArray x, NDArray y) {
+        long batch = batches.getAndIncrement();
+        int n = (int) x.getShape().get(0);
+        try (NDScope s = new NDScope()) {
+            s.suppressNotUsedWarning();
+            NDArray delta = Perturbations.randomInBall(x.getManager(), x.getShape(), eps, Norm.LINF, Seeds.mix(seed, batch),
+                    PgdAdversarialTraining.ids(n), 0);
+            NDArray start = x.add(delta).clip(model.bounds().min(), model.bounds().max());
+            Gradient g = model.gradient(start, LogitObjective.crossEntropy(y));
+            NDArray step = Perturbations.finiteOrZero(g.grad()).sign().mul((float) alpha);
+            NDArray adv = Perturbations.project(start.add(step), x, eps, Norm.LINF, model.bounds());
+            NDScope.unregister(adv);
+            return adv;
+        }
+    }
+
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("adversarial", "fast");
+        m.put("paper", "Wong, Rice, Kolter, ICLR 2020");
+        m.put("eps", eps);
+        m.put("norm", "linf");
+        m.put("stepSize", alpha);
+        m.put("randomStart", true);
+        m.put("seed", seed);
+        return m;
+    }
+}

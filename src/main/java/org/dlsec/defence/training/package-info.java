@@ -1,0 +1,8 @@
+/**
+ * Training-time defences, plugged into {@link org.dlsec.train.ModelTrainer} as
+ * {@link org.dlsec.train.BatchTransform}s and {@link org.dlsec.train.BatchLoss}es: PGD adversarial
+ * training (Madry et al. 2018), TRADES (Zhang et al. 2019), fast FGSM training with a random start
+ * (Wong et al. 2020), Gaussian data augmentation for randomised smoothing (Cohen et al. 2019) and
+ * defensive distillation (Papernot et al. 2016).
+ */
+package org.dlsec.defence.training;
