@@ -27,11 +27,12 @@ import org.dlsec.core.Hashing;
  * @param split test or train
  * @param batchSize samples per attack batch
  * @param attacks the attack runs, in order
+ * @param faults the hardware-fault experiments, in order (may be empty)
  * @param text the YAML text it was read from
  * @param sha256 hash of that text (part of the resume key)
  */
-public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, String text,
-        String sha256) {
+public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, List<FaultEntry> faults,
+        String text, String sha256) {
 
     /** The resource holding the documented default configuration. */
     public static final String DEFAULT_RESOURCE = "/org/dlsec/audit/default-audit.yaml";
@@ -42,8 +43,20 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      */
     public record Entry(String id, AttackSpec spec, List<Double> epsilons) {}
 
+    /**
+     * One hardware-fault experiment on the int8-quantised weights: {@code bfa} (progressive Bit-Flip
+     * Attack, up to {@code flips} flips, attacker batch of {@code attackSamples} training images) or
+     * {@code random} (uniformly random bit flips, {@code trials} trials per count in {@code counts}).
+     */
+    public record FaultEntry(String id, String fault, int flips, int attackSamples, List<Integer> counts, int trials) {
+        public FaultEntry {
+            counts = List.copyOf(counts);
+        }
+    }
+
     public AuditConfig {
         attacks = List.copyOf(attacks);
+        faults = List.copyOf(faults);
     }
 
     public static AuditConfig defaults() {
@@ -66,7 +79,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
 
     public static AuditConfig parse(String text, String source) {
         YamlNode root = YamlNode.parse(text, source);
-        root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks"));
+        root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults"));
         Map<String, YamlNode> m = root.map();
         long seed = m.containsKey("seed") ? m.get("seed").integer() : 0;
         int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
@@ -90,7 +103,54 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         if (entries.isEmpty()) {
             throw m.get("attacks").error("the attacks list is empty");
         }
-        return new AuditConfig(seed, limit, split, batch, entries, text, Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
+        List<FaultEntry> faults = new ArrayList<>();
+        if (m.containsKey("faults")) {
+            for (YamlNode f : m.get("faults").list()) {
+                FaultEntry e = faultEntry(f);
+                if (!ids.add(e.id())) {
+                    throw f.error("duplicate id '" + e.id() + "': give one of them an 'id'");
+                }
+                faults.add(e);
+            }
+        }
+        return new AuditConfig(seed, limit, split, batch, entries, faults, text,
+                Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static FaultEntry faultEntry(YamlNode f) {
+        f.onlyKeys(List.of("fault", "id", "flips", "attackSamples", "counts", "trials"));
+        Map<String, YamlNode> m = f.map();
+        if (!m.containsKey("fault")) {
+            throw f.error("missing 'fault' (bfa or random)");
+        }
+        String kind = m.get("fault").string();
+        if (!kind.equals("bfa") && !kind.equals("random")) {
+            throw m.get("fault").error("unknown fault '" + kind + "' (bfa or random)");
+        }
+        String id = m.containsKey("id") ? m.get("id").string() : kind;
+        if (!id.matches("[A-Za-z0-9._-]+")) {
+            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
+        }
+        int flips = m.containsKey("flips") ? (int) positive(m.get("flips"), 10_000) : 20;
+        int attackSamples = m.containsKey("attackSamples") ? (int) positive(m.get("attackSamples"), 100_000) : 128;
+        List<Integer> counts = new ArrayList<>();
+        if (m.containsKey("counts")) {
+            YamlNode c = m.get("counts");
+            List<YamlNode> items = c.isList() ? c.list() : List.of(c);
+            for (YamlNode n : items) {
+                counts.add((int) positive(n, 1_000_000));
+            }
+        } else {
+            counts.addAll(List.of(1, 10, 100));
+        }
+        int trials = m.containsKey("trials") ? (int) positive(m.get("trials"), 100_000) : 10;
+        if (kind.equals("bfa") && (m.containsKey("counts") || m.containsKey("trials"))) {
+            throw f.error("'counts' and 'trials' belong to random faults; the BFA takes 'flips' and 'attackSamples'");
+        }
+        if (kind.equals("random") && (m.containsKey("flips") || m.containsKey("attackSamples"))) {
+            throw f.error("'flips' and 'attackSamples' belong to the BFA; random faults take 'counts' and 'trials'");
+        }
+        return new FaultEntry(id, kind, flips, attackSamples, counts, trials);
     }
 
     private static long positive(YamlNode n, long max) {

@@ -21,6 +21,7 @@ import org.dlsec.metric.Evaluation;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.AttackRecord;
 import org.dlsec.report.AuditReport;
+import org.dlsec.report.FaultRecord;
 import org.dlsec.report.ReportWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,17 @@ public final class AuditRunner {
     /** Runs the audit on {@code data} (already limited to the configured samples) and writes the report. */
     public static AuditReport run(Classifier model, Dataset data, AuditConfig config, String configSource, Path out,
             boolean resume, boolean progress) {
+        return run(model, data, () -> {
+            throw new DlsecException("the Bit-Flip Attack needs the attacker's training images; none were given");
+        }, config, configSource, out, resume, progress);
+    }
+
+    /**
+     * Runs the audit; {@code attackerData} supplies the training images the Bit-Flip Attack's
+     * attacker holds (loaded only if a BFA is configured).
+     */
+    public static AuditReport run(Classifier model, Dataset data, java.util.function.Supplier<Dataset> attackerData,
+            AuditConfig config, String configSource, Path out, boolean resume, boolean progress) {
         Instant started = Instant.now();
         Path results = out.resolve("results");
         try {
@@ -51,8 +63,8 @@ public final class AuditRunner {
         for (AuditConfig.Entry entry : config.attacks()) {
             String key = key(model, data, config, entry);
             Path file = results.resolve(entry.id() + ".json");
-            if (resume && Files.isRegularFile(file)) {
-                AttackRecord stored = readStored(file);
+            if (resume) {
+                AttackRecord stored = readStored(file, AttackRecord.class);
                 if (stored != null && key.equals(stored.key())) {
                     LOG.info("resume: {} already done, not rerun", entry.id());
                     System.err.println("resume: " + entry.id() + " already done, not rerun");
@@ -64,17 +76,39 @@ public final class AuditRunner {
             Json.write(file, rec);
             records.add(rec);
         }
+        List<FaultRecord> faults = new ArrayList<>();
+        String faultsSkipped = config.faults().isEmpty() ? null : FaultRuns.unsupported(model);
+        if (faultsSkipped == null) {
+            for (AuditConfig.FaultEntry entry : config.faults()) {
+                String key = key(model, data, config, entry);
+                Path file = results.resolve(entry.id() + ".json");
+                FaultRecord stored = resume ? readStored(file, FaultRecord.class) : null;
+                if (stored != null && key.equals(stored.key())) {
+                    LOG.info("resume: {} already done, not rerun", entry.id());
+                    System.err.println("resume: " + entry.id() + " already done, not rerun");
+                    faults.add(stored);
+                    continue;
+                }
+                FaultRecord rec = FaultRuns.run(model, data, config, entry, key, attackerData, progress);
+                Json.write(file, rec);
+                faults.add(rec);
+            }
+        }
         AuditReport report = new AuditReport(AuditReport.SCHEMA, model.info(),
                 new AuditReport.DataInfo(data.name(), data.split(), data.size(), data.origin()), clean,
-                new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()), Verdicts.families(clean, records),
+                new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
+                Verdicts.families(clean, records, faults, faultsSkipped),
                 Versions.all(), machine(), config.seed(), started, Instant.now());
         ReportWriter.write(report, out);
         return report;
     }
 
-    private static AttackRecord readStored(Path file) {
+    private static <T> T readStored(Path file, Class<T> type) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
         try {
-            return Json.MAPPER.readValue(file.toFile(), AttackRecord.class);
+            return Json.MAPPER.readValue(file.toFile(), type);
         } catch (java.io.IOException e) {
             LOG.warn("ignoring unreadable stored result {}: {}", file, e.getMessage());
             return null;
@@ -100,7 +134,7 @@ public final class AuditRunner {
     }
 
     /** What a stored result must match to be reused: model, data, the attack entry, and the audit-wide settings. */
-    static String key(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry) {
+    static String key(Classifier model, Dataset data, AuditConfig config, Object entry) {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("model", model.info().sha256());
         k.put("data", data.origin());

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.dlsec.report.AttackRecord;
 import org.dlsec.report.AuditReport;
+import org.dlsec.report.FaultRecord;
 
 /**
  * The one-line verdict per threat family. Evasion is "vulnerable" when some attack succeeds on at
@@ -16,10 +17,11 @@ import org.dlsec.report.AuditReport;
 final class Verdicts {
     private Verdicts() {}
 
-    static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion) {
+    static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion, List<FaultRecord> faults,
+            String faultsSkipped) {
         List<AuditReport.Family> out = new ArrayList<>();
         out.add(evasion(clean, evasion));
-        out.add(notEvaluated("fault", "Hardware faults", "not part of this audit"));
+        out.add(faults(faults, faultsSkipped));
         out.add(notEvaluated("poisoning", "Poisoning and backdoors", "not part of this audit (needs the training data)"));
         out.add(notEvaluated("extraction", "Model extraction", "not part of this audit"));
         out.add(notEvaluated("privacy", "Membership inference and inversion", "not part of this audit"));
@@ -37,11 +39,41 @@ final class Verdicts {
                 100 * worst.last().successRate());
         boolean vulnerable = records.stream().anyMatch(r -> r.last().successRate() >= 0.5);
         return new AuditReport.Family("evasion", "Evasion (adversarial examples)",
-                vulnerable ? "vulnerable" : "resists the configured attacks", what, records);
+                vulnerable ? "vulnerable" : "resists the configured attacks", what, records, List.of());
+    }
+
+    /**
+     * Hardware faults are "vulnerable" when some fault experiment halves the int8 accuracy within
+     * its budget (the BFA typically needs tens of flips among hundreds of thousands of bits).
+     */
+    private static AuditReport.Family faults(List<FaultRecord> records, String skipped) {
+        String title = "Hardware faults";
+        if (skipped != null) {
+            return notEvaluated("fault", title, skipped);
+        }
+        if (records.isEmpty()) {
+            return notEvaluated("fault", title, "no fault experiment configured");
+        }
+        List<String> parts = new ArrayList<>();
+        boolean vulnerable = false;
+        for (FaultRecord r : records) {
+            double worst = r.worstAccuracy();
+            vulnerable |= worst <= 0.5 * r.int8Accuracy();
+            int n = r.flips().get(r.flips().size() - 1);
+            if (r.fault().equals("bfa")) {
+                parts.add(String.format("the Bit-Flip Attack drives int8 accuracy from %.1f%% to %.1f%% with %d of %,d weight"
+                        + " bits flipped", 100 * r.int8Accuracy(), 100 * worst, n, r.weightBits()));
+            } else {
+                parts.add(String.format("%d random bit flips leave %.1f%% on average (worst trial %.1f%%)", n,
+                        100 * r.accuracy().get(r.accuracy().size() - 1), 100 * worst));
+            }
+        }
+        return new AuditReport.Family("fault", title, vulnerable ? "vulnerable" : "resists the configured attacks",
+                String.join("; ", parts), List.of(), records);
     }
 
     private static AuditReport.Family notEvaluated(String family, String title, String why) {
-        return new AuditReport.Family(family, title, "not evaluated", why, List.of());
+        return new AuditReport.Family(family, title, "not evaluated", why, List.of(), List.of());
     }
 
     static String trim(double d) {

@@ -91,6 +91,10 @@ record YamlNode(Object value, String path, int line, String source) {
         return new DlsecException(source + " line " + line + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
     }
 
+    boolean isList() {
+        return value instanceof List<?>;
+    }
+
     boolean isNull() {
         return value == null;
     }

@@ -62,7 +62,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         Dataset data = Datasets.load(id, cfg.split(), dataDir).first(limit != null ? limit : cfg.limit());
         try (Classifier c = Loading.model(model, data)) {
-            return AuditRunner.run(c, data, cfg, source, out, resume, progress);
+            return AuditRunner.run(c, data, () -> Datasets.load(id, "train", dataDir), cfg, source, out, resume, progress);
         }
     }
 }

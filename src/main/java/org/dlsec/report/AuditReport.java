@@ -35,7 +35,13 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
 
     /**
      * One threat family: a verdict ({@code vulnerable}, {@code robust}, {@code not evaluated}) with a
-     * one-line explanation, and the attack runs.
+     * one-line explanation, the attack runs (evasion) and the fault experiments (hardware faults).
      */
-    public record Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks) {}
+    public record Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
+            List<FaultRecord> faults) {
+        public Family {
+            attacks = attacks == null ? List.of() : List.copyOf(attacks);
+            faults = faults == null ? List.of() : List.copyOf(faults);
+        }
+    }
 }

@@ -65,4 +65,25 @@ public final class Charts {
     public static boolean hasCurve(List<AttackRecord> records, String norm) {
         return records.stream().anyMatch(r -> r.norm().equals(norm) && r.epsilons().size() > 1);
     }
+
+    /** Accuracy (%) against the number of flipped bits: the BFA's curve and the random-fault means. */
+    public static String faultCurves(List<FaultRecord> records) {
+        XYChart chart = new XYChartBuilder().width(640).height(400).title("Accuracy vs flipped weight bits (int8)")
+                .xAxisTitle("flipped bits").yAxisTitle("accuracy (%)").build();
+        style(chart.getStyler());
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0).setLegendPosition(Styler.LegendPosition.InsideNE);
+        boolean log = records.stream().anyMatch(r -> r.fault().equals("random") && r.flips().size() > 1
+                && r.flips().get(r.flips().size() - 1) >= 100 * Math.max(1, r.flips().get(0)));
+        for (FaultRecord r : records) {
+            double[] x = r.flips().stream().mapToDouble(f -> log ? Math.max(f, 0.5) : f).toArray();
+            double[] y = r.accuracy().stream().mapToDouble(a -> 100 * a).toArray();
+            String name = r.fault().equals("bfa") ? r.id() + " (Bit-Flip Attack)" : r.id() + " (random flips, mean)";
+            chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+        if (log) {
+            chart.getStyler().setXAxisLogarithmic(true);
+            chart.setXAxisTitle("flipped bits (log scale; 0 drawn at 0.5)");
+        }
+        return png(chart);
+    }
 }

@@ -116,6 +116,28 @@ public final class HtmlReport {
             h.append("</div>\n");
         }
 
+        List<FaultRecord> faults = r.families().stream().flatMap(f -> f.faults().stream()).toList();
+        if (!faults.isEmpty()) {
+            h.append("<h2>Hardware faults</h2><p class=\"sub\">Bit flips in the int8-quantised weights, as a rowhammer"
+                    + " or laser fault injection would cause: chosen by the Bit-Flip Attack (Rakin et al. 2019), which ranks"
+                    + " bits by the loss gradient, or uniformly at random.</p>");
+            h.append("<table id=\"faults\"><thead><tr><th>experiment</th><th class=\"l\">kind</th><th>float32 acc.</th>"
+                    + "<th>int8 acc.</th><th>flipped bits</th><th>of weight bits</th><th>accuracy after</th><th>worst</th>"
+                    + "<th>seconds</th></tr></thead><tbody>");
+            for (FaultRecord f : faults) {
+                int n = f.flips().get(f.flips().size() - 1);
+                h.append("<tr><td>").append(esc(f.id())).append("</td><td class=\"l\">")
+                        .append(f.fault().equals("bfa") ? "Bit-Flip Attack (white box)" : "random bit flips")
+                        .append("</td><td>").append(pct(f.floatAccuracy())).append("</td><td>").append(pct(f.int8Accuracy()))
+                        .append("</td><td>").append(n).append("</td><td>").append(String.format(Locale.ROOT, "%,d", f.weightBits()))
+                        .append("</td><td>").append(pct(f.accuracy().get(f.accuracy().size() - 1))).append("</td><td>")
+                        .append(pct(f.worstAccuracy())).append("</td><td>")
+                        .append(String.format(Locale.ROOT, "%.1f", f.seconds())).append("</td></tr>");
+            }
+            h.append("</tbody></table>\n<div class=\"charts\"><img class=\"chart\" alt=\"accuracy vs flipped bits\""
+                    + " src=\"data:image/png;base64,").append(Charts.faultCurves(faults)).append("\"></div>\n");
+        }
+
         h.append("<h2>What the numbers mean</h2><dl>")
                 .append(term("Knowledge", "What the attacker needs: white-box = the model's gradients; score-based = its"
                         + " output probabilities; label-only = its top-1 answer; transfer = nothing of the target while crafting."))
@@ -128,8 +150,10 @@ public final class HtmlReport {
                         + " change, averaged over successful adversarial examples."))
                 .append(term("Queries, gradients", "Per sample, how many predictions and input gradients the attack asked"
                         + " of the model, including the clean and final checks: the attack's cost."))
+                .append(term("Flipped bits", "Hardware faults: how many bits of the int8 weights were inverted; the"
+                        + " Bit-Flip Attack picks them, random faults draw them uniformly (mean and worst of the trials)."))
                 .append(term("Verdict", "Vulnerable when an attack succeeds on at least half of the correctly classified"
-                        + " samples within its budget. \"Resists\" is not a proof of robustness: only of these attacks failing."))
+                        + " samples within its budget, or a fault experiment halves the int8 accuracy. \"Resists\" is not a proof of robustness: only of these attacks failing."))
                 .append("</dl>\n");
 
         h.append("<h2>Provenance</h2><table class=\"prov\"><tbody>")

@@ -46,12 +46,20 @@ class AuditTest {
                 norm: l2
                 eps: 1.5
                 steps: 10
+            faults:
+              - fault: bfa
+                flips: 4
+                attackSamples: 64
+              - fault: random
+                counts: [1, 100]
+                trials: 2
             """;
 
     static AuditReport runSmall(Path out) {
         AuditConfig cfg = AuditConfig.parse(CONFIG, "test.yaml");
         Dataset d = TestSupport.mnistTest(cfg.limit());
-        return AuditRunner.run(TestModels.mnistLenet(), d, cfg, "test.yaml", out, false, false);
+        return AuditRunner.run(TestModels.mnistLenet(), d, () -> TestSupport.mnistTrain(200), cfg, "test.yaml", out, false,
+                false);
     }
 
     @Test
@@ -60,6 +68,14 @@ class AuditTest {
         assertEquals("vulnerable", r.families().get(0).verdict());
         assertEquals(3, r.families().get(0).attacks().size());
         assertEquals(5, r.families().size());
+        AuditReport.Family fault = r.families().get(1);
+        assertEquals("fault", fault.family());
+        assertEquals(2, fault.faults().size());
+        org.dlsec.report.FaultRecord bfa = fault.faults().get(0);
+        assertEquals(List.of(0, 1, 2, 3, 4), bfa.flips());
+        assertTrue(bfa.accuracy().get(4) < bfa.int8Accuracy(), "four BFA flips lower the accuracy: " + bfa.accuracy());
+        assertEquals(List.of(1, 100), fault.faults().get(1).flips());
+        assertTrue(fault.summary().contains("Bit-Flip Attack"), fault.summary());
 
         JsonNode json = Json.MAPPER.readTree(out.resolve("report.json").toFile());
         JsonSchema schema;
@@ -80,6 +96,7 @@ class AuditTest {
 
         String html = Files.readString(out.resolve("index.html"));
         assertTrue(html.contains("id=\"comparison\"") && html.contains("data:image/png;base64,"));
+        assertTrue(html.contains("id=\"faults\""), "the fault table is missing");
         assertTrue(!html.contains("http://") && !html.contains("https://"), "the page must not load anything");
         for (String id : new String[] {"fgsm", "pgd", "pgd-l2"}) {
             assertTrue(Files.isRegularFile(out.resolve("results/" + id + ".json")));
@@ -108,8 +125,11 @@ class AuditTest {
         long mtime = Files.getLastModifiedTime(stored).toMillis();
         Files.delete(out.resolve("results/pgd-l2.json"));
         AuditConfig cfg = AuditConfig.parse(CONFIG, "test.yaml");
-        AuditReport again = AuditRunner.run(TestModels.mnistLenet(), TestSupport.mnistTest(60), cfg, "test.yaml", out, true,
-                false);
+        Path bfa = out.resolve("results/bfa.json");
+        long bfaTime = Files.getLastModifiedTime(bfa).toMillis();
+        AuditReport again = AuditRunner.run(TestModels.mnistLenet(), TestSupport.mnistTest(60), () -> TestSupport.mnistTrain(200),
+                cfg, "test.yaml", out, true, false);
+        assertEquals(bfaTime, Files.getLastModifiedTime(bfa).toMillis(), "a finished fault experiment was rerun");
         assertEquals(mtime, Files.getLastModifiedTime(stored).toMillis(), "a finished attack was rerun");
         assertTrue(Files.isRegularFile(out.resolve("results/pgd-l2.json")), "the missing attack was not run");
         JsonNode a = ReportComparison.withoutTimings(first);
@@ -128,6 +148,12 @@ class AuditTest {
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("unknown attack"), e.getMessage());
         e = assertThrows(DlsecException.class, () -> AuditConfig.parse("limit: [1, 2]\nattacks:\n  - attack: pgd\n", "d.yaml"));
         assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("limit"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> AuditConfig.parse(
+                "attacks:\n  - attack: pgd\nfaults:\n  - fault: bfa\n    trials: 3\n", "h.yaml"));
+        assertTrue(e.getMessage().contains("line 4") && e.getMessage().contains("trials"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> AuditConfig.parse(
+                "attacks:\n  - attack: pgd\nfaults:\n  - fault: rowhammer\n", "i.yaml"));
+        assertTrue(e.getMessage().contains("line 4") && e.getMessage().contains("unknown fault"), e.getMessage());
         e = assertThrows(DlsecException.class, () -> AuditConfig.parse("attacks: [\n", "e.yaml"));
         assertTrue(e.getMessage().contains("e.yaml") && e.getMessage().contains("invalid YAML"), e.getMessage());
         assertThrows(DlsecException.class, () -> AuditConfig.parse("seed: 1\n", "f.yaml"));
