@@ -44,6 +44,7 @@ public final class EvasionAttacks {
                         s.extraInt("passes", 5), df, s.seed()), s.extraInt("fit", 1000));
             }
             case "square" -> Square.fromSpec(s);
+            case "zoo" -> Zoo.fromSpec(s);
             case "hsj" -> HopSkipJump.fromSpec(s);
             case "ensemble" -> // AutoAttack-style: APGD-CE, then Square on what is left
                 new EnsembleAttack(List.of(
