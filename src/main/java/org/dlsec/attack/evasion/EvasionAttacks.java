@@ -44,7 +44,10 @@ public final class EvasionAttacks {
                         s.extraInt("passes", 5), df, s.seed()), s.extraInt("fit", 1000));
             }
             case "square" -> Square.fromSpec(s);
+            case "zoo" -> Zoo.fromSpec(s);
             case "hsj" -> HopSkipJump.fromSpec(s);
+            case "boundary" -> Boundary.fromSpec(s);
+            case "onepixel" -> OnePixel.fromSpec(s);
             case "ensemble" -> // AutoAttack-style: APGD-CE, then Square on what is left
                 new EnsembleAttack(List.of(
                         new AutoPgd(new AutoPgd.Params(s.norm(), s.epsilon(), s.stepsOr(100), s.restartsOr(1), s.targeted(), s.seed())),
