@@ -50,9 +50,18 @@ final class AuditCommand implements Callable<Integer> {
         String source = config == null ? "default-audit.yaml" : config.toString();
         AuditReport r = audit(model, DatasetId.parse(dataset), Optional.ofNullable(dataDir), cfg, source, limit, out, resume,
                 !quiet);
-        System.out.printf("%s: %s%n", r.families().get(0).verdict(), r.families().get(0).summary());
+        printVerdicts(r);
         System.out.println("report: " + out.resolve("index.html").toAbsolutePath());
         return Main.EXIT_OK;
+    }
+
+    /** One line per threat family the audit evaluated. */
+    static void printVerdicts(AuditReport r) {
+        for (AuditReport.Family f : r.families()) {
+            if (!f.attacks().isEmpty() || !f.faults().isEmpty()) {
+                System.out.printf("%s: %s — %s%n", f.title(), f.verdict(), f.summary());
+            }
+        }
     }
 
     static AuditReport audit(Path model, DatasetId id, Optional<Path> dataDir, AuditConfig cfg, String source, Integer limit,

@@ -48,11 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("[2/2] auditing it with the default configuration");
         AuditReport r = AuditCommand.audit(dir, DatasetId.MNIST, Optional.empty(), AuditConfig.defaults(),
                 "default-audit.yaml", null, out, false, !quiet);
-        for (AuditReport.Family f : r.families()) {
-            if (!f.attacks().isEmpty()) {
-                System.out.printf("%s: %s — %s%n", f.title(), f.verdict(), f.summary());
-            }
-        }
+        AuditCommand.printVerdicts(r);
         System.out.printf("done in %.0f s; report: %s%n", (System.nanoTime() - start) / 1e9,
                 out.resolve("index.html").toAbsolutePath());
         return Main.EXIT_OK;

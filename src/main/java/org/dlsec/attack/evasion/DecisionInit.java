@@ -1,6 +1,9 @@
 package org.dlsec.attack.evasion;
 
+import ai.djl.ndarray.NDArray;
 import java.util.SplittableRandom;
+import org.dlsec.core.Seeds;
+import org.dlsec.model.Classifier;
 import org.dlsec.model.Bounds;
 
 /**
@@ -15,6 +18,35 @@ final class DecisionInit {
     static final double BLEND_TOLERANCE = 1e-3;
 
     private DecisionInit() {}
+
+    /**
+     * What both decision-based attacks start from: the clean inputs as floats, the labels, one
+     * generator per sample (from the attack's stream seed and the sample's index), the query
+     * counters and budget, and adversarial starting points for the correctly classified samples.
+     */
+    record Start(QueryOracle oracle, float[] orig, int[] labels, SplittableRandom[] rng, long budget, long[] queries,
+            float[] cur, boolean[] started) {}
+
+    static Start start(Classifier model, NDArray x, NDArray y, long[] cleanPred, long[] ids, long streamSeed, int maxQueries,
+            int initTries) {
+        int n = (int) x.getShape().get(0);
+        QueryOracle oracle = new QueryOracle(model, x.getManager());
+        float[] orig = x.toFloatArray();
+        long[] yv = y.toLongArray();
+        int[] labels = new int[n];
+        boolean[] active = new boolean[n];
+        SplittableRandom[] rng = new SplittableRandom[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (int) yv[i];
+            active[i] = cleanPred[i] == yv[i];
+            rng[i] = Seeds.forSample(streamSeed, ids[i]);
+        }
+        long budget = QueryOracle.algorithmBudget(maxQueries);
+        long[] queries = new long[n];
+        float[] cur = new float[n * oracle.dim()];
+        boolean[] started = run(oracle, orig, labels, active, queries, budget, rng, model.bounds(), initTries, cur);
+        return new Start(oracle, orig, labels, rng, budget, queries, cur, started);
+    }
 
     /**
      * Fills {@code start} (n·d) with an adversarial starting point for every active sample and returns

@@ -114,24 +114,19 @@ public final class HopSkipJump extends AbstractEvasionAttack {
 
     @Override
     protected Crafted craft(Classifier model, NDArray x, NDArray y, long[] cleanPred, long[] ids) {
-        int n = (int) x.getShape().get(0);
-        QueryOracle oracle = new QueryOracle(model, x.getManager());
+        DecisionInit.Start s0 = DecisionInit.start(model, x, y, cleanPred, ids, Seeds.mix(p.seed(), STREAM), p.maxQueries(),
+                p.initTries());
+        int n = s0.labels().length;
+        QueryOracle oracle = s0.oracle();
         int d = oracle.dim();
         Bounds b = model.bounds();
-        float[] orig = x.toFloatArray();
-        long[] yv = y.toLongArray();
-        int[] labels = new int[n];
-        boolean[] active = new boolean[n];
-        SplittableRandom[] rng = new SplittableRandom[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = (int) yv[i];
-            active[i] = cleanPred[i] == yv[i];
-            rng[i] = Seeds.forSample(Seeds.mix(p.seed(), STREAM), ids[i]);
-        }
-        long budget = QueryOracle.algorithmBudget(p.maxQueries());
-        long[] queries = new long[n];
-        float[] cur = new float[n * d];
-        boolean[] started = DecisionInit.run(oracle, orig, labels, active, queries, budget, rng, b, p.initTries(), cur);
+        float[] orig = s0.orig();
+        int[] labels = s0.labels();
+        SplittableRandom[] rng = s0.rng();
+        long budget = s0.budget();
+        long[] queries = s0.queries();
+        float[] cur = s0.cur();
+        boolean[] started = s0.started();
         float[] result = orig.clone();
         double theta = p.norm() == Norm.L2 ? p.gamma() / (d * Math.sqrt(d)) : p.gamma() / ((double) d * d);
         binarySearch(oracle, orig, cur, cur.clone(), started, labels, queries, budget, theta);
