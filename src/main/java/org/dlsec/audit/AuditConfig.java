@@ -28,11 +28,12 @@ import org.dlsec.core.Hashing;
  * @param batchSize samples per attack batch
  * @param attacks the attack runs, in order
  * @param faults the hardware-fault experiments, in order (may be empty)
+ * @param poisoning the poisoning experiments, run only when the audit is given training data (may be empty)
  * @param text the YAML text it was read from
  * @param sha256 hash of that text (part of the resume key)
  */
 public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, List<FaultEntry> faults,
-        String text, String sha256) {
+        List<PoisonEntry> poisoning, String text, String sha256) {
 
     /** The resource holding the documented default configuration. */
     public static final String DEFAULT_RESOURCE = "/org/dlsec/audit/default-audit.yaml";
@@ -54,9 +55,19 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
     }
 
+    /**
+     * One poisoning experiment: {@code badnets} (a {@code size}×{@code size} trigger of weight
+     * {@code alpha} relabelling a fraction {@code rate} of the training set to {@code target}) or
+     * {@code labelflip} (a fraction {@code rate} of labels flipped); the victim trains the audited
+     * model's architecture for {@code epochs} on the first {@code trainSamples} training images.
+     */
+    public record PoisonEntry(String id, String poison, double rate, int target, int size, double alpha, int trainSamples,
+            int epochs) {}
+
     public AuditConfig {
         attacks = List.copyOf(attacks);
         faults = List.copyOf(faults);
+        poisoning = List.copyOf(poisoning);
     }
 
     public static AuditConfig defaults() {
@@ -79,7 +90,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
 
     public static AuditConfig parse(String text, String source) {
         YamlNode root = YamlNode.parse(text, source);
-        root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults"));
+        root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults", "poisoning"));
         Map<String, YamlNode> m = root.map();
         long seed = m.containsKey("seed") ? m.get("seed").integer() : 0;
         int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
@@ -113,8 +124,53 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                 faults.add(e);
             }
         }
-        return new AuditConfig(seed, limit, split, batch, entries, faults, text,
+        List<PoisonEntry> poisons = new ArrayList<>();
+        if (m.containsKey("poisoning")) {
+            for (YamlNode f : m.get("poisoning").list()) {
+                PoisonEntry e = poisonEntry(f);
+                if (!ids.add(e.id())) {
+                    throw f.error("duplicate id '" + e.id() + "': give one of them an 'id'");
+                }
+                poisons.add(e);
+            }
+        }
+        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, text,
                 Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static PoisonEntry poisonEntry(YamlNode f) {
+        f.onlyKeys(List.of("poison", "id", "rate", "target", "size", "alpha", "trainSamples", "epochs"));
+        Map<String, YamlNode> m = f.map();
+        if (!m.containsKey("poison")) {
+            throw f.error("missing 'poison' (badnets or labelflip)");
+        }
+        String kind = m.get("poison").string();
+        if (!kind.equals("badnets") && !kind.equals("labelflip")) {
+            throw m.get("poison").error("unknown poison '" + kind + "' (badnets or labelflip)");
+        }
+        String id = m.containsKey("id") ? m.get("id").string() : kind;
+        if (!id.matches("[A-Za-z0-9._-]+")) {
+            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
+        }
+        double rate = m.containsKey("rate") ? m.get("rate").number() : 0.05;
+        if (!(rate > 0 && rate < 1)) {
+            throw (m.containsKey("rate") ? m.get("rate") : f).error("rate must be in (0, 1), got " + rate);
+        }
+        if (kind.equals("labelflip") && (m.containsKey("target") || m.containsKey("size") || m.containsKey("alpha"))) {
+            throw f.error("'target', 'size' and 'alpha' belong to badnets; labelflip takes 'rate'");
+        }
+        int target = m.containsKey("target") ? (int) m.get("target").integer() : 0;
+        if (target < 0) {
+            throw m.get("target").error("target must be a class index >= 0, got " + target);
+        }
+        int size = m.containsKey("size") ? (int) positive(m.get("size"), 16) : 3;
+        double alpha = m.containsKey("alpha") ? m.get("alpha").number() : 1.0;
+        if (!(alpha > 0 && alpha <= 1)) {
+            throw m.get("alpha").error("alpha must be in (0, 1], got " + alpha);
+        }
+        int train = m.containsKey("trainSamples") ? (int) positive(m.get("trainSamples"), 10_000_000) : 10_000;
+        int epochs = m.containsKey("epochs") ? (int) positive(m.get("epochs"), 1000) : 2;
+        return new PoisonEntry(id, kind, rate, target, size, alpha, train, epochs);
     }
 
     private static FaultEntry faultEntry(YamlNode f) {

@@ -22,6 +22,7 @@ import org.dlsec.model.Classifier;
 import org.dlsec.report.AttackRecord;
 import org.dlsec.report.AuditReport;
 import org.dlsec.report.FaultRecord;
+import org.dlsec.report.PoisonRecord;
 import org.dlsec.report.ReportWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +43,17 @@ public final class AuditRunner {
             boolean resume, boolean progress) {
         return run(model, data, () -> {
             throw new DlsecException("the Bit-Flip Attack needs the attacker's training images; none were given");
-        }, config, configSource, out, resume, progress);
+        }, false, config, configSource, out, resume, progress);
     }
 
     /**
-     * Runs the audit; {@code attackerData} supplies the training images the Bit-Flip Attack's
-     * attacker holds (loaded only if a BFA is configured).
+     * Runs the audit; {@code trainData} supplies the training split (loaded only when needed): the
+     * Bit-Flip Attack's attacker holds a sample of it, and with {@code auditTraining} the poisoning
+     * experiments retrain the model's architecture on poisoned copies of it.
      */
-    public static AuditReport run(Classifier model, Dataset data, java.util.function.Supplier<Dataset> attackerData,
-            AuditConfig config, String configSource, Path out, boolean resume, boolean progress) {
+    public static AuditReport run(Classifier model, Dataset data, java.util.function.Supplier<Dataset> trainData,
+            boolean auditTraining, AuditConfig config, String configSource, Path out, boolean resume, boolean progress) {
+        java.util.function.Supplier<Dataset> attackerData = memoize(trainData);
         Instant started = Instant.now();
         Path results = out.resolve("results");
         try {
@@ -94,13 +97,51 @@ public final class AuditRunner {
                 faults.add(rec);
             }
         }
+        List<PoisonRecord> poisons = new ArrayList<>();
+        String poisoningSkipped = null;
+        if (!config.poisoning().isEmpty()) {
+            org.dlsec.model.Architecture arch = PoisonRuns.architecture(model);
+            if (!auditTraining) {
+                poisoningSkipped = "not part of this audit (give --train-data to retrain on poisoned data)";
+            } else if (arch == null) {
+                poisoningSkipped = "needs a model whose architecture dlsec can build and train (lenet5, vgg, madry)";
+            } else {
+                for (AuditConfig.PoisonEntry entry : config.poisoning()) {
+                    String key = key(model, data, config, entry);
+                    Path file = results.resolve(entry.id() + ".json");
+                    PoisonRecord stored = resume ? readStored(file, PoisonRecord.class) : null;
+                    if (stored != null && key.equals(stored.key())) {
+                        System.err.println("resume: " + entry.id() + " already done, not rerun");
+                        poisons.add(stored);
+                        continue;
+                    }
+                    PoisonRecord rec = PoisonRuns.run(arch, attackerData.get(), data, config, entry, key, progress);
+                    Json.write(file, rec);
+                    poisons.add(rec);
+                }
+            }
+        } else if (auditTraining) {
+            poisoningSkipped = "no poisoning experiment configured";
+        }
         AuditReport report = new AuditReport(AuditReport.SCHEMA, model.info(),
                 new AuditReport.DataInfo(data.name(), data.split(), data.size(), data.origin()), clean,
                 new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
-                Verdicts.families(clean, records, faults, faultsSkipped),
+                Verdicts.families(clean, records, faults, faultsSkipped, poisons, poisoningSkipped),
                 Versions.all(), machine(), config.seed(), started, Instant.now());
         ReportWriter.write(report, out);
         return report;
+    }
+
+    private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> s) {
+        Object[] box = new Object[1];
+        return () -> {
+            if (box[0] == null) {
+                box[0] = s.get();
+            }
+            @SuppressWarnings("unchecked")
+            T t = (T) box[0];
+            return t;
+        };
     }
 
     private static <T> T readStored(Path file, Class<T> type) {

@@ -6,6 +6,7 @@ import java.util.List;
 import org.dlsec.report.AttackRecord;
 import org.dlsec.report.AuditReport;
 import org.dlsec.report.FaultRecord;
+import org.dlsec.report.PoisonRecord;
 
 /**
  * The one-line verdict per threat family. Evasion is "vulnerable" when some attack succeeds on at
@@ -18,11 +19,11 @@ final class Verdicts {
     private Verdicts() {}
 
     static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion, List<FaultRecord> faults,
-            String faultsSkipped) {
+            String faultsSkipped, List<PoisonRecord> poisons, String poisoningSkipped) {
         List<AuditReport.Family> out = new ArrayList<>();
         out.add(evasion(clean, evasion));
         out.add(faults(faults, faultsSkipped));
-        out.add(notEvaluated("poisoning", "Poisoning and backdoors", "not part of this audit (needs the training data)"));
+        out.add(poisoning(poisons, poisoningSkipped));
         out.add(notEvaluated("extraction", "Model extraction", "not part of this audit"));
         out.add(notEvaluated("privacy", "Membership inference and inversion", "not part of this audit"));
         return out;
@@ -39,7 +40,7 @@ final class Verdicts {
                 100 * worst.last().successRate());
         boolean vulnerable = records.stream().anyMatch(r -> r.last().successRate() >= 0.5);
         return new AuditReport.Family("evasion", "Evasion (adversarial examples)",
-                vulnerable ? "vulnerable" : "resists the configured attacks", what, records, List.of());
+                vulnerable ? "vulnerable" : "resists the configured attacks", what, records, List.of(), List.of());
     }
 
     /**
@@ -69,11 +70,44 @@ final class Verdicts {
             }
         }
         return new AuditReport.Family("fault", title, vulnerable ? "vulnerable" : "resists the configured attacks",
-                String.join("; ", parts), List.of(), records);
+                String.join("; ", parts), List.of(), records, List.of());
+    }
+
+    /**
+     * Poisoning is "vulnerable" when a backdoor reaches an attack success of at least 50% while the
+     * poisoned model stays within 2 points of the clean one (it would pass a clean-accuracy check),
+     * or when label flipping costs 5 points or more.
+     */
+    private static AuditReport.Family poisoning(List<PoisonRecord> records, String skipped) {
+        String title = "Poisoning and backdoors";
+        if (skipped != null) {
+            return notEvaluated("poisoning", title, skipped);
+        }
+        if (records.isEmpty()) {
+            return notEvaluated("poisoning", title, "no poisoning experiment configured");
+        }
+        List<String> parts = new ArrayList<>();
+        boolean vulnerable = false;
+        for (PoisonRecord r : records) {
+            double drop = r.cleanModelAccuracy() - r.poisonedModelAccuracy();
+            double pct = 100.0 * r.poisonedSamples() / r.trainSamples();
+            if (r.poison().equals("badnets")) {
+                vulnerable |= r.attackSuccessRate() >= 0.5 && drop <= 0.02;
+                parts.add(String.format("a backdoor in %.1f%% of the training set fires on %.1f%% of triggered inputs while"
+                        + " clean accuracy moves from %.1f%% to %.1f%%", pct, 100 * r.attackSuccessRate(),
+                        100 * r.cleanModelAccuracy(), 100 * r.poisonedModelAccuracy()));
+            } else {
+                vulnerable |= drop >= 0.05;
+                parts.add(String.format("flipping %.1f%% of the labels moves accuracy from %.1f%% to %.1f%%", pct,
+                        100 * r.cleanModelAccuracy(), 100 * r.poisonedModelAccuracy()));
+            }
+        }
+        return new AuditReport.Family("poisoning", title, vulnerable ? "vulnerable" : "resists the configured attacks",
+                String.join("; ", parts), List.of(), List.of(), records);
     }
 
     private static AuditReport.Family notEvaluated(String family, String title, String why) {
-        return new AuditReport.Family(family, title, "not evaluated", why, List.of(), List.of());
+        return new AuditReport.Family(family, title, "not evaluated", why, List.of(), List.of(), List.of());
     }
 
     static String trim(double d) {

@@ -36,6 +36,10 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Directory for the report.")
     Path out;
 
+    @Option(names = "--train-data", description = "Also audit the training pipeline: the configuration's poisoning"
+            + " experiments retrain the model's architecture on poisoned copies of the dataset's training split.")
+    boolean trainData;
+
     @Option(names = "--resume", description = "Reuse the results of attacks already finished for the same model, data"
             + " and configuration.")
     boolean resume;
@@ -49,7 +53,7 @@ final class AuditCommand implements Callable<Integer> {
         AuditConfig cfg = config == null ? AuditConfig.defaults() : AuditConfig.read(config);
         String source = config == null ? "default-audit.yaml" : config.toString();
         AuditReport r = audit(model, DatasetId.parse(dataset), Optional.ofNullable(dataDir), cfg, source, limit, out, resume,
-                !quiet);
+                trainData, !quiet);
         printVerdicts(r);
         System.out.println("report: " + out.resolve("index.html").toAbsolutePath());
         return Main.EXIT_OK;
@@ -58,20 +62,21 @@ final class AuditCommand implements Callable<Integer> {
     /** One line per threat family the audit evaluated. */
     static void printVerdicts(AuditReport r) {
         for (AuditReport.Family f : r.families()) {
-            if (!f.attacks().isEmpty() || !f.faults().isEmpty()) {
+            if (!f.attacks().isEmpty() || !f.faults().isEmpty() || !f.poisons().isEmpty()) {
                 System.out.printf("%s: %s — %s%n", f.title(), f.verdict(), f.summary());
             }
         }
     }
 
     static AuditReport audit(Path model, DatasetId id, Optional<Path> dataDir, AuditConfig cfg, String source, Integer limit,
-            Path out, boolean resume, boolean progress) {
+            Path out, boolean resume, boolean auditTraining, boolean progress) {
         if (limit != null && limit <= 0) {
             throw new org.dlsec.core.DlsecException("invalid --limit: must be positive, got " + limit);
         }
         Dataset data = Datasets.load(id, cfg.split(), dataDir).first(limit != null ? limit : cfg.limit());
         try (Classifier c = Loading.model(model, data)) {
-            return AuditRunner.run(c, data, () -> Datasets.load(id, "train", dataDir), cfg, source, out, resume, progress);
+            return AuditRunner.run(c, data, () -> Datasets.load(id, "train", dataDir), auditTraining, cfg, source, out, resume,
+                    progress);
         }
     }
 }

@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("[2/2] auditing it with the default configuration");
         AuditReport r = AuditCommand.audit(dir, DatasetId.MNIST, Optional.empty(), AuditConfig.defaults(),
-                "default-audit.yaml", null, out, false, !quiet);
+                "default-audit.yaml", null, out, false, true, !quiet);
         AuditCommand.printVerdicts(r);
         System.out.printf("done in %.0f s; report: %s%n", (System.nanoTime() - start) / 1e9,
                 out.resolve("index.html").toAbsolutePath());

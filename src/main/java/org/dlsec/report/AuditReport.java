@@ -35,13 +35,15 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
 
     /**
      * One threat family: a verdict ({@code vulnerable}, {@code robust}, {@code not evaluated}) with a
-     * one-line explanation, the attack runs (evasion) and the fault experiments (hardware faults).
+     * one-line explanation, the attack runs (evasion), the fault experiments (hardware faults) and the
+     * poisoning experiments.
      */
     public record Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
-            List<FaultRecord> faults) {
+            List<FaultRecord> faults, List<PoisonRecord> poisons) {
         public Family {
             attacks = attacks == null ? List.of() : List.copyOf(attacks);
             faults = faults == null ? List.of() : List.copyOf(faults);
+            poisons = poisons == null ? List.of() : List.copyOf(poisons);
         }
     }
 }

@@ -138,6 +138,27 @@ public final class HtmlReport {
                     + " src=\"data:image/png;base64,").append(Charts.faultCurves(faults)).append("\"></div>\n");
         }
 
+        List<PoisonRecord> poisons = r.families().stream().flatMap(f -> f.poisons().stream()).toList();
+        if (!poisons.isEmpty()) {
+            h.append("<h2>Poisoning and backdoors</h2><p class=\"sub\">The model's architecture trained twice with the same"
+                    + " seed and schedule, on the clean training set and on a poisoned copy; both scored on the audited test"
+                    + " images. A backdoor is dangerous when it fires reliably and clean accuracy does not betray it.</p>");
+            h.append("<table id=\"poisoning\"><thead><tr><th>experiment</th><th class=\"l\">poison</th><th>poisoned samples</th>"
+                    + "<th>clean-trained acc.</th><th>poisoned-trained acc.</th><th>backdoor success</th>"
+                    + "<th>trigger on clean model</th><th>seconds</th></tr></thead><tbody>");
+            for (PoisonRecord p : poisons) {
+                h.append("<tr><td>").append(esc(p.id())).append("</td><td class=\"l\">")
+                        .append(p.poison().equals("badnets") ? "BadNets trigger → class " + p.parameters().get("target")
+                                : "random label flips")
+                        .append("</td><td>").append(p.poisonedSamples()).append(" / ").append(p.trainSamples())
+                        .append("</td><td>").append(pct(p.cleanModelAccuracy())).append("</td><td>")
+                        .append(pct(p.poisonedModelAccuracy())).append("</td><td>").append(pct(p.attackSuccessRate()))
+                        .append("</td><td>").append(pct(p.triggerOnCleanModel())).append("</td><td>")
+                        .append(String.format(Locale.ROOT, "%.1f", p.seconds())).append("</td></tr>");
+            }
+            h.append("</tbody></table>\n");
+        }
+
         h.append("<h2>What the numbers mean</h2><dl>")
                 .append(term("Knowledge", "What the attacker needs: white-box = the model's gradients; score-based = its"
                         + " output probabilities; label-only = its top-1 answer; transfer = nothing of the target while crafting."))
@@ -152,6 +173,9 @@ public final class HtmlReport {
                         + " of the model, including the clean and final checks: the attack's cost."))
                 .append(term("Flipped bits", "Hardware faults: how many bits of the int8 weights were inverted; the"
                         + " Bit-Flip Attack picks them, random faults draw them uniformly (mean and worst of the trials)."))
+                .append(term("Backdoor success", "Poisoning: the share of test images of other classes that, with the"
+                        + " trigger stamped in, the poisoned model assigns to the attacker's class; next to it, the same share for"
+                        + " the clean model (what the trigger does by itself)."))
                 .append(term("Verdict", "Vulnerable when an attack succeeds on at least half of the correctly classified"
                         + " samples within its budget, or a fault experiment halves the int8 accuracy. \"Resists\" is not a proof of robustness: only of these attacks failing."))
                 .append("</dl>\n");

@@ -53,13 +53,22 @@ class AuditTest {
               - fault: random
                 counts: [1, 100]
                 trials: 2
+            poisoning:
+              - poison: badnets
+                rate: 0.1
+                trainSamples: 1000
+                epochs: 1
+              - poison: labelflip
+                rate: 0.3
+                trainSamples: 1000
+                epochs: 1
             """;
 
     static AuditReport runSmall(Path out) {
         AuditConfig cfg = AuditConfig.parse(CONFIG, "test.yaml");
         Dataset d = TestSupport.mnistTest(cfg.limit());
-        return AuditRunner.run(TestModels.mnistLenet(), d, () -> TestSupport.mnistTrain(200), cfg, "test.yaml", out, false,
-                false);
+        return AuditRunner.run(TestModels.mnistLenet(), d, () -> TestSupport.mnistTrain(1000), true, cfg, "test.yaml", out,
+                false, false);
     }
 
     @Test
@@ -76,6 +85,14 @@ class AuditTest {
         assertTrue(bfa.accuracy().get(4) < bfa.int8Accuracy(), "four BFA flips lower the accuracy: " + bfa.accuracy());
         assertEquals(List.of(1, 100), fault.faults().get(1).flips());
         assertTrue(fault.summary().contains("Bit-Flip Attack"), fault.summary());
+        AuditReport.Family poisoning = r.families().get(2);
+        assertEquals("poisoning", poisoning.family());
+        assertEquals(2, poisoning.poisons().size());
+        org.dlsec.report.PoisonRecord bd = poisoning.poisons().get(0);
+        assertEquals(100, bd.poisonedSamples());
+        assertTrue(bd.attackSuccessRate() > bd.triggerOnCleanModel(), "the backdoor fires more than the bare trigger: "
+                + bd.attackSuccessRate() + " vs " + bd.triggerOnCleanModel());
+        assertTrue(Double.isNaN(poisoning.poisons().get(1).attackSuccessRate()));
 
         JsonNode json = Json.MAPPER.readTree(out.resolve("report.json").toFile());
         JsonSchema schema;
@@ -97,6 +114,7 @@ class AuditTest {
         String html = Files.readString(out.resolve("index.html"));
         assertTrue(html.contains("id=\"comparison\"") && html.contains("data:image/png;base64,"));
         assertTrue(html.contains("id=\"faults\""), "the fault table is missing");
+        assertTrue(html.contains("id=\"poisoning\""), "the poisoning table is missing");
         assertTrue(!html.contains("http://") && !html.contains("https://"), "the page must not load anything");
         for (String id : new String[] {"fgsm", "pgd", "pgd-l2"}) {
             assertTrue(Files.isRegularFile(out.resolve("results/" + id + ".json")));
@@ -127,8 +145,8 @@ class AuditTest {
         AuditConfig cfg = AuditConfig.parse(CONFIG, "test.yaml");
         Path bfa = out.resolve("results/bfa.json");
         long bfaTime = Files.getLastModifiedTime(bfa).toMillis();
-        AuditReport again = AuditRunner.run(TestModels.mnistLenet(), TestSupport.mnistTest(60), () -> TestSupport.mnistTrain(200),
-                cfg, "test.yaml", out, true, false);
+        AuditReport again = AuditRunner.run(TestModels.mnistLenet(), TestSupport.mnistTest(60), () -> TestSupport.mnistTrain(1000),
+                true, cfg, "test.yaml", out, true, false);
         assertEquals(bfaTime, Files.getLastModifiedTime(bfa).toMillis(), "a finished fault experiment was rerun");
         assertEquals(mtime, Files.getLastModifiedTime(stored).toMillis(), "a finished attack was rerun");
         assertTrue(Files.isRegularFile(out.resolve("results/pgd-l2.json")), "the missing attack was not run");

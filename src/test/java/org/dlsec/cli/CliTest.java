@@ -108,4 +108,33 @@ class CliTest {
         assertUserError(run("train", "--arch", "lenet5", "--dataset", "mnist", "--epochs", "0", "--out", dir.toString()),
                 "epochs");
     }
+
+    @Test
+    void attackWritesTheDocumentedJsonAndRejectsBadParameters(@TempDir Path dir) throws IOException {
+        String lenet = TestSupport.fixture("lenet-ts.pt").toString();
+        Path json = dir.resolve("a.json");
+        Run ok = run("attack", "--model", lenet, "--dataset", "mnist", "--attack", "pgd", "--eps", "0,0.3", "--steps", "10",
+                "--limit", "40", "--json", json.toString(), "--quiet");
+        assertEquals(0, ok.code(), ok.err());
+        JsonNode n = Json.MAPPER.readTree(json.toFile());
+        for (String f : new String[] {"attack", "cleanAccuracy", "robustAccuracy", "successRate", "meanL0", "meanL2", "meanLinf",
+                "meanQueries", "seconds", "samples"}) {
+            assertTrue(n.has(f) || n.get("curve").get(0).has(f), "missing " + f + " in " + n);
+        }
+        assertEquals(2, n.get("curve").size());
+        assertTrue(n.get("curve").get(1).get("robustAccuracy").asDouble() <= n.get("curve").get(0).get("robustAccuracy").asDouble());
+        String[] base = {"attack", "--model", lenet, "--dataset", "mnist", "--limit", "5", "--quiet"};
+        assertUserError(run(concat(base, "--attack", "pgd", "--eps", "-0.1")), "eps");
+        assertUserError(run(concat(base, "--attack", "pgd", "--steps", "0")), "steps");
+        assertUserError(run(concat(base, "--attack", "nope")), "unknown attack");
+        assertUserError(run(concat(base, "--attack", "square", "--max-queries", "0")), "queries");
+        assertUserError(run(concat(base, "--attack", "deepfool", "--targeted")), "targeted");
+        assertUserError(run(concat(base, "--attack", "hsj", "--max-queries", "0")), "queries");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -44,17 +44,23 @@ final class DecisionInit {
         long budget = QueryOracle.algorithmBudget(maxQueries);
         long[] queries = new long[n];
         float[] cur = new float[n * oracle.dim()];
-        boolean[] started = run(oracle, orig, labels, active, queries, budget, rng, model.bounds(), initTries, cur);
+        long[] shape = model.inputShape().getShape();
+        int[] chw = shape.length == 3 ? new int[] {(int) shape[0], (int) shape[1], (int) shape[2]} : null;
+        boolean[] started = run(oracle, orig, labels, active, queries, budget, rng, model.bounds(), initTries, cur, chw);
         return new Start(oracle, orig, labels, rng, budget, queries, cur, started);
     }
 
     /**
      * Fills {@code start} (n·d) with an adversarial starting point for every active sample and returns
      * which samples have one; samples without one within {@code maxTries} draws or within their budget
-     * are not started.
+     * are not started. The first half of the draws is uniform noise (as in the papers); when that
+     * fails — a model may send all fine-grained noise to the sample's own class — the second half
+     * draws coarse binary block noise (blocks of 2, 4 and 8 pixels at the bounds), given the image
+     * shape {@code chw} (null: uniform noise only). Every draw comes from the sample's own generator,
+     * so the start does not depend on the batch.
      */
     static boolean[] run(QueryOracle oracle, float[] orig, int[] labels, boolean[] active, long[] queries, long budget,
-            SplittableRandom[] rng, Bounds b, int maxTries, float[] start) {
+            SplittableRandom[] rng, Bounds b, int maxTries, float[] start, int[] chw) {
         int n = labels.length;
         int d = oracle.dim();
         boolean[] found = new boolean[n];
@@ -65,10 +71,15 @@ final class DecisionInit {
                 break;
             }
             float[] cand = new float[rows.length * d];
+            boolean blocks = chw != null && attempt >= (maxTries + 1) / 2;
             for (int r = 0; r < rows.length; r++) {
                 SplittableRandom g = rng[rows[r]];
-                for (int j = 0; j < d; j++) {
-                    cand[r * d + j] = (float) (b.min() + g.nextDouble() * b.range());
+                if (blocks) {
+                    blockNoise(g, chw, 2 << (attempt % 3), b, cand, r * d);
+                } else {
+                    for (int j = 0; j < d; j++) {
+                        cand[r * d + j] = (float) (b.min() + g.nextDouble() * b.range());
+                    }
                 }
             }
             int[] pred = oracle.labels(cand, rows.length);
@@ -118,6 +129,25 @@ final class DecisionInit {
             }
         }
         return found;
+    }
+
+    private static void blockNoise(SplittableRandom g, int[] chw, int block, Bounds b, float[] out, int offset) {
+        int c = chw[0];
+        int h = chw[1];
+        int w = chw[2];
+        int bh = (h + block - 1) / block;
+        int bw = (w + block - 1) / block;
+        float[] cell = new float[c * bh * bw];
+        for (int k = 0; k < cell.length; k++) {
+            cell[k] = g.nextBoolean() ? b.max() : b.min();
+        }
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    out[offset + (ch * h + y) * w + x] = cell[(ch * bh + y / block) * bw + x / block];
+                }
+            }
+        }
     }
 
     private static void blend(float[] orig, float[] noise, int i, int d, double a, float[] out, int row) {

@@ -1,0 +1,25 @@
+package org.dlsec.attack.poisoning;
+
+import org.dlsec.data.Dataset;
+
+/**
+ * A poisoned training set and which of its samples were changed.
+ *
+ * @param data the training set as the victim receives it
+ * @param poisoned indices (into {@code data}) of the changed samples, ascending
+ */
+public record Poisoned(Dataset data, int[] poisoned) {
+    public Poisoned {
+        poisoned = poisoned.clone();
+    }
+
+    @Override
+    public int[] poisoned() {
+        return poisoned.clone();
+    }
+
+    /** The fraction of the training set that was changed. */
+    public double rate() {
+        return data.size() == 0 ? 0 : (double) poisoned.length / data.size();
+    }
+}

@@ -1,0 +1,69 @@
+package org.dlsec.attack.poisoning;
+
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.dlsec.data.Dataset;
+import org.dlsec.metric.Evaluation;
+import org.dlsec.model.Architecture;
+import org.dlsec.model.DjlClassifier;
+import org.dlsec.model.Models;
+import org.dlsec.train.ModelTrainer;
+import org.dlsec.train.TrainConfig;
+
+/**
+ * The measurement of a poisoning attack: the victim trains the same architecture, with the same
+ * seed and schedule, once on the clean training set and once on the poisoned one; both models are
+ * scored on the clean test set, and a backdoored model also on the test images outside the target
+ * class with the trigger stamped in (attack success rate = share classified as the target).
+ */
+public final class PoisoningExperiment {
+    /**
+     * @param cleanModelAccuracy test accuracy of the model trained on clean data
+     * @param poisonedModelAccuracy test accuracy of the model trained on the poisoned data
+     * @param attackSuccessRate backdoor: share of triggered non-target test images classified as the
+     *        target (NaN for label flipping)
+     * @param triggerOnCleanModel backdoor: the same share for the clean model (the base rate; NaN
+     *        for label flipping)
+     * @param poisonedSamples training samples changed
+     * @param trainSamples training samples
+     */
+    public record Result(double cleanModelAccuracy, double poisonedModelAccuracy, double attackSuccessRate,
+            double triggerOnCleanModel, int poisonedSamples, int trainSamples, double seconds) {}
+
+    private PoisoningExperiment() {}
+
+    /** Trains {@code arch} on clean and on poisoned data; {@code trigger} and {@code target} are null for label flipping. */
+    public static Result run(Architecture arch, Dataset clean, Poisoned poisoned, Dataset test, TrainConfig config,
+            Trigger trigger, Integer target, boolean progress) {
+        long t0 = System.nanoTime();
+        try (DjlClassifier a = train(arch, clean, config, progress);
+                DjlClassifier b = train(arch, poisoned.data(), config, progress)) {
+            double accA = Evaluation.accuracy(a, test);
+            double accB = Evaluation.accuracy(b, test);
+            double asr = Double.NaN;
+            double base = Double.NaN;
+            if (trigger != null) {
+                int[] keep = IntStream.range(0, test.size()).filter(i -> test.label(i) != target).toArray();
+                Dataset triggered = trigger.stamp(test.subset(keep, "labels other than the backdoor target"));
+                asr = targetRate(b, triggered, target);
+                base = targetRate(a, triggered, target);
+            }
+            return new Result(accA, accB, asr, base, poisoned.poisoned().length, clean.size(), (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static DjlClassifier train(Architecture arch, Dataset data, TrainConfig config, boolean progress) {
+        DjlClassifier m = Models.create(arch, data.sampleShape(), data.numClasses(), config.seed());
+        new ModelTrainer(config, null, null, progress).train(m, data, null, null, Map.of());
+        return m;
+    }
+
+    private static double targetRate(DjlClassifier model, Dataset data, int target) {
+        int[] pred = Evaluation.evaluate(model, data, Evaluation.DEFAULT_BATCH, false).predictions();
+        int hits = 0;
+        for (int p : pred) {
+            hits += p == target ? 1 : 0;
+        }
+        return pred.length == 0 ? Double.NaN : (double) hits / pred.length;
+    }
+}

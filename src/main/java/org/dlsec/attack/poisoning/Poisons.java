@@ -1,0 +1,87 @@
+package org.dlsec.attack.poisoning;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Seeds;
+import org.dlsec.data.Dataset;
+
+/** The poisoning attacks on a training set: BadNets / blended backdoors and label flipping. */
+public final class Poisons {
+    private Poisons() {}
+
+    /**
+     * BadNets (Gu, Dolan-Gavitt, Garg, "BadNets: Identifying Vulnerabilities in the Machine Learning
+     * Model Supply Chain", 2017): a fraction {@code rate} of the training set, drawn among samples not
+     * already of class {@code target}, gets the trigger and the label {@code target}. With a blended
+     * trigger (α &lt; 1) this is the blended-injection attack of Chen et al. (2017).
+     */
+    public static Poisoned backdoor(Dataset train, Trigger trigger, int target, double rate, long seed) {
+        requireRate(rate);
+        DlsecException.require(target >= 0 && target < train.numClasses(), "target",
+                "must be a class in 0.." + (train.numClasses() - 1) + ", got " + target);
+        int[] candidates = IntStream.range(0, train.size()).filter(i -> train.label(i) != target).toArray();
+        int n = (int) Math.round(rate * train.size());
+        DlsecException.require(n <= candidates.length, "rate", "asks for " + n + " poisons but only " + candidates.length
+                + " samples are outside the target class");
+        int[] chosen = choose(candidates, n, seed);
+        int c = (int) train.sampleShape().get(0);
+        int h = (int) train.sampleShape().get(1);
+        int w = (int) train.sampleShape().get(2);
+        int d = train.sampleSize();
+        float[] pixels = new float[train.size() * d];
+        int[] labels = train.labels();
+        boolean[] hit = new boolean[train.size()];
+        for (int i : chosen) {
+            hit[i] = true;
+        }
+        for (int s = 0; s < train.size(); s++) {
+            float[] img = train.image(s);
+            if (hit[s]) {
+                trigger.apply(img, c, h, w);
+                labels[s] = target;
+            }
+            System.arraycopy(img, 0, pixels, s * d, d);
+        }
+        return new Poisoned(train.withPixels(pixels, labels, String.format("backdoor %s -> class %d on %d samples (seed %d)",
+                trigger, target, n, seed)), chosen);
+    }
+
+    /**
+     * Random label flipping (the baseline availability attack of the surveys; Biggio et al. 2011):
+     * a fraction {@code rate} of the labels, drawn at random, replaced by another class drawn
+     * uniformly among the rest.
+     */
+    public static Poisoned flipLabels(Dataset train, double rate, long seed) {
+        requireRate(rate);
+        int n = (int) Math.round(rate * train.size());
+        int[] chosen = choose(IntStream.range(0, train.size()).toArray(), n, seed);
+        int[] labels = train.labels();
+        SplittableRandom rnd = new SplittableRandom(Seeds.mix(seed, 0xF11BL));
+        for (int i : chosen) {
+            int other = rnd.nextInt(train.numClasses() - 1);
+            labels[i] = other >= labels[i] ? other + 1 : other;
+        }
+        float[] pixels = new float[train.size() * train.sampleSize()];
+        for (int s = 0; s < train.size(); s++) {
+            System.arraycopy(train.image(s), 0, pixels, s * train.sampleSize(), train.sampleSize());
+        }
+        return new Poisoned(train.withPixels(pixels, labels, String.format("labels flipped on %d samples (seed %d)", n,
+                seed)), chosen);
+    }
+
+    private static void requireRate(double rate) {
+        DlsecException.require(rate > 0 && rate < 1, "rate", "must be in (0, 1), got " + rate);
+    }
+
+    private static int[] choose(int[] from, int n, long seed) {
+        int[] perm = Dataset.permutation(from.length, new java.util.Random(Seeds.mix(seed, 0xBAD5L)));
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = from[perm[i]];
+        }
+        Arrays.sort(out);
+        return out;
+    }
+}

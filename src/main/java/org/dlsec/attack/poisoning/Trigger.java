@@ -1,0 +1,56 @@
+package org.dlsec.attack.poisoning;
+
+import org.dlsec.core.DlsecException;
+import org.dlsec.data.Dataset;
+
+/**
+ * A backdoor trigger: a square patch of side {@code size} in the bottom-right corner, at a margin of
+ * one pixel, set to {@code value} in every channel (BadNets, Gu et al. 2017), or blended into the
+ * image with weight {@code alpha} (Chen et al. 2017, "Targeted Backdoor Attacks on Deep Learning
+ * Systems Using Data Poisoning"): x' = (1 − α)·x + α·value inside the patch; α = 1 is BadNets.
+ */
+public record Trigger(int size, float value, double alpha) {
+    public Trigger {
+        DlsecException.require(size >= 1 && size <= 16, "trigger size", "must be in 1..16, got " + size);
+        DlsecException.require(Float.isFinite(value), "trigger value", "must be finite, got " + value);
+        DlsecException.require(alpha > 0 && alpha <= 1, "alpha", "must be in (0, 1], got " + alpha);
+    }
+
+    /** The BadNets white square of side {@code size}. */
+    public static Trigger patch(int size) {
+        return new Trigger(size, 1f, 1.0);
+    }
+
+    /** Stamps the trigger into one CHW image in place. */
+    public void apply(float[] img, int channels, int height, int width) {
+        if (size + 1 > height || size + 1 > width) {
+            throw new DlsecException("a trigger of size " + size + " does not fit a " + height + "x" + width + " image");
+        }
+        int top = height - 1 - size;
+        int left = width - 1 - size;
+        float a = (float) alpha;
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < size; i++) {
+                for (int j = 0; j < size; j++) {
+                    int k = (c * height + top + i) * width + left + j;
+                    img[k] = (1 - a) * img[k] + a * value;
+                }
+            }
+        }
+    }
+
+    /** Every image of {@code data} with the trigger; labels unchanged. */
+    public Dataset stamp(Dataset data) {
+        int c = (int) data.sampleShape().get(0);
+        int h = (int) data.sampleShape().get(1);
+        int w = (int) data.sampleShape().get(2);
+        int d = data.sampleSize();
+        float[] pixels = new float[data.size() * d];
+        for (int s = 0; s < data.size(); s++) {
+            float[] img = data.image(s);
+            apply(img, c, h, w);
+            System.arraycopy(img, 0, pixels, s * d, d);
+        }
+        return data.withPixels(pixels, data.labels(), "trigger " + this + " stamped");
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Training-time attacks: poisoned training sets (BadNets backdoors, blended triggers, label
+ * flipping) and the experiments that train on them and measure what they did. Depends on
+ * {@code data}, {@code model}, {@code train} and {@code metric}; nothing here depends on the
+ * report or the CLI.
+ */
+package org.dlsec.attack.poisoning;

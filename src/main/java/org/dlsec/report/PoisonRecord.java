@@ -1,0 +1,29 @@
+package org.dlsec.report;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One poisoning experiment of an audit: the model's architecture trained on clean and on poisoned
+ * training data with the same seed and schedule.
+ *
+ * @param id unique id in the audit
+ * @param key what a stored result must match to be reused on resume
+ * @param poison {@code badnets} (backdoor with a patch or blended trigger) or {@code labelflip}
+ * @param parameters the experiment's parameters (rate, target, trigger, epochs, samples, seed)
+ * @param cleanModelAccuracy test accuracy when trained on clean data
+ * @param poisonedModelAccuracy test accuracy when trained on the poisoned data
+ * @param attackSuccessRate backdoor: triggered non-target test images classified as the target (NaN for label flipping)
+ * @param triggerOnCleanModel backdoor: the same rate for the clean model (NaN for label flipping)
+ * @param poisonedSamples training samples changed
+ * @param trainSamples training samples
+ * @param started when it started
+ * @param seconds wall time
+ */
+public record PoisonRecord(String id, String key, String poison, Map<String, Object> parameters, double cleanModelAccuracy,
+        double poisonedModelAccuracy, double attackSuccessRate, double triggerOnCleanModel, int poisonedSamples,
+        int trainSamples, Instant started, double seconds) {
+    public PoisonRecord {
+        parameters = Map.copyOf(parameters);
+    }
+}
