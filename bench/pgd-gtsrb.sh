@@ -26,3 +26,12 @@ print(f"{sys.argv[2]:<6} {'dlsec':<8} {d['seconds']:>9.2f} {d['cleanAccuracy']:>
 print(f"{sys.argv[2]:<6} {'pytorch':<8} {ts:>9.2f} {tc:>7.4f} {tr:>8.4f} {ts / d['seconds']:>9.2f} {100 * (d['robustAccuracy'] - tr):>+7.2f}pt")
 PYEOF
 done
+# Stronger attacks at the same budget (dlsec only): PGD over more steps, APGD-CE, and the ensemble.
+printf "\n%-22s %9s %8s\n" attack seconds robust
+for spec in "pgd 100" "apgd 100" "ensemble 100"; do
+  set -- $spec
+  "$DLSEC" attack --model "$model" --dataset gtsrb --attack "$1" --eps 0.0313725 --steps "$2" --limit "$n" \
+    --batch-size 250 --quiet --json "$tmp/s-$1.json" >/dev/null
+  "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print(f\"{sys.argv[2]+'-'+sys.argv[3]:<22} {d['seconds']:>9.2f} {d['robustAccuracy']:>8.4f}\")" \
+    "$tmp/s-$1.json" "$1" "$2"
+done
