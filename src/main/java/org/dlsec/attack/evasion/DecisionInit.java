@@ -92,24 +92,47 @@ final class DecisionInit {
                 }
             }
         }
+        double[] hi = bisect(oracle, labels, found, queries, budget, BLEND_TOLERANCE,
+                (i, a, out, row) -> blend(orig, noise, i, d, a, out, row));
+        for (int i = 0; i < n; i++) {
+            if (found[i]) {
+                blend(orig, noise, i, d, hi[i], start, i);
+            }
+        }
+        return found;
+    }
+
+    /** Writes sample {@code i}'s candidate at position {@code a} ∈ [0, 1] of its segment into row {@code row} of {@code out}. */
+    @FunctionalInterface
+    interface Segment {
+        void write(int i, double a, float[] out, int row);
+    }
+
+    /**
+     * Batched bisection on segments from a non-adversarial end (a = 0) to an adversarial end (a = 1),
+     * for the samples in {@code which}, until each interval is shorter than {@code tolerance} or its
+     * budget is spent; every candidate costs one counted query. Returns the adversarial ends.
+     */
+    static double[] bisect(QueryOracle oracle, int[] labels, boolean[] which, long[] queries, long budget, double tolerance,
+            Segment segment) {
+        int n = labels.length;
+        int d = oracle.dim();
         double[] lo = new double[n];
         double[] hi = new double[n];
-        for (int i = 0; i < n; i++) {
-            hi[i] = 1;
-        }
+        java.util.Arrays.fill(hi, 1);
         while (true) {
             boolean[] searching = new boolean[n];
             for (int i = 0; i < n; i++) {
-                searching[i] = found[i] && hi[i] - lo[i] > BLEND_TOLERANCE;
+                searching[i] = which[i] && hi[i] - lo[i] > tolerance;
             }
             int[] rows = select(searching, new boolean[n], queries, budget, false);
             if (rows.length == 0) {
-                break;
+                return hi;
             }
             float[] cand = new float[rows.length * d];
             for (int r = 0; r < rows.length; r++) {
                 int i = rows[r];
-                blend(orig, noise, i, d, (lo[i] + hi[i]) / 2, cand, r);
+                segment.write(i, (lo[i] + hi[i]) / 2, cand, r);
             }
             int[] pred = oracle.labels(cand, rows.length);
             for (int r = 0; r < rows.length; r++) {
@@ -123,12 +146,6 @@ final class DecisionInit {
                 }
             }
         }
-        for (int i = 0; i < n; i++) {
-            if (found[i]) {
-                blend(orig, noise, i, d, hi[i], start, i);
-            }
-        }
-        return found;
     }
 
     private static void blockNoise(SplittableRandom g, int[] chw, int block, Bounds b, float[] out, int offset) {

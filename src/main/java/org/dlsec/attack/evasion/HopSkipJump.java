@@ -278,41 +278,14 @@ public final class HopSkipJump extends AbstractEvasionAttack {
             long[] queries, long budget, double theta) {
         int n = labels.length;
         int d = oracle.dim();
-        double[] lo = new double[n];
-        double[] hi = new double[n];
         double[] radius = new double[n];
         for (int i = 0; i < n; i++) {
-            hi[i] = 1;
             if (which[i] && p.norm() == Norm.LINF) {
                 radius[i] = distance(far, orig, i, d);
             }
         }
-        while (true) {
-            boolean[] searching = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                searching[i] = which[i] && hi[i] - lo[i] > theta;
-            }
-            int[] rows = DecisionInit.select(searching, new boolean[n], queries, budget, false);
-            if (rows.length == 0) {
-                break;
-            }
-            float[] cand = new float[rows.length * d];
-            for (int r = 0; r < rows.length; r++) {
-                int i = rows[r];
-                project(orig, far, i, d, (lo[i] + hi[i]) / 2, radius[i], cand, r);
-            }
-            int[] pred = oracle.labels(cand, rows.length);
-            for (int r = 0; r < rows.length; r++) {
-                int i = rows[r];
-                queries[i]++;
-                double mid = (lo[i] + hi[i]) / 2;
-                if (pred[r] != labels[i]) {
-                    hi[i] = mid;
-                } else {
-                    lo[i] = mid;
-                }
-            }
-        }
+        double[] hi = DecisionInit.bisect(oracle, labels, which, queries, budget, theta,
+                (i, a, out, row) -> project(orig, far, i, d, a, radius[i], out, row));
         for (int i = 0; i < n; i++) {
             if (which[i]) {
                 project(orig, far, i, d, hi[i], radius[i], cur, i);
