@@ -58,8 +58,15 @@ final class PoisonRuns {
             Poisoned p = Poisons.flipLabels(clean, e.rate(), config.seed());
             r = PoisoningExperiment.run(arch, clean, p, test, tc, null, null, progress);
         }
+        String grid = null;
+        if (r.triggered() != null && r.triggered().size() > 0) {
+            int[] keep = java.util.stream.IntStream.range(0, test.size()).filter(i -> test.label(i) != e.target()).toArray();
+            grid = java.util.Base64.getEncoder().encodeToString(org.dlsec.report.AdversarialGrids.triggers(
+                    test.subset(keep, "labels other than the backdoor target"), r.triggered(), r.triggeredPredictions(), 6)
+                    .png());
+        }
         return new PoisonRecord(e.id(), key, e.poison(), params, r.cleanModelAccuracy(), r.poisonedModelAccuracy(),
                 r.attackSuccessRate(), r.triggerOnCleanModel(), r.poisonedSamples(), r.trainSamples(), started,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, grid);
     }
 }

@@ -37,4 +37,20 @@ public final class AdversarialGrids {
         }
         return grid;
     }
+
+    /**
+     * Backdoor examples: each triggered image next to its clean original (from {@code clean}, same
+     * order), with the label and the poisoned model's answer.
+     */
+    public static ImageGrid triggers(Dataset clean, Dataset triggered, int[] predictions, int maxRows) {
+        int c = (int) clean.sampleShape().get(0);
+        int h = (int) clean.sampleShape().get(1);
+        int w = (int) clean.sampleShape().get(2);
+        ImageGrid grid = new ImageGrid(List.of("clean", "with trigger"), h <= 28 ? 4 : 3);
+        for (int i = 0; i < triggered.size() && grid.rows() < maxRows; i++) {
+            grid.addRow(List.of(new ImageGrid.Panel(clean.image(i), c, h, w, "label " + clean.label(i), false),
+                    new ImageGrid.Panel(triggered.image(i), c, h, w, "pred " + predictions[i], false)));
+        }
+        return grid;
+    }
 }

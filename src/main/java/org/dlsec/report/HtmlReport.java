@@ -156,7 +156,16 @@ public final class HtmlReport {
                         .append("</td><td>").append(pct(p.triggerOnCleanModel())).append("</td><td>")
                         .append(String.format(Locale.ROOT, "%.1f", p.seconds())).append("</td></tr>");
             }
-            h.append("</tbody></table>\n");
+            h.append("</tbody></table>\n<div class=\"grids\">");
+            for (PoisonRecord p : poisons) {
+                if (p.imageGridPng() != null) {
+                    h.append("<figure><img alt=\"backdoor trigger examples of ").append(esc(p.id()))
+                            .append("\" src=\"data:image/png;base64,").append(p.imageGridPng()).append("\"><figcaption>")
+                            .append(esc(p.id())).append(": test images without and with the trigger, and the poisoned model's"
+                                    + " answer</figcaption></figure>");
+                }
+            }
+            h.append("</div>\n");
         }
 
         h.append("<h2>What the numbers mean</h2><dl>")

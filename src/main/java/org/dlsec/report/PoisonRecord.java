@@ -19,10 +19,12 @@ import java.util.Map;
  * @param trainSamples training samples
  * @param started when it started
  * @param seconds wall time
+ * @param imageGridPng backdoor: base64 PNG of test images without and with the trigger and the
+ *        poisoned model's answers (null for label flipping)
  */
 public record PoisonRecord(String id, String key, String poison, Map<String, Object> parameters, double cleanModelAccuracy,
         double poisonedModelAccuracy, double attackSuccessRate, double triggerOnCleanModel, int poisonedSamples,
-        int trainSamples, Instant started, double seconds) {
+        int trainSamples, Instant started, double seconds, String imageGridPng) {
     public PoisonRecord {
         parameters = Map.copyOf(parameters);
     }

@@ -115,6 +115,7 @@ class AuditTest {
         assertTrue(html.contains("id=\"comparison\"") && html.contains("data:image/png;base64,"));
         assertTrue(html.contains("id=\"faults\""), "the fault table is missing");
         assertTrue(html.contains("id=\"poisoning\""), "the poisoning table is missing");
+        assertTrue(html.contains("alt=\"backdoor trigger examples of badnets\""), "the trigger grid is missing");
         assertTrue(!html.contains("http://") && !html.contains("https://"), "the page must not load anything");
         for (String id : new String[] {"fgsm", "pgd", "pgd-l2"}) {
             assertTrue(Files.isRegularFile(out.resolve("results/" + id + ".json")));

@@ -26,9 +26,12 @@ public final class PoisoningExperiment {
      *        for label flipping)
      * @param poisonedSamples training samples changed
      * @param trainSamples training samples
+     * @param triggered backdoor: the triggered non-target test images (null for label flipping)
+     * @param triggeredPredictions backdoor: the poisoned model's predictions on them (null for label flipping)
      */
     public record Result(double cleanModelAccuracy, double poisonedModelAccuracy, double attackSuccessRate,
-            double triggerOnCleanModel, int poisonedSamples, int trainSamples, double seconds) {}
+            double triggerOnCleanModel, int poisonedSamples, int trainSamples, double seconds, Dataset triggered,
+            int[] triggeredPredictions) {}
 
     private PoisoningExperiment() {}
 
@@ -42,13 +45,17 @@ public final class PoisoningExperiment {
             double accB = Evaluation.accuracy(b, test);
             double asr = Double.NaN;
             double base = Double.NaN;
+            Dataset triggered = null;
+            int[] predictions = null;
             if (trigger != null) {
                 int[] keep = IntStream.range(0, test.size()).filter(i -> test.label(i) != target).toArray();
-                Dataset triggered = trigger.stamp(test.subset(keep, "labels other than the backdoor target"));
-                asr = targetRate(b, triggered, target);
-                base = targetRate(a, triggered, target);
+                triggered = trigger.stamp(test.subset(keep, "labels other than the backdoor target"));
+                predictions = Evaluation.evaluate(b, triggered, Evaluation.DEFAULT_BATCH, false).predictions();
+                asr = targetRate(predictions, target);
+                base = targetRate(Evaluation.evaluate(a, triggered, Evaluation.DEFAULT_BATCH, false).predictions(), target);
             }
-            return new Result(accA, accB, asr, base, poisoned.poisoned().length, clean.size(), (System.nanoTime() - t0) / 1e9);
+            return new Result(accA, accB, asr, base, poisoned.poisoned().length, clean.size(), (System.nanoTime() - t0) / 1e9,
+                    triggered, predictions);
         }
     }
 
@@ -58,8 +65,7 @@ public final class PoisoningExperiment {
         return m;
     }
 
-    private static double targetRate(DjlClassifier model, Dataset data, int target) {
-        int[] pred = Evaluation.evaluate(model, data, Evaluation.DEFAULT_BATCH, false).predictions();
+    private static double targetRate(int[] pred, int target) {
         int hits = 0;
         for (int p : pred) {
             hits += p == target ? 1 : 0;
