@@ -84,7 +84,7 @@ public final class HtmlReport {
                 AttackResult.Summary s = a.last();
                 h.append("<tr><td>").append(esc(a.id())).append("</td><td class=\"l\">").append(esc(a.knowledge()))
                         .append("</td><td>").append(esc(a.norm())).append("</td><td>")
-                        .append(esc(num(a.epsilons().get(a.epsilons().size() - 1)))).append("</td><td>")
+                        .append(esc(budget(a))).append("</td><td>")
                         .append(pct(s.robustAccuracy())).append("</td><td>").append(pct(s.successRate())).append("</td><td>")
                         .append(num(s.meanL0())).append("</td><td>").append(num(s.meanL2())).append("</td><td>")
                         .append(num(s.meanLinf())).append("</td><td>").append(num(s.meanQueries())).append("</td><td>")
@@ -109,8 +109,9 @@ public final class HtmlReport {
                     + " adversarial example with the model's prediction, at each attack's largest budget.</p><div class=\"grids\">");
             for (AttackRecord a : runs) {
                 h.append("<figure><img alt=\"examples of ").append(esc(a.id())).append("\" src=\"data:image/png;base64,")
-                        .append(a.imageGridPng()).append("\"><figcaption>").append(esc(a.id())).append(", ε=")
-                        .append(esc(num(a.epsilons().get(a.epsilons().size() - 1)))).append(' ').append(esc(a.norm()))
+                        .append(a.imageGridPng()).append("\"><figcaption>").append(esc(a.id()))
+                        .append(a.parameters().containsKey("eps") ? ", ε=" + esc(budget(a)) : ", minimal").append(' ')
+                        .append(esc(a.norm()))
                         .append("</figcaption></figure>");
             }
             h.append("</div>\n");
@@ -211,6 +212,11 @@ public final class HtmlReport {
 
     private static String row(String k, String v) {
         return "<tr><th class=\"l\">" + esc(k) + "</th><td class=\"l\">" + esc(v) + "</td></tr>";
+    }
+
+    /** The largest ε of a budgeted attack; "minimal" for attacks that search the smallest perturbation. */
+    static String budget(AttackRecord a) {
+        return a.parameters().containsKey("eps") ? num(a.epsilons().get(a.epsilons().size() - 1)) : "minimal";
     }
 
     static String pct(double v) {
