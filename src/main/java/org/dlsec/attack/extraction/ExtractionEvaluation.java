@@ -46,7 +46,22 @@ public final class ExtractionEvaluation {
             long seed) {
         DlsecException.require(test.size() > 0, "test set", "must not be empty");
         long q0 = target.stats().queries();
-        Evaluation.Result t = Evaluation.evaluate(target, test, Evaluation.DEFAULT_BATCH, false);
+        return measure(target, Evaluation.evaluate(target, test, Evaluation.DEFAULT_BATCH, false), substitute, test, eps,
+                transferLimit, seed, q0);
+    }
+
+    /**
+     * As {@link #measure(Classifier, Classifier, Dataset, double, int, long)} with the target's test
+     * predictions already made ({@code t}), so that a curve of substitutes costs the target no more queries.
+     */
+    public static Result measure(Classifier target, Evaluation.Result t, Classifier substitute, Dataset test, double eps,
+            int transferLimit, long seed) {
+        return measure(target, t, substitute, test, eps, transferLimit, seed, target.stats().queries());
+    }
+
+    private static Result measure(Classifier target, Evaluation.Result t, Classifier substitute, Dataset test, double eps,
+            int transferLimit, long seed, long q0) {
+        DlsecException.require(t.samples() == test.size(), "target predictions", "one per test sample needed");
         Evaluation.Result s = Evaluation.evaluate(substitute, test, Evaluation.DEFAULT_BATCH, false);
         int agree = 0;
         for (int i = 0; i < test.size(); i++) {
