@@ -450,11 +450,14 @@ public final class PredictionServer implements AutoCloseable {
 
     private byte[] readBody(HttpExchange ex) throws Rejection, IOException {
         String len = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (len != null) {
-            long declared;
             try {
                 declared = Long.parseLong(len.strip());
             } catch (NumberFormatException e) {
+                throw new Rejection(400, "bad Content-Length");
+            }
+            if (declared < 0) {
                 throw new Rejection(400, "bad Content-Length");
             }
             if (declared > config.maxBodyBytes()) {
@@ -462,7 +465,7 @@ public final class PredictionServer implements AutoCloseable {
             }
         }
         InputStream in = ex.getRequestBody();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(len == null ? 8192 : (int) Math.min(Long.parseLong(len.strip()), 1 << 24));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(declared < 0 ? 8192 : (int) Math.min(declared, 1 << 24));
         byte[] chunk = new byte[65536];
         long total = 0;
         int r;

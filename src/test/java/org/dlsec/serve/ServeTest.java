@@ -154,6 +154,41 @@ class ServeTest {
         }
     }
 
+    /** The status line of a raw request, or "closed" when the server hung up without answering. */
+    static String raw(URI u, String request) throws Exception {
+        try (java.net.Socket so = new java.net.Socket(u.getHost(), u.getPort())) {
+            so.setSoTimeout(10_000);
+            so.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            so.getOutputStream().flush();
+            so.shutdownOutput();
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(so.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
+            return line == null ? "closed" : line;
+        } catch (java.net.SocketException e) {
+            return "closed";
+        }
+    }
+
+    @Test
+    void brokenHttpNeverGetsA5xx() throws Exception {
+        try (PredictionServer s = PredictionServer.start(TestModels.mnistLenet(), ServeConfig.defaults())) {
+            URI u = s.uri();
+            String[] requests = {
+                "POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+                "POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                "POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"inputs\"",
+                "POST /v1/predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                "GARBAGE\r\n\r\n",
+                "POST /v1/predict?x=%zz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}",
+            };
+            for (String r : requests) {
+                String line = raw(u, r);
+                assertTrue(line.equals("closed") || line.matches("HTTP/1\\.1 4\\d\\d.*"), r + " -> " + line);
+            }
+            assertEquals(200, post(u, "/v1/predict", null, inputs(TestSupport.mnistTest(1), 0, 1)).status());
+        }
+    }
+
     @Test
     void rateLimitAnswers429() throws Exception {
         DjlClassifier model = TestModels.mnistLenet();
