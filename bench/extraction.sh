@@ -48,11 +48,14 @@ if [ "$what" = all ] || [ "$what" = equation ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = jacobian ]; then
-  printf 'attacker-token-0001\nbenign-token-00002\n' > "$out/tokens"
+  # three clients: the attacker, a benign client, and the evaluator that measures fidelity and transfer
+  printf 'attacker-token-0001\nbenign-token-00002\nevaluator-token-03\n' > "$out/tokens"
   sed -n 1p "$out/tokens" > "$out/attacker.token"
   sed -n 2p "$out/tokens" > "$out/benign.token"
+  sed -n 3p "$out/tokens" > "$out/evaluator.token"
   serve 18404 --model runs/lenet5 --token-file "$out/tokens" --prada
-  "$DLSEC" extract --target http://127.0.0.1:18404 --token-file "$out/attacker.token" --attack jacobian --budget 100000 \
+  "$DLSEC" extract --target http://127.0.0.1:18404 --token-file "$out/attacker.token" \
+    --eval-token-file "$out/evaluator.token" --attack jacobian --budget 100000 \
     --seed-size 150 --rounds 6 --json "$out/jacobian.json"
   summary "$out/jacobian.json"
   "$DLSEC" bench serve-load --url http://127.0.0.1:18404 --token-file "$out/benign.token" --replay 10000 --batch 100

@@ -43,6 +43,11 @@ final class ExtractCommand implements Callable<Integer> {
     @Option(names = "--token-file", description = "Bearer token for the target URL (first line).")
     Path tokenFile;
 
+    @Option(names = "--eval-token-file", description = "For a URL target: measure fidelity and transfer through a"
+            + " separate client with this token, so that the attacker's query stream (budget, PRADA) holds only the"
+            + " attack's queries.")
+    Path evalTokenFile;
+
     @Option(names = "--attack", required = true, description = "equation, jacobian, knockoff or copycat.")
     String attack;
 
@@ -136,20 +141,22 @@ final class ExtractCommand implements Callable<Integer> {
         if (testLimit != null && testLimit < test.size()) {
             test = test.first(testLimit);
         }
-        try (Classifier victim = openTarget(fullTest)) {
+        try (Classifier victim = openTarget(fullTest, tokenFile);
+                Classifier judge = evalTokenFile == null ? null : openTarget(fullTest, evalTokenFile)) {
+            Classifier evaluator = judge == null ? victim : judge;
             if (!victim.inputShape().equals(fullTest.sampleShape()) || victim.numClasses() != fullTest.numClasses()) {
                 throw new DlsecException("the target takes " + victim.inputShape() + " with " + victim.numClasses()
                         + " classes, but " + task + " has " + fullTest.sampleShape() + " with " + fullTest.numClasses());
             }
             int e = epochs == null ? 10 : epochs;
             SubstituteTrainer trainer = new SubstituteTrainer(e, a.equals("jacobian") ? 32 : 64, lr);
-            long evalQ0 = victim.stats().queries();
-            Evaluation.Result targetOnTest = Evaluation.evaluate(victim, test, Evaluation.DEFAULT_BATCH, false);
-            long evalQueries = victim.stats().queries() - evalQ0;
+            long evalQ0 = evaluator.stats().queries();
+            Evaluation.Result targetOnTest = Evaluation.evaluate(evaluator, test, Evaluation.DEFAULT_BATCH, false);
+            long evalQueries = evaluator.stats().queries() - evalQ0;
             List<Map<String, Object>> curve = new ArrayList<>();
             Dataset testSet = test;
             ExtractionAttack.Checkpoints cp = (q, sub) -> {
-                ExtractionEvaluation.Result r = ExtractionEvaluation.measure(victim, targetOnTest, sub, testSet, eps, 0, seed);
+                ExtractionEvaluation.Result r = ExtractionEvaluation.measure(evaluator, targetOnTest, sub, testSet, eps, 0, seed);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("queries", q);
                 row.put("fidelity", r.fidelity());
@@ -182,7 +189,7 @@ final class ExtractCommand implements Callable<Integer> {
             try (DjlClassifier substitute = attackImpl.extract(victim)) {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long queries = victim.stats().queries() - q0;
-                ExtractionEvaluation.Result r = ExtractionEvaluation.measure(victim, targetOnTest, substitute, test, eps,
+                ExtractionEvaluation.Result r = ExtractionEvaluation.measure(evaluator, targetOnTest, substitute, test, eps,
                         transferLimit, seed);
                 out.put("attack", attackImpl.name());
                 out.put("substituteAccuracy", r.substituteAccuracy());
@@ -211,7 +218,7 @@ final class ExtractCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private Classifier openTarget(Dataset data) {
+    private Classifier openTarget(Dataset data, Path tokens) {
         String t = target.trim();
         if (t.startsWith("http://") || t.startsWith("https://")) {
             URI u;
@@ -220,11 +227,11 @@ final class ExtractCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new DlsecException("invalid --target URL '" + t + "': " + e.getMessage());
             }
-            String token = tokenFile == null ? null : ServeCommand.readToken(tokenFile);
+            String token = tokens == null ? null : ServeCommand.readToken(tokens);
             return RemoteClassifier.connect(u, token, httpBatch);
         }
-        if (tokenFile != null) {
-            throw new DlsecException("--token-file is only for a target URL");
+        if (tokens != null) {
+            throw new DlsecException("--token-file and --eval-token-file are only for a target URL");
         }
         return Loading.model(Path.of(t), data);
     }

@@ -135,6 +135,8 @@ public final class PredictionServer implements AutoCloseable {
                 m.put("pradaFlagged", s.flagged());
                 m.put("pradaDetectedAtQuery", s.detectedAtQuery() >= 0 ? s.detectedAtQuery() : null);
                 m.put("pradaW", Double.isNaN(s.w()) ? null : s.w());
+                m.put("pradaMinW", Double.isNaN(s.minW()) ? null : s.minW());
+                m.put("pradaMinWAtQuery", s.minWAtQuery() >= 0 ? s.minWAtQuery() : null);
                 m.put("pradaDistances", s.distances());
             }
             return m;

@@ -36,8 +36,12 @@ public final class Prada {
         }
     }
 
-    /** The detector's state after the last test. */
-    public record Status(boolean flagged, long queries, long detectedAtQuery, double w, int distances) {}
+    /**
+     * The detector's state after the last test: W of the last test, and the lowest W seen (with the
+     * query count then), which tells at which δ the client would have been flagged.
+     */
+    public record Status(boolean flagged, long queries, long detectedAtQuery, double w, int distances, double minW,
+            long minWAtQuery) {}
 
     private final Config config;
     private final List<List<float[]>> growing = new ArrayList<>();
@@ -50,6 +54,8 @@ public final class Prada {
     private boolean flagged;
     private long detectedAt = -1;
     private double lastW = Double.NaN;
+    private double minW = Double.NaN;
+    private long minWAt = -1;
 
     public Prada(Config config) {
         this.config = config;
@@ -109,6 +115,10 @@ public final class Prada {
                 window[i] = ring[(ringNext - ringSize + i + ring.length) % ring.length];
             }
             lastW = ShapiroWilk.test(window).w();
+            if (Double.isNaN(minW) || lastW < minW) {
+                minW = lastW;
+                minWAt = queries;
+            }
             if (lastW < config.delta() && !flagged) {
                 flagged = true;
                 detectedAt = queries;
@@ -118,6 +128,6 @@ public final class Prada {
     }
 
     public Status status() {
-        return new Status(flagged, queries, detectedAt, lastW, ringSize);
+        return new Status(flagged, queries, detectedAt, lastW, ringSize, minW, minWAt);
     }
 }
