@@ -32,8 +32,11 @@ import org.dlsec.model.Models;
  * determine them exactly. The first d + 1 points here are the lower corner of the input box and the
  * d points that move one coordinate to its upper bound (a well-conditioned, triangular system whose
  * logits stay small, so no probability underflows); further queries, if the budget allows, are
- * uniform random points and the system is solved in the least-squares sense (useful when the
- * answers are rounded or noisy). Solved with a QR decomposition (Commons Math).
+ * sparse random points (the lower corner with {@code SPARSE} random coordinates set to random values,
+ * so that their logits stay as small as those of the first points) and the system is solved in the
+ * least-squares sense, which averages out rounded or noisy answers. (Dense uniform points, as in the
+ * paper, saturate the softmax of an MNIST model: most released probabilities then round to zero and
+ * carry no information.) Solved with a QR decomposition (Commons Math).
  *
  * @see <a href="https://www.usenix.org/conference/usenixsecurity16/technical-sessions/presentation/tramer">the paper</a>
  */
@@ -49,6 +52,8 @@ public final class EquationSolving implements ExtractionAttack {
     }
 
     private static final int BATCH = 256;
+    /** Coordinates moved away from the lower corner in each query beyond the first d + 1. */
+    static final int SPARSE = 3;
     private final Params p;
 
     public EquationSolving(Params params) {
@@ -91,10 +96,18 @@ public final class EquationSolving implements ExtractionAttack {
                         if (i <= d) {
                             v = i > 0 && j == i - 1 ? b.max() : b.min();
                         } else {
-                            v = (float) (b.min() + b.range() * rnd.nextDouble());
+                            v = b.min();
                         }
                         x[off + j] = v;
                         a[i][j] = v;
+                    }
+                    if (i > d) {
+                        for (int s = 0; s < SPARSE; s++) {
+                            int j = rnd.nextInt(d);
+                            float v = (float) (b.min() + b.range() * rnd.nextDouble());
+                            x[off + j] = v;
+                            a[i][j] = v;
+                        }
                     }
                     a[i][d] = 1;
                 }

@@ -36,6 +36,11 @@ class ExtractionEquationTest {
                 assertTrue(r.fidelity() >= 0.999, "fidelity " + r.fidelity());
                 assertEquals(r.targetAccuracy(), r.substituteAccuracy(), 0.002);
                 stolen.close();
+                // more queries than unknowns: least squares over the basis and sparse random points
+                DjlClassifier ls = new EquationSolving(new EquationSolving.Params(1000, 1)).extract(remote);
+                assertEquals(785 + 1000, remote.stats().queries());
+                assertTrue(ExtractionEvaluation.measure(victim, ls, test).fidelity() >= 0.999);
+                ls.close();
             }
             assertThrows(DlsecException.class, () -> new EquationSolving(new EquationSolving.Params(100, 1)).extract(victim));
         }
