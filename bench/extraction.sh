@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The extraction acceptance figures of issue #7, every query over loopback HTTP to `dlsec serve`:
-#   1. equation solving of a softmax-regression MNIST model (d+1 = 785 and (d+1)*10 = 7850 queries);
+#   1. equation solving of a softmax-regression MNIST model (d+1 = 785 and (d+1)*10 = 7850 queries),
+#      against all probabilities and against probabilities rounded to 4 and 2 decimals;
 #   2. Jacobian augmentation from 150 seed images (rounds 6, lambda 0.1, reservoir kappa 400), FGSM
 #      eps=0.3 transfer, against a server with PRADA; then a benign client replays MNIST test images;
 #   3. a 60 s load test of POST /v1/predict at batch 32 and the hostile-input probes;
@@ -41,10 +42,15 @@ if [ "$what" = all ] || [ "$what" = equation ]; then
     summary "$out/equation-$q.json"
   done
   stop
-  serve 18402 --model runs/softmax-mnist --output rounded:4
-  "$DLSEC" extract --target http://127.0.0.1:18402 --attack equation --budget 7850 --json "$out/equation-7850-rounded4.json"
-  summary "$out/equation-7850-rounded4.json"
-  stop
+  for r in 4 2; do  # the rounding defence
+    serve 18402 --model runs/softmax-mnist --output rounded:$r
+    for q in 785 7850; do
+      "$DLSEC" extract --target http://127.0.0.1:18402 --attack equation --budget $q --transfer-limit 0 \
+        --json "$out/eq-r$r-$q.json"
+      summary "$out/eq-r$r-$q.json"
+    done
+    stop
+  done
 fi
 
 if [ "$what" = all ] || [ "$what" = jacobian ]; then
