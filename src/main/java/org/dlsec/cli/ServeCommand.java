@@ -56,8 +56,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--query-budget", defaultValue = "0", description = "Inputs each client may send (0 = unlimited).")
     long budget;
 
-    @Option(names = "--rate", defaultValue = "0", description = "Requests per second per client (0 = unlimited).")
-    double rate;
+    @Option(names = "--rate", defaultValue = "0", description = "Requests per second per client, e.g. 20 or 20/s"
+            + " (0 = unlimited).")
+    String rate;
 
     @Option(names = "--max-batch", defaultValue = "256", description = "Inputs per request (default: ${DEFAULT-VALUE}).")
     int maxBatch;
@@ -89,7 +90,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         List<String> tokens = tokenFile == null ? List.of() : readTokens(tokenFile);
         Prada.Config pc = prada ? new Prada.Config(pradaDelta, 100, 5000) : null;
-        ServeConfig cfg = new ServeConfig(host, port, tokens, policy, budget, rate, maxBatch, maxBody, pc, seed, threads);
+        double perSecond = parseRate(rate);
+        ServeConfig cfg = new ServeConfig(host, port, tokens, policy, budget, perSecond, maxBatch, maxBody, pc, seed, threads);
         Shape shape = Files.isDirectory(model) ? null : parseShape(inputShape);
         Classifier c = Models.load(model, shape);
         PredictionServer server;
@@ -110,10 +112,24 @@ final class ServeCommand implements Callable<Integer> {
         }
         System.out.printf("dlsec serve: %s on %s (output %s, %s, budget %s, rate %s, PRADA %s); Ctrl-C stops%n",
                 c.info().describe(), server.uri(), policy, tokens.isEmpty() ? "no auth" : tokens.size() + " token(s)",
-                budget > 0 ? budget : "unlimited", rate > 0 ? rate + "/s" : "unlimited", prada ? "on" : "off");
+                budget > 0 ? budget : "unlimited", perSecond > 0 ? perSecond + "/s" : "unlimited", prada ? "on" : "off");
         System.out.flush();
         stop.await();
         return Main.EXIT_OK;
+    }
+
+    static double parseRate(String r) {
+        String t = r.strip();
+        if (t.endsWith("/s")) {
+            t = t.substring(0, t.length() - 2).strip();
+        }
+        try {
+            double v = Double.parseDouble(t);
+            DlsecException.require(Double.isFinite(v) && v >= 0, "--rate", "must be >= 0, got " + r);
+            return v;
+        } catch (NumberFormatException e) {
+            throw new DlsecException("invalid --rate '" + r + "': expected requests per second, e.g. 20 or 20/s");
+        }
     }
 
     static List<String> readTokens(Path file) {

@@ -45,5 +45,7 @@ class ExtractCliTest {
                 "holds no token");
         CliTest.assertUserError(CliTest.run("serve", "--model", dir.toString(), "--output", "everything"), "invalid output");
         CliTest.assertUserError(CliTest.run("serve", "--model", dir.resolve("none").toString()), "model not found");
+        CliTest.assertUserError(CliTest.run("serve", "--model", dir.toString(), "--rate", "fast"), "invalid --rate");
+        assertEquals(20.0, ServeCommand.parseRate("20/s"));
     }
 }
