@@ -22,6 +22,8 @@ import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.data.Datasets;
+import org.dlsec.defence.preprocess.PreprocessedClassifier;
+import org.dlsec.defence.preprocess.Preprocessors;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.AdversarialGrids;
 import picocli.CommandLine.Command;
@@ -71,6 +73,15 @@ final class AttackCommand implements Callable<Integer> {
             + " evaluate the examples on --model.")
     Path substitute;
 
+    @Option(names = "--defence", description = "Attack the model behind an input transformation NAME[:key=value,...]:"
+            + " squeeze[:bits=4], median[:k=2], quantize[:levels=2], smooth[:k=3], noise[:sigma=0.1]; eot=K sets EOT draws.")
+    String defence;
+
+    @Option(names = "--gradients", defaultValue = "adaptive", description = "With --defence: adaptive (BPDA through"
+            + " non-differentiable transformations, EOT over random ones) or naive (autograd as is)"
+            + " (default: ${DEFAULT-VALUE}).")
+    String gradients;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -96,8 +107,16 @@ final class AttackCommand implements Callable<Integer> {
         if (budgets.size() > 1 && !(base instanceof EpsilonAttack)) {
             throw new DlsecException("attack '" + base.name() + "' has no ε budget: give at most one --eps");
         }
+        PreprocessedClassifier.GradientMode mode = switch (gradients.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "adaptive" -> PreprocessedClassifier.GradientMode.ADAPTIVE;
+            case "naive" -> PreprocessedClassifier.GradientMode.NAIVE;
+            default -> throw new DlsecException("unknown --gradients '" + gradients + "': expected adaptive or naive");
+        };
+        Preprocessors.Spec defended = defence == null ? null : Preprocessors.parse(defence);
         Dataset d = data.load();
-        try (Classifier c = Loading.model(model, d);
+        try (Classifier undefended = Loading.model(model, d);
+                Classifier c = defended == null ? undefended
+                        : defended.wrap(undefended, mode == PreprocessedClassifier.GradientMode.ADAPTIVE, seed);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
             if (base instanceof UniversalAttack u && !u.isFitted()) {
                 // fit the universal perturbation on a split disjoint from the attacked one (on the substitute, if given)
@@ -143,6 +162,9 @@ final class AttackCommand implements Callable<Integer> {
                     out.put("curve", curve);
                 }
                 out.put("model", c.info());
+                if (c instanceof PreprocessedClassifier pc) {
+                    out.put("defence", pc.describe());
+                }
                 out.put("dataset", d.name());
                 out.put("split", d.split());
                 out.put("provenance", prov.finishedNow());

@@ -28,6 +28,12 @@ public final class TrainingRun {
      */
     public static ModelCard run(Architecture arch, DatasetId id, Optional<Path> dataDir, Integer limit, double validation,
             TrainConfig config, Path out, boolean progress, Consumer<String> log) {
+        return run(arch, id, dataDir, limit, validation, config, TrainingMethod.STANDARD, out, progress, log);
+    }
+
+    /** As above, trained with {@code method} (adversarial training, noise augmentation, ...), recorded in the card. */
+    public static ModelCard run(Architecture arch, DatasetId id, Optional<Path> dataDir, Integer limit, double validation,
+            TrainConfig config, TrainingMethod method, Path out, boolean progress, Consumer<String> log) {
         Dataset all = Datasets.load(id, "train", dataDir);
         if (limit != null) {
             all = all.first(limit);
@@ -40,16 +46,18 @@ public final class TrainingRun {
             train = parts[0];
             val = parts[1];
         }
-        log.accept(String.format("training %s on %s (%d samples%s), %d epochs, seed %d", arch, id, train.size(),
-                val == null ? "" : ", " + val.size() + " held out", config.epochs(), config.seed()));
+        log.accept(String.format("training %s on %s (%d samples%s), %d epochs, seed %d%s", arch, id, train.size(),
+                val == null ? "" : ", " + val.size() + " held out", config.epochs(), config.seed(),
+                method == TrainingMethod.STANDARD ? "" : ", " + method.name() + " " + method.parameters()));
         try (DjlClassifier model = Models.create(arch, train.sampleShape(), train.numClasses(), config.seed())) {
-            ModelTrainer trainer = new ModelTrainer(config, null, rec -> log.accept(String.format(
+            ModelTrainer trainer = new ModelTrainer(config, method.transform(), method.loss(), rec -> log.accept(String.format(
                     "epoch %d/%d  loss %.4f  train %.2f%%%s%s  (%.1f s)", rec.epoch(), config.epochs(), rec.trainLoss(),
                     100 * rec.trainAccuracy(),
                     rec.validationAccuracy() == null ? "" : String.format("  val %.2f%%", 100 * rec.validationAccuracy()),
                     rec.testAccuracy() == null ? "" : String.format("  test %.2f%%", 100 * rec.testAccuracy()),
                     rec.seconds())), progress);
-            ModelCard.Training training = trainer.train(model, train, val, test, Map.of());
+            ModelCard.Training training = trainer.train(model, train, val, test,
+                    method == TrainingMethod.STANDARD ? Map.of() : Map.of("defence", method.parameters()));
             Double testAcc = training.history().get(training.history().size() - 1).testAccuracy();
             ModelCard card = new ModelCard(ModelCard.FORMAT, arch.cliName(), id.cliName(), train.sampleShape().getShape(),
                     train.numClasses(), Models.WEIGHTS, null, training, testAcc, Versions.all(), Instant.now());

@@ -132,6 +132,58 @@ class CliTest {
         assertUserError(run(concat(base, "--attack", "hsj", "--max-queries", "0")), "queries");
     }
 
+    @Test
+    void defendedAttackCertifyAndTrainingDefencesFollowTheContract(@TempDir Path dir) throws IOException {
+        String lenet = TestSupport.fixture("lenet-ts.pt").toString();
+        // an attack against a defended model records the defence and the gradient it used
+        Path aj = dir.resolve("def.json");
+        Run ok = run("attack", "--model", lenet, "--dataset", "mnist", "--attack", "fgsm", "--eps", "0.3", "--limit", "20",
+                "--defence", "squeeze:bits=1", "--json", aj.toString(), "--quiet");
+        assertEquals(0, ok.code(), ok.err());
+        JsonNode a = Json.MAPPER.readTree(aj.toFile());
+        assertEquals("squeeze", a.get("defence").get("defence").asText());
+        assertEquals("bpda", a.get("defence").get("gradient").asText());
+        String[] base = {"attack", "--model", lenet, "--dataset", "mnist", "--limit", "5", "--attack", "fgsm", "--quiet"};
+        assertUserError(run(concat(base, "--defence", "jpeg")), "unknown defence");
+        assertUserError(run(concat(base, "--defence", "squeeze:bits=x")), "bits");
+        assertUserError(run(concat(base, "--defence", "squeeze", "--gradients", "magic")), "--gradients");
+
+        // certify: table, curve and per-sample certificates in the JSON
+        Path cj = dir.resolve("cert.json");
+        Path png = dir.resolve("cert.png");
+        Run c = run("certify", "--model", lenet, "--dataset", "mnist", "--limit", "4", "--n0", "20", "--n", "100",
+                "--json", cj.toString(), "--plot", png.toString(), "--quiet");
+        assertEquals(0, c.code(), c.err());
+        JsonNode cn = Json.MAPPER.readTree(cj.toFile());
+        assertEquals(4, cn.get("samples").asInt());
+        assertEquals(4, cn.get("certified").size());
+        assertEquals(4, cn.get("perSample").size());
+        assertTrue(cn.get("certified").get(0).get("certifiedAccuracy").asDouble() >= cn.get("certified").get(3)
+                .get("certifiedAccuracy").asDouble());
+        assertEquals(101, cn.get("curve").size());
+        assertTrue(Files.size(png) > 1000);
+        String[] cb = {"certify", "--model", lenet, "--dataset", "mnist", "--limit", "2", "--quiet"};
+        assertUserError(run(concat(cb, "--sigma", "-1")), "sigma");
+        assertUserError(run(concat(cb, "--n", "0")), "n");
+        assertUserError(run(concat(cb, "--alpha", "0.9")), "alpha");
+        assertUserError(run(concat(cb, "--radii", "-1")), "radii");
+
+        // training defences: bad names and parameters are refused before any training
+        String[] tb = {"train", "--arch", "lenet5", "--dataset", "mnist", "--limit", "100", "--epochs", "1", "--out",
+            dir.resolve("t").toString(), "--quiet"};
+        assertUserError(run(concat(tb, "--adversarial", "magic")), "--adversarial");
+        assertUserError(run(concat(tb, "--adversarial", "pgd", "--eps", "-0.3")), "eps");
+        assertUserError(run(concat(tb, "--noise-augment", "0")), "sigma");
+        assertUserError(run(concat(tb, "--adversarial", "fast", "--noise-augment", "0.25")), "exclusive");
+        // and a defended training run records its method in the model card
+        Run ft = run("train", "--arch", "lenet5", "--dataset", "mnist", "--limit", "300", "--epochs", "1", "--adversarial", "fast",
+                "--eps", "0.1", "--out", dir.resolve("fast").toString(), "--quiet");
+        assertEquals(0, ft.code(), ft.err());
+        JsonNode card = Json.MAPPER.readTree(dir.resolve("fast").resolve("dlsec-model.json").toFile());
+        JsonNode method = card.get("training").get("extra").get("defence");
+        assertTrue(method.toString().contains("0.1"), "card records the adversarial training: " + method);
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
