@@ -144,6 +144,16 @@ class CliTest {
         assertEquals("squeeze", a.get("defence").get("defence").asText());
         assertEquals("bpda", a.get("defence").get("gradient").asText());
         String[] base = {"attack", "--model", lenet, "--dataset", "mnist", "--limit", "5", "--attack", "fgsm", "--quiet"};
+        Path dj = dir.resolve("detect.json");
+        Run dr = run("attack", "--model", lenet, "--dataset", "mnist", "--attack", "pgd", "--eps", "0.1", "--steps", "10",
+                "--limit", "40", "--detect", "feature-squeezing", "--calibration", "100", "--json", dj.toString(), "--quiet");
+        assertEquals(0, dr.code(), dr.err());
+        JsonNode det = Json.MAPPER.readTree(dj.toFile()).get("detection");
+        assertEquals(100, det.get("calibrationSamples").asInt());
+        assertEquals(40, det.get("cleanSamples").asInt());
+        assertTrue(det.get("detectionRate").asDouble() >= 0 && det.get("falsePositiveRate").asDouble() <= 1);
+        assertUserError(run(concat(base, "--detect", "magnet")), "--detect");
+        assertUserError(run(concat(base, "--detect", "feature-squeezing", "--detect-fpr", "1.5")), "--detect-fpr");
         assertUserError(run(concat(base, "--defence", "jpeg")), "unknown defence");
         assertUserError(run(concat(base, "--defence", "squeeze:bits=x")), "bits");
         assertUserError(run(concat(base, "--defence", "squeeze", "--gradients", "magic")), "--gradients");
