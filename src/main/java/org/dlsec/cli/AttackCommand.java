@@ -120,12 +120,10 @@ final class AttackCommand implements Callable<Integer> {
         if (budgets.size() > 1 && !(base instanceof EpsilonAttack)) {
             throw new DlsecException("attack '" + base.name() + "' has no ε budget: give at most one --eps");
         }
-        PreprocessedClassifier.GradientMode mode = switch (gradients.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "adaptive" -> PreprocessedClassifier.GradientMode.ADAPTIVE;
-            case "naive" -> PreprocessedClassifier.GradientMode.NAIVE;
-            default -> throw new DlsecException("unknown --gradients '" + gradients + "': expected adaptive or naive");
-        };
-        Preprocessors.Spec defended = defence == null ? null : Preprocessors.parse(defence);
+        if (defence != null) {
+            Preprocessors.parse(defence); // bad specs fail before any loading
+        }
+        Loading.defended(null, null, gradients, seed);
         if (detect != null && !detect.trim().equalsIgnoreCase("feature-squeezing")) {
             throw new DlsecException("unknown --detect '" + detect + "': expected feature-squeezing");
         }
@@ -134,8 +132,7 @@ final class AttackCommand implements Callable<Integer> {
                 "must be in (0, 1), got " + detectFpr);
         Dataset d = data.load();
         try (Classifier undefended = Loading.model(model, d);
-                Classifier c = defended == null ? undefended
-                        : defended.wrap(undefended, mode == PreprocessedClassifier.GradientMode.ADAPTIVE, seed);
+                Classifier c = Loading.defended(undefended, defence, gradients, seed);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
             if (base instanceof UniversalAttack u && !u.isFitted()) {
                 // fit the universal perturbation on a split disjoint from the attacked one (on the substitute, if given)

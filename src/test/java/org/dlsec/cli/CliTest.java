@@ -178,6 +178,11 @@ class CliTest {
         assertUserError(run(concat(cb, "--alpha", "0.9")), "alpha");
         assertUserError(run(concat(cb, "--radii", "-1")), "radii");
 
+        String[] mb = {"check-masking", "--model", lenet, "--dataset", "mnist", "--limit", "2", "--quiet"};
+        assertUserError(run(concat(mb, "--eps", "0")), "eps");
+        assertUserError(run(concat(mb, "--tolerance", "2")), "tolerance");
+        assertUserError(run(concat(mb, "--defence", "squeeze:bits=99")), "bits");
+
         // training defences: bad names and parameters are refused before any training
         String[] tb = {"train", "--arch", "lenet5", "--dataset", "mnist", "--limit", "100", "--epochs", "1", "--out",
             dir.resolve("t").toString(), "--quiet"};
