@@ -80,11 +80,12 @@ final class CertifyCommand implements Callable<Integer> {
                 System.out.printf("%6.3f  %6.2f%%%n", r[i], 100 * res.certifiedAccuracy()[i]);
             }
             double max = res.samples().stream().mapToDouble(Certification.Sample::radius).max().orElse(0);
-            int points = 101;
+            // the curve on a 0.01 grid, one step past the largest certified radius (where it reaches 0)
+            int points = (int) Math.ceil(max / 0.01) + 2;
             double[] cx = new double[points];
             double[] cy = new double[points];
             for (int i = 0; i < points; i++) {
-                cx[i] = max * i / (points - 1);
+                cx[i] = Math.round(i * 0.01 * 100) / 100.0;
                 cy[i] = res.certifiedAccuracyAt(cx[i]);
             }
             if (json != null) {

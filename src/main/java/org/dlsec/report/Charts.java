@@ -93,6 +93,7 @@ public final class Charts {
                 .yAxisTitle("certified accuracy (%)").build();
         style(chart.getStyler());
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0).setLegendVisible(false);
+        chart.getStyler().setXAxisDecimalPattern("0.00");
         double[] y = new double[accuracy.length];
         for (int i = 0; i < y.length; i++) {
             y[i] = 100 * accuracy[i];

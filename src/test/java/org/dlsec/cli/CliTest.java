@@ -170,7 +170,9 @@ class CliTest {
         assertEquals(4, cn.get("perSample").size());
         assertTrue(cn.get("certified").get(0).get("certifiedAccuracy").asDouble() >= cn.get("certified").get(3)
                 .get("certifiedAccuracy").asDouble());
-        assertEquals(101, cn.get("curve").size());
+        JsonNode curve = cn.get("curve");
+        assertTrue(curve.size() >= 2);
+        assertEquals(0.0, curve.get(curve.size() - 1).get("certifiedAccuracy").asDouble(), "the curve ends past the largest radius");
         assertTrue(Files.size(png) > 1000);
         String[] cb = {"certify", "--model", lenet, "--dataset", "mnist", "--limit", "2", "--quiet"};
         assertUserError(run(concat(cb, "--sigma", "-1")), "sigma");
