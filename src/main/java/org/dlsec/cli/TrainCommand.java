@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
 
 /** {@code dlsec train}: trains a seed architecture and saves it with its model card. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model (lenet5, vgg, madry) and save it with its provenance.")
+        description = "Train a model (lenet5, vgg, madry, softmax) and save it with its provenance.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--arch", required = true, description = "lenet5, vgg or madry.")
+    @Option(names = "--arch", required = true, description = "lenet5, vgg, madry or softmax (multinomial logistic regression).")
     String arch;
 
     @Option(names = "--dataset", required = true, description = "mnist, gtsrb or fashion-mnist.")

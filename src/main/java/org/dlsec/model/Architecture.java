@@ -68,6 +68,18 @@ public enum Architecture {
                     .add(Linear.builder().setUnits(1024).build()).add(Activation.reluBlock())
                     .add(Linear.builder().setUnits(numClasses).build());
         }
+    },
+    /**
+     * Multinomial logistic regression (softmax regression): flatten, then one fully connected layer
+     * to K logits. The model class that equation-solving extraction recovers exactly.
+     */
+    SOFTMAX("softmax") {
+        @Override
+        public Block build(int channels, int numClasses) {
+            return new SequentialBlock()
+                    .add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(numClasses).build());
+        }
     };
 
     private final String cliName;

@@ -1,0 +1,10 @@
+/**
+ * Model extraction: an attacker who can only query a model's predictions trains or solves for a
+ * functionally equivalent substitute. Every attack implements
+ * {@link org.dlsec.attack.extraction.ExtractionAttack}; its queries go through the target
+ * {@link org.dlsec.model.Classifier} (for a served model, {@link org.dlsec.serve.RemoteClassifier}),
+ * so they are counted. {@link org.dlsec.attack.extraction.ExtractionEvaluation} measures the result
+ * (accuracy, fidelity, transfer of FGSM examples). May import core, data, model, train, metric and
+ * attack.evasion (for the transfer measure).
+ */
+package org.dlsec.attack.extraction;
