@@ -2,6 +2,8 @@ package org.dlsec.train;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -49,7 +51,7 @@ public final class TrainingRun {
                     rec.validationAccuracy() == null ? "" : String.format("  val %.2f%%", 100 * rec.validationAccuracy()),
                     rec.testAccuracy() == null ? "" : String.format("  test %.2f%%", 100 * rec.testAccuracy()),
                     rec.seconds())), progress);
-            ModelCard.Training training = trainer.train(model, train, val, test, Map.of());
+            ModelCard.Training training = trainer.train(model, train, val, test, subsetRecord(limit, validation, config.seed()));
             Double testAcc = training.history().get(training.history().size() - 1).testAccuracy();
             ModelCard card = new ModelCard(ModelCard.FORMAT, arch.cliName(), id.cliName(), train.sampleShape().getShape(),
                     train.numClasses(), Models.WEIGHTS, null, training, testAcc, Versions.all(), Instant.now());
@@ -58,5 +60,52 @@ public final class TrainingRun {
                     saved.weightsSha256().substring(0, 16)));
             return saved;
         }
+    }
+
+    /** The key under which a model card's {@code training.extra} records which training images were used. */
+    public static final String TRAIN_SUBSET = "trainSubset";
+
+    private static Map<String, Object> subsetRecord(Integer limit, double validation, long seed) {
+        Map<String, Object> sub = new LinkedHashMap<>();
+        sub.put("split", "train");
+        sub.put("limit", limit);
+        sub.put("validation", validation);
+        sub.put("seed", seed);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put(TRAIN_SUBSET, sub);
+        return extra;
+    }
+
+    /**
+     * The indices of {@code trainSplit} (the full training split of the card's dataset) that trained
+     * the model, rebuilt from what {@link #run} recorded in the card, or empty when the card does not
+     * say (then only a model trained on the whole split can be placed: all indices).
+     */
+    public static java.util.Optional<int[]> trainingIndices(ModelCard card, Dataset trainSplit) {
+        ModelCard.Training t = card.training();
+        if (t == null) {
+            return java.util.Optional.empty();
+        }
+        Object rec = t.extra() == null ? null : t.extra().get(TRAIN_SUBSET);
+        if (rec instanceof Map<?, ?> sub) {
+            Object lim = sub.get("limit");
+            int n = lim == null ? trainSplit.size() : Math.min(((Number) lim).intValue(), trainSplit.size());
+            Dataset all = trainSplit.first(n);
+            double val = sub.get("validation") == null ? 0 : ((Number) sub.get("validation")).doubleValue();
+            int[] idx;
+            if (val > 0) {
+                idx = all.validationIndices(val, ((Number) sub.get("seed")).longValue())[0];
+            } else {
+                idx = new int[n];
+                Arrays.setAll(idx, i -> i);
+            }
+            return idx.length == t.trainSamples() ? java.util.Optional.of(idx) : java.util.Optional.empty();
+        }
+        if (t.trainSamples() == trainSplit.size()) {
+            int[] idx = new int[trainSplit.size()];
+            Arrays.setAll(idx, i -> i);
+            return java.util.Optional.of(idx);
+        }
+        return java.util.Optional.empty();
     }
 }
