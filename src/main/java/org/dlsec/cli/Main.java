@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "dlsec", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Attack, defend and audit deep-learning models.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, AttackCommand.class, FaultCommand.class,
-            AuditCommand.class, PrivacyCommand.class, ExportCommand.class, org.dlsec.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+            AuditCommand.class, PrivacyCommand.class, DpBudgetCommand.class, ExportCommand.class, org.dlsec.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;
