@@ -30,6 +30,15 @@ public final class TrainingRun {
      */
     public static ModelCard run(Architecture arch, DatasetId id, Optional<Path> dataDir, Integer limit, double validation,
             TrainConfig config, Path out, boolean progress, Consumer<String> log) {
+        return run(arch, id, dataDir, limit, validation, config, null, out, progress, log);
+    }
+
+    /**
+     * @param step builds the gradient step (e.g. DP-SGD) for the training-set size, or null for plain training
+     */
+    public static ModelCard run(Architecture arch, DatasetId id, Optional<Path> dataDir, Integer limit, double validation,
+            TrainConfig config, java.util.function.IntFunction<GradientStep> step, Path out, boolean progress,
+            Consumer<String> log) {
         Dataset all = Datasets.load(id, "train", dataDir);
         if (limit != null) {
             all = all.first(limit);
@@ -45,13 +54,22 @@ public final class TrainingRun {
         log.accept(String.format("training %s on %s (%d samples%s), %d epochs, seed %d", arch, id, train.size(),
                 val == null ? "" : ", " + val.size() + " held out", config.epochs(), config.seed()));
         try (DjlClassifier model = Models.create(arch, train.sampleShape(), train.numClasses(), config.seed())) {
-            ModelTrainer trainer = new ModelTrainer(config, null, rec -> log.accept(String.format(
-                    "epoch %d/%d  loss %.4f  train %.2f%%%s%s  (%.1f s)", rec.epoch(), config.epochs(), rec.trainLoss(),
+            GradientStep gs = step == null ? null : step.apply(train.size());
+            ModelTrainer trainer = new ModelTrainer(config, null, null, gs, rec -> log.accept(String.format(
+                    "epoch %d/%d  loss %.4f  train %.2f%%%s%s%s  (%.1f s)", rec.epoch(), config.epochs(), rec.trainLoss(),
                     100 * rec.trainAccuracy(),
                     rec.validationAccuracy() == null ? "" : String.format("  val %.2f%%", 100 * rec.validationAccuracy()),
                     rec.testAccuracy() == null ? "" : String.format("  test %.2f%%", 100 * rec.testAccuracy()),
-                    rec.seconds())), progress);
-            ModelCard.Training training = trainer.train(model, train, val, test, subsetRecord(limit, validation, config.seed()));
+                    gs == null ? "" : gs.epochNote(), rec.seconds())), progress);
+            Map<String, Object> extra = subsetRecord(limit, validation, config.seed());
+            ModelCard.Training training = trainer.train(model, train, val, test, extra);
+            if (gs != null && !gs.record().isEmpty()) {
+                Map<String, Object> withStep = new LinkedHashMap<>(training.extra());
+                withStep.put("gradientStep", gs.record());
+                training = new ModelCard.Training(training.epochs(), training.batchSize(), training.optimizer(),
+                        training.learningRate(), training.schedule(), training.seed(), training.trainSamples(),
+                        training.data(), training.seconds(), training.history(), withStep);
+            }
             Double testAcc = training.history().get(training.history().size() - 1).testAccuracy();
             ModelCard card = new ModelCard(ModelCard.FORMAT, arch.cliName(), id.cliName(), train.sampleShape().getShape(),
                     train.numClasses(), Models.WEIGHTS, null, training, testAcc, Versions.all(), Instant.now());

@@ -59,4 +59,24 @@ class PrivacyCliTest {
         CliTest.assertUserError(CliTest.run("privacy", "--model", model.toString(), "--dataset", "mnist", "--attack", "loss",
                 "--members", "451"), "members");
     }
+
+    @Test
+    void trainWithDpRecordsTheBudgetPerEpoch(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("dp");
+        CliTest.Run t = CliTest.run("train", "--arch", "lenet5", "--dataset", "mnist", "--limit", "500", "--epochs", "2",
+                "--batch-size", "50", "--dp", "--noise", "1.1", "--clip", "1.0", "--delta", "1e-5", "--out", model.toString(),
+                "--quiet");
+        assertEquals(0, t.code(), t.err());
+        JsonNode card = Json.MAPPER.readTree(model.resolve("dlsec-model.json").toFile());
+        JsonNode dp = card.get("training").get("extra").get("gradientStep");
+        assertEquals(1.1, dp.get("noiseMultiplier").asDouble());
+        assertEquals(0.1, dp.get("samplingRate").asDouble(), 1e-12);
+        assertEquals(20, dp.get("steps").asInt());
+        assertEquals(2, dp.get("perEpoch").size());
+        double eps = dp.get("epsilon").asDouble();
+        assertEquals(org.dlsec.defence.training.RdpAccountant.epsilon(0.1, 1.1, 20, 1e-5).epsilon(), eps, 1e-9);
+        assertTrue(dp.get("perEpoch").get(0).get("epsilon").asDouble() < eps);
+        CliTest.assertUserError(CliTest.run("train", "--arch", "lenet5", "--dataset", "mnist", "--limit", "100", "--dp",
+                "--noise", "0", "--out", dir.resolve("bad").toString(), "--quiet"), "noise");
+    }
 }
