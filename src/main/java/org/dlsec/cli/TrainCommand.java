@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Progress;
+import org.dlsec.defence.training.DpSgd;
 import org.dlsec.model.Architecture;
 import org.dlsec.defence.training.TrainingDefences;
 import org.dlsec.train.TrainConfig;
@@ -74,6 +75,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Directory to write the model to.")
     Path out;
 
+    @Option(names = "--dp", description = "Differentially private training (DP-SGD: Poisson-sampled batches, per-example"
+            + " clipping, Gaussian noise) with (epsilon, delta) reported after every epoch.")
+    boolean dp;
+
+    @Option(names = "--noise", defaultValue = "1.1", description = "DP-SGD noise multiplier (default: ${DEFAULT-VALUE}).")
+    double noise;
+
+    @Option(names = "--clip", defaultValue = "1.0", description = "DP-SGD per-example L2 clipping norm (default:"
+            + " ${DEFAULT-VALUE}).")
+    double clip;
+
+    @Option(names = "--delta", defaultValue = "1e-5", description = "DP-SGD delta (default: ${DEFAULT-VALUE}).")
+    double delta;
+
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
 
@@ -94,8 +109,13 @@ final class TrainCommand implements Callable<Integer> {
                 ? TrainingDefences.adversarial(adversarial, eps, attackSteps, attackStepSize, tradesBeta, seed)
                 : noiseAugment != null ? TrainingDefences.gaussian(noiseAugment, seed) : TrainingMethod.STANDARD;
         Progress.setEnabled(!quiet);
+        java.util.function.IntFunction<org.dlsec.train.GradientStep> step = null;
+        if (dp) {
+            DpSgd.Params params = new DpSgd.Params(noise, clip, delta);
+            step = n -> new DpSgd(params, n, Math.min(batchSize, n));
+        }
         TrainingRun.run(architecture, org.dlsec.data.DatasetId.parse(dataset), java.util.Optional.ofNullable(dataDir), limit,
-                validation, config, method, out, !quiet, System.out::println);
+                validation, config, method, step, out, !quiet, System.out::println);
         return Main.EXIT_OK;
     }
 }
