@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The masking checks stay quiet on an honest model and fire on a squeezer attacked with its zero gradient. */
 class GradientMaskingChecksTest {
-    static final Dataset DATA = TestSupport.mnistTest(25);
-    static final GradientMaskingChecks.Config CFG = new GradientMaskingChecks.Config(0.3, 200, 0.05, 0);
+    static final Dataset DATA = TestSupport.mnistTest(40);
+    static final GradientMaskingChecks.Config CFG = new GradientMaskingChecks.Config(0.3, 300, 0.05, 0);
 
     @Test
     void undefendedModelShowsNoMasking() {
