@@ -22,6 +22,9 @@ import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.data.Datasets;
+import org.dlsec.defence.detection.FeatureSqueezingDetector;
+import org.dlsec.defence.preprocess.PreprocessedClassifier;
+import org.dlsec.defence.preprocess.Preprocessors;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.AdversarialGrids;
 import picocli.CommandLine.Command;
@@ -71,6 +74,27 @@ final class AttackCommand implements Callable<Integer> {
             + " evaluate the examples on --model.")
     Path substitute;
 
+    @Option(names = "--defence", description = "Attack the model behind an input transformation NAME[:key=value,...]:"
+            + " squeeze[:bits=4], median[:k=2], quantize[:levels=2], smooth[:k=3], noise[:sigma=0.1]; eot=K sets EOT draws.")
+    String defence;
+
+    @Option(names = "--gradients", defaultValue = "adaptive", description = "With --defence: adaptive (BPDA through"
+            + " non-differentiable transformations, EOT over random ones) or naive (autograd as is)"
+            + " (default: ${DEFAULT-VALUE}).")
+    String gradients;
+
+    @Option(names = "--detect", description = "Also run a detector on the adversarial examples: feature-squeezing"
+            + " (Xu et al.: 1-bit (grey) or 5-bit (colour) depth and 2x2 median), threshold calibrated on --calibration clean images of the other split.")
+    String detect;
+
+    @Option(names = "--detect-fpr", defaultValue = "0.05", description = "Detector: false-positive rate on clean"
+            + " calibration data (default: ${DEFAULT-VALUE}).")
+    double detectFpr;
+
+    @Option(names = "--calibration", defaultValue = "1000", description = "Detector: clean calibration images"
+            + " (default: ${DEFAULT-VALUE}).")
+    int calibration;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -96,8 +120,19 @@ final class AttackCommand implements Callable<Integer> {
         if (budgets.size() > 1 && !(base instanceof EpsilonAttack)) {
             throw new DlsecException("attack '" + base.name() + "' has no ε budget: give at most one --eps");
         }
+        if (defence != null) {
+            Preprocessors.parse(defence); // bad specs fail before any loading
+        }
+        Loading.defended(null, null, gradients, seed);
+        if (detect != null && !detect.trim().equalsIgnoreCase("feature-squeezing")) {
+            throw new DlsecException("unknown --detect '" + detect + "': expected feature-squeezing");
+        }
+        DlsecException.require(calibration >= 1, "--calibration", "must be at least 1, got " + calibration);
+        DlsecException.require(Double.isFinite(detectFpr) && detectFpr > 0 && detectFpr < 1, "--detect-fpr",
+                "must be in (0, 1), got " + detectFpr);
         Dataset d = data.load();
-        try (Classifier c = Loading.model(model, d);
+        try (Classifier undefended = Loading.model(model, d);
+                Classifier c = Loading.defended(undefended, defence, gradients, seed);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
             if (base instanceof UniversalAttack u && !u.isFitted()) {
                 // fit the universal perturbation on a split disjoint from the attacked one (on the substitute, if given)
@@ -128,6 +163,22 @@ final class AttackCommand implements Callable<Integer> {
                         100 * s.successRate(), s.meanL2(), s.meanLinf(), s.meanQueries(), s.seconds());
             }
             AttackResult last = results.get(results.size() - 1);
+            FeatureSqueezingDetector.Evaluation detection = null;
+            if (detect != null) {
+                FeatureSqueezingDetector det = FeatureSqueezingDetector.forInput(c);
+                Dataset cal = Datasets.load(data.id(), "train".equals(d.split()) ? "test" : "train", data.dataDir());
+                cal = cal.sample(Math.min(calibration, cal.size()), seed);
+                double[] calScores = det.scores(cal, cal.size());
+                double t = FeatureSqueezingDetector.threshold(calScores, detectFpr);
+                double[] adv = det.scores(last.adversarial(), d);
+                double[] successful = java.util.stream.IntStream.range(0, adv.length).filter(i -> last.success()[i])
+                        .mapToDouble(i -> adv[i]).toArray();
+                detection = FeatureSqueezingDetector.evaluate(t, detectFpr, cal.size(), successful, det.scores(d, d.size()));
+                System.out.printf("feature squeezing (threshold %.4f at %.1f%% calibration FPR): detects %.2f%% of %d successful"
+                        + " adversarial examples; flags %.2f%% of %d clean test images%n", t, 100 * detectFpr,
+                        100 * detection.detectionRate(), detection.adversarial(), 100 * detection.falsePositiveRate(),
+                        detection.clean());
+            }
             if (json != null) {
                 Map<String, Object> out = new LinkedHashMap<>(Json.MAPPER.convertValue(last.summary(), Map.class));
                 out.put("eps", budgets.get(budgets.size() - 1));
@@ -143,6 +194,12 @@ final class AttackCommand implements Callable<Integer> {
                     out.put("curve", curve);
                 }
                 out.put("model", c.info());
+                if (c instanceof PreprocessedClassifier pc) {
+                    out.put("defence", pc.describe());
+                }
+                if (detection != null) {
+                    out.put("detection", detection.toMap());
+                }
                 out.put("dataset", d.name());
                 out.put("split", d.split());
                 out.put("provenance", prov.finishedNow());

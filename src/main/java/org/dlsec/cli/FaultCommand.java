@@ -77,6 +77,12 @@ final class FaultCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     String signature;
 
+    @Option(names = "--recovery", defaultValue = "zero", description = "Checksum recovery of flagged groups: zero"
+            + " (RADAR) or reload (from a trusted copy of the weights) (default: ${DEFAULT-VALUE}).")
+    String recovery;
+
+    private ChecksumGuard.Recovery rec = ChecksumGuard.Recovery.ZERO;
+
     @Option(names = "--group-size", defaultValue = "16", description = "Weights per checksum group (default: ${DEFAULT-VALUE}).")
     int groupSize;
 
@@ -127,6 +133,7 @@ final class FaultCommand implements Callable<Integer> {
         DlsecException.require(groupSize >= 1, "--group-size", "must be at least 1, got " + groupSize);
         Granularity gran = Granularity.parse(granularity);
         ChecksumGuard.Signature sig = ChecksumGuard.Signature.parse(signature);
+        rec = ChecksumGuard.Recovery.parse(recovery);
         FaultType type = FaultType.parse(fault);
         Dataset d = data.load();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -178,7 +185,7 @@ final class FaultCommand implements Callable<Integer> {
         Dataset attackData = train.sample(Math.min(attackSamples, train.size()), seed);
         BitFlipAttack attack = new BitFlipAttack(new BitFlipAttack.Config(budget, 1, stopAccuracy, candidates));
         try (QuantizedModel qm = QuantizedModel.quantize(c, gran)) {
-            ChecksumGuard guard = def.equals("checksum") ? ChecksumGuard.protect(qm, groupSize, seed, sig) : null;
+            ChecksumGuard guard = def.equals("checksum") ? ChecksumGuard.protect(qm, groupSize, seed, sig, rec) : null;
             BitFlipAttack.Result r = attack.run(qm, attackData, d, !quiet);
             out.put("int8Accuracy", r.cleanAccuracy());
             out.put("parameters", attack.config().parameters());
@@ -210,12 +217,14 @@ final class FaultCommand implements Callable<Integer> {
                 dm.put("flaggedGroups", rep.flagged().size());
                 dm.put("detectedFlips", detected);
                 dm.put("detectionRate", rate);
-                dm.put("zeroedWeights", rep.zeroedWeights());
+                dm.put("recovery", rec.cliName());
+                dm.put("recoveredWeights", rep.recoveredWeights());
                 dm.put("accuracyAfterRecovery", recovered);
                 out.put("defence", dm);
-                System.out.printf("checksum (%s, groups of %d): detected %d/%d flips (%.1f%%), %d groups zeroed;"
+                System.out.printf("checksum (%s, groups of %d): detected %d/%d flips (%.1f%%), %d groups %s;"
                         + " accuracy after recovery %.2f%%%n", sig.cliName(), groupSize, detected, r.flips().size(),
-                        100 * rate, rep.flagged().size(), 100 * recovered);
+                        100 * rate, rep.flagged().size(), rec == ChecksumGuard.Recovery.ZERO ? "zeroed" : "reloaded",
+                        100 * recovered);
             }
         }
     }
@@ -252,9 +261,10 @@ final class FaultCommand implements Callable<Integer> {
             try (QuantizedModel qm = QuantizedModel.quantize(c, gran)) {
                 Consumer<QuantizedModel> recovery = null;
                 if (def.equals("checksum")) {
-                    ChecksumGuard guard = ChecksumGuard.protect(qm, groupSize, seed, sig);
+                    ChecksumGuard guard = ChecksumGuard.protect(qm, groupSize, seed, sig, rec);
                     recovery = guard::checkAndRecover;
-                    dm = Map.of("defence", "checksum", "signature", sig.cliName(), "groupSize", groupSize);
+                    dm = Map.of("defence", "checksum", "signature", sig.cliName(), "groupSize", groupSize,
+                            "recovery", rec.cliName());
                 }
                 r = RandomFaultInjection.onCodes(qm, d, cfg, recovery, !quiet);
                 out.put("int8Accuracy", r.cleanAccuracy());

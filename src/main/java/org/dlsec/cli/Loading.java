@@ -20,4 +20,19 @@ final class Loading {
         }
         return c;
     }
+
+    /**
+     * The model behind the input transformation {@code spec} (null: the model itself), with
+     * adaptive (BPDA/EOT) or naive gradients; the wrapper does not close the model.
+     */
+    static Classifier defended(Classifier model, String spec, String gradients, long seed) {
+        String g = gradients == null ? "adaptive" : gradients.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!g.equals("adaptive") && !g.equals("naive")) {
+            throw new DlsecException("unknown --gradients '" + gradients + "': expected adaptive or naive");
+        }
+        if (spec == null) {
+            return model;
+        }
+        return org.dlsec.defence.preprocess.Preprocessors.parse(spec).wrap(model, g.equals("adaptive"), seed);
+    }
 }

@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Progress;
+import org.dlsec.defence.training.DpSgd;
 import org.dlsec.model.Architecture;
+import org.dlsec.defence.training.TrainingDefences;
 import org.dlsec.train.TrainConfig;
+import org.dlsec.train.TrainingMethod;
 import org.dlsec.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,8 +53,41 @@ final class TrainCommand implements Callable<Integer> {
                     + " default 0: train on all of it.")
     double validation;
 
+    @Option(names = "--adversarial", description = "Adversarial training: pgd (Madry), trades (Zhang) or fast (Wong).")
+    String adversarial;
+
+    @Option(names = "--eps", defaultValue = "0.3", description = "Adversarial training: L∞ budget (default: ${DEFAULT-VALUE}).")
+    double eps;
+
+    @Option(names = "--attack-steps", defaultValue = "7", description = "Adversarial training: inner PGD/TRADES steps"
+            + " (default: ${DEFAULT-VALUE}).")
+    int attackSteps;
+
+    @Option(names = "--attack-step-size", description = "Adversarial training: inner step (default: the method's own).")
+    Double attackStepSize;
+
+    @Option(names = "--trades-beta", defaultValue = "6", description = "TRADES trade-off β (default: ${DEFAULT-VALUE}).")
+    double tradesBeta;
+
+    @Option(names = "--noise-augment", description = "Train on x + N(0, σ²) (the base classifier of randomized smoothing).")
+    Double noiseAugment;
+
     @Option(names = "--out", required = true, description = "Directory to write the model to.")
     Path out;
+
+    @Option(names = "--dp", description = "Differentially private training (DP-SGD: Poisson-sampled batches, per-example"
+            + " clipping, Gaussian noise) with (epsilon, delta) reported after every epoch.")
+    boolean dp;
+
+    @Option(names = "--noise", defaultValue = "1.1", description = "DP-SGD noise multiplier (default: ${DEFAULT-VALUE}).")
+    double noise;
+
+    @Option(names = "--clip", defaultValue = "1.0", description = "DP-SGD per-example L2 clipping norm (default:"
+            + " ${DEFAULT-VALUE}).")
+    double clip;
+
+    @Option(names = "--delta", defaultValue = "1e-5", description = "DP-SGD delta (default: ${DEFAULT-VALUE}).")
+    double delta;
 
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
@@ -66,9 +102,20 @@ final class TrainCommand implements Callable<Integer> {
         if (validation < 0 || validation >= 1) {
             throw new DlsecException("invalid --validation: must be in [0, 1), got " + validation);
         }
+        if (adversarial != null && noiseAugment != null) {
+            throw new DlsecException("--adversarial and --noise-augment are exclusive: choose one training method");
+        }
+        TrainingMethod method = adversarial != null
+                ? TrainingDefences.adversarial(adversarial, eps, attackSteps, attackStepSize, tradesBeta, seed)
+                : noiseAugment != null ? TrainingDefences.gaussian(noiseAugment, seed) : TrainingMethod.STANDARD;
         Progress.setEnabled(!quiet);
+        java.util.function.IntFunction<org.dlsec.train.GradientStep> step = null;
+        if (dp) {
+            DpSgd.Params params = new DpSgd.Params(noise, clip, delta);
+            step = n -> new DpSgd(params, n, Math.min(batchSize, n));
+        }
         TrainingRun.run(architecture, org.dlsec.data.DatasetId.parse(dataset), java.util.Optional.ofNullable(dataDir), limit,
-                validation, config, out, !quiet, System.out::println);
+                validation, config, method, step, out, !quiet, System.out::println);
         return Main.EXIT_OK;
     }
 }

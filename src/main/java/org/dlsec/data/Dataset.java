@@ -217,6 +217,20 @@ public final class Dataset {
      * @return {train, validation}
      */
     public Dataset[] splitValidation(double fraction, long seed) {
+        int[][] parts = validationIndices(fraction, seed);
+        String how = groups != null ? "by group" : "by sample";
+        return new Dataset[] {
+            subset(parts[0], "train part of validation split " + fraction + " " + how + " seed " + seed),
+            subset(parts[1], "validation part of split " + fraction + " " + how + " seed " + seed)
+        };
+    }
+
+    /**
+     * The indices {@link #splitValidation} puts on each side, in increasing order.
+     *
+     * @return {train indices, validation indices}
+     */
+    public int[][] validationIndices(double fraction, long seed) {
         DlsecException.require(fraction > 0 && fraction < 1, "validation fraction", "must be in (0,1), got " + fraction);
         boolean[] toVal = new boolean[size()];
         Random rnd = new Random(seed);
@@ -251,11 +265,7 @@ public final class Dataset {
                 tr[a++] = i;
             }
         }
-        String how = groups != null ? "by group" : "by sample";
-        return new Dataset[] {
-            subset(tr, "train part of validation split " + fraction + " " + how + " seed " + seed),
-            subset(va, "validation part of split " + fraction + " " + how + " seed " + seed)
-        };
+        return new int[][] {tr, va};
     }
 
     /** A dataset with the same labels and metadata but other pixels (e.g. adversarial or poisoned). */

@@ -33,6 +33,7 @@ public final class ModelTrainer {
     private final TrainConfig config;
     private final BatchTransform transform;
     private final BatchLoss batchLoss;
+    private final GradientStep gradientStep;
     private final Consumer<ModelCard.EpochRecord> listener;
     private final boolean progress;
 
@@ -46,9 +47,22 @@ public final class ModelTrainer {
      */
     public ModelTrainer(TrainConfig config, BatchTransform transform, BatchLoss batchLoss,
             Consumer<ModelCard.EpochRecord> listener, boolean progress) {
+        this(config, transform, batchLoss, null, listener, progress);
+    }
+
+    /**
+     * @param gradientStep how each update's gradient and batches are formed (DP-SGD), or null for one
+     *     backward pass of the batch loss over shuffled batches; cannot be combined with a batchLoss
+     */
+    public ModelTrainer(TrainConfig config, BatchTransform transform, BatchLoss batchLoss, GradientStep gradientStep,
+            Consumer<ModelCard.EpochRecord> listener, boolean progress) {
+        if (batchLoss != null && gradientStep != null) {
+            throw new IllegalArgumentException("a batch loss and a gradient step cannot be combined");
+        }
         this.config = config;
         this.transform = transform == null ? BatchTransform.NONE : transform;
         this.batchLoss = batchLoss;
+        this.gradientStep = gradientStep;
         this.listener = listener == null ? r -> { } : listener;
         this.progress = progress;
     }
@@ -81,14 +95,15 @@ public final class ModelTrainer {
         try (Trainer trainer = model.model().newTrainer(djlConfig)) {
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
-                int[] perm = Dataset.permutation(train.size(), shuffle);
+                int[][] batches = gradientStep == null
+                        ? GradientStep.shuffledBatches(train.size(), config.batchSize(), shuffle)
+                        : gradientStep.batches(train.size(), config.batchSize(), shuffle);
                 double lossSum = 0;
                 long correct = 0;
-                try (Progress bar = progress ? Progress.start("epoch " + epoch + "/" + config.epochs(), train.size())
+                long seen = 0;
+                try (Progress bar = progress ? Progress.start("epoch " + epoch + "/" + config.epochs(), batches.length)
                         : Progress.none()) {
-                    for (int from = 0; from < perm.length; from += config.batchSize()) {
-                        int to = Math.min(perm.length, from + config.batchSize());
-                        int[] idx = Arrays.copyOfRange(perm, from, to);
+                    for (int[] idx : batches) {
                         try (NDManager m = model.model().getNDManager().newSubManager()) {
                             NDArray x = train.gather(m, idx);
                             NDArray y = train.gatherLabels(m, idx);
@@ -100,34 +115,48 @@ public final class ModelTrainer {
                             model.setTrainable(true);
                             NDArray logits;
                             NDArray loss;
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
-                                if (batchLoss == null) {
-                                    logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                                    loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
-                                } else {
-                                    BatchLoss.Output out = batchLoss.apply(
-                                            in -> trainer.forward(new NDList(in)).singletonOrThrow(), clean, x, y);
-                                    logits = out.logits();
-                                    loss = out.loss();
+                            if (gradientStep != null) {
+                                BatchLoss.Output out = gradientStep.compute(trainer, x, y);
+                                logits = out.logits();
+                                loss = out.loss();
+                            } else {
+                                try (GradientCollector gc = trainer.newGradientCollector()) {
+                                    if (batchLoss == null) {
+                                        logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                                        loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                                    } else {
+                                        BatchLoss.Output out = batchLoss.apply(
+                                                in -> trainer.forward(new NDList(in)).singletonOrThrow(), clean, x, y);
+                                        logits = out.logits();
+                                        loss = out.loss();
+                                    }
+                                    gc.backward(loss);
                                 }
-                                gc.backward(loss);
                             }
                             trainer.step();
-                            float l = loss.getFloat();
-                            lossSum += l * (to - from);
-                            correct += logits.argMax(1).eq(y).sum().getLong();
+                            if (logits != null && idx.length > 0) {
+                                float l = loss.getFloat();
+                                lossSum += l * idx.length;
+                                correct += logits.argMax(1).eq(y).sum().getLong();
+                                seen += idx.length;
+                                if (progress) {
+                                    bar.message(String.format("loss %.4f", l));
+                                }
+                            }
                             if (progress) {
-                                bar.step(to - from);
-                                bar.message(String.format("loss %.4f", l));
+                                bar.step(1);
                             }
                         }
                     }
                 }
+                if (gradientStep != null) {
+                    gradientStep.epochDone(epoch);
+                }
                 model.setTrainable(false);
                 Double val = validation == null ? null : Evaluation.accuracy(model, validation);
                 Double tst = test == null ? null : Evaluation.accuracy(model, test);
-                ModelCard.EpochRecord rec = new ModelCard.EpochRecord(epoch, lossSum / train.size(),
-                        (double) correct / train.size(), val, tst, (System.nanoTime() - epochStart) / 1e9);
+                ModelCard.EpochRecord rec = new ModelCard.EpochRecord(epoch, lossSum / Math.max(1, seen),
+                        (double) correct / Math.max(1, seen), val, tst, (System.nanoTime() - epochStart) / 1e9);
                 history.add(rec);
                 listener.accept(rec);
             }

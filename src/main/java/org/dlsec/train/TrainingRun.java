@@ -2,6 +2,8 @@ package org.dlsec.train;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -28,6 +30,18 @@ public final class TrainingRun {
      */
     public static ModelCard run(Architecture arch, DatasetId id, Optional<Path> dataDir, Integer limit, double validation,
             TrainConfig config, Path out, boolean progress, Consumer<String> log) {
+        return run(arch, id, dataDir, limit, validation, config, TrainingMethod.STANDARD, null, out, progress, log);
+    }
+
+    /**
+     * As above, trained with {@code method} (adversarial training, noise augmentation, ...) and
+     * {@code step}, both recorded in the card.
+     *
+     * @param step builds the gradient step (e.g. DP-SGD) for the training-set size, or null for plain training
+     */
+    public static ModelCard run(Architecture arch, DatasetId id, Optional<Path> dataDir, Integer limit, double validation,
+            TrainConfig config, TrainingMethod method, java.util.function.IntFunction<GradientStep> step, Path out,
+            boolean progress, Consumer<String> log) {
         Dataset all = Datasets.load(id, "train", dataDir);
         if (limit != null) {
             all = all.first(limit);
@@ -40,16 +54,29 @@ public final class TrainingRun {
             train = parts[0];
             val = parts[1];
         }
-        log.accept(String.format("training %s on %s (%d samples%s), %d epochs, seed %d", arch, id, train.size(),
-                val == null ? "" : ", " + val.size() + " held out", config.epochs(), config.seed()));
+        log.accept(String.format("training %s on %s (%d samples%s), %d epochs, seed %d%s", arch, id, train.size(),
+                val == null ? "" : ", " + val.size() + " held out", config.epochs(), config.seed(),
+                method == TrainingMethod.STANDARD ? "" : ", " + method.name() + " " + method.parameters()));
         try (DjlClassifier model = Models.create(arch, train.sampleShape(), train.numClasses(), config.seed())) {
-            ModelTrainer trainer = new ModelTrainer(config, null, rec -> log.accept(String.format(
-                    "epoch %d/%d  loss %.4f  train %.2f%%%s%s  (%.1f s)", rec.epoch(), config.epochs(), rec.trainLoss(),
+            GradientStep gs = step == null ? null : step.apply(train.size());
+            ModelTrainer trainer = new ModelTrainer(config, method.transform(), method.loss(), gs, rec -> log.accept(String.format(
+                    "epoch %d/%d  loss %.4f  train %.2f%%%s%s%s  (%.1f s)", rec.epoch(), config.epochs(), rec.trainLoss(),
                     100 * rec.trainAccuracy(),
                     rec.validationAccuracy() == null ? "" : String.format("  val %.2f%%", 100 * rec.validationAccuracy()),
                     rec.testAccuracy() == null ? "" : String.format("  test %.2f%%", 100 * rec.testAccuracy()),
-                    rec.seconds())), progress);
-            ModelCard.Training training = trainer.train(model, train, val, test, Map.of());
+                    gs == null ? "" : gs.epochNote(), rec.seconds())), progress);
+            Map<String, Object> extra = new LinkedHashMap<>(subsetRecord(limit, validation, config.seed()));
+            if (method != TrainingMethod.STANDARD) {
+                extra.put("defence", method.parameters());
+            }
+            ModelCard.Training training = trainer.train(model, train, val, test, extra);
+            if (gs != null && !gs.record().isEmpty()) {
+                Map<String, Object> withStep = new LinkedHashMap<>(training.extra());
+                withStep.put("gradientStep", gs.record());
+                training = new ModelCard.Training(training.epochs(), training.batchSize(), training.optimizer(),
+                        training.learningRate(), training.schedule(), training.seed(), training.trainSamples(),
+                        training.data(), training.seconds(), training.history(), withStep);
+            }
             Double testAcc = training.history().get(training.history().size() - 1).testAccuracy();
             ModelCard card = new ModelCard(ModelCard.FORMAT, arch.cliName(), id.cliName(), train.sampleShape().getShape(),
                     train.numClasses(), Models.WEIGHTS, null, training, testAcc, Versions.all(), Instant.now());
@@ -58,5 +85,52 @@ public final class TrainingRun {
                     saved.weightsSha256().substring(0, 16)));
             return saved;
         }
+    }
+
+    /** The key under which a model card's {@code training.extra} records which training images were used. */
+    public static final String TRAIN_SUBSET = "trainSubset";
+
+    private static Map<String, Object> subsetRecord(Integer limit, double validation, long seed) {
+        Map<String, Object> sub = new LinkedHashMap<>();
+        sub.put("split", "train");
+        sub.put("limit", limit);
+        sub.put("validation", validation);
+        sub.put("seed", seed);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put(TRAIN_SUBSET, sub);
+        return extra;
+    }
+
+    /**
+     * The indices of {@code trainSplit} (the full training split of the card's dataset) that trained
+     * the model, rebuilt from what {@link #run} recorded in the card, or empty when the card does not
+     * say (then only a model trained on the whole split can be placed: all indices).
+     */
+    public static java.util.Optional<int[]> trainingIndices(ModelCard card, Dataset trainSplit) {
+        ModelCard.Training t = card.training();
+        if (t == null) {
+            return java.util.Optional.empty();
+        }
+        Object rec = t.extra() == null ? null : t.extra().get(TRAIN_SUBSET);
+        if (rec instanceof Map<?, ?> sub) {
+            Object lim = sub.get("limit");
+            int n = lim == null ? trainSplit.size() : Math.min(((Number) lim).intValue(), trainSplit.size());
+            Dataset all = trainSplit.first(n);
+            double val = sub.get("validation") == null ? 0 : ((Number) sub.get("validation")).doubleValue();
+            int[] idx;
+            if (val > 0) {
+                idx = all.validationIndices(val, ((Number) sub.get("seed")).longValue())[0];
+            } else {
+                idx = new int[n];
+                Arrays.setAll(idx, i -> i);
+            }
+            return idx.length == t.trainSamples() ? java.util.Optional.of(idx) : java.util.Optional.empty();
+        }
+        if (t.trainSamples() == trainSplit.size()) {
+            int[] idx = new int[trainSplit.size()];
+            Arrays.setAll(idx, i -> i);
+            return java.util.Optional.of(idx);
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -1,6 +1,8 @@
 /**
  * Training of dlsec's own models: the seeded mini-batch loop with per-epoch validation, progress
- * and provenance. Defences that change training (adversarial, DP-SGD) plug in through
- * {@link org.dlsec.train.BatchTransform}. May import core, data, model and metric.
+ * and provenance. Defences that change training plug in through
+ * {@link org.dlsec.train.BatchTransform} (adversarial examples), {@link org.dlsec.train.BatchLoss}
+ * (TRADES, distillation) and {@link org.dlsec.train.GradientStep} (DP-SGD: batch sampling and how the
+ * update's gradient is formed). May import core, data, model and metric.
  */
 package org.dlsec.train;

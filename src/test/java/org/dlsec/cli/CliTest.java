@@ -132,6 +132,75 @@ class CliTest {
         assertUserError(run(concat(base, "--attack", "hsj", "--max-queries", "0")), "queries");
     }
 
+    @Test
+    void defendedAttackCertifyAndTrainingDefencesFollowTheContract(@TempDir Path dir) throws IOException {
+        String lenet = TestSupport.fixture("lenet-ts.pt").toString();
+        // an attack against a defended model records the defence and the gradient it used
+        Path aj = dir.resolve("def.json");
+        Run ok = run("attack", "--model", lenet, "--dataset", "mnist", "--attack", "fgsm", "--eps", "0.3", "--limit", "20",
+                "--defence", "squeeze:bits=1", "--json", aj.toString(), "--quiet");
+        assertEquals(0, ok.code(), ok.err());
+        JsonNode a = Json.MAPPER.readTree(aj.toFile());
+        assertEquals("squeeze", a.get("defence").get("defence").asText());
+        assertEquals("bpda", a.get("defence").get("gradient").asText());
+        String[] base = {"attack", "--model", lenet, "--dataset", "mnist", "--limit", "5", "--attack", "fgsm", "--quiet"};
+        Path dj = dir.resolve("detect.json");
+        Run dr = run("attack", "--model", lenet, "--dataset", "mnist", "--attack", "pgd", "--eps", "0.1", "--steps", "10",
+                "--limit", "40", "--detect", "feature-squeezing", "--calibration", "100", "--json", dj.toString(), "--quiet");
+        assertEquals(0, dr.code(), dr.err());
+        JsonNode det = Json.MAPPER.readTree(dj.toFile()).get("detection");
+        assertEquals(100, det.get("calibrationSamples").asInt());
+        assertEquals(40, det.get("cleanSamples").asInt());
+        assertTrue(det.get("detectionRate").asDouble() >= 0 && det.get("falsePositiveRate").asDouble() <= 1);
+        assertUserError(run(concat(base, "--detect", "magnet")), "--detect");
+        assertUserError(run(concat(base, "--detect", "feature-squeezing", "--detect-fpr", "1.5")), "--detect-fpr");
+        assertUserError(run(concat(base, "--defence", "jpeg")), "unknown defence");
+        assertUserError(run(concat(base, "--defence", "squeeze:bits=x")), "bits");
+        assertUserError(run(concat(base, "--defence", "squeeze", "--gradients", "magic")), "--gradients");
+
+        // certify: table, curve and per-sample certificates in the JSON
+        Path cj = dir.resolve("cert.json");
+        Path png = dir.resolve("cert.png");
+        Run c = run("certify", "--model", lenet, "--dataset", "mnist", "--limit", "4", "--n0", "20", "--n", "100",
+                "--json", cj.toString(), "--plot", png.toString(), "--quiet");
+        assertEquals(0, c.code(), c.err());
+        JsonNode cn = Json.MAPPER.readTree(cj.toFile());
+        assertEquals(4, cn.get("samples").asInt());
+        assertEquals(4, cn.get("certified").size());
+        assertEquals(4, cn.get("perSample").size());
+        assertTrue(cn.get("certified").get(0).get("certifiedAccuracy").asDouble() >= cn.get("certified").get(3)
+                .get("certifiedAccuracy").asDouble());
+        JsonNode curve = cn.get("curve");
+        assertTrue(curve.size() >= 2);
+        assertEquals(0.0, curve.get(curve.size() - 1).get("certifiedAccuracy").asDouble(), "the curve ends past the largest radius");
+        assertTrue(Files.size(png) > 1000);
+        String[] cb = {"certify", "--model", lenet, "--dataset", "mnist", "--limit", "2", "--quiet"};
+        assertUserError(run(concat(cb, "--sigma", "-1")), "sigma");
+        assertUserError(run(concat(cb, "--n", "0")), "n");
+        assertUserError(run(concat(cb, "--alpha", "0.9")), "alpha");
+        assertUserError(run(concat(cb, "--radii", "-1")), "radii");
+
+        String[] mb = {"check-masking", "--model", lenet, "--dataset", "mnist", "--limit", "2", "--quiet"};
+        assertUserError(run(concat(mb, "--eps", "0")), "eps");
+        assertUserError(run(concat(mb, "--tolerance", "2")), "tolerance");
+        assertUserError(run(concat(mb, "--defence", "squeeze:bits=99")), "bits");
+
+        // training defences: bad names and parameters are refused before any training
+        String[] tb = {"train", "--arch", "lenet5", "--dataset", "mnist", "--limit", "100", "--epochs", "1", "--out",
+            dir.resolve("t").toString(), "--quiet"};
+        assertUserError(run(concat(tb, "--adversarial", "magic")), "--adversarial");
+        assertUserError(run(concat(tb, "--adversarial", "pgd", "--eps", "-0.3")), "eps");
+        assertUserError(run(concat(tb, "--noise-augment", "0")), "sigma");
+        assertUserError(run(concat(tb, "--adversarial", "fast", "--noise-augment", "0.25")), "exclusive");
+        // and a defended training run records its method in the model card
+        Run ft = run("train", "--arch", "lenet5", "--dataset", "mnist", "--limit", "300", "--epochs", "1", "--adversarial", "fast",
+                "--eps", "0.1", "--out", dir.resolve("fast").toString(), "--quiet");
+        assertEquals(0, ft.code(), ft.err());
+        JsonNode card = Json.MAPPER.readTree(dir.resolve("fast").resolve("dlsec-model.json").toFile());
+        JsonNode method = card.get("training").get("extra").get("defence");
+        assertTrue(method.toString().contains("0.1"), "card records the adversarial training: " + method);
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -18,7 +18,14 @@ import org.dlsec.core.Seeds;
  * one — and each group gets a signature of its masked sum S = Σ k_i·c_i, where k_i = ±1 is drawn
  * from a secret key (so an attacker cannot pick flips that cancel). The golden signatures are taken
  * from the clean model; at run time they are recomputed, and every group whose signature differs is
- * reported and zeroed (all its codes set to 0), RADAR's accuracy recovery.
+ * reported and recovered.
+ *
+ * <p>Two recoveries: {@link Recovery#ZERO} sets every code of a flagged group to 0, RADAR's own
+ * recovery, which needs no storage beyond the signatures and works when the attacked network is
+ * redundant enough to lose whole groups; {@link Recovery#RELOAD} rewrites the flagged groups from a
+ * trusted copy of the codes taken with the golden signatures (what a deployed system with the
+ * weights in read-only or signed storage does), which costs a copy of the weights and restores
+ * every detected flip exactly.
  *
  * <p>{@link Signature#RADAR_2BIT} keeps two bits of S, bits 7 and 8: a sign-bit flip changes a code by
  * ±128 and so always toggles bit 7, and two such flips in one group either cancel (undetected) or
@@ -56,11 +63,39 @@ public final class ChecksumGuard {
         }
     }
 
+    /** What happens to a flagged group. */
+    public enum Recovery {
+        /** Zero every code of the group (RADAR). */
+        ZERO("zero"),
+        /** Rewrite the group's codes from the trusted copy. */
+        RELOAD("reload");
+
+        private final String cliName;
+
+        Recovery(String cliName) {
+            this.cliName = cliName;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        public static Recovery parse(String s) {
+            String n = s.trim().toLowerCase(Locale.ROOT);
+            for (Recovery r : values()) {
+                if (r.cliName.equals(n)) {
+                    return r;
+                }
+            }
+            throw new DlsecException("unknown recovery '" + s + "': expected zero or reload");
+        }
+    }
+
     /** One corrupted group: layer, group number and the weights it holds. */
     public record Group(int layer, int group) {}
 
-    /** The groups whose signature did not match, and how many codes recovery set to zero. */
-    public record Report(int groupsChecked, List<Group> flagged, int zeroedWeights) {
+    /** The groups whose signature did not match, and how many codes recovery rewrote. */
+    public record Report(int groupsChecked, List<Group> flagged, int recoveredWeights) {
         public boolean contains(int layer, int group) {
             return flagged.contains(new Group(layer, group));
         }
@@ -71,17 +106,27 @@ public final class ChecksumGuard {
     private final Signature signature;
     private final int[] groups;
     private final int[][] golden;
+    private final Recovery recovery;
+    private final byte[][] trusted;
 
-    private ChecksumGuard(QuantizedModel model, int groupSize, long key, Signature signature) {
+    private ChecksumGuard(QuantizedModel model, int groupSize, long key, Signature signature, Recovery recovery) {
         this.groupSize = groupSize;
         this.key = key;
         this.signature = signature;
+        this.recovery = recovery;
         this.groups = new int[model.layers()];
         this.golden = new int[model.layers()][];
+        this.trusted = recovery == Recovery.RELOAD ? new byte[model.layers()][] : null;
         for (int l = 0; l < model.layers(); l++) {
-            int size = model.tensor(l).size();
-            groups[l] = (size + groupSize - 1) / groupSize;
-            golden[l] = signatures(l, model.tensor(l));
+            QuantizedTensor t = model.tensor(l);
+            groups[l] = (t.size() + groupSize - 1) / groupSize;
+            golden[l] = signatures(l, t);
+            if (trusted != null) {
+                trusted[l] = new byte[t.size()];
+                for (int i = 0; i < t.size(); i++) {
+                    trusted[l][i] = t.code(i);
+                }
+            }
         }
     }
 
@@ -92,8 +137,19 @@ public final class ChecksumGuard {
      * @param key       the secret from which the ±1 masks are derived
      */
     public static ChecksumGuard protect(QuantizedModel model, int groupSize, long key, Signature signature) {
+        return protect(model, groupSize, key, signature, Recovery.ZERO);
+    }
+
+    /** As {@link #protect(QuantizedModel, int, long, Signature)}, with the given recovery. */
+    public static ChecksumGuard protect(QuantizedModel model, int groupSize, long key, Signature signature,
+            Recovery recovery) {
         DlsecException.require(groupSize >= 1, "group size", "must be at least 1, got " + groupSize);
-        return new ChecksumGuard(model, groupSize, key, signature);
+        DlsecException.require(recovery != null, "recovery", "must be zero or reload");
+        return new ChecksumGuard(model, groupSize, key, signature, recovery);
+    }
+
+    public Recovery recovery() {
+        return recovery;
     }
 
     public int groupSize() {
@@ -149,10 +205,10 @@ public final class ChecksumGuard {
         return new Report(checked, Collections.unmodifiableList(flagged), 0);
     }
 
-    /** Checks, then zeroes every code of every flagged group and updates the model. */
+    /** Checks, then recovers every code of every flagged group (zeroed or reloaded) and updates the model. */
     public Report checkAndRecover(QuantizedModel model) {
         Report r = check(model);
-        int zeroed = 0;
+        int recovered = 0;
         Map<Integer, List<Integer>> byLayer = new LinkedHashMap<>();
         for (Group g : r.flagged()) {
             byLayer.computeIfAbsent(g.layer(), k -> new ArrayList<>()).add(g.group());
@@ -162,13 +218,13 @@ public final class ChecksumGuard {
             QuantizedTensor t = model.tensor(l);
             for (int g : e.getValue()) {
                 for (int i = g; i < t.size(); i += groups[l]) {
-                    t.setCode(i, (byte) 0);
-                    zeroed++;
+                    t.setCode(i, recovery == Recovery.RELOAD ? trusted[l][i] : 0);
+                    recovered++;
                 }
             }
             model.sync(l);
         }
-        return new Report(r.groupsChecked(), r.flagged(), zeroed);
+        return new Report(r.groupsChecked(), r.flagged(), recovered);
     }
 
     private void requireSameModel(QuantizedModel model) {

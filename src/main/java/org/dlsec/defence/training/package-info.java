@@ -3,6 +3,7 @@
  * {@link org.dlsec.train.BatchTransform}s and {@link org.dlsec.train.BatchLoss}es: PGD adversarial
  * training (Madry et al. 2018), TRADES (Zhang et al. 2019), fast FGSM training with a random start
  * (Wong et al. 2020), Gaussian data augmentation for randomised smoothing (Cohen et al. 2019) and
- * defensive distillation (Papernot et al. 2016).
+ * defensive distillation (Papernot et al. 2016); and, as a {@link org.dlsec.train.GradientStep},
+ * DP-SGD (Abadi et al. 2016) with its Rényi-DP accountant (Mironov 2017; Mironov, Talwar, Zhang 2019).
  */
 package org.dlsec.defence.training;

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Privacy acceptance figures of issue #8 (see BENCHMARKS.md): membership inference on an overfitted and
+# a well-generalised LeNet-5, LiRA with 16 reference models, DP-SGD with its accountant, MI-Face.
+# Usage: bench/privacy.sh [STAGE...]   stages: overfit general dp accountant inversion (default: all)
+# Heavy: run under `nice`; outputs go to bench/out/privacy/ (JSON per attack) and runs/ (models).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DLSEC="$(pwd)/dlsec"
+export OPT_OUT_TRACKING=true
+out=bench/out/privacy
+mkdir -p "$out" runs
+stages=${*:-overfit general dp accountant inversion}
+members=${MEMBERS:-1000}
+shadows=${SHADOWS:-16}
+
+has() { [[ " $stages " == *" $1 "* ]]; }
+row() { # name json
+  python3 - "$1" "$2" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[2]))
+print(f"| {sys.argv[1]} | {d['auc']:.4f} | {d['balancedAccuracy']:.4f} | {d['tprAt0.1%Fpr']:.4f} | {d['tprAt1%Fpr']:.4f} | {d['members']}/{d['nonMembers']} | {d['seconds']:.1f} |")
+PYEOF
+}
+header() { echo "| attack | AUC | balanced acc. | TPR@0.1%FPR | TPR@1%FPR | members/non-members | seconds |"; echo "| --- | --- | --- | --- | --- | --- | --- |"; }
+
+if has overfit; then
+  # deliberately overfitted target: 2,000 MNIST images, 30 epochs, batch 32 (about 100% train accuracy)
+  [ -d runs/priv-overfit ] || "$DLSEC" train --arch lenet5 --dataset mnist --limit 2000 --epochs 30 --batch-size 32 \
+      --seed 0 --out runs/priv-overfit --quiet | tail -2
+  echo "## overfitted LeNet-5 (2,000 images), $members members + $members non-members"
+  header
+  for a in loss confidence entropy labelonly; do
+    "$DLSEC" privacy --model runs/priv-overfit --dataset mnist --attack $a --members "$members" --seed 0 \
+        --json "$out/overfit-$a.json" --quiet >/dev/null
+    row "$a" "$out/overfit-$a.json"
+  done
+  "$DLSEC" privacy --model runs/priv-overfit --dataset mnist --attack shadow --shadows 4 --members "$members" --seed 0 \
+      --json "$out/overfit-shadow.json" --quiet >/dev/null
+  row "shadow (4 shadow models)" "$out/overfit-shadow.json"
+  for a in lira lira-offline; do
+    "$DLSEC" privacy --model runs/priv-overfit --dataset mnist --attack $a --shadows "$shadows" --members "$members" \
+        --seed 0 --json "$out/overfit-$a.json" --quiet >/dev/null
+    row "$a ($shadows reference models)" "$out/overfit-$a.json"
+  done
+fi
+
+if has general; then
+  # well-generalised target: all 60,000 images, 5 epochs (dlsec train defaults)
+  [ -d runs/priv-general ] || "$DLSEC" train --arch lenet5 --dataset mnist --epochs 5 --seed 0 --out runs/priv-general \
+      --quiet | tail -2
+  echo "## well-generalised LeNet-5 (60,000 images, 5 epochs)"
+  header
+  for a in loss confidence entropy; do
+    "$DLSEC" privacy --model runs/priv-general --dataset mnist --attack $a --members "$members" --seed 0 \
+        --json "$out/general-$a.json" --quiet >/dev/null
+    row "$a" "$out/general-$a.json"
+  done
+fi
+
+if has dp; then
+  # DP-SGD on all of MNIST: noise 0.8, clip 1.0, expected batch 256, delta 1e-5
+  dp_epochs=${DP_EPOCHS:-5}
+  [ -d runs/priv-dp ] || "$DLSEC" train --arch lenet5 --dataset mnist --epochs "$dp_epochs" --batch-size 256 --seed 0 \
+      --dp --noise 0.8 --clip 1.0 --delta 1e-5 --out runs/priv-dp --quiet
+  echo "## DP-SGD LeNet-5 (60,000 images, noise 0.8, clip 1.0, batch 256, delta 1e-5)"
+  header
+  for a in loss confidence entropy; do
+    "$DLSEC" privacy --model runs/priv-dp --dataset mnist --attack $a --members "$members" --seed 0 \
+        --json "$out/dp-$a.json" --quiet >/dev/null
+    row "$a" "$out/dp-$a.json"
+  done
+fi
+
+if has accountant; then
+  echo "## RDP accountant vs TensorFlow Privacy's published MNIST figures (N=60000, batch 256, delta 1e-5)"
+  for cfg in "1.12 60 2.92" "0.6 30 9.74" "1.2 10 1.20"; do
+    set -- $cfg
+    printf 'published %s  ' "$3"; "$DLSEC" dp-budget --n 60000 --batch-size 256 --noise "$1" --epochs "$2" --delta 1e-5
+  done
+fi
+
+if has inversion; then
+  [ -d runs/priv-general ] || "$DLSEC" train --arch lenet5 --dataset mnist --epochs 5 --seed 0 --out runs/priv-general --quiet
+  "$DLSEC" privacy --model runs/priv-general --dataset mnist --attack inversion --images "$out" --json "$out/inversion.json" \
+      --quiet
+fi

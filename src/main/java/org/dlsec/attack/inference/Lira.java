@@ -1,0 +1,196 @@
+package org.dlsec.attack.inference;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.dlsec.core.DlsecException;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
+
+/**
+ * The Likelihood Ratio Attack (LiRA) of Carlini, Chien, Nasr, Song, Terzis and Tramèr ("Membership
+ * Inference Attacks From First Principles", IEEE S&amp;P 2022).
+ *
+ * <p>{@code count} reference ("shadow") models of the target's architecture and recipe are trained on
+ * random halves: every audit sample is in the training set of exactly half of them (drawn at random
+ * per sample), and each training set is topped up with population data to the target's training-set
+ * size. For each audit sample the logit-scaled confidence φ = log(p_y / (1 − p_y)) of the models
+ * that trained on it (IN) and of those that did not (OUT) is fitted by a Gaussian.
+ *
+ * <ul>
+ *   <li>online: the score is the log-likelihood ratio log N(φ_target; μ_in, σ_in²) − log N(φ_target; μ_out, σ_out²);</li>
+ *   <li>offline: only the OUT models are used; the score is the one-sided z = (φ_target − μ_out) / σ_out
+ *       (a monotone transform of the paper's Pr[Z &lt; φ_target]).</li>
+ * </ul>
+ * With fewer than 64 reference models the paper recommends one variance shared by all samples
+ * ({@code globalVariance}, the default here); per-sample variances are used otherwise.
+ */
+public final class Lira implements MembershipAttack {
+    private final ShadowSpec spec;
+    private final boolean online;
+    private final boolean globalVariance;
+    private final long seed;
+
+    public Lira(ShadowSpec spec, boolean online, boolean globalVariance, long seed) {
+        DlsecException.require(spec != null, "shadow spec", "must be given");
+        DlsecException.require(!online || spec.count() >= 2, "shadows", "online LiRA needs at least 2 reference models, got "
+                + spec.count());
+        this.spec = spec;
+        this.online = online;
+        this.globalVariance = globalVariance;
+        this.seed = seed;
+    }
+
+    @Override
+    public String name() {
+        return online ? "lira" : "lira-offline";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>(spec.describe());
+        p.put("online", online);
+        p.put("globalVariance", globalVariance);
+        p.put("seed", seed);
+        return p;
+    }
+
+    /** The reference models' scaled confidences on the audit set and who trained on what. */
+    record Reference(double[][] phi, boolean[][] in, double[] shadowTrainAccuracy) {}
+
+    @Override
+    public MembershipResult infer(Classifier target, MembershipSplit split) {
+        long start = System.nanoTime();
+        Reference ref = reference(spec, split, seed);
+        long q0 = target.stats().queries();
+        double[] phiTarget = scaled(target, split.audit());
+        long queries = target.stats().queries() - q0;
+        double[] scores = scores(ref, phiTarget, online, globalVariance);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("shadowTrainAccuracy", ref.shadowTrainAccuracy());
+        return MembershipResult.of(this, scores, split, queries, start, extra);
+    }
+
+    static double[] scaled(Classifier model, Dataset data) {
+        double[][] z = Outputs.logits(model, data);
+        double[] phi = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            phi[i] = Outputs.scaledConfidence(z[i], data.label(i));
+        }
+        return phi;
+    }
+
+    /** Trains the reference models: each audit sample IN for exactly half of them. */
+    static Reference reference(ShadowSpec spec, MembershipSplit split, long seed) {
+        int k = spec.count();
+        int n = split.audit().size();
+        Random rnd = new Random(seed ^ 0x5EEDL);
+        boolean[][] in = new boolean[k][n];
+        for (int i = 0; i < n; i++) {
+            int[] perm = Dataset.permutation(k, rnd);
+            for (int j = 0; j < k / 2; j++) {
+                in[perm[j]][i] = true;
+            }
+            if (k % 2 == 1 && rnd.nextBoolean()) {
+                in[perm[k / 2]][i] = true;
+            }
+        }
+        Dataset pop = split.population();
+        Dataset[] sets = new Dataset[k];
+        for (int s = 0; s < k; s++) {
+            int inCount = 0;
+            for (boolean b : in[s]) {
+                inCount += b ? 1 : 0;
+            }
+            int fill = Math.max(0, Math.min(pop.size(), split.targetTrainSize() - inCount));
+            int[] auditIdx = new int[inCount];
+            int a = 0;
+            for (int i = 0; i < n; i++) {
+                if (in[s][i]) {
+                    auditIdx[a++] = i;
+                }
+            }
+            Dataset part = split.audit().subset(auditIdx, "reference model " + s + ": its IN half of the audit set");
+            if (fill > 0) {
+                int[] popIdx = Arrays.copyOf(Dataset.permutation(pop.size(), rnd), fill);
+                part = MembershipSplit.concat(part, pop.subset(popIdx, "reference model " + s + ": population fill"));
+            }
+            sets[s] = part;
+        }
+        double[][] phi = new double[k][];
+        double[] acc = new double[k];
+        ShadowModels.train(spec, sets, (s, model) -> {
+            phi[s] = scaled(model, split.audit());
+            acc[s] = org.dlsec.metric.Evaluation.accuracy(model, sets[s]);
+        });
+        return new Reference(phi, in, acc);
+    }
+
+    static double[] scores(Reference ref, double[] phiTarget, boolean online, boolean globalVariance) {
+        int k = ref.phi().length;
+        int n = phiTarget.length;
+        double[] muIn = new double[n];
+        double[] muOut = new double[n];
+        double[] sdIn = new double[n];
+        double[] sdOut = new double[n];
+        double poolIn = 0;
+        double poolOut = 0;
+        int dfIn = 0;
+        int dfOut = 0;
+        for (int i = 0; i < n; i++) {
+            double si = 0;
+            double so = 0;
+            int ni = 0;
+            int no = 0;
+            for (int s = 0; s < k; s++) {
+                if (ref.in()[s][i]) {
+                    si += ref.phi()[s][i];
+                    ni++;
+                } else {
+                    so += ref.phi()[s][i];
+                    no++;
+                }
+            }
+            muIn[i] = ni == 0 ? Double.NaN : si / ni;
+            muOut[i] = no == 0 ? Double.NaN : so / no;
+            double vi = 0;
+            double vo = 0;
+            for (int s = 0; s < k; s++) {
+                double d = ref.phi()[s][i] - (ref.in()[s][i] ? muIn[i] : muOut[i]);
+                if (ref.in()[s][i]) {
+                    vi += d * d;
+                } else {
+                    vo += d * d;
+                }
+            }
+            poolIn += vi;
+            poolOut += vo;
+            dfIn += Math.max(0, ni - 1);
+            dfOut += Math.max(0, no - 1);
+            sdIn[i] = ni > 1 ? Math.sqrt(vi / (ni - 1)) : Double.NaN;
+            sdOut[i] = no > 1 ? Math.sqrt(vo / (no - 1)) : Double.NaN;
+        }
+        double gIn = dfIn > 0 ? Math.sqrt(poolIn / dfIn) : 1;
+        double gOut = dfOut > 0 ? Math.sqrt(poolOut / dfOut) : 1;
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            double so = floor(globalVariance || Double.isNaN(sdOut[i]) ? gOut : sdOut[i]);
+            double mo = Double.isNaN(muOut[i]) ? 0 : muOut[i];
+            if (!online) {
+                scores[i] = (phiTarget[i] - mo) / so;
+                continue;
+            }
+            double si = floor(globalVariance || Double.isNaN(sdIn[i]) ? gIn : sdIn[i]);
+            double mi = Double.isNaN(muIn[i]) ? mo : muIn[i];
+            scores[i] = new NormalDistribution(null, mi, si).logDensity(phiTarget[i])
+                    - new NormalDistribution(null, mo, so).logDensity(phiTarget[i]);
+        }
+        return scores;
+    }
+
+    private static double floor(double sd) {
+        return Math.max(sd, 1e-6);
+    }
+}

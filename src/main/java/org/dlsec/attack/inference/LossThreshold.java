@@ -1,0 +1,36 @@
+package org.dlsec.attack.inference;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlsec.model.Classifier;
+
+/**
+ * The loss-threshold membership attack of Yeom, Giacomelli, Fredrikson and Jha ("Privacy Risk in
+ * Machine Learning: Analyzing the Connection to Overfitting", CSF 2018): a sample whose
+ * cross-entropy loss is low is guessed to be a member. The score is the negative loss, log p_y;
+ * instead of Yeom's single threshold (the mean training loss) every threshold is swept into the ROC.
+ * Needs the true labels and the target's scores (one query per sample).
+ */
+public final class LossThreshold implements MembershipAttack {
+    @Override
+    public String name() {
+        return "loss";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        return new LinkedHashMap<>();
+    }
+
+    @Override
+    public MembershipResult infer(Classifier target, MembershipSplit split) {
+        long start = System.nanoTime();
+        long q0 = target.stats().queries();
+        double[][] z = Outputs.logits(target, split.audit());
+        double[] s = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            s[i] = Outputs.logProb(z[i], split.audit().label(i));
+        }
+        return MembershipResult.of(this, s, split, target.stats().queries() - q0, start, null);
+    }
+}

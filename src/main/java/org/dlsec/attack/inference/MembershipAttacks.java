@@ -1,0 +1,74 @@
+package org.dlsec.attack.inference;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.model.ModelCard;
+
+/** Builds a privacy attack from its CLI name and options. */
+public final class MembershipAttacks {
+    public static final String NAMES = "loss, confidence, entropy, shadow, lira, lira-offline, labelonly";
+
+    private MembershipAttacks() {}
+
+    /**
+     * @param name the attack's name
+     * @param shadows shadow / reference models (attacks that train them)
+     * @param card the target's model card (how shadow models are trained), or null
+     * @param params attack-specific key=value options
+     * @param seed seed of every random choice
+     */
+    public static MembershipAttack create(String name, int shadows, ModelCard card, Map<String, String> params, long seed) {
+        String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
+        Map<String, String> p = new LinkedHashMap<>(params);
+        MembershipAttack a = switch (n) {
+            case "loss" -> new LossThreshold();
+            case "confidence" -> new SalemThreshold(SalemThreshold.Statistic.CONFIDENCE);
+            case "entropy" -> new SalemThreshold(SalemThreshold.Statistic.ENTROPY);
+            case "lira", "lira-offline" -> {
+                String gv = p.remove("globalVariance");
+                boolean global = gv == null ? shadows < 64 : Boolean.parseBoolean(gv);
+                yield new Lira(ShadowSpec.fromCard(card, shadows, p, seed), n.equals("lira"), global, seed);
+            }
+            case "shadow" -> new ShadowAttack(ShadowSpec.fromCard(card, shadows, p, seed), seed);
+            case "labelonly" -> {
+                int radius = (int) ShadowSpec.parse(p.getOrDefault("radius", "2"), "radius");
+                int noise = (int) ShadowSpec.parse(p.getOrDefault("noiseSamples", "0"), "noiseSamples");
+                double sigma = ShadowSpec.parse(p.getOrDefault("sigma", "0.1"), "sigma");
+                p.remove("radius");
+                p.remove("noiseSamples");
+                p.remove("sigma");
+                yield new LabelOnly(radius, noise, sigma, seed);
+            }
+            default -> throw new DlsecException("unknown privacy attack '" + name + "': expected one of " + NAMES
+                    + ", inversion");
+        };
+        p.keySet().removeAll(java.util.Set.of("arch", "epochs", "batchSize", "lr", "optimizer", "schedule"));
+        if (!p.isEmpty() && !(a instanceof Lira || a instanceof ShadowAttack)) {
+            throw new DlsecException("unknown --param option(s) " + p.keySet() + " for attack '" + n + "'");
+        }
+        return a;
+    }
+
+    /**
+     * MI-Face with options {@code steps}, {@code stepSize}, {@code smoothing}, {@code patience},
+     * {@code tolerance}, {@code targetCost} over its defaults.
+     */
+    public static MiFace inversion(Map<String, String> params) {
+        Map<String, String> p = new LinkedHashMap<>(params);
+        MiFace d = MiFace.defaults();
+        Map<String, Object> dp = d.parameters();
+        MiFace m = new MiFace((int) num(p, "steps", dp), num(p, "stepSize", dp), num(p, "smoothing", dp),
+                (int) num(p, "patience", dp), num(p, "tolerance", dp), num(p, "targetCost", dp));
+        if (!p.isEmpty()) {
+            throw new DlsecException("unknown --param option(s) " + p.keySet() + " for inversion (known: " + dp.keySet() + ")");
+        }
+        return m;
+    }
+
+    private static double num(Map<String, String> p, String key, Map<String, Object> defaults) {
+        String v = p.remove(key);
+        return v == null ? ((Number) defaults.get(key)).doubleValue() : ShadowSpec.parse(v, key);
+    }
+}

@@ -1,0 +1,182 @@
+package org.dlsec.attack.inference;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Tensors;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.Engines;
+import org.dlsec.model.Gradient;
+import org.dlsec.model.LogitObjective;
+
+/**
+ * MI-Face, the model inversion attack of Fredrikson, Jha and Ristenpart ("Model Inversion Attacks
+ * that Exploit Confidence Information and Basic Countermeasures", CCS 2015, Algorithm 1): starting
+ * from a blank image, gradient descent on the cost c(x) = 1 − f_k(x) (f_k: the model's confidence in
+ * class k), with a denoising step ("Process") after every descent step, stopping after {@code steps}
+ * iterations, when the cost has not improved by more than {@code tolerance} for {@code patience} steps,
+ * or when it falls below {@code targetCost}. The denoiser here is a 3×3 smoothing that mixes each
+ * pixel with the mean of its neighbourhood ({@code smoothing} = 0 turns it off); pixels are kept in
+ * the model's bounds. One reconstruction per class, all classes in one batch.
+ */
+public final class MiFace implements InferenceAttack {
+    /** The reconstructions: one image (C·H·W floats) per class and the model's confidence in that class. */
+    public record Result(float[][] images, double[] confidence, int steps, double seconds, long gradients,
+            Map<String, Object> parameters) {}
+
+    private final int steps;
+    private final double stepSize;
+    private final double smoothing;
+    private final int patience;
+    private final double tolerance;
+    private final double targetCost;
+
+    /**
+     * @param steps maximum descent steps (α in the paper)
+     * @param stepSize gradient step λ
+     * @param smoothing weight of the neighbourhood mean in the denoising step, in [0, 1)
+     * @param patience β: stop after this many steps without improvement
+     * @param tolerance improvement that counts
+     * @param targetCost γ: stop when every class's cost is below it
+     */
+    public MiFace(int steps, double stepSize, double smoothing, int patience, double tolerance, double targetCost) {
+        DlsecException.require(steps >= 1 && steps <= 100_000, "steps", "must be in 1..100000, got " + steps);
+        DlsecException.require(stepSize > 0 && Double.isFinite(stepSize), "stepSize", "must be positive, got " + stepSize);
+        DlsecException.require(smoothing >= 0 && smoothing < 1, "smoothing", "must be in [0, 1), got " + smoothing);
+        DlsecException.require(patience >= 1, "patience", "must be positive, got " + patience);
+        DlsecException.require(tolerance >= 0, "tolerance", "must be non-negative, got " + tolerance);
+        DlsecException.require(targetCost >= 0 && targetCost < 1, "targetCost", "must be in [0, 1), got " + targetCost);
+        this.steps = steps;
+        this.stepSize = stepSize;
+        this.smoothing = smoothing;
+        this.patience = patience;
+        this.tolerance = tolerance;
+        this.targetCost = targetCost;
+    }
+
+    /** Defaults that give recognisable MNIST digits on a LeNet-5 (see BENCHMARKS.md). */
+    public static MiFace defaults() {
+        return new MiFace(500, 0.1, 0.2, 100, 1e-4, 0.0);
+    }
+
+    @Override
+    public String name() {
+        return "inversion";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("steps", steps);
+        p.put("stepSize", stepSize);
+        p.put("smoothing", smoothing);
+        p.put("patience", patience);
+        p.put("tolerance", tolerance);
+        p.put("targetCost", targetCost);
+        return p;
+    }
+
+    /** Reconstructs one input per class of {@code model}. */
+    public Result infer(Classifier model) {
+        DlsecException.require(model.hasGradients(), "model", "MI-Face needs gradients: use a white-box model");
+        long start = System.nanoTime();
+        long g0 = model.stats().gradientCalls();
+        int k = model.numClasses();
+        Shape sample = model.inputShape();
+        float lo = model.bounds().min();
+        float hi = model.bounds().max();
+        int d = (int) sample.size();
+        float[] x = new float[k * d];
+        java.util.Arrays.fill(x, lo);
+        double[] cost = new double[k];
+        double best = Double.POSITIVE_INFINITY;
+        int sinceBest = 0;
+        int done = 0;
+        long[] targets = new long[k];
+        for (int c = 0; c < k; c++) {
+            targets[c] = c;
+        }
+        try (NDManager root = Engines.newManager()) {
+            for (int it = 0; it < steps; it++) {
+                try (NDManager m = root.newSubManager()) {
+                    NDArray xs = Tensors.floats(m, x, new Shape(k).addAll(sample));
+                    NDArray onehot = Tensors.longs(m, targets).oneHot(k);
+                    // objective: f_k(x) per sample; its gradient ascends the confidence, i.e. descends c(x) = 1 − f_k(x)
+                    LogitObjective conf = logits -> logits.softmax(1).mul(onehot).sum(new int[] {1});
+                    Gradient g = model.gradient(xs, conf);
+                    float[] grad = g.grad().toFloatArray();
+                    float[] f = g.values().toFloatArray();
+                    double total = 0;
+                    for (int c = 0; c < k; c++) {
+                        cost[c] = 1 - f[c];
+                        total += cost[c];
+                    }
+                    done = it + 1;
+                    if (total < best - tolerance) {
+                        best = total;
+                        sinceBest = 0;
+                    } else if (++sinceBest >= patience) {
+                        break;
+                    }
+                    boolean allBelow = true;
+                    for (double v : cost) {
+                        allBelow &= v < targetCost;
+                    }
+                    if (allBelow) {
+                        break;
+                    }
+                    for (int j = 0; j < x.length; j++) {
+                        x[j] = Math.min(hi, Math.max(lo, x[j] + (float) stepSize * grad[j]));
+                    }
+                    if (smoothing > 0) {
+                        denoise(x, k, sample, smoothing);
+                    }
+                }
+            }
+            // final confidences of the returned images
+            try (NDManager m = root.newSubManager()) {
+                float[] p = model.predictProba(Tensors.floats(m, x, new Shape(k).addAll(sample))).toFloatArray();
+                for (int c = 0; c < k; c++) {
+                    cost[c] = p[c * k + c];
+                }
+            }
+        }
+        float[][] images = new float[k][];
+        for (int c = 0; c < k; c++) {
+            images[c] = java.util.Arrays.copyOfRange(x, c * d, (c + 1) * d);
+        }
+        return new Result(images, cost, done, (System.nanoTime() - start) / 1e9, model.stats().gradientCalls() - g0, parameters());
+    }
+
+    /** x ← (1 − s)·x + s·mean3×3(x), per channel, edges using the available neighbours. */
+    static void denoise(float[] x, int n, Shape sample, double s) {
+        int c = (int) sample.get(0);
+        int h = (int) sample.get(1);
+        int w = (int) sample.get(2);
+        float[] src = x.clone();
+        for (int img = 0; img < n * c; img++) {
+            int base = img * h * w;
+            for (int yy = 0; yy < h; yy++) {
+                for (int xx = 0; xx < w; xx++) {
+                    double sum = 0;
+                    int cnt = 0;
+                    for (int dy = -1; dy <= 1; dy++) {
+                        for (int dx = -1; dx <= 1; dx++) {
+                            int y2 = yy + dy;
+                            int x2 = xx + dx;
+                            if (y2 >= 0 && y2 < h && x2 >= 0 && x2 < w) {
+                                sum += src[base + y2 * w + x2];
+                                cnt++;
+                            }
+                        }
+                    }
+                    int at = base + yy * w + xx;
+                    x[at] = (float) ((1 - s) * src[at] + s * sum / cnt);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.dlsec.attack.inference;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.model.Classifier;
+
+/**
+ * The label-free threshold attacks of Salem, Zhang, Humbert, Berrang, Fritz and Backes ("ML-Leaks:
+ * Model and Data Independent Membership Inference Attacks and Defenses on Machine Learning Models",
+ * NDSS 2019, adversary 3): a model is more confident on its training samples, so the highest
+ * posterior ({@code confidence}) or the negative entropy of the posterior ({@code entropy}) is the
+ * membership score. Neither needs the true label or a shadow model; every threshold is swept into the ROC.
+ */
+public final class SalemThreshold implements MembershipAttack {
+    /** Which statistic of the posterior is thresholded. */
+    public enum Statistic { CONFIDENCE, ENTROPY }
+
+    private final Statistic statistic;
+
+    public SalemThreshold(Statistic statistic) {
+        DlsecException.require(statistic != null, "statistic", "must be confidence or entropy");
+        this.statistic = statistic;
+    }
+
+    @Override
+    public String name() {
+        return statistic.name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        return new LinkedHashMap<>();
+    }
+
+    @Override
+    public MembershipResult infer(Classifier target, MembershipSplit split) {
+        long start = System.nanoTime();
+        long q0 = target.stats().queries();
+        double[][] z = Outputs.logits(target, split.audit());
+        double[] s = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            s[i] = statistic == Statistic.CONFIDENCE ? maxLogProb(z[i]) : negativeEntropy(z[i]);
+        }
+        return MembershipResult.of(this, s, split, target.stats().queries() - q0, start, null);
+    }
+
+    /** log of the highest probability (monotone in it; keeps resolution when it is close to 1). */
+    static double maxLogProb(double[] z) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v);
+        }
+        return max - Outputs.logSumExp(z, -1);
+    }
+
+    /** Σ p log p (the negative Shannon entropy in nats), computed from log-probabilities. */
+    static double negativeEntropy(double[] z) {
+        double lse = Outputs.logSumExp(z, -1);
+        double s = 0;
+        for (double v : z) {
+            double lp = v - lse;
+            s += Math.exp(lp) * lp;
+        }
+        return s;
+    }
+}

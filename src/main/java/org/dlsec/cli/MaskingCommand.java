@@ -1,0 +1,82 @@
+package org.dlsec.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.dlsec.core.Json;
+import org.dlsec.core.Progress;
+import org.dlsec.core.Provenance;
+import org.dlsec.data.Dataset;
+import org.dlsec.defence.GradientMaskingChecks;
+import org.dlsec.defence.preprocess.PreprocessedClassifier;
+import org.dlsec.model.Classifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dlsec check-masking}: the gradient-masking checks of Athalye et al. on a (defended) model. */
+@Command(name = "check-masking", mixinStandardHelpOptions = true,
+        description = "Flag gradient masking: black box beats white box, more PGD steps help, unbounded PGD fails.")
+final class MaskingCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model directory or .pt file (white-box).")
+    Path model;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--defence", description = "Input transformation in front of the model, NAME[:key=value,...].")
+    String defence;
+
+    @Option(names = "--gradients", defaultValue = "adaptive", description = "adaptive or naive (default: ${DEFAULT-VALUE}).")
+    String gradients;
+
+    @Option(names = "--eps", defaultValue = "0.3", description = "L∞ budget (default: ${DEFAULT-VALUE}).")
+    double eps;
+
+    @Option(names = "--square-queries", defaultValue = "1000", description = "Square's queries per sample (default: ${DEFAULT-VALUE}).")
+    int squareQueries;
+
+    @Option(names = "--tolerance", defaultValue = "0.02", description = "Accuracy difference ignored as noise (default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the attacks (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Write the checks as JSON here.")
+    Path json;
+
+    @Option(names = "--quiet", description = "No progress bars.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        Progress.setEnabled(!quiet);
+        GradientMaskingChecks.Config cfg = new GradientMaskingChecks.Config(eps, squareQueries, tolerance, seed);
+        Loading.defended(null, null, gradients, seed);
+        Dataset d = data.load();
+        try (Classifier undefended = Loading.model(model, d); Classifier c = Loading.defended(undefended, defence, gradients, seed)) {
+            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), Map.of("eps", eps,
+                    "squareQueries", squareQueries, "tolerance", tolerance), seed);
+            GradientMaskingChecks.Result r = GradientMaskingChecks.run(c, d, cfg, !quiet);
+            for (GradientMaskingChecks.Check ch : r.checks()) {
+                System.out.printf("%-30s %-8s %s%n", ch.name(), ch.flagged() ? "FLAGGED" : "ok", ch.figures());
+            }
+            System.out.println(r.masked() ? "gradient masking suspected: evaluate with adaptive attacks (BPDA/EOT) and black box"
+                    : "no sign of gradient masking");
+            if (json != null) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("masked", r.masked());
+                out.put("checks", r.checks());
+                if (c instanceof PreprocessedClassifier pc) {
+                    out.put("defence", pc.describe());
+                }
+                out.put("model", c.info());
+                out.put("dataset", d.name());
+                out.put("provenance", prov.finishedNow());
+                Json.write(json, out);
+            }
+        }
+        return Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,46 @@
+package org.dlsec.defence.training;
+
+import java.util.Locale;
+import org.dlsec.core.DlsecException;
+import org.dlsec.train.TrainingMethod;
+
+/**
+ * The training-time defences by CLI name: {@code pgd} (Madry et al.), {@code trades} (Zhang et
+ * al.), {@code fast} (Wong et al.) adversarial training, and Gaussian noise augmentation for
+ * randomised smoothing.
+ */
+public final class TrainingDefences {
+    private TrainingDefences() {}
+
+    /**
+     * An adversarial training method.
+     *
+     * @param kind pgd, trades or fast
+     * @param stepSize the inner attack's step, or null for the method's default
+     * @param beta TRADES's trade-off (ignored by the others)
+     */
+    public static TrainingMethod adversarial(String kind, double eps, int steps, Double stepSize, double beta, long seed) {
+        String k = kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT);
+        return switch (k) {
+            case "pgd" -> {
+                PgdAdversarialTraining t = new PgdAdversarialTraining(eps, steps, stepSize, seed);
+                yield new TrainingMethod("pgd", t, null, t.describe());
+            }
+            case "trades" -> {
+                Trades t = new Trades(eps, steps, stepSize, beta, seed);
+                yield new TrainingMethod("trades", t.transform(), t.loss(), t.describe());
+            }
+            case "fast" -> {
+                FastAdversarialTraining t = new FastAdversarialTraining(eps, stepSize, seed);
+                yield new TrainingMethod("fast", t, null, t.describe());
+            }
+            default -> throw new DlsecException("unknown --adversarial '" + kind + "': expected pgd, trades or fast");
+        };
+    }
+
+    /** Training on x + N(0, σ²I), the base classifier of randomised smoothing. */
+    public static TrainingMethod gaussian(double sigma, long seed) {
+        GaussianAugmentation g = new GaussianAugmentation(sigma, seed);
+        return new TrainingMethod("gaussian", g, null, g.describe());
+    }
+}
