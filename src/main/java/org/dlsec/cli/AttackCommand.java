@@ -24,7 +24,6 @@ import org.dlsec.data.Dataset;
 import org.dlsec.data.Datasets;
 import org.dlsec.defence.detection.FeatureSqueezingDetector;
 import org.dlsec.defence.preprocess.PreprocessedClassifier;
-import org.dlsec.defence.preprocess.Preprocessors;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.AdversarialGrids;
 import picocli.CommandLine.Command;
@@ -120,10 +119,7 @@ final class AttackCommand implements Callable<Integer> {
         if (budgets.size() > 1 && !(base instanceof EpsilonAttack)) {
             throw new DlsecException("attack '" + base.name() + "' has no ε budget: give at most one --eps");
         }
-        if (defence != null) {
-            Preprocessors.parse(defence); // bad specs fail before any loading
-        }
-        Loading.defended(null, null, gradients, seed);
+        Loading.Defence defended = Loading.Defence.parse(defence, gradients);
         if (detect != null && !detect.trim().equalsIgnoreCase("feature-squeezing")) {
             throw new DlsecException("unknown --detect '" + detect + "': expected feature-squeezing");
         }
@@ -132,7 +128,7 @@ final class AttackCommand implements Callable<Integer> {
                 "must be in (0, 1), got " + detectFpr);
         Dataset d = data.load();
         try (Classifier undefended = Loading.model(model, d);
-                Classifier c = Loading.defended(undefended, defence, gradients, seed);
+                Classifier c = defended.wrap(undefended, seed);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
             if (base instanceof UniversalAttack u && !u.isFitted()) {
                 // fit the universal perturbation on a split disjoint from the attacked one (on the substitute, if given)

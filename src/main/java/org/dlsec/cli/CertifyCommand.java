@@ -64,14 +64,14 @@ final class CertifyCommand implements Callable<Integer> {
     boolean quiet;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         Progress.setEnabled(!quiet);
         RandomizedSmoothing.Params params = new RandomizedSmoothing.Params(sigma, n0, n, alpha, batchSize, seed);
         double[] r = radii.stream().mapToDouble(Double::doubleValue).toArray();
         Dataset d = data.load();
         try (Classifier c = Loading.model(model, d)) {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), params.describe(), seed);
-            Certification.Result res = Certification.run(new RandomizedSmoothing(c, params), d, 0, r, !quiet);
+            Certification.Result res = Certification.run(new RandomizedSmoothing(c, params), d, r, !quiet);
             System.out.printf("randomized smoothing sigma=%s n0=%d n=%d alpha=%s on %d %s images: smoothed accuracy %.2f%%,"
                     + " %d abstentions (%.1f s)%n", sigma, n0, n, alpha, res.samples().size(), d.name(),
                     100 * res.cleanSmoothedAccuracy(), res.abstentions(), res.seconds());
@@ -104,16 +104,22 @@ final class CertifyCommand implements Callable<Integer> {
                 Json.write(json, out);
             }
             if (plot != null) {
-                Path parent = plot.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.write(plot, Charts.certifiedAccuracyPng(cx, cy, "Randomized smoothing, σ = " + sigma + ", n = " + n));
-                System.out.println("curve written to " + plot);
+                writePlot(Charts.certifiedAccuracyPng(cx, cy, "Randomized smoothing, σ = " + sigma + ", n = " + n));
             }
-        } catch (IOException e) {
-            throw new DlsecException("cannot write " + (plot != null ? plot : json) + ": " + e.getMessage());
         }
         return Main.EXIT_OK;
+    }
+
+    private void writePlot(byte[] png) {
+        try {
+            Path parent = plot.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.write(plot, png);
+        } catch (IOException e) {
+            throw new DlsecException("cannot write " + plot + ": " + e.getMessage());
+        }
+        System.out.println("curve written to " + plot);
     }
 }

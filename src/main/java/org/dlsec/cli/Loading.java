@@ -21,18 +21,19 @@ final class Loading {
         return c;
     }
 
-    /**
-     * The model behind the input transformation {@code spec} (null: the model itself), with
-     * adaptive (BPDA/EOT) or naive gradients; the wrapper does not close the model.
-     */
-    static Classifier defended(Classifier model, String spec, String gradients, long seed) {
-        String g = gradients == null ? "adaptive" : gradients.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!g.equals("adaptive") && !g.equals("naive")) {
-            throw new DlsecException("unknown --gradients '" + gradients + "': expected adaptive or naive");
+    /** The parsed {@code --defence} and {@code --gradients} options; bad values fail here, before any loading. */
+    record Defence(org.dlsec.defence.preprocess.Preprocessors.Spec spec, boolean adaptive) {
+        static Defence parse(String spec, String gradients) {
+            String g = gradients == null ? "adaptive" : gradients.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!g.equals("adaptive") && !g.equals("naive")) {
+                throw new DlsecException("unknown --gradients '" + gradients + "': expected adaptive or naive");
+            }
+            return new Defence(spec == null ? null : org.dlsec.defence.preprocess.Preprocessors.parse(spec), g.equals("adaptive"));
         }
-        if (spec == null) {
-            return model;
+
+        /** The model behind the transformation (or the model itself without one); the wrapper does not close it. */
+        Classifier wrap(Classifier model, long seed) {
+            return spec == null ? model : spec.wrap(model, adaptive, seed);
         }
-        return org.dlsec.defence.preprocess.Preprocessors.parse(spec).wrap(model, g.equals("adaptive"), seed);
     }
 }

@@ -53,9 +53,9 @@ final class MaskingCommand implements Callable<Integer> {
     public Integer call() {
         Progress.setEnabled(!quiet);
         GradientMaskingChecks.Config cfg = new GradientMaskingChecks.Config(eps, squareQueries, tolerance, seed);
-        Loading.defended(null, null, gradients, seed);
+        Loading.Defence defended = Loading.Defence.parse(defence, gradients);
         Dataset d = data.load();
-        try (Classifier undefended = Loading.model(model, d); Classifier c = Loading.defended(undefended, defence, gradients, seed)) {
+        try (Classifier undefended = Loading.model(model, d); Classifier c = defended.wrap(undefended, seed)) {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), Map.of("eps", eps,
                     "squareQueries", squareQueries, "tolerance", tolerance), seed);
             GradientMaskingChecks.Result r = GradientMaskingChecks.run(c, d, cfg, !quiet);

@@ -54,8 +54,12 @@ public final class Charts {
     }
 
     private static String png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        return Base64.getEncoder().encodeToString(pngBytes(chart));
+    }
+
+    private static byte[] pngBytes(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         try {
-            return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new IllegalStateException("cannot render a chart", e);
         }
@@ -99,10 +103,6 @@ public final class Charts {
             y[i] = 100 * accuracy[i];
         }
         chart.addSeries("certified", radii, y).setMarker(SeriesMarkers.NONE);
-        try {
-            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot render a chart", e);
-        }
+        return pngBytes(chart);
     }
 }

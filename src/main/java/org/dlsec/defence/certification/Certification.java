@@ -53,13 +53,13 @@ public final class Certification {
         }
     }
 
-    /** Certifies the first {@code limit} samples of {@code data} (all when limit ≤ 0). */
-    public static Result run(RandomizedSmoothing smoothing, Dataset data, int limit, double[] radii, boolean progress) {
+    /** Certifies every sample of {@code data}. */
+    public static Result run(RandomizedSmoothing smoothing, Dataset data, double[] radii, boolean progress) {
         DlsecException.require(radii.length > 0, "radii", "give at least one radius");
         for (double r : radii) {
             DlsecException.require(Double.isFinite(r) && r >= 0, "radii", "must be finite and >= 0, got " + r);
         }
-        int n = limit <= 0 ? data.size() : Math.min(limit, data.size());
+        int n = data.size();
         long start = System.nanoTime();
         List<Sample> samples = new ArrayList<>(n);
         int abstain = 0;

@@ -23,7 +23,7 @@ import org.dlsec.model.Engines;
  * on each squeezed copy of x; an input whose score exceeds a threshold is flagged. The threshold
  * is the (1 − FPR) quantile of the scores of clean inputs held out for calibration, so that the
  * stated fraction of clean inputs is flagged. For MNIST the paper's squeezers are 1-bit depth and a
- * 2×2 median filter ({@link #mnistDefault}).
+ * 2×2 median filter ({@link #forInput}).
  */
 public final class FeatureSqueezingDetector {
     private final Classifier model;
@@ -39,11 +39,6 @@ public final class FeatureSqueezingDetector {
         this.model = model;
         this.squeezers = List.copyOf(squeezers);
         this.batchSize = batchSize;
-    }
-
-    /** Xu et al.'s MNIST configuration: bit depth 1 and median smoothing 2×2. */
-    public static FeatureSqueezingDetector mnistDefault(Classifier model) {
-        return new FeatureSqueezingDetector(model, List.of(new BitDepthReduction(1), new MedianSmoothing(2)), 250);
     }
 
     /**
@@ -78,30 +73,28 @@ public final class FeatureSqueezingDetector {
     /** Scores of flattened samples (n·C·H·W floats of {@code data}'s sample shape), in batches. */
     public double[] scores(float[] flat, Dataset shapeOf) {
         int d = shapeOf.sampleSize();
-        int n = flat.length / d;
-        double[] out = new double[n];
-        try (NDManager m = Engines.newManager()) {
-            for (int from = 0; from < n; from += batchSize) {
-                int to = Math.min(n, from + batchSize);
-                try (NDManager b = m.newSubManager()) {
-                    NDArray x = b.create(Arrays.copyOfRange(flat, from * d, to * d),
-                            new ai.djl.ndarray.types.Shape(to - from).addAll(shapeOf.sampleShape()));
-                    System.arraycopy(scores(x), 0, out, from, to - from);
-                }
-            }
-        }
-        return out;
+        return batched(flat.length / d, (b, from, to) -> b.create(Arrays.copyOfRange(flat, from * d, to * d),
+                new ai.djl.ndarray.types.Shape(to - from).addAll(shapeOf.sampleShape())));
     }
 
     /** Scores of the first {@code limit} images of a dataset. */
     public double[] scores(Dataset data, int limit) {
-        int n = Math.min(limit, data.size());
+        return batched(Math.min(limit, data.size()), data::images);
+    }
+
+    /** The rows [from, to) of some input, created on the batch's manager. */
+    @FunctionalInterface
+    private interface Rows {
+        NDArray get(NDManager batch, int from, int to);
+    }
+
+    private double[] batched(int n, Rows rows) {
         double[] out = new double[n];
         try (NDManager m = Engines.newManager()) {
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
                 try (NDManager b = m.newSubManager()) {
-                    System.arraycopy(scores(data.images(b, from, to)), 0, out, from, to - from);
+                    System.arraycopy(scores(rows.get(b, from, to)), 0, out, from, to - from);
                 }
             }
         }

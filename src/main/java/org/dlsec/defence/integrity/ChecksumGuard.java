@@ -116,17 +116,11 @@ public final class ChecksumGuard {
         this.recovery = recovery;
         this.groups = new int[model.layers()];
         this.golden = new int[model.layers()][];
-        this.trusted = recovery == Recovery.RELOAD ? new byte[model.layers()][] : null;
+        this.trusted = recovery == Recovery.RELOAD ? model.codes() : null;
         for (int l = 0; l < model.layers(); l++) {
             QuantizedTensor t = model.tensor(l);
             groups[l] = (t.size() + groupSize - 1) / groupSize;
             golden[l] = signatures(l, t);
-            if (trusted != null) {
-                trusted[l] = new byte[t.size()];
-                for (int i = 0; i < t.size(); i++) {
-                    trusted[l][i] = t.code(i);
-                }
-            }
         }
     }
 

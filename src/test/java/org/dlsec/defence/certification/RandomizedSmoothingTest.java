@@ -44,8 +44,8 @@ class RandomizedSmoothingTest {
         DjlClassifier model = TestModels.mnistLenet();
         RandomizedSmoothing.Params params = new RandomizedSmoothing.Params(0.25, 50, 400, 0.001, 200, 3);
         RandomizedSmoothing rs = new RandomizedSmoothing(model, params);
-        Certification.Result a = Certification.run(rs, EVAL, 0, new double[] {0, 0.25, 0.5}, false);
-        Certification.Result b = Certification.run(rs, EVAL, 0, new double[] {0, 0.25, 0.5}, false);
+        Certification.Result a = Certification.run(rs, EVAL, new double[] {0, 0.25, 0.5}, false);
+        Certification.Result b = Certification.run(rs, EVAL, new double[] {0, 0.25, 0.5}, false);
         assertEquals(a.samples(), b.samples(), "same seed, same certificates");
         assertArrayEquals(a.certifiedAccuracy(), b.certifiedAccuracy());
         assertTrue(a.certifiedAccuracy()[0] >= 0.8, "a LeNet classifies most digits under σ=0.25 noise: "

@@ -37,7 +37,7 @@ class FeatureSqueezingDetectorTest {
     @Test
     void pgdExamplesScoreHigherThanCleanInputs() {
         Classifier model = TestModels.mnistLenet();
-        FeatureSqueezingDetector det = FeatureSqueezingDetector.mnistDefault(model);
+        FeatureSqueezingDetector det = FeatureSqueezingDetector.forInput(model);
         Dataset calibration = TestSupport.mnistTrain(10_000).sample(300, 5);
         Dataset test = TestSupport.mnistTest(120);
         double[] cal = det.scores(calibration, calibration.size());
