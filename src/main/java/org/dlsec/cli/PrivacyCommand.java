@@ -72,6 +72,10 @@ final class PrivacyCommand implements Callable<Integer> {
         Progress.setEnabled(!quiet);
         org.dlsec.data.DatasetId id = org.dlsec.data.DatasetId.parse(dataset);
         Dataset test = Datasets.load(id, "test", Optional.ofNullable(dataDir));
+        if (attack.equalsIgnoreCase("attribute")) {
+            throw new DlsecException("attribute inference needs a dataset with a sensitive attribute; none of the datasets"
+                    + " dlsec reads (mnist, gtsrb, fashion-mnist) has one, so it is not available");
+        }
         if (attack.equalsIgnoreCase("inversion")) {
             return Inversion.run(model, test, extra, seed, json, images);
         }
