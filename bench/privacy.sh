@@ -40,6 +40,10 @@ if has overfit; then
         --json "$out/overfit-$a.json" --quiet >/dev/null
     row "$a" "$out/overfit-$a.json"
   done
+  # the same loss attack with non-members from training images the target did not see
+  $DLSEC privacy --model runs/priv-overfit --dataset mnist --attack loss --members "$overfit_members" --non-members train \
+      --seed 0 --json "$out/overfit-loss-train.json" --quiet >/dev/null
+  row "loss, non-members from unused training images" "$out/overfit-loss-train.json"
   $DLSEC privacy --model runs/priv-overfit --dataset mnist --attack shadow --shadows 4 --members "$overfit_members" --seed 0 \
       --json "$out/overfit-shadow.json" --quiet >/dev/null
   row "shadow (4 shadow models)" "$out/overfit-shadow.json"

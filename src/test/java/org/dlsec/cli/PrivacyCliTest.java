@@ -67,6 +67,16 @@ class PrivacyCliTest {
                 "--members", "451"), "members");
         CliTest.assertUserError(CliTest.run("privacy", "--model", model.toString(), "--dataset", "mnist", "--attack",
                 "attribute"), "sensitive attribute");
+        CliTest.assertUserError(CliTest.run("privacy", "--model", model.toString(), "--dataset", "mnist", "--attack", "loss",
+                "--non-members", "elsewhere"), "--non-members");
+        Path within = dir.resolve("within.json");
+        assertEquals(0, CliTest.run("privacy", "--model", model.toString(), "--dataset", "mnist", "--attack", "loss",
+                "--members", "100", "--non-members", "train", "--json", within.toString(), "--quiet").code());
+        JsonNode w = Json.MAPPER.readTree(within.toFile());
+        assertEquals("train", w.get("split").get("nonMemberSplit").asText());
+        for (JsonNode i : w.get("split").get("nonMemberIndices")) {
+            assertTrue(!usedSet.contains(i.asInt()), "non-member " + i + " trained the model");
+        }
     }
 
     @Test
