@@ -47,6 +47,11 @@ final class PrivacyCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int members;
 
+    @Option(names = "--non-members", defaultValue = "test",
+            description = "Where non-members come from: test (the test split) or train (training images that did not"
+                    + " train the model; needs a model trained on part of the split). Default: ${DEFAULT-VALUE}.")
+    String nonMembers;
+
     @Option(names = "--shadows", defaultValue = "16", description = "Shadow / reference models (shadow, lira;"
             + " default: ${DEFAULT-VALUE}).")
     int shadows;
@@ -72,6 +77,10 @@ final class PrivacyCommand implements Callable<Integer> {
         Progress.setEnabled(!quiet);
         org.dlsec.data.DatasetId id = org.dlsec.data.DatasetId.parse(dataset);
         Dataset test = Datasets.load(id, "test", Optional.ofNullable(dataDir));
+        if (attack.equalsIgnoreCase("attribute")) {
+            throw new DlsecException("attribute inference needs a dataset with a sensitive attribute; none of the datasets"
+                    + " dlsec reads (mnist, gtsrb, fashion-mnist) has one, so it is not available");
+        }
         if (attack.equalsIgnoreCase("inversion")) {
             return Inversion.run(model, test, extra, seed, json, images);
         }
@@ -90,7 +99,11 @@ final class PrivacyCommand implements Callable<Integer> {
             System.out.println("note: " + model + " has no model card; assuming it was trained on the whole training split");
         }
         MembershipAttack a = MembershipAttacks.create(attack, shadows, card, extra, seed);
-        MembershipSplit split = MembershipSplit.build(train, targetIdx, test, members, seed);
+        MembershipSplit split = switch (nonMembers) {
+            case "test" -> MembershipSplit.build(train, targetIdx, test, members, seed);
+            case "train" -> MembershipSplit.buildWithinTrain(train, targetIdx, test, members, seed);
+            default -> throw new DlsecException("invalid --non-members: expected test or train, got '" + nonMembers + "'");
+        };
         try (Classifier c = Loading.model(model, test)) {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), split.audit().origin(), a.parameters(),
                     seed);

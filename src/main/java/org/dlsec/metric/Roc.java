@@ -52,7 +52,8 @@ public final class Roc {
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
         List<double[]> pts = new ArrayList<>();
-        pts.add(new double[] {0, 0, Double.POSITIVE_INFINITY});
+        // the first point flags nothing: its threshold lies just above the highest score
+        pts.add(new double[] {0, 0, Math.nextUp(scores[order[0]])});
         int tp = 0;
         int fp = 0;
         for (int k = 0; k < order.length; ) {

@@ -57,7 +57,8 @@ public final class ModelTrainer {
     public ModelTrainer(TrainConfig config, BatchTransform transform, BatchLoss batchLoss, GradientStep gradientStep,
             Consumer<ModelCard.EpochRecord> listener, boolean progress) {
         if (batchLoss != null && gradientStep != null) {
-            throw new IllegalArgumentException("a batch loss and a gradient step cannot be combined");
+            throw new org.dlsec.core.DlsecException("a training method with its own batch loss (e.g. TRADES) cannot be"
+                    + " combined with a gradient step (DP-SGD)");
         }
         this.config = config;
         this.transform = transform == null ? BatchTransform.NONE : transform;

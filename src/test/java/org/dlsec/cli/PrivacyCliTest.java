@@ -54,10 +54,29 @@ class PrivacyCliTest {
         JsonNode first = n.get("roc").get(0);
         assertEquals(0.0, first.get("fpr").asDouble());
 
+        Path images = dir.resolve("img");
+        CliTest.Run inv = CliTest.run("privacy", "--model", model.toString(), "--dataset", "mnist", "--attack", "inversion",
+                "--param", "steps=20", "--images", images.toString(), "--json", dir.resolve("inv.json").toString(), "--quiet");
+        assertEquals(0, inv.code(), inv.err());
+        assertTrue(java.nio.file.Files.size(images.resolve("inversion.png")) > 1000);
+        assertEquals(10, Json.MAPPER.readTree(dir.resolve("inv.json").toFile()).get("confidence").size());
+
         CliTest.assertUserError(CliTest.run("privacy", "--model", model.toString(), "--dataset", "mnist", "--attack", "nope"),
                 "unknown privacy attack");
         CliTest.assertUserError(CliTest.run("privacy", "--model", model.toString(), "--dataset", "mnist", "--attack", "loss",
                 "--members", "451"), "members");
+        CliTest.assertUserError(CliTest.run("privacy", "--model", model.toString(), "--dataset", "mnist", "--attack",
+                "attribute"), "sensitive attribute");
+        CliTest.assertUserError(CliTest.run("privacy", "--model", model.toString(), "--dataset", "mnist", "--attack", "loss",
+                "--non-members", "elsewhere"), "--non-members");
+        Path within = dir.resolve("within.json");
+        assertEquals(0, CliTest.run("privacy", "--model", model.toString(), "--dataset", "mnist", "--attack", "loss",
+                "--members", "100", "--non-members", "train", "--json", within.toString(), "--quiet").code());
+        JsonNode w = Json.MAPPER.readTree(within.toFile());
+        assertEquals("train", w.get("split").get("nonMemberSplit").asText());
+        for (JsonNode i : w.get("split").get("nonMemberIndices")) {
+            assertTrue(!usedSet.contains(i.asInt()), "non-member " + i + " trained the model");
+        }
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.dlsec.model.Classifier;
  *   <li>offline: only the OUT models are used; the score is the one-sided z = (φ_target − μ_out) / σ_out
  *       (a monotone transform of the paper's Pr[Z &lt; φ_target]).</li>
  * </ul>
+ * An online run also reports the offline figures from the same models (under {@code extra.offline}).
  * With fewer than 64 reference models the paper recommends one variance shared by all samples
  * ({@code globalVariance}, the default here); per-sample variances are used otherwise.
  */
@@ -70,6 +71,17 @@ public final class Lira implements MembershipAttack {
         double[] scores = scores(ref, phiTarget, online, globalVariance);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("shadowTrainAccuracy", ref.shadowTrainAccuracy());
+        if (online) {
+            // the offline variant comes for free from the same reference models
+            double[] offline = scores(ref, phiTarget, false, globalVariance);
+            org.dlsec.metric.Roc roc = org.dlsec.metric.Roc.of(offline, split.member());
+            Map<String, Object> off = new LinkedHashMap<>();
+            off.put("auc", roc.auc());
+            off.put("balancedAccuracy", roc.balancedAccuracy());
+            off.put("tprAt0.1%Fpr", roc.tprAtFpr(0.001));
+            off.put("tprAt1%Fpr", roc.tprAtFpr(0.01));
+            extra.put("offline", off);
+        }
         return MembershipResult.of(this, scores, split, queries, start, extra);
     }
 

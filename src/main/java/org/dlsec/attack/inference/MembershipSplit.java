@@ -98,6 +98,57 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
         return new MembershipSplit(audit, flags, population, targetIndices.length, rec);
     }
 
+    /**
+     * Draws the split with non-members from the same split as the members: training images that did
+     * not train the target (so that a shift between a dataset's train and test splits cannot pass for
+     * leakage). The population is the rest of those images plus all of {@code testSplit}.
+     */
+    public static MembershipSplit buildWithinTrain(Dataset trainSplit, int[] targetIndices, Dataset testSplit, int n,
+            long seed) {
+        boolean[] inTarget = new boolean[trainSplit.size()];
+        for (int i : targetIndices) {
+            DlsecException.require(i >= 0 && i < trainSplit.size(), "target indices", "index " + i + " outside the split");
+            inTarget[i] = true;
+        }
+        int[] unused = IntStream.range(0, trainSplit.size()).filter(i -> !inTarget[i]).toArray();
+        DlsecException.require(unused.length >= n, "members", "non-members from the training split need " + n
+                + " images that did not train the target, but only " + unused.length + " are left (use non-members"
+                + " from the test split)");
+        Random rnd = new Random(seed);
+        int[] memberPerm = Dataset.permutation(targetIndices.length, rnd);
+        DlsecException.require(n >= 1 && n <= targetIndices.length, "members", "must be in 1.." + targetIndices.length
+                + ", got " + n);
+        int[] members = new int[n];
+        for (int i = 0; i < n; i++) {
+            members[i] = targetIndices[memberPerm[i]];
+        }
+        int[] perm = Dataset.permutation(unused.length, rnd);
+        int[] nonMembers = new int[n];
+        for (int i = 0; i < n; i++) {
+            nonMembers[i] = unused[perm[i]];
+        }
+        int[] rest = new int[unused.length - n];
+        for (int i = n; i < unused.length; i++) {
+            rest[i - n] = unused[perm[i]];
+        }
+        Dataset audit = concat(trainSplit.subset(members, "membership audit: " + n + " members seed " + seed),
+                trainSplit.subset(nonMembers, "membership audit: " + n + " non-members (unused training images) seed " + seed));
+        boolean[] flags = new boolean[2 * n];
+        Arrays.fill(flags, 0, n, true);
+        Arrays.sort(rest);
+        Dataset population = rest.length == 0 ? testSplit
+                : concat(trainSplit.subset(rest, "population: unused training images outside the audit set"), testSplit);
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("seed", seed);
+        rec.put("memberSplit", trainSplit.split());
+        rec.put("memberIndices", members);
+        rec.put("nonMemberSplit", trainSplit.split());
+        rec.put("nonMemberIndices", nonMembers);
+        rec.put("targetTrainSize", targetIndices.length);
+        rec.put("populationSize", population.size());
+        return new MembershipSplit(audit, flags, population, targetIndices.length, rec);
+    }
+
     /** Two datasets of the same kind, one after the other. */
     static Dataset concat(Dataset a, Dataset b) {
         DlsecException.require(a.sampleShape().equals(b.sampleShape()) && a.numClasses() == b.numClasses(), "datasets",

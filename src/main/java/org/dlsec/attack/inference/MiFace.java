@@ -16,8 +16,10 @@ import org.dlsec.model.LogitObjective;
  * MI-Face, the model inversion attack of Fredrikson, Jha and Ristenpart ("Model Inversion Attacks
  * that Exploit Confidence Information and Basic Countermeasures", CCS 2015, Algorithm 1): starting
  * from a blank image, gradient descent on the cost c(x) = 1 − f_k(x) (f_k: the model's confidence in
- * class k), with a denoising step ("Process") after every descent step, stopping after {@code steps}
- * iterations, when the cost has not improved by more than {@code tolerance} for {@code patience} steps,
+ * class k), with a denoising step ("Process") after every descent step. Each step is scaled so that
+ * the largest pixel change is {@code stepSize} times the input range (the paper's fixed λ on the raw
+ * gradient stalls on deep nets, whose confidence gradients are tiny far from the class); it stops
+ * after {@code steps} iterations, when the cost has not improved by more than {@code tolerance} for {@code patience} steps,
  * or when it falls below {@code targetCost}. The denoiser here is a 3×3 smoothing that mixes each
  * pixel with the mean of its neighbourhood ({@code smoothing} = 0 turns it off); pixels are kept in
  * the model's bounds. One reconstruction per class, all classes in one batch.
@@ -36,7 +38,7 @@ public final class MiFace implements InferenceAttack {
 
     /**
      * @param steps maximum descent steps (α in the paper)
-     * @param stepSize gradient step λ
+     * @param stepSize largest pixel change per step, as a fraction of the input range (λ)
      * @param smoothing weight of the neighbourhood mean in the denoising step, in [0, 1)
      * @param patience β: stop after this many steps without improvement
      * @param tolerance improvement that counts
@@ -57,9 +59,9 @@ public final class MiFace implements InferenceAttack {
         this.targetCost = targetCost;
     }
 
-    /** Defaults that give recognisable MNIST digits on a LeNet-5 (see BENCHMARKS.md). */
+    /** The defaults of {@code dlsec privacy --attack inversion} (see BENCHMARKS.md for what they give on LeNet-5). */
     public static MiFace defaults() {
-        return new MiFace(500, 0.1, 0.2, 100, 1e-4, 0.0);
+        return new MiFace(1000, 0.05, 0.5, 1000, 1e-4, 0.0);
     }
 
     @Override
@@ -128,8 +130,15 @@ public final class MiFace implements InferenceAttack {
                     if (allBelow) {
                         break;
                     }
-                    for (int j = 0; j < x.length; j++) {
-                        x[j] = Math.min(hi, Math.max(lo, x[j] + (float) stepSize * grad[j]));
+                    for (int c = 0; c < k; c++) {
+                        float max = 0;
+                        for (int j = c * d; j < (c + 1) * d; j++) {
+                            max = Math.max(max, Math.abs(grad[j]));
+                        }
+                        float step = max > 0 ? (float) (stepSize * (hi - lo)) / max : 0f;
+                        for (int j = c * d; j < (c + 1) * d; j++) {
+                            x[j] = Math.min(hi, Math.max(lo, x[j] + step * grad[j]));
+                        }
                     }
                     if (smoothing > 0) {
                         denoise(x, k, sample, smoothing);

@@ -53,7 +53,7 @@ class MembershipShadowTest {
         assertTrue(aucOff > 0.6, "offline LiRA AUC " + aucOff);
         assertTrue(aucOn > aucLoss - 0.05, "online LiRA " + aucOn + " vs loss " + aucLoss);
         // a sample that reference models fit well when IN and poorly when OUT, and the target fits well, scores high
-        Lira.Reference toy = new Lira.Reference(new double[][] {{5, 0}, {5, 0}, {-1, 0}, {-1, 0}},
+        Lira.Reference toy = new Lira.Reference(new double[][] {{5.1, 4.9}, {4.9, -1.1}, {-1.1, 5.1}, {-0.9, -0.9}},
                 new boolean[][] {{true, true}, {true, false}, {false, true}, {false, false}}, new double[4]);
         double[] s = Lira.scores(toy, new double[] {5, -1}, true, false);
         assertTrue(s[0] > 0 && s[1] < 0, java.util.Arrays.toString(s));

@@ -42,6 +42,16 @@ class MembershipThresholdTest {
         int[] nonIdx = (int[]) a.record().get("nonMemberIndices");
         assertArrayEquals(test.image(nonIdx[3]), a.audit().image(203));
         assertThrows(DlsecException.class, () -> MembershipSplit.build(train, target, test, 501, 3));
+        // non-members from the unused training images
+        MembershipSplit w = MembershipSplit.buildWithinTrain(train, target, test, 200, 3);
+        for (int i : (int[]) w.record().get("nonMemberIndices")) {
+            assertTrue(i >= 500 && i < 2_000, "non-member " + i + " must be an unused training image");
+        }
+        assertEquals(1_500 - 200 + 1_000, w.population().size());
+        assertArrayEquals(train.image(((int[]) w.record().get("nonMemberIndices"))[5]), w.audit().image(205));
+        // only 100 training images are left unused by a target trained on 1,900
+        assertThrows(DlsecException.class, () -> MembershipSplit.buildWithinTrain(train, PrivacyTargets.firstIndices(1_900),
+                test, 200, 3));
     }
 
     @Test
