@@ -77,7 +77,7 @@ public record SpectralSignatures(double epsilon, double removal, double minTopSh
             Pca p = Pca.of(features, rows);
             double share = p.topShare();
             boolean treat = share >= minTopShare;
-            int remove = treat ? (int) Math.min(rows.length, Math.ceil(removal * epsilon * rows.length)) : 0;
+            int remove = treat ? (int) Math.min(rows.length, Math.ceil(removal * epsilon * rows.length - 1e-9)) : 0;
             double[] score = new double[rows.length];
             for (int i = 0; i < rows.length; i++) {
                 double v = p.project(features[rows[i]], 0);
