@@ -82,6 +82,19 @@ public final class PoisoningExperiment {
         return targetRate(Evaluation.evaluate(model, triggered, Evaluation.DEFAULT_BATCH, false).predictions(), target);
     }
 
+    /**
+     * Attack success of an all-to-all backdoor on {@code model}: the share of triggered test images
+     * of class y that the model classifies as {@link Poisons#allToAllTarget (y + 1) mod K}.
+     */
+    public static double allToAllSuccess(org.dlsec.model.Classifier model, Dataset test, Trigger trigger) {
+        int[] pred = Evaluation.evaluate(model, trigger.stamp(test), Evaluation.DEFAULT_BATCH, false).predictions();
+        int hits = 0;
+        for (int i = 0; i < pred.length; i++) {
+            hits += pred[i] == Poisons.allToAllTarget(test.label(i), test.numClasses()) ? 1 : 0;
+        }
+        return pred.length == 0 ? Double.NaN : (double) hits / pred.length;
+    }
+
     /** A new {@code arch} model trained on {@code data} with {@code config}: the victim's training run. */
     public static DjlClassifier train(Architecture arch, Dataset data, TrainConfig config, boolean progress) {
         DjlClassifier m = Models.create(arch, data.sampleShape(), data.numClasses(), config.seed());

@@ -7,6 +7,7 @@ import org.dlsec.attack.poisoning.Trigger;
 import org.dlsec.data.Dataset;
 import org.dlsec.metric.Evaluation;
 import org.dlsec.model.Architecture;
+import org.dlsec.model.Classifier;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.FeatureExtractor;
 import org.dlsec.train.TrainConfig;
@@ -56,13 +57,23 @@ public final class PoisonScreening {
      */
     public static Retrained retrain(Architecture arch, Dataset poisonedTrain, PoisonDetection detection, Dataset test,
             TrainConfig config, Trigger trigger, int target, boolean progress) {
+        return retrain(arch, poisonedTrain, detection, test, config,
+                trigger == null ? null : m -> PoisoningExperiment.attackSuccess(m, test, trigger, target), progress);
+    }
+
+    /**
+     * As above, with the attack success measured by {@code attackSuccess} on the retrained model
+     * (e.g. an all-to-all backdoor's), or NaN when it is null.
+     */
+    public static Retrained retrain(Architecture arch, Dataset poisonedTrain, PoisonDetection detection, Dataset test,
+            TrainConfig config, java.util.function.ToDoubleFunction<Classifier> attackSuccess, boolean progress) {
         int[] keep = detection.keptIndices();
         org.dlsec.core.DlsecException.require(keep.length > 0, "detection", "flags every training sample: nothing to retrain on");
         Dataset cleaned = poisonedTrain.subset(keep, "without the " + (poisonedTrain.size() - keep.length) + " samples flagged by "
                 + detection.method());
         try (DjlClassifier m = PoisoningExperiment.train(arch, cleaned, config, progress)) {
             double acc = Evaluation.accuracy(m, test);
-            double asr = trigger == null ? Double.NaN : PoisoningExperiment.attackSuccess(m, test, trigger, target);
+            double asr = attackSuccess == null ? Double.NaN : attackSuccess.applyAsDouble(m);
             return new Retrained(keep.length, acc, asr);
         }
     }
