@@ -129,6 +129,12 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
                 triggers.add(reverse(model, clean, t, bar));
             }
         }
+        return verdict(triggers, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The MAD outlier analysis of the paper over the reverse-engineered triggers of all classes. */
+    public Result verdict(List<ClassTrigger> triggers, double seconds) {
+        int k = triggers.size();
         double[] l1 = triggers.stream().mapToDouble(ClassTrigger::maskL1).toArray();
         double median = median(l1);
         double[] dev = new double[k];
@@ -145,7 +151,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
                 suspected = i;
             }
         }
-        return new Result(triggers, index, median, mad, suspected >= 0, suspected, (System.nanoTime() - t0) / 1e9);
+        return new Result(List.copyOf(triggers), index, median, mad, suspected >= 0, suspected, seconds);
     }
 
     /** The smallest trigger found for class {@code target}. */
