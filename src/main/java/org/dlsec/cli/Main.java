@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "dlsec", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Attack, defend and audit deep-learning models.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, AttackCommand.class, CertifyCommand.class, MaskingCommand.class, FaultCommand.class, PoisonCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, AttackCommand.class, CertifyCommand.class, MaskingCommand.class, FaultCommand.class, PoisonCommand.class, ScanCommand.class,
             AuditCommand.class, ExportCommand.class, org.dlsec.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;

@@ -28,7 +28,7 @@ import org.dlsec.model.LogitObjective;
  * other classes (the trigger is a shortcut), so the L1 norms of the masks are compared with the
  * median absolute deviation: anomaly index_t = |‖m_t‖₁ − median| / (1.4826 · MAD). A class whose mask
  * is smaller than the median with an index above {@code anomalyThreshold} (the paper: 2) is flagged,
- * and the model with it.
+ * and the model with it, provided its reversed trigger reached the success threshold.
  *
  * <p>As in the paper, m and p are optimised through a tanh reparametrisation with Adam, and λ is
  * adapted: every {@code patience} steps it grows (×1.5) while the reversed trigger reaches the
@@ -147,7 +147,8 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
         for (int i = 0; i < k; i++) {
             double a = mad > 0 ? dev[i] / mad : (dev[i] > 0 ? Double.POSITIVE_INFINITY : 0);
             index[i] = l1[i] <= median ? a : -a;
-            if (index[i] > anomalyThreshold && (suspected < 0 || index[i] > index[suspected])) {
+            // a mask that never sent the batches to the class is not a trigger: it cannot be flagged
+            if (triggers.get(i).reached() && index[i] > anomalyThreshold && (suspected < 0 || index[i] > index[suspected])) {
                 suspected = i;
             }
         }

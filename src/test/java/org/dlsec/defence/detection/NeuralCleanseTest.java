@@ -66,6 +66,8 @@ class NeuralCleanseTest {
         assertEquals(3, r.suspectedTarget());
         assertEquals(38.5 / (1.4826 * 2.5), r.anomalyIndex()[3], 1e-9);
         assertTrue(r.anomalyIndex()[8] < 0, "a large mask is not a backdoor (negative index)");
+        ts.set(3, new NeuralCleanse.ClassTrigger(3, new float[1], new float[1], 12, 0.3, false));
+        assertFalse(NC.verdict(ts, 0).backdoored(), "a small mask that never reached the class is not a trigger");
         double[] flat = {50, 52, 47, 45, 49, 55, 51, 48, 53, 53};
         ts.clear();
         for (int i = 0; i < flat.length; i++) {
