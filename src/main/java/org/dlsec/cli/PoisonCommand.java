@@ -190,8 +190,8 @@ final class PoisonCommand implements Callable<Integer> {
         out.put("attack", kind);
         out.put("cleanAccuracy", r.poisonedModelAccuracy());
         out.put("cleanAccuracyBaseline", r.cleanModelAccuracy());
-        out.put("attackSuccessRate", asr);
-        out.put("attackSuccessBaseline", r.triggerOnCleanModel());
+        out.put("attackSuccessRate", orNull(asr));
+        out.put("attackSuccessBaseline", orNull(r.triggerOnCleanModel()));
         out.put("poisonRate", p.rate());
         out.put("poisoned", p.poisoned().length);
         out.put("trainSamples", train.size());
@@ -207,9 +207,9 @@ final class PoisonCommand implements Callable<Integer> {
             PoisonDetection d = detection[0];
             PoisonDetection.Score s = d.score(p.poisoned());
             Map<String, Object> dm = new LinkedHashMap<>(d.toMap());
-            dm.put("truePositiveRate", s.truePositiveRate());
-            dm.put("falsePositiveRate", s.falsePositiveRate());
-            dm.put("precision", s.precision());
+            dm.put("truePositiveRate", orNull(s.truePositiveRate()));
+            dm.put("falsePositiveRate", orNull(s.falsePositiveRate()));
+            dm.put("precision", orNull(s.precision()));
             dm.put("truePositives", s.truePositives());
             dm.put("falsePositives", s.falsePositives());
             System.out.printf("%s flags %d samples: %.2f%% of the poisons (TPR), %.2f%% of the clean samples (FPR);"
@@ -221,10 +221,11 @@ final class PoisonCommand implements Callable<Integer> {
                         : m -> PoisoningExperiment.attackSuccess(m, testSet, trigger, target);
                 PoisonScreening.Retrained rt = PoisonScreening.retrain(architecture, p.data(), d, test, config, success, !quiet);
                 Map<String, Object> rm = new LinkedHashMap<>(rt.toMap());
+                rm.put("attackSuccessRate", orNull(rt.attackSuccessRate()));
                 dm.put("retrained", rm);
                 System.out.printf("retrained on the %d samples kept: clean accuracy %.2f%%, attack success %s%n",
-                        rt.trainSamples(), 100 * rt.cleanAccuracy(), rm.get("attackSuccessRate") instanceof Double v
-                                && !v.isNaN() ? String.format("%.2f%%", 100 * v) : "n/a");
+                        rt.trainSamples(), 100 * rt.cleanAccuracy(), Double.isNaN(rt.attackSuccessRate()) ? "n/a"
+                                : String.format("%.2f%%", 100 * rt.attackSuccessRate()));
             }
             out.put("detection", dm);
         }
@@ -237,6 +238,11 @@ final class PoisonCommand implements Callable<Integer> {
             System.out.println("images written to " + images);
         }
         return Main.EXIT_OK;
+    }
+
+    /** JSON null for a figure that does not apply (NaN), e.g. attack success of label flipping. */
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     private void writeImages(Poisoned p, Dataset train, Dataset test, PoisoningExperiment.Result r, Trigger trigger,

@@ -48,6 +48,22 @@ class PoisonCommandTest {
     }
 
     @Test
+    void labelFlippingAndNoiseReportAccuracyAndNoAttackSuccess(@TempDir Path dir) throws IOException {
+        for (String attack : new String[] {"labelflip", "noise"}) {
+            Path json = dir.resolve(attack + ".json");
+            CliTest.Run r = run("poison", "--dataset", "mnist", "--attack", attack, "--rate", "0.4", "--epochs", "1",
+                    "--batch-size", "16", "--limit", "400", "--test-limit", "100", "--json", json.toString(), "--quiet");
+            assertEquals(0, r.code(), r.err());
+            JsonNode n = Json.MAPPER.readTree(json.toFile());
+            assertEquals(attack, n.get("attack").asText());
+            assertEquals(160, n.get("poisoned").asInt());
+            assertTrue(n.get("attackSuccessRate").isNull(), "no trigger, no attack success: " + n.get("attackSuccessRate"));
+            assertTrue(n.get("cleanAccuracy").asDouble() > 0 && n.get("cleanAccuracyBaseline").asDouble() > 0.3);
+            assertTrue(n.get("detection") == null);
+        }
+    }
+
+    @Test
     void badInputGivesExitTwoAndOneLine() {
         assertUserError(run("poison", "--dataset", "mnist", "--attack", "frogs", "--quiet"), "--attack");
         assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--rate", "0", "--quiet"), "--rate");
