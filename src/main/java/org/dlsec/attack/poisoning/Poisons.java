@@ -7,7 +7,7 @@ import org.dlsec.core.DlsecException;
 import org.dlsec.core.Seeds;
 import org.dlsec.data.Dataset;
 
-/** The poisoning attacks on a training set: BadNets / blended backdoors and label flipping. */
+/** The poisoning attacks on a training set: BadNets / blended backdoors, label flipping and noise. */
 public final class Poisons {
     private Poisons() {}
 
@@ -69,6 +69,73 @@ public final class Poisons {
         }
         return new Poisoned(train.withPixels(pixels, labels, String.format("labels flipped on %d samples (seed %d)", n,
                 seed)), chosen);
+    }
+
+    /**
+     * BadNets all-to-all (Gu, Dolan-Gavitt, Garg 2017, section 4.2.2): a fraction {@code rate} of the
+     * training set, drawn at random, gets the trigger and the label (y + 1) mod K, so that the trigger
+     * shifts every class to the next one. Success is measured with {@link #allToAllTarget}.
+     */
+    public static Poisoned backdoorAllToAll(Dataset train, Trigger trigger, double rate, long seed) {
+        requireRate(rate);
+        int n = (int) Math.round(rate * train.size());
+        int[] chosen = choose(IntStream.range(0, train.size()).toArray(), n, seed);
+        int c = (int) train.sampleShape().get(0);
+        int h = (int) train.sampleShape().get(1);
+        int w = (int) train.sampleShape().get(2);
+        int d = train.sampleSize();
+        float[] pixels = new float[train.size() * d];
+        int[] labels = train.labels();
+        boolean[] hit = new boolean[train.size()];
+        for (int i : chosen) {
+            hit[i] = true;
+        }
+        for (int s = 0; s < train.size(); s++) {
+            float[] img = train.image(s);
+            if (hit[s]) {
+                trigger.apply(img, c, h, w);
+                labels[s] = allToAllTarget(labels[s], train.numClasses());
+            }
+            System.arraycopy(img, 0, pixels, s * d, d);
+        }
+        return new Poisoned(train.withPixels(pixels, labels, String.format("all-to-all backdoor %s, y -> y+1 on %d samples"
+                + " (seed %d)", trigger, n, seed)), chosen);
+    }
+
+    /** The class the all-to-all backdoor sends class {@code label} to: (label + 1) mod numClasses. */
+    public static int allToAllTarget(int label, int numClasses) {
+        return (label + 1) % numClasses;
+    }
+
+    /**
+     * Noise poisoning, the untargeted availability attack measured by the second seed survey: a
+     * fraction {@code rate} of the training images, drawn at random, gets additive Gaussian noise of
+     * standard deviation {@code sigma} (clipped to [0, 1]); labels are untouched. Each image's noise
+     * is drawn from its own seeded stream, so the result does not depend on the order of work.
+     */
+    public static Poisoned noise(Dataset train, double rate, double sigma, long seed) {
+        requireRate(rate);
+        DlsecException.require(sigma > 0 && sigma <= 10 && Double.isFinite(sigma), "sigma", "must be in (0, 10], got " + sigma);
+        int n = (int) Math.round(rate * train.size());
+        int[] chosen = choose(IntStream.range(0, train.size()).toArray(), n, seed);
+        boolean[] hit = new boolean[train.size()];
+        for (int i : chosen) {
+            hit[i] = true;
+        }
+        int d = train.sampleSize();
+        float[] pixels = new float[train.size() * d];
+        for (int s = 0; s < train.size(); s++) {
+            float[] img = train.image(s);
+            if (hit[s]) {
+                java.util.Random rnd = new java.util.Random(Seeds.mix(seed, 0x4E015EL + s));
+                for (int k = 0; k < d; k++) {
+                    img[k] = (float) Math.min(1, Math.max(0, img[k] + sigma * rnd.nextGaussian()));
+                }
+            }
+            System.arraycopy(img, 0, pixels, s * d, d);
+        }
+        return new Poisoned(train.withPixels(pixels, train.labels(), String.format("Gaussian noise sigma %s on %d samples"
+                + " (seed %d)", sigma, n, seed)), chosen);
     }
 
     private static void requireRate(double rate) {

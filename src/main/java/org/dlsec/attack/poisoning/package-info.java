@@ -1,6 +1,6 @@
 /**
- * Training-time attacks: poisoned training sets (BadNets backdoors, blended triggers, label
- * flipping) and the experiments that train on them and measure what they did. Depends on
+ * Training-time attacks: poisoned training sets (BadNets backdoors all-to-one and all-to-all,
+ * blended triggers, label flipping, noise) and the experiments that train on them and measure what they did. Depends on
  * {@code data}, {@code model}, {@code train} and {@code metric}; nothing here depends on the
  * report or the CLI.
  */

@@ -1,8 +1,10 @@
 /**
- * Detectors that watch a model's inputs: feature squeezing (Xu, Evans, Qi, NDSS 2018), with
- * thresholds chosen at a stated false-positive rate on clean data, and PRADA
- * ({@link org.dlsec.defence.detection.Prada}), which flags model-extraction query streams from the
- * distribution of distances between a client's successive queries. May import core, data, model,
- * metric and defence.
+ * Detectors of adversarial inputs, of extraction query streams and of poisoned training data or
+ * backdoored models: feature squeezing (Xu, Evans, Qi, NDSS 2018), with thresholds chosen at a
+ * stated false-positive rate on clean data; PRADA ({@link org.dlsec.defence.detection.Prada}),
+ * which flags model-extraction query streams from the distribution of distances between a client's
+ * successive queries; spectral signatures (Tran, Li, Madry, NeurIPS 2018) and activation clustering
+ * (Chen et al. 2018) over a model's penultimate-layer activations; Neural Cleanse (Wang et al.,
+ * S&amp;P 2019). May import core, data, model, metric, train and defence.
  */
 package org.dlsec.defence.detection;

@@ -1,0 +1,279 @@
+package org.dlsec.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.dlsec.attack.poisoning.Poisoned;
+import org.dlsec.attack.poisoning.PoisoningExperiment;
+import org.dlsec.attack.poisoning.Poisons;
+import org.dlsec.attack.poisoning.Trigger;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Json;
+import org.dlsec.core.Progress;
+import org.dlsec.core.Provenance;
+import org.dlsec.data.Dataset;
+import org.dlsec.defence.detection.ActivationClustering;
+import org.dlsec.defence.detection.PoisonDetection;
+import org.dlsec.defence.detection.PoisonDetector;
+import org.dlsec.defence.detection.PoisonScreening;
+import org.dlsec.defence.detection.SpectralSignatures;
+import org.dlsec.model.Architecture;
+import org.dlsec.report.AdversarialGrids;
+import org.dlsec.report.ImageGrid;
+import org.dlsec.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dlsec poison}: poisons the training set, trains the victim on it and on the clean set with
+ * the same seed, and reports clean accuracy, attack success and (with {@code --detect}) how well a
+ * poison detector finds the changed samples.
+ */
+@Command(name = "poison", mixinStandardHelpOptions = true,
+        description = "Train on poisoned data (label flipping, BadNets, blended trigger, noise) and measure the damage;"
+                + " optionally detect the poisons (spectral signatures, activation clustering).")
+final class PoisonCommand implements Callable<Integer> {
+    static final List<String> ATTACKS = List.of("labelflip", "badnets", "badnets-all", "blend", "noise");
+
+    @Option(names = "--dataset", required = true, description = "mnist, gtsrb or fashion-mnist.")
+    String dataset;
+
+    @Option(names = "--data-dir", description = "Folder holding mnist/, gtsrb/, fashion-mnist/ (default: $DLSEC_DATA).")
+    Path dataDir;
+
+    @Option(names = "--arch", defaultValue = "lenet5", description = "lenet5, vgg or madry (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--attack", required = true, description = "labelflip, badnets (all-to-one), badnets-all (all-to-all),"
+            + " blend (Chen et al. blended trigger) or noise.")
+    String attack;
+
+    @Option(names = "--rate", defaultValue = "0.01", description = "Fraction of the training set poisoned (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--target", defaultValue = "0", description = "Backdoor target class (default: ${DEFAULT-VALUE}).")
+    int target;
+
+    @Option(names = "--trigger-size", defaultValue = "3", description = "Side of the corner trigger patch (default: ${DEFAULT-VALUE}).")
+    int triggerSize;
+
+    @Option(names = "--alpha", defaultValue = "0.3", description = "blend: blending weight of the trigger (default: ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Option(names = "--blend-size", defaultValue = "12", description = "blend: side of the blended square (default: ${DEFAULT-VALUE}).")
+    int blendSize;
+
+    @Option(names = "--sigma", defaultValue = "0.5", description = "noise: standard deviation of the noise (default: ${DEFAULT-VALUE}).")
+    double sigma;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of poisoning, initialisation and shuffling.")
+    long seed;
+
+    @Option(names = "--limit", description = "Train on the first N training images only.")
+    Integer limit;
+
+    @Option(names = "--test-limit", description = "Score on the first N test images only.")
+    Integer testLimit;
+
+    @Option(names = "--detect", description = "Poison detector: spectral (Tran et al. 2018) or ac (Chen et al. 2018).")
+    String detect;
+
+    @Option(names = "--epsilon", description = "spectral: upper bound on the poisoned share of a class"
+            + " (default: min(0.5, rate × classes), the whole budget in one class).")
+    Double epsilon;
+
+    @Option(names = "--retrain", description = "With --detect: retrain on the samples not flagged and report accuracy and"
+            + " attack success after.")
+    boolean retrain;
+
+    @Option(names = "--json", description = "Write the results as JSON here.")
+    Path json;
+
+    @Option(names = "--images", description = "Write PNGs of the trigger, poisoned samples and triggered test images here.")
+    Path images;
+
+    @Option(names = "--quiet", description = "No progress bars.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        String kind = attack.trim().toLowerCase(Locale.ROOT);
+        if (!ATTACKS.contains(kind)) {
+            throw new DlsecException("unknown --attack '" + attack + "': expected one of " + String.join(", ", ATTACKS));
+        }
+        String det = detect == null ? null : detect.trim().toLowerCase(Locale.ROOT);
+        if (det != null && !det.equals("spectral") && !det.equals("ac")) {
+            throw new DlsecException("unknown --detect '" + detect + "': expected spectral or ac");
+        }
+        if (retrain && det == null) {
+            throw new DlsecException("--retrain needs --detect (it retrains on the samples the detector keeps)");
+        }
+        if (limit != null && limit <= 0) {
+            throw new DlsecException("invalid --limit: must be positive, got " + limit);
+        }
+        if (testLimit != null && testLimit <= 0) {
+            throw new DlsecException("invalid --test-limit: must be positive, got " + testLimit);
+        }
+        DlsecException.require(rate > 0 && rate < 1, "--rate", "must be in (0, 1), got " + rate);
+        Architecture architecture = Architecture.parse(arch);
+        TrainConfig config = new TrainConfig(epochs, batchSize, "adam", 2e-3, seed, "cosine");
+        Progress.setEnabled(!quiet);
+        org.dlsec.data.DatasetId id = org.dlsec.data.DatasetId.parse(dataset);
+        Dataset train = org.dlsec.data.Datasets.load(id, "train", java.util.Optional.ofNullable(dataDir));
+        Dataset test = org.dlsec.data.Datasets.load(id, "test", java.util.Optional.ofNullable(dataDir));
+        train = limit == null ? train : train.first(limit);
+        test = testLimit == null ? test : test.first(testLimit);
+        DlsecException.require(target >= 0 && target < train.numClasses(), "--target",
+                "must be a class in 0.." + (train.numClasses() - 1) + ", got " + target);
+        int k = train.numClasses();
+        PoisonDetector detector = det == null ? null : det.equals("ac") ? ActivationClustering.defaults(seed)
+                : new SpectralSignatures(epsilon != null ? epsilon : Math.min(0.5, rate * k), 1.5, 0);
+
+        Trigger trigger = switch (kind) {
+            case "badnets", "badnets-all" -> Trigger.patch(triggerSize);
+            case "blend" -> new Trigger(blendSize, 1f, alpha);
+            default -> null;
+        };
+        Poisoned p = switch (kind) {
+            case "labelflip" -> Poisons.flipLabels(train, rate, seed);
+            case "noise" -> Poisons.noise(train, rate, sigma, seed);
+            case "badnets-all" -> Poisons.backdoorAllToAll(train, trigger, rate, seed);
+            default -> Poisons.backdoor(train, trigger, target, rate, seed);
+        };
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("attack", kind);
+        params.put("rate", rate);
+        params.put("architecture", architecture.cliName());
+        params.put("epochs", epochs);
+        params.put("batchSize", batchSize);
+        if (trigger != null) {
+            params.put("trigger", Map.of("size", trigger.size(), "value", trigger.value(), "alpha", trigger.alpha()));
+        }
+        if (kind.equals("badnets") || kind.equals("blend")) {
+            params.put("target", target);
+        }
+        if (kind.equals("noise")) {
+            params.put("sigma", sigma);
+        }
+        Provenance prov = Provenance.start("trained-here", architecture.cliName() + " trained by dlsec poison",
+                train.origin() + "; test " + test.origin(), params, seed);
+
+        boolean allToAll = kind.equals("badnets-all");
+        Integer oneTarget = trigger != null && !allToAll ? target : null;
+        Trigger measured = allToAll ? null : trigger;
+        final Dataset testSet = test;
+        final PoisonDetection[] detection = new PoisonDetection[1];
+        final double[] allToAllAsr = {Double.NaN};
+        PoisoningExperiment.Result r = PoisoningExperiment.run(architecture, train, p, test, config, measured, oneTarget, !quiet,
+                model -> {
+                    if (allToAll) {
+                        allToAllAsr[0] = PoisoningExperiment.allToAllSuccess(model, testSet, trigger);
+                    }
+                    if (detector != null) {
+                        detection[0] = PoisonScreening.screen(model, p.data(), detector);
+                    }
+                });
+        double asr = allToAll ? allToAllAsr[0] : r.attackSuccessRate();
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("attack", kind);
+        out.put("cleanAccuracy", r.poisonedModelAccuracy());
+        out.put("cleanAccuracyBaseline", r.cleanModelAccuracy());
+        out.put("attackSuccessRate", orNull(asr));
+        out.put("attackSuccessBaseline", orNull(r.triggerOnCleanModel()));
+        out.put("poisonRate", p.rate());
+        out.put("poisoned", p.poisoned().length);
+        out.put("trainSamples", train.size());
+        out.put("testSamples", test.size());
+        System.out.printf("%s at rate %.4f: %d of %d training samples poisoned%n", kind, rate, p.poisoned().length, train.size());
+        System.out.printf("clean accuracy %.2f%% (unpoisoned model, same seed: %.2f%%)%n", 100 * r.poisonedModelAccuracy(),
+                100 * r.cleanModelAccuracy());
+        if (!Double.isNaN(asr)) {
+            System.out.printf("attack success %.2f%%%s%n", 100 * asr, Double.isNaN(r.triggerOnCleanModel()) ? ""
+                    : String.format(" (trigger on the unpoisoned model: %.2f%%)", 100 * r.triggerOnCleanModel()));
+        }
+        if (detection[0] != null) {
+            PoisonDetection d = detection[0];
+            PoisonDetection.Score s = d.score(p.poisoned());
+            Map<String, Object> dm = new LinkedHashMap<>(d.toMap());
+            dm.put("truePositiveRate", orNull(s.truePositiveRate()));
+            dm.put("falsePositiveRate", orNull(s.falsePositiveRate()));
+            dm.put("precision", orNull(s.precision()));
+            dm.put("truePositives", s.truePositives());
+            dm.put("falsePositives", s.falsePositives());
+            System.out.printf("%s flags %d samples: %.2f%% of the poisons (TPR), %.2f%% of the clean samples (FPR);"
+                    + " suspicious classes %s%n", d.method(), d.flaggedIndices().length, 100 * s.truePositiveRate(),
+                    100 * s.falsePositiveRate(), dm.get("suspiciousClasses"));
+            if (retrain) {
+                java.util.function.ToDoubleFunction<org.dlsec.model.Classifier> success = trigger == null ? null
+                        : allToAll ? m -> PoisoningExperiment.allToAllSuccess(m, testSet, trigger)
+                        : m -> PoisoningExperiment.attackSuccess(m, testSet, trigger, target);
+                PoisonScreening.Retrained rt = PoisonScreening.retrain(architecture, p.data(), d, test, config, success, !quiet);
+                Map<String, Object> rm = new LinkedHashMap<>(rt.toMap());
+                rm.put("attackSuccessRate", orNull(rt.attackSuccessRate()));
+                dm.put("retrained", rm);
+                System.out.printf("retrained on the %d samples kept: clean accuracy %.2f%%, attack success %s%n",
+                        rt.trainSamples(), 100 * rt.cleanAccuracy(), Double.isNaN(rt.attackSuccessRate()) ? "n/a"
+                                : String.format("%.2f%%", 100 * rt.attackSuccessRate()));
+            }
+            out.put("detection", dm);
+        }
+        out.put("provenance", prov.finishedNow());
+        if (json != null) {
+            Json.write(json, out);
+        }
+        if (images != null) {
+            writeImages(p, train, test, r, trigger, allToAll);
+            System.out.println("images written to " + images);
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** JSON null for a figure that does not apply (NaN), e.g. attack success of label flipping. */
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    private void writeImages(Poisoned p, Dataset train, Dataset test, PoisoningExperiment.Result r, Trigger trigger,
+            boolean allToAll) {
+        try {
+            Files.createDirectories(images);
+        } catch (java.io.IOException e) {
+            throw new DlsecException("cannot create --images directory " + images + ": " + e.getMessage(), e);
+        }
+        int c = (int) train.sampleShape().get(0);
+        int h = (int) train.sampleShape().get(1);
+        int w = (int) train.sampleShape().get(2);
+        ImageGrid poisoned = new ImageGrid(List.of("original", "poisoned"), h <= 28 ? 4 : 3);
+        int[] idx = p.poisoned();
+        for (int i = 0; i < Math.min(8, idx.length); i++) {
+            poisoned.addRow(List.of(new ImageGrid.Panel(train.image(idx[i]), c, h, w, "label " + train.label(idx[i]), false),
+                    new ImageGrid.Panel(p.data().image(idx[i]), c, h, w, "label " + p.data().label(idx[i]), false)));
+        }
+        poisoned.write(images.resolve("poisoned-samples.png"));
+        if (trigger != null) {
+            float[] blank = new float[c * h * w];
+            trigger.apply(blank, c, h, w);
+            ImageGrid t = new ImageGrid(List.of("trigger"), h <= 28 ? 4 : 3);
+            t.addRow(List.of(new ImageGrid.Panel(blank, c, h, w, trigger.size() + "x" + trigger.size() + " a=" + trigger.alpha(),
+                    false)));
+            t.write(images.resolve("trigger.png"));
+            if (!allToAll && r.triggered() != null && r.triggered().size() > 0) {
+                int[] keep = IntStream.range(0, test.size()).filter(i -> test.label(i) != target).toArray();
+                AdversarialGrids.triggers(test.subset(keep, "labels other than the backdoor target"), r.triggered(),
+                        r.triggeredPredictions(), 8).write(images.resolve("triggered-test.png"));
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.dlsec.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Json;
+import org.dlsec.core.Progress;
+import org.dlsec.core.Provenance;
+import org.dlsec.data.Dataset;
+import org.dlsec.defence.detection.NeuralCleanse;
+import org.dlsec.model.Classifier;
+import org.dlsec.report.ImageGrid;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dlsec scan}: is a model somebody else trained backdoored? Neural Cleanse on the model and
+ * clean test data only: per-class reverse-engineered triggers, MAD anomaly index, verdict.
+ */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = "Scan a third-party model for a backdoor (Neural Cleanse: per-class minimal trigger, MAD anomaly index).")
+final class ScanCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model directory or TorchScript .pt file (white-box).")
+    Path model;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--detect", defaultValue = "cleanse", description = "Detectors, comma-separated: cleanse"
+            + " (default: ${DEFAULT-VALUE}).")
+    String detect;
+
+    @Option(names = "--steps", defaultValue = "300", description = "Optimisation steps per class (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Clean images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--threshold", defaultValue = "2", description = "Anomaly index above which a class is flagged"
+            + " (default: ${DEFAULT-VALUE}, as the paper).")
+    double threshold;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the batch order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Write the verdict as JSON here.")
+    Path json;
+
+    @Option(names = "--images", description = "Write the reverse-engineered triggers as a PNG grid here.")
+    Path images;
+
+    @Option(names = "--quiet", description = "No progress bars.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        for (String d : detect.split(",")) {
+            String n = d.trim().toLowerCase(Locale.ROOT);
+            if (!n.equals("cleanse")) {
+                throw new DlsecException("unknown or unsupported --detect '" + d.trim() + "': dlsec scan supports cleanse"
+                        + " (STRIP is not built yet)");
+            }
+        }
+        NeuralCleanse nc = new NeuralCleanse(steps, batchSize, 0.1, 0.01, 0.95, threshold, 10, seed);
+        Progress.setEnabled(!quiet);
+        Dataset d = data.load();
+        try (Classifier c = Loading.model(model, d)) {
+            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), Map.of("steps", steps,
+                    "batchSize", batchSize, "threshold", threshold), seed);
+            NeuralCleanse.Result r = nc.scan(c, d, !quiet);
+            for (NeuralCleanse.ClassTrigger t : r.triggers()) {
+                System.out.printf("class %2d: trigger L1 %8.2f  reaches the class on %5.1f%%  anomaly index %6.2f%s%n",
+                        t.label(), t.maskL1(), 100 * t.attackSuccess(), r.anomalyIndex()[t.label()],
+                        t.label() == r.suspectedTarget() ? "  <- suspected target" : "");
+            }
+            System.out.println(r.backdoored() ? String.format("BACKDOORED: suspected target class %d (anomaly index %.2f > %.1f)",
+                    r.suspectedTarget(), r.anomalyIndex()[r.suspectedTarget()], threshold)
+                    : String.format("no backdoor found (largest anomaly index %.2f <= %.1f)", r.maxAnomalyIndex(), threshold));
+            if (json != null) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("backdoored", r.backdoored());
+                out.put("suspectedTarget", r.suspectedTarget());
+                out.put("anomalyIndex", r.maxAnomalyIndex());
+                out.put("cleanse", r.toMap());
+                out.put("model", c.info());
+                out.put("dataset", d.name());
+                out.put("samples", d.size());
+                out.put("provenance", prov.finishedNow());
+                Json.write(json, out);
+            }
+            if (images != null) {
+                writeTriggers(r, c);
+                System.out.println("images written to " + images);
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    private void writeTriggers(NeuralCleanse.Result r, Classifier c) {
+        try {
+            Files.createDirectories(images);
+        } catch (java.io.IOException e) {
+            throw new DlsecException("cannot create --images directory " + images + ": " + e.getMessage(), e);
+        }
+        int ch = (int) c.inputShape().get(0);
+        int h = (int) c.inputShape().get(1);
+        int w = (int) c.inputShape().get(2);
+        ImageGrid grid = new ImageGrid(List.of("mask", "mask x pattern"), h <= 28 ? 4 : 3);
+        for (NeuralCleanse.ClassTrigger t : r.triggers()) {
+            float[] masked = new float[ch * h * w];
+            for (int k = 0; k < ch; k++) {
+                for (int i = 0; i < h * w; i++) {
+                    masked[k * h * w + i] = t.mask()[i] * t.pattern()[k * h * w + i];
+                }
+            }
+            List<ImageGrid.Panel> row = new ArrayList<>();
+            row.add(new ImageGrid.Panel(t.mask(), 1, h, w, String.format("class %d L1 %.1f", t.label(), t.maskL1()), false));
+            row.add(new ImageGrid.Panel(masked, ch, h, w, String.format("index %.2f", r.anomalyIndex()[t.label()]), false));
+            grid.addRow(row);
+        }
+        grid.write(images.resolve("reversed-triggers.png"));
+    }
+}

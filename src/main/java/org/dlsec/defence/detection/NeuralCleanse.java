@@ -1,0 +1,283 @@
+package org.dlsec.defence.detection;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Progress;
+import org.dlsec.core.Seeds;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.Engines;
+import org.dlsec.model.Gradient;
+import org.dlsec.model.LogitObjective;
+
+/**
+ * <b>Neural Cleanse</b> — Wang, Yao, Shan, Li, Viswanath, Zheng, Zhao, "Neural Cleanse: Identifying
+ * and Mitigating Backdoor Attacks in Neural Networks", IEEE S&amp;P 2019.
+ *
+ * <p>For every class t, the smallest trigger that sends clean inputs to t is reverse-engineered: a
+ * mask m ∈ [0,1]^{H×W} and a pattern p ∈ [0,1]^{C×H×W}, applied as x' = (1 − m)·x + m·p, minimising
+ * the cross-entropy of x' against t plus λ·‖m‖₁. A backdoor target needs a much smaller mask than the
+ * other classes (the trigger is a shortcut), so the L1 norms of the masks are compared with the
+ * median absolute deviation: anomaly index_t = |‖m_t‖₁ − median| / (1.4826 · MAD). A class whose mask
+ * is smaller than the median with an index above {@code anomalyThreshold} (the paper: 2) is flagged,
+ * and the model with it, provided its reversed trigger reached the success threshold.
+ *
+ * <p>As in the paper, m and p are optimised through a tanh reparametrisation with Adam, and λ is
+ * adapted: every {@code patience} steps it grows (×1.5) while the reversed trigger reaches the
+ * {@code successThreshold} on the batches and shrinks (÷1.5) otherwise; the smallest mask that
+ * reached the threshold is kept. The input gradient comes from the classifier's
+ * {@link Classifier#gradient}, so any white-box model works (a dlsec model or a TorchScript file);
+ * dL/dm and dL/dp follow by the chain rule. Batches are drawn from a seeded permutation of the clean data.
+ *
+ * @param steps optimisation steps per class, 1..100000
+ * @param batchSize clean images per step, 1..4096
+ * @param learningRate Adam step on the tanh parameters, (0, 10]
+ * @param initialLambda initial weight of ‖m‖₁, (0, 10]
+ * @param successThreshold share of a batch that must reach the class for a mask to count, (0, 1]
+ * @param anomalyThreshold anomaly index above which a class is flagged (paper: 2), &gt; 0
+ * @param patience steps between adjustments of λ, 1..10000
+ * @param seed seed of the batch order
+ */
+public record NeuralCleanse(int steps, int batchSize, double learningRate, double initialLambda, double successThreshold,
+        double anomalyThreshold, int patience, long seed) {
+    public static final String PAPER = "Wang et al., Neural Cleanse: Identifying and Mitigating Backdoor Attacks in Neural"
+            + " Networks, IEEE S&P 2019";
+    /** MAD-to-standard-deviation factor for normally distributed data (the paper's consistency constant). */
+    public static final double MAD_CONSTANT = 1.4826;
+
+    public NeuralCleanse {
+        DlsecException.require(steps >= 1 && steps <= 100_000, "steps", "must be in 1..100000, got " + steps);
+        DlsecException.require(batchSize >= 1 && batchSize <= 4096, "batch size", "must be in 1..4096, got " + batchSize);
+        DlsecException.require(learningRate > 0 && learningRate <= 10, "learning rate", "must be in (0, 10], got " + learningRate);
+        DlsecException.require(initialLambda > 0 && initialLambda <= 10, "lambda", "must be in (0, 10], got " + initialLambda);
+        DlsecException.require(successThreshold > 0 && successThreshold <= 1, "success threshold",
+                "must be in (0, 1], got " + successThreshold);
+        DlsecException.require(anomalyThreshold > 0 && Double.isFinite(anomalyThreshold), "anomaly threshold",
+                "must be positive, got " + anomalyThreshold);
+        DlsecException.require(patience >= 1 && patience <= 10_000, "patience", "must be in 1..10000, got " + patience);
+    }
+
+    /** 300 steps of 32 images per class, Adam 0.1, λ from 0.01, success 0.95, anomaly index 2, patience 10. */
+    public static NeuralCleanse defaults(long seed) {
+        return new NeuralCleanse(300, 32, 0.1, 0.01, 0.95, 2.0, 10, seed);
+    }
+
+    /**
+     * The reverse-engineered trigger of one class.
+     *
+     * @param mask H·W values in [0, 1]
+     * @param pattern C·H·W values in [0, 1]
+     * @param maskL1 ‖m‖₁ of the kept mask
+     * @param attackSuccess share of the last batches sent to the class with the kept trigger
+     * @param reached whether the mask reached the success threshold (if not, the last mask is kept)
+     */
+    public record ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached) {}
+
+    /**
+     * @param triggers per class, in class order
+     * @param anomalyIndex per class: |L1 − median| / (1.4826 · MAD), signed negative above the median
+     * @param backdoored whether some class has a small mask with an index above the threshold
+     * @param suspectedTarget the flagged class with the largest index, or −1
+     */
+    public record Result(List<ClassTrigger> triggers, double[] anomalyIndex, double median, double mad, boolean backdoored,
+            int suspectedTarget, double seconds) {
+        /** The largest anomaly index among classes whose mask is smaller than the median (0 if none). */
+        public double maxAnomalyIndex() {
+            double best = 0;
+            for (double a : anomalyIndex) {
+                best = Math.max(best, a);
+            }
+            return best;
+        }
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("detector", "neural-cleanse");
+            m.put("paper", PAPER);
+            m.put("backdoored", backdoored);
+            m.put("suspectedTarget", suspectedTarget);
+            m.put("anomalyIndex", maxAnomalyIndex());
+            m.put("anomalyIndices", anomalyIndex);
+            m.put("maskL1", triggers.stream().mapToDouble(ClassTrigger::maskL1).toArray());
+            m.put("reversedSuccess", triggers.stream().mapToDouble(ClassTrigger::attackSuccess).toArray());
+            m.put("medianL1", median);
+            m.put("mad", mad);
+            m.put("seconds", seconds);
+            return m;
+        }
+    }
+
+    /** Reverse-engineers a trigger for every class of {@code model} on the clean images of {@code clean}. */
+    public Result scan(Classifier model, Dataset clean, boolean progress) {
+        DlsecException.require(model.hasGradients(), "model", "Neural Cleanse needs input gradients (a white-box model)");
+        DlsecException.require(clean.size() > 0, "data", "needs clean images");
+        DlsecException.require(clean.sampleShape().equals(model.inputShape()), "data", "shape " + clean.sampleShape()
+                + " does not match the model's input " + model.inputShape());
+        long t0 = System.nanoTime();
+        int k = model.numClasses();
+        List<ClassTrigger> triggers = new ArrayList<>();
+        try (Progress bar = progress ? Progress.start("neural cleanse", (long) k * steps) : Progress.none()) {
+            for (int t = 0; t < k; t++) {
+                triggers.add(reverse(model, clean, t, bar));
+            }
+        }
+        return verdict(triggers, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The MAD outlier analysis of the paper over the reverse-engineered triggers of all classes. */
+    public Result verdict(List<ClassTrigger> triggers, double seconds) {
+        int k = triggers.size();
+        double[] l1 = triggers.stream().mapToDouble(ClassTrigger::maskL1).toArray();
+        double median = median(l1);
+        double[] dev = new double[k];
+        for (int i = 0; i < k; i++) {
+            dev[i] = Math.abs(l1[i] - median);
+        }
+        double mad = MAD_CONSTANT * median(dev);
+        double[] index = new double[k];
+        int suspected = -1;
+        for (int i = 0; i < k; i++) {
+            double a = mad > 0 ? dev[i] / mad : (dev[i] > 0 ? Double.POSITIVE_INFINITY : 0);
+            index[i] = l1[i] <= median ? a : -a;
+            // a mask that never sent the batches to the class is not a trigger: it cannot be flagged
+            if (triggers.get(i).reached() && index[i] > anomalyThreshold && (suspected < 0 || index[i] > index[suspected])) {
+                suspected = i;
+            }
+        }
+        return new Result(List.copyOf(triggers), index, median, mad, suspected >= 0, suspected, seconds);
+    }
+
+    /** The smallest trigger found for class {@code target}. */
+    public ClassTrigger reverse(Classifier model, Dataset clean, int target, Progress bar) {
+        int c = (int) model.inputShape().get(0);
+        int h = (int) model.inputShape().get(1);
+        int w = (int) model.inputShape().get(2);
+        int[] order = clean.permutation(Seeds.mix(seed, target));
+        int cursor = 0;
+        try (NDManager base = Engines.newManager()) {
+            NDArray am = base.zeros(new Shape(1, 1, h, w));
+            NDArray ap = base.zeros(new Shape(1, c, h, w));
+            Adam adamM = new Adam(base, am.getShape(), learningRate);
+            Adam adamP = new Adam(base, ap.getShape(), learningRate);
+            double lambda = initialLambda;
+            int reachedInWindow = 0;
+            float[] bestMask = null;
+            float[] bestPattern = null;
+            double bestL1 = Double.POSITIVE_INFINITY;
+            double bestSuccess = 0;
+            float[] lastMask = null;
+            float[] lastPattern = null;
+            double lastSuccess = 0;
+            for (int step = 0; step < steps; step++) {
+                int n = Math.min(batchSize, clean.size());
+                int[] idx = new int[n];
+                for (int i = 0; i < n; i++) {
+                    idx[i] = order[cursor];
+                    cursor = (cursor + 1) % order.length;
+                }
+                try (NDManager m = base.newSubManager()) {
+                    NDArray x = clean.gather(m, idx);
+                    NDArray tm = am.tanh();
+                    tm.attach(m); // keep per-step arrays out of the long-lived manager
+                    NDArray mask = tm.add(1).div(2);
+                    NDArray tp = ap.tanh();
+                    tp.attach(m);
+                    NDArray pattern = tp.add(1).div(2);
+                    NDArray xt = x.mul(mask.neg().add(1)).add(pattern.mul(mask));
+                    NDArray y = m.full(new Shape(n), target, DataType.INT64);
+                    Gradient g = model.gradient(xt, LogitObjective.crossEntropy(y));
+                    NDArray gx = g.grad().div(n);
+                    long hits = g.logits().argMax(1).eq(y).sum().toType(DataType.INT64, false).getLong();
+                    double success = (double) hits / n;
+                    // chain rule: x' = x + m·(p − x)
+                    NDArray dMask = gx.mul(pattern.sub(x)).sum(new int[] {0, 1}, true).add((float) lambda);
+                    NDArray dPattern = gx.mul(mask).sum(new int[] {0}, true);
+                    NDArray gradAm = dMask.mul(tm.square().neg().add(1)).div(2);
+                    NDArray gradAp = dPattern.mul(tp.square().neg().add(1)).div(2);
+                    float[] maskNow = mask.toFloatArray();
+                    double l1 = 0;
+                    for (float v : maskNow) {
+                        l1 += v;
+                    }
+                    lastMask = maskNow;
+                    lastPattern = pattern.toFloatArray();
+                    lastSuccess = success;
+                    if (success >= successThreshold) {
+                        reachedInWindow++;
+                        if (l1 < bestL1) {
+                            bestL1 = l1;
+                            bestMask = maskNow;
+                            bestPattern = lastPattern;
+                            bestSuccess = success;
+                        }
+                    }
+                    adamM.step(am, gradAm);
+                    adamP.step(ap, gradAp);
+                }
+                if ((step + 1) % patience == 0) {
+                    lambda = reachedInWindow * 2 >= patience ? Math.min(10, lambda * 1.5) : Math.max(1e-6, lambda / 1.5);
+                    reachedInWindow = 0;
+                }
+                bar.step(1);
+            }
+            if (bestMask != null) {
+                return new ClassTrigger(target, bestMask, bestPattern, bestL1, bestSuccess, true);
+            }
+            double l1 = 0;
+            for (float v : lastMask) {
+                l1 += v;
+            }
+            return new ClassTrigger(target, lastMask, lastPattern, l1, lastSuccess, false);
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** Adam (Kingma and Ba 2015) with the paper's β = (0.5, 0.9) on one parameter tensor, in place. */
+    private static final class Adam {
+        private final NDArray mean;
+        private final NDArray var;
+        private final double lr;
+        private int t;
+
+        Adam(NDManager manager, Shape shape, double lr) {
+            this.mean = manager.zeros(shape);
+            this.var = manager.zeros(shape);
+            this.lr = lr;
+        }
+
+        void step(NDArray param, NDArray grad) {
+            t++;
+            double b1 = 0.5;
+            double b2 = 0.9;
+            mean.muli((float) b1).addi(grad.mul((float) (1 - b1)));
+            var.muli((float) b2).addi(grad.square().mul((float) (1 - b2)));
+            double c1 = 1 - Math.pow(b1, t);
+            double c2 = 1 - Math.pow(b2, t);
+            try (NDManager scope = param.getManager().newSubManager()) {
+                NDArray mh = mean.div((float) c1);
+                mh.attach(scope);
+                NDArray vh = var.div((float) c2);
+                vh.attach(scope);
+                NDArray denom = vh.sqrt().add(1e-8f);
+                denom.attach(scope);
+                NDArray upd = mh.div(denom).mul((float) lr);
+                upd.attach(scope);
+                param.subi(upd);
+            }
+        }
+    }
+}

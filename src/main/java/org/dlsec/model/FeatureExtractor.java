@@ -1,0 +1,97 @@
+package org.dlsec.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import org.dlsec.core.DlsecException;
+import org.dlsec.data.Dataset;
+
+/**
+ * Intermediate activations of a sequential dlsec network: the output of its first {@code depth}
+ * layers (children of the sequential block), in inference mode, flattened per sample. The default
+ * depth is {@linkplain #penultimate all but the last layer}: for LeNet-5 the 84 ReLU units before
+ * the logits, for the VGG-style net the 256 units before the classifier. These are the
+ * "learned representations" that the spectral-signature and activation-clustering detectors of
+ * poisoned training data inspect.
+ *
+ * <p>Uses the model's current weights; holds no native memory of its own.
+ */
+public final class FeatureExtractor {
+    private final DjlClassifier model;
+    private final List<Block> layers;
+    private final int depth;
+
+    /**
+     * @param depth number of leading layers to run (1 .. layer count − 1)
+     */
+    public FeatureExtractor(DjlClassifier model, int depth) {
+        if (!(model.model().getBlock() instanceof SequentialBlock seq)) {
+            throw new DlsecException("feature extraction needs a sequential network (a dlsec architecture), not "
+                    + model.info().describe());
+        }
+        List<Block> all = new ArrayList<>();
+        for (Pair<String, Block> child : seq.getChildren()) {
+            all.add(child.getValue());
+        }
+        DlsecException.require(depth >= 1 && depth < all.size(), "depth",
+                "must be in 1.." + (all.size() - 1) + ", got " + depth);
+        this.model = model;
+        this.layers = List.copyOf(all.subList(0, depth));
+        this.depth = depth;
+    }
+
+    /** The activations feeding the last layer (the logits): the penultimate-layer representation. */
+    public static FeatureExtractor penultimate(DjlClassifier model) {
+        if (!(model.model().getBlock() instanceof SequentialBlock seq)) {
+            throw new DlsecException("feature extraction needs a sequential network (a dlsec architecture), not "
+                    + model.info().describe());
+        }
+        return new FeatureExtractor(model, seq.getChildren().size() - 1);
+    }
+
+    public int depth() {
+        return depth;
+    }
+
+    /** Activations of a batch (n, C, H, W), as an (n, d) array attached to {@code x}'s manager. */
+    public NDArray features(NDArray x) {
+        NDManager owner = x.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            ParameterStore ps = new ParameterStore(scope, false);
+            NDArray cur = x;
+            for (Block b : layers) {
+                cur = b.forward(ps, new NDList(cur), false).singletonOrThrow();
+                cur.attach(scope);
+            }
+            NDArray out = cur.reshape(cur.getShape().get(0), -1);
+            out.attach(owner);
+            return out;
+        }
+    }
+
+    /** Activations of every sample of {@code data}, row i for sample i, computed in batches of {@code batchSize}. */
+    public float[][] features(Dataset data, int batchSize) {
+        DlsecException.require(batchSize >= 1, "batch size", "must be at least 1, got " + batchSize);
+        float[][] out = new float[data.size()][];
+        try (NDManager base = model.model().getNDManager().newSubManager()) {
+            for (int from = 0; from < data.size(); from += batchSize) {
+                int to = Math.min(data.size(), from + batchSize);
+                try (NDManager m = base.newSubManager()) {
+                    NDArray f = features(data.images(m, from, to));
+                    int d = (int) f.getShape().get(1);
+                    float[] flat = f.toFloatArray();
+                    for (int i = from; i < to; i++) {
+                        out[i] = java.util.Arrays.copyOfRange(flat, (i - from) * d, (i - from + 1) * d);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
