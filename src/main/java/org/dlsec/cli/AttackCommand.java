@@ -78,7 +78,8 @@ final class AttackCommand implements Callable<Integer> {
     String defence;
 
     @Option(names = "--gradients", defaultValue = "adaptive", description = "With --defence: adaptive (BPDA through"
-            + " non-differentiable transformations, EOT over random ones) or naive (autograd as is)"
+            + " non-differentiable transformations, EOT over random ones) or naive (autograd as is); on a"
+            + " defensively distilled model: adaptive attacks its logits / T, naive the model as deployed"
             + " (default: ${DEFAULT-VALUE}).")
     String gradients;
 
@@ -128,7 +129,7 @@ final class AttackCommand implements Callable<Integer> {
                 "must be in (0, 1), got " + detectFpr);
         Dataset d = data.load();
         try (Classifier undefended = Loading.model(model, d);
-                Classifier c = defended.wrap(undefended, seed);
+                Classifier c = defended.wrap(undefended, model, seed);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
             if (base instanceof UniversalAttack u && !u.isFitted()) {
                 // fit the universal perturbation on a split disjoint from the attacked one (on the substitute, if given)
@@ -192,6 +193,9 @@ final class AttackCommand implements Callable<Integer> {
                 out.put("model", c.info());
                 if (c instanceof PreprocessedClassifier pc) {
                     out.put("defence", pc.describe());
+                }
+                if (defended.distillation(model) != null) {
+                    out.put("distillation", defended.distillation(model));
                 }
                 if (detection != null) {
                     out.put("detection", detection.toMap());

@@ -55,7 +55,7 @@ final class MaskingCommand implements Callable<Integer> {
         GradientMaskingChecks.Config cfg = new GradientMaskingChecks.Config(eps, squareQueries, tolerance, seed);
         Loading.Defence defended = Loading.Defence.parse(defence, gradients);
         Dataset d = data.load();
-        try (Classifier undefended = Loading.model(model, d); Classifier c = defended.wrap(undefended, seed)) {
+        try (Classifier undefended = Loading.model(model, d); Classifier c = defended.wrap(undefended, model, seed)) {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), Map.of("eps", eps,
                     "squareQueries", squareQueries, "tolerance", tolerance), seed);
             GradientMaskingChecks.Result r = GradientMaskingChecks.run(c, d, cfg, !quiet);

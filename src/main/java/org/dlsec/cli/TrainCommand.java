@@ -72,6 +72,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--noise-augment", description = "Train on x + N(0, σ²) (the base classifier of randomized smoothing).")
     Double noiseAugment;
 
+    @Option(names = "--distill", paramLabel = "T", description = "Defensive distillation (Papernot et al. 2016): train"
+            + " a teacher at temperature T, then the model on its soft labels at T; deployed at T = 1.")
+    Double distill;
+
     @Option(names = "--out", required = true, description = "Directory to write the model to.")
     Path out;
 
@@ -102,12 +106,16 @@ final class TrainCommand implements Callable<Integer> {
         if (validation < 0 || validation >= 1) {
             throw new DlsecException("invalid --validation: must be in [0, 1), got " + validation);
         }
-        if (adversarial != null && noiseAugment != null) {
-            throw new DlsecException("--adversarial and --noise-augment are exclusive: choose one training method");
+        if ((adversarial != null ? 1 : 0) + (noiseAugment != null ? 1 : 0) + (distill != null ? 1 : 0) > 1) {
+            throw new DlsecException("--adversarial, --noise-augment and --distill are exclusive: choose one training method");
+        }
+        if (distill != null && dp) {
+            throw new DlsecException("--distill with --dp is not supported: the teacher would be trained without privacy");
         }
         TrainingMethod method = adversarial != null
                 ? TrainingDefences.adversarial(adversarial, eps, attackSteps, attackStepSize, tradesBeta, seed)
-                : noiseAugment != null ? TrainingDefences.gaussian(noiseAugment, seed) : TrainingMethod.STANDARD;
+                : noiseAugment != null ? TrainingDefences.gaussian(noiseAugment, seed)
+                : distill != null ? TrainingDefences.distillation(distill) : TrainingMethod.STANDARD;
         Progress.setEnabled(!quiet);
         java.util.function.IntFunction<org.dlsec.train.GradientStep> step = null;
         if (dp) {

@@ -57,14 +57,22 @@ public final class TrainingRun {
         log.accept(String.format("training %s on %s (%d samples%s), %d epochs, seed %d%s", arch, id, train.size(),
                 val == null ? "" : ", " + val.size() + " held out", config.epochs(), config.seed(),
                 method == TrainingMethod.STANDARD ? "" : ", " + method.name() + " " + method.parameters()));
+        DjlClassifier teacher = null;
         try (DjlClassifier model = Models.create(arch, train.sampleShape(), train.numClasses(), config.seed())) {
+            BatchLoss loss = method.loss();
+            if (method.teacher() != null) {
+                // the teacher has its own initialisation (seed + 1) and the same data, schedule and epochs
+                teacher = Models.create(arch, train.sampleShape(), train.numClasses(), config.seed() + 1);
+                log.accept("training the teacher");
+                new ModelTrainer(config, method.transform(), method.teacher().teacherLoss(), null,
+                        rec -> log.accept(epochLine("teacher epoch", rec, config, null)), progress)
+                        .train(teacher, train, val, test, Map.of());
+                log.accept("training the student on the teacher's soft labels");
+                loss = method.teacher().studentLoss(teacher);
+            }
             GradientStep gs = step == null ? null : step.apply(train.size());
-            ModelTrainer trainer = new ModelTrainer(config, method.transform(), method.loss(), gs, rec -> log.accept(String.format(
-                    "epoch %d/%d  loss %.4f  train %.2f%%%s%s%s  (%.1f s)", rec.epoch(), config.epochs(), rec.trainLoss(),
-                    100 * rec.trainAccuracy(),
-                    rec.validationAccuracy() == null ? "" : String.format("  val %.2f%%", 100 * rec.validationAccuracy()),
-                    rec.testAccuracy() == null ? "" : String.format("  test %.2f%%", 100 * rec.testAccuracy()),
-                    gs == null ? "" : gs.epochNote(), rec.seconds())), progress);
+            ModelTrainer trainer = new ModelTrainer(config, method.transform(), loss, gs,
+                    rec -> log.accept(epochLine("epoch", rec, config, gs)), progress);
             Map<String, Object> extra = new LinkedHashMap<>(subsetRecord(limit, validation, config.seed()));
             if (method != TrainingMethod.STANDARD) {
                 extra.put("defence", method.parameters());
@@ -84,7 +92,19 @@ public final class TrainingRun {
             log.accept(String.format("saved %s (test accuracy %.2f%%, weights sha256 %s)", out, 100 * testAcc,
                     saved.weightsSha256().substring(0, 16)));
             return saved;
+        } finally {
+            if (teacher != null) {
+                teacher.close();
+            }
         }
+    }
+
+    private static String epochLine(String what, ModelCard.EpochRecord rec, TrainConfig config, GradientStep gs) {
+        return String.format("%s %d/%d  loss %.4f  train %.2f%%%s%s%s  (%.1f s)", what, rec.epoch(), config.epochs(),
+                rec.trainLoss(), 100 * rec.trainAccuracy(),
+                rec.validationAccuracy() == null ? "" : String.format("  val %.2f%%", 100 * rec.validationAccuracy()),
+                rec.testAccuracy() == null ? "" : String.format("  test %.2f%%", 100 * rec.testAccuracy()),
+                gs == null ? "" : gs.epochNote(), rec.seconds());
     }
 
     /** The key under which a model card's {@code training.extra} records which training images were used. */

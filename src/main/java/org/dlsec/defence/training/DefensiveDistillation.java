@@ -4,14 +4,9 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.core.DlsecException;
-import org.dlsec.data.Dataset;
-import org.dlsec.model.Architecture;
 import org.dlsec.model.Classifier;
-import org.dlsec.model.DjlClassifier;
-import org.dlsec.model.Models;
 import org.dlsec.train.BatchLoss;
-import org.dlsec.train.ModelTrainer;
-import org.dlsec.train.TrainConfig;
+import org.dlsec.train.TeacherPhase;
 
 /**
  * Defensive distillation (Papernot, McDaniel, Wu, Jha, Swami, "Distillation as a Defense to
@@ -22,8 +17,12 @@ import org.dlsec.train.TrainConfig;
  * cross-entropy gradient underflows to zero in float32: a masked gradient, not robustness
  * (Carlini &amp; Wagner, "Defensive Distillation is Not Robust to Adversarial Examples", 2016) — an
  * attack on the logits (see {@link org.dlsec.defence.TemperatureScaled}) undoes it.
+ *
+ * <p>{@link org.dlsec.train.TrainingRun} trains the teacher and then the student
+ * ({@code dlsec train --distill T}); the temperature is recorded in the student's model card, where
+ * an adaptive attack finds it.
  */
-public final class DefensiveDistillation {
+public final class DefensiveDistillation implements TeacherPhase {
     private final double temperature;
 
     public DefensiveDistillation(double temperature) {
@@ -37,6 +36,7 @@ public final class DefensiveDistillation {
     }
 
     /** The teacher's loss: cross-entropy of softmax(z/T) against the hard labels. */
+    @Override
     public BatchLoss teacherLoss() {
         float inv = (float) (1 / temperature);
         return (forward, clean, input, y) -> {
@@ -47,6 +47,7 @@ public final class DefensiveDistillation {
     }
 
     /** The student's loss: cross-entropy of softmax(z/T) against the teacher's softmax(z_teacher/T). */
+    @Override
     public BatchLoss studentLoss(Classifier teacher) {
         float inv = (float) (1 / temperature);
         return (forward, clean, input, y) -> {
@@ -60,22 +61,27 @@ public final class DefensiveDistillation {
         };
     }
 
-    /** Trains a teacher and then a student on {@code train}; returns the student (deployed at T = 1). */
-    public DjlClassifier train(Architecture arch, Dataset train, TrainConfig config) {
-        try (DjlClassifier teacher = Models.create(arch, train.sampleShape(), train.numClasses(), config.seed())) {
-            new ModelTrainer(config, null, teacherLoss(), null, false).train(teacher, train, null, null, Map.of());
-            DjlClassifier student = Models.create(arch, train.sampleShape(), train.numClasses(), config.seed() + 1);
-            new ModelTrainer(config, null, studentLoss(teacher), null, false).train(student, train, null, null, Map.of());
-            return student;
-        }
-    }
-
-    public Map<String, Object> describe(String role) {
+    /** What the model card records under {@code training.extra.defence}. */
+    public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("distillation", role);
+        m.put("distillation", "student");
         m.put("paper", "Papernot et al., IEEE S&P 2016");
-        m.put("temperature", temperature);
+        m.put(TEMPERATURE, temperature);
         m.put("deployedTemperature", 1.0);
         return m;
+    }
+
+    /** The key of the training temperature in {@link #describe()}. */
+    public static final String TEMPERATURE = "temperature";
+
+    /**
+     * The training temperature recorded in a model card's {@code training.extra.defence}, if the
+     * model was defensively distilled.
+     */
+    public static java.util.OptionalDouble temperatureOf(Map<String, Object> defence) {
+        if (defence != null && "student".equals(defence.get("distillation")) && defence.get(TEMPERATURE) instanceof Number t) {
+            return java.util.OptionalDouble.of(t.doubleValue());
+        }
+        return java.util.OptionalDouble.empty();
     }
 }

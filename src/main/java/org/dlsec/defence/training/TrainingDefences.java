@@ -38,6 +38,12 @@ public final class TrainingDefences {
         };
     }
 
+    /** Defensive distillation at temperature T: a teacher, then the student on its soft labels. */
+    public static TrainingMethod distillation(double temperature) {
+        DefensiveDistillation d = new DefensiveDistillation(temperature);
+        return new TrainingMethod("distillation", null, null, d, d.describe());
+    }
+
     /** Training on x + N(0, σ²I), the base classifier of randomised smoothing. */
     public static TrainingMethod gaussian(double sigma, long seed) {
         GaussianAugmentation g = new GaussianAugmentation(sigma, seed);
