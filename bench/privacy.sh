@@ -97,4 +97,11 @@ if has inversion; then
   [ -d runs/priv-general ] || $DLSEC train --arch lenet5 --dataset mnist --epochs 5 --seed 0 --out runs/priv-general --quiet
   $DLSEC privacy --model runs/priv-general --dataset mnist --attack inversion --images "$out" --json "$out/inversion.json" \
       --quiet
+  # the paper's setting: softmax regression that has memorised ~10 images per class (as AT&T's 10 faces
+  # per person), inverted with the paper's plain gradient step and no denoiser
+  [ -d runs/priv-softmax-100 ] || $DLSEC train --arch softmax --dataset mnist --limit 100 --epochs 300 --batch-size 10 \
+      --seed 0 --out runs/priv-softmax-100 --quiet
+  mkdir -p "$out/softmax"
+  $DLSEC privacy --model runs/priv-softmax-100 --dataset mnist --attack inversion --param stepSize=0.1 \
+      --param normalise=0 --param smoothing=0 --images "$out/softmax" --json "$out/inversion-softmax.json" --quiet
 fi

@@ -53,18 +53,24 @@ public final class MembershipAttacks {
 
     /**
      * MI-Face with options {@code steps}, {@code stepSize}, {@code smoothing}, {@code patience},
-     * {@code tolerance}, {@code targetCost} over its defaults.
+     * {@code tolerance}, {@code targetCost}, {@code normalise} (1 or 0) over its defaults.
      */
     public static MiFace inversion(Map<String, String> params) {
         Map<String, String> p = new LinkedHashMap<>(params);
         MiFace d = MiFace.defaults();
         Map<String, Object> dp = d.parameters();
         MiFace m = new MiFace((int) num(p, "steps", dp), num(p, "stepSize", dp), num(p, "smoothing", dp),
-                (int) num(p, "patience", dp), num(p, "tolerance", dp), num(p, "targetCost", dp));
+                (int) num(p, "patience", dp), num(p, "tolerance", dp), num(p, "targetCost", dp), flag(p, "normalise", dp));
         if (!p.isEmpty()) {
             throw new DlsecException("unknown --param option(s) " + p.keySet() + " for inversion (known: " + dp.keySet() + ")");
         }
         return m;
+    }
+
+    private static boolean flag(Map<String, String> p, String key, Map<String, Object> defaults) {
+        double v = num(p, key, defaults);
+        DlsecException.require(v == 0 || v == 1, key, "must be 0 or 1, got " + v);
+        return v == 1;
     }
 
     private static double num(Map<String, String> p, String key, Map<String, Object> defaults) {

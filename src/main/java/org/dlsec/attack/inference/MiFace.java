@@ -16,9 +16,13 @@ import org.dlsec.model.LogitObjective;
  * MI-Face, the model inversion attack of Fredrikson, Jha and Ristenpart ("Model Inversion Attacks
  * that Exploit Confidence Information and Basic Countermeasures", CCS 2015, Algorithm 1): starting
  * from a blank image, gradient descent on the cost c(x) = 1 − f_k(x) (f_k: the model's confidence in
- * class k), with a denoising step ("Process") after every descent step. Each step is scaled so that
- * the largest pixel change is {@code stepSize} times the input range (the paper's fixed λ on the raw
- * gradient stalls on deep nets, whose confidence gradients are tiny far from the class); it stops
+ * class k), with a denoising step ("Process") after every descent step. With {@code normalise} (the
+ * default) each step is scaled so that the largest pixel change is {@code stepSize} times the input
+ * range (the paper's fixed λ on the raw gradient stalls on deep nets, whose confidence gradients are
+ * tiny far from the class); without it the step is the paper's x ← x − λ·∇c(x) with λ = {@code
+ * stepSize} times the input range, which stops moving as the confidence saturates and so keeps the
+ * reconstruction close to what the model's gradient says of the class (the better choice on the
+ * softmax-regression models the paper inverts); it stops
  * after {@code steps} iterations, when the cost has not improved by more than {@code tolerance} for {@code patience} steps,
  * or when it falls below {@code targetCost}. The denoiser here is a 3×3 smoothing that mixes each
  * pixel with the mean of its neighbourhood ({@code smoothing} = 0 turns it off); pixels are kept in
@@ -35,6 +39,7 @@ public final class MiFace implements InferenceAttack {
     private final int patience;
     private final double tolerance;
     private final double targetCost;
+    private final boolean normalise;
 
     /**
      * @param steps maximum descent steps (α in the paper)
@@ -45,6 +50,12 @@ public final class MiFace implements InferenceAttack {
      * @param targetCost γ: stop when every class's cost is below it
      */
     public MiFace(int steps, double stepSize, double smoothing, int patience, double tolerance, double targetCost) {
+        this(steps, stepSize, smoothing, patience, tolerance, targetCost, true);
+    }
+
+    /** As above; {@code normalise} false takes the paper's plain gradient step λ·∇c. */
+    public MiFace(int steps, double stepSize, double smoothing, int patience, double tolerance, double targetCost,
+            boolean normalise) {
         DlsecException.require(steps >= 1 && steps <= 100_000, "steps", "must be in 1..100000, got " + steps);
         DlsecException.require(stepSize > 0 && Double.isFinite(stepSize), "stepSize", "must be positive, got " + stepSize);
         DlsecException.require(smoothing >= 0 && smoothing < 1, "smoothing", "must be in [0, 1), got " + smoothing);
@@ -57,6 +68,7 @@ public final class MiFace implements InferenceAttack {
         this.patience = patience;
         this.tolerance = tolerance;
         this.targetCost = targetCost;
+        this.normalise = normalise;
     }
 
     /** The defaults of {@code dlsec privacy --attack inversion} (see BENCHMARKS.md for what they give on LeNet-5). */
@@ -78,6 +90,7 @@ public final class MiFace implements InferenceAttack {
         p.put("patience", patience);
         p.put("tolerance", tolerance);
         p.put("targetCost", targetCost);
+        p.put("normalise", normalise ? 1 : 0);
         return p;
     }
 
@@ -135,7 +148,8 @@ public final class MiFace implements InferenceAttack {
                         for (int j = c * d; j < (c + 1) * d; j++) {
                             max = Math.max(max, Math.abs(grad[j]));
                         }
-                        float step = max > 0 ? (float) (stepSize * (hi - lo)) / max : 0f;
+                        float step = !normalise ? (float) (stepSize * (hi - lo))
+                                : max > 0 ? (float) (stepSize * (hi - lo)) / max : 0f;
                         for (int j = c * d; j < (c + 1) * d; j++) {
                             x[j] = Math.min(hi, Math.max(lo, x[j] + step * grad[j]));
                         }

@@ -27,6 +27,56 @@ class InversionTest {
         assertTrue(r.gradients() >= 1 && r.gradients() <= 150);
     }
 
+    /**
+     * The paper's setting: a softmax-regression model that has memorised a few images per class
+     * (here 100 MNIST digits, about 10 per class, as AT&amp;T's 10 faces per person). With the paper's
+     * plain gradient step, each class's reconstruction is closer (cosine) to the mean of that class's
+     * training images than to any other class's mean for most classes: recognisable, measured.
+     */
+    @Test
+    void paperStepOnAnOverfittedSoftmaxModelReconstructsTheClassTemplates() {
+        org.dlsec.data.Dataset train = org.dlsec.TestSupport.mnistTrain(100);
+        try (org.dlsec.model.DjlClassifier m = org.dlsec.model.Models.create(org.dlsec.model.Architecture.SOFTMAX,
+                train.sampleShape(), 10, 5)) {
+            new org.dlsec.train.ModelTrainer(new org.dlsec.train.TrainConfig(150, 10, "adam", 2e-3, 5, "cosine"))
+                    .train(m, train, null, null, Map.of());
+            MiFace.Result r = new MiFace(500, 0.1, 0, 500, 1e-4, 0.0, false).infer(m);
+            double[][] means = new double[10][784];
+            int[] counts = new int[10];
+            for (int i = 0; i < train.size(); i++) {
+                float[] img = train.image(i);
+                counts[train.label(i)]++;
+                for (int j = 0; j < 784; j++) {
+                    means[train.label(i)][j] += img[j];
+                }
+            }
+            int matched = 0;
+            for (int c = 0; c < 10; c++) {
+                int best = -1;
+                double bestCos = -2;
+                for (int k = 0; k < 10; k++) {
+                    double dot = 0, a = 0, b = 0;
+                    for (int j = 0; j < 784; j++) {
+                        double u = r.images()[c][j];
+                        double v = means[k][j] / counts[k];
+                        dot += u * v;
+                        a += u * u;
+                        b += v * v;
+                    }
+                    double cos = dot / Math.sqrt(a * b + 1e-12);
+                    if (cos > bestCos) {
+                        bestCos = cos;
+                        best = k;
+                    }
+                }
+                matched += best == c ? 1 : 0;
+                assertTrue(r.confidence()[c] > 0.9, "class " + c + " confidence " + r.confidence()[c]);
+            }
+            assertTrue(matched >= 7, "reconstructions nearest their own class's training mean: " + matched + " of 10");
+            assertEquals(0, r.parameters().get("normalise"));
+        }
+    }
+
     @Test
     void denoiseAveragesNeighbours() {
         float[] x = new float[9];
@@ -37,5 +87,7 @@ class InversionTest {
         assertThrows(DlsecException.class, () -> new MiFace(0, 0.1, 0.2, 10, 0, 0));
         assertThrows(DlsecException.class, () -> MembershipAttacks.inversion(Map.of("nope", "1")));
         assertEquals(300, MembershipAttacks.inversion(Map.of("steps", "300")).parameters().get("steps"));
+        assertEquals(0, MembershipAttacks.inversion(Map.of("normalise", "0")).parameters().get("normalise"));
+        assertThrows(DlsecException.class, () -> MembershipAttacks.inversion(Map.of("normalise", "2")));
     }
 }
