@@ -53,6 +53,16 @@ public final class AuditRunner {
      */
     public static AuditReport run(Classifier model, Dataset data, java.util.function.Supplier<Dataset> trainData,
             boolean auditTraining, AuditConfig config, String configSource, Path out, boolean resume, boolean progress) {
+        return run(model, data, trainData, auditTraining, config, configSource, out, resume, progress, AttackExecutor.LOCAL);
+    }
+
+    /**
+     * As above, with the evasion attacks run by {@code executor} (e.g. on Spark); faults, poisoning
+     * and the report stay in this process. The stored results do not depend on the executor.
+     */
+    public static AuditReport run(Classifier model, Dataset data, java.util.function.Supplier<Dataset> trainData,
+            boolean auditTraining, AuditConfig config, String configSource, Path out, boolean resume, boolean progress,
+            AttackExecutor executor) {
         java.util.function.Supplier<Dataset> attackerData = memoize(trainData);
         Instant started = Instant.now();
         Path results = out.resolve("results");
@@ -75,7 +85,7 @@ public final class AuditRunner {
                     continue;
                 }
             }
-            AttackRecord rec = runOne(model, data, config, entry, key, progress);
+            AttackRecord rec = runOne(model, data, config, entry, key, progress, executor);
             Json.write(file, rec);
             records.add(rec);
         }
@@ -158,6 +168,11 @@ public final class AuditRunner {
 
     static AttackRecord runOne(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry, String key,
             boolean progress) {
+        return runOne(model, data, config, entry, key, progress, AttackExecutor.LOCAL);
+    }
+
+    static AttackRecord runOne(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry, String key,
+            boolean progress, AttackExecutor executor) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         EvasionAttack attack = EvasionAttacks.create(entry.spec());
@@ -168,7 +183,7 @@ public final class AuditRunner {
         List<AttackResult> results = new ArrayList<>();
         for (double eps : entry.epsilons()) {
             EvasionAttack a = attack instanceof EpsilonAttack ea ? ea.withEpsilon(eps) : attack;
-            results.add(EvasionRunner.run(a, model, data, targets, config.batchSize(), progress));
+            results.add(executor.run(new AttackExecutor.Job(config, entry, eps, a), model, data, targets, progress));
         }
         String norm = attack instanceof EpsilonAttack ea ? ea.norm().cliName() : entry.spec().norm().cliName();
         return AttackRecord.of(entry.id(), key, entry.epsilons(), results, norm, data, started, (System.nanoTime() - t0) / 1e9);

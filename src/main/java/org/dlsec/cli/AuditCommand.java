@@ -3,8 +3,10 @@ package org.dlsec.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.dlsec.audit.AttackExecutor;
 import org.dlsec.audit.AuditConfig;
 import org.dlsec.audit.AuditRunner;
+import org.dlsec.audit.ClusterBackend;
 import org.dlsec.core.Progress;
 import org.dlsec.data.Dataset;
 import org.dlsec.data.DatasetId;
@@ -44,6 +46,10 @@ final class AuditCommand implements Callable<Integer> {
             + " and configuration.")
     boolean resume;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Run the evasion attacks on Apache Spark (e.g. local[2],"
+            + " or a cluster URL under spark-submit); needs dlsec-spark (see README). Same results as a local run.")
+    String spark;
+
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
 
@@ -53,7 +59,7 @@ final class AuditCommand implements Callable<Integer> {
         AuditConfig cfg = config == null ? AuditConfig.defaults() : AuditConfig.read(config);
         String source = config == null ? "default-audit.yaml" : config.toString();
         AuditReport r = audit(model, DatasetId.parse(dataset), Optional.ofNullable(dataDir), cfg, source, limit, out, resume,
-                trainData, !quiet);
+                trainData, !quiet, spark);
         printVerdicts(r);
         System.out.println("report: " + out.resolve("index.html").toAbsolutePath());
         return Main.EXIT_OK;
@@ -70,13 +76,21 @@ final class AuditCommand implements Callable<Integer> {
 
     static AuditReport audit(Path model, DatasetId id, Optional<Path> dataDir, AuditConfig cfg, String source, Integer limit,
             Path out, boolean resume, boolean auditTraining, boolean progress) {
+        return audit(model, id, dataDir, cfg, source, limit, out, resume, auditTraining, progress, null);
+    }
+
+    /** As above; with {@code sparkMaster} non-null the evasion attacks run on Spark through dlsec-spark. */
+    static AuditReport audit(Path model, DatasetId id, Optional<Path> dataDir, AuditConfig cfg, String source, Integer limit,
+            Path out, boolean resume, boolean auditTraining, boolean progress, String sparkMaster) {
         if (limit != null && limit <= 0) {
             throw new org.dlsec.core.DlsecException("invalid --limit: must be positive, got " + limit);
         }
         Dataset data = Datasets.load(id, cfg.split(), dataDir).first(limit != null ? limit : cfg.limit());
-        try (Classifier c = Loading.model(model, data)) {
+        try (Classifier c = Loading.model(model, data);
+                AttackExecutor executor = sparkMaster == null ? AttackExecutor.LOCAL
+                        : ClusterBackend.find().attacks(sparkMaster, model)) {
             return AuditRunner.run(c, data, () -> Datasets.load(id, "train", dataDir), auditTraining, cfg, source, out, resume,
-                    progress);
+                    progress, executor);
         }
     }
 }

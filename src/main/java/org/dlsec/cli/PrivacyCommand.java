@@ -69,6 +69,10 @@ final class PrivacyCommand implements Callable<Integer> {
     @Option(names = "--images", description = "Write PNG image grids here (inversion: one reconstruction per class).")
     Path images;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train the shadow / reference models on Apache Spark"
+            + " (e.g. local[2] or a cluster URL), one model per task; needs dlsec-spark (see README).")
+    String spark;
+
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
 
@@ -98,7 +102,13 @@ final class PrivacyCommand implements Callable<Integer> {
             placed = "assumed: the whole " + id.cliName() + " training split (not a dlsec model directory)";
             System.out.println("note: " + model + " has no model card; assuming it was trained on the whole training split");
         }
-        MembershipAttack a = MembershipAttacks.create(attack, shadows, card, extra, seed);
+        try (org.dlsec.attack.inference.ShadowTrainer trainer = spark == null ? org.dlsec.attack.inference.ShadowTrainer.LOCAL
+                : org.dlsec.audit.ClusterBackend.find().shadows(spark)) {
+            return infer(MembershipAttacks.create(attack, shadows, card, extra, seed, trainer), id, train, targetIdx, placed, test);
+        }
+    }
+
+    private int infer(MembershipAttack a, org.dlsec.data.DatasetId id, Dataset train, int[] targetIdx, String placed, Dataset test) {
         MembershipSplit split = switch (nonMembers) {
             case "test" -> MembershipSplit.build(train, targetIdx, test, members, seed);
             case "train" -> MembershipSplit.buildWithinTrain(train, targetIdx, test, members, seed);

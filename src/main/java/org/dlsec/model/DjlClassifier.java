@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.dlsec.core.DlsecException;
 
@@ -77,7 +76,7 @@ public final class DjlClassifier extends AbstractClassifier {
             xi.setRequiresGradient(true);
             NDArray logits;
             NDArray values;
-            try (GradientCollector gc = model.getNDManager().getEngine().newGradientCollector()) {
+            try (InputGradients gc = InputGradients.open()) {
                 logits = block.forward(parameters, new NDList(xi), symbolic).singletonOrThrow();
                 values = objective.apply(logits);
                 if (values.getShape().dimension() != 1 || values.getShape().get(0) != x.getShape().get(0)) {

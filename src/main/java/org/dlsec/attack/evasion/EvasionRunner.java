@@ -42,6 +42,18 @@ public final class EvasionRunner {
      */
     public static AttackResult run(EvasionAttack attack, Classifier model, Dataset data, int[] targets, int batchSize,
             boolean progress) {
+        return run(attack, model, data, targets, batchSize, 0, progress);
+    }
+
+    /**
+     * As {@link #run(EvasionAttack, Classifier, Dataset, int[], int, boolean)} for a shard of a larger
+     * set: sample {@code i} of {@code data} is sample {@code firstId + i} of the whole set, and draws
+     * its randomness from that id. A shard that starts at a multiple of {@code batchSize} is attacked
+     * in the same batches as the whole set, so its per-sample results are the same bits.
+     */
+    public static AttackResult run(EvasionAttack attack, Classifier model, Dataset data, int[] targets, int batchSize,
+            long firstId, boolean progress) {
+        DlsecException.require(firstId >= 0, "first sample id", "must be >= 0, got " + firstId);
         DlsecException.require(batchSize >= 1 && batchSize <= 65_536, "batch size", "must be in 1..65536, got " + batchSize);
         if (attack.targeted() && (targets == null || targets.length != data.size())) {
             throw new DlsecException(attack.name() + " is targeted: one target per sample is needed");
@@ -69,7 +81,7 @@ public final class EvasionRunner {
                     }
                     long[] ids = new long[to - from];
                     for (int i = 0; i < ids.length; i++) {
-                        ids[i] = from + i;
+                        ids[i] = firstId + from + i;
                     }
                     AttackResult r = attack.generate(model, x, y, ids);
                     if (attack.targeted()) {

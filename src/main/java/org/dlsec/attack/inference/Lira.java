@@ -33,8 +33,16 @@ public final class Lira implements MembershipAttack {
     private final boolean online;
     private final boolean globalVariance;
     private final long seed;
+    private final ShadowTrainer trainer;
 
     public Lira(ShadowSpec spec, boolean online, boolean globalVariance, long seed) {
+        this(spec, online, globalVariance, seed, ShadowTrainer.LOCAL);
+    }
+
+    /** As above, the reference models trained by {@code trainer} (e.g. on Spark). */
+    public Lira(ShadowSpec spec, boolean online, boolean globalVariance, long seed, ShadowTrainer trainer) {
+        DlsecException.require(trainer != null, "trainer", "must be given");
+        this.trainer = trainer;
         DlsecException.require(spec != null, "shadow spec", "must be given");
         DlsecException.require(!online || spec.count() >= 2, "shadows", "online LiRA needs at least 2 reference models, got "
                 + spec.count());
@@ -64,7 +72,7 @@ public final class Lira implements MembershipAttack {
     @Override
     public MembershipResult infer(Classifier target, MembershipSplit split) {
         long start = System.nanoTime();
-        Reference ref = reference(spec, split, seed);
+        Reference ref = reference(spec, split, seed, trainer);
         long q0 = target.stats().queries();
         double[] phiTarget = scaled(target, split.audit());
         long queries = target.stats().queries() - q0;
@@ -86,7 +94,10 @@ public final class Lira implements MembershipAttack {
     }
 
     static double[] scaled(Classifier model, Dataset data) {
-        double[][] z = Outputs.logits(model, data);
+        return scaled(Outputs.logits(model, data), data);
+    }
+
+    static double[] scaled(double[][] z, Dataset data) {
         double[] phi = new double[z.length];
         for (int i = 0; i < z.length; i++) {
             phi[i] = Outputs.scaledConfidence(z[i], data.label(i));
@@ -95,7 +106,7 @@ public final class Lira implements MembershipAttack {
     }
 
     /** Trains the reference models: each audit sample IN for exactly half of them. */
-    static Reference reference(ShadowSpec spec, MembershipSplit split, long seed) {
+    static Reference reference(ShadowSpec spec, MembershipSplit split, long seed, ShadowTrainer trainer) {
         int k = spec.count();
         int n = split.audit().size();
         Random rnd = new Random(seed ^ 0x5EEDL);
@@ -133,10 +144,15 @@ public final class Lira implements MembershipAttack {
         }
         double[][] phi = new double[k][];
         double[] acc = new double[k];
-        ShadowModels.train(spec, sets, (s, model) -> {
-            phi[s] = scaled(model, split.audit());
-            acc[s] = org.dlsec.metric.Evaluation.accuracy(model, sets[s]);
-        });
+        Dataset[][] probes = new Dataset[k][];
+        for (int s = 0; s < k; s++) {
+            probes[s] = new Dataset[] {split.audit(), sets[s]};
+        }
+        double[][][][] logits = trainer.trainAndProbe(spec, sets, probes);
+        for (int s = 0; s < k; s++) {
+            phi[s] = scaled(logits[s][0], split.audit());
+            acc[s] = ShadowModels.accuracy(logits[s][1], sets[s]);
+        }
         return new Reference(phi, in, acc);
     }
 

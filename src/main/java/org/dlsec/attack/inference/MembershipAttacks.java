@@ -20,6 +20,12 @@ public final class MembershipAttacks {
      * @param seed seed of every random choice
      */
     public static MembershipAttack create(String name, int shadows, ModelCard card, Map<String, String> params, long seed) {
+        return create(name, shadows, card, params, seed, ShadowTrainer.LOCAL);
+    }
+
+    /** As above, shadow / reference models (shadow, lira, lira-offline) trained by {@code trainer}. */
+    public static MembershipAttack create(String name, int shadows, ModelCard card, Map<String, String> params, long seed,
+            ShadowTrainer trainer) {
         String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
         Map<String, String> p = new LinkedHashMap<>(params);
         MembershipAttack a = switch (n) {
@@ -29,9 +35,9 @@ public final class MembershipAttacks {
             case "lira", "lira-offline" -> {
                 String gv = p.remove("globalVariance");
                 boolean global = gv == null ? shadows < 64 : Boolean.parseBoolean(gv);
-                yield new Lira(ShadowSpec.fromCard(card, shadows, p, seed), n.equals("lira"), global, seed);
+                yield new Lira(ShadowSpec.fromCard(card, shadows, p, seed), n.equals("lira"), global, seed, trainer);
             }
-            case "shadow" -> new ShadowAttack(ShadowSpec.fromCard(card, shadows, p, seed), seed);
+            case "shadow" -> new ShadowAttack(ShadowSpec.fromCard(card, shadows, p, seed), seed, trainer);
             case "labelonly" -> {
                 int radius = (int) ShadowSpec.parse(p.getOrDefault("radius", "2"), "radius");
                 int noise = (int) ShadowSpec.parse(p.getOrDefault("noiseSamples", "0"), "noiseSamples");

@@ -20,8 +20,16 @@ import org.dlsec.model.Classifier;
 public final class ShadowAttack implements MembershipAttack {
     private final ShadowSpec spec;
     private final long seed;
+    private final ShadowTrainer trainer;
 
     public ShadowAttack(ShadowSpec spec, long seed) {
+        this(spec, seed, ShadowTrainer.LOCAL);
+    }
+
+    /** As above, the shadow models trained by {@code trainer} (e.g. on Spark). */
+    public ShadowAttack(ShadowSpec spec, long seed, ShadowTrainer trainer) {
+        DlsecException.require(trainer != null, "trainer", "must be given");
+        this.trainer = trainer;
         DlsecException.require(spec != null, "shadow spec", "must be given");
         this.spec = spec;
         this.seed = seed;
@@ -61,17 +69,23 @@ public final class ShadowAttack implements MembershipAttack {
         boolean[] member = new boolean[total];
         int[] label = new int[total];
         int[] next = {0};
-        ShadowModels.train(spec, ins, (s, model) -> {
-            for (Dataset d : new Dataset[] {ins[s], outs[s]}) {
-                double[][] z = Outputs.logits(model, d);
+        Dataset[][] probes = new Dataset[k][];
+        for (int s = 0; s < k; s++) {
+            probes[s] = new Dataset[] {ins[s], outs[s]};
+        }
+        double[][][][] logits = trainer.trainAndProbe(spec, ins, probes);
+        for (int s = 0; s < k; s++) {
+            for (int p = 0; p < 2; p++) {
+                Dataset d = probes[s][p];
+                double[][] z = logits[s][p];
                 for (int i = 0; i < z.length; i++) {
                     int at = next[0]++;
                     feats[at] = features(z[i], d.label(i));
-                    member[at] = d == ins[s];
+                    member[at] = p == 0;
                     label[at] = d.label(i);
                 }
             }
-        });
+        }
         LogisticRegression[] perClass = new LogisticRegression[classes];
         for (int c = 0; c < classes; c++) {
             final int cls = c;

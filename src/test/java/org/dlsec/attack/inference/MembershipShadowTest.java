@@ -34,7 +34,7 @@ class MembershipShadowTest {
 
     @Test
     void liraOnlineAndOfflineSeeMembership() {
-        Lira.Reference ref = Lira.reference(spec(4), split, 3);
+        Lira.Reference ref = Lira.reference(spec(4), split, 3, ShadowTrainer.LOCAL);
         // every audit sample is IN for exactly half of the reference models
         for (int i = 0; i < split.audit().size(); i++) {
             int in = 0;

@@ -1,0 +1,24 @@
+package org.dlsec.spark;
+
+import java.nio.file.Path;
+import org.dlsec.attack.inference.ShadowTrainer;
+import org.dlsec.audit.AttackExecutor;
+import org.dlsec.audit.ClusterBackend;
+
+/** The Apache Spark {@link ClusterBackend}: registered in {@code META-INF/services}. */
+public final class SparkBackend implements ClusterBackend {
+    @Override
+    public String name() {
+        return "spark";
+    }
+
+    @Override
+    public AttackExecutor attacks(String master, Path model) {
+        return new SparkAttackExecutor(Contexts.open(master, "dlsec audit"), ModelBundle.read(model));
+    }
+
+    @Override
+    public ShadowTrainer shadows(String master) {
+        return new SparkShadowTrainer(Contexts.open(master, "dlsec shadow models"));
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Apache Spark backend of dlsec (the {@code dlsec-spark} module): runs an audit's evasion attacks
+ * over partitions of the evaluation set and trains shadow models one per task, giving the same
+ * per-sample results as a local run. Found by the core through {@link java.util.ServiceLoader}
+ * ({@link org.dlsec.audit.ClusterBackend}). May import everything in the core and Spark.
+ */
+package org.dlsec.spark;

@@ -1,0 +1,40 @@
+package org.dlsec.audit;
+
+import org.dlsec.attack.evasion.AttackResult;
+import org.dlsec.attack.evasion.EvasionAttack;
+import org.dlsec.attack.evasion.EvasionRunner;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
+
+/**
+ * Where an audit's evasion attacks run: {@link #LOCAL} in this process, or on a cluster (the
+ * {@code dlsec-spark} module). Whatever runs them must give the same per-sample results as the
+ * local run: the same batches of {@link AuditConfig#batchSize()} samples, each sample's randomness
+ * drawn from (seed, sample index).
+ */
+public interface AttackExecutor extends AutoCloseable {
+    /** Runs in this process, batch after batch. */
+    AttackExecutor LOCAL = (job, model, data, targets, progress) ->
+            EvasionRunner.run(job.attack(), model, data, targets, job.config().batchSize(), progress);
+
+    /**
+     * One attack at one budget.
+     *
+     * @param job the attack, and the configuration entry and budget it was built from
+     * @param model the audited model (loaded in this process)
+     * @param data the audited samples
+     * @param targets one target per sample for a targeted attack, else null
+     */
+    AttackResult run(Job job, Classifier model, Dataset data, int[] targets, boolean progress);
+
+    /**
+     * @param config the audit configuration (its text rebuilds the attack elsewhere)
+     * @param entry the configured attack
+     * @param epsilon the budget of this run (ignored by attacks without one)
+     * @param attack the attack built from {@code entry} at {@code epsilon}
+     */
+    record Job(AuditConfig config, AuditConfig.Entry entry, double epsilon, EvasionAttack attack) {}
+
+    @Override
+    default void close() {}
+}
