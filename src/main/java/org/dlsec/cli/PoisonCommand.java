@@ -175,7 +175,8 @@ final class PoisonCommand implements Callable<Integer> {
                 "must be a class in 0.." + (train.numClasses() - 1) + ", got " + target);
         int k = train.numClasses();
         PoisonDetector detector = det == null || strip != null || fineprune != null ? null
-                : det.equals("ac") ? ActivationClustering.defaults(seed) : new SpectralSignatures(epsilon != null ? epsilon : Math.min(0.5, rate * k), 1.5, 0);
+                : det.equals("ac") ? ActivationClustering.defaults(seed)
+                : new SpectralSignatures(epsilon != null ? epsilon : Math.min(0.5, rate * k), 1.5, 0);
 
         Trigger trigger = switch (kind) {
             case "badnets", "badnets-all" -> Trigger.patch(triggerSize);
