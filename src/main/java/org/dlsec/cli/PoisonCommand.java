@@ -18,10 +18,12 @@ import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.detection.ActivationClustering;
+import org.dlsec.defence.detection.FinePruning;
 import org.dlsec.defence.detection.PoisonDetection;
 import org.dlsec.defence.detection.PoisonDetector;
 import org.dlsec.defence.detection.PoisonScreening;
 import org.dlsec.defence.detection.SpectralSignatures;
+import org.dlsec.defence.detection.Strip;
 import org.dlsec.model.Architecture;
 import org.dlsec.report.AdversarialGrids;
 import org.dlsec.report.ImageGrid;
@@ -36,9 +38,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "poison", mixinStandardHelpOptions = true,
         description = "Train on poisoned data (label flipping, BadNets, blended trigger, noise) and measure the damage;"
-                + " optionally detect the poisons (spectral signatures, activation clustering).")
+                + " optionally detect the poisons (spectral signatures, activation clustering), triggered inputs at run time"
+                + " (STRIP) or remove the backdoor (fine-pruning).")
 final class PoisonCommand implements Callable<Integer> {
     static final List<String> ATTACKS = List.of("labelflip", "badnets", "badnets-all", "blend", "noise");
+    static final List<String> DETECTORS = List.of("spectral", "ac", "strip", "fineprune");
 
     @Option(names = "--dataset", required = true, description = "mnist, gtsrb or fashion-mnist.")
     String dataset;
@@ -86,8 +90,38 @@ final class PoisonCommand implements Callable<Integer> {
     @Option(names = "--test-limit", description = "Score on the first N test images only.")
     Integer testLimit;
 
-    @Option(names = "--detect", description = "Poison detector: spectral (Tran et al. 2018) or ac (Chen et al. 2018).")
+    @Option(names = "--detect", description = "Defence: spectral (Tran et al. 2018) or ac (Chen et al. 2018) poison"
+            + " detection on the training set; strip (Gao et al. 2019) run-time detection of triggered inputs; fineprune"
+            + " (Liu et al. 2018) pruning and fine-tuning of the victim on clean data.")
     String detect;
+
+    @Option(names = "--overlays", defaultValue = "100", description = "strip: clean images superimposed on each input, N"
+            + " (default: ${DEFAULT-VALUE}).")
+    int overlays;
+
+    @Option(names = "--frr", defaultValue = "0.05", description = "strip: target false rejection rate of the threshold"
+            + " (default: ${DEFAULT-VALUE}).")
+    double frr;
+
+    @Option(names = "--strip-rule", defaultValue = "percentile", description = "strip: threshold from the clean entropies,"
+            + " percentile (their FRR-quantile) or normal (the paper's normal fit) (default: ${DEFAULT-VALUE}).")
+    String stripRule;
+
+    @Option(names = "--prune-ratio", description = "fineprune: share of the last conv layer's channels to prune, in [0, 1)"
+            + " (default: the largest ratio within --max-accuracy-drop).")
+    Double pruneRatio;
+
+    @Option(names = "--max-accuracy-drop", defaultValue = "0.04", description = "fineprune: largest clean-accuracy drop the"
+            + " pruning may cause (default: ${DEFAULT-VALUE}).")
+    double maxAccuracyDrop;
+
+    @Option(names = "--finetune-epochs", defaultValue = "3", description = "fineprune: epochs of fine-tuning on clean data"
+            + " (default: ${DEFAULT-VALUE}).")
+    int finetuneEpochs;
+
+    @Option(names = "--finetune-lr", defaultValue = "0.005", description = "fineprune: Adam learning rate of the fine-tuning"
+            + " (default: ${DEFAULT-VALUE}).")
+    double finetuneLr;
 
     @Option(names = "--epsilon", description = "spectral: upper bound on the poisoned share of a class"
             + " (default: min(0.5, rate × classes), the whole budget in one class).")
@@ -113,12 +147,15 @@ final class PoisonCommand implements Callable<Integer> {
             throw new DlsecException("unknown --attack '" + attack + "': expected one of " + String.join(", ", ATTACKS));
         }
         String det = detect == null ? null : detect.trim().toLowerCase(Locale.ROOT);
-        if (det != null && !det.equals("spectral") && !det.equals("ac")) {
-            throw new DlsecException("unknown --detect '" + detect + "': expected spectral or ac");
+        if (det != null && !DETECTORS.contains(det)) {
+            throw new DlsecException("unknown --detect '" + detect + "': expected one of " + String.join(", ", DETECTORS));
         }
-        if (retrain && det == null) {
-            throw new DlsecException("--retrain needs --detect (it retrains on the samples the detector keeps)");
+        if (retrain && (det == null || !(det.equals("spectral") || det.equals("ac")))) {
+            throw new DlsecException("--retrain needs --detect spectral or ac (it retrains on the samples the detector keeps)");
         }
+        Strip strip = "strip".equals(det) ? new Strip(overlays, frr, Strip.ThresholdRule.parse(stripRule), 1, 1, seed) : null;
+        FinePruning fineprune = "fineprune".equals(det) ? new FinePruning(pruneRatio == null ? Double.NaN : pruneRatio,
+                maxAccuracyDrop, finetuneEpochs, batchSize, finetuneLr, seed) : null;
         if (limit != null && limit <= 0) {
             throw new DlsecException("invalid --limit: must be positive, got " + limit);
         }
@@ -137,7 +174,8 @@ final class PoisonCommand implements Callable<Integer> {
         DlsecException.require(target >= 0 && target < train.numClasses(), "--target",
                 "must be a class in 0.." + (train.numClasses() - 1) + ", got " + target);
         int k = train.numClasses();
-        PoisonDetector detector = det == null ? null : det.equals("ac") ? ActivationClustering.defaults(seed)
+        PoisonDetector detector = det == null || strip != null || fineprune != null ? null
+                : det.equals("ac") ? ActivationClustering.defaults(seed)
                 : new SpectralSignatures(epsilon != null ? epsilon : Math.min(0.5, rate * k), 1.5, 0);
 
         Trigger trigger = switch (kind) {
@@ -166,6 +204,20 @@ final class PoisonCommand implements Callable<Integer> {
         if (kind.equals("noise")) {
             params.put("sigma", sigma);
         }
+        if (det != null) {
+            params.put("detect", det);
+        }
+        if (strip != null) {
+            params.put("overlays", overlays);
+            params.put("frr", frr);
+            params.put("stripRule", strip.rule().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (fineprune != null) {
+            params.put("pruneRatio", pruneRatio == null ? "search" : pruneRatio);
+            params.put("maxAccuracyDrop", maxAccuracyDrop);
+            params.put("finetuneEpochs", finetuneEpochs);
+            params.put("finetuneLr", finetuneLr);
+        }
         Provenance prov = Provenance.start("trained-here", architecture.cliName() + " trained by dlsec poison",
                 train.origin() + "; test " + test.origin(), params, seed);
 
@@ -174,6 +226,7 @@ final class PoisonCommand implements Callable<Integer> {
         Trigger measured = allToAll ? null : trigger;
         final Dataset testSet = test;
         final PoisonDetection[] detection = new PoisonDetection[1];
+        final Map<String, Object> defence = new LinkedHashMap<>();
         final double[] allToAllAsr = {Double.NaN};
         PoisoningExperiment.Result r = PoisoningExperiment.run(architecture, train, p, test, config, measured, oneTarget, !quiet,
                 model -> {
@@ -182,6 +235,12 @@ final class PoisonCommand implements Callable<Integer> {
                     }
                     if (detector != null) {
                         detection[0] = PoisonScreening.screen(model, p.data(), detector);
+                    }
+                    if (strip != null) {
+                        defence.putAll(runStrip(strip, model, testSet, trigger, allToAll));
+                    }
+                    if (fineprune != null) {
+                        defence.putAll(runFinePruning(fineprune, model, testSet, trigger, allToAll));
                     }
                 });
         double asr = allToAll ? allToAllAsr[0] : r.attackSuccessRate();
@@ -229,6 +288,9 @@ final class PoisonCommand implements Callable<Integer> {
             }
             out.put("detection", dm);
         }
+        if (!defence.isEmpty()) {
+            out.put("detection", defence);
+        }
         out.put("provenance", prov.finishedNow());
         if (json != null) {
             Json.write(json, out);
@@ -238,6 +300,54 @@ final class PoisonCommand implements Callable<Integer> {
             System.out.println("images written to " + images);
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * STRIP on the victim: the test set is split into overlay pool, calibration and held-out thirds;
+     * FAR is measured on the held-out images (outside the target class) with the trigger stamped in.
+     */
+    private Map<String, Object> runStrip(Strip strip, org.dlsec.model.Classifier model, Dataset test, Trigger trigger,
+            boolean allToAll) {
+        Dataset[] parts = Strip.split(test, seed);
+        Dataset held = parts[2];
+        Dataset triggered = null;
+        if (trigger != null) {
+            int[] keep = IntStream.range(0, held.size()).filter(i -> allToAll || held.label(i) != target).toArray();
+            triggered = keep.length == 0 ? null : trigger.stamp(held.subset(keep, "held-out images outside the target class"));
+        }
+        Strip.Result r = strip.evaluate(model, parts[0], parts[1], held, triggered, !quiet);
+        Map<String, Object> m = new LinkedHashMap<>(r.toMap());
+        m.put("calibrationInputs", parts[1].size());
+        m.put("heldOutCleanInputs", held.size());
+        m.put("triggeredInputs", r.triggered().length);
+        System.out.printf("STRIP (N=%d): threshold %.4f bits at target FRR %.1f%%: FRR %.2f%% on %d held-out clean inputs,"
+                + " FAR %s%n", strip.overlays(), r.threshold(), 100 * strip.frr(), 100 * r.frr(), held.size(),
+                Double.isNaN(r.far()) ? "n/a (no trigger)" : String.format("%.2f%% on %d triggered inputs", 100 * r.far(),
+                        r.triggered().length));
+        return m;
+    }
+
+    /**
+     * Fine-pruning of the victim: the defender's clean data is half of the test set, and the stages
+     * are scored on the other half (clean accuracy, and attack success with the trigger).
+     */
+    private Map<String, Object> runFinePruning(FinePruning fp, org.dlsec.model.DjlClassifier model, Dataset test,
+            Trigger trigger, boolean allToAll) {
+        Dataset[] halves = test.splitValidation(0.5, seed);
+        Dataset eval = halves[1];
+        java.util.function.ToDoubleFunction<org.dlsec.model.Classifier> success = trigger == null ? null
+                : allToAll ? m -> PoisoningExperiment.allToAllSuccess(m, eval, trigger)
+                : m -> PoisoningExperiment.attackSuccess(m, eval, trigger, target);
+        FinePruning.Result r = fp.apply(model, halves[0], eval, success, !quiet);
+        System.out.printf("fine-pruning: %d of %d channels of the %s pruned (ratio %.3f); on %d held-out test images:%n",
+                r.pruned().length, r.channels(), r.layer(), r.prunedRatio(), eval.size());
+        for (Object[] row : new Object[][] {{"before", r.before()}, {"after pruning", r.afterPruning()},
+                {"after fine-tuning", r.afterFineTuning()}}) {
+            FinePruning.Stage s = (FinePruning.Stage) row[1];
+            System.out.printf("  %-18s clean accuracy %.2f%%, attack success %s%n", row[0], 100 * s.cleanAccuracy(),
+                    Double.isNaN(s.attackSuccessRate()) ? "n/a" : String.format("%.2f%%", 100 * s.attackSuccessRate()));
+        }
+        return r.toMap();
     }
 
     /** JSON null for a figure that does not apply (NaN), e.g. attack success of label flipping. */

@@ -14,6 +14,7 @@ import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.detection.NeuralCleanse;
+import org.dlsec.defence.detection.Strip;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.ImageGrid;
 import picocli.CommandLine.Command;
@@ -22,10 +23,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code dlsec scan}: is a model somebody else trained backdoored? Neural Cleanse on the model and
- * clean test data only: per-class reverse-engineered triggers, MAD anomaly index, verdict.
+ * clean test data only: per-class reverse-engineered triggers, MAD anomaly index, verdict. With
+ * {@code strip}, the STRIP run-time filter is calibrated on the clean data (entropy distribution,
+ * threshold, FRR on held-out clean images); its FAR needs triggered inputs, which the user of a
+ * third-party model does not have, so it is reported only against the trigger Neural Cleanse
+ * reverse-engineered for the suspected target (when both run and the model is flagged), and as
+ * null otherwise.
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-        description = "Scan a third-party model for a backdoor (Neural Cleanse: per-class minimal trigger, MAD anomaly index).")
+        description = "Scan a third-party model for a backdoor (Neural Cleanse: per-class minimal trigger, MAD anomaly index;"
+                + " STRIP: run-time entropy filter calibrated on the clean data).")
 final class ScanCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory or TorchScript .pt file (white-box).")
     Path model;
@@ -33,9 +40,21 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--detect", defaultValue = "cleanse", description = "Detectors, comma-separated: cleanse"
+    @Option(names = "--detect", defaultValue = "cleanse", description = "Detectors, comma-separated: cleanse, strip"
             + " (default: ${DEFAULT-VALUE}).")
     String detect;
+
+    @Option(names = "--overlays", defaultValue = "100", description = "strip: clean images superimposed on each input, N"
+            + " (default: ${DEFAULT-VALUE}).")
+    int overlays;
+
+    @Option(names = "--frr", defaultValue = "0.05", description = "strip: target false rejection rate of the threshold"
+            + " (default: ${DEFAULT-VALUE}).")
+    double frr;
+
+    @Option(names = "--strip-rule", defaultValue = "percentile", description = "strip: threshold from the clean entropies,"
+            + " percentile or normal (default: ${DEFAULT-VALUE}).")
+    String stripRule;
 
     @Option(names = "--steps", defaultValue = "300", description = "Optimisation steps per class (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -61,46 +80,105 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        boolean cleanse = false;
+        boolean strip = false;
         for (String d : detect.split(",")) {
             String n = d.trim().toLowerCase(Locale.ROOT);
-            if (!n.equals("cleanse")) {
-                throw new DlsecException("unknown or unsupported --detect '" + d.trim() + "': dlsec scan supports cleanse"
-                        + " (STRIP is not built yet)");
+            switch (n) {
+                case "cleanse" -> cleanse = true;
+                case "strip" -> strip = true;
+                default -> throw new DlsecException("unknown --detect '" + d.trim() + "': dlsec scan supports cleanse and strip");
             }
         }
         NeuralCleanse nc = new NeuralCleanse(steps, batchSize, 0.1, 0.01, 0.95, threshold, 10, seed);
+        Strip st = strip ? new Strip(overlays, frr, Strip.ThresholdRule.parse(stripRule), 1, 1, seed) : null;
         Progress.setEnabled(!quiet);
         Dataset d = data.load();
         try (Classifier c = Loading.model(model, d)) {
-            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), Map.of("steps", steps,
-                    "batchSize", batchSize, "threshold", threshold), seed);
-            NeuralCleanse.Result r = nc.scan(c, d, !quiet);
-            for (NeuralCleanse.ClassTrigger t : r.triggers()) {
-                System.out.printf("class %2d: trigger L1 %8.2f  reaches the class on %5.1f%%  anomaly index %6.2f%s%n",
-                        t.label(), t.maskL1(), 100 * t.attackSuccess(), r.anomalyIndex()[t.label()],
-                        t.label() == r.suspectedTarget() ? "  <- suspected target" : "");
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("detect", detect);
+            if (cleanse) {
+                params.put("steps", steps);
+                params.put("batchSize", batchSize);
+                params.put("threshold", threshold);
             }
-            System.out.println(r.backdoored() ? String.format("BACKDOORED: suspected target class %d (anomaly index %.2f > %.1f)",
-                    r.suspectedTarget(), r.anomalyIndex()[r.suspectedTarget()], threshold)
-                    : String.format("no backdoor found (largest anomaly index %.2f <= %.1f)", r.maxAnomalyIndex(), threshold));
+            if (strip) {
+                params.put("overlays", overlays);
+                params.put("frr", frr);
+                params.put("stripRule", st.rule().name().toLowerCase(Locale.ROOT));
+            }
+            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), params, seed);
+            NeuralCleanse.Result r = cleanse ? runCleanse(nc, c, d) : null;
+            Map<String, Object> stripOut = strip ? runStrip(st, c, d, r) : null;
             if (json != null) {
                 Map<String, Object> out = new LinkedHashMap<>();
-                out.put("backdoored", r.backdoored());
-                out.put("suspectedTarget", r.suspectedTarget());
-                out.put("anomalyIndex", r.maxAnomalyIndex());
-                out.put("cleanse", r.toMap());
+                if (r != null) {
+                    out.put("backdoored", r.backdoored());
+                    out.put("suspectedTarget", r.suspectedTarget());
+                    out.put("anomalyIndex", r.maxAnomalyIndex());
+                    out.put("cleanse", r.toMap());
+                }
+                if (stripOut != null) {
+                    out.put("strip", stripOut);
+                }
                 out.put("model", c.info());
                 out.put("dataset", d.name());
                 out.put("samples", d.size());
                 out.put("provenance", prov.finishedNow());
                 Json.write(json, out);
             }
-            if (images != null) {
+            if (images != null && r != null) {
                 writeTriggers(r, c);
                 System.out.println("images written to " + images);
             }
         }
         return Main.EXIT_OK;
+    }
+
+    private NeuralCleanse.Result runCleanse(NeuralCleanse nc, Classifier c, Dataset d) {
+        NeuralCleanse.Result r = nc.scan(c, d, !quiet);
+        for (NeuralCleanse.ClassTrigger t : r.triggers()) {
+            System.out.printf("class %2d: trigger L1 %8.2f  reaches the class on %5.1f%%  anomaly index %6.2f%s%n",
+                    t.label(), t.maskL1(), 100 * t.attackSuccess(), r.anomalyIndex()[t.label()],
+                    t.label() == r.suspectedTarget() ? "  <- suspected target" : "");
+        }
+        System.out.println(r.backdoored() ? String.format("BACKDOORED: suspected target class %d (anomaly index %.2f > %.1f)",
+                r.suspectedTarget(), r.anomalyIndex()[r.suspectedTarget()], threshold)
+                : String.format("no backdoor found (largest anomaly index %.2f <= %.1f)", r.maxAnomalyIndex(), threshold));
+        return r;
+    }
+
+    /**
+     * STRIP calibrated on the clean data (split into overlay pool, calibration and held-out thirds).
+     * FAR: against the reversed trigger of the suspected target if Neural Cleanse flagged one, else null.
+     */
+    private Map<String, Object> runStrip(Strip st, Classifier c, Dataset d, NeuralCleanse.Result cleanse) {
+        Dataset[] parts = Strip.split(d, seed);
+        Dataset held = parts[2];
+        Dataset triggered = null;
+        String farNote;
+        if (cleanse != null && cleanse.backdoored()) {
+            int t = cleanse.suspectedTarget();
+            int[] keep = java.util.stream.IntStream.range(0, held.size()).filter(i -> held.label(i) != t).toArray();
+            triggered = keep.length == 0 ? null : cleanse.triggers().get(t).stamp(held.subset(keep, "outside class " + t));
+            farNote = "FAR against the trigger Neural Cleanse reverse-engineered for the suspected target " + t
+                    + " (a proxy: the real trigger is unknown)";
+        } else {
+            farNote = "FAR needs triggered inputs: a scan has clean data only (use dlsec poison --detect strip for FAR against"
+                    + " a known trigger)";
+        }
+        Strip.Result r = st.evaluate(c, parts[0], parts[1], held, triggered, !quiet);
+        Map<String, Object> m = new LinkedHashMap<>(r.toMap());
+        m.put("farNote", farNote);
+        m.put("calibrationInputs", parts[1].size());
+        m.put("heldOutCleanInputs", held.size());
+        m.put("triggeredInputs", r.triggered().length);
+        Strip.Summary e = Strip.Summary.of(r.calibration());
+        System.out.printf("STRIP (N=%d): clean entropy mean %.3f bits (sd %.3f, 5%% quantile %.3f); threshold %.4f at target FRR"
+                + " %.1f%%; FRR %.2f%% on %d held-out clean inputs; FAR %s%n", st.overlays(), e.mean(), e.std(), e.p05(),
+                r.threshold(), 100 * st.frr(), 100 * r.frr(), held.size(), Double.isNaN(r.far()) ? "not available (no"
+                        + " triggered inputs)" : String.format("%.2f%% against the reversed trigger", 100 * r.far()));
+        return m;
     }
 
     private void writeTriggers(NeuralCleanse.Result r, Classifier c) {

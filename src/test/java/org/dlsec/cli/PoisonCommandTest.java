@@ -48,6 +48,56 @@ class PoisonCommandTest {
     }
 
     @Test
+    void stripReportsFrrAndFarOfTheTriggeredInputs(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("strip.json");
+        CliTest.Run r = run("poison", "--dataset", "mnist", "--attack", "badnets", "--rate", "0.05", "--target", "7",
+                "--trigger-size", "4", "--epochs", "2", "--batch-size", "16", "--limit", "1000", "--test-limit", "300", "--seed",
+                "3", "--detect", "strip", "--overlays", "10", "--json", json.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode d = Json.MAPPER.readTree(json.toFile()).get("detection");
+        assertEquals("strip", d.get("detector").asText());
+        assertEquals(10, d.get("parameters").get("overlays").asInt());
+        assertEquals(100, d.get("heldOutCleanInputs").asInt());
+        assertEquals(100, d.get("calibrationInputs").asInt());
+        int triggered = d.get("triggeredInputs").asInt();
+        assertTrue(triggered > 80 && triggered < 100, "held-out images outside class 7: " + triggered);
+        for (String f : new String[] {"frr", "far", "calibrationFrr"}) {
+            assertTrue(d.get(f).isNumber() && d.get(f).asDouble() >= 0 && d.get(f).asDouble() <= 1, f + " = " + d.get(f));
+        }
+        assertTrue(d.get("calibrationFrr").asDouble() <= 0.05, d.toString());
+        double threshold = d.get("threshold").asDouble();
+        JsonNode cal = d.get("entropies").get("calibration");
+        assertEquals(100, cal.get("count").asInt());
+        assertTrue(threshold >= cal.get("min").asDouble() && threshold <= cal.get("max").asDouble(), d.toString());
+        assertEquals(triggered, d.get("entropies").get("triggered").get("count").asInt());
+    }
+
+    @Test
+    void finePruningReportsTheStages(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("fp.json");
+        CliTest.Run r = run("poison", "--dataset", "mnist", "--attack", "badnets", "--rate", "0.05", "--target", "7",
+                "--epochs", "1", "--batch-size", "16", "--limit", "1000", "--test-limit", "300", "--seed", "3", "--detect",
+                "fineprune", "--finetune-epochs", "1", "--json", json.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode d = Json.MAPPER.readTree(json.toFile()).get("detection");
+        assertEquals("fineprune", d.get("detector").asText());
+        assertEquals(16, d.get("channels").asInt());
+        double ratio = d.get("pruneRatio").asDouble();
+        assertTrue(ratio >= 0 && ratio < 1, "ratio " + ratio);
+        assertEquals(Math.round(ratio * 16), d.get("prunedChannels").size());
+        for (String stage : new String[] {"beforePruning", "afterPruning", "afterFineTuning"}) {
+            for (String f : new String[] {"cleanAccuracy", "attackSuccessRate"}) {
+                double v = d.get(stage).get(f).asDouble();
+                assertTrue(d.get(stage).get(f).isNumber() && v >= 0 && v <= 1, stage + "." + f + " = " + v);
+            }
+        }
+        assertEquals(d.get("afterFineTuning").get("cleanAccuracy").asDouble(), d.get("cleanAccuracy").asDouble(), 0);
+        assertTrue(d.get("afterFineTuning").get("cleanAccuracy").asDouble() > 0.5);
+        assertTrue(d.get("prunedStayedZero").asBoolean());
+        assertEquals(150, d.get("testSamples").asInt());
+    }
+
+    @Test
     void labelFlippingAndNoiseReportAccuracyAndNoAttackSuccess(@TempDir Path dir) throws IOException {
         for (String attack : new String[] {"labelflip", "noise"}) {
             Path json = dir.resolve(attack + ".json");
@@ -67,7 +117,19 @@ class PoisonCommandTest {
     void badInputGivesExitTwoAndOneLine() {
         assertUserError(run("poison", "--dataset", "mnist", "--attack", "frogs", "--quiet"), "--attack");
         assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--rate", "0", "--quiet"), "--rate");
-        assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--detect", "strip", "--quiet"), "--detect");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--detect", "frogs", "--quiet"), "--detect");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--detect", "strip", "--retrain", "--quiet"),
+                "--retrain");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--detect", "strip", "--overlays", "0",
+                "--quiet"), "overlays");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--detect", "strip", "--frr", "1.5",
+                "--quiet"), "frr");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--detect", "strip", "--strip-rule", "mean",
+                "--quiet"), "percentile or normal");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--detect", "fineprune", "--prune-ratio", "1",
+                "--quiet"), "prune ratio");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--detect", "fineprune", "--prune-ratio",
+                "-0.2", "--quiet"), "prune ratio");
         assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--retrain", "--quiet"), "--retrain");
         assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--target", "12", "--limit", "100",
                 "--quiet"), "--target");

@@ -79,7 +79,28 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
      * @param attackSuccess share of the last batches sent to the class with the kept trigger
      * @param reached whether the mask reached the success threshold (if not, the last mask is kept)
      */
-    public record ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached) {}
+    public record ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached) {
+        /** Every image of {@code data} with this trigger applied, x' = (1 − m)·x + m·p; labels unchanged. */
+        public Dataset stamp(Dataset data) {
+            int c = (int) data.sampleShape().get(0);
+            int hw = (int) (data.sampleShape().get(1) * data.sampleShape().get(2));
+            DlsecException.require(mask.length == hw && pattern.length == c * hw, "trigger", "its shape does not match the data's "
+                    + data.sampleShape());
+            int d = data.sampleSize();
+            float[] px = new float[data.size() * d];
+            for (int s = 0; s < data.size(); s++) {
+                float[] img = data.image(s);
+                for (int k = 0; k < c; k++) {
+                    for (int i = 0; i < hw; i++) {
+                        int j = k * hw + i;
+                        img[j] = (1 - mask[i]) * img[j] + mask[i] * pattern[j];
+                    }
+                }
+                System.arraycopy(img, 0, px, s * d, d);
+            }
+            return data.withPixels(px, data.labels(), "Neural Cleanse reversed trigger of class " + label);
+        }
+    }
 
     /**
      * @param triggers per class, in class order

@@ -5,6 +5,8 @@
  * which flags model-extraction query streams from the distribution of distances between a client's
  * successive queries; spectral signatures (Tran, Li, Madry, NeurIPS 2018) and activation clustering
  * (Chen et al. 2018) over a model's penultimate-layer activations; Neural Cleanse (Wang et al.,
- * S&amp;P 2019). May import core, data, model, metric, train and defence.
+ * S&amp;P 2019); STRIP (Gao et al., ACSAC 2019), run-time detection of triggered inputs by the
+ * entropy of superimposed copies; and fine-pruning (Liu et al., RAID 2018), which removes a backdoor
+ * by pruning dormant channels and fine-tuning on clean data. May import core, data, model, metric, train and defence.
  */
 package org.dlsec.defence.detection;

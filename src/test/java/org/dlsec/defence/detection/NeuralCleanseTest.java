@@ -79,6 +79,28 @@ class NeuralCleanseTest {
     }
 
     @Test
+    void aReversedTriggerStampsMaskTimesPattern() {
+        Dataset d = TestSupport.mnistTest(3);
+        float[] mask = new float[28 * 28];
+        float[] pattern = new float[28 * 28];
+        mask[0] = 1f;
+        mask[1] = 0.5f;
+        pattern[0] = 0.25f;
+        pattern[1] = 1f;
+        Dataset s = new NeuralCleanse.ClassTrigger(4, mask, pattern, 1.5, 1, true).stamp(d);
+        for (int i = 0; i < 3; i++) {
+            float[] a = d.image(i);
+            float[] b = s.image(i);
+            assertEquals(0.25f, b[0], 1e-6);
+            assertEquals(0.5f * a[1] + 0.5f, b[1], 1e-6);
+            for (int k = 2; k < a.length; k++) {
+                assertEquals(a[k], b[k], 0f);
+            }
+            assertEquals(d.label(i), s.label(i));
+        }
+    }
+
+    @Test
     void medianAndParameters() {
         assertEquals(2.0, NeuralCleanse.median(new double[] {3, 1, 2}), 0);
         assertEquals(2.5, NeuralCleanse.median(new double[] {4, 1, 2, 3}), 0);
