@@ -29,11 +29,12 @@ import org.dlsec.core.Hashing;
  * @param attacks the attack runs, in order
  * @param faults the hardware-fault experiments, in order (may be empty)
  * @param poisoning the poisoning experiments, run only when the audit is given training data (may be empty)
+ * @param privacy the privacy attacks: membership inference and model inversion (may be empty)
  * @param text the YAML text it was read from
  * @param sha256 hash of that text (part of the resume key)
  */
 public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, List<FaultEntry> faults,
-        List<PoisonEntry> poisoning, String text, String sha256) {
+        List<PoisonEntry> poisoning, List<PrivacyEntry> privacy, String text, String sha256) {
 
     /** The resource holding the documented default configuration. */
     public static final String DEFAULT_RESOURCE = "/org/dlsec/audit/default-audit.yaml";
@@ -64,10 +65,32 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     public record PoisonEntry(String id, String poison, double rate, int target, int size, double alpha, int trainSamples,
             int epochs) {}
 
+    /**
+     * One privacy attack: a membership-inference attack ({@link #MEMBERSHIP}: {@code members} members
+     * from the images that trained the model, as its card records them, and as many non-members from
+     * the test split or from unused training images) or {@code inversion} (MI-Face, one reconstruction
+     * per class); {@code params} are the attack's own options, as {@code dlsec privacy --param}.
+     */
+    public record PrivacyEntry(String id, String attack, int members, String nonMembers, int shadows,
+            Map<String, String> params) {
+        /** The membership-inference attacks an audit can run. */
+        public static final List<String> MEMBERSHIP = List.of("loss", "confidence", "entropy", "labelonly", "shadow", "lira",
+                "lira-offline");
+
+        public PrivacyEntry {
+            params = Map.copyOf(params);
+        }
+
+        public boolean inversion() {
+            return attack.equals("inversion");
+        }
+    }
+
     public AuditConfig {
         attacks = List.copyOf(attacks);
         faults = List.copyOf(faults);
         poisoning = List.copyOf(poisoning);
+        privacy = List.copyOf(privacy);
     }
 
     public static AuditConfig defaults() {
@@ -90,7 +113,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
 
     public static AuditConfig parse(String text, String source) {
         YamlNode root = YamlNode.parse(text, source);
-        root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults", "poisoning"));
+        root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults", "poisoning", "privacy"));
         Map<String, YamlNode> m = root.map();
         long seed = m.containsKey("seed") ? m.get("seed").integer() : 0;
         int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
@@ -134,8 +157,60 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                 poisons.add(e);
             }
         }
-        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, text,
+        List<PrivacyEntry> privacy = new ArrayList<>();
+        if (m.containsKey("privacy")) {
+            for (YamlNode f : m.get("privacy").list()) {
+                PrivacyEntry e = privacyEntry(f);
+                if (!ids.add(e.id())) {
+                    throw f.error("duplicate id '" + e.id() + "': give one of them an 'id'");
+                }
+                privacy.add(e);
+            }
+        }
+        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, text,
                 Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static PrivacyEntry privacyEntry(YamlNode f) {
+        f.onlyKeys(List.of("attack", "id", "members", "nonMembers", "shadows", "params"));
+        Map<String, YamlNode> m = f.map();
+        List<String> known = new ArrayList<>(PrivacyEntry.MEMBERSHIP);
+        known.add("inversion");
+        if (!m.containsKey("attack")) {
+            throw f.error("missing 'attack' (one of " + String.join(", ", known) + ")");
+        }
+        String kind = m.get("attack").string();
+        if (!known.contains(kind)) {
+            throw m.get("attack").error("unknown privacy attack '" + kind + "' (one of " + String.join(", ", known) + ")");
+        }
+        String id = m.containsKey("id") ? m.get("id").string() : kind;
+        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw (m.containsKey("id") ? m.get("id") : f).error("an id may use letters, digits, '.', '_' and '-' only");
+        }
+        if (kind.equals("inversion") && (m.containsKey("members") || m.containsKey("nonMembers") || m.containsKey("shadows"))) {
+            throw f.error("'members', 'nonMembers' and 'shadows' belong to membership inference; inversion takes 'params'");
+        }
+        int members = m.containsKey("members") ? (int) positive(m.get("members"), 100_000) : 500;
+        String nonMembers = m.containsKey("nonMembers") ? m.get("nonMembers").string() : "test";
+        if (!nonMembers.equals("test") && !nonMembers.equals("train")) {
+            throw m.get("nonMembers").error("expected test or train, got '" + nonMembers + "'");
+        }
+        int shadows = m.containsKey("shadows") ? (int) positive(m.get("shadows"), 1024) : 16;
+        Map<String, String> params = new LinkedHashMap<>();
+        if (m.containsKey("params")) {
+            for (Map.Entry<String, YamlNode> p : m.get("params").map().entrySet()) {
+                params.put(p.getKey(), p.getValue().string());
+            }
+        }
+        // the attack's own options are checked now, not after an hour of other attacks
+        try {
+            if (kind.equals("inversion")) {
+                org.dlsec.attack.inference.MembershipAttacks.inversion(params);
+            }
+        } catch (DlsecException e) {
+            throw (m.containsKey("params") ? m.get("params") : f).error(e.getMessage());
+        }
+        return new PrivacyEntry(id, kind, members, nonMembers, shadows, params);
     }
 
     private static PoisonEntry poisonEntry(YamlNode f) {

@@ -23,6 +23,7 @@ import org.dlsec.report.AttackRecord;
 import org.dlsec.report.AuditReport;
 import org.dlsec.report.FaultRecord;
 import org.dlsec.report.PoisonRecord;
+import org.dlsec.report.PrivacyRecord;
 import org.dlsec.report.ReportWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,10 +134,35 @@ public final class AuditRunner {
         } else if (auditTraining) {
             poisoningSkipped = "no poisoning experiment configured";
         }
+        List<PrivacyRecord> privacy = new ArrayList<>();
+        List<String> privacySkipped = new ArrayList<>();
+        String membershipSkipped = PrivacyRuns.membershipUnsupported(model, data);
+        String inversionSkipped = PrivacyRuns.inversionUnsupported(model);
+        for (AuditConfig.PrivacyEntry entry : config.privacy()) {
+            String why = entry.inversion() ? inversionSkipped : membershipSkipped;
+            if (why != null) {
+                if (!privacySkipped.contains(why)) {
+                    privacySkipped.add(why);
+                }
+                continue;
+            }
+            String key = key(model, data, config, entry);
+            Path file = results.resolve(entry.id() + ".json");
+            PrivacyRecord stored = resume ? readStored(file, PrivacyRecord.class) : null;
+            if (stored != null && key.equals(stored.key())) {
+                System.err.println("resume: " + entry.id() + " already done, not rerun");
+                privacy.add(stored);
+                continue;
+            }
+            PrivacyRecord rec = PrivacyRuns.run(model, data, attackerData, config, entry, key);
+            Json.write(file, rec);
+            privacy.add(rec);
+        }
         AuditReport report = new AuditReport(AuditReport.SCHEMA, model.info(),
                 new AuditReport.DataInfo(data.name(), data.split(), data.size(), data.origin()), clean,
                 new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
-                Verdicts.families(clean, records, faults, faultsSkipped, poisons, poisoningSkipped),
+                Verdicts.families(clean, records, faults, faultsSkipped, poisons, poisoningSkipped, privacy,
+                        privacySkipped.isEmpty() ? null : String.join("; ", privacySkipped)),
                 Versions.all(), machine(), config.seed(), started, Instant.now());
         ReportWriter.write(report, out);
         return report;

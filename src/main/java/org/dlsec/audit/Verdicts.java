@@ -7,6 +7,7 @@ import org.dlsec.report.AttackRecord;
 import org.dlsec.report.AuditReport;
 import org.dlsec.report.FaultRecord;
 import org.dlsec.report.PoisonRecord;
+import org.dlsec.report.PrivacyRecord;
 
 /**
  * The one-line verdict per threat family. Evasion is "vulnerable" when some attack succeeds on at
@@ -19,14 +20,43 @@ final class Verdicts {
     private Verdicts() {}
 
     static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion, List<FaultRecord> faults,
-            String faultsSkipped, List<PoisonRecord> poisons, String poisoningSkipped) {
+            String faultsSkipped, List<PoisonRecord> poisons, String poisoningSkipped, List<PrivacyRecord> privacy,
+            String privacySkipped) {
         List<AuditReport.Family> out = new ArrayList<>();
         out.add(evasion(clean, evasion));
         out.add(faults(faults, faultsSkipped));
         out.add(poisoning(poisons, poisoningSkipped));
         out.add(notEvaluated("extraction", "Model extraction", "not part of this audit"));
-        out.add(notEvaluated("privacy", "Membership inference and inversion", "not part of this audit"));
+        out.add(privacy(privacy, privacySkipped));
         return out;
+    }
+
+    /**
+     * Privacy is "vulnerable" when a membership-inference attack reaches an AUC of at least 0.6 or
+     * finds at least 5% of the members at 1% false positives (5× chance, the low-FPR view of Carlini
+     * et al. 2022). Inversion reconstructions are shown for inspection and do not make a verdict.
+     */
+    private static AuditReport.Family privacy(List<PrivacyRecord> records, String skipped) {
+        String title = "Membership inference and inversion";
+        List<PrivacyRecord> membership = records.stream().filter(r -> !r.inversion()).toList();
+        List<String> parts = new ArrayList<>();
+        boolean vulnerable = false;
+        for (PrivacyRecord r : membership) {
+            vulnerable |= r.auc() >= 0.6 || r.tprAt1Fpr() >= 0.05;
+            parts.add(String.format("%s: AUC %.3f, TPR %.1f%% at 1%% FPR (%d members, %d non-members)", r.attack(), r.auc(),
+                    100 * r.tprAt1Fpr(), r.members(), r.nonMembers()));
+        }
+        records.stream().filter(PrivacyRecord::inversion).forEach(r -> parts.add(String.format(
+                "MI-Face reconstructed %d classes (shown below; judge them by eye)", r.confidence().length)));
+        if (skipped != null) {
+            parts.add(skipped);
+        }
+        if (records.isEmpty()) {
+            return notEvaluated("privacy", title, skipped != null ? skipped : "no privacy attack configured");
+        }
+        String verdict = membership.isEmpty() ? "not evaluated" : vulnerable ? "vulnerable" : "resists the configured attacks";
+        return new AuditReport.Family("privacy", title, verdict, String.join("; ", parts), List.of(), List.of(), List.of(),
+                records);
     }
 
     private static AuditReport.Family evasion(double clean, List<AttackRecord> records) {

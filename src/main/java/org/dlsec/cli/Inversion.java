@@ -1,9 +1,7 @@
 package org.dlsec.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.dlsec.attack.inference.MembershipAttacks;
 import org.dlsec.attack.inference.MiFace;
@@ -30,29 +28,7 @@ final class Inversion {
             System.out.printf("inversion (MI-Face): %d steps, %d gradient calls, %.1f s; confidence per class%s%n", r.steps(),
                     r.gradients(), r.seconds(), conf);
             if (images != null) {
-                int ch = (int) data.sampleShape().get(0);
-                int h = (int) data.sampleShape().get(1);
-                int w = (int) data.sampleShape().get(2);
-                // reconstructions in one row, and for comparison one real training image of each class below
-                List<ImageGrid.Panel> row = new ArrayList<>();
-                List<ImageGrid.Panel> real = new ArrayList<>();
-                List<String> header = new ArrayList<>();
-                for (int c = 0; c < r.images().length; c++) {
-                    String name = c < data.classNames().size() ? data.classNames().get(c) : String.valueOf(c);
-                    header.add(name);
-                    row.add(new ImageGrid.Panel(r.images()[c], ch, h, w, String.format("p=%.2f", r.confidence()[c]), false));
-                    for (int i = 0; i < data.size(); i++) {
-                        if (data.label(i) == c) {
-                            real.add(new ImageGrid.Panel(data.image(i), ch, h, w, "test image", false));
-                            break;
-                        }
-                    }
-                }
-                ImageGrid grid = new ImageGrid(header, 3);
-                grid.addRow(row);
-                if (real.size() == row.size()) {
-                    grid.addRow(real);
-                }
+                ImageGrid grid = org.dlsec.report.AdversarialGrids.inversion(r.images(), r.confidence(), data);
                 Path file = images.resolve("inversion.png");
                 grid.write(file);
                 System.out.println("reconstructions written to " + file);

@@ -53,4 +53,33 @@ public final class AdversarialGrids {
         }
         return grid;
     }
+
+    /**
+     * Model-inversion reconstructions, one per class in a row with the model's confidence, above a
+     * real image of each class from {@code data} for comparison.
+     */
+    public static ImageGrid inversion(float[][] images, double[] confidence, Dataset data) {
+        int ch = (int) data.sampleShape().get(0);
+        int h = (int) data.sampleShape().get(1);
+        int w = (int) data.sampleShape().get(2);
+        List<ImageGrid.Panel> row = new java.util.ArrayList<>();
+        List<ImageGrid.Panel> real = new java.util.ArrayList<>();
+        List<String> header = new java.util.ArrayList<>();
+        for (int c = 0; c < images.length; c++) {
+            header.add(c < data.classNames().size() ? data.classNames().get(c) : String.valueOf(c));
+            row.add(new ImageGrid.Panel(images[c], ch, h, w, String.format("p=%.2f", confidence[c]), false));
+            for (int i = 0; i < data.size(); i++) {
+                if (data.label(i) == c) {
+                    real.add(new ImageGrid.Panel(data.image(i), ch, h, w, "real image", false));
+                    break;
+                }
+            }
+        }
+        ImageGrid grid = new ImageGrid(header, 3);
+        grid.addRow(row);
+        if (real.size() == row.size()) {
+            grid.addRow(real);
+        }
+        return grid;
+    }
 }

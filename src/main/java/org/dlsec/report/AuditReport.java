@@ -35,15 +35,22 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
 
     /**
      * One threat family: a verdict ({@code vulnerable}, {@code robust}, {@code not evaluated}) with a
-     * one-line explanation, the attack runs (evasion), the fault experiments (hardware faults) and the
-     * poisoning experiments.
+     * one-line explanation, the attack runs (evasion), the fault experiments (hardware faults), the
+     * poisoning experiments and the privacy attacks.
      */
     public record Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
-            List<FaultRecord> faults, List<PoisonRecord> poisons) {
+            List<FaultRecord> faults, List<PoisonRecord> poisons, List<PrivacyRecord> privacy) {
         public Family {
             attacks = attacks == null ? List.of() : List.copyOf(attacks);
             faults = faults == null ? List.of() : List.copyOf(faults);
             poisons = poisons == null ? List.of() : List.copyOf(poisons);
+            privacy = privacy == null ? List.of() : List.copyOf(privacy);
+        }
+
+        /** A family without privacy attacks. */
+        public Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
+                List<FaultRecord> faults, List<PoisonRecord> poisons) {
+            this(family, title, verdict, summary, attacks, faults, poisons, List.of());
         }
     }
 }

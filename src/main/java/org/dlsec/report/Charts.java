@@ -91,6 +91,28 @@ public final class Charts {
         return png(chart);
     }
 
+    /**
+     * Membership-inference ROC curves on log-log axes, as Carlini et al. (2022) draw them so that the
+     * low-FPR region is visible; the diagonal is chance. Rates of 0 are drawn at 1e-4.
+     */
+    public static String rocCurves(List<PrivacyRecord> records) {
+        XYChart chart = new XYChartBuilder().width(640).height(400).title("Membership inference ROC (log-log)")
+                .xAxisTitle("false-positive rate (0 drawn at 1e-4)").yAxisTitle("true-positive rate").build();
+        style(chart.getStyler());
+        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setXAxisMin(1e-4).setXAxisMax(1.0).setYAxisMin(1e-4).setYAxisMax(1.0);
+        chart.addSeries("chance", new double[] {1e-4, 1.0}, new double[] {1e-4, 1.0}).setMarker(SeriesMarkers.NONE);
+        for (PrivacyRecord r : records) {
+            double[] x = r.roc().stream().mapToDouble(p -> Math.max(p[0], 1e-4)).toArray();
+            double[] y = r.roc().stream().mapToDouble(p -> Math.max(p[1], 1e-4)).toArray();
+            if (x.length > 0) {
+                chart.addSeries(r.id() + String.format(java.util.Locale.ROOT, " (AUC %.3f)", r.auc()), x, y)
+                        .setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return png(chart);
+    }
+
     /** Certified accuracy (%) against the L2 radius (randomised smoothing), as a step curve. */
     public static byte[] certifiedAccuracyPng(double[] radii, double[] accuracy, String title) {
         XYChart chart = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("L2 radius")

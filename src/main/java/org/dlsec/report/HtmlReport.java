@@ -169,6 +169,40 @@ public final class HtmlReport {
             h.append("</div>\n");
         }
 
+        List<PrivacyRecord> privacy = r.families().stream().flatMap(f -> f.privacy().stream()).toList();
+        if (!privacy.isEmpty()) {
+            h.append("<h2>Membership inference and inversion</h2><p class=\"sub\">Membership inference: members are"
+                    + " images that trained the model (from its card), non-members images it never saw; an AUC near 0.5 and"
+                    + " a TPR near the FPR mean the attack cannot tell them apart. Inversion: MI-Face's reconstruction of"
+                    + " each class from the model alone, above a real image of the class.</p>");
+            List<PrivacyRecord> membership = privacy.stream().filter(p -> !p.inversion()).toList();
+            if (!membership.isEmpty()) {
+                h.append("<table id=\"privacy\"><thead><tr><th>run</th><th class=\"l\">attack</th><th>members / non-members</th>"
+                        + "<th>AUC</th><th>balanced acc.</th><th>TPR at 0.1% FPR</th><th>TPR at 1% FPR</th><th>seconds</th>"
+                        + "</tr></thead><tbody>");
+                for (PrivacyRecord p : membership) {
+                    h.append("<tr><td>").append(esc(p.id())).append("</td><td class=\"l\">").append(esc(p.attack()))
+                            .append("</td><td>").append(p.members()).append(" / ").append(p.nonMembers()).append("</td><td>")
+                            .append(String.format(Locale.ROOT, "%.3f", p.auc())).append("</td><td>")
+                            .append(pct(p.balancedAccuracy())).append("</td><td>").append(pct(p.tprAt01Fpr()))
+                            .append("</td><td>").append(pct(p.tprAt1Fpr())).append("</td><td>")
+                            .append(String.format(Locale.ROOT, "%.1f", p.seconds())).append("</td></tr>");
+                }
+                h.append("</tbody></table>\n<div class=\"charts\"><img class=\"chart\" alt=\"membership ROC curves\""
+                        + " src=\"data:image/png;base64,").append(Charts.rocCurves(membership)).append("\"></div>\n");
+            }
+            h.append("<div class=\"grids\">");
+            for (PrivacyRecord p : privacy) {
+                if (p.imageGridPng() != null) {
+                    h.append("<figure><img alt=\"model inversion reconstructions of ").append(esc(p.id()))
+                            .append("\" src=\"data:image/png;base64,").append(p.imageGridPng()).append("\"><figcaption>")
+                            .append(esc(p.id())).append(": MI-Face reconstruction of each class and the model's confidence in"
+                                    + " it, above a real image of the class</figcaption></figure>");
+                }
+            }
+            h.append("</div>\n");
+        }
+
         h.append("<h2>What the numbers mean</h2><dl>")
                 .append(term("Knowledge", "What the attacker needs: white-box = the model's gradients; score-based = its"
                         + " output probabilities; label-only = its top-1 answer; transfer = nothing of the target while crafting."))
@@ -186,8 +220,11 @@ public final class HtmlReport {
                 .append(term("Backdoor success", "Poisoning: the share of test images of other classes that, with the"
                         + " trigger stamped in, the poisoned model assigns to the attacker's class; next to it, the same share for"
                         + " the clean model (what the trigger does by itself)."))
+                .append(term("AUC, TPR at low FPR", "Membership inference: the area under the ROC curve of the attack's"
+                        + " member/non-member scores (0.5 = guessing), and the share of members it finds while wrongly"
+                        + " accusing at most 0.1% / 1% of non-members (Carlini et al. 2022)."))
                 .append(term("Verdict", "Vulnerable when an attack succeeds on at least half of the correctly classified"
-                        + " samples within its budget, or a fault experiment halves the int8 accuracy. \"Resists\" is not a proof of robustness: only of these attacks failing."))
+                        + " samples within its budget, a fault experiment halves the int8 accuracy, or membership inference reaches AUC 0.6 or 5% TPR at 1% FPR. \"Resists\" is not a proof of robustness: only of these attacks failing."))
                 .append("</dl>\n");
 
         h.append("<h2>Provenance</h2><table class=\"prov\"><tbody>")

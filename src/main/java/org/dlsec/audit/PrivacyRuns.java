@@ -1,0 +1,101 @@
+package org.dlsec.audit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.dlsec.attack.inference.MembershipAttack;
+import org.dlsec.attack.inference.MembershipAttacks;
+import org.dlsec.attack.inference.MembershipResult;
+import org.dlsec.attack.inference.MembershipSplit;
+import org.dlsec.attack.inference.MiFace;
+import org.dlsec.attack.inference.ShadowTrainer;
+import org.dlsec.core.DlsecException;
+import org.dlsec.data.Dataset;
+import org.dlsec.metric.Roc;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.ModelCard;
+import org.dlsec.model.Models;
+import org.dlsec.report.AdversarialGrids;
+import org.dlsec.report.PrivacyRecord;
+import org.dlsec.train.TrainingRun;
+
+/**
+ * Runs the audit's privacy attacks. Model inversion needs only the model's gradients. Membership
+ * inference needs to know which images trained the model: a dlsec model directory's card records
+ * it (see {@link TrainingRun#trainingIndices}); for any other model the membership runs are skipped
+ * with that reason rather than guessed.
+ */
+final class PrivacyRuns {
+    private PrivacyRuns() {}
+
+    /** Why the membership attacks cannot run on this model and data, or null when they can. */
+    static String membershipUnsupported(Classifier model, Dataset data) {
+        if (!"test".equals(data.split())) {
+            return "membership inference draws non-members from the audited test images; this audit is on the "
+                    + data.split() + " split";
+        }
+        if (cardOf(model).isEmpty()) {
+            return "membership inference needs to know which images trained the model: give a dlsec model directory"
+                    + " whose card records it";
+        }
+        return null;
+    }
+
+    /** Why inversion cannot run on this model, or null when it can. */
+    static String inversionUnsupported(Classifier model) {
+        return model.hasGradients() ? null : "model inversion (MI-Face) needs gradients; this model is a black box";
+    }
+
+    static PrivacyRecord run(Classifier model, Dataset data, Supplier<Dataset> trainSplit, AuditConfig config,
+            AuditConfig.PrivacyEntry e, String key) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        if (e.inversion()) {
+            MiFace attack = MembershipAttacks.inversion(e.params());
+            MiFace.Result r = attack.infer(model);
+            String grid = Base64.getEncoder().encodeToString(AdversarialGrids.inversion(r.images(), r.confidence(), data).png());
+            return new PrivacyRecord(e.id(), key, e.attack(), r.parameters(), null, null, null, null, 0, 0, List.of(),
+                    r.confidence(), started, (System.nanoTime() - t0) / 1e9, grid);
+        }
+        ModelCard card = cardOf(model).orElseThrow(() -> new DlsecException(membershipUnsupported(model, data)));
+        Dataset train = trainSplit.get();
+        int[] targetIdx = TrainingRun.trainingIndices(card, train).orElseThrow(() -> new DlsecException(
+                "the model card of " + model.info().source() + " does not say which training images it used"));
+        int n = e.nonMembers().equals("test") ? Math.min(e.members(), data.size()) : e.members();
+        MembershipSplit split = e.nonMembers().equals("test")
+                ? MembershipSplit.build(train, targetIdx, data, n, config.seed())
+                : MembershipSplit.buildWithinTrain(train, targetIdx, data, n, config.seed());
+        MembershipAttack a = MembershipAttacks.create(e.attack(), e.shadows(), card, e.params(), config.seed(),
+                ShadowTrainer.LOCAL);
+        MembershipResult r = a.infer(model, split);
+        MembershipResult.Summary s = r.summary();
+        Map<String, Object> params = new LinkedHashMap<>(r.parameters());
+        params.put("split", split.record());
+        List<double[]> roc = new ArrayList<>();
+        for (Roc.Point p : r.roc().points(200)) {
+            roc.add(new double[] {p.fpr(), p.tpr()});
+        }
+        return new PrivacyRecord(e.id(), key, e.attack(), params, s.auc(), s.balancedAccuracy(), s.tprAt01Fpr(),
+                s.tprAt1Fpr(), s.members(), s.nonMembers(), roc, null, started, (System.nanoTime() - t0) / 1e9, null);
+    }
+
+    private static Optional<ModelCard> cardOf(Classifier model) {
+        if (!"dlsec".equals(model.info().kind()) || model.info().source() == null) {
+            return Optional.empty();
+        }
+        Path dir = Path.of(model.info().source());
+        if (!Files.isRegularFile(dir.resolve(ModelCard.FILE))) {
+            return Optional.empty();
+        }
+        ModelCard card = Models.card(dir);
+        // the card must describe the weights that were loaded, not a directory rewritten since
+        return model.info().sha256().equals(card.weightsSha256()) ? Optional.of(card) : Optional.empty();
+    }
+}
