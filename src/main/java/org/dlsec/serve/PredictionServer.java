@@ -82,6 +82,16 @@ public final class PredictionServer implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final long started = System.nanoTime();
 
+    /**
+     * Sets the seconds a client has to send a whole request (headers and body) before its
+     * connection is closed ({@code sun.net.httpserver.maxReqTime}). The JDK reads the setting once,
+     * when the first server of the process starts, so this must be called before that.
+     */
+    public static void setReadTimeout(int seconds) {
+        DlsecException.require(seconds >= 1, "read timeout", "must be at least 1 second, got " + seconds);
+        System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(seconds));
+    }
+
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);
