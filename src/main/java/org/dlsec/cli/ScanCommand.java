@@ -61,6 +61,7 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Limits.batchSize(batchSize, "--batch-size");
         for (String d : detect.split(",")) {
             String n = d.trim().toLowerCase(Locale.ROOT);
             if (!n.equals("cleanse")) {

@@ -38,4 +38,31 @@ public final class Memory {
     private static long mib(long bytes) {
         return bytes >> 20;
     }
+
+    /**
+     * Fails when a native allocation of {@code bytes} (model weights loaded by the engine) exceeds
+     * the memory the operating system reports as available ({@code MemAvailable} in
+     * {@code /proc/meminfo}); does nothing where that is not known.
+     */
+    public static void requireNative(long bytes, String what) {
+        long free = nativeAvailable();
+        if (free > 0 && bytes > free) {
+            throw new DlsecException(what + " needs " + mib(bytes) + " MiB of memory but the machine has only "
+                    + mib(free) + " MiB available");
+        }
+    }
+
+    /** MemAvailable from /proc/meminfo in bytes, or -1 where it is not known. */
+    static long nativeAvailable() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    return Long.parseLong(line.trim().split("\\s+")[1]) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
 }

@@ -172,7 +172,15 @@ public final class Models {
      * not always declare it.
      */
     public static Classifier load(Path path, Shape inputShape) {
-        return switch (detect(path)) {
+        Kind kind = detect(path);
+        if (kind != Kind.DLSEC_DIRECTORY) {
+            try {
+                org.dlsec.core.Memory.requireNative(Files.size(path), "the model " + path);
+            } catch (IOException e) {
+                throw new DlsecException("cannot read " + path + ": " + e.getMessage(), e);
+            }
+        }
+        return switch (kind) {
             case DLSEC_DIRECTORY -> loadDlsec(path, inputShape);
             case ONNX -> loadOnnx(path, inputShape);
             case TORCHSCRIPT -> loadTorchScript(path, inputShape);
@@ -218,6 +226,11 @@ public final class Models {
         Path weights = dir.resolve(card.weightsFile()).normalize();
         if (!weights.startsWith(dir.normalize()) || !Files.isRegularFile(weights)) {
             throw new DlsecException("weights file " + card.weightsFile() + " missing from " + dir);
+        }
+        try {
+            org.dlsec.core.Memory.requireNative(Files.size(weights), "the weights of " + dir);
+        } catch (IOException e) {
+            throw new DlsecException("cannot read " + weights + ": " + e.getMessage(), e);
         }
         String sha = Hashing.sha256(weights);
         if (!sha.equals(card.weightsSha256())) {
