@@ -71,6 +71,7 @@ final class SoakCommand implements Callable<Integer> {
         DlsecException.require(minutes > 0 && minutes <= 24 * 60, "--minutes", "must be in (0, 1440], got " + minutes);
         DlsecException.require(warmup >= 0 && warmup < minutes, "--warmup", "must be in [0, --minutes), got " + warmup);
         DlsecException.require(sampleSeconds >= 1 && sampleSeconds <= 3600, "--sample-seconds", "must be in 1..3600");
+        org.dlsec.core.Progress.setEnabled(false);
         DatasetId id = DatasetId.parse(dataset);
         AuditConfig cfg = config == null ? AuditConfig.defaults() : AuditConfig.read(config);
         Dataset data = Datasets.load(id, cfg.split(), Optional.empty()).first(limit);
