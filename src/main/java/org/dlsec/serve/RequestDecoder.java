@@ -79,12 +79,14 @@ public final class RequestDecoder {
             return -1;
         }
         String t = header.strip();
-        if (t.isEmpty() || t.length() > 19 || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (t.isEmpty() || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new BadRequest(400, "bad Content-Length");
         }
-        long declared = Long.parseLong(t);
+        // more than 18 digits cannot be a size the server accepts (and may not fit a long)
+        long declared = t.length() > 18 ? Long.MAX_VALUE : Long.parseLong(t);
         if (declared > limit) {
-            throw new BadRequest(413, "body of " + declared + " bytes exceeds the limit of " + limit);
+            throw new BadRequest(413, "body of " + (t.length() > 18 ? "more than 10^18" : Long.toString(declared))
+                    + " bytes exceeds the limit of " + limit);
         }
         return declared;
     }
