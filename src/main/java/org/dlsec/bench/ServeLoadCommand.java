@@ -85,7 +85,8 @@ final class ServeLoadCommand implements Callable<Integer> {
                     health.path("maxBatch").asInt(256));
             int bad = 0;
             for (ServeLoad.Probe p : probes) {
-                System.out.printf("  %-26s expected %d, got %d %s%n", p.name(), p.expected(), p.got(), p.ok() ? "ok" : "WRONG");
+                System.out.printf("  %-26s expected %d, got %s %s%n", p.name(), p.expected(),
+                        p.got() < 0 ? "a closed connection" : Integer.toString(p.got()), p.ok() ? "ok" : "WRONG");
                 bad += p.ok() ? 0 : 1;
             }
             out.put("load", r);

@@ -113,6 +113,8 @@ final class AttackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Progress.setEnabled(!quiet);
+        Limits.batchSize(batchSize, "--batch-size");
+        Limits.positive(maxQueries, "--max-queries");
         List<Double> budgets = eps == null || eps.isEmpty() ? List.of(0.3) : eps;
         AttackSpec spec = new AttackSpec(attack, budgets.get(0), Norm.parse(norm), steps, stepSize, restarts, targeted,
                 maxQueries, seed, extra);

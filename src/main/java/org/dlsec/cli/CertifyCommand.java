@@ -66,6 +66,7 @@ final class CertifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Progress.setEnabled(!quiet);
+        Limits.batchSize(batchSize, "--batch-size");
         RandomizedSmoothing.Params params = new RandomizedSmoothing.Params(sigma, n0, n, alpha, batchSize, seed);
         double[] r = radii.stream().mapToDouble(Double::doubleValue).toArray();
         Dataset d = data.load();

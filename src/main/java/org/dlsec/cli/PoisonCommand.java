@@ -142,6 +142,7 @@ final class PoisonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Limits.batchSize(batchSize, "--batch-size");
         String kind = attack.trim().toLowerCase(Locale.ROOT);
         if (!ATTACKS.contains(kind)) {
             throw new DlsecException("unknown --attack '" + attack + "': expected one of " + String.join(", ", ATTACKS));

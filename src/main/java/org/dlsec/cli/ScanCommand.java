@@ -80,6 +80,7 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Limits.batchSize(batchSize, "--batch-size");
         boolean cleanse = false;
         boolean strip = false;
         for (String d : detect.split(",")) {

@@ -79,6 +79,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the output noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--read-timeout", defaultValue = "30", description = "Seconds a client has to send a whole request,"
+            + " headers and body; slower connections are closed (default: ${DEFAULT-VALUE}).")
+    int readTimeout;
+
     @Override
     public Integer call() throws InterruptedException {
         OutputPolicy policy = OutputPolicy.parse(output);
@@ -92,6 +96,9 @@ final class ServeCommand implements Callable<Integer> {
         Prada.Config pc = prada ? new Prada.Config(pradaDelta, 100, 5000) : null;
         double perSecond = parseRate(rate);
         ServeConfig cfg = new ServeConfig(host, port, tokens, policy, budget, perSecond, maxBatch, maxBody, pc, seed, threads);
+        DlsecException.require(readTimeout >= 1 && readTimeout <= 3600, "--read-timeout", "must be in 1..3600 seconds, got "
+                + readTimeout);
+        PredictionServer.setReadTimeout(readTimeout);
         Shape shape = Files.isDirectory(model) ? null : parseShape(inputShape);
         Classifier c = Models.load(model, shape);
         PredictionServer server;

@@ -98,6 +98,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Limits.batchSize(batchSize, "--batch-size");
         Architecture architecture = Architecture.parse(arch);
         TrainConfig config = new TrainConfig(epochs, batchSize, optimizer, lr, seed, schedule);
         if (limit != null && limit <= 0) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.lang.ref.SoftReference;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Memory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,6 +149,7 @@ public final class Datasets {
 
     /** Converts unsigned bytes to floats in [0,1]; done once at load time. */
     static float[] toFloats(byte[] b) {
+        Memory.require(4L * b.length, "the dataset's " + b.length + " pixels as floats");
         float[] x = new float[b.length];
         for (int i = 0; i < b.length; i++) {
             x[i] = (b[i] & 0xff) / 255f;
@@ -156,6 +158,7 @@ public final class Datasets {
     }
 
     static float[] nhwcToNchw(byte[] b, int n, int h, int w, int c) {
+        Memory.require(4L * b.length, "the dataset's " + b.length + " pixels as floats");
         float[] x = new float[b.length];
         int plane = h * w;
         int sample = plane * c;

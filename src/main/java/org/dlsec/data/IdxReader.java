@@ -14,13 +14,14 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Hashing;
+import org.dlsec.core.Memory;
 
 /**
  * Reads LeCun's IDX format (unsigned-byte payloads only), plain or gzipped.
  *
  * <p>The header is validated before anything is allocated: the magic must be {@code 0x0000 08 n}
  * with 1 ≤ n ≤ 4, every dimension positive, and the declared payload no larger than
- * {@link #MAX_PAYLOAD}. The payload must then be exactly as long as declared: a truncated file or
+ * {@link #MAX_PAYLOAD} and than the heap still available ({@link Memory#require}). The payload must then be exactly as long as declared: a truncated file or
  * one with trailing bytes is rejected. Every failure is a {@link DlsecException} naming the file.
  */
 public final class IdxReader {
@@ -95,11 +96,13 @@ public final class IdxReader {
                         + " bytes of data, more than dlsec can hold in memory");
             }
         }
-        byte[] payload = new byte[(int) size];
-        int read = in.readNBytes(payload, 0, payload.length);
-        if (read < payload.length) {
-            throw new DlsecException("truncated IDX file " + name + ": expected " + payload.length
-                    + " bytes of data, found " + read);
+        Memory.require(size, "IDX file " + name);
+        // read in growing chunks, not into an array of the declared size: a short file that declares
+        // a large payload costs only what it holds
+        byte[] payload = in.readNBytes((int) size);
+        if (payload.length < size) {
+            throw new DlsecException("truncated IDX file " + name + ": expected " + size
+                    + " bytes of data, found " + payload.length);
         }
         if (in.read() != -1) {
             throw new DlsecException("IDX file " + name + " has trailing bytes after the declared "

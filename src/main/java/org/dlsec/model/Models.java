@@ -69,22 +69,101 @@ public final class Models {
         }
     }
 
+    /** The kinds of model file {@link #load} accepts. */
+    public enum Kind { DLSEC_DIRECTORY, TORCHSCRIPT, ONNX }
+
+    /** Largest number of classes and of input values per sample a model card may declare. */
+    static final int MAX_CLASSES = 100_000;
+    static final long MAX_INPUT_VALUES = 1L << 24;
+
+    /**
+     * What kind of model {@code path} is, from the file system and the first bytes only (nothing is
+     * loaded): a directory is a dlsec model directory, {@code .onnx} an ONNX file, {@code .pt},
+     * {@code .pth}, {@code .torchscript} or a zip archive a TorchScript file.
+     */
+    public static Kind detect(Path path) {
+        if (!Files.exists(path)) {
+            throw new DlsecException("model not found: " + path);
+        }
+        if (Files.isDirectory(path)) {
+            return Kind.DLSEC_DIRECTORY;
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".onnx")) {
+            return Kind.ONNX;
+        }
+        if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript") || isZip(path)) {
+            return Kind.TORCHSCRIPT;
+        }
+        throw new DlsecException("not a model file: " + path
+                + " (expected a dlsec model directory, a TorchScript .pt file or an .onnx file)");
+    }
+
     /** Reads a dlsec model directory's card. */
     public static ModelCard card(Path dir) {
         Path file = dir.resolve(ModelCard.FILE);
         if (!Files.isRegularFile(file)) {
             throw new DlsecException(dir + " is not a dlsec model directory (no " + ModelCard.FILE + ")");
         }
-        ModelCard card = Json.read(file, ModelCard.class);
+        try {
+            if (Files.size(file) > (16 << 20)) {
+                throw new DlsecException(file + ": a model card of " + Files.size(file) + " bytes is not plausible");
+            }
+            return parseCard(Files.readAllBytes(file), file.toString());
+        } catch (IOException e) {
+            throw new DlsecException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses and validates a model card ({@code source} names it in messages): the format, an
+     * architecture dlsec knows, a (C, H, W) input shape of positive, bounded dimensions, 2 to
+     * {@value #MAX_CLASSES} classes, a weights file name inside the directory and a SHA-256 hash.
+     */
+    public static ModelCard parseCard(byte[] json, String source) {
+        ModelCard card;
+        try {
+            card = Json.MAPPER.readValue(json, ModelCard.class);
+        } catch (IOException e) {
+            throw new DlsecException("cannot read " + source + " as a model card: " + firstLine(e.getMessage()), e);
+        }
+        if (card == null) {
+            throw new DlsecException(source + ": empty model card");
+        }
         if (!ModelCard.FORMAT.equals(card.format())) {
-            throw new DlsecException(file + ": unknown model format '" + card.format() + "', expected "
+            throw new DlsecException(source + ": unknown model format '" + shorten(card.format()) + "', expected "
                     + ModelCard.FORMAT);
         }
         if (card.architecture() == null || card.inputShape() == null || card.inputShape().length != 3
                 || card.weightsFile() == null) {
-            throw new DlsecException(file + ": incomplete model card (architecture, inputShape, weightsFile needed)");
+            throw new DlsecException(source + ": incomplete model card (architecture, inputShape, weightsFile needed)");
+        }
+        Architecture.parse(card.architecture());
+        long values = 1;
+        for (long d : card.inputShape()) {
+            if (d < 1 || d > 65_536) {
+                throw new DlsecException(source + ": bad inputShape dimension " + d);
+            }
+            values *= d;
+        }
+        if (values > MAX_INPUT_VALUES) {
+            throw new DlsecException(source + ": inputShape of " + values + " values per sample is more than dlsec"
+                    + " handles (" + MAX_INPUT_VALUES + ")");
+        }
+        if (card.numClasses() < 2 || card.numClasses() > MAX_CLASSES) {
+            throw new DlsecException(source + ": numClasses must be in 2.." + MAX_CLASSES + ", got " + card.numClasses());
+        }
+        if (card.weightsFile().isBlank() || card.weightsFile().length() > 255) {
+            throw new DlsecException(source + ": bad weightsFile name");
+        }
+        if (card.weightsSha256() == null || !card.weightsSha256().matches("[0-9a-f]{64}")) {
+            throw new DlsecException(source + ": weightsSha256 must be 64 lower-case hex digits");
         }
         return card;
+    }
+
+    private static String shorten(String s) {
+        return s == null ? "null" : s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     /**
@@ -93,21 +172,39 @@ public final class Models {
      * not always declare it.
      */
     public static Classifier load(Path path, Shape inputShape) {
-        if (!Files.exists(path)) {
-            throw new DlsecException("model not found: " + path);
+        Kind kind = detect(path);
+        if (kind != Kind.DLSEC_DIRECTORY) {
+            try {
+                org.dlsec.core.Memory.requireNative(Files.size(path), "the model " + path);
+            } catch (IOException e) {
+                throw new DlsecException("cannot read " + path + ": " + e.getMessage(), e);
+            }
         }
-        if (Files.isDirectory(path)) {
-            return loadDlsec(path, inputShape);
+        return switch (kind) {
+            case DLSEC_DIRECTORY -> loadDlsec(path, inputShape);
+            case ONNX -> loadOnnx(path, inputShape);
+            case TORCHSCRIPT -> loadTorchScript(path, inputShape);
+        };
+    }
+
+    /** The size of {@code block}'s saved parameters, counted without keeping them. */
+    private static long parameterBytes(Block block) throws IOException {
+        long[] n = new long[1];
+        java.io.OutputStream counter = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                n[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                n[0] += len;
+            }
+        };
+        try (DataOutputStream out = new DataOutputStream(counter)) {
+            block.saveParameters(out);
         }
-        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".onnx")) {
-            return loadOnnx(path, inputShape);
-        }
-        if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript") || isZip(path)) {
-            return loadTorchScript(path, inputShape);
-        }
-        throw new DlsecException("not a model file: " + path
-                + " (expected a dlsec model directory, a TorchScript .pt file or an .onnx file)");
+        return n[0];
     }
 
     private static boolean isZip(Path path) {
@@ -130,6 +227,11 @@ public final class Models {
         if (!weights.startsWith(dir.normalize()) || !Files.isRegularFile(weights)) {
             throw new DlsecException("weights file " + card.weightsFile() + " missing from " + dir);
         }
+        try {
+            org.dlsec.core.Memory.requireNative(Files.size(weights), "the weights of " + dir);
+        } catch (IOException e) {
+            throw new DlsecException("cannot read " + weights + ": " + e.getMessage(), e);
+        }
         String sha = Hashing.sha256(weights);
         if (!sha.equals(card.weightsSha256())) {
             throw new DlsecException("weights of " + dir + " do not match the hash in its model card: "
@@ -138,6 +240,24 @@ public final class Models {
         Block block = arch.build((int) shape.get(0), card.numClasses());
         Model model = Model.newInstance(arch.cliName(), Engines.ENGINE);
         model.setBlock(block);
+        try {
+            // the weights of this architecture take a known number of bytes: a file that declares other
+            // shapes (and so could make the engine allocate anything) is refused before it is parsed
+            // zeros, not the random initialiser: loading a model must not draw from the engine's generator
+            block.setInitializer(ai.djl.training.initializer.Initializer.ZEROS, Parameter.Type.WEIGHT);
+            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(shape));
+            long expected = parameterBytes(block);
+            long actual = Files.size(weights);
+            if (actual != expected) {
+                throw new DlsecException("weights of " + dir + " do not fit a " + arch.cliName() + " for inputs ("
+                        + AbstractClassifier.shapeText(shape) + ") and " + card.numClasses() + " classes: " + actual
+                        + " bytes, expected " + expected);
+            }
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e instanceof DlsecException d ? d
+                    : new DlsecException("cannot load the weights of " + dir + ": " + firstLine(e.getMessage()), e);
+        }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(weights)))) {
             block.loadParameters(model.getNDManager(), in);
         } catch (IOException | MalformedModelException | RuntimeException e) {

@@ -1,7 +1,8 @@
 /**
  * The HTTP prediction API around a {@link org.dlsec.model.Classifier} ({@code dlsec serve}): JSON
  * batches in, labels and probabilities out through an output policy, with bearer tokens, size and
- * shape validation, per-client query budgets, rate limits and PRADA; and the client side,
+ * shape validation ({@link org.dlsec.serve.RequestDecoder}, which decodes what a client sends without
+ * touching the model, and is fuzzed), per-client query budgets, rate limits and PRADA; and the client side,
  * {@link org.dlsec.serve.RemoteClassifier}, which makes such an API a black-box classifier. Uses the
  * JDK's {@code com.sun.net.httpserver} and {@code java.net.http}. May import core, model, metric and
  * defence.

@@ -3,7 +3,6 @@ package org.dlsec.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +16,58 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * dlsec makes no network connection: a child JVM runs {@code dlsec eval} (engine start-up,
- * TorchScript load, inference) under {@code strace -e trace=connect}, with OPT_OUT_TRACKING removed
- * from its environment so that dlsec's own code must switch DJL's telemetry off; then again inside
- * a network namespace with no interfaces ({@code unshare -n}), where it must still succeed.
+ * dlsec makes no network connection: a child JVM runs {@code dlsec eval}, {@code attack} (FGSM and
+ * the score-based Square) and {@code audit} on a small subset — engine start-up, TorchScript load,
+ * inference, gradients, the report — under {@code strace -f -e trace=connect}, with OPT_OUT_TRACKING
+ * removed from its environment so that dlsec's own code must switch DJL's telemetry off; then again
+ * inside a network namespace with no interfaces ({@code unshare -n}), where it must still succeed.
+ * The commands run one after another in one child JVM ({@link Sequence}) to pay the engine's
+ * start-up once.
  */
 class NoNetworkTest {
-    static List<String> evalCommand(Path json) {
+    /** Runs each argument group (separated by "--then") as one dlsec command; exits 1 on the first failure. */
+    public static final class Sequence {
+        public static void main(String[] args) {
+            List<String> cmd = new ArrayList<>();
+            for (int i = 0; i <= args.length; i++) {
+                if (i == args.length || args[i].equals("--then")) {
+                    int code = Main.run(cmd.toArray(new String[0]));
+                    if (code != 0) {
+                        System.err.println("command failed with exit " + code + ": " + cmd);
+                        System.exit(1);
+                    }
+                    cmd.clear();
+                } else {
+                    cmd.add(args[i]);
+                }
+            }
+            System.exit(0);
+        }
+    }
+
+    /** eval, attack and audit on 20-sample subsets, writing into {@code dir}. */
+    static List<String> commands(Path dir) throws IOException {
+        String model = TestSupport.fixture("lenet-ts.pt").toString();
+        Path audit = dir.resolve("audit.yaml");
+        Files.writeString(audit, "seed: 1\nlimit: 20\nattacks:\n  - attack: fgsm\n    eps: 0.1\n"
+                + "  - attack: square\n    eps: 0.2\n    maxQueries: 30\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-cp", System.getProperty("java.class.path"), "org.dlsec.cli.Main", "eval", "--model",
-                TestSupport.fixture("lenet-ts.pt").toString(), "--dataset", "mnist", "--limit", "100", "--quiet",
-                "--json", json.toString());
+        return List.of(java, "-cp", System.getProperty("java.class.path"), Sequence.class.getName(),
+                "eval", "--model", model, "--dataset", "mnist", "--limit", "20", "--quiet", "--json",
+                dir.resolve("eval.json").toString(), "--then",
+                "attack", "--model", model, "--dataset", "mnist", "--attack", "fgsm", "--eps", "0.1", "--limit", "20",
+                "--quiet", "--json", dir.resolve("fgsm.json").toString(), "--then",
+                "attack", "--model", model, "--dataset", "mnist", "--attack", "square", "--eps", "0.2",
+                "--max-queries", "30", "--limit", "10", "--quiet", "--json", dir.resolve("square.json").toString(),
+                "--then",
+                "audit", "--model", model, "--dataset", "mnist", "--config", audit.toString(), "--out",
+                dir.resolve("audit").toString(), "--quiet");
+    }
+
+    static void assertOutputs(Path dir) throws IOException {
+        for (String f : new String[] {"eval.json", "fgsm.json", "square.json", "audit/report.json"}) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f + " written");
+        }
     }
 
     static boolean available(String... probe) {
@@ -57,23 +97,23 @@ class NoNetworkTest {
         Assumptions.assumeTrue(available("strace", "-V"), "strace is not installed (.ci/run installs it)");
         Path trace = dir.resolve("connect.trace");
         List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-qq", "-e", "trace=connect", "-o", trace.toString()));
-        cmd.addAll(evalCommand(dir.resolve("a.json")));
+        cmd.addAll(commands(dir));
         int code = runChild(cmd, dir.resolve("out.log"));
         assertEquals(0, code, Files.readString(dir.resolve("out.log")));
         List<String> inet = Files.readAllLines(trace).stream()
                 .filter(l -> l.contains("connect(") && (l.contains("AF_INET") || l.contains("AF_INET6")))
                 .collect(Collectors.toList());
         assertTrue(inet.isEmpty(), "network connections attempted:\n" + String.join("\n", inet));
-        assertTrue(Files.size(dir.resolve("a.json")) > 0);
+        assertOutputs(dir);
     }
 
     @Test
     void runsInsideANamespaceWithoutNetwork(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(available("unshare", "-n", "true"), "unshare -n is not permitted here");
         List<String> cmd = new ArrayList<>(List.of("unshare", "-n"));
-        cmd.addAll(evalCommand(dir.resolve("b.json")));
+        cmd.addAll(commands(dir));
         int code = runChild(cmd, dir.resolve("out.log"));
         assertEquals(0, code, Files.readString(dir.resolve("out.log")));
-        assertTrue(new File(dir.resolve("b.json").toString()).length() > 0);
+        assertOutputs(dir);
     }
 }

@@ -1,0 +1,121 @@
+package org.dlsec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.dlsec.TestSupport;
+import org.dlsec.core.Json;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seeds are honoured bit for bit: for each attack family the same command with the same seed, run
+ * twice, writes the same JSON byte for byte once wall-clock fields are taken out (any key naming
+ * seconds, time, dates or rates per second). Small subsets, so that the whole class stays fast.
+ */
+class DeterminismTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void trainSmallModel() {
+        model = dir.resolve("lenet");
+        CliTest.Run t = CliTest.run("train", "--arch", "lenet5", "--dataset", "mnist", "--limit", "600", "--epochs", "1",
+                "--validation", "0", "--seed", "4", "--batch-size", "32", "--out", model.toString(), "--quiet");
+        assertEquals(0, t.code(), t.err());
+    }
+
+    /** True for keys whose values are wall-clock measurements rather than results. */
+    static boolean isTiming(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("second") || k.contains("time") || k.contains("created") || k.equals("started") || k.equals("finished") || k.contains("date")
+                || k.contains("millis") || k.contains("persec") || k.endsWith("/s");
+    }
+
+    static JsonNode stripTimings(JsonNode n) {
+        if (n instanceof ObjectNode o) {
+            List<String> drop = new ArrayList<>();
+            for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (isTiming(k)) {
+                    drop.add(k);
+                } else {
+                    stripTimings(o.get(k));
+                }
+            }
+            o.remove(drop);
+        } else if (n instanceof ArrayNode a) {
+            a.forEach(DeterminismTest::stripTimings);
+        }
+        return n;
+    }
+
+    /** Runs {@code args} (which write {@code json}) twice and asserts the two results are identical. */
+    static void sameTwice(Path json, String... args) throws IOException {
+        String[] runs = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Files.deleteIfExists(json);
+            CliTest.Run r = CliTest.run(args);
+            assertEquals(0, r.code(), r.err());
+            runs[i] = Json.MAPPER.writeValueAsString(stripTimings(Json.MAPPER.readTree(json.toFile())));
+        }
+        assertNotEquals("{ }", runs[0]);
+        String[] a = runs[0].split("\n");
+        String[] b = runs[1].split("\n");
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            assertEquals(a[i], b[i], "two runs with the same seed differ at line " + (i + 1) + ": " + String.join(" ", args));
+        }
+        assertEquals(runs[0], runs[1], "two runs with the same seed differ: " + String.join(" ", args));
+    }
+
+    @Test
+    void evasionWithRandomStartAndRandomSearch() throws IOException {
+        Path json = dir.resolve("evasion.json");
+        String pt = TestSupport.fixture("lenet-ts.pt").toString();
+        sameTwice(json, "attack", "--model", pt, "--dataset", "mnist", "--attack", "pgd", "--eps", "0.1,0.2", "--steps", "5",
+                "--restarts", "2", "--limit", "20", "--seed", "7", "--json", json.toString(), "--quiet");
+        sameTwice(json, "attack", "--model", pt, "--dataset", "mnist", "--attack", "square", "--eps", "0.2",
+                "--max-queries", "40", "--limit", "10", "--seed", "7", "--json", json.toString(), "--quiet");
+    }
+
+    @Test
+    void extraction() throws IOException {
+        Path json = dir.resolve("extract.json");
+        sameTwice(json, "extract", "--target", model.toString(), "--attack", "knockoff", "--budget", "200",
+                "--epochs", "1", "--test-limit", "100", "--transfer-limit", "50", "--seed", "7", "--json", json.toString());
+    }
+
+    @Test
+    void membershipInference() throws IOException {
+        Path json = dir.resolve("privacy.json");
+        sameTwice(json, "privacy", "--model", model.toString(), "--dataset", "mnist", "--attack", "labelonly",
+                "--members", "60", "--seed", "7", "--param", "noiseSamples=4", "--json", json.toString(), "--quiet");
+    }
+
+    @Test
+    void poisoning() throws IOException {
+        Path json = dir.resolve("poison.json");
+        sameTwice(json, "poison", "--dataset", "mnist", "--attack", "badnets", "--rate", "0.1", "--epochs", "1",
+                "--batch-size", "32", "--limit", "300", "--test-limit", "100", "--seed", "7", "--json", json.toString(),
+                "--quiet");
+    }
+
+    @Test
+    void hardwareFaults() throws IOException {
+        Path json = dir.resolve("fault.json");
+        sameTwice(json, "fault", "--model", model.toString(), "--dataset", "mnist", "--mode", "random", "--bits", "1,20",
+                "--trials", "3", "--limit", "100", "--seed", "7", "--json", json.toString(), "--quiet");
+    }
+}
