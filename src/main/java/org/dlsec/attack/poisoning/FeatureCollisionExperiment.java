@@ -41,9 +41,9 @@ public final class FeatureCollisionExperiment {
      *
      * @param index test-set index of the target
      * @param label its true class
-     * @param baselinePrediction the clean victim's prediction (= label by construction of the targets)
+     * @param baselinePrediction the clean victim's prediction (the final layer retrained on clean data)
      * @param poisonedPrediction the poisoned victim's prediction
-     * @param success whether the poisoned victim says the base class
+     * @param success whether the poisoned victim says the base class and the clean victim did not
      * @param bases test-set indices of the base images
      * @param cleanAccuracy test accuracy of the poisoned victim
      * @param crafted the poisons and their distances
@@ -165,7 +165,8 @@ public final class FeatureCollisionExperiment {
                 try (DjlClassifier victim = trainHead(poisoned, head, false)) {
                     Evaluation.Result r = Evaluation.evaluate(victim, testFeatures, Evaluation.DEFAULT_BATCH, false);
                     int p = r.predictions()[t];
-                    out.add(new Target(t, test.label(t), baselinePred[t], p, p == baseClass, bases, r.accuracy(), c));
+                    out.add(new Target(t, test.label(t), baselinePred[t], p, p == baseClass && baselinePred[t] != baseClass, bases,
+                            r.accuracy(), c));
                 }
                 if (progress) {
                     bar.step(1);
