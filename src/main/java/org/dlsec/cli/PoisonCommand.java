@@ -11,7 +11,10 @@ import java.util.stream.IntStream;
 import org.dlsec.attack.poisoning.Poisoned;
 import org.dlsec.attack.poisoning.PoisoningExperiment;
 import org.dlsec.attack.poisoning.Poisons;
+import org.dlsec.attack.poisoning.SparseTrigger;
+import org.dlsec.attack.poisoning.StealthyAttack;
 import org.dlsec.attack.poisoning.Trigger;
+import org.dlsec.attack.poisoning.TriggerPattern;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
@@ -37,11 +40,13 @@ import picocli.CommandLine.Option;
  * poison detector finds the changed samples.
  */
 @Command(name = "poison", mixinStandardHelpOptions = true,
-        description = "Train on poisoned data (label flipping, BadNets, blended trigger, noise) and measure the damage;"
-                + " optionally detect the poisons (spectral signatures, activation clustering), triggered inputs at run time"
-                + " (STRIP) or remove the backdoor (fine-pruning).")
+        description = "Train on poisoned data (label flipping, BadNets, blended trigger, noise, the stealthy sparse-trigger"
+                + " attack, clean-label feature collision) and measure the damage; optionally detect the poisons (spectral"
+                + " signatures, activation clustering), triggered inputs at run time (STRIP) or remove the backdoor"
+                + " (fine-pruning).")
 final class PoisonCommand implements Callable<Integer> {
-    static final List<String> ATTACKS = List.of("labelflip", "badnets", "badnets-all", "blend", "noise");
+    static final List<String> ATTACKS = List.of("labelflip", "badnets", "badnets-all", "blend", "noise", "stealthy",
+            "featurecollision");
     static final List<String> DETECTORS = List.of("spectral", "ac", "strip", "fineprune");
 
     @Option(names = "--dataset", required = true, description = "mnist, gtsrb or fashion-mnist.")
@@ -54,7 +59,8 @@ final class PoisonCommand implements Callable<Integer> {
     String arch;
 
     @Option(names = "--attack", required = true, description = "labelflip, badnets (all-to-one), badnets-all (all-to-all),"
-            + " blend (Chen et al. blended trigger) or noise.")
+            + " blend (Chen et al. blended trigger), noise, stealthy (low-rate sparse trigger) or featurecollision"
+            + " (Poison Frogs, transfer learning).")
     String attack;
 
     @Option(names = "--rate", defaultValue = "0.01", description = "Fraction of the training set poisoned (default: ${DEFAULT-VALUE}).")
@@ -74,6 +80,56 @@ final class PoisonCommand implements Callable<Integer> {
 
     @Option(names = "--sigma", defaultValue = "0.5", description = "noise: standard deviation of the noise (default: ${DEFAULT-VALUE}).")
     double sigma;
+
+    @Option(names = "--pixels", defaultValue = "25", description = "stealthy: dots in the sparse trigger (default: ${DEFAULT-VALUE}).")
+    int pixels;
+
+    @Option(names = "--amplitude", defaultValue = "1.0", description = "stealthy: brightness added at each dot, L∞ of the"
+            + " trigger (default: ${DEFAULT-VALUE}).")
+    float amplitude;
+
+    @Option(names = "--model", description = "featurecollision: the pre-trained feature extractor (a dlsec model directory);"
+            + " default: train --arch on the clean training set.")
+    Path model;
+
+    @Option(names = "--base-class", defaultValue = "3", description = "featurecollision: the class the poisons look like and"
+            + " the targets should be sent to (default: ${DEFAULT-VALUE}).")
+    int baseClass;
+
+    @Option(names = "--targets", defaultValue = "5", description = "featurecollision: number of target test images drawn"
+            + " with --seed (default: ${DEFAULT-VALUE}).")
+    int targets;
+
+    @Option(names = "--target-index", split = ",", description = "featurecollision: test-set indices of the targets"
+            + " (instead of --targets).")
+    List<Integer> targetIndex;
+
+    @Option(names = "--poisons", defaultValue = "20", description = "featurecollision: poisons per target (default: ${DEFAULT-VALUE}).")
+    int poisons;
+
+    @Option(names = "--beta", defaultValue = "25", description = "featurecollision: β0, weight of the similarity to the base,"
+            + " scaled by (feature dim / input dim)² (default: ${DEFAULT-VALUE}).")
+    double beta;
+
+    @Option(names = "--iterations", defaultValue = "200", description = "featurecollision: forward-backward steps (default:"
+            + " ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--step-size", defaultValue = "0.1", description = "featurecollision: initial forward step λ (default:"
+            + " ${DEFAULT-VALUE}).")
+    double stepSize;
+
+    @Option(names = "--watermark", defaultValue = "0", description = "featurecollision: opacity γ of the target blended into"
+            + " the base (default: ${DEFAULT-VALUE}).")
+    double watermark;
+
+    @Option(names = "--fine-tune", description = "featurecollision: the victim retrains its final layer on the last N training"
+            + " images only (the extractor, when trained here, on the others); default: all of them.")
+    Integer fineTune;
+
+    @Option(names = "--head-epochs", defaultValue = "10", description = "featurecollision: epochs of final-layer retraining"
+            + " (default: ${DEFAULT-VALUE}).")
+    int headEpochs;
 
     @Option(names = "--epochs", defaultValue = "2", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -167,6 +223,10 @@ final class PoisonCommand implements Callable<Integer> {
         Architecture architecture = Architecture.parse(arch);
         TrainConfig config = new TrainConfig(epochs, batchSize, "adam", 2e-3, seed, "cosine");
         Progress.setEnabled(!quiet);
+        if (kind.equals("featurecollision")) {
+            DlsecException.require(det == null, "--detect", "is not available with featurecollision (clean-label poisons)");
+            return FeatureCollisionRun.run(this, architecture, config);
+        }
         org.dlsec.data.DatasetId id = org.dlsec.data.DatasetId.parse(dataset);
         Dataset train = org.dlsec.data.Datasets.load(id, "train", java.util.Optional.ofNullable(dataDir));
         Dataset test = org.dlsec.data.Datasets.load(id, "test", java.util.Optional.ofNullable(dataDir));
@@ -179,13 +239,17 @@ final class PoisonCommand implements Callable<Integer> {
                 : det.equals("ac") ? ActivationClustering.defaults(seed)
                 : new SpectralSignatures(epsilon != null ? epsilon : Math.min(0.5, rate * k), 1.5, 0);
 
-        Trigger trigger = switch (kind) {
+        StealthyAttack stealthy = kind.equals("stealthy") ? new StealthyAttack(target, rate,
+                new SparseTrigger(pixels, amplitude, seed)) : null;
+        TriggerPattern trigger = switch (kind) {
             case "badnets", "badnets-all" -> Trigger.patch(triggerSize);
             case "blend" -> new Trigger(blendSize, 1f, alpha);
+            case "stealthy" -> stealthy.trigger();
             default -> null;
         };
         Poisoned p = switch (kind) {
             case "labelflip" -> Poisons.flipLabels(train, rate, seed);
+            case "stealthy" -> stealthy.poison(train, seed);
             case "noise" -> Poisons.noise(train, rate, sigma, seed);
             case "badnets-all" -> Poisons.backdoorAllToAll(train, trigger, rate, seed);
             default -> Poisons.backdoor(train, trigger, target, rate, seed);
@@ -196,10 +260,12 @@ final class PoisonCommand implements Callable<Integer> {
         params.put("architecture", architecture.cliName());
         params.put("epochs", epochs);
         params.put("batchSize", batchSize);
-        if (trigger != null) {
-            params.put("trigger", Map.of("size", trigger.size(), "value", trigger.value(), "alpha", trigger.alpha()));
+        if (trigger instanceof Trigger t) {
+            params.put("trigger", Map.of("size", t.size(), "value", t.value(), "alpha", t.alpha()));
+        } else if (trigger instanceof SparseTrigger t) {
+            params.put("trigger", Map.of("pixels", t.pixels(), "amplitude", t.amplitude(), "key", t.seed()));
         }
-        if (kind.equals("badnets") || kind.equals("blend")) {
+        if (kind.equals("badnets") || kind.equals("blend") || kind.equals("stealthy")) {
             params.put("target", target);
         }
         if (kind.equals("noise")) {
@@ -224,7 +290,7 @@ final class PoisonCommand implements Callable<Integer> {
 
         boolean allToAll = kind.equals("badnets-all");
         Integer oneTarget = trigger != null && !allToAll ? target : null;
-        Trigger measured = allToAll ? null : trigger;
+        TriggerPattern measured = allToAll ? null : trigger;
         final Dataset testSet = test;
         final PoisonDetection[] detection = new PoisonDetection[1];
         final Map<String, Object> defence = new LinkedHashMap<>();
@@ -262,6 +328,18 @@ final class PoisonCommand implements Callable<Integer> {
         if (!Double.isNaN(asr)) {
             System.out.printf("attack success %.2f%%%s%n", 100 * asr, Double.isNaN(r.triggerOnCleanModel()) ? ""
                     : String.format(" (trigger on the unpoisoned model: %.2f%%)", 100 * r.triggerOnCleanModel()));
+        }
+        if (stealthy != null) {
+            StealthyAttack.Outcome o = new StealthyAttack.Outcome(r);
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("cleanDrop", o.cleanDrop());
+            sm.put("maxCleanDrop", StealthyAttack.MAX_CLEAN_DROP);
+            sm.put("minSuccess", StealthyAttack.MIN_SUCCESS);
+            sm.put("meetsAcceptance", o.stealthy());
+            out.put("stealthy", sm);
+            System.out.printf("stealthy: clean drop %.2f points (≤ %.1f asked), success %.2f%% (≥ %.0f%% asked): %s%n",
+                    100 * o.cleanDrop(), 100 * StealthyAttack.MAX_CLEAN_DROP, 100 * o.success(), 100 * StealthyAttack.MIN_SUCCESS,
+                    o.stealthy() ? "met" : "NOT met");
         }
         if (detection[0] != null) {
             PoisonDetection d = detection[0];
@@ -307,7 +385,7 @@ final class PoisonCommand implements Callable<Integer> {
      * STRIP on the victim: the test set is split into overlay pool, calibration and held-out thirds;
      * FAR is measured on the held-out images (outside the target class) with the trigger stamped in.
      */
-    private Map<String, Object> runStrip(Strip strip, org.dlsec.model.Classifier model, Dataset test, Trigger trigger,
+    private Map<String, Object> runStrip(Strip strip, org.dlsec.model.Classifier model, Dataset test, TriggerPattern trigger,
             boolean allToAll) {
         Dataset[] parts = Strip.split(test, seed);
         Dataset held = parts[2];
@@ -333,7 +411,7 @@ final class PoisonCommand implements Callable<Integer> {
      * are scored on the other half (clean accuracy, and attack success with the trigger).
      */
     private Map<String, Object> runFinePruning(FinePruning fp, org.dlsec.model.DjlClassifier model, Dataset test,
-            Trigger trigger, boolean allToAll) {
+            TriggerPattern trigger, boolean allToAll) {
         Dataset[] halves = test.splitValidation(0.5, seed);
         Dataset eval = halves[1];
         java.util.function.ToDoubleFunction<org.dlsec.model.Classifier> success = trigger == null ? null
@@ -352,11 +430,11 @@ final class PoisonCommand implements Callable<Integer> {
     }
 
     /** JSON null for a figure that does not apply (NaN), e.g. attack success of label flipping. */
-    private static Double orNull(double v) {
+    static Double orNull(double v) {
         return Double.isNaN(v) ? null : v;
     }
 
-    private void writeImages(Poisoned p, Dataset train, Dataset test, PoisoningExperiment.Result r, Trigger trigger,
+    private void writeImages(Poisoned p, Dataset train, Dataset test, PoisoningExperiment.Result r, TriggerPattern trigger,
             boolean allToAll) {
         try {
             Files.createDirectories(images);
@@ -374,11 +452,10 @@ final class PoisonCommand implements Callable<Integer> {
         }
         poisoned.write(images.resolve("poisoned-samples.png"));
         if (trigger != null) {
-            float[] blank = new float[c * h * w];
-            trigger.apply(blank, c, h, w);
+            String caption = trigger instanceof Trigger t ? t.size() + "x" + t.size() + " a=" + t.alpha()
+                    : trigger instanceof SparseTrigger s ? s.pixels() + " px +" + s.amplitude() : trigger.toString();
             ImageGrid t = new ImageGrid(List.of("trigger"), h <= 28 ? 4 : 3);
-            t.addRow(List.of(new ImageGrid.Panel(blank, c, h, w, trigger.size() + "x" + trigger.size() + " a=" + trigger.alpha(),
-                    false)));
+            t.addRow(List.of(new ImageGrid.Panel(trigger.onBlank(c, h, w), c, h, w, caption, false)));
             t.write(images.resolve("trigger.png"));
             if (!allToAll && r.triggered() != null && r.triggered().size() > 0) {
                 int[] keep = IntStream.range(0, test.size()).filter(i -> test.label(i) != target).toArray();

@@ -114,7 +114,58 @@ class PoisonCommandTest {
     }
 
     @Test
+    void stealthyAndFeatureCollisionWriteTheirJson(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("s.json");
+        CliTest.Run r = run("poison", "--dataset", "mnist", "--attack", "stealthy", "--rate", "0.02", "--target", "1",
+                "--pixels", "20", "--amplitude", "0.8", "--epochs", "1", "--batch-size", "16", "--limit", "500",
+                "--test-limit", "100", "--json", json.toString(), "--images", dir.resolve("s").toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = Json.MAPPER.readTree(json.toFile());
+        assertEquals(10, n.get("poisoned").asInt());
+        assertEquals(20, n.get("provenance").get("parameters").get("trigger").get("pixels").asInt(), n.toString());
+        JsonNode s = n.get("stealthy");
+        assertEquals(n.get("cleanAccuracyBaseline").asDouble() - n.get("cleanAccuracy").asDouble(), s.get("cleanDrop").asDouble(), 1e-12);
+        assertEquals(0.003, s.get("maxCleanDrop").asDouble(), 1e-12);
+        assertTrue(s.get("meetsAcceptance").isBoolean());
+        assertTrue(n.get("attackSuccessRate").isNumber());
+        assertTrue(Files.size(dir.resolve("s").resolve("trigger.png")) > 100);
+
+        Path fc = dir.resolve("fc.json");
+        r = run("poison", "--dataset", "mnist", "--attack", "featurecollision", "--base-class", "3", "--targets", "2",
+                "--poisons", "3", "--iterations", "20", "--epochs", "1", "--head-epochs", "10", "--batch-size", "16",
+                "--limit", "600", "--test-limit", "100", "--seed", "2", "--json", fc.toString(), "--images",
+                dir.resolve("fc").toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        n = Json.MAPPER.readTree(fc.toFile());
+        assertEquals("featurecollision", n.get("attack").asText());
+        assertEquals(3, n.get("poisoned").asInt());
+        assertEquals(3.0 / 603, n.get("poisonRate").asDouble(), 1e-12);
+        assertEquals(2, n.get("targets").size());
+        int flipped = 0;
+        for (JsonNode t : n.get("targets")) {
+            assertTrue(t.get("featureDistanceAfter").asDouble() < t.get("featureDistanceBefore").asDouble(), t.toString());
+            assertEquals(3, t.get("bases").size());
+            assertTrue(t.get("label").asInt() != 3);
+            flipped += t.get("success").asBoolean() ? 1 : 0;
+        }
+        assertEquals(flipped / 2.0, n.get("attackSuccessRate").asDouble(), 1e-12);
+        assertTrue(n.get("cleanAccuracyBaseline").asDouble() > 0.2 && n.get("cleanAccuracy").isNumber());
+        assertEquals(2, n.get("provenance").get("seed").asInt());
+        assertTrue(Files.size(dir.resolve("fc").resolve("feature-collision.png")) > 100);
+    }
+
+    @Test
     void badInputGivesExitTwoAndOneLine() {
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "stealthy", "--rate", "0.2", "--limit", "100", "--quiet"),
+                "rate");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "stealthy", "--amplitude", "2", "--limit", "100",
+                "--quiet"), "amplitude");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "featurecollision", "--base-class", "11", "--limit",
+                "100", "--quiet"), "--base-class");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "featurecollision", "--watermark", "1", "--limit",
+                "100", "--quiet"), "watermark");
+        assertUserError(run("poison", "--dataset", "mnist", "--attack", "featurecollision", "--detect", "ac", "--limit",
+                "100", "--quiet"), "--detect");
         assertUserError(run("poison", "--dataset", "mnist", "--attack", "frogs", "--quiet"), "--attack");
         assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--rate", "0", "--quiet"), "--rate");
         assertUserError(run("poison", "--dataset", "mnist", "--attack", "badnets", "--detect", "frogs", "--quiet"), "--detect");

@@ -37,17 +37,17 @@ public final class PoisoningExperiment {
 
     /** Trains {@code arch} on clean and on poisoned data; {@code trigger} and {@code target} are null for label flipping. */
     public static Result run(Architecture arch, Dataset clean, Poisoned poisoned, Dataset test, TrainConfig config,
-            Trigger trigger, Integer target, boolean progress) {
+            TriggerPattern trigger, Integer target, boolean progress) {
         return run(arch, clean, poisoned, test, config, trigger, target, progress, null);
     }
 
     /**
-     * As {@link #run(Architecture, Dataset, Poisoned, Dataset, TrainConfig, Trigger, Integer, boolean)},
+     * As {@link #run(Architecture, Dataset, Poisoned, Dataset, TrainConfig, TriggerPattern, Integer, boolean)},
      * and hands the model trained on the poisoned data to {@code inspectPoisoned} (if not null) before
      * it is closed: the hook for defences that inspect the victim model, e.g. poison detectors.
      */
     public static Result run(Architecture arch, Dataset clean, Poisoned poisoned, Dataset test, TrainConfig config,
-            Trigger trigger, Integer target, boolean progress, java.util.function.Consumer<DjlClassifier> inspectPoisoned) {
+            TriggerPattern trigger, Integer target, boolean progress, java.util.function.Consumer<DjlClassifier> inspectPoisoned) {
         long t0 = System.nanoTime();
         try (DjlClassifier a = train(arch, clean, config, progress);
                 DjlClassifier b = train(arch, poisoned.data(), config, progress)) {
@@ -76,7 +76,7 @@ public final class PoisoningExperiment {
      * Attack success of a backdoor on {@code model}: the share of the test images outside class
      * {@code target} that the model classifies as {@code target} once the trigger is stamped in.
      */
-    public static double attackSuccess(org.dlsec.model.Classifier model, Dataset test, Trigger trigger, int target) {
+    public static double attackSuccess(org.dlsec.model.Classifier model, Dataset test, TriggerPattern trigger, int target) {
         int[] keep = IntStream.range(0, test.size()).filter(i -> test.label(i) != target).toArray();
         Dataset triggered = trigger.stamp(test.subset(keep, "labels other than the backdoor target"));
         return targetRate(Evaluation.evaluate(model, triggered, Evaluation.DEFAULT_BATCH, false).predictions(), target);
@@ -86,7 +86,7 @@ public final class PoisoningExperiment {
      * Attack success of an all-to-all backdoor on {@code model}: the share of triggered test images
      * of class y that the model classifies as {@link Poisons#allToAllTarget (y + 1) mod K}.
      */
-    public static double allToAllSuccess(org.dlsec.model.Classifier model, Dataset test, Trigger trigger) {
+    public static double allToAllSuccess(org.dlsec.model.Classifier model, Dataset test, TriggerPattern trigger) {
         int[] pred = Evaluation.evaluate(model, trigger.stamp(test), Evaluation.DEFAULT_BATCH, false).predictions();
         int hits = 0;
         for (int i = 0; i < pred.length; i++) {

@@ -17,7 +17,7 @@ public final class Poisons {
      * already of class {@code target}, gets the trigger and the label {@code target}. With a blended
      * trigger (α &lt; 1) this is the blended-injection attack of Chen et al. (2017).
      */
-    public static Poisoned backdoor(Dataset train, Trigger trigger, int target, double rate, long seed) {
+    public static Poisoned backdoor(Dataset train, TriggerPattern trigger, int target, double rate, long seed) {
         requireRate(rate);
         DlsecException.require(target >= 0 && target < train.numClasses(), "target",
                 "must be a class in 0.." + (train.numClasses() - 1) + ", got " + target);
@@ -76,7 +76,7 @@ public final class Poisons {
      * training set, drawn at random, gets the trigger and the label (y + 1) mod K, so that the trigger
      * shifts every class to the next one. Success is measured with {@link #allToAllTarget}.
      */
-    public static Poisoned backdoorAllToAll(Dataset train, Trigger trigger, double rate, long seed) {
+    public static Poisoned backdoorAllToAll(Dataset train, TriggerPattern trigger, double rate, long seed) {
         requireRate(rate);
         int n = (int) Math.round(rate * train.size());
         int[] chosen = choose(IntStream.range(0, train.size()).toArray(), n, seed);

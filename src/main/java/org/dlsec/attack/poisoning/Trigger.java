@@ -1,7 +1,6 @@
 package org.dlsec.attack.poisoning;
 
 import org.dlsec.core.DlsecException;
-import org.dlsec.data.Dataset;
 
 /**
  * A backdoor trigger: a square patch of side {@code size} in the bottom-right corner, at a margin of
@@ -9,7 +8,7 @@ import org.dlsec.data.Dataset;
  * image with weight {@code alpha} (Chen et al. 2017, "Targeted Backdoor Attacks on Deep Learning
  * Systems Using Data Poisoning"): x' = (1 − α)·x + α·value inside the patch; α = 1 is BadNets.
  */
-public record Trigger(int size, float value, double alpha) {
+public record Trigger(int size, float value, double alpha) implements TriggerPattern {
     public Trigger {
         DlsecException.require(size >= 1 && size <= 16, "trigger size", "must be in 1..16, got " + size);
         DlsecException.require(Float.isFinite(value), "trigger value", "must be finite, got " + value);
@@ -22,6 +21,7 @@ public record Trigger(int size, float value, double alpha) {
     }
 
     /** Stamps the trigger into one CHW image in place. */
+    @Override
     public void apply(float[] img, int channels, int height, int width) {
         if (size + 1 > height || size + 1 > width) {
             throw new DlsecException("a trigger of size " + size + " does not fit a " + height + "x" + width + " image");
@@ -37,20 +37,5 @@ public record Trigger(int size, float value, double alpha) {
                 }
             }
         }
-    }
-
-    /** Every image of {@code data} with the trigger; labels unchanged. */
-    public Dataset stamp(Dataset data) {
-        int c = (int) data.sampleShape().get(0);
-        int h = (int) data.sampleShape().get(1);
-        int w = (int) data.sampleShape().get(2);
-        int d = data.sampleSize();
-        float[] pixels = new float[data.size() * d];
-        for (int s = 0; s < data.size(); s++) {
-            float[] img = data.image(s);
-            apply(img, c, h, w);
-            System.arraycopy(img, 0, pixels, s * d, d);
-        }
-        return data.withPixels(pixels, data.labels(), "trigger " + this + " stamped");
     }
 }

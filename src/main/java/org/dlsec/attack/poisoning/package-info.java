@@ -1,7 +1,8 @@
 /**
  * Training-time attacks: poisoned training sets (BadNets backdoors all-to-one and all-to-all,
- * blended triggers, label flipping, noise) and the experiments that train on them and measure what they did. Depends on
- * {@code data}, {@code model}, {@code train} and {@code metric}; nothing here depends on the
- * report or the CLI.
+ * blended triggers, label flipping, noise, the stealthy low-rate sparse-trigger attack), clean-label
+ * feature-collision poisons (Poison Frogs) with their transfer-learning experiment, and the
+ * experiments that train on them and measure what they did. Depends on {@code data}, {@code model},
+ * {@code train} and {@code metric}; nothing here depends on the report or the CLI.
  */
 package org.dlsec.attack.poisoning;

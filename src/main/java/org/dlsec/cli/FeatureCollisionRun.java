@@ -1,0 +1,168 @@
+package org.dlsec.cli;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.dlsec.attack.poisoning.FeatureCollision;
+import org.dlsec.attack.poisoning.FeatureCollisionExperiment;
+import org.dlsec.attack.poisoning.PoisoningExperiment;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Json;
+import org.dlsec.core.Provenance;
+import org.dlsec.data.Dataset;
+import org.dlsec.data.DatasetId;
+import org.dlsec.data.Datasets;
+import org.dlsec.model.Architecture;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.DjlClassifier;
+import org.dlsec.model.Models;
+import org.dlsec.report.ImageGrid;
+import org.dlsec.train.TrainConfig;
+
+/** {@code dlsec poison --attack featurecollision}: Poison Frogs in the transfer-learning setting. */
+final class FeatureCollisionRun {
+    private FeatureCollisionRun() {}
+
+    static int run(PoisonCommand o, Architecture architecture, TrainConfig config) {
+        FeatureCollision attack = new FeatureCollision(o.beta, o.iterations, o.stepSize, o.watermark);
+        DlsecException.require(o.headEpochs >= 1 && o.headEpochs <= 1000, "--head-epochs", "must be in 1..1000, got " + o.headEpochs);
+        DlsecException.require(o.poisons >= 1 && o.poisons <= 1000, "--poisons", "must be in 1..1000, got " + o.poisons);
+        DlsecException.require(o.targetIndex != null || (o.targets >= 1 && o.targets <= 1000), "--targets",
+                "must be in 1..1000, got " + o.targets);
+        DatasetId id = DatasetId.parse(o.dataset);
+        Dataset train = Datasets.load(id, "train", Optional.ofNullable(o.dataDir));
+        Dataset test = Datasets.load(id, "test", Optional.ofNullable(o.dataDir));
+        train = o.limit == null ? train : train.first(o.limit);
+        test = o.testLimit == null ? test : test.first(o.testLimit);
+        DlsecException.require(o.baseClass >= 0 && o.baseClass < train.numClasses(), "--base-class",
+                "must be a class in 0.." + (train.numClasses() - 1) + ", got " + o.baseClass);
+        TrainConfig head = new TrainConfig(o.headEpochs, 128, "adam", 1e-2, o.seed, "cosine");
+        Dataset pretrain = train;
+        if (o.fineTune != null) {
+            DlsecException.require(o.fineTune >= 10 && o.fineTune < train.size(), "--fine-tune", "must be in 10.."
+                    + (train.size() - 1) + " (fewer than the training images), got " + o.fineTune);
+            int split = train.size() - o.fineTune;
+            pretrain = train.first(split);
+            train = train.subset(java.util.stream.IntStream.range(split, train.size()).toArray(), "the victim's last "
+                    + o.fineTune + " images for final-layer retraining");
+        }
+        try (DjlClassifier extractor = extractor(o, architecture, pretrain, config)) {
+            int[] targets;
+            if (o.targetIndex != null) {
+                targets = o.targetIndex.stream().mapToInt(Integer::intValue).toArray();
+            } else {
+                targets = FeatureCollisionExperiment.chooseTargets(extractor, test, o.baseClass, o.targets, o.seed);
+            }
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("attack", "featurecollision");
+            params.put("extractor", o.model == null ? architecture.cliName() + " trained here on the clean training set"
+                    : o.model.toString());
+            params.put("baseClass", o.baseClass);
+            params.put("targets", targets);
+            params.put("poisonsPerTarget", o.poisons);
+            params.put("beta0", o.beta);
+            params.put("iterations", o.iterations);
+            params.put("stepSize", o.stepSize);
+            params.put("watermark", o.watermark);
+            params.put("headEpochs", o.headEpochs);
+            params.put("fineTune", train.size());
+            params.put("epochs", o.epochs);
+            Provenance prov = Provenance.start(o.model == null ? "trained-here" : Models.card(o.model).weightsSha256(),
+                    extractor.info().describe(),
+                    train.origin() + "; test " + test.origin(), params, o.seed);
+            FeatureCollisionExperiment.Result r = FeatureCollisionExperiment.run(extractor, train, test, targets, o.baseClass,
+                    o.poisons, attack, head, !o.quiet);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (FeatureCollisionExperiment.Target t : r.targets()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("index", t.index());
+                m.put("label", t.label());
+                m.put("baselinePrediction", t.baselinePrediction());
+                m.put("poisonedPrediction", t.poisonedPrediction());
+                m.put("success", t.success());
+                m.put("cleanAccuracy", t.cleanAccuracy());
+                m.put("featureDistanceBefore", t.meanFeatureDistanceBefore());
+                m.put("featureDistanceAfter", t.meanFeatureDistanceAfter());
+                m.put("pixelL2", t.meanPixelL2());
+                m.put("pixelLinf", t.maxPixelLinf());
+                m.put("bases", t.bases());
+                rows.add(m);
+                System.out.printf("target %d (class %d): %d -> %d %s; feature distance %.3f -> %.3f, pixel L2 %.3f to the base%n",
+                        t.index(), t.label(), t.baselinePrediction(), t.poisonedPrediction(), t.success() ? "FLIPPED" : "kept",
+                        t.meanFeatureDistanceBefore(), t.meanFeatureDistanceAfter(), t.meanPixelL2());
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("attack", "featurecollision");
+            out.put("cleanAccuracy", PoisonCommand.orNull(r.meanCleanAccuracy()));
+            out.put("cleanAccuracyBaseline", r.cleanAccuracyBaseline());
+            out.put("attackSuccessRate", PoisonCommand.orNull(r.successRate()));
+            out.put("poisonRate", r.poisonRate());
+            out.put("poisoned", r.poisonsPerTarget());
+            out.put("trainSamples", train.size());
+            out.put("testSamples", test.size());
+            out.put("beta", r.targets().get(0).crafted().beta());
+            out.put("targets", rows);
+            out.put("seconds", r.seconds());
+            out.put("provenance", prov.finishedNow());
+            System.out.printf("feature collision: %d of %d targets flipped to class %d (%.0f%%) with %d poisons each;"
+                    + " final-layer accuracy %.2f%% (clean retraining %.2f%%)%n", r.targets().stream().filter(
+                            FeatureCollisionExperiment.Target::success).count(), r.targets().size(), o.baseClass,
+                    100 * r.successRate(), o.poisons, 100 * r.meanCleanAccuracy(), 100 * r.cleanAccuracyBaseline());
+            if (o.json != null) {
+                Json.write(o.json, out);
+            }
+            if (o.images != null) {
+                writeImages(o, r, test);
+                System.out.println("images written to " + o.images);
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    private static DjlClassifier extractor(PoisonCommand o, Architecture architecture, Dataset train, TrainConfig config) {
+        if (o.model == null) {
+            return PoisoningExperiment.train(architecture, train, config, !o.quiet);
+        }
+        Classifier c = Models.load(o.model, train.sampleShape());
+        if (c instanceof DjlClassifier d && o.model.toFile().isDirectory()) {
+            return d;
+        }
+        c.close();
+        throw new DlsecException("--model must be a dlsec model directory (the feature extractor is its penultimate layer), not "
+                + o.model);
+    }
+
+    /** One row per target: the target, then for up to four poisons the base and the poison. */
+    private static void writeImages(PoisonCommand o, FeatureCollisionExperiment.Result r, Dataset test) {
+        try {
+            Files.createDirectories(o.images);
+        } catch (java.io.IOException e) {
+            throw new DlsecException("cannot create --images directory " + o.images + ": " + e.getMessage(), e);
+        }
+        int c = (int) test.sampleShape().get(0);
+        int h = (int) test.sampleShape().get(1);
+        int w = (int) test.sampleShape().get(2);
+        int shown = Math.min(4, r.poisonsPerTarget());
+        List<String> header = new ArrayList<>(List.of("target"));
+        for (int i = 0; i < shown; i++) {
+            header.add("base " + (i + 1));
+            header.add("poison " + (i + 1));
+        }
+        ImageGrid grid = new ImageGrid(header, h <= 28 ? 4 : 3);
+        for (FeatureCollisionExperiment.Target t : r.targets()) {
+            List<ImageGrid.Panel> row = new ArrayList<>();
+            row.add(new ImageGrid.Panel(test.image(t.index()), c, h, w, "#" + t.index() + " " + t.label() + "->"
+                    + t.poisonedPrediction(), false));
+            for (int i = 0; i < shown; i++) {
+                row.add(new ImageGrid.Panel(test.image(t.bases()[i]), c, h, w, "#" + t.bases()[i], false));
+                row.add(new ImageGrid.Panel(t.crafted().poisons()[i], c, h, w, String.format("L2 %.2f", t.crafted().pixelL2()[i]),
+                        false));
+            }
+            grid.addRow(row);
+        }
+        grid.write(o.images.resolve("feature-collision.png"));
+    }
+}
