@@ -94,6 +94,7 @@ public final class ModelTrainer {
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
         List<ModelCard.EpochRecord> history = new ArrayList<>();
         try (Trainer trainer = model.model().newTrainer(djlConfig)) {
+            boolean gradientsChecked = false;
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 int[][] batches = gradientStep == null
@@ -134,6 +135,10 @@ public final class ModelTrainer {
                                     gc.backward(loss);
                                 }
                             }
+                            if (!gradientsChecked) {
+                                checkGradients(trainer);
+                                gradientsChecked = true;
+                            }
                             trainer.step();
                             if (logits != null && idx.length > 0) {
                                 float l = loss.getFloat();
@@ -167,5 +172,34 @@ public final class ModelTrainer {
         return new ModelCard.Training(config.epochs(), config.batchSize(), config.optimizer(), config.learningRate(),
                 config.schedule(), config.seed(), train.size(), train.origin(), (System.nanoTime() - start) / 1e9, history,
                 extra == null ? Map.of() : extra);
+    }
+
+    /**
+     * The first step's sanity check, done properly. DJL's {@code Trainer.step()} refuses to step while
+     * the <em>signed</em> sum of all gradients is exactly zero. For a linear softmax layer under
+     * cross-entropy that sum is zero by construction (the softmax gradient sums to zero over the
+     * classes), so whether DJL's check passes depends on float rounding, i.e. on the thread count.
+     * Here the check is on the sum of absolute values: a step with truly no gradient fails with a
+     * clear message, and DJL's own check is then marked done.
+     */
+    private static void checkGradients(Trainer trainer) {
+        double total = 0;
+        for (ai.djl.nn.Parameter p : trainer.getModel().getBlock().getParameters().values()) {
+            if (p.requiresGradient() && p.isInitialized() && p.getArray().hasGradient()) {
+                try (NDArray g = p.getArray().getGradient(); NDArray a = g.abs().sum()) {
+                    total += a.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                }
+            }
+        }
+        if (!(total > 0)) {
+            throw new IllegalStateException("no gradient reached the model's parameters in the first training step");
+        }
+        try {
+            java.lang.reflect.Field f = Trainer.class.getDeclaredField("gradientsChecked");
+            f.setAccessible(true);
+            f.setBoolean(trainer, true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // a DJL without this field: its own check runs, as before
+        }
     }
 }
