@@ -186,8 +186,11 @@ public final class ModelTrainer {
         double total = 0;
         for (ai.djl.nn.Parameter p : trainer.getModel().getBlock().getParameters().values()) {
             if (p.requiresGradient() && p.isInitialized() && p.getArray().hasGradient()) {
-                try (NDArray g = p.getArray().getGradient(); NDArray a = g.abs().sum()) {
-                    total += a.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                // the gradient handle belongs to the parameter: borrowed into a scope, never closed here
+                try (NDManager scope = NDManager.subManagerOf(p.getArray())) {
+                    NDArray g = p.getArray().getGradient();
+                    g.tempAttach(scope);
+                    total += g.abs().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
                 }
             }
         }
