@@ -26,6 +26,13 @@ public final class Poisons {
         DlsecException.require(n <= candidates.length, "rate", "asks for " + n + " poisons but only " + candidates.length
                 + " samples are outside the target class");
         int[] chosen = choose(candidates, n, seed);
+        return stamp(train, chosen, trigger, y -> target, String.format("backdoor %s -> class %d on %d samples (seed %d)",
+                trigger, target, n, seed));
+    }
+
+    /** {@code train} with the trigger stamped on the {@code chosen} samples and their labels y replaced by relabel(y). */
+    private static Poisoned stamp(Dataset train, int[] chosen, TriggerPattern trigger,
+            java.util.function.IntUnaryOperator relabel, String description) {
         int c = (int) train.sampleShape().get(0);
         int h = (int) train.sampleShape().get(1);
         int w = (int) train.sampleShape().get(2);
@@ -40,12 +47,11 @@ public final class Poisons {
             float[] img = train.image(s);
             if (hit[s]) {
                 trigger.apply(img, c, h, w);
-                labels[s] = target;
+                labels[s] = relabel.applyAsInt(labels[s]);
             }
             System.arraycopy(img, 0, pixels, s * d, d);
         }
-        return new Poisoned(train.withPixels(pixels, labels, String.format("backdoor %s -> class %d on %d samples (seed %d)",
-                trigger, target, n, seed)), chosen);
+        return new Poisoned(train.withPixels(pixels, labels, description), chosen);
     }
 
     /**
@@ -80,26 +86,9 @@ public final class Poisons {
         requireRate(rate);
         int n = (int) Math.round(rate * train.size());
         int[] chosen = choose(IntStream.range(0, train.size()).toArray(), n, seed);
-        int c = (int) train.sampleShape().get(0);
-        int h = (int) train.sampleShape().get(1);
-        int w = (int) train.sampleShape().get(2);
-        int d = train.sampleSize();
-        float[] pixels = new float[train.size() * d];
-        int[] labels = train.labels();
-        boolean[] hit = new boolean[train.size()];
-        for (int i : chosen) {
-            hit[i] = true;
-        }
-        for (int s = 0; s < train.size(); s++) {
-            float[] img = train.image(s);
-            if (hit[s]) {
-                trigger.apply(img, c, h, w);
-                labels[s] = allToAllTarget(labels[s], train.numClasses());
-            }
-            System.arraycopy(img, 0, pixels, s * d, d);
-        }
-        return new Poisoned(train.withPixels(pixels, labels, String.format("all-to-all backdoor %s, y -> y+1 on %d samples"
-                + " (seed %d)", trigger, n, seed)), chosen);
+        int k = train.numClasses();
+        return stamp(train, chosen, trigger, y -> allToAllTarget(y, k), String.format(
+                "all-to-all backdoor %s, y -> y+1 on %d samples (seed %d)", trigger, n, seed));
     }
 
     /** The class the all-to-all backdoor sends class {@code label} to: (label + 1) mod numClasses. */
