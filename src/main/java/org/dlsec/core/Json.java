@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** The one Jackson mapper dlsec uses, and atomic JSON file writes. */
+/** The one Jackson mapper dlsec uses (the same modules on every classpath), and atomic JSON file writes. */
 public final class Json {
     public static final ObjectMapper MAPPER =
             new ObjectMapper()
@@ -17,7 +17,9 @@ public final class Json {
                     .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                    .findAndRegisterModules();
+                    // only the module dlsec needs: findAndRegisterModules() also picked up Spark's Scala module
+                    // under `--spark`, and model cards then lost their training record
+                    .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
 
     private Json() {}
 
