@@ -69,9 +69,7 @@ final class PrivacyRuns {
         int[] targetIdx = TrainingRun.trainingIndices(card, train).orElseThrow(() -> new DlsecException(
                 "the model card of " + model.info().source() + " does not say which training images it used"));
         int n = e.nonMembers().equals("test") ? Math.min(e.members(), data.size()) : e.members();
-        MembershipSplit split = e.nonMembers().equals("test")
-                ? MembershipSplit.build(train, targetIdx, data, n, config.seed())
-                : MembershipSplit.buildWithinTrain(train, targetIdx, data, n, config.seed());
+        MembershipSplit split = MembershipSplit.of(e.nonMembers(), train, targetIdx, data, n, config.seed());
         MembershipAttack a = MembershipAttacks.create(e.attack(), e.shadows(), card, e.params(), config.seed(),
                 ShadowTrainer.LOCAL);
         MembershipResult r = a.infer(model, split);

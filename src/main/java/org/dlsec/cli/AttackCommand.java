@@ -196,8 +196,9 @@ final class AttackCommand implements Callable<Integer> {
                 if (c instanceof PreprocessedClassifier pc) {
                     out.put("defence", pc.describe());
                 }
-                if (defended.distillation(model) != null) {
-                    out.put("distillation", defended.distillation(model));
+                Map<String, Object> distillation = defended.distillation(model);
+                if (distillation != null) {
+                    out.put("distillation", distillation);
                 }
                 if (detection != null) {
                     out.put("detection", detection.toMap());

@@ -109,11 +109,10 @@ final class PrivacyCommand implements Callable<Integer> {
     }
 
     private int infer(MembershipAttack a, org.dlsec.data.DatasetId id, Dataset train, int[] targetIdx, String placed, Dataset test) {
-        MembershipSplit split = switch (nonMembers) {
-            case "test" -> MembershipSplit.build(train, targetIdx, test, members, seed);
-            case "train" -> MembershipSplit.buildWithinTrain(train, targetIdx, test, members, seed);
-            default -> throw new DlsecException("invalid --non-members: expected test or train, got '" + nonMembers + "'");
-        };
+        if (!nonMembers.equals("test") && !nonMembers.equals("train")) {
+            throw new DlsecException("invalid --non-members: expected test or train, got '" + nonMembers + "'");
+        }
+        MembershipSplit split = MembershipSplit.of(nonMembers, train, targetIdx, test, members, seed);
         try (Classifier c = Loading.model(model, test)) {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), split.audit().origin(), a.parameters(),
                     seed);

@@ -99,6 +99,20 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
     }
 
     /**
+     * The split with non-members drawn from {@code nonMembers}: {@code "test"} (from {@code heldOut},
+     * see {@link #build}) or {@code "train"} (training images that did not train the target, see
+     * {@link #buildWithinTrain}).
+     */
+    public static MembershipSplit of(String nonMembers, Dataset trainSplit, int[] targetIndices, Dataset heldOut, int n,
+            long seed) {
+        return switch (nonMembers) {
+            case "test" -> build(trainSplit, targetIndices, heldOut, n, seed);
+            case "train" -> buildWithinTrain(trainSplit, targetIndices, heldOut, n, seed);
+            default -> throw new DlsecException("non-members must come from test or train, got '" + nonMembers + "'");
+        };
+    }
+
+    /**
      * Draws the split with non-members from the same split as the members: training images that did
      * not train the target (so that a shift between a dataset's train and test splits cannot pass for
      * leakage). The population is the rest of those images plus all of {@code testSplit}.
