@@ -151,17 +151,8 @@ final class PoisonCommand implements Callable<Integer> {
             + " (Liu et al. 2018) pruning and fine-tuning of the victim on clean data.")
     String detect;
 
-    @Option(names = "--overlays", defaultValue = "100", description = "strip: clean images superimposed on each input, N"
-            + " (default: ${DEFAULT-VALUE}).")
-    int overlays;
-
-    @Option(names = "--frr", defaultValue = "0.05", description = "strip: target false rejection rate of the threshold"
-            + " (default: ${DEFAULT-VALUE}).")
-    double frr;
-
-    @Option(names = "--strip-rule", defaultValue = "percentile", description = "strip: threshold from the clean entropies,"
-            + " percentile (their FRR-quantile) or normal (the paper's normal fit) (default: ${DEFAULT-VALUE}).")
-    String stripRule;
+    @picocli.CommandLine.Mixin
+    StripOptions stripOptions = new StripOptions();
 
     @Option(names = "--prune-ratio", description = "fineprune: share of the last conv layer's channels to prune, in [0, 1)"
             + " (default: the largest ratio within --max-accuracy-drop).")
@@ -210,7 +201,7 @@ final class PoisonCommand implements Callable<Integer> {
         if (retrain && (det == null || !(det.equals("spectral") || det.equals("ac")))) {
             throw new DlsecException("--retrain needs --detect spectral or ac (it retrains on the samples the detector keeps)");
         }
-        Strip strip = "strip".equals(det) ? new Strip(overlays, frr, Strip.ThresholdRule.parse(stripRule), 1, 1, seed) : null;
+        Strip strip = "strip".equals(det) ? stripOptions.create(seed) : null;
         FinePruning fineprune = "fineprune".equals(det) ? new FinePruning(pruneRatio == null ? Double.NaN : pruneRatio,
                 maxAccuracyDrop, finetuneEpochs, batchSize, finetuneLr, seed) : null;
         if (limit != null && limit <= 0) {
@@ -275,9 +266,7 @@ final class PoisonCommand implements Callable<Integer> {
             params.put("detect", det);
         }
         if (strip != null) {
-            params.put("overlays", overlays);
-            params.put("frr", frr);
-            params.put("stripRule", strip.rule().name().toLowerCase(java.util.Locale.ROOT));
+            params.putAll(StripOptions.describe(strip));
         }
         if (fineprune != null) {
             params.put("pruneRatio", pruneRatio == null ? "search" : pruneRatio);

@@ -44,17 +44,8 @@ final class ScanCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     String detect;
 
-    @Option(names = "--overlays", defaultValue = "100", description = "strip: clean images superimposed on each input, N"
-            + " (default: ${DEFAULT-VALUE}).")
-    int overlays;
-
-    @Option(names = "--frr", defaultValue = "0.05", description = "strip: target false rejection rate of the threshold"
-            + " (default: ${DEFAULT-VALUE}).")
-    double frr;
-
-    @Option(names = "--strip-rule", defaultValue = "percentile", description = "strip: threshold from the clean entropies,"
-            + " percentile or normal (default: ${DEFAULT-VALUE}).")
-    String stripRule;
+    @picocli.CommandLine.Mixin
+    StripOptions stripOptions = new StripOptions();
 
     @Option(names = "--steps", defaultValue = "300", description = "Optimisation steps per class (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -92,7 +83,7 @@ final class ScanCommand implements Callable<Integer> {
             }
         }
         NeuralCleanse nc = new NeuralCleanse(steps, batchSize, 0.1, 0.01, 0.95, threshold, 10, seed);
-        Strip st = strip ? new Strip(overlays, frr, Strip.ThresholdRule.parse(stripRule), 1, 1, seed) : null;
+        Strip st = strip ? stripOptions.create(seed) : null;
         Progress.setEnabled(!quiet);
         Dataset d = data.load();
         try (Classifier c = Loading.model(model, d)) {
@@ -104,9 +95,7 @@ final class ScanCommand implements Callable<Integer> {
                 params.put("threshold", threshold);
             }
             if (strip) {
-                params.put("overlays", overlays);
-                params.put("frr", frr);
-                params.put("stripRule", st.rule().name().toLowerCase(Locale.ROOT));
+                params.putAll(StripOptions.describe(st));
             }
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), params, seed);
             NeuralCleanse.Result r = cleanse ? runCleanse(nc, c, d) : null;
