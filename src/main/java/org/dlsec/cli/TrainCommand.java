@@ -66,6 +66,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--attack-step-size", description = "Adversarial training: inner step (default: the method's own).")
     Double attackStepSize;
 
+    @Option(names = "--eps-warmup", defaultValue = "0", paramLabel = "EPOCHS", description = "Adversarial training:"
+            + " grow ε (and the inner step) linearly from 0 over the first EPOCHS epochs (default: ${DEFAULT-VALUE}, none).")
+    double epsWarmup;
+
     @Option(names = "--trades-beta", defaultValue = "6", description = "TRADES trade-off β (default: ${DEFAULT-VALUE}).")
     double tradesBeta;
 
@@ -114,7 +118,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new DlsecException("--distill with --dp is not supported: the teacher would be trained without privacy");
         }
         TrainingMethod method = adversarial != null
-                ? TrainingDefences.adversarial(adversarial, eps, attackSteps, attackStepSize, tradesBeta, seed)
+                ? TrainingDefences.adversarial(adversarial, eps, attackSteps, attackStepSize, tradesBeta, seed,
+                        new org.dlsec.defence.training.EpsilonWarmup(epsWarmup))
                 : noiseAugment != null ? TrainingDefences.gaussian(noiseAugment, seed)
                 : distill != null ? TrainingDefences.distillation(distill) : TrainingMethod.STANDARD;
         Progress.setEnabled(!quiet);

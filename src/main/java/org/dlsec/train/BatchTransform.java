@@ -12,5 +12,8 @@ import org.dlsec.model.DjlClassifier;
 public interface BatchTransform {
     NDArray apply(DjlClassifier model, NDArray x, NDArray y);
 
+    /** Called once before the first batch with the number of batches per epoch (for schedules). */
+    default void begin(int batchesPerEpoch) {}
+
     BatchTransform NONE = (model, x, y) -> x;
 }

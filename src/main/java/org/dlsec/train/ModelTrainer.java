@@ -99,6 +99,7 @@ public final class ModelTrainer {
                 // parameter store; a GradientStep (DP-SGD) relies on DJL's check to do that
                 skipSignedGradientCheck(trainer);
             }
+            transform.begin((train.size() + config.batchSize() - 1) / config.batchSize());
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 int[][] batches = gradientStep == null

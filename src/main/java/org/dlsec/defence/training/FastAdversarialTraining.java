@@ -24,29 +24,41 @@ public final class FastAdversarialTraining implements BatchTransform {
     private final double eps;
     private final double alpha;
     private final long seed;
+    private final EpsilonWarmup warmup;
     private final AtomicLong batches = new AtomicLong();
+    private volatile int batchesPerEpoch;
 
-    /** @param alpha step size; null for 1.25·ε as in the paper */
-    public FastAdversarialTraining(double eps, Double alpha, long seed) {
+    /**
+     * @param alpha step size; null for 1.25·ε as in the paper
+     * @param warmup ramp of ε (and α) over the first epochs
+     */
+    public FastAdversarialTraining(double eps, Double alpha, long seed, EpsilonWarmup warmup) {
         DlsecException.require(Double.isFinite(eps) && eps > 0, "eps", "must be > 0, got " + eps);
         DlsecException.require(alpha == null || (alpha > 0 && Double.isFinite(alpha)), "step size", "must be > 0, got " + alpha);
         this.eps = eps;
         this.alpha = alpha == null ? 1.25 * eps : alpha;
         this.seed = seed;
+        this.warmup = warmup == null ? EpsilonWarmup.NONE : warmup;
+    }
+
+    @Override
+    public void begin(int batchesPerEpoch) {
+        this.batchesPerEpoch = batchesPerEpoch;
     }
 
     @Override
     public NDArray apply(DjlClassifier model, NDArray x, NDArray y) {
         long batch = batches.getAndIncrement();
         int n = (int) x.getShape().get(0);
+        double f = warmup.factor(batch, batchesPerEpoch);
         try (NDScope s = new NDScope()) {
             s.suppressNotUsedWarning();
-            NDArray delta = Perturbations.randomInBall(x.getManager(), x.getShape(), eps, Norm.LINF, Seeds.mix(seed, batch),
-                    PgdAdversarialTraining.ids(n), 0);
+            NDArray delta = Perturbations.randomInBall(x.getManager(), x.getShape(), eps * f, Norm.LINF,
+                    Seeds.mix(seed, batch), PgdAdversarialTraining.ids(n), 0);
             NDArray start = x.add(delta).clip(model.bounds().min(), model.bounds().max());
             Gradient g = model.gradient(start, LogitObjective.crossEntropy(y));
-            NDArray step = Perturbations.finiteOrZero(g.grad()).sign().mul((float) alpha);
-            NDArray adv = Perturbations.project(start.add(step), x, eps, Norm.LINF, model.bounds());
+            NDArray step = Perturbations.finiteOrZero(g.grad()).sign().mul((float) (alpha * f));
+            NDArray adv = Perturbations.project(start.add(step), x, eps * f, Norm.LINF, model.bounds());
             NDScope.unregister(adv);
             return adv;
         }
@@ -60,6 +72,7 @@ public final class FastAdversarialTraining implements BatchTransform {
         m.put("norm", "linf");
         m.put("stepSize", alpha);
         m.put("randomStart", true);
+        m.put("epsWarmupEpochs", warmup.epochs());
         m.put("seed", seed);
         return m;
     }

@@ -25,12 +25,15 @@ public final class PgdAdversarialTraining implements BatchTransform {
     private final int steps;
     private final double alpha;
     private final long seed;
+    private final EpsilonWarmup warmup;
     private final AtomicLong batches = new AtomicLong();
+    private volatile int batchesPerEpoch;
 
     /**
      * @param alpha step size; null for 2.5·ε/steps (Madry et al.'s rule of thumb)
+     * @param warmup ramp of ε (and α) over the first epochs
      */
-    public PgdAdversarialTraining(double eps, int steps, Double alpha, long seed) {
+    public PgdAdversarialTraining(double eps, int steps, Double alpha, long seed, EpsilonWarmup warmup) {
         DlsecException.require(Double.isFinite(eps) && eps > 0, "eps", "must be > 0, got " + eps);
         DlsecException.require(steps >= 1 && steps <= 1000, "attack steps", "must be in 1..1000, got " + steps);
         DlsecException.require(alpha == null || (alpha > 0 && Double.isFinite(alpha)), "step size", "must be > 0, got " + alpha);
@@ -38,18 +41,25 @@ public final class PgdAdversarialTraining implements BatchTransform {
         this.steps = steps;
         this.alpha = alpha == null ? 2.5 * eps / steps : alpha;
         this.seed = seed;
+        this.warmup = warmup == null ? EpsilonWarmup.NONE : warmup;
+    }
+
+    @Override
+    public void begin(int batchesPerEpoch) {
+        this.batchesPerEpoch = batchesPerEpoch;
     }
 
     @Override
     public NDArray apply(DjlClassifier model, NDArray x, NDArray y) {
         long batch = batches.getAndIncrement();
         int n = (int) x.getShape().get(0);
+        double f = warmup.factor(batch, batchesPerEpoch);
         try (NDScope s = new NDScope()) {
             s.suppressNotUsedWarning();
-            NDArray noise = Perturbations.randomInBall(x.getManager(), x.getShape(), eps, Norm.LINF, Seeds.mix(seed, batch),
-                    ids(n), 0);
+            NDArray noise = Perturbations.randomInBall(x.getManager(), x.getShape(), eps * f, Norm.LINF,
+                    Seeds.mix(seed, batch), ids(n), 0);
             NDArray start = x.add(noise).clip(model.bounds().min(), model.bounds().max());
-            NDArray adv = InnerMaximisation.ascend(model, x, start, LogitObjective.crossEntropy(y), eps, alpha, steps);
+            NDArray adv = InnerMaximisation.ascend(model, x, start, LogitObjective.crossEntropy(y), eps * f, alpha * f, steps);
             NDScope.unregister(adv);
             return adv;
         }
@@ -65,6 +75,7 @@ public final class PgdAdversarialTraining implements BatchTransform {
         m.put("attackSteps", steps);
         m.put("stepSize", alpha);
         m.put("randomStart", true);
+        m.put("epsWarmupEpochs", warmup.epochs());
         m.put("seed", seed);
         return m;
     }

@@ -28,10 +28,15 @@ public final class Trades {
     private final double alpha;
     private final double beta;
     private final long seed;
+    private final EpsilonWarmup warmup;
     private final AtomicLong batches = new AtomicLong();
+    private volatile int batchesPerEpoch;
 
-    /** @param alpha step size; null for 2.5·ε/steps */
-    public Trades(double eps, int steps, Double alpha, double beta, long seed) {
+    /**
+     * @param alpha step size; null for 2.5·ε/steps
+     * @param warmup ramp of ε (and α) over the first epochs
+     */
+    public Trades(double eps, int steps, Double alpha, double beta, long seed, EpsilonWarmup warmup) {
         DlsecException.require(Double.isFinite(eps) && eps > 0, "eps", "must be > 0, got " + eps);
         DlsecException.require(steps >= 1 && steps <= 1000, "attack steps", "must be in 1..1000, got " + steps);
         DlsecException.require(alpha == null || (alpha > 0 && Double.isFinite(alpha)), "step size", "must be > 0, got " + alpha);
@@ -41,16 +46,28 @@ public final class Trades {
         this.alpha = alpha == null ? 2.5 * eps / steps : alpha;
         this.beta = beta;
         this.seed = seed;
+        this.warmup = warmup == null ? EpsilonWarmup.NONE : warmup;
     }
 
     /** The inner maximisation of KL(f(x) ‖ f(x')) over the ε-ball. */
     public BatchTransform transform() {
-        return this::maximiseKl;
+        return new BatchTransform() {
+            @Override
+            public NDArray apply(DjlClassifier model, NDArray x, NDArray y) {
+                return maximiseKl(model, x, y);
+            }
+
+            @Override
+            public void begin(int perEpoch) {
+                batchesPerEpoch = perEpoch;
+            }
+        };
     }
 
     private NDArray maximiseKl(DjlClassifier model, NDArray x, NDArray y) {
         long batch = batches.getAndIncrement();
         int n = (int) x.getShape().get(0);
+        double f = warmup.factor(batch, batchesPerEpoch);
         try (NDScope s = new NDScope()) {
             s.suppressNotUsedWarning();
             NDArray p = model.predictLogits(x).softmax(1);
@@ -58,7 +75,7 @@ public final class Trades {
             NDArray start = x.add(jitter).clip(model.bounds().min(), model.bounds().max());
             // KL(p ‖ q') = Σ p log p − Σ p log q'; the first term is constant in x', so ascend the second
             LogitObjective kl = logits -> logits.logSoftmax(1).mul(p).sum(new int[] {1}).neg();
-            NDArray adv = InnerMaximisation.ascend(model, x, start, kl, eps, alpha, steps);
+            NDArray adv = InnerMaximisation.ascend(model, x, start, kl, eps * f, alpha * f, steps);
             NDScope.unregister(adv);
             return adv;
         }
@@ -85,6 +102,7 @@ public final class Trades {
         m.put("attackSteps", steps);
         m.put("stepSize", alpha);
         m.put("beta", beta);
+        m.put("epsWarmupEpochs", warmup.epochs());
         m.put("seed", seed);
         return m;
     }

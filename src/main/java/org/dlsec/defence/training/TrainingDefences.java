@@ -18,20 +18,22 @@ public final class TrainingDefences {
      * @param kind pgd, trades or fast
      * @param stepSize the inner attack's step, or null for the method's default
      * @param beta TRADES's trade-off (ignored by the others)
+     * @param warmup ramp of ε over the first epochs ({@link EpsilonWarmup#NONE} for none)
      */
-    public static TrainingMethod adversarial(String kind, double eps, int steps, Double stepSize, double beta, long seed) {
+    public static TrainingMethod adversarial(String kind, double eps, int steps, Double stepSize, double beta, long seed,
+            EpsilonWarmup warmup) {
         String k = kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT);
         return switch (k) {
             case "pgd" -> {
-                PgdAdversarialTraining t = new PgdAdversarialTraining(eps, steps, stepSize, seed);
+                PgdAdversarialTraining t = new PgdAdversarialTraining(eps, steps, stepSize, seed, warmup);
                 yield new TrainingMethod("pgd", t, null, t.describe());
             }
             case "trades" -> {
-                Trades t = new Trades(eps, steps, stepSize, beta, seed);
+                Trades t = new Trades(eps, steps, stepSize, beta, seed, warmup);
                 yield new TrainingMethod("trades", t.transform(), t.loss(), t.describe());
             }
             case "fast" -> {
-                FastAdversarialTraining t = new FastAdversarialTraining(eps, stepSize, seed);
+                FastAdversarialTraining t = new FastAdversarialTraining(eps, stepSize, seed, warmup);
                 yield new TrainingMethod("fast", t, null, t.describe());
             }
             default -> throw new DlsecException("unknown --adversarial '" + kind + "': expected pgd, trades or fast");
