@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
+import org.dlsec.attack.poisoning.BlendedTrigger;
 import org.dlsec.attack.poisoning.Poisoned;
 import org.dlsec.attack.poisoning.PoisoningExperiment;
 import org.dlsec.attack.poisoning.Poisons;
@@ -22,6 +23,7 @@ import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.detection.ActivationClustering;
 import org.dlsec.defence.detection.FinePruning;
+import org.dlsec.defence.detection.NeuralCleanse;
 import org.dlsec.defence.detection.PoisonDetection;
 import org.dlsec.defence.detection.PoisonDetector;
 import org.dlsec.defence.detection.PoisonScreening;
@@ -47,7 +49,7 @@ import picocli.CommandLine.Option;
 final class PoisonCommand implements Callable<Integer> {
     static final List<String> ATTACKS = List.of("labelflip", "badnets", "badnets-all", "blend", "noise", "stealthy",
             "featurecollision");
-    static final List<String> DETECTORS = List.of("spectral", "ac", "strip", "fineprune");
+    static final List<String> DETECTORS = List.of("spectral", "ac", "strip", "cleanse", "fineprune");
 
     @Option(names = "--dataset", required = true, description = "mnist, gtsrb or fashion-mnist.")
     String dataset;
@@ -74,6 +76,11 @@ final class PoisonCommand implements Callable<Integer> {
 
     @Option(names = "--alpha", defaultValue = "0.3", description = "blend: blending weight of the trigger (default: ${DEFAULT-VALUE}).")
     double alpha;
+
+    @Option(names = "--blend-pattern", defaultValue = "noise", description = "blend: noise (Chen et al.'s full-image random"
+            + " key pattern, drawn from --seed) or square (a white square of --blend-size in the corner) (default:"
+            + " ${DEFAULT-VALUE}).")
+    String blendPattern;
 
     @Option(names = "--blend-size", defaultValue = "12", description = "blend: side of the blended square (default: ${DEFAULT-VALUE}).")
     int blendSize;
@@ -147,7 +154,8 @@ final class PoisonCommand implements Callable<Integer> {
     Integer testLimit;
 
     @Option(names = "--detect", description = "Defence: spectral (Tran et al. 2018) or ac (Chen et al. 2018) poison"
-            + " detection on the training set; strip (Gao et al. 2019) run-time detection of triggered inputs; fineprune"
+            + " detection on the training set; strip (Gao et al. 2019) run-time detection of triggered inputs; cleanse"
+            + " (Wang et al. 2019, Neural Cleanse) scan of the victim with half of the clean test set; fineprune"
             + " (Liu et al. 2018) pruning and fine-tuning of the victim on clean data.")
     String detect;
 
@@ -169,6 +177,10 @@ final class PoisonCommand implements Callable<Integer> {
     @Option(names = "--finetune-lr", defaultValue = "0.005", description = "fineprune: Adam learning rate of the fine-tuning"
             + " (default: ${DEFAULT-VALUE}).")
     double finetuneLr;
+
+    @Option(names = "--cleanse-steps", defaultValue = "300", description = "cleanse: optimisation steps per class"
+            + " (default: ${DEFAULT-VALUE}).")
+    int cleanseSteps;
 
     @Option(names = "--epsilon", description = "spectral: upper bound on the poisoned share of a class"
             + " (default: min(0.5, rate × classes), the whole budget in one class).")
@@ -204,6 +216,7 @@ final class PoisonCommand implements Callable<Integer> {
         Strip strip = "strip".equals(det) ? stripOptions.create(seed) : null;
         FinePruning fineprune = "fineprune".equals(det) ? new FinePruning(pruneRatio == null ? Double.NaN : pruneRatio,
                 maxAccuracyDrop, finetuneEpochs, batchSize, finetuneLr, seed) : null;
+        NeuralCleanse cleanse = "cleanse".equals(det) ? NeuralCleanse.defaults(seed).withSteps(cleanseSteps) : null;
         if (limit != null && limit <= 0) {
             throw new DlsecException("invalid --limit: must be positive, got " + limit);
         }
@@ -226,7 +239,7 @@ final class PoisonCommand implements Callable<Integer> {
         DlsecException.require(target >= 0 && target < train.numClasses(), "--target",
                 "must be a class in 0.." + (train.numClasses() - 1) + ", got " + target);
         int k = train.numClasses();
-        PoisonDetector detector = det == null || strip != null || fineprune != null ? null
+        PoisonDetector detector = det == null || strip != null || fineprune != null || cleanse != null ? null
                 : det.equals("ac") ? ActivationClustering.defaults(seed)
                 : new SpectralSignatures(epsilon != null ? epsilon : Math.min(0.5, rate * k), 1.5, 0);
 
@@ -234,7 +247,11 @@ final class PoisonCommand implements Callable<Integer> {
                 new SparseTrigger(pixels, amplitude, seed)) : null;
         TriggerPattern trigger = switch (kind) {
             case "badnets", "badnets-all" -> Trigger.patch(triggerSize);
-            case "blend" -> new Trigger(blendSize, 1f, alpha);
+            case "blend" -> switch (blendPattern.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "noise" -> new BlendedTrigger(alpha, seed);
+                case "square" -> new Trigger(blendSize, 1f, alpha);
+                default -> throw new DlsecException("unknown --blend-pattern '" + blendPattern + "': expected noise or square");
+            };
             case "stealthy" -> stealthy.trigger();
             default -> null;
         };
@@ -253,6 +270,8 @@ final class PoisonCommand implements Callable<Integer> {
         params.put("batchSize", batchSize);
         if (trigger instanceof Trigger t) {
             params.put("trigger", Map.of("size", t.size(), "value", t.value(), "alpha", t.alpha()));
+        } else if (trigger instanceof BlendedTrigger t) {
+            params.put("trigger", Map.of("pattern", "uniform noise, full image", "alpha", t.alpha(), "key", t.seed()));
         } else if (trigger instanceof SparseTrigger t) {
             params.put("trigger", Map.of("pixels", t.pixels(), "amplitude", t.amplitude(), "key", t.seed()));
         }
@@ -297,6 +316,9 @@ final class PoisonCommand implements Callable<Integer> {
                     }
                     if (fineprune != null) {
                         defence.putAll(runFinePruning(fineprune, model, testSet, trigger, allToAll));
+                    }
+                    if (cleanse != null) {
+                        defence.putAll(runCleanse(cleanse, model, testSet, allToAll));
                     }
                 });
         double asr = allToAll ? allToAllAsr[0] : r.attackSuccessRate();
@@ -392,6 +414,29 @@ final class PoisonCommand implements Callable<Integer> {
                 + " FAR %s%n", strip.overlays(), r.threshold(), 100 * strip.frr(), 100 * r.frr(), held.size(),
                 Double.isNaN(r.far()) ? "n/a (no trigger)" : String.format("%.2f%% on %d triggered inputs", 100 * r.far(),
                         r.triggered().length));
+        return m;
+    }
+
+    /**
+     * Neural Cleanse on the victim, as a defender who holds half of the clean test set (the same half
+     * fine-pruning uses) and neither the trigger nor the target: per-class minimal triggers, MAD
+     * anomaly index; reports whether the flagged class is the attacker's target.
+     */
+    private Map<String, Object> runCleanse(NeuralCleanse nc, org.dlsec.model.Classifier model, Dataset test, boolean allToAll) {
+        Dataset defender = test.splitValidation(0.5, seed)[0];
+        NeuralCleanse.Result r = nc.scan(model, defender, !quiet);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("detector", "cleanse");
+        m.put("backdoored", r.backdoored());
+        m.put("suspectedTarget", r.backdoored() ? r.suspectedTarget() : null);
+        m.put("anomalyIndex", r.maxAnomalyIndex());
+        m.put("targetFound", !allToAll && r.backdoored() && r.suspectedTarget() == target);
+        m.put("cleanImages", defender.size());
+        m.put("cleanse", r.toMap());
+        System.out.println(r.backdoored() ? String.format("Neural Cleanse: BACKDOORED, suspected target %d (anomaly index %.2f)%s",
+                r.suspectedTarget(), r.maxAnomalyIndex(), allToAll ? "" : r.suspectedTarget() == target ? ", the attacker's target"
+                        : ", not the attacker's target " + target)
+                : String.format("Neural Cleanse: no backdoor found (largest anomaly index %.2f)", r.maxAnomalyIndex()));
         return m;
     }
 

@@ -73,6 +73,25 @@ class PoisonCommandTest {
     }
 
     @Test
+    void neuralCleanseFindsTheTargetOfTheVictim(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("nc.json");
+        CliTest.Run r = run("poison", "--dataset", "mnist", "--attack", "badnets", "--rate", "0.1", "--target", "3",
+                "--trigger-size", "4", "--epochs", "3", "--batch-size", "32", "--limit", "3000", "--test-limit", "600", "--seed",
+                "3", "--detect", "cleanse", "--cleanse-steps", "200", "--json", json.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = Json.MAPPER.readTree(json.toFile());
+        assertTrue(n.get("attackSuccessRate").asDouble() > 0.8, "the backdoor is planted: " + n.get("attackSuccessRate"));
+        JsonNode d = n.get("detection");
+        assertEquals("cleanse", d.get("detector").asText());
+        assertEquals(300, d.get("cleanImages").asInt(), "the defender holds half of the clean test images");
+        assertEquals(10, d.get("cleanse").get("anomalyIndices").size());
+        assertTrue(d.get("backdoored").asBoolean(), d.toString());
+        assertEquals(3, d.get("suspectedTarget").asInt(), d.toString());
+        assertTrue(d.get("targetFound").asBoolean());
+        assertTrue(d.get("anomalyIndex").asDouble() > 2, d.toString());
+    }
+
+    @Test
     void finePruningReportsTheStages(@TempDir Path dir) throws IOException {
         Path json = dir.resolve("fp.json");
         CliTest.Run r = run("poison", "--dataset", "mnist", "--attack", "badnets", "--rate", "0.05", "--target", "7",

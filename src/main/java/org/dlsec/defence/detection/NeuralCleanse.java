@@ -70,6 +70,12 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
         return new NeuralCleanse(300, 32, 0.1, 0.01, 0.95, 2.0, 10, seed);
     }
 
+    /** The same scan with another number of optimisation steps per class. */
+    public NeuralCleanse withSteps(int newSteps) {
+        return new NeuralCleanse(newSteps, batchSize, learningRate, initialLambda, successThreshold, anomalyThreshold, patience,
+                seed);
+    }
+
     /**
      * The reverse-engineered trigger of one class.
      *
