@@ -17,7 +17,7 @@ export OPT_OUT_TRACKING=true
 stages=${1:-badnets stealthy fc labelflip}
 out=target/bench/poisoning
 mkdir -p "$out"
-p() { ./dlsec poison --dataset mnist --arch lenet5 --epochs 2 --seed 0 --quiet "$@" | grep -v '^$'; }
+p() { ${DLSEC:-./dlsec} poison --dataset mnist --arch lenet5 --epochs 2 --seed 0 --quiet "$@" | grep -v '^$'; }
 for s in $stages; do
   case $s in
     badnets) echo "== BadNets 1%"; p --attack badnets --rate 0.01 --target 0 --json "$out/badnets-1.json" ;;
