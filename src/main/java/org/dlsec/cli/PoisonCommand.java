@@ -303,6 +303,9 @@ final class PoisonCommand implements Callable<Integer> {
         final PoisonDetection[] detection = new PoisonDetection[1];
         final Map<String, Object> defence = new LinkedHashMap<>();
         final double[] allToAllAsr = {Double.NaN};
+        final NeuralCleanse.Result[] reversed = new NeuralCleanse.Result[1];
+        // Neural Cleanse's defender holds half of the clean test set (the half fine-pruning uses)
+        final Dataset cleanseData = cleanse == null ? null : test.splitValidation(0.5, seed)[0];
         PoisoningExperiment.Result r = PoisoningExperiment.run(architecture, train, p, test, config, measured, oneTarget, !quiet,
                 model -> {
                     if (allToAll) {
@@ -318,7 +321,8 @@ final class PoisonCommand implements Callable<Integer> {
                         defence.putAll(runFinePruning(fineprune, model, testSet, trigger, allToAll));
                     }
                     if (cleanse != null) {
-                        defence.putAll(runCleanse(cleanse, model, testSet, allToAll));
+                        reversed[0] = cleanse.scan(model, cleanseData, !quiet);
+                        defence.putAll(describeCleanse(reversed[0], cleanseData.size(), allToAll));
                     }
                 });
         double asr = allToAll ? allToAllAsr[0] : r.attackSuccessRate();
@@ -387,6 +391,9 @@ final class PoisonCommand implements Callable<Integer> {
         }
         if (images != null) {
             writeImages(p, train, test, r, trigger, allToAll);
+            if (reversed[0] != null) {
+                ScanCommand.writeReversedTriggers(reversed[0], train.sampleShape(), images);
+            }
             System.out.println("images written to " + images);
         }
         return Main.EXIT_OK;
@@ -418,20 +425,18 @@ final class PoisonCommand implements Callable<Integer> {
     }
 
     /**
-     * Neural Cleanse on the victim, as a defender who holds half of the clean test set (the same half
-     * fine-pruning uses) and neither the trigger nor the target: per-class minimal triggers, MAD
-     * anomaly index; reports whether the flagged class is the attacker's target.
+     * The JSON and the console line of Neural Cleanse run on the victim by a defender who holds half of
+     * the clean test set and neither the trigger nor the target; says whether the flagged class is the
+     * attacker's target.
      */
-    private Map<String, Object> runCleanse(NeuralCleanse nc, org.dlsec.model.Classifier model, Dataset test, boolean allToAll) {
-        Dataset defender = test.splitValidation(0.5, seed)[0];
-        NeuralCleanse.Result r = nc.scan(model, defender, !quiet);
+    private Map<String, Object> describeCleanse(NeuralCleanse.Result r, int cleanImages, boolean allToAll) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("detector", "cleanse");
         m.put("backdoored", r.backdoored());
         m.put("suspectedTarget", r.backdoored() ? r.suspectedTarget() : null);
         m.put("anomalyIndex", r.maxAnomalyIndex());
         m.put("targetFound", !allToAll && r.backdoored() && r.suspectedTarget() == target);
-        m.put("cleanImages", defender.size());
+        m.put("cleanImages", cleanImages);
         m.put("cleanse", r.toMap());
         System.out.println(r.backdoored() ? String.format("Neural Cleanse: BACKDOORED, suspected target %d (anomaly index %.2f)%s",
                 r.suspectedTarget(), r.maxAnomalyIndex(), allToAll ? "" : r.suspectedTarget() == target ? ", the attacker's target"

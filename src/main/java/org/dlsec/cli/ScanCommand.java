@@ -118,7 +118,7 @@ final class ScanCommand implements Callable<Integer> {
                 Json.write(json, out);
             }
             if (images != null && r != null) {
-                writeTriggers(r, c);
+                writeReversedTriggers(r, c.inputShape(), images);
                 System.out.println("images written to " + images);
             }
         }
@@ -171,15 +171,19 @@ final class ScanCommand implements Callable<Integer> {
         return m;
     }
 
-    private void writeTriggers(NeuralCleanse.Result r, Classifier c) {
+    /**
+     * Writes {@code reversed-triggers.png} into {@code dir}: per class, Neural Cleanse's mask and the
+     * masked pattern, captioned with the mask's L1 and the anomaly index (for scan and poison).
+     */
+    static void writeReversedTriggers(NeuralCleanse.Result r, ai.djl.ndarray.types.Shape inputShape, Path dir) {
         try {
-            Files.createDirectories(images);
+            Files.createDirectories(dir);
         } catch (java.io.IOException e) {
-            throw new DlsecException("cannot create --images directory " + images + ": " + e.getMessage(), e);
+            throw new DlsecException("cannot create --images directory " + dir + ": " + e.getMessage(), e);
         }
-        int ch = (int) c.inputShape().get(0);
-        int h = (int) c.inputShape().get(1);
-        int w = (int) c.inputShape().get(2);
+        int ch = (int) inputShape.get(0);
+        int h = (int) inputShape.get(1);
+        int w = (int) inputShape.get(2);
         ImageGrid grid = new ImageGrid(List.of("mask", "mask x pattern"), h <= 28 ? 4 : 3);
         for (NeuralCleanse.ClassTrigger t : r.triggers()) {
             float[] masked = new float[ch * h * w];
@@ -193,6 +197,6 @@ final class ScanCommand implements Callable<Integer> {
             row.add(new ImageGrid.Panel(masked, ch, h, w, String.format("index %.2f", r.anomalyIndex()[t.label()]), false));
             grid.addRow(row);
         }
-        grid.write(images.resolve("reversed-triggers.png"));
+        grid.write(dir.resolve("reversed-triggers.png"));
     }
 }

@@ -77,7 +77,8 @@ class PoisonCommandTest {
         Path json = dir.resolve("nc.json");
         CliTest.Run r = run("poison", "--dataset", "mnist", "--attack", "badnets", "--rate", "0.1", "--target", "3",
                 "--trigger-size", "4", "--epochs", "3", "--batch-size", "32", "--limit", "3000", "--test-limit", "600", "--seed",
-                "3", "--detect", "cleanse", "--cleanse-steps", "200", "--json", json.toString(), "--quiet");
+                "3", "--detect", "cleanse", "--cleanse-steps", "200", "--json", json.toString(), "--images", dir.resolve("img").toString(),
+                "--quiet");
         assertEquals(0, r.code(), r.err());
         JsonNode n = Json.MAPPER.readTree(json.toFile());
         assertTrue(n.get("attackSuccessRate").asDouble() > 0.8, "the backdoor is planted: " + n.get("attackSuccessRate"));
@@ -89,6 +90,9 @@ class PoisonCommandTest {
         assertEquals(3, d.get("suspectedTarget").asInt(), d.toString());
         assertTrue(d.get("targetFound").asBoolean());
         assertTrue(d.get("anomalyIndex").asDouble() > 2, d.toString());
+        for (String png : new String[] {"poisoned-samples.png", "trigger.png", "reversed-triggers.png"}) {
+            assertTrue(Files.size(dir.resolve("img").resolve(png)) > 100, png);
+        }
     }
 
     @Test
