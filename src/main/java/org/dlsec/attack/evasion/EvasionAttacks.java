@@ -35,7 +35,12 @@ public final class EvasionAttacks {
                 yield new DeepFool(new DeepFool.Params(s.extraDouble("overshoot", 0.02), s.stepsOr(50), s.extraInt("candidates", 10),
                         s.seed()));
             }
-            case "jsma" -> new Jsma(new Jsma.Params(s.extraDouble("gamma", 0.145), s.seed()));
+            case "jsma" -> new Jsma(new Jsma.Params(s.extraDouble("gamma", 0.145), switch (s.extraString("saliency", "logits")) {
+                case "logits" -> false;
+                case "probabilities" -> true;
+                default -> throw new DlsecException("invalid --param saliency: expected logits or probabilities, got "
+                        + s.extraString("saliency", ""));
+            }, s.seed()));
             case "uap" -> {
                 requireUntargeted(s);
                 DeepFool.Params df = new DeepFool.Params(s.extraDouble("overshoot", 0.02), s.extraInt("deepfool-steps", 50),

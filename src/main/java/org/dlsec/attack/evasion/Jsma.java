@@ -16,7 +16,7 @@ import org.dlsec.model.Gradient;
  *
  * <p>A targeted L0 attack. At each iteration, with α<sub>i</sub> = ∂Z<sub>t</sub>/∂x<sub>i</sub> and
  * β<sub>i</sub> = Σ<sub>j≠t</sub> ∂Z<sub>j</sub>/∂x<sub>i</sub> (forward derivatives of the logits Z, as in
- * the authors' later implementations, rather than of the softmax), the pair (p, q) of the search
+ * the authors' later implementations, by default; of the softmax F with {@code saliency=probabilities}), the pair (p, q) of the search
  * domain maximising (α<sub>p</sub> + α<sub>q</sub>)·|β<sub>p</sub> + β<sub>q</sub>| subject to
  * α<sub>p</sub> + α<sub>q</sub> &gt; 0 and β<sub>p</sub> + β<sub>q</sub> &lt; 0 is set to the upper bound
  * (θ = +1 with clipping) and leaves the domain. The domain starts as the features below the upper
@@ -35,11 +35,17 @@ public final class Jsma extends AbstractEvasionAttack {
      * Validated parameters.
      *
      * @param gamma γ ∈ (0, 1], the largest fraction of features that may change (paper: up to 14.5%)
+     * @param probabilities forward derivatives of the softmax output F ("JSMA-F", as Papernot et al.
+     *     use on distilled networks) instead of the logits Z ("JSMA-Z", the default)
      * @param seed recorded for provenance (targets are drawn by the runner from the seed)
      */
-    public record Params(double gamma, long seed) {
+    public record Params(double gamma, boolean probabilities, long seed) {
         public Params {
             DlsecException.require(Double.isFinite(gamma) && gamma > 0 && gamma <= 1, "gamma", "must be in (0, 1], got " + gamma);
+        }
+
+        public Params(double gamma, long seed) {
+            this(gamma, false, seed);
         }
     }
 
@@ -74,6 +80,7 @@ public final class Jsma extends AbstractEvasionAttack {
         m.put("norm", Norm.L0.cliName());
         m.put("theta", 1.0);
         m.put("gamma", p.gamma());
+        m.put("saliency", p.probabilities() ? "probabilities" : "logits");
         m.put("targeted", true);
         m.put("seed", p.seed());
         return m;
@@ -113,7 +120,7 @@ public final class Jsma extends AbstractEvasionAttack {
                 s.suppressNotUsedWarning();
                 NDArray cur = m.create(gatherRows(adv, idx, d), batchShape(idx.length, sampleShape));
                 NDArray tOneHot = m.create(Rows.select(target, idx)).oneHot(k);
-                Gradient gt = model.gradient(cur, logits -> logits.mul(tOneHot).sum(new int[] {1}));
+                Gradient gt = model.gradient(cur, logits -> output(logits).mul(tOneHot).sum(new int[] {1}));
                 long[] pred = gt.logits().argMax(1).toLongArray();
                 boolean[] still = new boolean[idx.length];
                 for (int j = 0; j < idx.length; j++) {
@@ -134,7 +141,7 @@ public final class Jsma extends AbstractEvasionAttack {
                 }
                 NDArray curK = Rows.take(cur, keep);
                 NDArray otherMask = Rows.take(tOneHot, keep).neg().add(1f);
-                Gradient go = model.gradient(curK, logits -> logits.mul(otherMask).sum(new int[] {1}));
+                Gradient go = model.gradient(curK, logits -> output(logits).mul(otherMask).sum(new int[] {1}));
                 float[] alpha = Perturbations.finiteOrZero(Rows.take(gt.grad(), keep)).toFloatArray();
                 float[] beta = Perturbations.finiteOrZero(go.grad()).toFloatArray();
                 for (int j = 0; j < keep.length; j++) {
@@ -154,6 +161,11 @@ public final class Jsma extends AbstractEvasionAttack {
             }
         }
         return new Crafted(m.create(adv, x.getShape()), new long[n], gradients);
+    }
+
+    /** The network output whose forward derivatives make the saliency map: Z, or F = softmax(Z). */
+    private NDArray output(NDArray logits) {
+        return p.probabilities() ? logits.softmax(1) : logits;
     }
 
     /** The saliency-maximising pair of domain features (Algorithm 3 with θ = +1). */

@@ -55,6 +55,25 @@ class JsmaAndUniversalTest {
     }
 
     @Test
+    void jsmaOnTheSoftmaxOutputIsTheFVariantAndAlsoReachesItsTargets() {
+        Dataset d = TestSupport.mnistTest(40);
+        int[] targets = EvasionRunner.randomTargets(d, 0);
+        AttackSpec spec = jsmaWith("probabilities");
+        EvasionAttack f = EvasionAttacks.create(spec);
+        assertEquals("probabilities", f.parameters().get("saliency"));
+        assertEquals("logits", EvasionAttacks.create(AttackSpec.of("jsma", 0)).parameters().get("saliency"));
+        AttackResult rf = runCounted(f, d, targets, 40);
+        AttackResult rz = runCounted(EvasionAttacks.create(AttackSpec.of("jsma", 0)), d, targets, 40);
+        assertTrue(rf.successRate() >= 0.8, "JSMA-F success " + rf.successRate());
+        assertTrue(!java.util.Arrays.equals(rf.adversarial(), rz.adversarial()), "F and Z saliency maps pick other pixels");
+        assertThrows(DlsecException.class, () -> EvasionAttacks.create(jsmaWith("softmax")));
+    }
+
+    private static AttackSpec jsmaWith(String saliency) {
+        return new AttackSpec("jsma", 0, Norm.LINF, null, null, null, true, null, 0, java.util.Map.of("saliency", saliency));
+    }
+
+    @Test
     void jsmaIsDeterministicAndRejectsBadGamma() {
         Dataset d = TestSupport.mnistTest(12);
         int[] t = EvasionRunner.randomTargets(d, 1);
