@@ -22,8 +22,10 @@ run fgsm      --attack fgsm --eps 0.3
 run pgd       --attack pgd --eps 0.3 --steps 40 --step-size 0.01
 run pgd-curve --attack pgd --eps 0,0.05,0.1,0.15,0.2,0.25,0.3 --steps 40 --step-size 0.01
 run cw        --attack cw --norm l2
+run cw-t      --attack cw --norm l2 --targeted
 run deepfool  --attack deepfool --norm l2
 run jsma      --attack jsma --targeted
+run jsma-z    --attack jsma --targeted --param saliency=logits
 run square    --attack square --eps 0.3 --max-queries 5000
 run hsj-1k    --attack hsj --norm l2 --max-queries 1000
 run hsj-5k    --attack hsj --norm l2 --max-queries 5000
@@ -31,7 +33,7 @@ run hsj-5k    --attack hsj --norm l2 --max-queries 5000
 import json, os, statistics, sys
 d = sys.argv[1]
 print(f"{'attack':<10} {'clean':>6} {'robust':>7} {'success':>8} {'L0':>7} {'L2':>6} {'medL2':>6} {'Linf':>6} {'queries':>8} {'s':>7} {'samples/s':>9}")
-for f in ["fgsm", "pgd", "cw", "deepfool", "jsma", "square", "hsj-1k", "hsj-5k"]:
+for f in ["fgsm", "pgd", "cw", "cw-t", "deepfool", "jsma", "jsma-z", "square", "hsj-1k", "hsj-5k"]:
     r = json.load(open(os.path.join(d, f + ".json")))
     r = r["curve"][-1] if "curve" in r else r
     med = r.get("medianL2", float("nan"))

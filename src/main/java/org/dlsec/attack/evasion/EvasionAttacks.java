@@ -35,7 +35,7 @@ public final class EvasionAttacks {
                 yield new DeepFool(new DeepFool.Params(s.extraDouble("overshoot", 0.02), s.stepsOr(50), s.extraInt("candidates", 10),
                         s.seed()));
             }
-            case "jsma" -> new Jsma(new Jsma.Params(s.extraDouble("gamma", 0.145), switch (s.extraString("saliency", "logits")) {
+            case "jsma" -> new Jsma(new Jsma.Params(s.extraDouble("gamma", 0.145), switch (s.extraString("saliency", "probabilities")) {
                 case "logits" -> false;
                 case "probabilities" -> true;
                 default -> throw new DlsecException("invalid --param saliency: expected logits or probabilities, got "

@@ -55,16 +55,15 @@ class JsmaAndUniversalTest {
     }
 
     @Test
-    void jsmaOnTheSoftmaxOutputIsTheFVariantAndAlsoReachesItsTargets() {
+    void jsmaOnTheLogitsIsTheZVariantAndAlsoReachesItsTargets() {
         Dataset d = TestSupport.mnistTest(40);
         int[] targets = EvasionRunner.randomTargets(d, 0);
-        AttackSpec spec = jsmaWith("probabilities");
-        EvasionAttack f = EvasionAttacks.create(spec);
-        assertEquals("probabilities", f.parameters().get("saliency"));
-        assertEquals("logits", EvasionAttacks.create(AttackSpec.of("jsma", 0)).parameters().get("saliency"));
-        AttackResult rf = runCounted(f, d, targets, 40);
-        AttackResult rz = runCounted(EvasionAttacks.create(AttackSpec.of("jsma", 0)), d, targets, 40);
-        assertTrue(rf.successRate() >= 0.8, "JSMA-F success " + rf.successRate());
+        EvasionAttack z = EvasionAttacks.create(jsmaWith("logits"));
+        assertEquals("logits", z.parameters().get("saliency"));
+        assertEquals("probabilities", EvasionAttacks.create(AttackSpec.of("jsma", 0)).parameters().get("saliency"));
+        AttackResult rz = runCounted(z, d, targets, 40);
+        AttackResult rf = runCounted(EvasionAttacks.create(AttackSpec.of("jsma", 0)), d, targets, 40);
+        assertTrue(rz.successRate() >= 0.8, "JSMA-Z success " + rz.successRate());
         assertTrue(!java.util.Arrays.equals(rf.adversarial(), rz.adversarial()), "F and Z saliency maps pick other pixels");
         assertThrows(DlsecException.class, () -> EvasionAttacks.create(jsmaWith("softmax")));
     }
