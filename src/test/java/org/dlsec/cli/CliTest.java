@@ -192,13 +192,15 @@ class CliTest {
         assertUserError(run(concat(tb, "--adversarial", "pgd", "--eps", "-0.3")), "eps");
         assertUserError(run(concat(tb, "--noise-augment", "0")), "sigma");
         assertUserError(run(concat(tb, "--adversarial", "fast", "--noise-augment", "0.25")), "exclusive");
+        assertUserError(run(concat(tb, "--adversarial", "pgd", "--eps-warmup", "-1")), "warm-up");
         // and a defended training run records its method in the model card
         Run ft = run("train", "--arch", "lenet5", "--dataset", "mnist", "--limit", "300", "--epochs", "1", "--adversarial", "fast",
-                "--eps", "0.1", "--out", dir.resolve("fast").toString(), "--quiet");
+                "--eps", "0.1", "--eps-warmup", "0.5", "--out", dir.resolve("fast").toString(), "--quiet");
         assertEquals(0, ft.code(), ft.err());
         JsonNode card = Json.MAPPER.readTree(dir.resolve("fast").resolve("dlsec-model.json").toFile());
         JsonNode method = card.get("training").get("extra").get("defence");
         assertTrue(method.toString().contains("0.1"), "card records the adversarial training: " + method);
+        assertEquals(0.5, method.findValue("epsWarmupEpochs").asDouble(), 0, "and its ε warm-up: " + method);
     }
 
     private static String[] concat(String[] a, String... b) {
