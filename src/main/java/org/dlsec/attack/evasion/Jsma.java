@@ -16,8 +16,8 @@ import org.dlsec.model.Gradient;
  *
  * <p>A targeted L0 attack. At each iteration, with α<sub>i</sub> = ∂F<sub>t</sub>/∂x<sub>i</sub> and
  * β<sub>i</sub> = Σ<sub>j≠t</sub> ∂F<sub>j</sub>/∂x<sub>i</sub>, the forward derivatives of the network's
- * softmax output F (the paper's "JSMA-F"; {@code saliency=logits} takes them of the logits Z instead,
- * "JSMA-Z" in Carlini &amp; Wagner's naming, as later implementations do), the pair (p, q) of the search
+ * softmax output F ("JSMA-F" in Carlini &amp; Wagner's naming; {@code saliency=logits} takes them of the
+ * logits Z instead, "JSMA-Z", as many later implementations do), the pair (p, q) of the search
  * domain maximising (α<sub>p</sub> + α<sub>q</sub>)·|β<sub>p</sub> + β<sub>q</sub>| subject to
  * α<sub>p</sub> + α<sub>q</sub> &gt; 0 and β<sub>p</sub> + β<sub>q</sub> &lt; 0 is set to the upper bound
  * (θ = +1 with clipping) and leaves the domain. The domain starts as the features below the upper
