@@ -8,8 +8,8 @@ import org.dlsec.core.Seeds;
  * The blended injection of Chen, Liu, Li, Lu, Song ("Targeted Backdoor Attacks on Deep Learning
  * Systems Using Data Poisoning", 2017) with their random-pattern key: a full-image pattern k with every
  * pixel drawn uniformly from [0, 1] (from {@code seed}, the attacker's key; the same for every image of
- * a given shape), blended into the whole input, x' = (1 − α)·x + α·k. Chen et al. poison with
- * α = 0.2 and show that the backdoor then also fires at test time with α as small as that.
+ * a given shape), blended into the whole input, x' = (1 − α)·x + α·k; Chen et al. poison with a small
+ * α such as 0.2, which leaves the image recognisable. The same blend is the trigger at test time.
  *
  * @param alpha blending weight, in (0, 1]
  * @param seed draws the pattern
