@@ -392,7 +392,8 @@ final class PoisonCommand implements Callable<Integer> {
         if (images != null) {
             writeImages(p, train, test, r, trigger, allToAll);
             if (reversed[0] != null) {
-                ScanCommand.writeReversedTriggers(reversed[0], train.sampleShape(), images);
+                AdversarialGrids.reversedTriggers(reversed[0], train.sampleShape().getShape())
+                        .write(images.resolve("reversed-triggers.png"));
             }
             System.out.println("images written to " + images);
         }

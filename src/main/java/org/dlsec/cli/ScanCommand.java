@@ -2,9 +2,7 @@ package org.dlsec.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,7 +14,7 @@ import org.dlsec.data.Dataset;
 import org.dlsec.defence.detection.NeuralCleanse;
 import org.dlsec.defence.detection.Strip;
 import org.dlsec.model.Classifier;
-import org.dlsec.report.ImageGrid;
+import org.dlsec.report.AdversarialGrids;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -118,7 +116,12 @@ final class ScanCommand implements Callable<Integer> {
                 Json.write(json, out);
             }
             if (images != null && r != null) {
-                writeReversedTriggers(r, c.inputShape(), images);
+                try {
+                    Files.createDirectories(images);
+                } catch (java.io.IOException e) {
+                    throw new DlsecException("cannot create --images directory " + images + ": " + e.getMessage(), e);
+                }
+                AdversarialGrids.reversedTriggers(r, c.inputShape().getShape()).write(images.resolve("reversed-triggers.png"));
                 System.out.println("images written to " + images);
             }
         }
@@ -169,34 +172,5 @@ final class ScanCommand implements Callable<Integer> {
                 r.threshold(), 100 * st.frr(), 100 * r.frr(), held.size(), Double.isNaN(r.far()) ? "not available (no"
                         + " triggered inputs)" : String.format("%.2f%% against the reversed trigger", 100 * r.far()));
         return m;
-    }
-
-    /**
-     * Writes {@code reversed-triggers.png} into {@code dir}: per class, Neural Cleanse's mask and the
-     * masked pattern, captioned with the mask's L1 and the anomaly index (for scan and poison).
-     */
-    static void writeReversedTriggers(NeuralCleanse.Result r, ai.djl.ndarray.types.Shape inputShape, Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new DlsecException("cannot create --images directory " + dir + ": " + e.getMessage(), e);
-        }
-        int ch = (int) inputShape.get(0);
-        int h = (int) inputShape.get(1);
-        int w = (int) inputShape.get(2);
-        ImageGrid grid = new ImageGrid(List.of("mask", "mask x pattern"), h <= 28 ? 4 : 3);
-        for (NeuralCleanse.ClassTrigger t : r.triggers()) {
-            float[] masked = new float[ch * h * w];
-            for (int k = 0; k < ch; k++) {
-                for (int i = 0; i < h * w; i++) {
-                    masked[k * h * w + i] = t.mask()[i] * t.pattern()[k * h * w + i];
-                }
-            }
-            List<ImageGrid.Panel> row = new ArrayList<>();
-            row.add(new ImageGrid.Panel(t.mask(), 1, h, w, String.format("class %d L1 %.1f", t.label(), t.maskL1()), false));
-            row.add(new ImageGrid.Panel(masked, ch, h, w, String.format("index %.2f", r.anomalyIndex()[t.label()]), false));
-            grid.addRow(row);
-        }
-        grid.write(dir.resolve("reversed-triggers.png"));
     }
 }

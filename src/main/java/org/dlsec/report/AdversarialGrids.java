@@ -3,6 +3,7 @@ package org.dlsec.report;
 import java.util.List;
 import org.dlsec.attack.evasion.AttackResult;
 import org.dlsec.data.Dataset;
+import org.dlsec.defence.detection.NeuralCleanse;
 
 /** Image grids of evasion results: original, perturbation, adversarial example, per sample. */
 public final class AdversarialGrids {
@@ -79,6 +80,31 @@ public final class AdversarialGrids {
         grid.addRow(row);
         if (real.size() == row.size()) {
             grid.addRow(real);
+        }
+        return grid;
+    }
+
+    /**
+     * Neural Cleanse's reverse-engineered triggers, one row per class: the mask, and the mask times the
+     * pattern, captioned with the mask's L1 and the class's anomaly index.
+     *
+     * @param sampleShape C, H, W of the model's input
+     */
+    public static ImageGrid reversedTriggers(NeuralCleanse.Result r, long[] sampleShape) {
+        int ch = (int) sampleShape[0];
+        int h = (int) sampleShape[1];
+        int w = (int) sampleShape[2];
+        ImageGrid grid = new ImageGrid(List.of("mask", "mask x pattern"), h <= 28 ? 4 : 3);
+        for (NeuralCleanse.ClassTrigger t : r.triggers()) {
+            float[] masked = new float[ch * h * w];
+            for (int k = 0; k < ch; k++) {
+                for (int i = 0; i < h * w; i++) {
+                    masked[k * h * w + i] = t.mask()[i] * t.pattern()[k * h * w + i];
+                }
+            }
+            grid.addRow(List.of(
+                    new ImageGrid.Panel(t.mask(), 1, h, w, String.format("class %d L1 %.1f", t.label(), t.maskL1()), false),
+                    new ImageGrid.Panel(masked, ch, h, w, String.format("index %.2f", r.anomalyIndex()[t.label()]), false)));
         }
         return grid;
     }

@@ -83,7 +83,8 @@ public final class ModelTrainer {
         long start = System.nanoTime();
         Engines.seed(config.seed());
         Random shuffle = new Random(config.seed());
-        int updates = config.epochs() * ((train.size() + config.batchSize() - 1) / config.batchSize());
+        int batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+        int updates = config.epochs() * batchesPerEpoch;
         Tracker rate = config.schedule().equals("cosine")
                 ? CosineTracker.builder().setBaseValue((float) config.learningRate()).optFinalValue(0f)
                         .setMaxUpdates(updates).build()
@@ -99,7 +100,7 @@ public final class ModelTrainer {
                 // parameter store; a GradientStep (DP-SGD) relies on DJL's check to do that
                 skipSignedGradientCheck(trainer);
             }
-            transform.begin((train.size() + config.batchSize() - 1) / config.batchSize());
+            transform.begin(batchesPerEpoch);
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 int[][] batches = gradientStep == null
