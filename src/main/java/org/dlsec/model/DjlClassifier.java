@@ -69,6 +69,7 @@ public final class DjlClassifier extends AbstractClassifier {
 
     @Override
     protected Gradient backward(NDArray x, LogitObjective objective) {
+        LibTorchNumerics.check();
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {
             NDArray xi = x.duplicate();

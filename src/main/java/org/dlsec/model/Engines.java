@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
  * user set them already: {@code OPT_OUT_TRACKING=true} (DJL otherwise probes a cloud metadata
  * address at start-up: a security tool must not phone home) and {@code ai.djl.offline=true} (the
  * native library comes from the {@code pytorch-native-cpu} jar on the classpath, never a download).
+ * On first use of the engine it also configures libtorch's numerics ({@link LibTorchNumerics}).
  */
 public final class Engines {
     public static final String ENGINE = "PyTorch";
@@ -31,8 +32,14 @@ public final class Engines {
         }
     }
 
+    /**
+     * The PyTorch engine, with libtorch's numerics configured and self-checked on first use (see
+     * {@link LibTorchNumerics}).
+     */
     public static Engine engine() {
-        return Engine.getEngine(ENGINE);
+        Engine e = Engine.getEngine(ENGINE);
+        LibTorchNumerics.configure();
+        return e;
     }
 
     /** A new root manager on the CPU; close it when done. */

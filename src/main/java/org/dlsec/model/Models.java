@@ -41,6 +41,7 @@ public final class Models {
         Block block = arch.build((int) inputShape.get(0), numClasses);
         block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
                 XavierInitializer.FactorType.IN, 6f), Parameter.Type.WEIGHT);
+        Engines.engine();
         Model model = Model.newInstance(arch.cliName(), Engines.ENGINE);
         model.setBlock(block);
         Engines.seed(seed);
@@ -238,6 +239,7 @@ public final class Models {
                     + "the file is corrupt or was changed");
         }
         Block block = arch.build((int) shape.get(0), card.numClasses());
+        Engines.engine();
         Model model = Model.newInstance(arch.cliName(), Engines.ENGINE);
         model.setBlock(block);
         try {
@@ -273,6 +275,7 @@ public final class Models {
     private static DjlClassifier loadTorchScript(Path file, Shape inputShape) {
         requireShape(inputShape, file);
         String sha = Hashing.sha256(file);
+        Engines.engine();
         Model model = Model.newInstance(file.getFileName().toString(), Engines.ENGINE);
         try {
             model.load(file.toAbsolutePath(), null, Map.of("trainParam", "true"));

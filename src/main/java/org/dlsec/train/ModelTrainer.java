@@ -21,6 +21,7 @@ import org.dlsec.data.Dataset;
 import org.dlsec.metric.Evaluation;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.Engines;
+import org.dlsec.model.LibTorchNumerics;
 import org.dlsec.model.ModelCard;
 
 /**
@@ -82,6 +83,7 @@ public final class ModelTrainer {
             Map<String, Object> extra) {
         long start = System.nanoTime();
         Engines.seed(config.seed());
+        LibTorchNumerics.check();
         Random shuffle = new Random(config.seed());
         int batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         int updates = config.epochs() * batchesPerEpoch;

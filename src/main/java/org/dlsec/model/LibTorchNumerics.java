@@ -1,0 +1,158 @@
+package org.dlsec.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.LibUtils;
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dlsec.core.Tensors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes libtorch's float32 gradients trustworthy before anything uses them, and proves it.
+ *
+ * <p>Measured on the CI machines (AMD EPYC, family 26, AVX-512): the oneDNN ("mkldnn") kernels
+ * that libtorch 2.7.1 uses for float32 convolutions return wrong input gradients — relative error
+ * 0.99 against the exact gradient at one thread, 0.08–0.2 and changing from call to call at two —
+ * while the forward pass stays right. That is what made FGSM on a TorchScript LeNet report 26%
+ * robust accuracy in some runs and 2.5% in others. libtorch's own convolution kernels (im2col and
+ * GEMM), which it uses when oneDNN is switched off ({@code torch.backends.mkldnn.enabled = False}
+ * in Python), give PyTorch 1.13's gradients to 5e-7, bit-identical at one and two threads.
+ *
+ * <p>So before the first use of the engine, dlsec switches oneDNN off through libtorch's
+ * {@code at::Context::setUserEnabledMkldnn} (reached with JNA; set {@code -Ddlsec.onednn=true} to
+ * keep it), then runs a self-check: the input gradient of a LeNet-sized float32 convolution
+ * against the same computation in float64. If they disagree, no gradient-based number dlsec could
+ * produce is trustworthy, and {@link #check()} throws instead of letting an attack report a wrong
+ * robustness figure.
+ */
+public final class LibTorchNumerics {
+    private static final Logger LOG = LoggerFactory.getLogger(LibTorchNumerics.class);
+    /** Largest relative error of the float32 self-check gradient accepted (float32 rounding is ~1e-7). */
+    static final double TOLERANCE = 1e-4;
+
+    private static volatile Status status;
+
+    /** What was configured and what the self-check measured. */
+    public record Status(boolean oneDnnDisabled, String how, double gradientError) {
+        public boolean trustworthy() {
+            return gradientError < TOLERANCE;
+        }
+    }
+
+    private LibTorchNumerics() {}
+
+    /** Configures libtorch once per JVM and returns the self-check's result (never throws). */
+    public static Status configure() {
+        Status s = status;
+        if (s == null) {
+            synchronized (LibTorchNumerics.class) {
+                s = status;
+                if (s == null) {
+                    String how = Boolean.getBoolean("dlsec.onednn") ? "kept on (-Ddlsec.onednn=true)" : disableOneDnn();
+                    double err = convolutionGradientError();
+                    s = new Status(how.startsWith("disabled"), how, err);
+                    status = s;
+                    if (!s.trustworthy()) {
+                        LOG.error("libtorch's float32 convolution gradient is wrong on this machine (relative error {}; "
+                                + "oneDNN {})", err, how);
+                    }
+                }
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Throws if libtorch's float32 gradients failed the self-check: every gradient-based attack,
+     * defence and training run would produce wrong numbers.
+     */
+    public static void check() {
+        Status s = configure();
+        if (!s.trustworthy()) {
+            throw new IllegalStateException(String.format(
+                    "libtorch computes wrong float32 convolution gradients on this machine (relative error %.3g "
+                            + "against float64; oneDNN %s): gradient-based results would be wrong, so dlsec refuses to "
+                            + "compute them", s.gradientError(), s.how()));
+        }
+    }
+
+    private static String disableOneDnn() {
+        try {
+            Path lib = Path.of(LibUtils.getLibtorchPath(), "libtorch_cpu.so");
+            if (!Files.isRegularFile(lib)) {
+                return "not found (" + lib + ")";
+            }
+            NativeLibrary torch = NativeLibrary.getInstance(lib.toString());
+            Pointer context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
+            Function set = torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb");
+            Function get = torch.getFunction("_ZNK2at7Context17userEnabledMkldnnEv");
+            set.invokeVoid(new Object[] {context, (byte) 0});
+            boolean still = (get.invokeInt(new Object[] {context}) & 0xff) != 0;
+            return still ? "still enabled after the call" : "disabled";
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("could not switch libtorch's oneDNN off ({}); relying on the gradient self-check", e.toString());
+            return "unchanged (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /**
+     * Relative L2 error of the float32 input gradient of a LeNet-sized convolution (8×1×28×28, six
+     * 5×5 filters, padding 2) against the float64 one, from fixed inputs.
+     */
+    static double convolutionGradientError() {
+        try (NDManager m = Engine.getEngine(Engines.ENGINE).newBaseManager()) {
+            int n = 8;
+            float[] x = new float[n * 28 * 28];
+            float[] w = new float[6 * 25];
+            float[] b = new float[6];
+            float[] r = new float[n * 6 * 28 * 28];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (0.5 + 0.5 * Math.sin(0.37 * i));
+            }
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) (0.3 * Math.cos(1.3 * i));
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = 0.05f * i;
+            }
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (float) Math.sin(0.11 * i + 1);
+            }
+            double[] g32 = gradient(m, x, w, b, r, n, DataType.FLOAT32);
+            double[] g64 = gradient(m, x, w, b, r, n, DataType.FLOAT64);
+            double num = 0;
+            double den = 0;
+            for (int i = 0; i < g32.length; i++) {
+                num += (g32[i] - g64[i]) * (g32[i] - g64[i]);
+                den += g64[i] * g64[i];
+            }
+            return Math.sqrt(num / den);
+        }
+    }
+
+    private static double[] gradient(NDManager m, float[] x, float[] w, float[] b, float[] r, int n, DataType type) {
+        try (NDManager s = m.newSubManager()) {
+            NDArray xi = Tensors.floats(s, x, new Shape(n, 1, 28, 28)).toType(type, false);
+            NDArray wi = Tensors.floats(s, w, new Shape(6, 1, 5, 5)).toType(type, false);
+            NDArray bi = Tensors.floats(s, b, new Shape(6)).toType(type, false);
+            NDArray ri = Tensors.floats(s, r, new Shape(n, 6, 28, 28)).toType(type, false);
+            xi.setRequiresGradient(true);
+            try (InputGradients gc = InputGradients.open()) {
+                NDList out = Conv2d.conv2d(xi, wi, bi, new Shape(1, 1), new Shape(2, 2), new Shape(1, 1), 1);
+                gc.backward(out.singletonOrThrow().mul(ri).sum());
+            }
+            return ((PtNDArray) xi.getGradient()).toType(DataType.FLOAT64, false).toDoubleArray();
+        }
+    }
+}
