@@ -8,51 +8,95 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Creates NDArrays from Java arrays without leaving native memory to the garbage collector.
+ * The only way dlsec turns Java data into NDArrays: every array made here owns its native memory.
  *
- * <p>DJL's PyTorch engine wraps a Java array by copying it into a fresh direct {@code ByteBuffer}
- * that the tensor then aliases; that memory is returned only when the GC collects the buffer, so a
- * long run with little heap garbage grows its RSS batch after batch (measured: +30 MiB per pass over
- * MNIST). Here the data goes through one reusable direct buffer per thread and is cloned into
- * tensor-owned memory, which {@code close()} frees at once.
+ * <p>DJL's PyTorch engine wraps Java data with {@code torch::from_blob} over a direct
+ * {@code ByteBuffer} that only the one {@code NDArray} object keeps reachable. Two things go wrong
+ * with that: native memory is returned only when the GC collects the buffer (a long run grows its
+ * RSS, measured +30 MiB per pass over MNIST), and anything that outlives the array object — a
+ * view ({@code reshape}, {@code broadcast}, slices) or a tensor autograd saved for the backward pass
+ * (the other operand of {@code mul}/{@code div}) — reads memory that the GC frees and the next
+ * allocation reuses. Here the data goes through one reusable direct buffer per thread and is
+ * cloned into tensor-owned memory, which {@code close()} frees at once and views keep alive.
+ *
+ * <p>The same hazard hides in DJL's {@code NDArray.mul(Number)}, {@code div(Number)},
+ * {@code pow(Number)}, {@code maximum(Number)} and {@code minimum(Number)}: they wrap the number
+ * with {@code from_blob} and close it right away, so on an array that records gradients the saved
+ * operand can be freed before the backward pass. Code under autograd multiplies by
+ * {@link #scalar} instead. {@code ArchitectureTest} checks that no other code creates arrays from
+ * Java data.
  */
 public final class Tensors {
     private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
 
     private Tensors() {}
 
-    private static ByteBuffer staging(int bytes) {
+    private static ByteBuffer staging(long bytes) {
+        int size = Math.toIntExact(bytes);
         ByteBuffer b = STAGING.get();
-        if (b == null || b.capacity() < bytes) {
-            b = ByteBuffer.allocateDirect(Math.max(bytes, 1 << 16)).order(ByteOrder.nativeOrder());
+        if (b == null || b.capacity() < size) {
+            b = ByteBuffer.allocateDirect(Math.max(size, 1 << 16)).order(ByteOrder.nativeOrder());
             STAGING.set(b);
         }
         b.clear();
         return b;
     }
 
+    /** Clones the first {@code bytes} of the staging buffer, viewed as {@code shape} of {@code type}, into owned memory. */
+    private static NDArray owned(NDManager manager, ByteBuffer b, long bytes, Shape shape, DataType type) {
+        b.position(0);
+        b.limit(Math.toIntExact(bytes));
+        try (NDArray view = manager.create(b, shape, type)) {
+            return view.duplicate();
+        }
+    }
+
     /** A float32 array of {@code shape} holding {@code data[offset .. offset+shape.size())}. */
     public static NDArray floats(NDManager manager, float[] data, int offset, Shape shape) {
         int n = Math.toIntExact(shape.size());
-        ByteBuffer b = staging(n * 4);
+        ByteBuffer b = staging(n * 4L);
         b.asFloatBuffer().put(data, offset, n);
-        b.limit(n * 4);
-        try (NDArray view = manager.create(b, shape, DataType.FLOAT32)) {
-            return view.duplicate();
-        }
+        return owned(manager, b, n * 4L, shape, DataType.FLOAT32);
     }
 
     public static NDArray floats(NDManager manager, float[] data, Shape shape) {
         return floats(manager, data, 0, shape);
     }
 
+    /** A float32 vector holding {@code data}. */
+    public static NDArray floats(NDManager manager, float[] data) {
+        return floats(manager, data, 0, new Shape(data.length));
+    }
+
     /** An int64 vector holding {@code data}. */
     public static NDArray longs(NDManager manager, long[] data) {
-        ByteBuffer b = staging(data.length * 8);
+        ByteBuffer b = staging(data.length * 8L);
         b.asLongBuffer().put(data);
-        b.limit(data.length * 8);
-        try (NDArray view = manager.create(b, new Shape(data.length), DataType.INT64)) {
-            return view.duplicate();
+        return owned(manager, b, data.length * 8L, new Shape(data.length), DataType.INT64);
+    }
+
+    /** An int64 vector holding {@code data} widened. */
+    public static NDArray longs(NDManager manager, int[] data) {
+        ByteBuffer b = staging(data.length * 8L);
+        for (int v : data) {
+            b.putLong(v);
         }
+        return owned(manager, b, data.length * 8L, new Shape(data.length), DataType.INT64);
+    }
+
+    /** A boolean vector holding {@code data}. */
+    public static NDArray booleans(NDManager manager, boolean[] data) {
+        ByteBuffer b = staging(data.length);
+        for (boolean v : data) {
+            b.put((byte) (v ? 1 : 0));
+        }
+        return owned(manager, b, data.length, new Shape(data.length), DataType.BOOLEAN);
+    }
+
+    /** A float32 scalar (shape ()) that owns its memory; use it for arithmetic on arrays that record gradients. */
+    public static NDArray scalar(NDManager manager, float value) {
+        ByteBuffer b = staging(4);
+        b.putFloat(0, value);
+        return owned(manager, b, 4, new Shape(), DataType.FLOAT32);
     }
 }

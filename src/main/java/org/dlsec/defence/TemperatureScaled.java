@@ -2,6 +2,7 @@ package org.dlsec.defence;
 
 import ai.djl.ndarray.NDArray;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Tensors;
 import org.dlsec.model.AbstractClassifier;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Gradient;
@@ -48,7 +49,8 @@ public final class TemperatureScaled extends AbstractClassifier {
 
     @Override
     protected Gradient backward(NDArray x, LogitObjective objective) {
-        Gradient g = inner.gradient(x, logits -> objective.apply(logits.mul(inv)));
+        // an owned scalar: autograd keeps the factor for the backward pass (see core.Tensors)
+        Gradient g = inner.gradient(x, logits -> objective.apply(logits.mul(Tensors.scalar(logits.getManager(), inv))));
         NDArray scaled = g.logits().mul(inv);
         g.logits().close();
         return new Gradient(scaled, g.values(), g.grad());

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.NoGradientException;
@@ -72,7 +73,7 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
                 anyFailed |= f;
             }
             if (anyFailed) {
-                NDArray mask = x.getManager().create(failed).reshape(n, 1, 1, 1).broadcast(s);
+                NDArray mask = Tensors.booleans(x.getManager(), failed).reshape(n, 1, 1, 1).broadcast(s);
                 adv = NDArrays.where(mask, x, adv);
             }
             adv = adv.clip(model.bounds().min(), model.bounds().max());

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Gradient;
@@ -205,7 +206,7 @@ public final class AutoPgd extends AbstractEvasionAttack implements EpsilonAttac
             NDArray[] old = {xPrev, xCur, grad, xBest, gradBest, result};
             try (NDScope s = new NDScope()) {
                 s.suppressNotUsedWarning();
-                NDArray etaA = Perturbations.perSample(x.getManager().create(eta), rank);
+                NDArray etaA = Perturbations.perSample(Tensors.floats(x.getManager(), eta), rank);
                 NDArray dir = Perturbations.direction(grad, p.norm());
                 NDArray sgn = p.targeted() ? dir.neg() : dir;
                 NDArray z = Perturbations.project(xCur.add(sgn.mul(etaA)), x, eps, p.norm(), model.bounds());
@@ -322,7 +323,7 @@ public final class AutoPgd extends AbstractEvasionAttack implements EpsilonAttac
 
     /** Rows of {@code a} where {@code mask}, else rows of {@code b}. */
     private static NDArray selectRows(boolean[] mask, NDArray a, NDArray b) {
-        NDArray m = Perturbations.perSample(a.getManager().create(mask), a.getShape().dimension()).broadcast(a.getShape());
+        NDArray m = Perturbations.perSample(Tensors.booleans(a.getManager(), mask), a.getShape().dimension()).broadcast(a.getShape());
         return NDArrays.where(m, a, b);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Seeds;
 import org.dlsec.model.Bounds;
@@ -220,7 +221,7 @@ public final class Boundary extends AbstractEvasionAttack {
                 }
             }
         }
-        return new Crafted(x.getManager().create(result, x.getShape()), queries, new long[n]);
+        return new Crafted(Tensors.floats(x.getManager(), result, x.getShape()), queries, new long[n]);
     }
 
     /** Distance of candidate row {@code row} from sample i's original. */

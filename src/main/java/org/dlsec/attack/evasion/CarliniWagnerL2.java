@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Gradient;
@@ -210,7 +211,7 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                     }
                     // d loss / d x′, then the tanh chain rule d x′/d w = half·(1 − tanh²)
                     NDArray gradAdv = diff.mul(2f).add(Perturbations.finiteOrZero(g.grad())
-                            .mul(Perturbations.perSample(m.create(coef), rank)));
+                            .mul(Perturbations.perSample(Tensors.floats(m, coef), rank)));
                     NDArray gw = gradAdv.mul(th.square().neg().add(1f).mul(half));
                     NDArray ma = Rows.take(mom, act).mul(b1).add(gw.mul(1 - b1));
                     NDArray va = Rows.take(vel, act).mul(b2).add(gw.square().mul(1 - b2));

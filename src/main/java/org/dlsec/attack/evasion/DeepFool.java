@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Gradient;
@@ -157,7 +158,7 @@ public final class DeepFool extends AbstractEvasionAttack {
                 NDArray ra = Rows.take(r, idx);
                 NDArray cur = xa.add(ra.mul(scale)).clip(lo, hi);
                 long[] k0a = Rows.select(k0, idx);
-                NDArray base = m.create(k0a).oneHot(numClasses);
+                NDArray base = Tensors.longs(m, k0a).oneHot(numClasses);
                 // first candidate on every active sample; its logits say who is already fooled
                 Gradient g0 = model.gradient(cur, diffObjective(m, base, column(cand, idx, 0), numClasses));
                 long[] pred = g0.logits().argMax(1).toLongArray();
@@ -197,7 +198,7 @@ public final class DeepFool extends AbstractEvasionAttack {
                             bestF[j] = f[j];
                         }
                     }
-                    bestW = NDArrays.where(Perturbations.perSample(m.create(closer), rank).broadcast(w.getShape()), w, bestW);
+                    bestW = NDArrays.where(Perturbations.perSample(Tensors.booleans(m, closer), rank).broadcast(w.getShape()), w, bestW);
                 }
                 for (int j = 0; j < keep.length; j++) {
                     gradients[sub[j]] += c - 1;
@@ -209,7 +210,7 @@ public final class DeepFool extends AbstractEvasionAttack {
                     double v = (Math.abs(bestF[j]) + 1e-4) / w2[j];
                     coef[j] = Double.isFinite(v) && w2[j] > 0 && Float.isFinite(bestF[j]) ? (float) v : 0f;
                 }
-                NDArray step = bestW.mul(Perturbations.perSample(m.create(coef), rank));
+                NDArray step = bestW.mul(Perturbations.perSample(Tensors.floats(m, coef), rank));
                 Rows.put(r, sub, Rows.take(r, sub).add(step));
             }
         }
@@ -220,7 +221,7 @@ public final class DeepFool extends AbstractEvasionAttack {
 
     /** The per-sample objective f_{target} − f_{k0}: logits · (onehot(target) − onehot(k0)). */
     private static org.dlsec.model.LogitObjective diffObjective(NDManager m, NDArray baseOneHot, long[] target, int k) {
-        NDArray sel = m.create(target).oneHot(k).sub(baseOneHot);
+        NDArray sel = Tensors.longs(m, target).oneHot(k).sub(baseOneHot);
         return logits -> logits.mul(sel).sum(new int[] {1});
     }
 

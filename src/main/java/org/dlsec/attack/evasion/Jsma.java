@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Gradient;
@@ -122,8 +123,8 @@ public final class Jsma extends AbstractEvasionAttack {
             }
             try (NDScope s = new NDScope()) {
                 s.suppressNotUsedWarning();
-                NDArray cur = m.create(gatherRows(adv, idx, d), batchShape(idx.length, sampleShape));
-                NDArray tOneHot = m.create(Rows.select(target, idx)).oneHot(k);
+                NDArray cur = Tensors.floats(m, gatherRows(adv, idx, d), batchShape(idx.length, sampleShape));
+                NDArray tOneHot = Tensors.longs(m, Rows.select(target, idx)).oneHot(k);
                 Gradient gt = model.gradient(cur, logits -> output(logits).mul(tOneHot).sum(new int[] {1}));
                 long[] pred = gt.logits().argMax(1).toLongArray();
                 boolean[] still = new boolean[idx.length];
@@ -164,7 +165,7 @@ public final class Jsma extends AbstractEvasionAttack {
                 }
             }
         }
-        return new Crafted(m.create(adv, x.getShape()), new long[n], gradients);
+        return new Crafted(Tensors.floats(m, adv, x.getShape()), new long[n], gradients);
     }
 
     /** The network output whose forward derivatives make the saliency map: Z, or F = softmax(Z). */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Seeds;
 import org.dlsec.model.Bounds;
@@ -217,7 +218,7 @@ public final class OnePixel extends AbstractEvasionAttack {
                 System.arraycopy(one, 0, result, i * d, d);
             }
         }
-        return new Crafted(x.getManager().create(result, x.getShape()), queries, new long[n]);
+        return new Crafted(Tensors.floats(x.getManager(), result, x.getShape()), queries, new long[n]);
     }
 
     /** DE/rand/1 children of a population, clipped to the image and the bounds. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import org.dlsec.core.Tensors;
 import org.dlsec.model.Classifier;
 
 /**
@@ -44,7 +45,7 @@ final class QueryOracle {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray x = manager.create(flat, new Shape(rows, sampleShape.get(0), sampleShape.get(1), sampleShape.get(2)));
+            NDArray x = Tensors.floats(manager, flat, new Shape(rows, sampleShape.get(0), sampleShape.get(1), sampleShape.get(2)));
             return model.predictLogits(x).toFloatArray();
         }
     }
@@ -56,7 +57,7 @@ final class QueryOracle {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray x = manager.create(flat, new Shape(rows, sampleShape.get(0), sampleShape.get(1), sampleShape.get(2)));
+            NDArray x = Tensors.floats(manager, flat, new Shape(rows, sampleShape.get(0), sampleShape.get(1), sampleShape.get(2)));
             long[] l = model.predictLabels(x).toLongArray();
             int[] out = new int[rows];
             for (int i = 0; i < rows; i++) {

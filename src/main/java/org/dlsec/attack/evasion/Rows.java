@@ -2,6 +2,7 @@ package org.dlsec.attack.evasion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import org.dlsec.core.Tensors;
 
 /**
  * Row (sample) selection for attacks that only keep working on the samples they have not finished:
@@ -13,14 +14,14 @@ final class Rows {
 
     /** The rows {@code idx} of {@code a} (a new array on a's manager). */
     static NDArray take(NDArray a, int[] idx) {
-        try (NDArray i = a.getManager().create(toLong(idx))) {
+        try (NDArray i = Tensors.longs(a.getManager(), idx)) {
             return a.get(i);
         }
     }
 
     /** Writes {@code rows} into rows {@code idx} of {@code a}, in place. */
     static void put(NDArray a, int[] idx, NDArray rows) {
-        try (NDArray i = a.getManager().create(toLong(idx))) {
+        try (NDArray i = Tensors.longs(a.getManager(), idx)) {
             a.set(new NDIndex("{}", i), rows);
         }
     }
@@ -48,13 +49,5 @@ final class Rows {
             out[j] = ids[idx[j]];
         }
         return out;
-    }
-
-    private static long[] toLong(int[] idx) {
-        long[] l = new long[idx.length];
-        for (int j = 0; j < idx.length; j++) {
-            l[j] = idx[j];
-        }
-        return l;
     }
 }

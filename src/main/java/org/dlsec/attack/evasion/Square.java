@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Seeds;
 import org.dlsec.model.Bounds;
@@ -210,7 +211,7 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
             }
             evaluate(oracle, cand, rows, nActive, d, k, yv, best, loss, active, queries, false);
         }
-        return new Crafted(x.getManager().create(best, x.getShape()), queries, new long[n]);
+        return new Crafted(Tensors.floats(x.getManager(), best, x.getShape()), queries, new long[n]);
     }
 
     /** One prediction for all candidates; keeps improvements and retires fooled samples. */

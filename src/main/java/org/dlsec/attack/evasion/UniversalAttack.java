@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
 import org.dlsec.model.Classifier;
@@ -99,7 +100,7 @@ public final class UniversalAttack extends AbstractEvasionAttack {
                     + " but the model takes " + model.inputShape());
         }
         int n = (int) x.getShape().get(0);
-        NDArray v = x.getManager().create(fitted.perturbation(), new Shape(1).addAll(model.inputShape()));
+        NDArray v = Tensors.floats(x.getManager(), fitted.perturbation(), new Shape(1).addAll(model.inputShape()));
         return new Crafted(x.add(v).clip(model.bounds().min(), model.bounds().max()), new long[n], new long[n]);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Seeds;
 import org.dlsec.data.Dataset;
@@ -95,7 +96,7 @@ public final class UniversalPerturbation {
                 for (int i : order) {
                     try (NDManager m = root.newSubManager(); NDScope s = new NDScope()) {
                         s.suppressNotUsedWarning();
-                        NDArray xv = m.create(fitData.image(i), one).add(m.create(v, one))
+                        NDArray xv = Tensors.floats(m, fitData.image(i), one).add(Tensors.floats(m, v, one))
                                 .clip(model.bounds().min(), model.bounds().max());
                         long pred = model.predictLabels(xv).getLong(0);
                         if (pred != clean[i]) {
@@ -135,7 +136,7 @@ public final class UniversalPerturbation {
             try (NDManager m = root.newSubManager()) {
                 NDArray x = data.images(m, from, to);
                 if (v != null) {
-                    x = x.add(m.create(v, new Shape(1).addAll(model.inputShape())))
+                    x = x.add(Tensors.floats(m, v, new Shape(1).addAll(model.inputShape())))
                             .clip(model.bounds().min(), model.bounds().max());
                 }
                 long[] p = model.predictLabels(x).toLongArray();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Seeds;
 import org.dlsec.model.Bounds;
@@ -251,7 +252,7 @@ public final class Zoo extends AbstractEvasionAttack implements EpsilonAttack {
                 from = to;
             }
         }
-        return new Crafted(x.getManager().create(cur, x.getShape()), queries, new long[n]);
+        return new Crafted(Tensors.floats(x.getManager(), cur, x.getShape()), queries, new long[n]);
     }
 
     /** One projected descent step of sample i along the estimate. */

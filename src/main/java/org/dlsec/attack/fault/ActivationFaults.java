@@ -1,9 +1,9 @@
 package org.dlsec.attack.fault;
 
 import ai.djl.ndarray.NDArray;
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.Seeds;
 
 /**
@@ -89,7 +89,7 @@ public final class ActivationFaults implements ActivationHook {
         if (!changed) {
             return output;
         }
-        NDArray out = output.getManager().create(FloatBuffer.wrap(v), output.getShape());
+        NDArray out = Tensors.floats(output.getManager(), v, output.getShape());
         return out;
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
 import org.dlsec.model.DjlClassifier;
@@ -202,6 +203,6 @@ public final class HardwareTrojan implements ActivationHook {
                 logits[s * k + design.target()] = max + BOOST;
             }
         }
-        return output.getManager().create(logits, output.getShape());
+        return Tensors.floats(output.getManager(), logits, output.getShape());
     }
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.preprocess.BitDepthReduction;
@@ -73,7 +74,7 @@ public final class FeatureSqueezingDetector {
     /** Scores of flattened samples (n·C·H·W floats of {@code data}'s sample shape), in batches. */
     public double[] scores(float[] flat, Dataset shapeOf) {
         int d = shapeOf.sampleSize();
-        return batched(flat.length / d, (b, from, to) -> b.create(Arrays.copyOfRange(flat, from * d, to * d),
+        return batched(flat.length / d, (b, from, to) -> Tensors.floats(b, Arrays.copyOfRange(flat, from * d, to * d),
                 new ai.djl.ndarray.types.Shape(to - from).addAll(shapeOf.sampleShape())));
     }
 

@@ -3,6 +3,7 @@ package org.dlsec.defence.integrity;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.List;
+import org.dlsec.core.Tensors;
 import org.dlsec.attack.fault.ActivationHook;
 import org.dlsec.attack.fault.LayerHookClassifier;
 import org.dlsec.core.DlsecException;
@@ -80,7 +81,7 @@ public final class ActivationRangeGuard implements ActivationHook {
                         clamped++;
                     }
                 }
-                return changed ? output.getManager().create(v, output.getShape()) : output;
+                return changed ? Tensors.floats(output.getManager(), v, output.getShape()) : output;
             }
         }
         return output;

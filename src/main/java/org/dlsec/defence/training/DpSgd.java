@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.train.BatchLoss;
 import org.dlsec.train.GradientStep;
@@ -130,7 +131,7 @@ public final class DpSgd implements GradientStep {
             g.close();
         }
         steps++;
-        return new BatchLoss.Output(m.create((float) c.meanLoss()), c.logits());
+        return new BatchLoss.Output(Tensors.scalar(m, (float) c.meanLoss()), c.logits());
     }
 
     /** Whether the per-example gradients are taken in one batched pass (true) or one pass per example. */

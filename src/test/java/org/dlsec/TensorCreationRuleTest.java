@@ -1,0 +1,58 @@
+package org.dlsec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Arrays made from Java data must own their memory (see {@code core.Tensors}): no main source
+ * calls an {@code NDManager}'s {@code create} except {@code Tensors} itself. A call of
+ * {@code create(...)} on anything but the listed factories fails this test with its file and line.
+ */
+class TensorCreationRuleTest {
+    /** Receivers whose {@code create} is not an NDManager's. */
+    private static final Pattern ALLOWED = Pattern.compile(
+            "\\b(Models|EvasionAttacks|MembershipAttacks|Copycat|stripOptions|Files|HttpServer|URI)\\.create\\(");
+    private static final Pattern CREATE = Pattern.compile("\\.create\\(");
+
+    @Test
+    void onlyTensorsCreatesArraysFromJavaData() throws IOException {
+        Path root = Path.of("src/main/java");
+        assertTrue(Files.isDirectory(root), "run from the repository root");
+        List<String> offenders = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                if (f.endsWith(Path.of("org/dlsec/core/Tensors.java"))) {
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(f);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    Matcher m = CREATE.matcher(line);
+                    int allowed = 0;
+                    Matcher a = ALLOWED.matcher(line);
+                    while (a.find()) {
+                        allowed++;
+                    }
+                    int all = 0;
+                    while (m.find()) {
+                        all++;
+                    }
+                    if (all > allowed && !line.trim().startsWith("*") && !line.trim().startsWith("//")) {
+                        offenders.add(root.relativize(f) + ":" + (i + 1) + ": " + line.trim());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "create arrays through org.dlsec.core.Tensors");
+    }
+}
