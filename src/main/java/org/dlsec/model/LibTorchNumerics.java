@@ -42,6 +42,8 @@ public final class LibTorchNumerics {
     static final double TOLERANCE = 1e-4;
 
     private static volatile Status status;
+    private static volatile Function mklThreadsLocal;
+    private static final ThreadLocal<Boolean> THREAD_CONFIGURED = new ThreadLocal<>();
 
     /** What was configured and what the self-check measured. */
     public record Status(boolean oneDnnDisabled, String how, double gradientError) {
@@ -59,7 +61,9 @@ public final class LibTorchNumerics {
             synchronized (LibTorchNumerics.class) {
                 s = status;
                 if (s == null) {
-                    String how = Boolean.getBoolean("dlsec.onednn") ? "kept on (-Ddlsec.onednn=true)" : disableOneDnn();
+                    NativeLibrary torch = libtorch();
+                    mklThreadsLocal = mklSetThreadsLocal(torch);
+                    String how = Boolean.getBoolean("dlsec.onednn") ? "kept on (-Ddlsec.onednn=true)" : disableOneDnn(torch);
                     double err = convolutionGradientError();
                     s = new Status(how.startsWith("disabled"), how, err);
                     status = s;
@@ -87,13 +91,34 @@ public final class LibTorchNumerics {
         }
     }
 
-    private static String disableOneDnn() {
-        try {
-            Path lib = Path.of(LibUtils.getLibtorchPath(), "libtorch_cpu.so");
-            if (!Files.isRegularFile(lib)) {
-                return "not found (" + lib + ")";
+    /**
+     * Makes MKL, which libtorch calls for matrix products, run single-threaded when called from this
+     * thread (once per thread; libtorch still parallelises convolutions over the batch with its own
+     * threads). MKL otherwise splits the sums of short products between threads in ways that change
+     * with the batch size, so a sample's gradient would depend on which other samples share its
+     * batch (measured: batches of 5 and 6 at two threads).
+     */
+    public static void configureThread() {
+        if (THREAD_CONFIGURED.get() != null) {
+            return;
+        }
+        configure();
+        Function f = mklThreadsLocal;
+        if (f != null) {
+            try {
+                f.invokeInt(new Object[] {1});
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("could not make MKL single-threaded on this thread: {}", e.toString());
             }
-            NativeLibrary torch = NativeLibrary.getInstance(lib.toString());
+        }
+        THREAD_CONFIGURED.set(Boolean.TRUE);
+    }
+
+    private static String disableOneDnn(NativeLibrary torch) {
+        if (torch == null) {
+            return "unchanged (libtorch_cpu not found)";
+        }
+        try {
             Pointer context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
             Function set = torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb");
             Function get = torch.getFunction("_ZNK2at7Context17userEnabledMkldnnEv");
@@ -103,6 +128,26 @@ public final class LibTorchNumerics {
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("could not switch libtorch's oneDNN off ({}); relying on the gradient self-check", e.toString());
             return "unchanged (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /** libtorch's CPU library, already loaded by DJL (the same handle), or null. */
+    private static NativeLibrary libtorch() {
+        try {
+            Path lib = Path.of(LibUtils.getLibtorchPath(), "libtorch_cpu.so");
+            return Files.isRegularFile(lib) ? NativeLibrary.getInstance(lib.toString()) : null;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("could not open libtorch_cpu through JNA: {}", e.toString());
+            return null;
+        }
+    }
+
+    private static Function mklSetThreadsLocal(NativeLibrary torch) {
+        try {
+            return torch == null ? null : torch.getFunction("MKL_Set_Num_Threads_Local");
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("libtorch has no MKL thread control: {}", e.toString());
+            return null;
         }
     }
 

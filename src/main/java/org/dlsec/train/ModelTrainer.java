@@ -84,6 +84,7 @@ public final class ModelTrainer {
         long start = System.nanoTime();
         Engines.seed(config.seed());
         LibTorchNumerics.check();
+        LibTorchNumerics.configureThread();
         Random shuffle = new Random(config.seed());
         int batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         int updates = config.epochs() * batchesPerEpoch;
