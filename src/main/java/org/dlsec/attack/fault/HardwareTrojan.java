@@ -120,34 +120,10 @@ public final class HardwareTrojan implements ActivationHook {
             return out;
         };
         org.dlsec.metric.Evaluation.accuracy(new LayerHookClassifier(classifier, List.of(recorder)), clean);
-        int best = -1;
-        float bestMargin = 0f;
-        float bestValue = 0f;
-        for (int c = 0; c < outC; c++) {
-            float v = bias[c];
-            for (int i = 0; i < inC * k * k; i++) {
-                float kw = kernel[c * inC * k * k + i];
-                v += kw * (kw > 0 ? hi : lo);
-            }
-            float margin = v - cleanMax[c];
-            if (margin > bestMargin) {
-                bestMargin = margin;
-                best = c;
-                bestValue = v;
-            }
-        }
-        if (best < 0) {
-            throw new DlsecException("no neuron of the first convolution can be driven above its clean range");
-        }
-        float[] patch = new float[inC * k * k];
-        for (int i = 0; i < patch.length; i++) {
-            patch[i] = kernel[best * inC * k * k + i] > 0 ? hi : lo;
-        }
-        float threshold = cleanMax[best] + bestMargin / 2;
         if (pad < 0 || k > h || k > wd) {
             throw new DlsecException("the trigger patch does not fit the input");
         }
-        Design d = new Design(best, row, col, k, cleanMax[best], bestValue, threshold, target, patch);
+        Design d = choose(kernel, bias, cleanMax, inC, k, lo, hi, row, col, target);
         return new HardwareTrojan(d, net.layerCount() - 1);
     }
 
@@ -195,10 +171,21 @@ public final class HardwareTrojan implements ActivationHook {
                 cleanMax[c] = Math.max(cleanMax[c], response(kernel, bias, c, inC, k, img, h, wd));
             }
         }
+        Design d = choose(kernel, bias, cleanMax, inC, k, lo, hi, 0, 0, target);
+        return new HardwareTrojan(d, -1, kernel, bias);
+    }
+
+    /**
+     * The channel whose maximal response (pixels at the upper bound where the kernel is positive, at
+     * the lower bound elsewhere) exceeds its clean maximum by the widest margin; the threshold lies
+     * halfway between the two.
+     */
+    private static Design choose(float[] kernel, float[] bias, float[] cleanMax, int inC, int k, float lo, float hi,
+            int row, int col, int target) {
         int best = -1;
         float bestMargin = 0f;
         float bestValue = 0f;
-        for (int c = 0; c < outC; c++) {
+        for (int c = 0; c < cleanMax.length; c++) {
             float v = bias[c];
             for (int i = 0; i < inC * k * k; i++) {
                 float kw = kernel[c * inC * k * k + i];
@@ -218,8 +205,7 @@ public final class HardwareTrojan implements ActivationHook {
         for (int i = 0; i < patch.length; i++) {
             patch[i] = kernel[best * inC * k * k + i] > 0 ? hi : lo;
         }
-        Design d = new Design(best, 0, 0, k, cleanMax[best], bestValue, cleanMax[best] + bestMargin / 2, target, patch);
-        return new HardwareTrojan(d, -1, kernel, bias);
+        return new Design(best, row, col, k, cleanMax[best], bestValue, cleanMax[best] + bestMargin / 2, target, patch);
     }
 
     /** The response of output channel c of a k×k convolution to the top-left window of one image. */
