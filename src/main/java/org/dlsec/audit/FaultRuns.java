@@ -19,7 +19,7 @@ import org.dlsec.model.Classifier;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.report.FaultRecord;
 
-/** Runs the audit's hardware-fault experiments on the int8-quantised weights of a dlsec model. */
+/** Runs the audit's hardware-fault experiments on the int8-quantised weights of a dlsec or TorchScript model. */
 final class FaultRuns {
     /** Stop the BFA once accuracy is at chance level plus one point. */
     private static final double CHANCE_MARGIN = 0.01;
@@ -28,11 +28,11 @@ final class FaultRuns {
 
     /** Why the model cannot take fault experiments, or null when it can. */
     static String unsupported(Classifier model) {
-        if (model instanceof DjlClassifier && "dlsec".equals(model.info().kind())) {
+        if (model instanceof DjlClassifier) {
             return null;
         }
-        return "needs a dlsec model directory (its weights are quantised and changed in memory), not a "
-                + model.info().kind() + " model";
+        return "needs a dlsec model directory or a TorchScript file (its weights are quantised and changed in memory),"
+                + " not a " + model.info().kind() + " model";
     }
 
     static FaultRecord run(Classifier model, Dataset data, AuditConfig config, AuditConfig.FaultEntry e, String key,

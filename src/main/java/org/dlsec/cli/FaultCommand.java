@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
         description = "Hardware fault attacks on a dlsec model: random bit faults, the Bit-Flip Attack, a hardware"
                 + " trojan; optional checksum or range defences.")
 final class FaultCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "dlsec model directory.")
+    @Option(names = "--model", required = true, description = "dlsec model directory or TorchScript .pt file.")
     Path model;
 
     @Mixin
@@ -138,9 +138,13 @@ final class FaultCommand implements Callable<Integer> {
         Dataset d = data.load();
         Map<String, Object> out = new LinkedHashMap<>();
         try (Classifier c = Loading.model(model, d)) {
-            if (!(c instanceof DjlClassifier djl) || !"dlsec".equals(c.info().kind())) {
-                throw new DlsecException("fault experiments need a dlsec model directory (its weights are changed in"
-                        + " memory), not " + c.info().describe());
+            if (!(c instanceof DjlClassifier djl)) {
+                throw new DlsecException("fault experiments change a model's weights in memory: they need a dlsec model"
+                        + " directory or a TorchScript file, not " + c.info().describe());
+            }
+            if (djl.isTorchScript() && tgt.equals("activations")) {
+                throw new DlsecException("--target activations needs a dlsec model directory (its layers are run one by"
+                        + " one); a TorchScript module's faults go into its weights (--target weights)");
             }
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("mode", m);
@@ -292,7 +296,7 @@ final class FaultCommand implements Callable<Integer> {
         Dataset train = data.load("train");
         Dataset calibration = train.sample(Math.min(5000, train.size()), seed);
         HardwareTrojan trojan = HardwareTrojan.design(c, calibration, trojanTarget);
-        LayerHookClassifier infected = new LayerHookClassifier(c, List.of(trojan));
+        Classifier infected = trojan.infect(c);
         Evaluation.Result base = Evaluation.evaluate(c, d, Evaluation.DEFAULT_BATCH, false);
         Evaluation.Result clean = Evaluation.evaluate(infected, d, Evaluation.DEFAULT_BATCH, false);
         long firedOnClean = trojan.fired();

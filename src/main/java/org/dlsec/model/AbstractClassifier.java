@@ -27,9 +27,10 @@ public abstract class AbstractClassifier implements Classifier {
     private final AtomicLong gradientCalls = new AtomicLong();
 
     protected AbstractClassifier(Shape inputShape, int numClasses, Bounds bounds, ModelInfo info) {
-        if (inputShape.dimension() != 3) {
-            throw new DlsecException("input shape must be (C, H, W), got " + inputShape);
+        if (inputShape.dimension() < 1 || inputShape.size() < 1) {
+            throw new DlsecException("input shape must have at least one positive dimension, got " + inputShape);
         }
+        bounds.requireFits(inputShape.size());
         DlsecException.require(numClasses >= 2, "numClasses", "must be at least 2, got " + numClasses);
         this.inputShape = inputShape;
         this.numClasses = numClasses;
@@ -114,7 +115,7 @@ public abstract class AbstractClassifier implements Classifier {
     /** Checks dtype, shape and finiteness; returns the batch size. */
     protected final int validate(NDArray x) {
         Shape s = x.getShape();
-        if (s.dimension() != 4 || !s.slice(1).equals(inputShape)) {
+        if (s.dimension() != inputShape.dimension() + 1 || !s.slice(1).equals(inputShape)) {
             throw new DlsecException("input shape mismatch: the model expects (n, " + shapeText(inputShape)
                     + ") but got " + s + " — does the dataset match the model?");
         }

@@ -4,10 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The port every attack, defence and metric uses: a classifier over images in NCHW float32 layout.
+ * The port every attack, defence and metric uses: a classifier over float32 samples of any shape —
+ * images in (C, H, W) layout, flat feature vectors (d) of a tabular model, or any other rank ≥ 1.
  *
- * <p>Inputs are batches of shape (n, C, H, W) matching {@link #inputShape()}, with values in
- * {@link #bounds()}. Results are attached to the input's {@code NDManager}: callers scope them by
+ * <p>Inputs are batches of shape (n, sample...) matching {@link #inputShape()}, with values in
+ * {@link #bounds()} (one interval for every value, or one per feature). Results are attached to the input's {@code NDManager}: callers scope them by
  * opening a sub-manager around each batch. Every call is counted ({@link #stats()}), because an
  * attack's cost in queries and gradient calls is a headline metric.
  *
@@ -15,7 +16,7 @@ import ai.djl.ndarray.types.Shape;
  * {@link NoGradientException} from the gradient methods.
  */
 public interface Classifier extends AutoCloseable {
-    /** The shape of one input sample, (C, H, W). */
+    /** The shape of one input sample: (C, H, W) for images, (d) for feature vectors, any rank ≥ 1. */
     Shape inputShape();
 
     int numClasses();

@@ -41,6 +41,14 @@ public final class DjlClassifier extends AbstractClassifier {
         this.parameters = new ParameterStore(model.getNDManager(), false);
     }
 
+    /**
+     * True for a TorchScript module: its forward pass with autograd runs in DJL's "training" call
+     * path (see the class comment), which code taking gradients of its parameters must use too.
+     */
+    public boolean isTorchScript() {
+        return symbolic;
+    }
+
     /** The underlying DJL model (for training and saving); owned by this classifier. */
     public Model model() {
         return model;

@@ -38,7 +38,7 @@ public final class Models {
      * seeding it with {@code seed}, uniformly in ±sqrt(6/fan_in) (He et al. 2015, the standard for ReLU networks).
      */
     public static DjlClassifier create(Architecture arch, Shape inputShape, int numClasses, long seed) {
-        Block block = arch.build((int) inputShape.get(0), numClasses);
+        Block block = arch.build(inputShape, numClasses);
         block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
                 XavierInitializer.FactorType.IN, 6f), Parameter.Type.WEIGHT);
         Engines.engine();
@@ -118,7 +118,7 @@ public final class Models {
 
     /**
      * Parses and validates a model card ({@code source} names it in messages): the format, an
-     * architecture dlsec knows, a (C, H, W) input shape of positive, bounded dimensions, 2 to
+     * architecture dlsec knows, an input shape of rank 1 to 4 ((d) features, (C, H, W) images) of positive, bounded dimensions, 2 to
      * {@value #MAX_CLASSES} classes, a weights file name inside the directory and a SHA-256 hash.
      */
     public static ModelCard parseCard(byte[] json, String source) {
@@ -135,7 +135,8 @@ public final class Models {
             throw new DlsecException(source + ": unknown model format '" + shorten(card.format()) + "', expected "
                     + ModelCard.FORMAT);
         }
-        if (card.architecture() == null || card.inputShape() == null || card.inputShape().length != 3
+        if (card.architecture() == null || card.inputShape() == null || card.inputShape().length < 1
+                || card.inputShape().length > 4
                 || card.weightsFile() == null) {
             throw new DlsecException(source + ": incomplete model card (architecture, inputShape, weightsFile needed)");
         }
@@ -168,11 +169,23 @@ public final class Models {
     }
 
     /**
-     * Loads a model file. {@code inputShape} (C, H, W) is the shape of the data it will see: it is
-     * checked against what the model takes, and is needed for TorchScript and ONNX files, which do
-     * not always declare it.
+     * Loads a model file. {@code inputShape} is the shape of one sample of the data it will see —
+     * (C, H, W) for images, (d) for feature vectors, any rank ≥ 1: it is checked against what the
+     * model takes, and is needed for TorchScript and ONNX files, which do not always declare it.
+     * The model's input bounds are [0, 1] (pixels).
      */
     public static Classifier load(Path path, Shape inputShape) {
+        return load(path, inputShape, Bounds.UNIT);
+    }
+
+    /**
+     * As {@link #load(Path, Shape)}, with the input bounds of the data (for tabular data, typically
+     * the per-feature minimum and maximum of the training split): attacks clip to them.
+     */
+    public static Classifier load(Path path, Shape inputShape, Bounds bounds) {
+        if (inputShape != null) {
+            bounds.requireFits(inputShape.size());
+        }
         Kind kind = detect(path);
         if (kind != Kind.DLSEC_DIRECTORY) {
             try {
@@ -182,9 +195,9 @@ public final class Models {
             }
         }
         return switch (kind) {
-            case DLSEC_DIRECTORY -> loadDlsec(path, inputShape);
-            case ONNX -> loadOnnx(path, inputShape);
-            case TORCHSCRIPT -> loadTorchScript(path, inputShape);
+            case DLSEC_DIRECTORY -> loadDlsec(path, inputShape, bounds);
+            case ONNX -> loadOnnx(path, inputShape, bounds);
+            case TORCHSCRIPT -> loadTorchScript(path, inputShape, bounds);
         };
     }
 
@@ -216,7 +229,7 @@ public final class Models {
         }
     }
 
-    private static DjlClassifier loadDlsec(Path dir, Shape inputShape) {
+    private static DjlClassifier loadDlsec(Path dir, Shape inputShape, Bounds bounds) {
         ModelCard card = card(dir);
         Architecture arch = Architecture.parse(card.architecture());
         Shape shape = new Shape(card.inputShape());
@@ -238,7 +251,7 @@ public final class Models {
             throw new DlsecException("weights of " + dir + " do not match the hash in its model card: "
                     + "the file is corrupt or was changed");
         }
-        Block block = arch.build((int) shape.get(0), card.numClasses());
+        Block block = arch.build(shape, card.numClasses());
         Engines.engine();
         Model model = Model.newInstance(arch.cliName(), Engines.ENGINE);
         model.setBlock(block);
@@ -267,12 +280,12 @@ public final class Models {
             throw new DlsecException("cannot load the weights of " + dir + ": " + e.getMessage(), e);
         }
         ModelInfo info = new ModelInfo("dlsec", dir.toString(), sha, arch.cliName());
-        DjlClassifier classifier = new DjlClassifier(model, shape, card.numClasses(), Bounds.UNIT, info, false);
+        DjlClassifier classifier = new DjlClassifier(model, shape, card.numClasses(), bounds, info, false);
         classifier.setTrainable(false);
         return classifier;
     }
 
-    private static DjlClassifier loadTorchScript(Path file, Shape inputShape) {
+    private static DjlClassifier loadTorchScript(Path file, Shape inputShape, Bounds bounds) {
         requireShape(inputShape, file);
         String sha = Hashing.sha256(file);
         Engines.engine();
@@ -287,7 +300,7 @@ public final class Models {
         model.getBlock().freezeParameters(true);
         int numClasses = probeClasses(model, inputShape, file);
         ModelInfo info = new ModelInfo("torchscript", file.toString(), sha, null);
-        return new DjlClassifier(model, inputShape, numClasses, Bounds.UNIT, info, true);
+        return new DjlClassifier(model, inputShape, numClasses, bounds, info, true);
     }
 
     private static int probeClasses(Model model, Shape inputShape, Path file) {
@@ -301,16 +314,42 @@ public final class Models {
             }
             return (int) y.getShape().get(1);
         } catch (EngineException e) {
+            String takes = expectedInput(model);
             model.close();
-            throw new DlsecException("input shape mismatch: the TorchScript model " + file + " cannot take (1, "
-                    + AbstractClassifier.shapeText(inputShape) + ") inputs (" + firstLine(e.getMessage()) + ")", e);
+            throw new DlsecException("input shape mismatch: the TorchScript model " + file + " cannot take the data's (n, "
+                    + AbstractClassifier.shapeText(inputShape) + ") inputs" + (takes == null ? "" : "; its first layer takes "
+                    + takes) + " (" + firstLine(e.getMessage()) + ")", e);
         } catch (DlsecException e) {
             model.close();
             throw e;
         }
     }
 
-    private static BlackBoxClassifier loadOnnx(Path file, Shape inputShape) {
+    /**
+     * What a TorchScript model's first weight says about its input, for messages: a convolution
+     * kernel (out, C, k, k) takes (n, C, H, W), a linear matrix (out, d) takes (n, d); null if unknown.
+     */
+    static String expectedInput(Model model) {
+        try {
+            for (var p : model.getBlock().getParameters()) {
+                Shape s = p.getValue().getArray().getShape();
+                if (s.dimension() == 4) {
+                    return "(n, " + s.get(1) + ", H, W) (a convolution over " + s.get(1) + " channels)";
+                }
+                if (s.dimension() == 2) {
+                    return "(n, " + s.get(1) + ") (a linear layer over " + s.get(1) + " features)";
+                }
+                if (s.dimension() >= 2) {
+                    return null;
+                }
+            }
+        } catch (RuntimeException e) {
+            // only a hint for a message
+        }
+        return null;
+    }
+
+    private static BlackBoxClassifier loadOnnx(Path file, Shape inputShape, Bounds bounds) {
         requireShape(inputShape, file);
         String sha = Hashing.sha256(file);
         OnnxPredictor predictor = OnnxPredictor.open(file, inputShape.getShape());
@@ -327,7 +366,7 @@ public final class Models {
             throw new DlsecException("the ONNX model " + file + " does not return (n, K) scores");
         }
         ModelInfo info = new ModelInfo("onnx", file.toString(), sha, null);
-        return new BlackBoxClassifier(predictor, ScoreKind.detect(probe), inputShape, probe[0].length, Bounds.UNIT, info);
+        return new BlackBoxClassifier(predictor, ScoreKind.detect(probe), inputShape, probe[0].length, bounds, info);
     }
 
     private static void requireShape(Shape inputShape, Path file) {

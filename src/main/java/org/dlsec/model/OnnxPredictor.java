@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.dlsec.core.DlsecException;
 
-/** Runs an {@code .onnx} model with ONNX Runtime; one float32 NCHW input, one (n, K) output. */
+/** Runs an {@code .onnx} model with ONNX Runtime; one float32 input (n, sample...), one (n, K) output. */
 public final class OnnxPredictor implements BatchPredictor {
     private final OrtSession session;
     private final String inputName;
@@ -23,8 +23,11 @@ public final class OnnxPredictor implements BatchPredictor {
         this.sampleShape = sampleShape;
     }
 
-    /** Opens {@code file}; the model's declared input shape (if fixed) must match {@code (C,H,W)}. */
-    public static OnnxPredictor open(Path file, long[] chw) {
+    /**
+     * Opens {@code file}; the model's declared input shape (where fixed) must be (n, sample...) for
+     * the data's sample shape (any rank: (C, H, W) images, (d) feature vectors).
+     */
+    public static OnnxPredictor open(Path file, long[] sample) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
             OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
@@ -38,27 +41,42 @@ public final class OnnxPredictor implements BatchPredictor {
             Map.Entry<String, NodeInfo> in = session.getInputInfo().entrySet().iterator().next();
             if (in.getValue().getInfo() instanceof TensorInfo t) {
                 long[] s = t.getShape();
-                boolean ok = s.length == 4;
-                for (int i = 1; ok && i < 4; i++) {
-                    ok = s[i] < 0 || s[i] == chw[i - 1];
+                boolean ok = s.length == sample.length + 1;
+                for (int i = 1; ok && i < s.length; i++) {
+                    ok = s[i] < 0 || s[i] == sample[i - 1];
                 }
                 if (!ok) {
                     session.close();
-                    throw new DlsecException("input shape mismatch: the ONNX model expects "
-                            + java.util.Arrays.toString(s) + " but the data is (n, " + chw[0] + ", " + chw[1] + ", "
-                            + chw[2] + ")");
+                    throw new DlsecException("input shape mismatch: the ONNX model " + file + " takes "
+                            + shapeText(s) + " but the data is " + shapeText(prepend(-1, sample)));
                 }
             }
-            return new OnnxPredictor(session, in.getKey(), chw);
+            return new OnnxPredictor(session, in.getKey(), sample.clone());
         } catch (OrtException e) {
             throw new DlsecException("not a loadable ONNX model: " + file + " (" + e.getMessage() + ")", e);
         }
     }
 
+    /** "(n, 3, 32, 32)": dimensions, a free (negative) one shown as n. */
+    static String shapeText(long[] s) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < s.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(s[i] < 0 ? "n" : String.valueOf(s[i]));
+        }
+        return b.append(')').toString();
+    }
+
+    private static long[] prepend(long first, long[] rest) {
+        long[] out = new long[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
+    }
+
     @Override
     public float[][] predict(float[] inputs, int n) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        long[] shape = {n, sampleShape[0], sampleShape[1], sampleShape[2]};
+        long[] shape = prepend(n, sampleShape);
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(inputs), shape);
                 OrtSession.Result r = session.run(Map.of(inputName, t))) {
             Object v = r.get(0).getValue();

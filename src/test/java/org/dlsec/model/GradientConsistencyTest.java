@@ -98,6 +98,30 @@ class GradientConsistencyTest {
         }
     }
 
+    @Test
+    void aSamplesBitsDoNotDependOnItsBatch() {
+        int n = BATCH * BATCHES;
+        try (Classifier c = Models.load(TestSupport.fixture("lenet-ts.pt"), data.sampleShape());
+                NDManager m = Engines.newManager()) {
+            float[] grad = c.lossGradient(data.images(m, 0, n), data.labels(m, 0, n)).toFloatArray();
+            float[] logits = c.predictLogits(data.images(m, 0, n)).toFloatArray();
+            int d = (int) data.sampleShape().size();
+            for (int size : new int[] {1, 2, 3, 5, 7, 16}) {
+                for (int from = 0; from + size <= 24; from += size) {
+                    try (NDManager s = m.newSubManager()) {
+                        float[] g = c.lossGradient(data.images(s, from, from + size), data.labels(s, from, from + size))
+                                .toFloatArray();
+                        float[] z = c.predictLogits(data.images(s, from, from + size)).toFloatArray();
+                        assertArrayEquals(java.util.Arrays.copyOfRange(grad, from * d, (from + size) * d), g,
+                                "gradient of samples " + from + ".. in a batch of " + size);
+                        assertArrayEquals(java.util.Arrays.copyOfRange(logits, from * 10, (from + size) * 10), z,
+                                "logits of samples " + from + ".. in a batch of " + size);
+                    }
+                }
+            }
+        }
+    }
+
     private static float[][] gradients(Classifier c) {
         float[][] out = new float[BATCHES][];
         try (NDManager m = Engines.newManager()) {

@@ -24,7 +24,7 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
     private static final Logger LOG = LoggerFactory.getLogger(AbstractEvasionAttack.class);
 
     /**
-     * What an algorithm produced for a batch: adversarial examples (n, C, H, W) on the batch's
+     * What an algorithm produced for a batch: adversarial examples (n, sample...) on the batch's
      * manager, and per-sample counts of the queries and gradients it spent (the template adds the
      * clean and final predictions).
      */
@@ -39,7 +39,7 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
     @Override
     public final AttackResult generate(Classifier model, NDArray x, NDArray y, long[] sampleIds) {
         Shape s = x.getShape();
-        if (s.dimension() != 4 || !s.slice(1).equals(model.inputShape())) {
+        if (s.dimension() != model.inputShape().dimension() + 1 || !s.slice(1).equals(model.inputShape())) {
             throw new DlsecException("input shape mismatch: the model expects (n, " + model.inputShape() + ") but got " + s);
         }
         int n = (int) s.get(0);
@@ -73,10 +73,10 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
                 anyFailed |= f;
             }
             if (anyFailed) {
-                NDArray mask = Tensors.booleans(x.getManager(), failed).reshape(n, 1, 1, 1).broadcast(s);
+                NDArray mask = Tensors.booleans(x.getManager(), failed).reshape(Perturbations.perSampleShape(n, s.dimension())).broadcast(s);
                 adv = NDArrays.where(mask, x, adv);
             }
-            adv = adv.clip(model.bounds().min(), model.bounds().max());
+            adv = model.bounds().clip(adv);
             long[] advPred = model.predictLabels(adv).toLongArray();
             NDArray delta = adv.sub(x);
             double[] l0 = toDoubles(Perturbations.l0(delta));

@@ -178,8 +178,8 @@ public final class AutoPgd extends AbstractEvasionAttack implements EpsilonAttac
         LogitObjective loss = LogitObjective.crossEntropy(y);
         long[] yv = y.toLongArray();
 
-        NDArray x0 = x.add(Perturbations.randomInBall(x.getManager(), x.getShape(), eps, p.norm(), p.seed(), ids, restart))
-                .clip(model.bounds().min(), model.bounds().max());
+        NDArray x0 = model.bounds().clip(
+                x.add(Perturbations.randomInBall(x.getManager(), x.getShape(), eps, p.norm(), p.seed(), ids, restart)));
         // the loss being maximised, per sample (negated cross-entropy of the target when targeted)
         float[] eta = new float[n];
         java.util.Arrays.fill(eta, (float) (2 * eps));

@@ -285,7 +285,7 @@ public final class Boundary extends AbstractEvasionAttack {
             double o = orig[i * d + j];
             // (x̃ − o) + η, rescaled onto the sphere of radius dist around o
             double v = o + shrink * (cur[i * d + j] - o + scale * eta[j]);
-            float c = (float) Math.min(b.max(), Math.max(b.min(), v));
+            float c = b.clamp(j, v);
             cand[row * d + j] = c;
             nd += (o - c) * (o - c);
         }
@@ -296,7 +296,7 @@ public final class Boundary extends AbstractEvasionAttack {
             double o = orig[i * d + j];
             double s = cand[row * d + j];
             double v = s + length * (o - s);
-            cand[(row + 1) * d + j] = (float) Math.min(b.max(), Math.max(b.min(), v));
+            cand[(row + 1) * d + j] = b.clamp(j, v);
         }
     }
 }

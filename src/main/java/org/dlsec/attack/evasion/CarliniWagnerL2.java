@@ -3,10 +3,12 @@ package org.dlsec.attack.evasion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
+import org.dlsec.model.Bounds;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Gradient;
 import org.dlsec.model.LogitObjective;
@@ -136,12 +138,21 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
             return new Crafted(best, new long[n], gradients);
         }
         int na = idx.length;
-        float lo = model.bounds().min();
-        float half = model.bounds().range() / 2;
+        Bounds bounds = model.bounds();
+        float lo = bounds.min();
+        float half = bounds.range() / 2;
+        // per-feature bounds: lo and half-range per value (a constant feature gets a tiny range and stays put)
+        NDArray loA = null;
+        NDArray halfA = null;
+        if (!bounds.isUniform()) {
+            Shape sample = x.getShape().slice(1);
+            loA = bounds.lower(x.getManager(), sample);
+            halfA = bounds.upper(x.getManager(), sample).sub(loA).div(2f).maximum(1e-12f);
+        }
         NDArray xa = Rows.take(x, idx);
         NDArray oneHot = Rows.take(y, idx).oneHot(model.numClasses());
         // w₀ = atanh of x mapped to (−1, 1), shrunk slightly so that the bounds stay finite
-        NDArray w0 = atanh(xa.sub(lo).div(half).sub(1f).mul(0.999999f));
+        NDArray w0 = atanh((loA == null ? xa.sub(lo).div(half) : xa.sub(loA).div(halfA)).sub(1f).mul(0.999999f));
         double[] c = new double[na];
         double[] lower = new double[na];
         double[] upper = new double[na];
@@ -170,7 +181,7 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                     s.suppressNotUsedWarning();
                     NDArray wa = Rows.take(w, act);
                     NDArray th = wa.tanh();
-                    NDArray adv = th.add(1f).mul(half).add(lo);
+                    NDArray adv = loA == null ? th.add(1f).mul(half).add(lo) : th.add(1f).mul(halfA).add(loA);
                     NDArray x0 = Rows.take(xa, act);
                     Gradient g = model.gradient(adv, margin(Rows.take(oneHot, act)));
                     float[] marg = g.values().toFloatArray();

@@ -44,8 +44,8 @@ final class DecisionInit {
         long budget = QueryOracle.algorithmBudget(maxQueries);
         long[] queries = new long[n];
         float[] cur = new float[n * oracle.dim()];
-        long[] shape = model.inputShape().getShape();
-        int[] chw = shape.length == 3 ? new int[] {(int) shape[0], (int) shape[1], (int) shape[2]} : null;
+        org.dlsec.model.SampleLayout l = org.dlsec.model.SampleLayout.of(model.inputShape());
+        int[] chw = {l.channels(), l.height(), l.width()};
         boolean[] started = run(oracle, orig, labels, active, queries, budget, rng, model.bounds(), initTries, cur, chw);
         return new Start(oracle, orig, labels, rng, budget, queries, cur, started);
     }
@@ -78,7 +78,7 @@ final class DecisionInit {
                     blockNoise(g, chw, 2 << (attempt % 3), b, cand, r * d);
                 } else {
                     for (int j = 0; j < d; j++) {
-                        cand[r * d + j] = (float) (b.min() + g.nextDouble() * b.range());
+                        cand[r * d + j] = (float) (b.lo(j) + g.nextDouble() * b.range(j));
                     }
                 }
             }
@@ -154,14 +154,15 @@ final class DecisionInit {
         int w = chw[2];
         int bh = (h + block - 1) / block;
         int bw = (w + block - 1) / block;
-        float[] cell = new float[c * bh * bw];
+        boolean[] cell = new boolean[c * bh * bw];
         for (int k = 0; k < cell.length; k++) {
-            cell[k] = g.nextBoolean() ? b.max() : b.min();
+            cell[k] = g.nextBoolean();
         }
         for (int ch = 0; ch < c; ch++) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    out[offset + (ch * h + y) * w + x] = cell[(ch * bh + y / block) * bw + x / block];
+                    int j = (ch * h + y) * w + x;
+                    out[offset + j] = cell[(ch * bh + y / block) * bw + x / block] ? b.hi(j) : b.lo(j);
                 }
             }
         }

@@ -131,8 +131,7 @@ public final class DeepFool extends AbstractEvasionAttack {
         long[] gradients = new long[n];
         boolean[] fooled = new boolean[n];
         float scale = (float) (1 + p.overshoot());
-        float lo = model.bounds().min();
-        float hi = model.bounds().max();
+        org.dlsec.model.Bounds bounds = model.bounds();
 
         // candidate classes: the top classes of the clean logits other than k0, best first
         long[][] cand = new long[n][c];
@@ -156,7 +155,7 @@ public final class DeepFool extends AbstractEvasionAttack {
                 s.suppressNotUsedWarning();
                 NDArray xa = Rows.take(x, idx);
                 NDArray ra = Rows.take(r, idx);
-                NDArray cur = xa.add(ra.mul(scale)).clip(lo, hi);
+                NDArray cur = bounds.clip(xa.add(ra.mul(scale)));
                 long[] k0a = Rows.select(k0, idx);
                 NDArray base = Tensors.longs(m, k0a).oneHot(numClasses);
                 // first candidate on every active sample; its logits say who is already fooled
@@ -214,7 +213,7 @@ public final class DeepFool extends AbstractEvasionAttack {
                 Rows.put(r, sub, Rows.take(r, sub).add(step));
             }
         }
-        NDArray adv = x.add(r.mul(scale)).clip(lo, hi);
+        NDArray adv = bounds.clip(x.add(r.mul(scale)));
         r.close();
         return new Core(adv, queries, gradients, fooled);
     }

@@ -166,7 +166,7 @@ public final class HopSkipJump extends AbstractEvasionAttack {
                     int i = srows[r];
                     for (int j = 0; j < d; j++) {
                         float v = (float) (cur[i * d + j] + xi[i] * grad[i * d + j]);
-                        cand[r * d + j] = Math.min(b.max(), Math.max(b.min(), v));
+                        cand[r * d + j] = b.clamp(j, v);
                     }
                 }
                 int[] pred = oracle.labels(cand, srows.length);
@@ -234,7 +234,7 @@ public final class HopSkipJump extends AbstractEvasionAttack {
                     double scale = delta[q] / Math.max(Math.sqrt(sq), 1e-12);
                     for (int j = 0; j < d; j++) {
                         float v = (float) (cur[i * d + j] + scale * cand[r * d + j]);
-                        cand[r * d + j] = Math.min(b.max(), Math.max(b.min(), v));
+                        cand[r * d + j] = b.clamp(j, v);
                     }
                 }
             }

@@ -96,7 +96,7 @@ public final class Jsma extends AbstractEvasionAttack {
         int n = (int) x.getShape().get(0);
         int d = (int) (x.getShape().size() / n);
         int k = model.numClasses();
-        float hi = model.bounds().max();
+        org.dlsec.model.Bounds b = model.bounds();
         NDManager m = x.getManager();
         long[] target = y.toLongArray();
         float[] adv = x.toFloatArray();
@@ -110,7 +110,7 @@ public final class Jsma extends AbstractEvasionAttack {
             active[i] = cleanPred[i] != target[i] && maxPairs >= 1;
             domain[i] = new boolean[d];
             for (int j = 0; j < d; j++) {
-                domain[i][j] = adv[i * d + j] < hi;
+                domain[i][j] = adv[i * d + j] < b.hi(j);
                 domainSize[i] += domain[i][j] ? 1 : 0;
             }
             active[i] &= domainSize[i] >= 2;
@@ -154,7 +154,7 @@ public final class Jsma extends AbstractEvasionAttack {
                     gradients[i]++;
                     int[] pq = bestPair(alpha, beta, j * d, domain[i], d);
                     for (int f : pq) {
-                        adv[i * d + f] = hi;
+                        adv[i * d + f] = b.hi(f);
                         domain[i][f] = false;
                     }
                     domainSize[i] -= 2;

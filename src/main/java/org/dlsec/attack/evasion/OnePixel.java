@@ -122,9 +122,10 @@ public final class OnePixel extends AbstractEvasionAttack {
         QueryOracle oracle = new QueryOracle(model, x.getManager());
         int d = oracle.dim();
         int k = oracle.numClasses();
-        int c = (int) model.inputShape().get(0);
-        int h = (int) model.inputShape().get(1);
-        int w = (int) model.inputShape().get(2);
+        org.dlsec.model.SampleLayout layout = org.dlsec.model.SampleLayout.of(model.inputShape());
+        int c = layout.channels();
+        int h = layout.height();
+        int w = layout.width();
         Bounds b = model.bounds();
         float[] orig = x.toFloatArray();
         long[] yv = y.toLongArray();
@@ -175,7 +176,7 @@ public final class OnePixel extends AbstractEvasionAttack {
                 for (int q = from; q < to; q++) {
                     int i = rows[q];
                     for (int m = 0; m < np; m++) {
-                        apply(orig, i, d, children[i], m, genes, c, h, w, cand, (q - from) * np + m);
+                        apply(orig, i, d, children[i], m, genes, c, h, w, cand, (q - from) * np + m, b);
                     }
                 }
                 float[] s = oracle.scores(cand, (to - from) * np);
@@ -214,7 +215,7 @@ public final class OnePixel extends AbstractEvasionAttack {
                     }
                 }
                 float[] one = new float[d];
-                apply(orig, i, d, pop[i], best, genes, c, h, w, one, 0);
+                apply(orig, i, d, pop[i], best, genes, c, h, w, one, 0, b);
                 System.arraycopy(one, 0, result, i * d, d);
             }
         }
@@ -250,14 +251,15 @@ public final class OnePixel extends AbstractEvasionAttack {
 
     /** Writes sample i's original with member m's pixels set into row {@code row} of out. */
     private void apply(float[] orig, int i, int d, double[] pop, int m, int genes, int c, int h, int w, float[] out,
-            int row) {
+            int row, Bounds b) {
         System.arraycopy(orig, i * d, out, row * d, d);
         for (int q = 0; q < p.pixels(); q++) {
             int g = m * genes + q * (2 + c);
             int r = (int) Math.round(pop[g]);
             int col = (int) Math.round(pop[g + 1]);
             for (int ch = 0; ch < c; ch++) {
-                out[row * d + (ch * h + r) * w + col] = (float) pop[g + 2 + ch];
+                int j = (ch * h + r) * w + col;
+                out[row * d + j] = b.clamp(j, pop[g + 2 + ch]);
             }
         }
     }

@@ -11,20 +11,25 @@ import org.dlsec.model.Bounds;
 
 /**
  * NDArray helpers shared by evasion attacks: per-sample norms, projections onto ε-balls, clipping,
- * sanitising non-finite gradients, and per-sample seeded noise. Batches are (n, C, H, W); per-sample
- * scalars are (n) and are broadcast as (n, 1, 1, 1).
+ * sanitising non-finite gradients, and per-sample seeded noise. Batches are (n, sample...) of any
+ * sample rank; per-sample scalars are (n) and are broadcast as (n, 1, …, 1).
  */
 public final class Perturbations {
     private static final float TINY = 1e-12f;
 
     private Perturbations() {}
 
-    /** (n) → (n, 1, 1, 1) for broadcasting against a batch of rank {@code rank}. */
+    /** (n) → (n, 1, …, 1) for broadcasting against a batch of rank {@code rank}. */
     public static NDArray perSample(NDArray v, int rank) {
+        return v.reshape(perSampleShape(v.getShape().get(0), rank));
+    }
+
+    /** The shape (n, 1, …, 1) of rank {@code rank}. */
+    public static Shape perSampleShape(long n, int rank) {
         long[] s = new long[rank];
         java.util.Arrays.fill(s, 1);
-        s[0] = v.getShape().get(0);
-        return v.reshape(new Shape(s));
+        s[0] = n;
+        return new Shape(s);
     }
 
     /** Per-sample L2 norm (n) of a batch. */
@@ -83,7 +88,7 @@ public final class Perturbations {
             }
             case L0 -> throw new IllegalArgumentException("no projection onto an L0 ball");
         };
-        return x.add(projected).clip(bounds.min(), bounds.max());
+        return bounds.clip(x.add(projected));
     }
 
     /**

@@ -173,7 +173,7 @@ public final class Pgd extends AbstractEvasionAttack implements EpsilonAttack {
                 bestScore = score;
             } else {
                 NDArray better = score.gt(bestScore);
-                best = NDArrays.where(Perturbations.perSample(better, 4).broadcast(x.getShape()), adv, best);
+                best = NDArrays.where(Perturbations.perSample(better, x.getShape().dimension()).broadcast(x.getShape()), adv, best);
                 bestScore = NDArrays.where(better, score, bestScore);
             }
         }
@@ -187,7 +187,7 @@ public final class Pgd extends AbstractEvasionAttack implements EpsilonAttack {
         NDArray adv = x;
         if (p.randomStart()) {
             NDArray noise = Perturbations.randomInBall(m, x.getShape(), eps, p.norm(), p.seed(), ids, restart);
-            adv = x.add(noise).clip(model.bounds().min(), model.bounds().max());
+            adv = model.bounds().clip(x.add(noise));
         }
         for (int t = 0; t < p.steps(); t++) {
             NDArray projected;

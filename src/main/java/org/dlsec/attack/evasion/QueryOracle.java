@@ -45,7 +45,7 @@ final class QueryOracle {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray x = Tensors.floats(manager, flat, new Shape(rows, sampleShape.get(0), sampleShape.get(1), sampleShape.get(2)));
+            NDArray x = Tensors.floats(manager, flat, new Shape(rows).addAll(sampleShape));
             return model.predictLogits(x).toFloatArray();
         }
     }
@@ -57,7 +57,7 @@ final class QueryOracle {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray x = Tensors.floats(manager, flat, new Shape(rows, sampleShape.get(0), sampleShape.get(1), sampleShape.get(2)));
+            NDArray x = Tensors.floats(manager, flat, new Shape(rows).addAll(sampleShape));
             long[] l = model.predictLabels(x).toLongArray();
             int[] out = new int[rows];
             for (int i = 0; i < rows; i++) {

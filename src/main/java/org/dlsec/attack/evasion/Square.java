@@ -141,9 +141,12 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
         QueryOracle oracle = new QueryOracle(model, x.getManager());
         int d = oracle.dim();
         int k = oracle.numClasses();
-        int c = (int) model.inputShape().get(0);
-        int h = (int) model.inputShape().get(1);
-        int w = (int) model.inputShape().get(2);
+        // images are (C, H, W); a flat feature vector is one row (1, 1, d), whose "squares" are runs of
+        // adjacent features covering the same fraction p of the input
+        org.dlsec.model.SampleLayout layout = org.dlsec.model.SampleLayout.of(model.inputShape());
+        int c = layout.channels();
+        int h = layout.height();
+        int w = layout.width();
         Bounds b = model.bounds();
         float[] orig = x.toFloatArray();
         long[] yv = y.toLongArray();
@@ -205,7 +208,7 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
                 }
                 for (int j = 0; j < d; j++) {
                     float v = orig[i * d + j] + delta[j];
-                    cand[r * d + j] = Math.min(b.max(), Math.max(b.min(), v));
+                    cand[r * d + j] = b.clamp(j, v);
                 }
                 rows[r++] = i;
             }
@@ -235,6 +238,11 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
     }
 
     private static int window(double pv, int c, int h, int w, int min) {
+        if (h == 1) {
+            // one row: a run of about p·w features
+            int s = (int) Math.round(pv * w);
+            return Math.max(Math.min(min, w), Math.min(s, w - 1));
+        }
         int s = (int) Math.round(Math.sqrt(pv * c * h * w / c));
         return Math.max(min, Math.min(s, Math.min(h, w) - 1));
     }
@@ -248,7 +256,7 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
                 float sign = rng.nextBoolean() ? eps : -eps;
                 for (int row = 0; row < h; row++) {
                     int j = (ch * h + row) * w + col;
-                    out[j] = Math.min(b.max(), Math.max(b.min(), orig[i * d + j] + sign));
+                    out[j] = b.clamp(j, orig[i * d + j] + sign);
                 }
             }
         }
@@ -260,7 +268,8 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
             Bounds b, float[] best) {
         int d = c * h * w;
         int s = window(pv, c, h, w, 1);
-        int r0 = rng.nextInt(h - s + 1);
+        int sh = h == 1 ? 1 : s;
+        int r0 = rng.nextInt(h - sh + 1);
         int c0 = rng.nextInt(w - s + 1);
         float eps = (float) p.epsilon();
         float[] colour = new float[c];
@@ -271,10 +280,10 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
             // resample while the clipped window would equal the current one (the paper's check)
             boolean changes = false;
             for (int ch = 0; ch < c && !changes; ch++) {
-                for (int row = r0; row < r0 + s && !changes; row++) {
+                for (int row = r0; row < r0 + sh && !changes; row++) {
                     for (int col = c0; col < c0 + s; col++) {
                         int j = (ch * h + row) * w + col;
-                        float v = Math.min(b.max(), Math.max(b.min(), orig[i * d + j] + colour[ch]));
+                        float v = b.clamp(j, orig[i * d + j] + colour[ch]);
                         if (Math.abs(v - best[i * d + j]) > 1e-7f) {
                             changes = true;
                             break;
@@ -287,7 +296,7 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
             }
         }
         for (int ch = 0; ch < c; ch++) {
-            for (int row = r0; row < r0 + s; row++) {
+            for (int row = r0; row < r0 + sh; row++) {
                 for (int col = c0; col < c0 + s; col++) {
                     delta[(ch * h + row) * w + col] = colour[ch];
                 }
@@ -352,20 +361,36 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
         return e;
     }
 
+    /** η for a run of s features (one row): left half +, right half −, each concentric, unit L2. */
+    static double[] etaRow(int s) {
+        int left = s / 2;
+        double[] a = concentric(1, left);
+        double[] b = concentric(1, s - left);
+        double[] e = new double[s];
+        for (int j = 0; j < left; j++) {
+            e[j] = a[j] / Math.sqrt(2);
+        }
+        for (int j = 0; j < s - left; j++) {
+            e[left + j] = -b[j] / Math.sqrt(2);
+        }
+        return e;
+    }
+
     /** L2 initialisation: a grid of η tiles (side h/5) with random signs per channel, scaled to norm ε. */
     private float[] tiles(float[] orig, int i, int d, int c, int h, int w, SplittableRandom rng, Bounds b) {
         double[] delta = new double[d];
-        int s = Math.max(1, Math.min(h, w) / 5);
-        int r0 = (h - s * (h / s)) / 2;
+        int s = Math.max(1, (h == 1 ? w : Math.min(h, w)) / 5);
+        int sh = h == 1 ? 1 : s;
+        int r0 = (h - sh * (h / sh)) / 2;
         int c0 = (w - s * (w / s)) / 2;
-        for (int tr = 0; tr < h / s; tr++) {
+        for (int tr = 0; tr < h / sh; tr++) {
             for (int tc = 0; tc < w / s; tc++) {
-                double[] e = s >= 2 ? eta(s, rng) : new double[] {1};
+                double[] e = s < 2 ? new double[] {1} : h == 1 ? etaRow(s) : eta(s, rng);
                 for (int ch = 0; ch < c; ch++) {
                     double sign = rng.nextBoolean() ? 1 : -1;
-                    for (int r = 0; r < s; r++) {
+                    for (int r = 0; r < sh; r++) {
                         for (int col = 0; col < s; col++) {
-                            delta[(ch * h + r0 + tr * s + r) * w + c0 + tc * s + col] += sign * e[r * s + col];
+                            delta[(ch * h + r0 + tr * sh + r) * w + c0 + tc * s + col] += sign * e[r * s + col];
                         }
                     }
                 }
@@ -378,7 +403,7 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
         double scale = p.epsilon() / Math.max(Math.sqrt(sq), 1e-12);
         float[] out = new float[d];
         for (int j = 0; j < d; j++) {
-            out[j] = (float) Math.min(b.max(), Math.max(b.min(), orig[i * d + j] + delta[j] * scale));
+            out[j] = b.clamp(j, orig[i * d + j] + delta[j] * scale);
         }
         return out;
     }
@@ -386,24 +411,25 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
     /** L2 update (Alg. 3): moves the mass of windows W1 ∪ W2 and the unused budget into W1. */
     private void l2Update(float[] delta, int c, int h, int w, double pv, SplittableRandom rng) {
         int s = window(pv, c, h, w, 2);
-        int r1 = rng.nextInt(h - s + 1);
+        int sh = h == 1 ? 1 : s;
+        int r1 = rng.nextInt(h - sh + 1);
         int c1 = rng.nextInt(w - s + 1);
-        int r2 = rng.nextInt(h - s + 1);
+        int r2 = rng.nextInt(h - sh + 1);
         int c2 = rng.nextInt(w - s + 1);
         double total = 0;
         for (float v : delta) {
             total += (double) v * v;
         }
         double unused = Math.max(0, p.epsilon() * p.epsilon() - total);
-        double[] e = eta(s, rng);
-        double[] tmp = new double[s * s];
+        double[] e = h == 1 ? etaRow(s) : eta(s, rng);
+        double[] tmp = new double[sh * s];
         for (int ch = 0; ch < c; ch++) {
             double w1 = 0;
             double union = 0;
             for (int row = 0; row < h; row++) {
                 for (int col = 0; col < w; col++) {
-                    boolean in1 = row >= r1 && row < r1 + s && col >= c1 && col < c1 + s;
-                    boolean in2 = row >= r2 && row < r2 + s && col >= c2 && col < c2 + s;
+                    boolean in1 = row >= r1 && row < r1 + sh && col >= c1 && col < c1 + s;
+                    boolean in2 = row >= r2 && row < r2 + sh && col >= c2 && col < c2 + s;
                     double v = delta[(ch * h + row) * w + col];
                     if (in1) {
                         w1 += v * v;
@@ -416,7 +442,7 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
             double w1Norm = Math.sqrt(w1);
             double rho = rng.nextBoolean() ? 1 : -1;
             double tn = 0;
-            for (int row = 0; row < s; row++) {
+            for (int row = 0; row < sh; row++) {
                 for (int col = 0; col < s; col++) {
                     double nu = delta[(ch * h + r1 + row) * w + c1 + col];
                     double v = rho * e[row * s + col] + (w1Norm > 0 ? nu / w1Norm : 0);
@@ -426,12 +452,12 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
             }
             double avail = Math.sqrt(union + unused / c);
             double scale = avail / Math.max(Math.sqrt(tn), 1e-12);
-            for (int row = r2; row < r2 + s; row++) {
+            for (int row = r2; row < r2 + sh; row++) {
                 for (int col = c2; col < c2 + s; col++) {
                     delta[(ch * h + row) * w + col] = 0;
                 }
             }
-            for (int row = 0; row < s; row++) {
+            for (int row = 0; row < sh; row++) {
                 for (int col = 0; col < s; col++) {
                     delta[(ch * h + r1 + row) * w + c1 + col] = (float) (tmp[row * s + col] * scale);
                 }

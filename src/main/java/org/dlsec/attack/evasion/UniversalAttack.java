@@ -101,6 +101,6 @@ public final class UniversalAttack extends AbstractEvasionAttack {
         }
         int n = (int) x.getShape().get(0);
         NDArray v = Tensors.floats(x.getManager(), fitted.perturbation(), new Shape(1).addAll(model.inputShape()));
-        return new Crafted(x.add(v).clip(model.bounds().min(), model.bounds().max()), new long[n], new long[n]);
+        return new Crafted(model.bounds().clip(x.add(v)), new long[n], new long[n]);
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Seeds;
+import org.dlsec.core.Tensors;
 import org.dlsec.data.Dataset;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Engines;
@@ -96,8 +97,8 @@ public final class UniversalPerturbation {
                 for (int i : order) {
                     try (NDManager m = root.newSubManager(); NDScope s = new NDScope()) {
                         s.suppressNotUsedWarning();
-                        NDArray xv = Tensors.floats(m, fitData.image(i), one).add(Tensors.floats(m, v, one))
-                                .clip(model.bounds().min(), model.bounds().max());
+                        NDArray xv = model.bounds().clip(
+                                Tensors.floats(m, fitData.image(i), one).add(Tensors.floats(m, v, one)));
                         long pred = model.predictLabels(xv).getLong(0);
                         if (pred != clean[i]) {
                             continue;
@@ -136,8 +137,7 @@ public final class UniversalPerturbation {
             try (NDManager m = root.newSubManager()) {
                 NDArray x = data.images(m, from, to);
                 if (v != null) {
-                    x = x.add(Tensors.floats(m, v, new Shape(1).addAll(model.inputShape())))
-                            .clip(model.bounds().min(), model.bounds().max());
+                    x = model.bounds().clip(x.add(Tensors.floats(m, v, new Shape(1).addAll(model.inputShape()))));
                 }
                 long[] p = model.predictLabels(x).toLongArray();
                 System.arraycopy(p, 0, out, from, p.length);

@@ -210,8 +210,8 @@ public final class Zoo extends AbstractEvasionAttack implements EpsilonAttack {
                             float uj = (float) Perturbations.gaussian(rng[i]);
                             u[e * d + j] = uj;
                             float c = cur[i * d + j];
-                            cand[r * d + j] = Math.min(b.max(), Math.max(b.min(), (float) (c + p.sigma() * uj)));
-                            cand[(r + 1) * d + j] = Math.min(b.max(), Math.max(b.min(), (float) (c - p.sigma() * uj)));
+                            cand[r * d + j] = b.clamp(j, (float) (c + p.sigma() * uj));
+                            cand[(r + 1) * d + j] = b.clamp(j, (float) (c - p.sigma() * uj));
                         }
                         r += 2;
                     }
@@ -263,7 +263,7 @@ public final class Zoo extends AbstractEvasionAttack implements EpsilonAttack {
                 double o = orig[i * d + j];
                 double v = cur[i * d + j] - eta * Math.signum(grad[j]);
                 v = Math.min(o + eps, Math.max(o - eps, v));
-                cur[i * d + j] = (float) Math.min(b.max(), Math.max(b.min(), v));
+                cur[i * d + j] = b.clamp(j, v);
             }
             return;
         }
@@ -285,7 +285,7 @@ public final class Zoo extends AbstractEvasionAttack implements EpsilonAttack {
         double scale = dn > eps ? eps / dn : 1;
         for (int j = 0; j < d; j++) {
             double v = orig[i * d + j] + delta[j] * scale;
-            cur[i * d + j] = (float) Math.min(b.max(), Math.max(b.min(), v));
+            cur[i * d + j] = b.clamp(j, v);
         }
     }
 }

@@ -94,9 +94,9 @@ public final class EquationSolving implements ExtractionAttack {
                     for (int j = 0; j < d; j++) {
                         float v;
                         if (i <= d) {
-                            v = i > 0 && j == i - 1 ? b.max() : b.min();
+                            v = i > 0 && j == i - 1 ? b.hi(j) : b.lo(j);
                         } else {
-                            v = b.min();
+                            v = b.lo(j);
                         }
                         x[off + j] = v;
                         a[i][j] = v;
@@ -104,7 +104,7 @@ public final class EquationSolving implements ExtractionAttack {
                     if (i > d) {
                         for (int s = 0; s < SPARSE; s++) {
                             int j = rnd.nextInt(d);
-                            float v = (float) (b.min() + b.range() * rnd.nextDouble());
+                            float v = (float) (b.lo(j) + b.range(j) * rnd.nextDouble());
                             x[off + j] = v;
                             a[i][j] = v;
                         }

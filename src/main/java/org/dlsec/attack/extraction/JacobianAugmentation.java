@@ -108,8 +108,7 @@ public final class JacobianAugmentation implements ExtractionAttack {
         Shape shape = target.inputShape();
         int d = (int) shape.size();
         int k = target.numClasses();
-        float lo = target.bounds().min();
-        float hi = target.bounds().max();
+        org.dlsec.model.Bounds bounds = target.bounds();
         SubstituteTrainer.TransferSet set = new SubstituteTrainer.TransferSet(d, k);
         DjlClassifier sub = Models.create(p.arch(), shape, k, p.seed());
         DjlClassifier out = new DjlClassifier(sub.model(), shape, k, target.bounds(), new ModelInfo("dlsec",
@@ -137,7 +136,7 @@ public final class JacobianAugmentation implements ExtractionAttack {
                 }
             }
             double step = p.tau() > 0 && (rho / p.tau()) % 2 == 1 ? -p.lambda() : p.lambda();
-            fresh = augment(out, set, chosen, shape, step, lo, hi);
+            fresh = augment(out, set, chosen, shape, step, bounds);
             freshCount = chosen.length;
         }
         return out;
@@ -167,7 +166,7 @@ public final class JacobianAugmentation implements ExtractionAttack {
 
     /** x + step·sign(∂F_{O(x)}/∂x) for the chosen inputs, clipped to the bounds. */
     private static float[] augment(DjlClassifier sub, SubstituteTrainer.TransferSet set, int[] chosen, Shape shape,
-            double step, float lo, float hi) {
+            double step, org.dlsec.model.Bounds bounds) {
         int d = (int) shape.size();
         float[] out = new float[chosen.length * d];
         List<Integer> order = new ArrayList<>();
@@ -189,7 +188,7 @@ public final class JacobianAugmentation implements ExtractionAttack {
                     Gradient g = sub.gradient(xb, logits -> logits.mul(yb.oneHot((int) logits.getShape().get(1))).sum(new int[] {1}));
                     float[] sign = g.grad().sign().toFloatArray();
                     for (int i = 0; i < x.length; i++) {
-                        out[from * d + i] = Math.min(hi, Math.max(lo, (float) (x[i] + step * sign[i])));
+                        out[from * d + i] = bounds.clamp(i % d, x[i] + step * sign[i]);
                     }
                 }
             }

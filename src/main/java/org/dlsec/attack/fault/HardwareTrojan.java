@@ -1,6 +1,7 @@
 package org.dlsec.attack.fault;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,18 +44,36 @@ public final class HardwareTrojan implements ActivationHook {
 
     private final Design design;
     private final int lastLayer;
+    /** The first convolution's kernel and bias, when the trigger is computed from the input (TorchScript). */
+    private final float[] kernel;
+    private final float[] bias;
     private boolean[] triggered;
     private long fired;
 
     private HardwareTrojan(Design design, int lastLayer) {
-        this.design = design;
-        this.lastLayer = lastLayer;
+        this(design, lastLayer, null, null);
     }
 
-    /** Designs the trojan for {@code classifier}, calibrating the threshold on {@code clean}. */
+    private HardwareTrojan(Design design, int lastLayer, float[] kernel, float[] bias) {
+        this.design = design;
+        this.lastLayer = lastLayer;
+        this.kernel = kernel;
+        this.bias = bias;
+    }
+
+    /**
+     * Designs the trojan for {@code classifier}, calibrating the threshold on {@code clean}. A dlsec
+     * network is watched through its layers; a TorchScript module, whose layers are not reachable,
+     * through its first convolution kernel (its first four-dimensional weight): the trigger circuit
+     * computes that convolution's response to the top-left k×k window of the input — the value of
+     * the neuron whose receptive field it is — from the input itself.
+     */
     public static HardwareTrojan design(DjlClassifier classifier, Dataset clean, int target) {
         DlsecException.require(target >= 0 && target < classifier.numClasses(), "target",
                 "must be a class in 0.." + (classifier.numClasses() - 1) + ", got " + target);
+        if (!(classifier.model().getBlock() instanceof ai.djl.nn.SequentialBlock)) {
+            return designFromKernel(classifier, clean, target);
+        }
         LayerHookClassifier net = new LayerHookClassifier(classifier, List.of());
         if (!net.layerName(0).contains("Conv")) {
             throw new DlsecException("the hardware trojan watches the first convolution; this network starts with "
@@ -102,10 +121,72 @@ public final class HardwareTrojan implements ActivationHook {
             return out;
         };
         org.dlsec.metric.Evaluation.accuracy(new LayerHookClassifier(classifier, List.of(recorder)), clean);
+        if (pad < 0 || k > h || k > wd) {
+            throw new DlsecException("the trigger patch does not fit the input");
+        }
+        Design d = choose(kernel, bias, cleanMax, inC, k, lo, hi, row, col, target);
+        return new HardwareTrojan(d, net.layerCount() - 1);
+    }
+
+    private static HardwareTrojan designFromKernel(DjlClassifier classifier, Dataset clean, int target) {
+        Parameter w = null;
+        for (var p : classifier.model().getBlock().getParameters()) {
+            if (p.getValue().getType() == Parameter.Type.WEIGHT && p.getValue().getArray().getShape().dimension() == 4) {
+                w = p.getValue();
+                break;
+            }
+            if (p.getValue().getArray().getShape().dimension() >= 2) {
+                break;
+            }
+        }
+        if (w == null) {
+            throw new DlsecException("the hardware trojan watches the first convolution; " + classifier.info().describe()
+                    + " does not start with one");
+        }
+        long[] ws = w.getArray().getShape().getShape(); // (out, in, k, k)
+        int outC = (int) ws[0];
+        int inC = (int) ws[1];
+        int k = (int) ws[2];
+        Shape in = classifier.inputShape();
+        if (in.dimension() != 3 || in.get(0) != inC || ws[2] != ws[3] || k > in.get(1) || k > in.get(2)) {
+            throw new DlsecException("the first convolution (weight " + w.getArray().getShape() + ") does not fit inputs "
+                    + in + " as the trojan needs (a square kernel over the input's channels)");
+        }
+        float[] kernel = w.getArray().toFloatArray();
+        float[] bias = new float[outC];
+        String biasName = w.getName() == null ? null : w.getName().replaceAll("weight$", "bias");
+        for (var p : classifier.model().getBlock().getParameters()) {
+            if (p.getKey().equals(biasName) && p.getValue().getArray().size() == outC) {
+                bias = p.getValue().getArray().toFloatArray();
+            }
+        }
+        int h = (int) in.get(1);
+        int wd = (int) in.get(2);
+        float lo = classifier.bounds().min();
+        float hi = classifier.bounds().max();
+        float[] cleanMax = new float[outC];
+        java.util.Arrays.fill(cleanMax, Float.NEGATIVE_INFINITY);
+        for (int s = 0; s < clean.size(); s++) {
+            float[] img = clean.image(s);
+            for (int c = 0; c < outC; c++) {
+                cleanMax[c] = Math.max(cleanMax[c], response(kernel, bias, c, inC, k, img, h, wd));
+            }
+        }
+        Design d = choose(kernel, bias, cleanMax, inC, k, lo, hi, 0, 0, target);
+        return new HardwareTrojan(d, -1, kernel, bias);
+    }
+
+    /**
+     * The channel whose maximal response (pixels at the upper bound where the kernel is positive, at
+     * the lower bound elsewhere) exceeds its clean maximum by the widest margin; the threshold lies
+     * halfway between the two.
+     */
+    private static Design choose(float[] kernel, float[] bias, float[] cleanMax, int inC, int k, float lo, float hi,
+            int row, int col, int target) {
         int best = -1;
         float bestMargin = 0f;
         float bestValue = 0f;
-        for (int c = 0; c < outC; c++) {
+        for (int c = 0; c < cleanMax.length; c++) {
             float v = bias[c];
             for (int i = 0; i < inC * k * k; i++) {
                 float kw = kernel[c * inC * k * k + i];
@@ -125,12 +206,62 @@ public final class HardwareTrojan implements ActivationHook {
         for (int i = 0; i < patch.length; i++) {
             patch[i] = kernel[best * inC * k * k + i] > 0 ? hi : lo;
         }
-        float threshold = cleanMax[best] + bestMargin / 2;
-        if (pad < 0 || k > h || k > wd) {
-            throw new DlsecException("the trigger patch does not fit the input");
+        return new Design(best, row, col, k, cleanMax[best], bestValue, cleanMax[best] + bestMargin / 2, target, patch);
+    }
+
+    /** The response of output channel c of a k×k convolution to the top-left window of one image. */
+    private static float response(float[] kernel, float[] bias, int c, int inC, int k, float[] img, int h, int w) {
+        float v = bias[c];
+        for (int ch = 0; ch < inC; ch++) {
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    v += kernel[((c * inC + ch) * k + i) * k + j] * img[(ch * h + i) * w + j];
+                }
+            }
         }
-        Design d = new Design(best, row, col, k, cleanMax[best], bestValue, threshold, target, patch);
-        return new HardwareTrojan(d, net.layerCount() - 1);
+        return v;
+    }
+
+    /**
+     * {@code classifier} with this trojan in its datapath: dormant (bit-for-bit the same outputs)
+     * until the trigger fires. The result does not own {@code classifier}.
+     */
+    public org.dlsec.model.Classifier infect(DjlClassifier classifier) {
+        if (kernel == null) {
+            return new LayerHookClassifier(classifier, List.of(this));
+        }
+        HardwareTrojan self = this;
+        return new org.dlsec.model.AbstractClassifier(classifier.inputShape(), classifier.numClasses(),
+                classifier.bounds(), new org.dlsec.model.ModelInfo(classifier.info().kind(), classifier.info().source()
+                        + " (hardware trojan)", classifier.info().sha256(), classifier.info().architecture())) {
+            @Override
+            public boolean hasGradients() {
+                return false;
+            }
+
+            @Override
+            protected NDArray forward(NDArray x) {
+                int n = (int) x.getShape().get(0);
+                float[] px = x.toFloatArray();
+                int d = px.length / n;
+                int h = (int) x.getShape().get(2);
+                int w = (int) x.getShape().get(3);
+                int inC = (int) x.getShape().get(1);
+                self.begin(n);
+                float[] img = new float[d];
+                for (int s = 0; s < n; s++) {
+                    System.arraycopy(px, s * d, img, 0, d);
+                    self.triggered[s] = response(kernel, bias, design.channel(), inC, design.kernel(), img, h, w)
+                            > design.threshold();
+                }
+                return self.payload(classifier.predictLogits(x));
+            }
+
+            @Override
+            public void close() {
+                // the infected classifier belongs to the caller
+            }
+        };
     }
 
     public Design design() {
@@ -184,6 +315,11 @@ public final class HardwareTrojan implements ActivationHook {
         if (layer != lastLayer) {
             return output;
         }
+        return payload(output);
+    }
+
+    /** The payload: the target logit of every triggered sample raised above the largest logit. */
+    private NDArray payload(NDArray output) {
         boolean any = false;
         for (boolean t : triggered) {
             any |= t;

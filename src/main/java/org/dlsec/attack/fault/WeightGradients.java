@@ -38,7 +38,9 @@ final class WeightGradients {
             }
             double loss;
             try (GradientCollector gc = Engines.engine().newGradientCollector()) {
-                NDArray logits = block.forward(new ParameterStore(scope, false), new NDList(x), false).singletonOrThrow();
+                // a TorchScript module records autograd only on DJL's "training" call path (it stays in eval mode)
+                NDArray logits = block.forward(new ParameterStore(scope, false), new NDList(x), classifier.isTorchScript())
+                        .singletonOrThrow();
                 logits.attach(scope);
                 NDArray mean = LogitObjective.crossEntropy(y).apply(logits).mean();
                 mean.attach(scope);

@@ -57,15 +57,19 @@ public final class LabelOnly implements MembershipAttack {
         long q0 = target.stats().queries();
         Dataset audit = split.audit();
         int n = audit.size();
-        int c = (int) audit.sampleShape().get(0);
-        int h = (int) audit.sampleShape().get(1);
-        int w = (int) audit.sampleShape().get(2);
+        org.dlsec.model.SampleLayout layout = org.dlsec.model.SampleLayout.of(audit.sampleShape());
+        int c = layout.channels();
+        int h = layout.height();
+        int w = layout.width();
+        org.dlsec.model.Bounds b = target.bounds();
+        // translations are an image augmentation: a feature vector is only perturbed by noise
+        int shifts = layout.isVector() ? 0 : radius;
         int d = audit.sampleSize();
         double[] correct = new double[n];
         int variants = 0;
-        for (int dy = -radius; dy <= radius; dy++) {
-            for (int dx = -radius; dx <= radius; dx++) {
-                if (Math.abs(dx) + Math.abs(dy) > radius) {
+        for (int dy = -shifts; dy <= shifts; dy++) {
+            for (int dx = -shifts; dx <= shifts; dx++) {
+                if (Math.abs(dx) + Math.abs(dy) > shifts) {
                     continue;
                 }
                 float[] px = new float[n * d];
@@ -82,7 +86,7 @@ public final class LabelOnly implements MembershipAttack {
                 SplittableRandom r = Seeds.forSample(seed, i * 1_000L + s);
                 float[] img = audit.image(i);
                 for (int j = 0; j < d; j++) {
-                    px[i * d + j] = (float) Math.min(1, Math.max(0, img[j] + sigma * gaussian(r)));
+                    px[i * d + j] = b.clamp(j, img[j] + sigma * b.range(j) * gaussian(r));
                 }
             }
             count(target, audit, px, correct);

@@ -101,11 +101,14 @@ public final class MiFace implements InferenceAttack {
         long g0 = model.stats().gradientCalls();
         int k = model.numClasses();
         Shape sample = model.inputShape();
-        float lo = model.bounds().min();
-        float hi = model.bounds().max();
+        org.dlsec.model.Bounds bounds = model.bounds();
+        float lo = bounds.min();
+        float hi = bounds.max();
         int d = (int) sample.size();
         float[] x = new float[k * d];
-        java.util.Arrays.fill(x, lo);
+        for (int j = 0; j < x.length; j++) {
+            x[j] = bounds.lo(j % d);
+        }
         double[] cost = new double[k];
         double best = Double.POSITIVE_INFINITY;
         int sinceBest = 0;
@@ -151,7 +154,7 @@ public final class MiFace implements InferenceAttack {
                         float step = !normalise ? (float) (stepSize * (hi - lo))
                                 : max > 0 ? (float) (stepSize * (hi - lo)) / max : 0f;
                         for (int j = c * d; j < (c + 1) * d; j++) {
-                            x[j] = Math.min(hi, Math.max(lo, x[j] + step * grad[j]));
+                            x[j] = bounds.clamp(j - c * d, x[j] + step * grad[j]);
                         }
                     }
                     if (smoothing > 0) {

@@ -47,7 +47,12 @@ public final class FeatureSqueezingDetector {
      * 5-bit depth and 2×2 median for colour images (its CIFAR-10 setting without non-local means).
      */
     public static FeatureSqueezingDetector forInput(Classifier model) {
-        int bits = model.inputShape().get(0) == 1 ? 1 : 5;
+        org.dlsec.model.SampleLayout layout = org.dlsec.model.SampleLayout.of(model.inputShape());
+        if (layout.height() < 2 || model.inputShape().dimension() < 2) {
+            // a feature vector has no neighbourhood to smooth: bit depth only
+            return new FeatureSqueezingDetector(model, List.of(new BitDepthReduction(5)), 250);
+        }
+        int bits = layout.channels() == 1 ? 1 : 5;
         return new FeatureSqueezingDetector(model, List.of(new BitDepthReduction(bits), new MedianSmoothing(2)), 250);
     }
 

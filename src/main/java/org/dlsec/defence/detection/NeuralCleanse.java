@@ -88,8 +88,9 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
     public record ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached) {
         /** Every image of {@code data} with this trigger applied, x' = (1 − m)·x + m·p; labels unchanged. */
         public Dataset stamp(Dataset data) {
-            int c = (int) data.sampleShape().get(0);
-            int hw = (int) (data.sampleShape().get(1) * data.sampleShape().get(2));
+            org.dlsec.model.SampleLayout layout = org.dlsec.model.SampleLayout.of(data.sampleShape());
+            int c = layout.channels();
+            int hw = layout.height() * layout.width();
             DlsecException.require(mask.length == hw && pattern.length == c * hw, "trigger", "its shape does not match the data's "
                     + data.sampleShape());
             int d = data.sampleSize();
@@ -184,9 +185,12 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
 
     /** The smallest trigger found for class {@code target}. */
     public ClassTrigger reverse(Classifier model, Dataset clean, int target, Progress bar) {
-        int c = (int) model.inputShape().get(0);
-        int h = (int) model.inputShape().get(1);
-        int w = (int) model.inputShape().get(2);
+        // the mask covers the spatial positions of the (C, H, W) view of a sample (for a feature vector:
+        // one mask value per feature)
+        org.dlsec.model.SampleLayout layout = org.dlsec.model.SampleLayout.of(model.inputShape());
+        int c = layout.channels();
+        int h = layout.height();
+        int w = layout.width();
         int[] order = clean.permutation(Seeds.mix(seed, target));
         int cursor = 0;
         try (NDManager base = Engines.newManager()) {
@@ -211,7 +215,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
                     cursor = (cursor + 1) % order.length;
                 }
                 try (NDManager m = base.newSubManager()) {
-                    NDArray x = clean.gather(m, idx);
+                    NDArray x = clean.gather(m, idx).reshape(n, c, h, w);
                     NDArray tm = am.tanh();
                     tm.attach(m); // keep per-step arrays out of the long-lived manager
                     NDArray mask = tm.add(1).div(2);
@@ -220,8 +224,9 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
                     NDArray pattern = tp.add(1).div(2);
                     NDArray xt = x.mul(mask.neg().add(1)).add(pattern.mul(mask));
                     NDArray y = m.full(new Shape(n), target, DataType.INT64);
-                    Gradient g = model.gradient(xt, LogitObjective.crossEntropy(y));
-                    NDArray gx = g.grad().div(n);
+                    Gradient g = model.gradient(xt.reshape(new Shape(n).addAll(model.inputShape())),
+                            LogitObjective.crossEntropy(y));
+                    NDArray gx = g.grad().reshape(n, c, h, w).div(n);
                     long hits = g.logits().argMax(1).eq(y).sum().toType(DataType.INT64, false).getLong();
                     double success = (double) hits / n;
                     // chain rule: x' = x + m·(p − x)

@@ -119,7 +119,7 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
                     Shape flat = new Shape(rows * (long) overlays).addAll(sample);
                     NDArray xs = x.expandDims(1).broadcast(expanded).reshape(flat);
                     NDArray h = pool.gather(m, idx);
-                    NDArray mixed = xs.mul((float) inputWeight).add(h.mul((float) overlayWeight)).clip(b.min(), b.max());
+                    NDArray mixed = b.clip(xs.mul((float) inputWeight).add(h.mul((float) overlayWeight)));
                     NDArray p = model.predictProba(mixed).clip(1e-12f, 1f);
                     NDArray entropy = p.mul(p.log()).sum(new int[] {1}).neg().div((float) Math.log(2));
                     float[] mean = entropy.reshape(rows, overlays).mean(new int[] {1}).toFloatArray();

@@ -42,7 +42,7 @@ public final class GaussianNoise implements Preprocessor {
     @Override
     public NDArray apply(NDArray x, Bounds b, long[] sampleSeeds) {
         try (NDArray noise = Noise.gaussian(x.getManager(), x.getShape(), sigma, sampleSeeds)) {
-            return x.add(noise).clip(b.min(), b.max());
+            return b.clip(x.add(noise));
         }
     }
 }

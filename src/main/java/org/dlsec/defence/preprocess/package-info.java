@@ -6,5 +6,9 @@
  * differentiable and randomised; the decorator gives a naive attacker the exact (possibly masked)
  * gradient and an adaptive one BPDA (Athalye, Carlini, Wagner, ICML 2018) and EOT (Athalye et al.,
  * ICML 2018) gradients.
+ *
+ * <p>Also here, because it is an input transformation in front of a model though not a defence:
+ * {@link org.dlsec.defence.preprocess.NormalizedClassifier}, the (x − mean) / std a model was
+ * trained with, so that attacks and budgets stay in the data's own units.
  */
 package org.dlsec.defence.preprocess;

@@ -55,7 +55,7 @@ public final class FastAdversarialTraining implements BatchTransform {
             s.suppressNotUsedWarning();
             NDArray delta = Perturbations.randomInBall(x.getManager(), x.getShape(), eps * f, Norm.LINF,
                     Seeds.mix(seed, batch), PgdAdversarialTraining.ids(n), 0);
-            NDArray start = x.add(delta).clip(model.bounds().min(), model.bounds().max());
+            NDArray start = model.bounds().clip(x.add(delta));
             Gradient g = model.gradient(start, LogitObjective.crossEntropy(y));
             NDArray step = Perturbations.finiteOrZero(g.grad()).sign().mul((float) (alpha * f));
             NDArray adv = Perturbations.project(start.add(step), x, eps * f, Norm.LINF, model.bounds());

@@ -58,7 +58,7 @@ public final class PgdAdversarialTraining implements BatchTransform {
             s.suppressNotUsedWarning();
             NDArray noise = Perturbations.randomInBall(x.getManager(), x.getShape(), eps * f, Norm.LINF,
                     Seeds.mix(seed, batch), ids(n), 0);
-            NDArray start = x.add(noise).clip(model.bounds().min(), model.bounds().max());
+            NDArray start = model.bounds().clip(x.add(noise));
             NDArray adv = InnerMaximisation.ascend(model, x, start, LogitObjective.crossEntropy(y), eps * f, alpha * f, steps);
             NDScope.unregister(adv);
             return adv;

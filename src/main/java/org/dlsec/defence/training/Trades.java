@@ -72,7 +72,7 @@ public final class Trades {
             s.suppressNotUsedWarning();
             NDArray p = model.predictLogits(x).softmax(1);
             NDArray jitter = Noise.gaussian(x.getManager(), x.getShape(), 0.001, Noise.seeds(Seeds.mix(seed, batch), 0, n));
-            NDArray start = x.add(jitter).clip(model.bounds().min(), model.bounds().max());
+            NDArray start = model.bounds().clip(x.add(jitter));
             // KL(p ‖ q') = Σ p log p − Σ p log q'; the first term is constant in x', so ascend the second
             LogitObjective kl = logits -> logits.logSoftmax(1).mul(p).sum(new int[] {1}).neg();
             NDArray adv = InnerMaximisation.ascend(model, x, start, kl, eps * f, alpha * f, steps);

@@ -1,0 +1,90 @@
+package org.dlsec.defence.preprocess;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import org.dlsec.model.AbstractClassifier;
+import org.dlsec.model.Bounds;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.Gradient;
+import org.dlsec.model.LogitObjective;
+import org.dlsec.model.ModelInfo;
+
+/**
+ * A model that expects normalised inputs, seen in the data's own space: f((x − mean) / std). Attacks,
+ * budgets (ε) and bounds stay in the units of the data — [0, 1] pixels or a CSV's feature units —
+ * while the wrapped model sees what it was trained on, as the preprocessing wrappers of torchattacks
+ * and ART do. The gradient is the chain rule through the affine map, ∇ₓ = ∇_z / std (exact, no
+ * approximation). Not a defence: it is part of the model.
+ */
+public final class NormalizedClassifier extends AbstractClassifier {
+    private final Classifier inner;
+    private final Normalization norm;
+
+    /** {@code inner} behind {@code norm}; the input bounds are {@code bounds} (the data's, in its own units). */
+    public NormalizedClassifier(Classifier inner, Normalization norm, Bounds bounds) {
+        super(inner.inputShape(), inner.numClasses(), bounds, new ModelInfo(inner.info().kind(),
+                inner.info().source() + " (inputs normalised: " + norm + ")", inner.info().sha256(),
+                inner.info().architecture()));
+        norm.broadcastShape(inner.inputShape());
+        this.inner = inner;
+        this.norm = norm;
+    }
+
+    /** {@code inner} behind {@code norm}, with inner's bounds. */
+    public NormalizedClassifier(Classifier inner, Normalization norm) {
+        this(inner, norm, inner.bounds());
+    }
+
+    public Classifier inner() {
+        return inner;
+    }
+
+    public Normalization normalization() {
+        return norm;
+    }
+
+    /** For provenance and JSON. */
+    public Map<String, Object> describe() {
+        return norm.describe(inputShape());
+    }
+
+    /** The normalised batch (x − mean) / std, on x's manager. */
+    public NDArray normalise(NDArray x) {
+        Shape sample = inputShape();
+        try (NDArray mean = norm.meanArray(x.getManager(), sample); NDArray std = norm.stdArray(x.getManager(), sample)) {
+            return x.sub(mean).div(std);
+        }
+    }
+
+    @Override
+    public boolean hasGradients() {
+        return inner.hasGradients();
+    }
+
+    @Override
+    protected NDArray forward(NDArray x) {
+        try (NDArray z = normalise(x)) {
+            return inner.predictLogits(z);
+        }
+    }
+
+    @Override
+    protected Gradient backward(NDArray x, LogitObjective objective) {
+        Gradient g;
+        try (NDArray z = normalise(x)) {
+            g = inner.gradient(z, objective);
+        }
+        try (NDArray std = norm.stdArray(x.getManager(), inputShape())) {
+            NDArray grad = g.grad().div(std);
+            g.grad().close();
+            return new Gradient(g.logits(), g.values(), grad);
+        }
+    }
+
+    /** The wrapped model is not closed: the caller owns it. */
+    @Override
+    public void close() {
+        // the wrapped classifier belongs to the caller
+    }
+}
