@@ -290,7 +290,10 @@ public final class DataSource {
         return new RawData(toChw(v, n, s), chwShape(s), labels, null, pixels, null, where, provenance);
     }
 
-    /** (H, W) → (1, H, W); (H, W, C) with C in 1..4 and H, W larger → (C, H, W); others unchanged. */
+    /**
+     * (H, W) → (1, H, W); (H, W, C) with C in {1, 3, 4} and H not in {1, 3, 4} → (C, H, W) (channels
+     * last, as NumPy image arrays usually are); others are taken as (C, H, W) or feature vectors.
+     */
     private static long[] chwShape(long[] s) {
         if (s.length == 2) {
             return new long[] {1, s[0], s[1]};
@@ -302,7 +305,11 @@ public final class DataSource {
     }
 
     private static boolean isHwc(long[] s) {
-        return s.length == 3 && s[2] <= 4 && s[0] > 4 && s[1] > 4;
+        return s.length == 3 && isChannelCount(s[2]) && !isChannelCount(s[0]);
+    }
+
+    private static boolean isChannelCount(long c) {
+        return c == 1 || c == 3 || c == 4;
     }
 
     private static float[] toChw(float[] v, int n, long[] s) {
