@@ -110,6 +110,10 @@ final class ImageDecoder {
             List<String> warnings = new ArrayList<>();
             r.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             try {
+                int w = r.getWidth(0);
+                int h = r.getHeight(0);
+                checkSize(w, h, name);
+                org.dlsec.core.Memory.require(8L * w * h, "image " + name + " (" + h + "x" + w + ")");
                 BufferedImage img = r.read(0);
                 if (!warnings.isEmpty()) {
                     throw new DlsecException("corrupt or truncated image " + name + ": " + warnings.get(0));
