@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The .npz/.npy reader against files numpy wrote (bench/fixtures/make_npz_fixtures.py), and the IDX pair folder. */
-class NumpyDataTest {
+public class NumpyDataTest {
     @TempDir
     Path dir;
 
@@ -123,7 +123,7 @@ class NumpyDataTest {
         }
     }
 
-    static byte[] npy(String descr, String shape, byte[] payload) {
+    public static byte[] npy(String descr, String shape, byte[] payload) {
         String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
         int pad = 64 - (10 + header.length() + 1) % 64;
         header = header + " ".repeat(pad) + "\n";
@@ -135,7 +135,7 @@ class NumpyDataTest {
         return b.array();
     }
 
-    static byte[] f32(float... v) {
+    public static byte[] f32(float... v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : v) {
             b.putFloat(f);
@@ -143,7 +143,7 @@ class NumpyDataTest {
         return b.array();
     }
 
-    static byte[] i64(long... v) {
+    public static byte[] i64(long... v) {
         ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (long f : v) {
             b.putLong(f);
@@ -151,7 +151,7 @@ class NumpyDataTest {
         return b.array();
     }
 
-    static byte[] npz(Map<String, byte[]> arrays) throws IOException {
+    public static byte[] npz(Map<String, byte[]> arrays) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(bos)) {
             for (Map.Entry<String, byte[]> a : arrays.entrySet()) {
