@@ -159,7 +159,7 @@ public final class AuditRunner {
             privacy.add(rec);
         }
         AuditReport report = new AuditReport(AuditReport.SCHEMA, model.info(),
-                new AuditReport.DataInfo(data.name(), data.split(), data.size(), data.origin()), clean,
+                AuditReport.DataInfo.of(data), clean,
                 new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
                 Verdicts.families(clean, records, faults, faultsSkipped, poisons, poisoningSkipped, privacy,
                         privacySkipped.isEmpty() ? null : String.join("; ", privacySkipped)),

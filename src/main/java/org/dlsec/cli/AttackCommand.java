@@ -21,7 +21,6 @@ import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
-import org.dlsec.data.Datasets;
 import org.dlsec.defence.detection.FeatureSqueezingDetector;
 import org.dlsec.defence.preprocess.PreprocessedClassifier;
 import org.dlsec.model.Classifier;
@@ -136,7 +135,7 @@ final class AttackCommand implements Callable<Integer> {
             if (base instanceof UniversalAttack u && !u.isFitted()) {
                 // fit the universal perturbation on a split disjoint from the attacked one (on the substitute, if given)
                 String fitSplit = "train".equals(d.split()) ? "test" : "train";
-                base = u.fit(sub != null ? sub : c, Datasets.load(data.id(), fitSplit, data.dataDir()));
+                base = u.fit(sub != null ? sub : c, data.loadAll(fitSplit));
                 UniversalPerturbation.Fitted f = ((UniversalAttack) base).fitted();
                 System.out.printf("uap fitted on the first %d %s images: fooling rate %.2f%% after %d passes%n", f.fitSamples(),
                         fitSplit, 100 * f.foolingRate(), f.passes());
@@ -165,7 +164,7 @@ final class AttackCommand implements Callable<Integer> {
             FeatureSqueezingDetector.Evaluation detection = null;
             if (detect != null) {
                 FeatureSqueezingDetector det = FeatureSqueezingDetector.forInput(c);
-                Dataset cal = Datasets.load(data.id(), "train".equals(d.split()) ? "test" : "train", data.dataDir());
+                Dataset cal = data.loadAll("train".equals(d.split()) ? "test" : "train");
                 cal = cal.sample(Math.min(calibration, cal.size()), seed);
                 double[] calScores = det.scores(cal, cal.size());
                 double t = FeatureSqueezingDetector.threshold(calScores, detectFpr);

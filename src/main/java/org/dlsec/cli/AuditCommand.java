@@ -1,7 +1,6 @@
 package org.dlsec.cli;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.dlsec.audit.AttackExecutor;
 import org.dlsec.audit.AuditConfig;
@@ -9,8 +8,8 @@ import org.dlsec.audit.AuditRunner;
 import org.dlsec.audit.ClusterBackend;
 import org.dlsec.core.Progress;
 import org.dlsec.data.Dataset;
-import org.dlsec.data.DatasetId;
-import org.dlsec.data.Datasets;
+import org.dlsec.data.DataSource;
+import org.dlsec.data.SourceOptions;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.AuditReport;
 import picocli.CommandLine.Command;
@@ -23,8 +22,11 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory, .pt or .onnx file.")
     Path model;
 
-    @Option(names = "--dataset", required = true, description = "mnist, gtsrb or fashion-mnist.")
+    @Option(names = "--dataset", required = true, description = SourceFlags.DATASET_HELP)
     String dataset;
+
+    @picocli.CommandLine.Mixin
+    SourceFlags sourceFlags = new SourceFlags();
 
     @Option(names = "--data-dir", description = "Folder holding mnist/, gtsrb/, fashion-mnist/ (default: $DLSEC_DATA).")
     Path dataDir;
@@ -58,7 +60,7 @@ final class AuditCommand implements Callable<Integer> {
         Progress.setEnabled(!quiet);
         AuditConfig cfg = config == null ? AuditConfig.defaults() : AuditConfig.read(config);
         String source = config == null ? "default-audit.yaml" : config.toString();
-        AuditReport r = audit(model, DatasetId.parse(dataset), Optional.ofNullable(dataDir), cfg, source, limit, out, resume,
+        AuditReport r = audit(model, dataset, sourceFlags.options(cfg.split(), dataDir), cfg, source, limit, out, resume,
                 trainData, !quiet, spark);
         printVerdicts(r);
         System.out.println("report: " + out.resolve("index.html").toAbsolutePath());
@@ -74,22 +76,22 @@ final class AuditCommand implements Callable<Integer> {
         }
     }
 
-    static AuditReport audit(Path model, DatasetId id, Optional<Path> dataDir, AuditConfig cfg, String source, Integer limit,
+    static AuditReport audit(Path model, String dataset, SourceOptions data, AuditConfig cfg, String source, Integer limit,
             Path out, boolean resume, boolean auditTraining, boolean progress) {
-        return audit(model, id, dataDir, cfg, source, limit, out, resume, auditTraining, progress, null);
+        return audit(model, dataset, data, cfg, source, limit, out, resume, auditTraining, progress, null);
     }
 
     /** As above; with {@code sparkMaster} non-null the evasion attacks run on Spark through dlsec-spark. */
-    static AuditReport audit(Path model, DatasetId id, Optional<Path> dataDir, AuditConfig cfg, String source, Integer limit,
+    static AuditReport audit(Path model, String dataset, SourceOptions opts, AuditConfig cfg, String source, Integer limit,
             Path out, boolean resume, boolean auditTraining, boolean progress, String sparkMaster) {
         if (limit != null && limit <= 0) {
             throw new org.dlsec.core.DlsecException("invalid --limit: must be positive, got " + limit);
         }
-        Dataset data = Datasets.load(id, cfg.split(), dataDir).first(limit != null ? limit : cfg.limit());
+        Dataset data = DataSource.open(dataset, opts.withSplit(cfg.split())).first(limit != null ? limit : cfg.limit());
         try (Classifier c = Loading.model(model, data);
                 AttackExecutor executor = sparkMaster == null ? AttackExecutor.LOCAL
                         : ClusterBackend.find().attacks(sparkMaster, model)) {
-            return AuditRunner.run(c, data, () -> Datasets.load(id, "train", dataDir), auditTraining, cfg, source, out, resume,
+            return AuditRunner.run(c, data, () -> DataSource.open(dataset, opts.withSplit("train")), auditTraining, cfg, source, out, resume,
                     progress, executor);
         }
     }

@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("[1/2] reusing the trained LeNet-5 in " + dir);
         }
         System.out.println("[2/2] auditing it with the default configuration");
-        AuditReport r = AuditCommand.audit(dir, DatasetId.MNIST, Optional.empty(), AuditConfig.defaults(),
+        AuditReport r = AuditCommand.audit(dir, "mnist", org.dlsec.data.SourceOptions.of("test", Optional.empty()), AuditConfig.defaults(),
                 "default-audit.yaml", null, out, false, true, !quiet);
         AuditCommand.printVerdicts(r);
         System.out.printf("done in %.0f s; report: %s%n", (System.nanoTime() - start) / 1e9,

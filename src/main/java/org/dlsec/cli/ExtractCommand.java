@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.dlsec.attack.extraction.Copycat;
 import org.dlsec.attack.extraction.EquationSolving;
@@ -22,7 +21,6 @@ import org.dlsec.core.Json;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.data.DatasetId;
-import org.dlsec.data.Datasets;
 import org.dlsec.data.IdxReader;
 import org.dlsec.metric.Evaluation;
 import org.dlsec.model.Architecture;
@@ -59,12 +57,16 @@ final class ExtractCommand implements Callable<Integer> {
     String strategy;
 
     @Option(names = "--query-data", defaultValue = "fashion-mnist", description = "knockoff/copycat: fashion-mnist,"
-            + " gtsrb, mnist, or a folder with train-images-idx3-ubyte[.gz] (default: ${DEFAULT-VALUE}).")
+            + " gtsrb, mnist, a folder with train-images-idx3-ubyte[.gz], or a dataset path in any format of --dataset"
+            + " (its train split; labels unused) (default: ${DEFAULT-VALUE}).")
     String queryData;
 
     @Option(names = "--dataset", defaultValue = "mnist", description = "The target's task: test set for the metrics,"
-            + " seed images for jacobian (default: ${DEFAULT-VALUE}).")
+            + " seed images for jacobian (default: ${DEFAULT-VALUE}). " + SourceFlags.DATASET_HELP)
     String dataset;
+
+    @picocli.CommandLine.Mixin
+    SourceFlags sourceFlags = new SourceFlags();
 
     @Option(names = "--data-dir", description = "Folder holding mnist/, gtsrb/, fashion-mnist/ (default: $DLSEC_DATA).")
     Path dataDir;
@@ -127,8 +129,8 @@ final class ExtractCommand implements Callable<Integer> {
         DlsecException.require(Double.isFinite(eps) && eps >= 0, "--eps", "must be >= 0");
         DlsecException.require(transferLimit >= 0, "--transfer-limit", "must be >= 0");
         Architecture substituteArch = Architecture.parse(arch);
-        DatasetId task = DatasetId.parse(dataset);
-        Dataset fullTest = Datasets.load(task, "test", Optional.ofNullable(dataDir));
+        String task = dataset;
+        Dataset fullTest = sourceFlags.open(dataset, "test", dataDir);
         Dataset seedSet = null;
         Dataset test = fullTest;
         if (a.equals("jacobian")) {
@@ -239,7 +241,8 @@ final class ExtractCommand implements Callable<Integer> {
     private Dataset queryData(Dataset task) {
         String q = queryData.trim();
         Path p = Path.of(q);
-        if (Files.isDirectory(p)) {
+        if (Files.isDirectory(p) && (Files.isRegularFile(p.resolve("train-images-idx3-ubyte.gz"))
+                || Files.isRegularFile(p.resolve("train-images-idx3-ubyte")))) {
             Path img = first(p, "train-images-idx3-ubyte.gz", "train-images-idx3-ubyte");
             IdxReader.IdxFile f = IdxReader.read(img);
             int[] d = f.dims();
@@ -255,9 +258,8 @@ final class ExtractCommand implements Callable<Integer> {
             return new Dataset(p.getFileName().toString(), "train", 1, d[1], d[2], 2, x, new int[d[0]], null, null,
                     img + " sha256=" + f.sha256() + " (labels unused)");
         }
-        DatasetId id = DatasetId.parse(q);
-        Dataset d = Datasets.load(id, "train", Optional.ofNullable(dataDir));
-        if (id == DatasetId.GTSRB && task.sampleShape().get(0) == 1) {
+        Dataset d = sourceFlags.open(q, "train", dataDir);
+        if (q.equalsIgnoreCase(DatasetId.GTSRB.cliName()) && task.sampleShape().get(0) == 1) {
             d = greyscale(d, task);
         }
         return d;

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.dlsec.attack.poisoning.FeatureCollision;
 import org.dlsec.attack.poisoning.FeatureCollisionExperiment;
 import org.dlsec.attack.poisoning.PoisoningExperiment;
@@ -13,8 +12,6 @@ import org.dlsec.core.DlsecException;
 import org.dlsec.core.Json;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
-import org.dlsec.data.DatasetId;
-import org.dlsec.data.Datasets;
 import org.dlsec.model.Architecture;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.DjlClassifier;
@@ -32,9 +29,8 @@ final class FeatureCollisionRun {
         DlsecException.require(o.poisons >= 1 && o.poisons <= 1000, "--poisons", "must be in 1..1000, got " + o.poisons);
         DlsecException.require(o.targetIndex != null || (o.targets >= 1 && o.targets <= 1000), "--targets",
                 "must be in 1..1000, got " + o.targets);
-        DatasetId id = DatasetId.parse(o.dataset);
-        Dataset train = Datasets.load(id, "train", Optional.ofNullable(o.dataDir));
-        Dataset test = Datasets.load(id, "test", Optional.ofNullable(o.dataDir));
+        Dataset train = o.sourceFlags.open(o.dataset, "train", o.dataDir);
+        Dataset test = o.sourceFlags.open(o.dataset, "test", o.dataDir);
         train = o.limit == null ? train : train.first(o.limit);
         test = o.testLimit == null ? test : test.first(o.testLimit);
         DlsecException.require(o.baseClass >= 0 && o.baseClass < train.numClasses(), "--base-class",

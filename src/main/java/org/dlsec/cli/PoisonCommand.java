@@ -51,8 +51,12 @@ final class PoisonCommand implements Callable<Integer> {
             "featurecollision");
     static final List<String> DETECTORS = List.of("spectral", "ac", "strip", "cleanse", "fineprune");
 
-    @Option(names = "--dataset", required = true, description = "mnist, gtsrb or fashion-mnist.")
+    @Option(names = "--dataset", required = true, description = SourceFlags.DATASET_HELP)
     String dataset;
+
+    @picocli.CommandLine.Mixin
+    SourceFlags sourceFlags = new SourceFlags();
+
 
     @Option(names = "--data-dir", description = "Folder holding mnist/, gtsrb/, fashion-mnist/ (default: $DLSEC_DATA).")
     Path dataDir;
@@ -231,9 +235,8 @@ final class PoisonCommand implements Callable<Integer> {
             DlsecException.require(det == null, "--detect", "is not available with featurecollision (clean-label poisons)");
             return FeatureCollisionRun.run(this, architecture, config);
         }
-        org.dlsec.data.DatasetId id = org.dlsec.data.DatasetId.parse(dataset);
-        Dataset train = org.dlsec.data.Datasets.load(id, "train", java.util.Optional.ofNullable(dataDir));
-        Dataset test = org.dlsec.data.Datasets.load(id, "test", java.util.Optional.ofNullable(dataDir));
+        Dataset train = sourceFlags.open(dataset, "train", dataDir);
+        Dataset test = sourceFlags.open(dataset, "test", dataDir);
         train = limit == null ? train : train.first(limit);
         test = testLimit == null ? test : test.first(testLimit);
         DlsecException.require(target >= 0 && target < train.numClasses(), "--target",

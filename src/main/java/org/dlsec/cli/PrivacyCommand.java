@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.dlsec.attack.inference.MembershipAttack;
 import org.dlsec.attack.inference.MembershipAttacks;
@@ -15,7 +14,6 @@ import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
-import org.dlsec.data.Datasets;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.ModelCard;
 import org.dlsec.model.Models;
@@ -31,9 +29,13 @@ final class PrivacyCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory, .pt or .onnx file.")
     Path model;
 
-    @Option(names = "--dataset", required = true, description = "The dataset the model was trained on: mnist, gtsrb"
-            + " or fashion-mnist.")
+    @Option(names = "--dataset", required = true, description = "The dataset the model was trained on: "
+            + SourceFlags.DATASET_HELP)
     String dataset;
+
+    @picocli.CommandLine.Mixin
+    SourceFlags sourceFlags = new SourceFlags();
+
 
     @Option(names = "--data-dir", description = "Folder holding mnist/, gtsrb/, fashion-mnist/ (default: $DLSEC_DATA).")
     Path dataDir;
@@ -79,8 +81,7 @@ final class PrivacyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Progress.setEnabled(!quiet);
-        org.dlsec.data.DatasetId id = org.dlsec.data.DatasetId.parse(dataset);
-        Dataset test = Datasets.load(id, "test", Optional.ofNullable(dataDir));
+        Dataset test = sourceFlags.open(dataset, "test", dataDir);
         if (attack.equalsIgnoreCase("attribute")) {
             throw new DlsecException("attribute inference needs a dataset with a sensitive attribute; none of the datasets"
                     + " dlsec reads (mnist, gtsrb, fashion-mnist) has one, so it is not available");
@@ -88,7 +89,12 @@ final class PrivacyCommand implements Callable<Integer> {
         if (attack.equalsIgnoreCase("inversion")) {
             return Inversion.run(model, test, extra, seed, json, images);
         }
-        Dataset train = Datasets.load(id, "train", Optional.ofNullable(dataDir));
+        Dataset train = sourceFlags.open(dataset, "train", dataDir);
+        if (!train.split().equals("train")) {
+            throw new DlsecException("membership inference needs the training data apart from other data, but " + dataset
+                    + " has no splits: give a folder holding train/ and test/ (or train.csv and test.csv, or train.npz"
+                    + " and test.npz)");
+        }
         ModelCard card = Files.isDirectory(model) ? Models.card(model) : null;
         int[] targetIdx;
         String placed;
@@ -99,16 +105,16 @@ final class PrivacyCommand implements Callable<Integer> {
         } else {
             targetIdx = new int[train.size()];
             java.util.Arrays.setAll(targetIdx, i -> i);
-            placed = "assumed: the whole " + id.cliName() + " training split (not a dlsec model directory)";
+            placed = "assumed: the whole " + train.name() + " training split (not a dlsec model directory)";
             System.out.println("note: " + model + " has no model card; assuming it was trained on the whole training split");
         }
         try (org.dlsec.attack.inference.ShadowTrainer trainer = spark == null ? org.dlsec.attack.inference.ShadowTrainer.LOCAL
                 : org.dlsec.audit.ClusterBackend.find().shadows(spark)) {
-            return infer(MembershipAttacks.create(attack, shadows, card, extra, seed, trainer), id, train, targetIdx, placed, test);
+            return infer(MembershipAttacks.create(attack, shadows, card, extra, seed, trainer), train, targetIdx, placed, test);
         }
     }
 
-    private int infer(MembershipAttack a, org.dlsec.data.DatasetId id, Dataset train, int[] targetIdx, String placed, Dataset test) {
+    private int infer(MembershipAttack a, Dataset train, int[] targetIdx, String placed, Dataset test) {
         if (!nonMembers.equals("test") && !nonMembers.equals("train")) {
             throw new DlsecException("invalid --non-members: expected test or train, got '" + nonMembers + "'");
         }
@@ -131,7 +137,7 @@ final class PrivacyCommand implements Callable<Integer> {
                 splitRecord.put("targetTrainingData", placed);
                 out.put("split", splitRecord);
                 out.put("model", c.info());
-                out.put("dataset", id.cliName());
+                out.put("dataset", train.name());
                 out.put("provenance", prov.finishedNow());
                 Json.write(json, out);
             }

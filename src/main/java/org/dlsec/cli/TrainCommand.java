@@ -20,8 +20,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--arch", required = true, description = "lenet5, vgg, madry or softmax (multinomial logistic regression).")
     String arch;
 
-    @Option(names = "--dataset", required = true, description = "mnist, gtsrb or fashion-mnist.")
+    @Option(names = "--dataset", required = true, description = SourceFlags.DATASET_HELP)
     String dataset;
+
+    @picocli.CommandLine.Mixin
+    SourceFlags sourceFlags = new SourceFlags();
 
     @Option(names = "--data-dir", description = "Folder holding mnist/, gtsrb/, fashion-mnist/ (default: $DLSEC_DATA).")
     Path dataDir;
@@ -128,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
             DpSgd.Params params = new DpSgd.Params(noise, clip, delta);
             step = n -> new DpSgd(params, n, Math.min(batchSize, n));
         }
-        TrainingRun.run(architecture, org.dlsec.data.DatasetId.parse(dataset), java.util.Optional.ofNullable(dataDir), limit,
+        TrainingRun.run(architecture, dataset, sourceFlags.options("train", dataDir), limit,
                 validation, config, method, step, out, !quiet, System.out::println);
         return Main.EXIT_OK;
     }

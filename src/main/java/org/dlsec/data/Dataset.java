@@ -11,27 +11,33 @@ import org.dlsec.core.DlsecException;
 import org.dlsec.core.Tensors;
 
 /**
- * An immutable labelled image dataset held in memory as float32 NCHW pixels in [0, 1].
+ * An immutable labelled dataset: samples of one shape ((C, H, W) images or (d) feature vectors) as
+ * float32 values, integer labels, class names, input bounds and provenance.
  *
- * <p>Batches become NDArrays with one bulk copy ({@link #images(NDManager, int, int)}) or one
- * {@code System.arraycopy} per sample ({@link #gather(NDManager, int[])}); there is no per-pixel
- * Java loop on those paths. Subsets, shuffles and splits are seeded and return new datasets that
- * record where they came from in {@link #origin()}.
+ * <p>The values live in a backing store: in memory (the built-ins, CSV, NumPy, IDX) or in image
+ * files that are indexed, not loaded, and decoded only when a batch asks for them (image folders):
+ * {@link #images(NDManager, int, int)} and {@link #gather(NDManager, int[])} decode the samples
+ * they return and nothing else, and subsets, shuffles and {@link #first(int)} narrow the index
+ * without decoding. In memory, batches become NDArrays with one bulk copy. Subsets, shuffles and
+ * splits are seeded and return new datasets that record where they came from in {@link #origin()}.
  */
 public final class Dataset {
     private final String name;
     private final String split;
-    private final int channels;
-    private final int height;
-    private final int width;
+    private final long[] shape;
+    private final int sampleSize;
     private final int numClasses;
-    private final float[] pixels;
+    private final SampleStore store;
     private final int[] labels;
     private final int[] groups;
     private final List<String> classNames;
     private final String origin;
+    private final DataBounds bounds;
+    private volatile String fullOrigin;
 
     /**
+     * An in-memory image dataset with values in [0, 1].
+     *
      * @param pixels N*C*H*W values in [0,1], NCHW order (not copied: the caller hands it over)
      * @param labels N labels in [0, numClasses)
      * @param groups optional N group ids (e.g. GTSRB tracks) for leak-free splits, or null
@@ -39,15 +45,33 @@ public final class Dataset {
      */
     public Dataset(String name, String split, int channels, int height, int width, int numClasses,
             float[] pixels, int[] labels, int[] groups, List<String> classNames, String origin) {
+        this(name, split, imageShape(channels, height, width), numClasses, pixels, labels, groups, classNames, origin,
+                DataBounds.UNIT);
+    }
+
+    /**
+     * An in-memory dataset of any sample shape.
+     *
+     * @param sampleShape the shape of one sample: (C, H, W) for images, (d) for feature vectors
+     * @param values N * sampleShape.size() values, sample after sample (not copied)
+     * @param bounds the valid range of the values
+     */
+    public Dataset(String name, String split, Shape sampleShape, int numClasses, float[] values, int[] labels,
+            int[] groups, List<String> classNames, String origin, DataBounds bounds) {
+        this(name, split, sampleShape, numClasses, new ArrayStore(values, checkedSize(name, sampleShape)), labels,
+                groups, classNames, origin, bounds, values.length);
+    }
+
+    Dataset(String name, String split, Shape sampleShape, int numClasses, SampleStore store, int[] labels,
+            int[] groups, List<String> classNames, String origin, DataBounds bounds, long valueCount) {
         this.name = Objects.requireNonNull(name, "name");
         this.split = Objects.requireNonNull(split, "split");
-        DlsecException.require(channels > 0 && height > 0 && width > 0, "image shape",
-                channels + "x" + height + "x" + width);
+        this.sampleSize = checkedSize(name, sampleShape);
         DlsecException.require(numClasses >= 2, "numClasses", "must be at least 2, got " + numClasses);
-        long d = (long) channels * height * width;
-        if (pixels.length != d * labels.length) {
+        long d = sampleSize;
+        if (valueCount != d * labels.length || store.size() != labels.length) {
             throw new DlsecException("dataset " + name + ": " + labels.length + " labels but "
-                    + pixels.length + " pixel values (expected " + d * labels.length + ")");
+                    + valueCount + " values (expected " + d * labels.length + ")");
         }
         if (groups != null && groups.length != labels.length) {
             throw new DlsecException("dataset " + name + ": " + groups.length + " group ids for "
@@ -59,15 +83,41 @@ public final class Dataset {
                         + " is outside 0.." + (numClasses - 1));
             }
         }
-        this.channels = channels;
-        this.height = height;
-        this.width = width;
+        this.bounds = Objects.requireNonNull(bounds, "bounds");
+        if (!bounds.isUniform() && bounds.lower().length != sampleSize) {
+            throw new DlsecException("dataset " + name + ": " + bounds.lower().length + " per-feature bounds for "
+                    + sampleSize + " values per sample");
+        }
+        this.shape = sampleShape.getShape();
         this.numClasses = numClasses;
-        this.pixels = pixels;
+        this.store = store;
         this.labels = labels;
         this.groups = groups;
         this.classNames = classNames == null ? List.of() : List.copyOf(classNames);
         this.origin = Objects.requireNonNull(origin, "origin");
+    }
+
+    private static Shape imageShape(int channels, int height, int width) {
+        DlsecException.require(channels > 0 && height > 0 && width > 0, "image shape",
+                channels + "x" + height + "x" + width);
+        return new Shape(channels, height, width);
+    }
+
+    private static int checkedSize(String name, Shape s) {
+        long n = 1;
+        for (long v : s.getShape()) {
+            if (v <= 0) {
+                throw new DlsecException("dataset " + name + ": invalid sample shape " + s);
+            }
+            n *= v;
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new DlsecException("dataset " + name + ": sample shape " + s + " is too large");
+            }
+        }
+        if (s.dimension() == 0) {
+            throw new DlsecException("dataset " + name + ": empty sample shape");
+        }
+        return (int) n;
     }
 
     public String name() {
@@ -86,22 +136,50 @@ public final class Dataset {
         return numClasses;
     }
 
-    /** The shape of one sample, (C, H, W). */
+    /** The shape of one sample: (C, H, W) for images, (d) for feature vectors. */
     public Shape sampleShape() {
-        return new Shape(channels, height, width);
+        return new Shape(shape);
+    }
+
+    /** True when samples are (C, H, W) images. */
+    public boolean isImage() {
+        return shape.length == 3;
     }
 
     public int sampleSize() {
-        return channels * height * width;
+        return sampleSize;
     }
 
     public List<String> classNames() {
         return classNames;
     }
 
-    /** Where the data came from: files and their hashes, then every subset/shuffle applied. */
+    /** The valid range of the input values ([0,1] for images; per-feature for tabular data). */
+    public DataBounds bounds() {
+        return bounds;
+    }
+
+    /**
+     * Where the data came from: files and their hashes, then every subset/shuffle applied. For data
+     * read from image files on demand, a SHA-256 over the files of exactly these samples (each file's
+     * relative path and SHA-256) is appended; it is computed on the first call.
+     */
     public String origin() {
-        return origin;
+        String o = fullOrigin;
+        if (o == null) {
+            String digest = store.contentDigest();
+            o = digest == null ? origin : origin + " | files of these " + size() + " samples sha256=" + digest;
+            fullOrigin = o;
+        }
+        return o;
+    }
+
+    SampleStore store() {
+        return store;
+    }
+
+    int[] groups() {
+        return groups == null ? null : groups.clone();
     }
 
     public int label(int i) {
@@ -112,17 +190,23 @@ public final class Dataset {
         return labels.clone();
     }
 
-    /** A copy of sample {@code i}'s pixels, CHW order. */
+    /** A copy of sample {@code i}'s values (CHW order for images). */
     public float[] image(int i) {
-        int d = sampleSize();
-        return Arrays.copyOfRange(pixels, i * d, (i + 1) * d);
+        checkIndex(i);
+        float[] x = new float[sampleSize];
+        store.read(i, x, 0);
+        return x;
     }
 
-    /** Samples [from, to) as an (n, C, H, W) float32 array on {@code manager}, in one copy. */
+    /** Samples [from, to) as an (n, sample shape...) float32 array on {@code manager}, in one copy. */
     public NDArray images(NDManager manager, int from, int to) {
         checkRange(from, to);
-        int d = sampleSize();
-        return Tensors.floats(manager, pixels, from * d, new Shape(to - from, channels, height, width));
+        if (store instanceof ArrayStore a) {
+            return Tensors.floats(manager, a.values, from * sampleSize, batchShape(to - from));
+        }
+        int[] idx = new int[to - from];
+        Arrays.setAll(idx, k -> from + k);
+        return gather(manager, idx);
     }
 
     /** Labels [from, to) as an int64 array on {@code manager}. */
@@ -135,14 +219,21 @@ public final class Dataset {
         return Tensors.longs(manager, l);
     }
 
-    /** The samples at {@code indices} as an (n, C, H, W) array. */
+    /** The samples at {@code indices} as an (n, sample shape...) array; only those samples are read. */
     public NDArray gather(NDManager manager, int[] indices) {
-        int d = sampleSize();
-        float[] buf = new float[indices.length * d];
-        for (int k = 0; k < indices.length; k++) {
-            System.arraycopy(pixels, indices[k] * d, buf, k * d, d);
+        for (int i : indices) {
+            checkIndex(i);
         }
-        return Tensors.floats(manager, buf, new Shape(indices.length, channels, height, width));
+        float[] buf = new float[Math.multiplyExact(indices.length, sampleSize)];
+        store.read(indices, buf, sampleSize);
+        return Tensors.floats(manager, buf, batchShape(indices.length));
+    }
+
+    private Shape batchShape(int n) {
+        long[] s = new long[shape.length + 1];
+        s[0] = n;
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return new Shape(s);
     }
 
     /** The labels at {@code indices} as an int64 array. */
@@ -154,10 +245,11 @@ public final class Dataset {
         return Tensors.longs(manager, l);
     }
 
-    /** A new dataset of the samples at {@code indices}, in that order. */
+    /**
+     * A new dataset of the samples at {@code indices}, in that order. In memory the values are
+     * copied; for image files only the index narrows (nothing is decoded).
+     */
     public Dataset subset(int[] indices, String description) {
-        int d = sampleSize();
-        float[] px = new float[indices.length * d];
         int[] lb = new int[indices.length];
         int[] gr = groups == null ? null : new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
@@ -165,14 +257,13 @@ public final class Dataset {
             if (i < 0 || i >= size()) {
                 throw new DlsecException("subset index " + i + " is outside 0.." + (size() - 1));
             }
-            System.arraycopy(pixels, i * d, px, k * d, d);
             lb[k] = labels[i];
             if (gr != null) {
                 gr[k] = groups[i];
             }
         }
-        return new Dataset(name, split, channels, height, width, numClasses, px, lb, gr, classNames,
-                origin + " | " + description);
+        return new Dataset(name, split, sampleShape(), numClasses, store.select(indices), lb, gr, classNames,
+                origin + " | " + description, bounds, (long) indices.length * sampleSize);
     }
 
     /** The first {@code n} samples (all of them when {@code n >= size()}). */
@@ -268,11 +359,17 @@ public final class Dataset {
         return new int[][] {tr, va};
     }
 
-    /** A dataset with the same labels and metadata but other pixels (e.g. adversarial or poisoned). */
+    /** A dataset with the same labels and metadata but other pixels (e.g. adversarial or poisoned), in memory. */
     public Dataset withPixels(float[] newPixels, int[] newLabels, String description) {
-        return new Dataset(name, split, channels, height, width, numClasses, newPixels, newLabels,
+        return new Dataset(name, split, sampleShape(), numClasses, newPixels, newLabels,
                 groups == null || newLabels.length != labels.length ? null : groups, classNames,
-                origin + " | " + description);
+                origin() + " | " + description, bounds);
+    }
+
+    private void checkIndex(int i) {
+        if (i < 0 || i >= size()) {
+            throw new IndexOutOfBoundsException("sample " + i + " of " + size());
+        }
     }
 
     private void checkRange(int from, int to) {
@@ -283,6 +380,10 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return name + "/" + split + " (" + size() + " samples, " + channels + "x" + height + "x" + width + ")";
+        StringBuilder s = new StringBuilder();
+        for (long v : shape) {
+            s.append(s.length() == 0 ? "" : "x").append(v);
+        }
+        return name + "/" + split + " (" + size() + " samples, " + s + ")";
     }
 }

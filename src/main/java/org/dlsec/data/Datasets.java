@@ -67,8 +67,12 @@ public final class Datasets {
         return loaded;
     }
 
-    public static Dataset load(String name, String split, Optional<Path> dataDir) {
-        return load(DatasetId.parse(name), split, dataDir);
+    /**
+     * Loads a split of a built-in dataset by name, or of a dataset at a path in any format
+     * {@link DataSource} reads, with the default format options.
+     */
+    public static Dataset load(String nameOrPath, String split, Optional<Path> dataDir) {
+        return DataSource.open(nameOrPath, SourceOptions.of(split, dataDir));
     }
 
     private static Optional<Path> envDataDir() {

@@ -14,6 +14,19 @@ public final class AdversarialGrids {
      * {@code data}.
      */
     public static ImageGrid of(AttackResult result, Dataset data, int maxRows) {
+        return grid(result, data, maxRows);
+    }
+
+    /** Class {@code k} as "k" or, when the data names its classes, "k name" (a long name shortened). */
+    static String named(Dataset data, long k) {
+        if (k < 0 || k >= data.classNames().size()) {
+            return String.valueOf(k);
+        }
+        String n = data.classNames().get((int) k);
+        return k + " " + (n.length() <= 12 ? n : n.substring(0, 11) + "…");
+    }
+
+    private static ImageGrid grid(AttackResult result, Dataset data, int maxRows) {
         int c = (int) result.sampleShape()[0];
         int h = (int) result.sampleShape()[1];
         int w = (int) result.sampleShape()[2];
@@ -30,9 +43,9 @@ public final class AdversarialGrids {
                     diff[k] = adv[k] - orig[k];
                 }
                 grid.addRow(List.of(
-                        new ImageGrid.Panel(orig, c, h, w, "label " + result.labels()[i], false),
+                        new ImageGrid.Panel(orig, c, h, w, "label " + named(data, result.labels()[i]), false),
                         new ImageGrid.Panel(diff, c, h, w, String.format("L2 %.2f", result.l2()[i]), true),
-                        new ImageGrid.Panel(adv, c, h, w, "pred " + result.adversarialPredictions()[i]
+                        new ImageGrid.Panel(adv, c, h, w, "pred " + named(data, result.adversarialPredictions()[i])
                                 + (result.success()[i] ? "" : " (failed)"), false)));
             }
         }

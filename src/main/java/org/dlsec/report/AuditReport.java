@@ -27,8 +27,37 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
 
     public static final String SCHEMA = "dlsec-report/1";
 
-    /** The audited data. */
-    public record DataInfo(String name, String split, int samples, String origin) {}
+    /**
+     * The audited data.
+     *
+     * @param split test, train, or all (a dataset without splits)
+     * @param shape the shape of one sample: (C, H, W) or (d)
+     * @param classes the class names in label order (empty when the data names none)
+     * @param bounds the input bounds: lower and upper (one value, or one per feature) and where they come from
+     */
+    public record DataInfo(String name, String split, int samples, String origin, List<Long> shape, int numClasses,
+            List<String> classes, Map<String, Object> bounds) {
+
+        /** The description of {@code data}. */
+        public static DataInfo of(org.dlsec.data.Dataset data) {
+            org.dlsec.data.DataBounds b = data.bounds();
+            Map<String, Object> bounds = new java.util.LinkedHashMap<>();
+            bounds.put("lower", doubles(b.lower()));
+            bounds.put("upper", doubles(b.upper()));
+            bounds.put("how", b.how());
+            return new DataInfo(data.name(), data.split(), data.size(), data.origin(),
+                    java.util.Arrays.stream(data.sampleShape().getShape()).boxed().toList(), data.numClasses(),
+                    data.classNames(), bounds);
+        }
+
+        private static List<Double> doubles(float[] v) {
+            List<Double> l = new java.util.ArrayList<>(v.length);
+            for (float f : v) {
+                l.add((double) f);
+            }
+            return l;
+        }
+    }
 
     /** The configuration the audit ran. */
     public record ConfigInfo(String source, String sha256, String text) {}

@@ -231,6 +231,9 @@ public final class HtmlReport {
                 .append(row("model", r.model().describe()))
                 .append(row("model sha256", r.model().sha256()))
                 .append(row("data", r.dataset().origin()))
+                .append(row("sample shape, classes", r.dataset().shape() + ", " + r.dataset().numClasses() + " classes"
+                        + (r.dataset().classes().isEmpty() ? "" : ": " + classList(r.dataset().classes()))))
+                .append(row("input bounds", bounds(r.dataset().bounds())))
                 .append(row("configuration", r.config().source() + " (sha256 " + shortHash(r.config().sha256()) + ")"))
                 .append(row("versions", r.versions().toString()))
                 .append(row("machine", r.machine().toString()))
@@ -245,6 +248,29 @@ public final class HtmlReport {
 
     private static String term(String t, String d) {
         return "<dt>" + esc(t) + "</dt><dd>" + esc(d) + "</dd>";
+    }
+
+    /** "0 cat, 1 dog, ..." (the first 50). */
+    static String classList(List<String> names) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < names.size() && i < 50; i++) {
+            s.append(i == 0 ? "" : ", ").append(i).append(' ').append(names.get(i));
+        }
+        return names.size() > 50 ? s + ", ... (" + names.size() + " in all)" : s.toString();
+    }
+
+    /** "[0.0, 1.0] (pixels in [0,1])" or "per feature: lower [..], upper [..] (how)". */
+    static String bounds(java.util.Map<String, Object> b) {
+        if (b == null) {
+            return "";
+        }
+        if (!(b.get("lower") instanceof List<?> lo) || !(b.get("upper") instanceof List<?> hi)) {
+            return String.valueOf(b);
+        }
+        if (lo.size() == 1 && hi.size() == 1) {
+            return "[" + lo.get(0) + ", " + hi.get(0) + "] (" + b.get("how") + ")";
+        }
+        return "per feature, lower " + lo + ", upper " + hi + " (" + b.get("how") + ")";
     }
 
     private static String row(String k, String v) {

@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.dlsec.core.Versions;
 import org.dlsec.data.Dataset;
+import org.dlsec.data.DataSource;
 import org.dlsec.data.DatasetId;
-import org.dlsec.data.Datasets;
+import org.dlsec.data.SourceOptions;
 import org.dlsec.model.Architecture;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.ModelCard;
@@ -42,11 +43,22 @@ public final class TrainingRun {
     public static ModelCard run(Architecture arch, DatasetId id, Optional<Path> dataDir, Integer limit, double validation,
             TrainConfig config, TrainingMethod method, java.util.function.IntFunction<GradientStep> step, Path out,
             boolean progress, Consumer<String> log) {
-        Dataset all = Datasets.load(id, "train", dataDir);
+        return run(arch, id.cliName(), SourceOptions.of("train", dataDir), limit, validation, config, method, step, out,
+                progress, log);
+    }
+
+    /**
+     * As above, on a dataset given by built-in name or path ({@link DataSource}); {@code data} gives
+     * the format options (its split is ignored: the train split trains, the test split evaluates).
+     */
+    public static ModelCard run(Architecture arch, String dataset, SourceOptions data, Integer limit, double validation,
+            TrainConfig config, TrainingMethod method, java.util.function.IntFunction<GradientStep> step, Path out,
+            boolean progress, Consumer<String> log) {
+        Dataset all = DataSource.open(dataset, data.withSplit("train"));
         if (limit != null) {
             all = all.first(limit);
         }
-        Dataset test = Datasets.load(id, "test", dataDir);
+        Dataset test = DataSource.open(dataset, data.withSplit("test"));
         Dataset train = all;
         Dataset val = null;
         if (validation > 0) {
@@ -54,7 +66,7 @@ public final class TrainingRun {
             train = parts[0];
             val = parts[1];
         }
-        log.accept(String.format("training %s on %s (%d samples%s), %d epochs, seed %d%s", arch, id, train.size(),
+        log.accept(String.format("training %s on %s (%d samples%s), %d epochs, seed %d%s", arch, all.name(), train.size(),
                 val == null ? "" : ", " + val.size() + " held out", config.epochs(), config.seed(),
                 method == TrainingMethod.STANDARD ? "" : ", " + method.name() + " " + method.parameters()));
         DjlClassifier teacher = null;
@@ -86,7 +98,7 @@ public final class TrainingRun {
                         training.data(), training.seconds(), training.history(), withStep);
             }
             Double testAcc = training.history().get(training.history().size() - 1).testAccuracy();
-            ModelCard card = new ModelCard(ModelCard.FORMAT, arch.cliName(), id.cliName(), train.sampleShape().getShape(),
+            ModelCard card = new ModelCard(ModelCard.FORMAT, arch.cliName(), all.name(), train.sampleShape().getShape(),
                     train.numClasses(), Models.WEIGHTS, null, training, testAcc, Versions.all(), Instant.now());
             ModelCard saved = Models.save(model, card, out);
             log.accept(String.format("saved %s (test accuracy %.2f%%, weights sha256 %s)", out, 100 * testAcc,
