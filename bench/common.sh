@@ -8,5 +8,5 @@ if ! "$PY" -c 'import torch' 2>/dev/null; then
     echo "the reference runs need Debian's python3-torch (apt-get install python3-torch)" >&2; exit 2
   fi
 fi
-DLSEC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/dlsec"
+DLSEC=${DLSEC:-"$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/dlsec"}
 export OPT_OUT_TRACKING=true

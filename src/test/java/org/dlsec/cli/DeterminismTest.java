@@ -90,6 +90,60 @@ class DeterminismTest {
                 "--max-queries", "40", "--limit", "10", "--seed", "7", "--json", json.toString(), "--quiet");
     }
 
+    /**
+     * Every attack kind of the default audit (scaled down) on a TorchScript LeNet exported by
+     * PyTorch 1.13: two audits write byte-identical samples.csv files.
+     */
+    @Test
+    void defaultAuditAttacksOnTorchScriptTwice() throws IOException {
+        Path cfg = dir.resolve("ts-audit.yaml");
+        Files.writeString(cfg, """
+                seed: 5
+                limit: 24
+                batchSize: 10
+                attacks:
+                  - attack: fgsm
+                    eps: 0.3
+                  - attack: pgd
+                    eps: [0.1, 0.3]
+                    steps: 10
+                    stepSize: 0.05
+                  - attack: pgd
+                    id: pgd-l2
+                    norm: l2
+                    eps: [1.0]
+                    steps: 10
+                  - attack: deepfool
+                    norm: l2
+                  - attack: square
+                    eps: 0.3
+                    maxQueries: 60
+                  - attack: hsj
+                    norm: l2
+                    maxQueries: 60
+                """);
+        byte[][] csv = new byte[2][];
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("ts-audit-" + i);
+            CliTest.Run r = CliTest.run("audit", "--model", TestSupport.fixture("lenet-ts.pt").toString(), "--dataset",
+                    "mnist", "--config", cfg.toString(), "--out", out.toString(), "--quiet");
+            assertEquals(0, r.code(), r.err());
+            csv[i] = Files.readAllBytes(out.resolve("samples.csv"));
+        }
+        assertEquals(25, new String(csv[0]).split("\n").length, "header and 24 samples");
+        assertEquals(new String(csv[0]), new String(csv[1]), "two audits with the same seed");
+    }
+
+    /** Neural Cleanse and STRIP on a TorchScript LeNet exported by PyTorch 1.13, three times: the same JSON, no failure. */
+    @Test
+    void scanOfATorchScriptModelRepeated() throws IOException {
+        Path json = dir.resolve("scan.json");
+        String[] args = {"scan", "--model", TestSupport.fixture("lenet-ts.pt").toString(), "--dataset", "mnist", "--limit",
+            "120", "--steps", "20", "--detect", "cleanse,strip", "--seed", "3", "--json", json.toString(), "--quiet"};
+        sameTwice(json, args);
+        sameTwice(json, args);
+    }
+
     @Test
     void extraction() throws IOException {
         Path json = dir.resolve("extract.json");

@@ -71,11 +71,59 @@ class SparkAuditTest {
     }
 
     private static Path audit(String name, AttackExecutor executor) {
+        return audit(name, executor, model, config, test);
+    }
+
+    private static Path audit(String name, AttackExecutor executor, Path modelFile, AuditConfig cfg, Dataset data) {
         Path out = dir.resolve(name);
-        try (Classifier c = Models.load(model, test.sampleShape()); AttackExecutor e = executor) {
-            AuditRunner.run(c, test, () -> null, false, config, "test", out, false, false, e);
+        try (Classifier c = Models.load(modelFile, data.sampleShape()); AttackExecutor e = executor) {
+            AuditRunner.run(c, data, () -> null, false, cfg, "test", out, false, false, e);
         }
         return out;
+    }
+
+    /** Every attack kind of the default audit, scaled down, on a TorchScript LeNet exported by PyTorch 1.13. */
+    private static final String TORCHSCRIPT_CONFIG = """
+            seed: 3
+            limit: 40
+            batchSize: 16
+            attacks:
+              - attack: fgsm
+                eps: 0.3
+              - attack: pgd
+                eps: [0.1, 0.3]
+                steps: 10
+                stepSize: 0.05
+              - attack: pgd
+                id: pgd-l2
+                norm: l2
+                eps: [1.0, 2.0]
+                steps: 10
+              - attack: deepfool
+                norm: l2
+              - attack: square
+                eps: 0.3
+                maxQueries: 60
+              - attack: hsj
+                norm: l2
+                maxQueries: 60
+            """;
+
+    @Test
+    void torchScriptAuditOnLocal2GivesTheLocalResults() throws Exception {
+        Path ts = Path.of("../src/test/resources/fixtures/lenet-ts.pt");
+        assertTrue(Files.isRegularFile(ts), ts.toAbsolutePath().toString());
+        AuditConfig cfg = AuditConfig.parse(TORCHSCRIPT_CONFIG, "test");
+        Dataset data = Datasets.load(DatasetId.MNIST, "test", Optional.empty()).first(cfg.limit());
+        Path local = audit("ts-local", AttackExecutor.LOCAL, ts, cfg, data);
+        Path spark = audit("ts-spark", new SparkBackend().attacks("local[2]", ts), ts, cfg, data);
+        for (String id : new String[] {"fgsm", "pgd", "pgd-l2", "deepfool", "square", "hsj"}) {
+            JsonNode x = Json.MAPPER.readTree(local.resolve("results/" + id + ".json").toFile());
+            JsonNode y = Json.MAPPER.readTree(spark.resolve("results/" + id + ".json").toFile());
+            assertEquals(x.get("samples"), y.get("samples"), id + ": per-sample results");
+            assertEquals(40, x.get("samples").get("index").size());
+        }
+        assertArrayEquals(Files.readAllBytes(local.resolve("samples.csv")), Files.readAllBytes(spark.resolve("samples.csv")));
     }
 
     /** Per-sample arrays, each budget's aggregates (less timings) and the image grid of every stored result. */
