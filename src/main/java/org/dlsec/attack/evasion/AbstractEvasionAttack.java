@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.NumericalIssue;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.NoGradientException;
 import org.dlsec.model.QueryStats;
@@ -26,9 +28,16 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
     /**
      * What an algorithm produced for a batch: adversarial examples (n, sample...) on the batch's
      * manager, and per-sample counts of the queries and gradients it spent (the template adds the
-     * clean and final predictions).
+     * clean and final predictions). {@code gaveUp} (null: none) marks samples whose optimisation went
+     * non-finite too often and was abandoned without an adversarial example (they are reported failed);
+     * {@code issues} lists what the algorithm recovered from.
      */
-    protected record Crafted(NDArray adversarial, long[] queries, long[] gradients) {}
+    protected record Crafted(NDArray adversarial, long[] queries, long[] gradients, boolean[] gaveUp,
+            List<NumericalIssue> issues) {
+        protected Crafted(NDArray adversarial, long[] queries, long[] gradients) {
+            this(adversarial, queries, gradients, null, List.of());
+        }
+    }
 
     /**
      * The algorithm. {@code y} are true labels (untargeted) or targets (targeted), int64;
@@ -69,8 +78,9 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
             NDArray adv = c.adversarial();
             boolean[] failed = Perturbations.nonFiniteRows(adv);
             boolean anyFailed = false;
-            for (boolean f : failed) {
-                anyFailed |= f;
+            for (int i = 0; i < n; i++) {
+                failed[i] |= c.gaveUp() != null && c.gaveUp()[i];
+                anyFailed |= failed[i];
             }
             if (anyFailed) {
                 NDArray mask = Tensors.booleans(x.getManager(), failed).reshape(Perturbations.perSampleShape(n, s.dimension())).broadcast(s);
@@ -126,7 +136,8 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
                 LOG.warn("{}: per-sample queries add up to {} but the classifier saw {}", name(), counted, spent.queries());
             }
             return new AttackResult(name(), knowledge(), targeted(), parameters(), s.slice(1).getShape(), sampleIds.clone(),
-                    labels, targets, cp, ap, success, failed, l0, l2, linf, queries, c.gradients().clone(), seconds, advFlat);
+                    labels, targets, cp, ap, success, failed, l0, l2, linf, queries, c.gradients().clone(), seconds, advFlat,
+                    c.issues());
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.NumericalIssue;
 
 /**
  * The outcome of an evasion attack on n samples, kept per sample (other toolkits throw this away)
@@ -19,6 +20,8 @@ import org.dlsec.core.DlsecException;
  * sample (including the clean and the final check), gradients every input gradient taken.
  *
  * @param adversarial the adversarial examples, flattened (n·C·H·W); not serialised to JSON
+ * @param numericalIssues non-finite losses, gradients or iterates the attack recovered from (restarted with a smaller
+ *     step, or gave the sample up: then it is marked failed); empty when none
  */
 public record AttackResult(
         String attack,
@@ -39,7 +42,8 @@ public record AttackResult(
         long[] queries,
         long[] gradients,
         double[] seconds,
-        @JsonIgnore float[] adversarial) {
+        @JsonIgnore float[] adversarial,
+        List<NumericalIssue> numericalIssues) {
 
     public AttackResult {
         int n = labels.length;
@@ -53,6 +57,23 @@ public record AttackResult(
             throw new IllegalArgumentException("targets length");
         }
         parameters = Map.copyOf(parameters);
+        numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
+    }
+
+    /** A result without numerical issues. */
+    public AttackResult(String attack, Knowledge knowledge, boolean targeted, Map<String, Object> parameters,
+            long[] sampleShape, long[] sampleIds, int[] labels, int[] targets, int[] cleanPredictions,
+            int[] adversarialPredictions, boolean[] success, boolean[] failed, double[] l0, double[] l2, double[] linf,
+            long[] queries, long[] gradients, double[] seconds, float[] adversarial) {
+        this(attack, knowledge, targeted, parameters, sampleShape, sampleIds, labels, targets, cleanPredictions,
+                adversarialPredictions, success, failed, l0, l2, linf, queries, gradients, seconds, adversarial, List.of());
+    }
+
+    /** The same result with {@code issues} recorded. */
+    public AttackResult withNumericalIssues(List<NumericalIssue> issues) {
+        return new AttackResult(attack, knowledge, targeted, parameters, sampleShape, sampleIds, labels, targets,
+                cleanPredictions, adversarialPredictions, success, failed, l0, l2, linf, queries, gradients, seconds, adversarial,
+                issues);
     }
 
     public int size() {
@@ -107,7 +128,7 @@ public record AttackResult(
         double totalSeconds = Arrays.stream(seconds).sum();
         return new Summary(attack, knowledge.label(), targeted, size(), correctBefore(), cleanAccuracy(), robustAccuracy(),
                 successRate(), mean(sl0), mean(sl2), mean(slinf), median(sl2), mean(queries), median(queries),
-                mean(gradients), failedCount(), totalSeconds, size() / Math.max(totalSeconds, 1e-9));
+                mean(gradients), failedCount(), totalSeconds, size() / Math.max(totalSeconds, 1e-9), numericalIssues.size());
     }
 
     private double[] successful(double[] v) {
@@ -145,11 +166,12 @@ public record AttackResult(
     /**
      * The headline figures of one attack run; the JSON of {@code dlsec attack}.
      * Distances are means (or the median) over successful samples; NaN when nothing succeeded.
+     * {@code numericalIssues} counts the non-finite events the attack recovered from (listed in the result).
      */
     public record Summary(String attack, String knowledge, boolean targeted, int samples, int correctBefore,
             double cleanAccuracy, double robustAccuracy, double successRate, double meanL0, double meanL2,
             double meanLinf, double medianL2, double meanQueries, double medianQueries, double meanGradients,
-            int failed, double seconds, double samplesPerSecond) {}
+            int failed, double seconds, double samplesPerSecond, int numericalIssues) {}
 
     /** Joins the results of consecutive batches of the same attack. */
     public static AttackResult concat(List<AttackResult> parts) {
@@ -174,7 +196,7 @@ public record AttackResult(
                 parts.stream().flatMapToLong(p -> Arrays.stream(p.queries)).toArray(),
                 parts.stream().flatMapToLong(p -> Arrays.stream(p.gradients)).toArray(),
                 parts.stream().flatMapToDouble(p -> Arrays.stream(p.seconds)).toArray(),
-                concatFloats(parts));
+                concatFloats(parts), parts.stream().flatMap(p -> p.numericalIssues.stream()).toList());
     }
 
     private static boolean[] concatBool(List<AttackResult> parts, boolean successes) {
@@ -216,7 +238,8 @@ public record AttackResult(
                     : adversarialPredictions[i] != trueLabels[i]);
         }
         return new AttackResult(attack, knowledge, targeted, parameters, sampleShape, sampleIds, trueLabels.clone(), targets,
-                cleanPredictions, adversarialPredictions, ok, failed, l0, l2, linf, queries, gradients, seconds, adversarial);
+                cleanPredictions, adversarialPredictions, ok, failed, l0, l2, linf, queries, gradients, seconds, adversarial,
+                numericalIssues);
     }
 
     /** Sample {@code i}'s adversarial example, CHW. */

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Finite;
+import org.dlsec.core.StepRecovery;
 import org.dlsec.model.Bounds;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Gradient;
@@ -27,6 +29,11 @@ import org.dlsec.model.LogitObjective;
  * seen), and the successful x′ of smallest L2 over all steps is kept. A sample stops a search step
  * early when its loss has not fallen by 0.01% over the last tenth of the iterations (the authors'
  * early abort, applied per sample). Samples never fooled are returned unchanged.
+ *
+ * <p>A sample whose margin, gradient or next iterate is not finite keeps its last finite iterate and
+ * Adam state, and continues with half its learning rate; after {@link StepRecovery#MAX_RETRIES}
+ * such events its search ends (it keeps the best adversarial example found so far, or is reported
+ * failed if there is none). Each event is recorded in the result's numerical issues.
  */
 public final class CarliniWagnerL2 extends AbstractEvasionAttack {
     private static final double UPPER_NONE = 1e10;
@@ -163,12 +170,16 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
         float b1 = 0.9f;
         float b2 = 0.999f;
         int abortEvery = Math.max(1, p.steps() / 10);
+        StepRecovery recovery = new StepRecovery(name(), na);
+        boolean[] everSucceeded = new boolean[na];
         for (int bs = 0; bs < p.binarySteps(); bs++) {
             NDArray w = w0.duplicate();
             NDArray mom = w0.zerosLike();
             NDArray vel = w0.zerosLike();
             boolean[] active = new boolean[na];
-            java.util.Arrays.fill(active, true);
+            for (int i = 0; i < na; i++) {
+                active[i] = !recovery.gaveUp(i);
+            }
             boolean[] succeeded = new boolean[na];
             double[] prevLoss = new double[na];
             java.util.Arrays.fill(prevLoss, Double.POSITIVE_INFINITY);
@@ -185,6 +196,7 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                     NDArray x0 = Rows.take(xa, act);
                     Gradient g = model.gradient(adv, margin(Rows.take(oneHot, act)));
                     float[] marg = g.values().toFloatArray();
+                    boolean[] gradOk = Finite.rows(g.grad());
                     NDArray diff = adv.sub(x0);
                     float[] d2 = diff.reshape(act.length, -1).square().sum(new int[] {1}).toFloatArray();
                     float[] coef = new float[act.length];
@@ -196,6 +208,7 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                         double loss = d2[j] + c[i] * f;
                         if (Float.isFinite(marg[j]) && hit(marg[j])) {
                             succeeded[i] = true;
+                            everSucceeded[i] = true;
                             if (d2[j] < bestL2[i]) {
                                 bestL2[i] = d2[j];
                                 better[j] = true;
@@ -208,7 +221,7 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                                 active[i] = false;
                             }
                         }
-                        if (t % abortEvery == 0) {
+                        if (t % abortEvery == 0 && Double.isFinite(loss)) {
                             prevLoss[i] = loss;
                         }
                     }
@@ -228,10 +241,38 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                     NDArray va = Rows.take(vel, act).mul(b2).add(gw.square().mul(1 - b2));
                     double corr1 = 1 - Math.pow(b1, t + 1);
                     double corr2 = 1 - Math.pow(b2, t + 1);
-                    NDArray stepW = ma.div(corr1).div(va.div(corr2).sqrt().add(1e-8f)).mul((float) p.learningRate());
-                    Rows.put(mom, act, ma);
-                    Rows.put(vel, act, va);
-                    Rows.put(w, act, wa.sub(stepW));
+                    float[] lr = new float[act.length];
+                    for (int j = 0; j < act.length; j++) {
+                        lr[j] = (float) (p.learningRate() * recovery.factor(act[j]));
+                    }
+                    NDArray stepW = ma.div(corr1).div(va.div(corr2).sqrt().add(1e-8f))
+                            .mul(Perturbations.perSample(Tensors.floats(m, lr), rank));
+                    NDArray wNext = wa.sub(stepW);
+                    // a sample whose margin, gradient or next iterate is not finite stays where it was
+                    boolean[] nextOk = Finite.rows(wNext);
+                    boolean[] ok = new boolean[act.length];
+                    for (int j = 0; j < act.length; j++) {
+                        int i = act[j];
+                        ok[j] = Float.isFinite(marg[j]) && gradOk[j] && nextOk[j];
+                        if (!ok[j]) {
+                            String what = !Float.isFinite(marg[j]) ? "non-finite margin" : !gradOk[j] ? "non-finite gradient"
+                                    : "non-finite iterate";
+                            if (!recovery.fail(i, "sample " + ids[idx[i]], bs * p.steps() + t, what, p.learningRate(),
+                                    "kept the best adversarial example found before, if any")) {
+                                active[i] = false;
+                            }
+                        }
+                    }
+                    int[] good = Rows.where(ok);
+                    if (good.length > 0) {
+                        int[] actGood = new int[good.length];
+                        for (int j = 0; j < good.length; j++) {
+                            actGood[j] = act[good[j]];
+                        }
+                        Rows.put(mom, actGood, Rows.take(ma, good));
+                        Rows.put(vel, actGood, Rows.take(va, good));
+                        Rows.put(w, actGood, Rows.take(wNext, good));
+                    }
                 }
             }
             for (int i = 0; i < na; i++) {
@@ -249,7 +290,11 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
             mom.close();
             vel.close();
         }
-        return new Crafted(best, new long[n], gradients);
+        boolean[] gaveUp = new boolean[n];
+        for (int i = 0; i < na; i++) {
+            gaveUp[idx[i]] = recovery.gaveUp(i) && !everSucceeded[i];
+        }
+        return new Crafted(best, new long[n], gradients, gaveUp, recovery.issues());
     }
 
     private static NDArray atanh(NDArray v) {

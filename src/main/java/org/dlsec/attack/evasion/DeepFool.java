@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Finite;
+import org.dlsec.core.NumericalIssue;
+import org.dlsec.core.StepRecovery;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Gradient;
 
@@ -27,6 +30,11 @@ import org.dlsec.model.Gradient;
  * gradient call per candidate (the gradient of f<sub>k</sub> − f<sub>k₀</sub> directly); the
  * logits of the first call of an iteration tell whether the sample is already fooled, after which
  * it costs nothing more. Samples the model already misclassifies are not attacked.
+ *
+ * <p>Candidates whose gradient or logit difference is not finite are left out of the argmin. When no
+ * candidate is left, or the step would make the perturbation non-finite, the sample keeps its last
+ * finite perturbation and its later steps are scaled by ½, ¼, ...; after {@link StepRecovery#MAX_RETRIES}
+ * such events it is given up (reported failed). Each event is recorded in the result's numerical issues.
  */
 public final class DeepFool extends AbstractEvasionAttack {
     /**
@@ -52,7 +60,8 @@ public final class DeepFool extends AbstractEvasionAttack {
     }
 
     /** The outcome of the core algorithm on a batch: the perturbed points and per-sample costs. */
-    record Core(NDArray adversarial, long[] queries, long[] gradients, boolean[] fooled) {}
+    record Core(NDArray adversarial, long[] queries, long[] gradients, boolean[] fooled, boolean[] gaveUp,
+            java.util.List<NumericalIssue> issues) {}
 
     private final Params p;
 
@@ -101,27 +110,33 @@ public final class DeepFool extends AbstractEvasionAttack {
         NDArray out = x.duplicate();
         long[] q = new long[n];
         long[] g = new long[n];
+        boolean[] gaveUp = new boolean[n];
+        java.util.List<NumericalIssue> issues = java.util.List.of();
         int[] idx = Rows.where(attack);
         if (idx.length > 0) {
             long[] k0 = new long[idx.length];
             for (int j = 0; j < idx.length; j++) {
                 k0[j] = cleanPred[idx[j]];
             }
-            Core c = run(model, Rows.take(x, idx), k0, p);
+            Core c = run(model, Rows.take(x, idx), k0, Rows.select(ids, idx), p);
             Rows.put(out, idx, c.adversarial());
             for (int j = 0; j < idx.length; j++) {
                 q[idx[j]] = c.queries()[j];
                 g[idx[j]] = c.gradients()[j];
+                gaveUp[idx[j]] = c.gaveUp()[j];
             }
+            issues = c.issues();
         }
-        return new Crafted(out, q, g);
+        return new Crafted(out, q, g, gaveUp, issues);
     }
 
     /**
      * DeepFool on a batch whose samples should leave class {@code k0} (one per sample). Returns
      * x + (1+η)·r̂ clipped to the bounds, on x's manager.
+     *
+     * @param ids the samples' ids, to name them in numerical issues
      */
-    static Core run(Classifier model, NDArray x, long[] k0, Params p) {
+    static Core run(Classifier model, NDArray x, long[] k0, long[] ids, Params p) {
         int n = (int) x.getShape().get(0);
         int numClasses = model.numClasses();
         int c = Math.min(p.candidates(), numClasses) - 1;
@@ -130,6 +145,7 @@ public final class DeepFool extends AbstractEvasionAttack {
         long[] queries = new long[n];
         long[] gradients = new long[n];
         boolean[] fooled = new boolean[n];
+        StepRecovery recovery = new StepRecovery("deepfool", n);
         float scale = (float) (1 + p.overshoot());
         org.dlsec.model.Bounds bounds = model.bounds();
 
@@ -181,13 +197,17 @@ public final class DeepFool extends AbstractEvasionAttack {
                 }
                 NDArray curK = Rows.take(cur, keep);
                 NDArray baseK = Rows.take(base, keep);
-                NDArray bestW = Perturbations.finiteOrZero(Rows.take(g0.grad(), keep));
+                NDArray g0k = Rows.take(g0.grad(), keep);
+                NDArray bestW = Perturbations.finiteOrZero(g0k);
                 float[] bestF = Rows.take(g0.values(), keep).toFloatArray();
                 float[] bestDist = distances(bestF, bestW);
+                // whether some candidate gave a finite gradient and logit difference
+                boolean[] usable = finiteCandidates(bestF, g0k, null);
                 for (int k = 1; k < c; k++) {
                     Gradient gk = model.gradient(curK, diffObjective(m, baseK, column(cand, sub, k), numClasses));
                     NDArray w = Perturbations.finiteOrZero(gk.grad());
                     float[] f = gk.values().toFloatArray();
+                    finiteCandidates(f, gk.grad(), usable);
                     float[] dist = distances(f, w);
                     boolean[] closer = new boolean[keep.length];
                     for (int j = 0; j < keep.length; j++) {
@@ -202,20 +222,55 @@ public final class DeepFool extends AbstractEvasionAttack {
                 for (int j = 0; j < keep.length; j++) {
                     gradients[sub[j]] += c - 1;
                 }
-                // r_i = (|f'| + 1e-4) / ‖w‖² · w ; samples with a zero or non-finite step get none
+                // r_i = (|f'| + 1e-4) / ‖w‖² · w, scaled down after non-finite events; a zero gradient gives no step
                 float[] coef = new float[keep.length];
                 float[] w2 = Perturbations.l2(bestW).square().toFloatArray();
                 for (int j = 0; j < keep.length; j++) {
-                    double v = (Math.abs(bestF[j]) + 1e-4) / w2[j];
-                    coef[j] = Double.isFinite(v) && w2[j] > 0 && Float.isFinite(bestF[j]) ? (float) v : 0f;
+                    double v = (Math.abs(bestF[j]) + 1e-4) / w2[j] * recovery.factor(sub[j]);
+                    coef[j] = usable[j] && w2[j] > 0 && Float.isFinite(bestF[j]) ? (float) v : 0f;
                 }
                 NDArray step = bestW.mul(Perturbations.perSample(Tensors.floats(m, coef), rank));
-                Rows.put(r, sub, Rows.take(r, sub).add(step));
+                NDArray next = Rows.take(r, sub).add(step);
+                boolean[] nextOk = Finite.rows(next);
+                boolean[] ok = new boolean[keep.length];
+                for (int j = 0; j < keep.length; j++) {
+                    ok[j] = usable[j] && nextOk[j];
+                    if (!ok[j]) {
+                        String what = !usable[j] ? "non-finite gradient or logit difference for every candidate class"
+                                : "non-finite step";
+                        if (!recovery.fail(sub[j], "sample " + (ids == null ? sub[j] : ids[sub[j]]), it, what, Double.NaN,
+                                "kept its last finite perturbation and reported it failed")) {
+                            active[sub[j]] = false;
+                        }
+                    }
+                }
+                int[] good = Rows.where(ok);
+                if (good.length > 0) {
+                    int[] rows = new int[good.length];
+                    for (int j = 0; j < good.length; j++) {
+                        rows[j] = sub[good[j]];
+                    }
+                    Rows.put(r, rows, Rows.take(next, good));
+                }
             }
         }
         NDArray adv = bounds.clip(x.add(r.mul(scale)));
         r.close();
-        return new Core(adv, queries, gradients, fooled);
+        boolean[] gaveUp = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            gaveUp[i] = recovery.gaveUp(i) && !fooled[i];
+        }
+        return new Core(adv, queries, gradients, fooled, gaveUp, recovery.issues());
+    }
+
+    /** Per sample: is f finite and the gradient row finite? ORed into {@code into} (a new array when null). */
+    private static boolean[] finiteCandidates(float[] f, NDArray grad, boolean[] into) {
+        boolean[] rows = Finite.rows(grad);
+        boolean[] out = into == null ? new boolean[f.length] : into;
+        for (int j = 0; j < f.length; j++) {
+            out[j] |= Float.isFinite(f[j]) && rows[j];
+        }
+        return out;
     }
 
     /** The per-sample objective f_{target} − f_{k0}: logits · (onehot(target) − onehot(k0)). */

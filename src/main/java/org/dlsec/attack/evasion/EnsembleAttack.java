@@ -105,6 +105,7 @@ public final class EnsembleAttack implements EpsilonAttack {
         long[] queries = first.queries().clone();
         long[] gradients = first.gradients().clone();
         double[] seconds = first.seconds().clone();
+        List<org.dlsec.core.NumericalIssue> issues = new ArrayList<>(first.numericalIssues());
         float[] xs = x.toFloatArray();
         long[] ys = y.toLongArray();
         for (int k = 1; k < members.size(); k++) {
@@ -134,6 +135,7 @@ public final class EnsembleAttack implements EpsilonAttack {
                 NDArray ysub = Tensors.longs(x.getManager(), subY);
                 r = members.get(k).generate(model, xsub, ysub, subIds);
             }
+            issues.addAll(r.numericalIssues());
             for (int j = 0; j < left.size(); j++) {
                 int i = left.get(j);
                 queries[i] += r.queries()[j];
@@ -154,6 +156,6 @@ public final class EnsembleAttack implements EpsilonAttack {
         }
         return new AttackResult(name(), knowledge(), targeted(), parameters(), first.sampleShape(), sampleIds.clone(),
                 first.labels(), first.targets(), first.cleanPredictions(), advPred, success, failed, l0, l2, linf, queries,
-                gradients, seconds, adv);
+                gradients, seconds, adv, issues);
     }
 }

@@ -65,7 +65,8 @@ public final class TransferAttack implements EvasionAttack {
         return new AttackResult(name(), Knowledge.TRANSFER, targeted(), parameters(), onTarget.sampleShape(),
                 onTarget.sampleIds(), onTarget.labels(), onTarget.targets(), onTarget.cleanPredictions(),
                 onTarget.adversarialPredictions(), onTarget.success(), onTarget.failed(), onTarget.l0(), onTarget.l2(),
-                onTarget.linf(), onTarget.queries(), onTarget.gradients(), seconds, onTarget.adversarial());
+                onTarget.linf(), onTarget.queries(), onTarget.gradients(), seconds, onTarget.adversarial(),
+                crafted.numericalIssues());
     }
 
     /** Sends already-crafted examples to a model: no query beyond the template's own two per sample. */

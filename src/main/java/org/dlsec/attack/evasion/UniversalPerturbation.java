@@ -103,7 +103,7 @@ public final class UniversalPerturbation {
                         if (pred != clean[i]) {
                             continue;
                         }
-                        DeepFool.Core c = DeepFool.run(model, xv, new long[] {clean[i]}, p.deepFool());
+                        DeepFool.Core c = DeepFool.run(model, xv, new long[] {clean[i]}, new long[] {i}, p.deepFool());
                         float[] dv = c.adversarial().sub(xv).toFloatArray();
                         for (int j = 0; j < d; j++) {
                             v[j] += Float.isFinite(dv[j]) ? dv[j] : 0f;

@@ -1,0 +1,71 @@
+package org.dlsec.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Finiteness checks for the optimisation loops that must notice a NaN or an infinity of their own
+ * making (a gradient, a loss, an iterate) before it reaches the classifier, whose own check reports
+ * non-finite <em>inputs</em> as a user-data error.
+ */
+public final class Finite {
+    private Finite() {}
+
+    /** Whether every value of {@code v} is finite. */
+    public static boolean all(float[] v) {
+        return all(v, 0, v.length);
+    }
+
+    /** Whether {@code v[from..to)} is finite. */
+    public static boolean all(float[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Float.isFinite(v[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether every value of {@code v} is finite. */
+    public static boolean all(double[] v) {
+        for (double d : v) {
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether every value of {@code a} is finite; the temporary arrays are closed. */
+    public static boolean all(NDArray a) {
+        try (NDManager scope = a.getManager().newSubManager()) {
+            NDArray bad = a.isNaN().logicalOr(a.isInfinite()).any();
+            bad.attach(scope);
+            return !bad.getBoolean();
+        }
+    }
+
+    /**
+     * Per row (the first axis): whether every value of the row is finite. The temporary arrays are
+     * closed.
+     */
+    public static boolean[] rows(NDArray a) {
+        int n = (int) a.getShape().get(0);
+        boolean[] out = new boolean[n];
+        if (n == 0) {
+            return out;
+        }
+        try (NDManager scope = a.getManager().newSubManager()) {
+            NDArray flat = a.reshape(n, -1);
+            flat.attach(scope);
+            NDArray bad = flat.isNaN().logicalOr(flat.isInfinite()).toType(DataType.INT32, false).sum(new int[] {1});
+            bad.attach(scope);
+            int[] counts = bad.toType(DataType.INT32, false).toIntArray();
+            for (int i = 0; i < n; i++) {
+                out[i] = counts[i] == 0;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,26 @@
+package org.dlsec.core;
+
+/**
+ * One numerical accident of an optimisation (an attack's iterate, a detector's trigger, a training
+ * batch) that dlsec recovered from instead of stopping the run: what went non-finite, where, and
+ * what was done about it. Results carry a list of these and reports print them, so a figure that
+ * rests on a recovered or skipped sample can be told apart from one that does not.
+ *
+ * @param method the method's name as in the results, e.g. {@code cw}, {@code neural-cleanse}
+ * @param subject what was being optimised, e.g. {@code sample 12}, {@code class 3}, {@code batch 7 of epoch 2}
+ * @param step the iteration (or update) at which it happened, 0-based; −1 when not applicable
+ * @param problem what was not finite, e.g. {@code non-finite gradient}
+ * @param action what was done, e.g. {@code restarted from the last finite point with step 0.025}
+ */
+public record NumericalIssue(String method, String subject, int step, String problem, String action) {
+    public NumericalIssue {
+        if (method == null || subject == null || problem == null || action == null) {
+            throw new IllegalArgumentException("a numerical issue needs its method, subject, problem and action");
+        }
+    }
+
+    /** One line for logs and console summaries. */
+    public String describe() {
+        return method + ": " + subject + (step >= 0 ? ", step " + step : "") + ": " + problem + "; " + action;
+    }
+}
