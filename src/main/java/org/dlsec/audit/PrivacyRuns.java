@@ -62,7 +62,7 @@ final class PrivacyRuns {
             MiFace.Result r = attack.infer(model);
             String grid = Base64.getEncoder().encodeToString(AdversarialGrids.inversion(r.images(), r.confidence(), data).png());
             return new PrivacyRecord(e.id(), key, e.attack(), r.parameters(), null, null, null, null, 0, 0, List.of(),
-                    r.confidence(), started, (System.nanoTime() - t0) / 1e9, grid);
+                    r.confidence(), started, (System.nanoTime() - t0) / 1e9, grid, r.numericalIssues());
         }
         ModelCard card = cardOf(model).orElseThrow(() -> new DlsecException(membershipUnsupported(model, data)));
         Dataset train = trainSplit.get();

@@ -85,6 +85,10 @@ final class FeatureCollisionRun {
                 m.put("pixelL2", t.meanPixelL2());
                 m.put("pixelLinf", t.maxPixelLinf());
                 m.put("bases", t.bases());
+                m.put("numericalIssues", t.crafted().numericalIssues());
+                for (org.dlsec.core.NumericalIssue i : t.crafted().numericalIssues()) {
+                    System.out.println("recovered: target " + t.index() + ": " + i.describe());
+                }
                 rows.add(m);
                 System.out.printf("target %d (class %d): %d -> %d %s; feature distance %.3f -> %.3f, pixel L2 %.3f to the base%n",
                         t.index(), t.label(), t.baselinePrediction(), t.poisonedPrediction(), t.success() ? "FLIPPED" : "kept",

@@ -27,6 +27,9 @@ final class Inversion {
             }
             System.out.printf("inversion (MI-Face): %d steps, %d gradient calls, %.1f s; confidence per class%s%n", r.steps(),
                     r.gradients(), r.seconds(), conf);
+            for (org.dlsec.core.NumericalIssue i : r.numericalIssues()) {
+                System.out.println("recovered: " + i.describe());
+            }
             if (images != null) {
                 ImageGrid grid = org.dlsec.report.AdversarialGrids.inversion(r.images(), r.confidence(), data);
                 Path file = images.resolve("inversion.png");
@@ -41,6 +44,7 @@ final class Inversion {
                 out.put("gradients", r.gradients());
                 out.put("seconds", r.seconds());
                 out.put("parameters", r.parameters());
+                out.put("numericalIssues", r.numericalIssues());
                 out.put("model", model.info());
                 out.put("provenance", prov.finishedNow());
                 Json.write(json, out);

@@ -37,6 +37,17 @@ public final class StepRecovery {
      * @param baseStep the method's nominal step size, to state the new step; NaN when the method has none
      */
     public boolean fail(int s, String subject, int step, String problem, double baseStep, String giveUpAction) {
+        return fail(s, subject, step, problem, next -> Double.isNaN(baseStep)
+                ? "restarted from the last finite point with the step scaled by " + next
+                : "restarted from the last finite point with step " + (float) (baseStep * next), giveUpAction);
+    }
+
+    /**
+     * As above, for a method that keeps its own step size: {@code retryAction} receives the halved
+     * factor and says what the retry does.
+     */
+    public boolean fail(int s, String subject, int step, String problem, java.util.function.DoubleFunction<String> retryAction,
+            String giveUpAction) {
         events[s]++;
         if (events[s] > MAX_RETRIES) {
             gaveUp[s] = true;
@@ -45,10 +56,7 @@ public final class StepRecovery {
             return false;
         }
         factor[s] /= 2;
-        String action = Double.isNaN(baseStep)
-                ? "restarted from the last finite point with the step scaled by " + factor[s]
-                : "restarted from the last finite point with step " + (float) (baseStep * factor[s]);
-        issues.add(new NumericalIssue(method, subject, step, problem, action));
+        issues.add(new NumericalIssue(method, subject, step, problem, retryAction.apply(factor[s])));
         return true;
     }
 

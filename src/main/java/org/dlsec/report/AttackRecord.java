@@ -26,10 +26,14 @@ import org.dlsec.data.Dataset;
  * @param imageGridPng base64 PNG of originals, perturbations and adversarial examples
  * @param started when the run started
  * @param seconds wall time of the whole run (all budgets)
+ * @param numericalIssues non-finite losses, gradients or iterates the attack recovered from, over all budgets (empty if none)
  */
 public record AttackRecord(String id, String key, String attack, String family, String knowledge, String norm,
         Map<String, Object> parameters, List<Double> epsilons, List<AttackResult.Summary> points, PerSample samples,
-        String imageGridPng, Instant started, double seconds) {
+        String imageGridPng, Instant started, double seconds, List<org.dlsec.core.NumericalIssue> numericalIssues) {
+    public AttackRecord {
+        numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
+    }
 
     /** Per-sample arrays (index into the audited dataset). */
     public record PerSample(long[] index, int[] label, int[] target, int[] cleanPrediction, int[] adversarialPrediction,
@@ -49,7 +53,8 @@ public record AttackRecord(String id, String key, String attack, String family, 
         }
         String png = Base64.getEncoder().encodeToString(AdversarialGrids.of(last, data, 6).png());
         return new AttackRecord(id, key, last.attack(), "evasion", last.knowledge().label(), norm, last.parameters(),
-                List.copyOf(epsilons), points, PerSample.of(last), png, started, seconds);
+                List.copyOf(epsilons), points, PerSample.of(last), png, started, seconds,
+                results.stream().flatMap(r -> r.numericalIssues().stream()).toList());
     }
 
     /** The summary at the largest budget. */

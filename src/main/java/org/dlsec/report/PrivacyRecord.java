@@ -25,13 +25,24 @@ import java.util.Map;
  * @param started when it started
  * @param seconds wall time
  * @param imageGridPng inversion: base64 PNG of the reconstructions above a real image of each class (null for membership)
+ * @param numericalIssues inversion: non-finite steps the optimisation recovered from or gave a class up on (empty if none)
  */
 public record PrivacyRecord(String id, String key, String attack, Map<String, Object> parameters, Double auc,
         Double balancedAccuracy, Double tprAt01Fpr, Double tprAt1Fpr, int members, int nonMembers,
-        List<double[]> roc, double[] confidence, Instant started, double seconds, String imageGridPng) {
+        List<double[]> roc, double[] confidence, Instant started, double seconds, String imageGridPng,
+        List<org.dlsec.core.NumericalIssue> numericalIssues) {
     public PrivacyRecord {
         parameters = Map.copyOf(parameters);
         roc = roc == null ? List.of() : List.copyOf(roc);
+        numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
+    }
+
+    /** A record without numerical issues (membership inference has no optimisation of its own). */
+    public PrivacyRecord(String id, String key, String attack, Map<String, Object> parameters, Double auc,
+            Double balancedAccuracy, Double tprAt01Fpr, Double tprAt1Fpr, int members, int nonMembers,
+            List<double[]> roc, double[] confidence, Instant started, double seconds, String imageGridPng) {
+        this(id, key, attack, parameters, auc, balancedAccuracy, tprAt01Fpr, tprAt1Fpr, members, nonMembers, roc, confidence,
+                started, seconds, imageGridPng, List.of());
     }
 
     public boolean inversion() {

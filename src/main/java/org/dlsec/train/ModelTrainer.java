@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.dlsec.core.NumericalIssue;
 import org.dlsec.core.Progress;
 import org.dlsec.data.Dataset;
 import org.dlsec.metric.Evaluation;
@@ -29,6 +30,14 @@ import org.dlsec.model.ModelCard;
  * DJL's optimiser on softmax cross-entropy (or a {@link BatchLoss}), and after every epoch measures validation and test
  * accuracy (when those sets are given) and reports them to a listener. Each batch lives in its own
  * NDManager scope.
+ *
+ * <p>Numerical accidents do not stop a run (see {@link NumericalGuard}): a batch whose loss or
+ * gradients are not finite is skipped (its gradients cleared, no update); if the parameters
+ * themselves went non-finite, the last finite snapshot is restored, the optimiser state reset and the
+ * learning rate halved; adversarial examples that are not finite are replaced by their clean inputs.
+ * Every event is recorded under {@code numericalIssues} in the card's {@code training.extra}. A run
+ * that does not recover (too many non-finite batches in a row, or the rate halved too often) stops
+ * with a {@link org.dlsec.core.DlsecException} that says so.
  */
 public final class ModelTrainer {
     private final TrainConfig config;
@@ -92,12 +101,10 @@ public final class ModelTrainer {
                 ? CosineTracker.builder().setBaseValue((float) config.learningRate()).optFinalValue(0f)
                         .setMaxUpdates(updates).build()
                 : Tracker.fixed((float) config.learningRate());
-        Optimizer optimizer = config.optimizer().equals("adam")
-                ? Optimizer.adam().optLearningRateTracker(rate).build()
-                : Optimizer.sgd().setLearningRateTracker(rate).optMomentum(0.9f).build();
-        DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
+        NumericalGuard guard = new NumericalGuard(rate);
         List<ModelCard.EpochRecord> history = new ArrayList<>();
-        try (Trainer trainer = model.model().newTrainer(djlConfig)) {
+        Trainer trainer = model.model().newTrainer(newConfig(guard));
+        try {
             if (gradientStep == null) {
                 // the forward passes go through trainer.forward, which registers the parameters with DJL's
                 // parameter store; a GradientStep (DP-SGD) relies on DJL's check to do that
@@ -114,48 +121,65 @@ public final class ModelTrainer {
                 long seen = 0;
                 try (Progress bar = progress ? Progress.start("epoch " + epoch + "/" + config.epochs(), batches.length)
                         : Progress.none()) {
-                    for (int[] idx : batches) {
+                    for (int b = 0; b < batches.length; b++) {
+                        int[] idx = batches[b];
+                        String subject = "batch " + (b + 1) + " of epoch " + epoch;
+                        boolean restart = false;
                         try (NDManager m = model.model().getNDManager().newSubManager()) {
                             NDArray x = train.gather(m, idx);
                             NDArray y = train.gatherLabels(m, idx);
                             NDArray clean = x;
                             if (transform != BatchTransform.NONE) {
                                 model.setTrainable(false);
-                                x = transform.apply(model, x, y);
+                                x = guard.finiteRows(transform.apply(model, x, y), clean, subject);
                             }
                             model.setTrainable(true);
                             NDArray logits;
                             NDArray loss;
+                            Trainer tr = trainer;
                             if (gradientStep != null) {
-                                BatchLoss.Output out = gradientStep.compute(trainer, x, y);
+                                BatchLoss.Output out = gradientStep.compute(tr, x, y);
                                 logits = out.logits();
                                 loss = out.loss();
                             } else {
-                                try (GradientCollector gc = trainer.newGradientCollector()) {
+                                try (GradientCollector gc = tr.newGradientCollector()) {
                                     if (batchLoss == null) {
-                                        logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                                        loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                                        logits = tr.forward(new NDList(x)).singletonOrThrow();
+                                        loss = tr.getLoss().evaluate(new NDList(y), new NDList(logits));
                                     } else {
                                         BatchLoss.Output out = batchLoss.apply(
-                                                in -> trainer.forward(new NDList(in)).singletonOrThrow(), clean, x, y);
+                                                in -> tr.forward(new NDList(in)).singletonOrThrow(), clean, x, y);
                                         logits = out.logits();
                                         loss = out.loss();
                                     }
                                     gc.backward(loss);
                                 }
                             }
-                            trainer.step();
-                            if (logits != null && idx.length > 0) {
-                                float l = loss.getFloat();
-                                lossSum += l * idx.length;
-                                correct += logits.argMax(1).eq(y).sum().getLong();
-                                seen += idx.length;
-                                if (progress) {
-                                    bar.message(String.format("loss %.4f", l));
+                            float l = loss.getFloat();
+                            NumericalGuard.Verdict v = guard.check(model, l, subject);
+                            if (v == NumericalGuard.Verdict.OK) {
+                                trainer.step();
+                                if (logits != null && idx.length > 0) {
+                                    lossSum += l * idx.length;
+                                    correct += logits.argMax(1).eq(y).sum().getLong();
+                                    seen += idx.length;
+                                    if (progress) {
+                                        bar.message(String.format("loss %.4f", l));
+                                    }
                                 }
+                            } else {
+                                restart = v == NumericalGuard.Verdict.RESTORED;
                             }
                             if (progress) {
                                 bar.step(1);
+                            }
+                        }
+                        if (restart) {
+                            // the optimiser's state (momenta) may hold the non-finite update: start it afresh
+                            trainer.close();
+                            trainer = model.model().newTrainer(newConfig(guard));
+                            if (gradientStep == null) {
+                                skipSignedGradientCheck(trainer);
                             }
                         }
                     }
@@ -172,11 +196,27 @@ public final class ModelTrainer {
                 listener.accept(rec);
             }
         } finally {
+            trainer.close();
             model.setTrainable(false);
+        }
+        Map<String, Object> record = new java.util.LinkedHashMap<>(extra == null ? Map.of() : extra);
+        if (!guard.issues().isEmpty()) {
+            record.put("numericalIssues", guard.issues());
+            record.put("skippedBatches", guard.skippedBatches());
+            record.put("finalLearningRateFactor", guard.factor());
         }
         return new ModelCard.Training(config.epochs(), config.batchSize(), config.optimizer(), config.learningRate(),
                 config.schedule(), config.seed(), train.size(), train.origin(), (System.nanoTime() - start) / 1e9, history,
-                extra == null ? Map.of() : extra);
+                record);
+    }
+
+    /** The non-finite events of the last {@link #train} call are in its card; this is the DJL configuration. */
+    private DefaultTrainingConfig newConfig(NumericalGuard guard) {
+        Tracker rate = guard.tracker();
+        Optimizer optimizer = config.optimizer().equals("adam")
+                ? Optimizer.adam().optLearningRateTracker(rate).build()
+                : Optimizer.sgd().setLearningRateTracker(rate).optMomentum(0.9f).build();
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
     }
 
     /**

@@ -6,6 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Finite;
+import org.dlsec.core.NumericalIssue;
+import org.dlsec.core.StepRecovery;
 import org.dlsec.core.Tensors;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Engines;
@@ -27,11 +30,23 @@ import org.dlsec.model.LogitObjective;
  * or when it falls below {@code targetCost}. The denoiser here is a 3×3 smoothing that mixes each
  * pixel with the mean of its neighbourhood ({@code smoothing} = 0 turns it off); pixels are kept in
  * the model's bounds. One reconstruction per class, all classes in one batch.
+ *
+ * <p>A class whose confidence or gradient is not finite, or whose next image would not be, keeps its
+ * last finite image for that step and goes on with half its step; after {@link StepRecovery#MAX_RETRIES}
+ * such events it stops there (the other classes go on). Each event is recorded in
+ * {@link Result#numericalIssues()}.
  */
 public final class MiFace implements InferenceAttack {
-    /** The reconstructions: one image (C·H·W floats) per class and the model's confidence in that class. */
+    /**
+     * The reconstructions: one image (C·H·W floats) per class and the model's confidence in that class,
+     * with the non-finite steps met on the way and what was done about them.
+     */
     public record Result(float[][] images, double[] confidence, int steps, double seconds, long gradients,
-            Map<String, Object> parameters) {}
+            Map<String, Object> parameters, java.util.List<NumericalIssue> numericalIssues) {
+        public Result {
+            numericalIssues = numericalIssues == null ? java.util.List.of() : java.util.List.copyOf(numericalIssues);
+        }
+    }
 
     private final int steps;
     private final double stepSize;
@@ -110,6 +125,8 @@ public final class MiFace implements InferenceAttack {
             x[j] = bounds.lo(j % d);
         }
         double[] cost = new double[k];
+        java.util.Arrays.fill(cost, 1.0);
+        StepRecovery recovery = new StepRecovery(name(), k);
         double best = Double.POSITIVE_INFINITY;
         int sinceBest = 0;
         int done = 0;
@@ -127,12 +144,28 @@ public final class MiFace implements InferenceAttack {
                     Gradient g = model.gradient(xs, conf);
                     float[] grad = g.grad().toFloatArray();
                     float[] f = g.values().toFloatArray();
+                    String[] problem = new String[k];
                     double total = 0;
+                    boolean anyLeft = false;
                     for (int c = 0; c < k; c++) {
-                        cost[c] = 1 - f[c];
+                        if (recovery.gaveUp(c)) {
+                            total += cost[c];
+                            continue;
+                        }
+                        if (!Float.isFinite(f[c])) {
+                            problem[c] = "non-finite confidence";
+                        } else if (!Finite.all(grad, c * d, (c + 1) * d)) {
+                            problem[c] = "non-finite gradient";
+                        } else {
+                            cost[c] = 1 - f[c];
+                        }
                         total += cost[c];
+                        anyLeft = true;
                     }
                     done = it + 1;
+                    if (!anyLeft) {
+                        break;
+                    }
                     if (total < best - tolerance) {
                         best = total;
                         sinceBest = 0;
@@ -146,19 +179,40 @@ public final class MiFace implements InferenceAttack {
                     if (allBelow) {
                         break;
                     }
+                    float[] next = new float[d];
                     for (int c = 0; c < k; c++) {
-                        float max = 0;
-                        for (int j = c * d; j < (c + 1) * d; j++) {
-                            max = Math.max(max, Math.abs(grad[j]));
+                        if (recovery.gaveUp(c)) {
+                            continue;
                         }
-                        float step = !normalise ? (float) (stepSize * (hi - lo))
-                                : max > 0 ? (float) (stepSize * (hi - lo)) / max : 0f;
-                        for (int j = c * d; j < (c + 1) * d; j++) {
-                            x[j] = bounds.clamp(j - c * d, x[j] + step * grad[j]);
+                        if (problem[c] == null) {
+                            float max = 0;
+                            for (int j = c * d; j < (c + 1) * d; j++) {
+                                max = Math.max(max, Math.abs(grad[j]));
+                            }
+                            double scale = stepSize * (hi - lo) * recovery.factor(c);
+                            float step = !normalise ? (float) scale : max > 0 ? (float) scale / max : 0f;
+                            for (int j = c * d; j < (c + 1) * d; j++) {
+                                next[j - c * d] = bounds.clamp(j - c * d, x[j] + step * grad[j]);
+                            }
+                            if (Finite.all(next)) {
+                                System.arraycopy(next, 0, x, c * d, d);
+                            } else {
+                                problem[c] = "non-finite image";
+                            }
+                        }
+                        if (problem[c] != null) {
+                            // the class keeps its last finite image for this step
+                            recovery.fail(c, "class " + c, it, problem[c], stepSize, "kept its last finite reconstruction");
                         }
                     }
                     if (smoothing > 0) {
+                        float[] before = x.clone();
                         denoise(x, k, sample, smoothing);
+                        for (int c = 0; c < k; c++) {
+                            if (recovery.gaveUp(c)) {
+                                System.arraycopy(before, c * d, x, c * d, d);
+                            }
+                        }
                     }
                 }
             }
@@ -174,7 +228,8 @@ public final class MiFace implements InferenceAttack {
         for (int c = 0; c < k; c++) {
             images[c] = java.util.Arrays.copyOfRange(x, c * d, (c + 1) * d);
         }
-        return new Result(images, cost, done, (System.nanoTime() - start) / 1e9, model.stats().gradientCalls() - g0, parameters());
+        return new Result(images, cost, done, (System.nanoTime() - start) / 1e9, model.stats().gradientCalls() - g0, parameters(),
+                recovery.issues());
     }
 
     /** x ← (1 − s)·x + s·mean3×3(x), per channel, edges using the available neighbours. */

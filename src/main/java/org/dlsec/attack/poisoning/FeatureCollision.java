@@ -4,7 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Finite;
+import org.dlsec.core.NumericalIssue;
+import org.dlsec.core.StepRecovery;
 import org.dlsec.core.Tensors;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.FeatureExtractor;
@@ -27,6 +32,10 @@ import org.dlsec.model.FeatureExtractor;
  * and retried with half the step size (per poison), as the authors' implementation does. β is
  * scaled to the sizes of the spaces as in the paper: β = β0 · dim_f² / dim_b² (there with dim_f =
  * 2048 for InceptionV3, β0 = 0.25).
+ *
+ * <p>A step whose objective or gradient is not finite is treated like one that raises the objective
+ * (undone, retried from the last finite poison with half the step) and recorded; after
+ * {@link StepRecovery#MAX_RETRIES} such events the poison stays at its last finite point.
  *
  * <p>Watermarking (the paper's end-to-end setting): with opacity γ &gt; 0 the base is first blended
  * with the target, b ← γ·t + (1 − γ)·b, and the poison is crafted from — and pulled towards — that
@@ -69,9 +78,14 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
      * @param pixelL2 ‖x − b‖₂ to the original base
      * @param pixelLinf ‖x − b‖∞ to the original base
      * @param beta the scaled β used
+     * @param numericalIssues the non-finite steps met and what was done (empty if none)
      */
     public record Crafted(float[][] poisons, float[][] bases, double[] featureDistanceBefore, double[] featureDistanceAfter,
-            double[] pixelL2, double[] pixelLinf, double beta) {}
+            double[] pixelL2, double[] pixelLinf, double beta, List<NumericalIssue> numericalIssues) {
+        public Crafted {
+            numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
+        }
+    }
 
     /**
      * Crafts one poison per base so that its features collide with the target's.
@@ -81,12 +95,21 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
      * @param bases base-class images, CHW in [0, 1]
      */
     public Crafted craft(DjlClassifier extractor, float[] target, float[][] bases) {
+        FeatureExtractor fe = FeatureExtractor.penultimate(extractor);
+        try (NDManager m = extractor.model().getNDManager().newSubManager()) {
+            return craft(fe::features, m, extractor.inputShape(), target, bases);
+        }
+    }
+
+    /**
+     * As above with the feature map {@code fe} (images (n, sample...) to features (n, F), differentiable)
+     * and the manager {@code m} to work on.
+     */
+    Crafted craft(UnaryOperator<NDArray> fe, NDManager m, Shape shape, float[] target, float[][] bases) {
         DlsecException.require(bases.length >= 1, "bases", "need at least one base image");
-        Shape shape = extractor.inputShape();
         int d = Math.toIntExact(shape.size());
         DlsecException.require(target.length == d, "target", "has " + target.length + " values, the model takes " + d);
         int n = bases.length;
-        FeatureExtractor fe = FeatureExtractor.penultimate(extractor);
         float g = (float) watermark;
         float[] orig = new float[n * d];
         float[] base = new float[n * d];
@@ -97,8 +120,8 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
                 base[i * d + k] = g * target[k] + (1 - g) * bases[i][k];
             }
         }
-        try (NDManager m = extractor.model().getNDManager().newSubManager()) {
-            NDArray ft = fe.features(Tensors.floats(m, target, new Shape(1).addAll(shape)));
+        {
+            NDArray ft = fe.apply(Tensors.floats(m, target, new Shape(1).addAll(shape)));
             int fdim = (int) ft.getShape().get(1);
             double beta = beta(d, fdim);
             double[] before = featureDistance(fe, m, orig, n, shape, ft);
@@ -109,11 +132,26 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
             java.util.Arrays.fill(prevF, Double.POSITIVE_INFINITY);
             double[] lr = new double[n];
             java.util.Arrays.fill(lr, stepSize);
+            StepRecovery recovery = new StepRecovery("feature-collision", n);
             for (int it = 0; it < iterations; it++) {
                 float[] grad = new float[n * d];
                 double[] obj = objectiveAndGradient(fe, m, x, base, n, shape, ft, beta, grad);
                 for (int i = 0; i < n; i++) {
-                    if (obj[i] > prevF[i]) {
+                    if (recovery.gaveUp(i)) {
+                        continue; // stays at its last finite point
+                    }
+                    boolean finite = Double.isFinite(obj[i]) && Finite.all(grad, i * d, (i + 1) * d);
+                    if (!finite) {
+                        double halved = lr[i] / 2;
+                        String problem = Double.isFinite(obj[i]) ? "non-finite gradient" : "non-finite objective";
+                        if (!recovery.fail(i, "poison " + i, it, problem,
+                                f -> "restarted from the last finite point with step " + (float) halved,
+                                "kept its last finite point as the poison")) {
+                            System.arraycopy(prevX, i * d, x, i * d, d);
+                            continue;
+                        }
+                    }
+                    if (!finite || obj[i] > prevF[i]) {
                         lr[i] /= 2;
                         System.arraycopy(prevX, i * d, x, i * d, d);
                         System.arraycopy(prevGrad, i * d, grad, i * d, d);
@@ -133,7 +171,7 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
             }
             double[] last = objectiveAndGradient(fe, m, x, base, n, shape, ft, beta, null);
             for (int i = 0; i < n; i++) {
-                if (last[i] > prevF[i]) {
+                if (!(last[i] <= prevF[i])) { // also when the last objective is not finite
                     System.arraycopy(prevX, i * d, x, i * d, d);
                 }
             }
@@ -155,14 +193,14 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
                 l2[i] = Math.sqrt(s);
                 linf[i] = mx;
             }
-            return new Crafted(poisons, pulled, before, after, l2, linf, beta);
+            return new Crafted(poisons, pulled, before, after, l2, linf, beta, recovery.issues());
         }
     }
 
     /** ‖f(x_i) − f(t)‖ for each of the n images in {@code flat}. */
-    private static double[] featureDistance(FeatureExtractor fe, NDManager parent, float[] flat, int n, Shape shape, NDArray ft) {
+    private static double[] featureDistance(UnaryOperator<NDArray> fe, NDManager parent, float[] flat, int n, Shape shape, NDArray ft) {
         try (NDManager m = parent.newSubManager()) {
-            NDArray f = fe.features(Tensors.floats(m, flat, new Shape(n).addAll(shape)));
+            NDArray f = fe.apply(Tensors.floats(m, flat, new Shape(n).addAll(shape)));
             float[] dist = f.sub(ft).square().sum(new int[] {1}).sqrt().toFloatArray();
             double[] out = new double[n];
             for (int i = 0; i < n; i++) {
@@ -176,19 +214,19 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
      * Per-poison objective ‖f(x) − f(t)‖² + β‖x − b‖² at {@code x}; when {@code grad} is not null it
      * receives the gradient of the feature term (the forward step's direction).
      */
-    private static double[] objectiveAndGradient(FeatureExtractor fe, NDManager parent, float[] x, float[] base, int n,
+    private static double[] objectiveAndGradient(UnaryOperator<NDArray> fe, NDManager parent, float[] x, float[] base, int n,
             Shape shape, NDArray ft, double beta, float[] grad) {
         int d = Math.toIntExact(shape.size());
         float[] feat;
         try (NDManager m = parent.newSubManager()) {
             NDArray xi = Tensors.floats(m, x, new Shape(n).addAll(shape));
             if (grad == null) {
-                feat = fe.features(xi).sub(ft).square().sum(new int[] {1}).toFloatArray();
+                feat = fe.apply(xi).sub(ft).square().sum(new int[] {1}).toFloatArray();
             } else {
                 xi.setRequiresGradient(true);
                 NDArray per;
                 try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                    per = fe.features(xi).sub(ft).square().sum(new int[] {1});
+                    per = fe.apply(xi).sub(ft).square().sum(new int[] {1});
                     gc.backward(per.sum());
                 }
                 feat = per.stopGradient().toFloatArray();

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Finite;
+import org.dlsec.core.NumericalIssue;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Seeds;
 import org.dlsec.data.Dataset;
@@ -37,6 +39,11 @@ import org.dlsec.model.LogitObjective;
  * {@link Classifier#gradient}, so any white-box model works (a dlsec model or a TorchScript file);
  * dL/dm and dL/dp follow by the chain rule. Batches are drawn from a seeded permutation of the clean data.
  *
+ * <p>A step whose loss, input gradient or Adam update is not finite is not taken: the class goes on
+ * from its last finite mask and pattern with half the learning rate. After {@link #MAX_RETRIES} such
+ * events the class is given up: it keeps the best trigger found so far (or its last finite one, then
+ * not "reached", so it cannot be flagged). Each event is recorded in {@link Result#numericalIssues()}.
+ *
  * @param steps optimisation steps per class, 1..100000
  * @param batchSize clean images per step, 1..4096
  * @param learningRate Adam step on the tanh parameters, (0, 10]
@@ -52,6 +59,8 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
             + " Networks, IEEE S&P 2019";
     /** MAD-to-standard-deviation factor for normally distributed data (the paper's consistency constant). */
     public static final double MAD_CONSTANT = 1.4826;
+    /** Non-finite steps a class may have before its optimisation is given up. */
+    public static final int MAX_RETRIES = org.dlsec.core.StepRecovery.MAX_RETRIES;
 
     public NeuralCleanse {
         DlsecException.require(steps >= 1 && steps <= 100_000, "steps", "must be in 1..100000, got " + steps);
@@ -84,8 +93,19 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
      * @param maskL1 ‖m‖₁ of the kept mask
      * @param attackSuccess share of the last batches sent to the class with the kept trigger
      * @param reached whether the mask reached the success threshold (if not, the last mask is kept)
+     * @param numericalIssues the non-finite steps met while reversing this class, and what was done
      */
-    public record ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached) {
+    public record ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached,
+            List<NumericalIssue> numericalIssues) {
+        public ClassTrigger {
+            numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
+        }
+
+        /** A trigger found without numerical accidents. */
+        public ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached) {
+            this(label, mask, pattern, maskL1, attackSuccess, reached, List.of());
+        }
+
         /** Every image of {@code data} with this trigger applied, x' = (1 − m)·x + m·p; labels unchanged. */
         public Dataset stamp(Dataset data) {
             org.dlsec.model.SampleLayout layout = org.dlsec.model.SampleLayout.of(data.sampleShape());
@@ -117,6 +137,11 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
      */
     public record Result(List<ClassTrigger> triggers, double[] anomalyIndex, double median, double mad, boolean backdoored,
             int suspectedTarget, double seconds) {
+        /** Every class's non-finite steps, in class order. */
+        public List<NumericalIssue> numericalIssues() {
+            return triggers.stream().flatMap(t -> t.numericalIssues().stream()).toList();
+        }
+
         /** The largest anomaly index among classes whose mask is smaller than the median (0 if none). */
         public double maxAnomalyIndex() {
             double best = 0;
@@ -139,6 +164,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
             m.put("medianL1", median);
             m.put("mad", mad);
             m.put("seconds", seconds);
+            m.put("numericalIssues", numericalIssues());
             return m;
         }
     }
@@ -207,13 +233,18 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
             float[] lastMask = null;
             float[] lastPattern = null;
             double lastSuccess = 0;
-            for (int step = 0; step < steps; step++) {
+            double lrFactor = 1;
+            int events = 0;
+            boolean gaveUp = false;
+            List<NumericalIssue> issues = new ArrayList<>();
+            for (int step = 0; step < steps && !gaveUp; step++) {
                 int n = Math.min(batchSize, clean.size());
                 int[] idx = new int[n];
                 for (int i = 0; i < n; i++) {
                     idx[i] = order[cursor];
                     cursor = (cursor + 1) % order.length;
                 }
+                String problem = null;
                 try (NDManager m = base.newSubManager()) {
                     NDArray x = clean.gather(m, idx).reshape(n, c, h, w);
                     NDArray tm = am.tanh();
@@ -251,8 +282,27 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
                             bestSuccess = success;
                         }
                     }
-                    adamM.step(am, gradAm);
-                    adamP.step(ap, gradAp);
+                    if (!Finite.all(g.values())) {
+                        problem = "non-finite loss";
+                    } else if (!Finite.all(gradAm) || !Finite.all(gradAp)) {
+                        problem = "non-finite gradient";
+                    } else if (!adamM.step(am, gradAm, lrFactor, adamP, ap, gradAp)) {
+                        problem = "non-finite Adam update";
+                    }
+                }
+                if (problem != null) {
+                    // the step was not taken: mask and pattern stay at their last finite values
+                    events++;
+                    if (events > MAX_RETRIES) {
+                        gaveUp = true;
+                        issues.add(new NumericalIssue("neural-cleanse", "class " + target, step, problem, "gave up after "
+                                + MAX_RETRIES + " retries: kept " + (bestMask != null ? "the smallest trigger that reached"
+                                        + " the class" : "the last finite trigger (not reached, so it cannot be flagged)")));
+                    } else {
+                        lrFactor /= 2;
+                        issues.add(new NumericalIssue("neural-cleanse", "class " + target, step, problem,
+                                "restarted from the last finite point with step " + (float) (learningRate * lrFactor)));
+                    }
                 }
                 if ((step + 1) % patience == 0) {
                     lambda = reachedInWindow * 2 >= patience ? Math.min(10, lambda * 1.5) : Math.max(1e-6, lambda / 1.5);
@@ -261,13 +311,13 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
                 bar.step(1);
             }
             if (bestMask != null) {
-                return new ClassTrigger(target, bestMask, bestPattern, bestL1, bestSuccess, true);
+                return new ClassTrigger(target, bestMask, bestPattern, bestL1, bestSuccess, true, issues);
             }
             double l1 = 0;
             for (float v : lastMask) {
                 l1 += v;
             }
-            return new ClassTrigger(target, lastMask, lastPattern, l1, lastSuccess, false);
+            return new ClassTrigger(target, lastMask, lastPattern, l1, lastSuccess, false, issues);
         }
     }
 
@@ -291,25 +341,46 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
             this.lr = lr;
         }
 
-        void step(NDArray param, NDArray grad) {
-            t++;
+        /**
+         * One step of this optimiser on {@code param} and of {@code other} on {@code otherParam}, taken
+         * only if both updates are finite (then true); otherwise nothing changes (false).
+         */
+        boolean step(NDArray param, NDArray grad, double factor, Adam other, NDArray otherParam, NDArray otherGrad) {
+            try (NDManager scope = param.getManager().newSubManager()) {
+                NDArray[] mine = proposal(grad, factor, scope);
+                NDArray[] theirs = other.proposal(otherGrad, factor, scope);
+                if (!Finite.all(mine[2]) || !Finite.all(theirs[2])) {
+                    return false;
+                }
+                commit(param, mine);
+                other.commit(otherParam, theirs);
+                return true;
+            }
+        }
+
+        /** The next mean, variance and update (to subtract), on {@code scope}. */
+        private NDArray[] proposal(NDArray grad, double factor, NDManager scope) {
             double b1 = 0.5;
             double b2 = 0.9;
-            mean.muli((float) b1).addi(grad.mul((float) (1 - b1)));
-            var.muli((float) b2).addi(grad.square().mul((float) (1 - b2)));
-            double c1 = 1 - Math.pow(b1, t);
-            double c2 = 1 - Math.pow(b2, t);
-            try (NDManager scope = param.getManager().newSubManager()) {
-                NDArray mh = mean.div((float) c1);
-                mh.attach(scope);
-                NDArray vh = var.div((float) c2);
-                vh.attach(scope);
-                NDArray denom = vh.sqrt().add(1e-8f);
-                denom.attach(scope);
-                NDArray upd = mh.div(denom).mul((float) lr);
-                upd.attach(scope);
-                param.subi(upd);
-            }
+            int next = t + 1;
+            // copies on the scope, so that every array derived from them is closed with it
+            NDArray mean0 = mean.duplicate();
+            mean0.attach(scope);
+            NDArray var0 = var.duplicate();
+            var0.attach(scope);
+            NDArray m1 = mean0.mul((float) b1).add(grad.mul((float) (1 - b1)));
+            NDArray v1 = var0.mul((float) b2).add(grad.square().mul((float) (1 - b2)));
+            double c1 = 1 - Math.pow(b1, next);
+            double c2 = 1 - Math.pow(b2, next);
+            NDArray upd = m1.div((float) c1).div(v1.div((float) c2).sqrt().add(1e-8f)).mul((float) (lr * factor));
+            return new NDArray[] {m1, v1, upd};
+        }
+
+        private void commit(NDArray param, NDArray[] p) {
+            t++;
+            mean.subi(mean).addi(p[0]);
+            var.subi(var).addi(p[1]);
+            param.subi(p[2]);
         }
     }
 }
