@@ -24,9 +24,9 @@ import org.dlsec.model.DjlClassifier;
  *   <li>loss and gradients finite: the update is taken; every {@value #SNAPSHOT_EVERY} such updates the
  *       (finite) parameters are copied as the snapshot to go back to;</li>
  *   <li>loss or gradients not finite, parameters finite: the batch is skipped (its gradients cleared,
- *       no update); every third skipped batch in a row halves the learning rate;</li>
- *   <li>parameters not finite (a step blew up): the snapshot is restored, the learning rate halved, and
- *       the caller resets the optimiser's state;</li>
+ *       no update);</li>
+ *   <li>parameters not finite, or a third non-finite batch in a row (a step blew up): the snapshot is
+ *       restored, the learning rate halved, and the caller resets the optimiser's state;</li>
  *   <li>more than {@value #MAX_IN_A_ROW} non-finite batches in a row, or the rate halved more than
  *       {@value #MAX_HALVINGS} times: the run does not recover and stops with a {@link DlsecException}.</li>
  * </ul>
@@ -91,16 +91,17 @@ final class NumericalGuard {
         clearGradients(params);
         String problem = lossOk ? "non-finite gradients" : "non-finite loss";
         boolean paramsOk = params.stream().allMatch(Finite::all);
-        if (!paramsOk) {
-            if (snapshot == null) {
-                throw new DlsecException("training failed at " + subject + ": the model's parameters are not finite before"
-                        + " the first update (check the model's initialisation)");
-            }
+        if (!paramsOk && snapshot == null) {
+            throw new DlsecException("training failed at " + subject + ": the model's parameters are not finite before"
+                    + " the first update (check the model's initialisation)");
+        }
+        // parameters gone non-finite, or (finite but useless) three non-finite batches in a row: a step blew up
+        if (!paramsOk || (inARow % 3 == 0 && snapshot != null)) {
             restore(params, snapshot);
             halve();
-            issues.add(new NumericalIssue("train", subject, step - 1, problem + " (the parameters had gone non-finite)",
-                    "restored the parameters after update " + snapshotUpdate + ", reset the optimiser and halved the"
-                            + " learning rate (factor " + factor + ")"));
+            issues.add(new NumericalIssue("train", subject, step - 1, problem + (paramsOk ? " (" + inARow + " batches in a row)"
+                    : " (the parameters had gone non-finite)"), "restored the parameters after update " + snapshotUpdate
+                            + ", reset the optimiser and halved the learning rate (factor " + factor + ")"));
             sinceSnapshot = 0;
             limits(subject, problem);
             return Verdict.RESTORED;

@@ -90,6 +90,11 @@ public final class TrainingRun {
                 extra.put("defence", method.parameters());
             }
             ModelCard.Training training = trainer.train(model, train, val, test, extra);
+            if (training.extra().get("numericalIssues") instanceof java.util.List<?> issues) {
+                for (Object i : issues) {
+                    log.accept("recovered: " + (i instanceof org.dlsec.core.NumericalIssue ni ? ni.describe() : i));
+                }
+            }
             if (gs != null && !gs.record().isEmpty()) {
                 Map<String, Object> withStep = new LinkedHashMap<>(training.extra());
                 withStep.put("gradientStep", gs.record());

@@ -27,6 +27,10 @@ import org.dlsec.train.GradientStep;
  * which is exact for any architecture, including batch-norm free nets such as LeNet-5; nets with
  * batch norm would see batches of one and should not be trained this way. The noise comes from the
  * engine's generator, which {@link org.dlsec.train.ModelTrainer} seeds.
+ *
+ * <p>An example whose loss or gradient is not finite is left out of its update's sum (recorded as a
+ * numerical issue and counted): its contribution is then 0, within the clipping bound, so the
+ * accountant's guarantee still holds. The training loop handles a whole update that goes non-finite.
  */
 public final class DpSgd implements GradientStep {
     /**
@@ -51,7 +55,9 @@ public final class DpSgd implements GradientStep {
     private final int batchSize;
     private final double q;
     private long steps;
+    private long skippedExamples;
     private final List<EpochBudget> budgets = new ArrayList<>();
+    private final List<org.dlsec.core.NumericalIssue> issues = new ArrayList<>();
 
     /**
      * @param trainSize n, the number of training examples
@@ -120,6 +126,12 @@ public final class DpSgd implements GradientStep {
         } else {
             c = PerExampleGradients.loop(trainer, x, y, config.clip());
         }
+        if (c.skipped().length > 0) {
+            skippedExamples += c.skipped().length;
+            issues.add(new org.dlsec.core.NumericalIssue("dp-sgd", "update " + (steps + 1), (int) steps,
+                    "non-finite loss or gradient for " + c.skipped().length + " of " + b + " examples",
+                    "left them out of the clipped sum (their contribution 0 is within the clip norm)"));
+        }
         float denom = batchSize; // the expected batch size: the denominator must not depend on the data
         PerExampleGradients.touch(trainer, params);
         List<NDArray> grads = PerExampleGradients.gradients(params);
@@ -132,6 +144,16 @@ public final class DpSgd implements GradientStep {
         }
         steps++;
         return new BatchLoss.Output(Tensors.scalar(m, (float) c.meanLoss()), c.logits());
+    }
+
+    /** Examples left out of their update because their loss or gradient was not finite. */
+    public long skippedExamples() {
+        return skippedExamples;
+    }
+
+    /** The non-finite examples met so far, one record per update that had some. */
+    public List<org.dlsec.core.NumericalIssue> numericalIssues() {
+        return List.copyOf(issues);
     }
 
     /** Whether the per-example gradients are taken in one batched pass (true) or one pass per example. */
@@ -166,6 +188,10 @@ public final class DpSgd implements GradientStep {
         r.put("perExampleGradients", isVectorised() ? "vectorised (replicated weights)" : "one pass per example");
         r.put("accountant", "RDP of the sampled Gaussian mechanism, integer orders 2..256");
         r.put("perEpoch", budgets());
+        if (!issues.isEmpty()) {
+            r.put("skippedExamples", skippedExamples);
+            r.put("numericalIssues", numericalIssues());
+        }
         return r;
     }
 }

@@ -36,8 +36,16 @@ import java.util.Map;
  * Both return the same numbers (checked in the tests); the first is the fast path.
  */
 final class PerExampleGradients {
-    /** The per-parameter sums of clipped per-example gradients, and what the batch looked like. */
-    record Clipped(List<NDArray> sums, double meanLoss, NDArray logits, float[] norms) {}
+    /**
+     * The per-parameter sums of clipped per-example gradients, and what the batch looked like.
+     * {@code skipped} lists the examples (rows of the batch) whose loss or gradient was not finite: they
+     * are left out of the sums and of the mean loss.
+     */
+    record Clipped(List<NDArray> sums, double meanLoss, NDArray logits, float[] norms, int[] skipped) {
+        Clipped(List<NDArray> sums, double meanLoss, NDArray logits, float[] norms) {
+            this(sums, meanLoss, logits, norms, new int[0]);
+        }
+    }
 
     private PerExampleGradients() {}
 
@@ -147,14 +155,37 @@ final class PerExampleGradients {
             normSq = normSq.add(g.reshape(b, -1).square().sum(new int[] {1}));
         }
         NDArray norms = normSq.sqrt();
+        // an example whose loss or gradient is not finite is left out (its rows zeroed: 0 · NaN is NaN)
+        float[] normValues = norms.toFloatArray();
+        float[] lossValues = perExampleLoss.toFloatArray();
+        boolean[] bad = new boolean[b];
+        List<Integer> skipped = new ArrayList<>();
+        double lossSum = 0;
+        for (int i = 0; i < b; i++) {
+            bad[i] = !Float.isFinite(normValues[i]) || !Float.isFinite(lossValues[i]);
+            if (bad[i]) {
+                skipped.add(i);
+            } else {
+                lossSum += lossValues[i];
+            }
+        }
+        NDArray badRow = skipped.isEmpty() ? null : org.dlsec.core.Tensors.booleans(m, bad).reshape(b, 1);
+        if (badRow != null) {
+            norms = NDArrays.where(badRow.reshape(b), norms.zerosLike(), norms);
+        }
         NDArray scale = norms.maximum((float) clip).pow(-1).mul((float) clip); // min(1, C / ‖g‖)
         List<NDArray> sums = new ArrayList<>();
         for (NDArray g : grads) {
             NDArray flat = g.reshape(b, -1);
+            if (badRow != null) {
+                flat = NDArrays.where(badRow.broadcast(flat.getShape()), flat.zerosLike(), flat);
+            }
             // Σ_b scale_b · g_b as one matrix product
             sums.add(scale.expandDims(0).matMul(flat).reshape(g.getShape().slice(1)));
         }
-        return new Clipped(sums, b == 0 ? 0 : perExampleLoss.mean().getFloat(), logits.stopGradient(), norms.toFloatArray());
+        int kept = b - skipped.size();
+        return new Clipped(sums, kept == 0 ? 0 : lossSum / kept, logits.stopGradient(), normValues,
+                skipped.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private record Layer(Block block, NDArray input, NDArray probe) {}
@@ -199,6 +230,7 @@ final class PerExampleGradients {
         NDList logitRows = new NDList();
         float[] norms = new float[b];
         double lossSum = 0;
+        List<Integer> skipped = new ArrayList<>();
         for (int i = 0; i < b; i++) {
             try (NDManager e = m.newSubManager()) {
                 NDArray xi = x.get(new NDIndex("{}:{}", i, i + 1));
@@ -212,7 +244,7 @@ final class PerExampleGradients {
                     loss = logits.logSoftmax(1).mul(yi.oneHot((int) logits.getShape().get(1))).sum().neg();
                     gc.backward(loss);
                 }
-                lossSum += loss.getFloat();
+                float lossValue = loss.getFloat();
                 NDArray row = logits.stopGradient();
                 row.attach(m);
                 logitRows.add(row);
@@ -225,17 +257,34 @@ final class PerExampleGradients {
                 }
                 double norm = Math.sqrt(sq.getFloat());
                 norms[i] = (float) norm;
+                boolean finite = Double.isFinite(norm) && Float.isFinite(lossValue);
+                if (finite) {
+                    lossSum += lossValue;
+                } else {
+                    skipped.add(i); // left out of the sum
+                }
                 float scale = (float) Math.min(1.0, clip / Math.max(norm, 1e-12));
                 for (int k = 0; k < grads.size(); k++) {
                     NDArray g = grads.get(k);
-                    NDArray scaled = g.mul(scale);
-                    sums.get(k).addi(scaled);
-                    scaled.close();
-                    g.subi(g); // parameter gradients accumulate: clear them for the next example
+                    if (finite) {
+                        NDArray scaled = g.mul(scale);
+                        sums.get(k).addi(scaled);
+                        scaled.close();
+                        g.subi(g); // parameter gradients accumulate: clear them for the next example
+                    } else {
+                        zero(g); // NaN − NaN is NaN: overwrite instead
+                    }
                     g.close();
                 }
             }
         }
-        return new Clipped(sums, b == 0 ? 0 : lossSum / b, b == 0 ? null : NDArrays.concat(logitRows), norms);
+        int kept = b - skipped.size();
+        return new Clipped(sums, kept == 0 ? 0 : lossSum / kept, b == 0 ? null : NDArrays.concat(logitRows), norms,
+                skipped.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** Sets a gradient to zero in place, whatever it held (NaN survives subtraction and multiplication). */
+    static void zero(NDArray g) {
+        g.set(java.nio.FloatBuffer.wrap(new float[Math.toIntExact(g.size())]));
     }
 }
