@@ -159,6 +159,8 @@ final class AttackCommand implements Callable<Integer> {
                 System.out.printf("%s eps=%s: clean %.2f%%  robust %.2f%%  success %.2f%%  L2 %.3f  Linf %.3f  queries %.1f"
                         + "  (%.1f s)%n", s.attack(), e, 100 * s.cleanAccuracy(), 100 * s.robustAccuracy(),
                         100 * s.successRate(), s.meanL2(), s.meanLinf(), s.meanQueries(), s.seconds());
+                org.dlsec.core.NumericalIssue.lines(results.get(results.size() - 1).numericalIssues(), 5)
+                        .forEach(System.out::println);
             }
             AttackResult last = results.get(results.size() - 1);
             FeatureSqueezingDetector.Evaluation detection = null;
@@ -182,6 +184,7 @@ final class AttackCommand implements Callable<Integer> {
                 out.put("eps", budgets.get(budgets.size() - 1));
                 out.put("norm", spec.norm().cliName());
                 out.put("parameters", last.parameters());
+                out.put("numericalIssues", results.stream().flatMap(r -> r.numericalIssues().stream()).toList());
                 if (budgets.size() > 1) {
                     List<Map<String, Object>> curve = new ArrayList<>();
                     for (int i = 0; i < budgets.size(); i++) {

@@ -86,9 +86,7 @@ final class FeatureCollisionRun {
                 m.put("pixelLinf", t.maxPixelLinf());
                 m.put("bases", t.bases());
                 m.put("numericalIssues", t.crafted().numericalIssues());
-                for (org.dlsec.core.NumericalIssue i : t.crafted().numericalIssues()) {
-                    System.out.println("recovered: target " + t.index() + ": " + i.describe());
-                }
+                org.dlsec.core.NumericalIssue.lines(t.crafted().numericalIssues(), 5).forEach(System.out::println);
                 rows.add(m);
                 System.out.printf("target %d (class %d): %d -> %d %s; feature distance %.3f -> %.3f, pixel L2 %.3f to the base%n",
                         t.index(), t.label(), t.baselinePrediction(), t.poisonedPrediction(), t.success() ? "FLIPPED" : "kept",

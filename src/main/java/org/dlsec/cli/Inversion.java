@@ -27,9 +27,7 @@ final class Inversion {
             }
             System.out.printf("inversion (MI-Face): %d steps, %d gradient calls, %.1f s; confidence per class%s%n", r.steps(),
                     r.gradients(), r.seconds(), conf);
-            for (org.dlsec.core.NumericalIssue i : r.numericalIssues()) {
-                System.out.println("recovered: " + i.describe());
-            }
+            org.dlsec.core.NumericalIssue.lines(r.numericalIssues(), 5).forEach(System.out::println);
             if (images != null) {
                 ImageGrid grid = org.dlsec.report.AdversarialGrids.inversion(r.images(), r.confidence(), data);
                 Path file = images.resolve("inversion.png");

@@ -135,9 +135,7 @@ final class ScanCommand implements Callable<Integer> {
                     t.label(), t.maskL1(), 100 * t.attackSuccess(), r.anomalyIndex()[t.label()],
                     t.label() == r.suspectedTarget() ? "  <- suspected target" : "");
         }
-        for (org.dlsec.core.NumericalIssue i : r.numericalIssues()) {
-            System.out.println("recovered: " + i.describe());
-        }
+        org.dlsec.core.NumericalIssue.lines(r.numericalIssues(), 5).forEach(System.out::println);
         System.out.println(r.backdoored() ? String.format("BACKDOORED: suspected target class %d (anomaly index %.2f > %.1f)",
                 r.suspectedTarget(), r.anomalyIndex()[r.suspectedTarget()], threshold)
                 : String.format("no backdoor found (largest anomaly index %.2f <= %.1f)", r.maxAnomalyIndex(), threshold));

@@ -19,6 +19,21 @@ public record NumericalIssue(String method, String subject, int step, String pro
         }
     }
 
+    /**
+     * Console lines for {@code issues}: "recovered: ..." for the first {@code max}, then one line saying how many
+     * more there are (the JSON has them all).
+     */
+    public static java.util.List<String> lines(java.util.List<NumericalIssue> issues, int max) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < issues.size() && i < max; i++) {
+            out.add("recovered: " + issues.get(i).describe());
+        }
+        if (issues.size() > max) {
+            out.add("recovered: ... and " + (issues.size() - max) + " more numerical issues (listed in the JSON)");
+        }
+        return out;
+    }
+
     /** One line for logs and console summaries. */
     public String describe() {
         return method + ": " + subject + (step >= 0 ? ", step " + step : "") + ": " + problem + "; " + action;

@@ -1,6 +1,9 @@
 /**
  * Cross-cutting basics every other package may use: dlsec's user-facing error type, versions,
- * hashing, provenance records, heap and memory checks before large allocations ({@link org.dlsec.core.Memory}), the shared JSON mapper and NDArray creation ({@link org.dlsec.core.Tensors}).
+ * hashing, provenance records, heap and memory checks before large allocations ({@link org.dlsec.core.Memory}), the shared JSON mapper and NDArray creation ({@link org.dlsec.core.Tensors}),
+ * and the numerical-recovery basics of the optimisation loops: finiteness checks ({@link org.dlsec.core.Finite}),
+ * the record of a recovered non-finite event ({@link org.dlsec.core.NumericalIssue}) and the
+ * step-back/halve/give-up bookkeeping ({@link org.dlsec.core.StepRecovery}).
  * Imports nothing from other dlsec packages (DJL's ndarray API only).
  */
 package org.dlsec.core;

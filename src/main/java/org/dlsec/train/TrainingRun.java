@@ -91,9 +91,12 @@ public final class TrainingRun {
             }
             ModelCard.Training training = trainer.train(model, train, val, test, extra);
             if (training.extra().get("numericalIssues") instanceof java.util.List<?> issues) {
-                for (Object i : issues) {
-                    log.accept("recovered: " + (i instanceof org.dlsec.core.NumericalIssue ni ? ni.describe() : i));
-                }
+                org.dlsec.core.NumericalIssue.lines(issues.stream().filter(org.dlsec.core.NumericalIssue.class::isInstance)
+                        .map(org.dlsec.core.NumericalIssue.class::cast).toList(), 5).forEach(log);
+            }
+            if (gs != null && gs.record().get("numericalIssues") instanceof java.util.List<?> stepIssues) {
+                org.dlsec.core.NumericalIssue.lines(stepIssues.stream().filter(org.dlsec.core.NumericalIssue.class::isInstance)
+                        .map(org.dlsec.core.NumericalIssue.class::cast).toList(), 5).forEach(log);
             }
             if (gs != null && !gs.record().isEmpty()) {
                 Map<String, Object> withStep = new LinkedHashMap<>(training.extra());

@@ -3,6 +3,7 @@
  * and provenance. Defences that change training plug in through
  * {@link org.dlsec.train.BatchTransform} (adversarial examples), {@link org.dlsec.train.BatchLoss}
  * (TRADES, distillation) and {@link org.dlsec.train.GradientStep} (DP-SGD: batch sampling and how the
- * update's gradient is formed). May import core, data, model and metric.
+ * update's gradient is formed). Non-finite batches are skipped or undone by {@link org.dlsec.train.NumericalGuard}.
+ * May import core, data, model and metric.
  */
 package org.dlsec.train;

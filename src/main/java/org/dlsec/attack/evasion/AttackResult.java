@@ -166,12 +166,12 @@ public record AttackResult(
     /**
      * The headline figures of one attack run; the JSON of {@code dlsec attack}.
      * Distances are means (or the median) over successful samples; NaN when nothing succeeded.
-     * {@code numericalIssues} counts the non-finite events the attack recovered from (listed in the result).
+     * {@code numericalIssueCount} counts the non-finite events the attack recovered from (listed in the result).
      */
     public record Summary(String attack, String knowledge, boolean targeted, int samples, int correctBefore,
             double cleanAccuracy, double robustAccuracy, double successRate, double meanL0, double meanL2,
             double meanLinf, double medianL2, double meanQueries, double medianQueries, double meanGradients,
-            int failed, double seconds, double samplesPerSecond, int numericalIssues) {}
+            int failed, double seconds, double samplesPerSecond, int numericalIssueCount) {}
 
     /** Joins the results of consecutive batches of the same attack. */
     public static AttackResult concat(List<AttackResult> parts) {

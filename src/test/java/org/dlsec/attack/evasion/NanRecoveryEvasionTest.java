@@ -63,7 +63,7 @@ class NanRecoveryEvasionTest {
             assertTrue(i.action().contains("restarted from the last finite point with step 0.025"), i.action());
         }
         assertTrue(r.successRate() >= clean.successRate() - 0.1, r.successRate() + " vs " + clean.successRate());
-        assertEquals(r.numericalIssues().size(), r.summary().numericalIssues());
+        assertEquals(r.numericalIssues().size(), r.summary().numericalIssueCount());
         Map<?, ?> json = Json.MAPPER.convertValue(r, Map.class);
         assertEquals(r.numericalIssues().size(), ((java.util.List<?>) json.get("numericalIssues")).size());
     }
