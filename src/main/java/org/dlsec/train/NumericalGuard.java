@@ -2,12 +2,13 @@ package org.dlsec.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.dlsec.core.DlsecException;
@@ -189,12 +190,16 @@ final class NumericalGuard {
         return true;
     }
 
-    /** Zeros the gradients in place (a NaN survives subtraction and multiplication, not an overwrite). */
+    /**
+     * Zeros the gradients in place (a NaN survives subtraction and multiplication, not an overwrite).
+     * An indexed assignment copies into the existing tensor; {@code set(Buffer)} would instead point the
+     * tensor at a buffer owned by the closed handle.
+     */
     private static void clearGradients(List<NDArray> params) {
         for (NDArray p : params) {
             NDArray g = p.getGradient();
             try {
-                g.set(FloatBuffer.wrap(new float[Math.toIntExact(g.size())]));
+                g.set(new NDIndex(":"), 0f);
             } finally {
                 g.close();
             }
@@ -215,7 +220,10 @@ final class NumericalGuard {
 
     private static void restore(List<NDArray> params, float[][] values) {
         for (int i = 0; i < values.length; i++) {
-            params.get(i).set(FloatBuffer.wrap(values[i]));
+            NDArray p = params.get(i);
+            try (NDManager scope = p.getManager().newSubManager()) {
+                p.set(new NDIndex(":"), Tensors.floats(scope, values[i], p.getShape()));
+            }
         }
     }
 }

@@ -285,6 +285,7 @@ final class PerExampleGradients {
 
     /** Sets a gradient to zero in place, whatever it held (NaN survives subtraction and multiplication). */
     static void zero(NDArray g) {
-        g.set(java.nio.FloatBuffer.wrap(new float[Math.toIntExact(g.size())]));
+        // an indexed assignment copies into the tensor (set(Buffer) would re-point it at a buffer the handle owns)
+        g.set(new NDIndex(":"), 0f);
     }
 }
