@@ -1,13 +1,14 @@
 package org.dlsec.core;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 
 /**
  * Finiteness checks for the optimisation loops that must notice a NaN or an infinity of their own
  * making (a gradient, a loss, an iterate) before it reaches the classifier, whose own check reports
- * non-finite <em>inputs</em> as a user-data error.
+ * non-finite <em>inputs</em> as a user-data error. Every temporary array is closed (an {@link NDScope}
+ * around each check), so a check on a long-lived array, e.g. a parameter's gradient, leaks nothing.
  */
 public final class Finite {
     private Finite() {}
@@ -39,10 +40,9 @@ public final class Finite {
 
     /** Whether every value of {@code a} is finite; the temporary arrays are closed. */
     public static boolean all(NDArray a) {
-        try (NDManager scope = a.getManager().newSubManager()) {
-            NDArray bad = a.isNaN().logicalOr(a.isInfinite()).any();
-            bad.attach(scope);
-            return !bad.getBoolean();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return !a.isNaN().logicalOr(a.isInfinite()).any().getBoolean();
         }
     }
 
@@ -56,11 +56,10 @@ public final class Finite {
         if (n == 0) {
             return out;
         }
-        try (NDManager scope = a.getManager().newSubManager()) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
             NDArray flat = a.reshape(n, -1);
-            flat.attach(scope);
             NDArray bad = flat.isNaN().logicalOr(flat.isInfinite()).toType(DataType.INT32, false).sum(new int[] {1});
-            bad.attach(scope);
             int[] counts = bad.toType(DataType.INT32, false).toIntArray();
             for (int i = 0; i < n; i++) {
                 out[i] = counts[i] == 0;

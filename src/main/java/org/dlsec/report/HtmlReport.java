@@ -203,6 +203,8 @@ public final class HtmlReport {
             h.append("</div>\n");
         }
 
+        appendNumericalIssues(h, runs, privacy);
+
         h.append("<h2>What the numbers mean</h2><dl>")
                 .append(term("Knowledge", "What the attacker needs: white-box = the model's gradients; score-based = its"
                         + " output probabilities; label-only = its top-1 answer; transfer = nothing of the target while crafting."))
@@ -317,4 +319,42 @@ public final class HtmlReport {
         }
         return b.toString();
     }
+
+    /** The non-finite events the optimisations recovered from, when there were any (at most 20 rows per run). */
+    static void appendNumericalIssues(StringBuilder h, List<AttackRecord> attacks, List<PrivacyRecord> privacy) {
+        java.util.Map<String, List<org.dlsec.core.NumericalIssue>> byRun = new java.util.LinkedHashMap<>();
+        for (AttackRecord a : attacks) {
+            if (!a.numericalIssues().isEmpty()) {
+                byRun.put(a.id(), a.numericalIssues());
+            }
+        }
+        for (PrivacyRecord p : privacy) {
+            if (!p.numericalIssues().isEmpty()) {
+                byRun.put(p.id(), p.numericalIssues());
+            }
+        }
+        if (byRun.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Numerical issues</h2><p class=\"sub\">Non-finite losses, gradients or iterates the optimisations met"
+                + " and recovered from: restarted from the last finite point with a smaller step, or gave the sample or class"
+                + " up (a given-up sample counts as failed). The full list is in report.json.</p>");
+        h.append("<table id=\"numerical\"><thead><tr><th class=\"l\">run</th><th class=\"l\">subject</th><th>step</th>"
+                + "<th class=\"l\">problem</th><th class=\"l\">action</th></tr></thead><tbody>");
+        for (java.util.Map.Entry<String, List<org.dlsec.core.NumericalIssue>> e : byRun.entrySet()) {
+            List<org.dlsec.core.NumericalIssue> list = e.getValue();
+            for (int i = 0; i < list.size() && i < 20; i++) {
+                org.dlsec.core.NumericalIssue n = list.get(i);
+                h.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td class=\"l\">").append(esc(n.subject()))
+                        .append("</td><td>").append(n.step()).append("</td><td class=\"l\">").append(esc(n.problem()))
+                        .append("</td><td class=\"l\">").append(esc(n.action())).append("</td></tr>");
+            }
+            if (list.size() > 20) {
+                h.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td class=\"l\" colspan=\"4\">... and ")
+                        .append(list.size() - 20).append(" more</td></tr>");
+            }
+        }
+        h.append("</tbody></table>\n");
+    }
+
 }

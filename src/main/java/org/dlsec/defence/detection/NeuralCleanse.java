@@ -295,6 +295,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
                     events++;
                     if (events > MAX_RETRIES) {
                         gaveUp = true;
+                        bar.step(steps - step - 1);
                         issues.add(new NumericalIssue("neural-cleanse", "class " + target, step, problem, "gave up after "
                                 + MAX_RETRIES + " retries: kept " + (bestMask != null ? "the smallest trigger that reached"
                                         + " the class" : "the last finite trigger (not reached, so it cannot be flagged)")));
