@@ -39,8 +39,8 @@ class NumericalIssuesHtmlTest {
         // a record read back from JSON (resume) keeps its issues; an old record without the field has none
         AttackRecord back = Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(attack("cw-nan", many)), AttackRecord.class);
         assertEquals(many, back.numericalIssues());
-        String old = Json.MAPPER.writeValueAsString(attack("cw-old", List.of())).replace(",\"numericalIssues\":[]", "");
-        assertTrue(!old.contains("numericalIssues"));
-        assertTrue(Json.MAPPER.readValue(old, AttackRecord.class).numericalIssues().isEmpty());
+        com.fasterxml.jackson.databind.node.ObjectNode tree = Json.MAPPER.valueToTree(attack("cw-old", many));
+        tree.remove("numericalIssues");
+        assertTrue(Json.MAPPER.treeToValue(tree, AttackRecord.class).numericalIssues().isEmpty());
     }
 }
