@@ -38,3 +38,7 @@ for f in files:
     nz = ref != 0
     sign = np.mean(np.sign(g[nz]) != np.sign(ref[nz]))
     print(f"{os.path.basename(f):<28} {rel:>11.2e} {per.max():>12.2e} {100 * sign:>12.4f}%  {'yes' if digest == first else 'NO'}")
+    worst = int(per.argmax())
+norms = np.linalg.norm(ref, axis=1)
+print(f"worst image of the last file: #{worst}, gradient norm {norms[worst]:.3g} (median over the images {np.median(norms):.3g}); "
+      f"images with relative error > 1e-4: {int(np.sum(per > 1e-4))} of {n}")
