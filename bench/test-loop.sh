@@ -17,7 +17,11 @@ console=~/.m2/repository/org/junit/platform/junit-platform-console-standalone/$v
 cpf=target/bench/test-loop.classpath
 mkdir -p target/bench
 mvn -B -q -pl dlsec-core dependency:build-classpath -Dmdep.outputFile="$PWD/$cpf" >/dev/null
-cp="dlsec-core/target/test-classes:dlsec-core/target/classes:$(cat "$cpf")"
+# a private copy of the compiled classes, so that a build during the loop cannot change them under it
+snap=target/bench/test-loop-classes
+rm -rf "$snap"; mkdir -p "$snap"
+cp -r dlsec-core/target/test-classes "$snap/test-classes"; cp -r dlsec-core/target/classes "$snap/classes"
+cp="$snap/test-classes:$snap/classes:$(cat "$cpf"):$console"
 if [ "$mode" = load ]; then
   stress-ng --cpu 2 --timeout 0 >/dev/null 2>&1 &
   trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
