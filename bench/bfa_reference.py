@@ -101,6 +101,10 @@ def main():
     ap.add_argument("--stop", type=float, default=0.11)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--json")
+    ap.add_argument("--clamp", type=float, help="cap each sample's loss at this value (an experiment, not the paper:"
+                    " samples already far past the boundary stop attracting flips)")
+    ap.add_argument("--only", help="comma list of tensor names: search these layers only (an experiment; dlsec has"
+                    " no such option)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     t0 = time.time()
@@ -119,9 +123,14 @@ def main():
     def accuracy():
         return int((m(xte).argmax(1) == yte).sum()) / len(yte)
 
+    def objective(logits):
+        """The batch's mean cross-entropy; with --clamp C each sample's loss counts up to C only (an experiment)."""
+        per = F.cross_entropy(logits, ya, reduction="none")
+        return (per.clamp(max=a.clamp) if a.clamp else per).mean()
+
     @torch.no_grad()
     def batch_loss():
-        v = float(F.cross_entropy(m(xa), ya))
+        v = float(objective(m(xa)))
         return float("inf") if v != v else v
 
     float_acc = accuracy()
@@ -150,13 +159,15 @@ def main():
         for p in wp:
             p.requires_grad_(True)
             p.grad = None
-        F.cross_entropy(m(xa), ya).backward()
+        objective(m(xa)).backward()
         grads = [p.grad.detach().numpy().astype(np.float64).ravel().copy() for p in wp]
         for p in wp:
             p.requires_grad_(False)
             p.grad = None
-        best = None
+        best, cands = None, {}
         for l, L in enumerate(layers):
+            if a.only and L["name"] not in a.only.split(","):
+                continue
             gc = grads[l] * np.float64(L["scale"])
             score = gc[:, None] * deltas(L["codes"])
             for (i, b) in (k[1:] for k in used if k[0] == l):
@@ -172,6 +183,7 @@ def main():
             loss = batch_loss()
             L["codes"][i] = old
             sync(l)
+            cands[L["name"]] = loss
             if best is None or loss > best[0]:
                 best = (loss, l, i, b, float(flat[j]))
         if best is None:
@@ -185,9 +197,10 @@ def main():
         acc = accuracy()
         curve.append(acc)
         flips.append({"step": len(flips) + 1, "layer": l, "tensor": L["name"], "index": i, "bit": b, "before": old,
-                      "after": int(L["codes"][i]), "loss": loss, "accuracy": acc, "firstOrder": est})
+                      "after": int(L["codes"][i]), "loss": loss, "accuracy": acc, "firstOrder": est, "candidates": cands})
         print(f"flip {len(flips):3d}: {L['name']:>10s}[{i:5d}] bit {b} {old:4d} -> {int(L['codes'][i]):4d}  "
-              f"loss {loss:.6f}  accuracy {100 * acc:.2f}%", flush=True)
+              f"loss {loss:.6f}  accuracy {100 * acc:.2f}%   candidates: "
+              + " ".join(f"{n} {v:.4f}" for n, v in cands.items()), flush=True)
     stop = next((k for k, v in enumerate(curve) if v <= a.stop), -1)
     print(f"int8 {100 * clean:.2f}% -> {100 * acc:.2f}% after {len(flips)} flips"
           f" (stop {100 * a.stop:.0f}% {'reached after %d flips' % stop if stop >= 0 else 'not reached'});"
