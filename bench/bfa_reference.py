@@ -2,7 +2,10 @@
 `dlsec fault --mode bfa --limit N` sets it up, so that the two can be compared flip by flip.
 
     /usr/bin/python3 bench/bfa_reference.py MODEL.pt [--flips 25] [--limit 1000] [--attack-samples 128]
-        [--seed 0] [--stop 0.11] [--json OUT.json] [--threads 1]
+        [--seed 0] [--stop 0.11] [--json OUT.json] [--threads 1] [--only LAYER,...] [--clamp C]
+
+--only and --clamp are experiments outside the paper and outside dlsec (search only some layers; cap each
+sample's loss at C), used in BENCHMARKS.md to show where the search goes.
 
 What it reproduces of dlsec (org.dlsec.attack.fault.{QuantizedTensor,QuantizedModel,BitFlipAttack}):
 - quantised tensors: every parameter whose name contains "weight" (and not "bias") with at least two
