@@ -3,7 +3,9 @@
     python3 bench/bfa_compare.py DLSEC.json REFERENCE.json
 
 One row per flip: layer tensor, flat index, bit, code before -> after, batch loss and accuracy after the
-flip, for each side; '=' when both chose the same bit. Then the first step where they part, if any.
+flip, for each side; '=' when both chose the same bit (same quantised layer number, flat index and bit:
+tensor names may differ, e.g. a dlsec directory against its TorchScript rebuild). Then the first step
+where they part, if any.
 """
 import json, sys
 
@@ -23,7 +25,7 @@ first = None
 for k in range(max(len(df), len(rf))):
     a = df[k] if k < len(df) else None
     b = rf[k] if k < len(rf) else None
-    same = a is not None and b is not None and (a["tensor"], a["index"], a["bit"]) == (b["tensor"], b["index"], b["bit"])
+    same = a is not None and b is not None and (a["layer"], a["index"], a["bit"]) == (b["layer"], b["index"], b["bit"])
     if not same and first is None:
         first = k + 1
     left = f"{cell(a):<32} {a['loss']:9.5f} {100 * a['accuracy']:6.2f}%" if a else " " * 50
