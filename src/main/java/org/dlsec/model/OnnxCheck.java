@@ -49,7 +49,7 @@ final class OnnxCheck {
                 throw c.bad("no graph (not an ONNX model?)");
             }
         } catch (IOException e) {
-            throw c.bad("not a readable ONNX protobuf (" + Models.firstLine(e.getMessage()) + ")");
+            throw c.bad("not a readable ONNX protobuf (" + TorchPickle.printable(Models.firstLine(e.getMessage())) + ")");
         }
         return c.tensors;
     }
