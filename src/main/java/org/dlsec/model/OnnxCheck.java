@@ -55,7 +55,7 @@ final class OnnxCheck {
     }
 
     private DlsecException bad(String what) {
-        return new DlsecException("not an acceptable ONNX model: " + source + ": " + what);
+        return new DlsecException("not a loadable ONNX model: " + source + ": " + what);
     }
 
     private interface Body {

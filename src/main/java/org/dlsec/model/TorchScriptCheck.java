@@ -53,6 +53,8 @@ final class TorchScriptCheck {
     /** What a checked archive holds. */
     record Summary(int entries, int storages, int tensors, long storageBytes) {}
 
+    private static final String PREFIX = "not a loadable TorchScript model: ";
+
     private TorchScriptCheck() {}
 
     /** Checks the archive {@code file}; {@code maxBytes} caps its total uncompressed size. */
@@ -74,7 +76,7 @@ final class TorchScriptCheck {
     }
 
     private static DlsecException bad(String source, String what) {
-        return new DlsecException("not a valid TorchScript archive: " + source + ": " + what);
+        return new DlsecException(PREFIX + source + ": " + what);
     }
 
     private static Summary check(SeekableByteChannel ch, String source, long maxBytes) throws IOException {
@@ -251,7 +253,7 @@ final class TorchScriptCheck {
             if (pkl == null) {
                 continue;
             }
-            String where = source + ": " + root + "/" + archive + ".pkl";
+            String where = PREFIX + source + ": " + root + "/" + archive + ".pkl";
             TorchPickle p = TorchPickle.read(pkl, where, true);
             Object top = p.root();
             if (archive.equals("data") ? !(top instanceof TorchPickle.Obj) : !(top instanceof TorchPickle.Tup)) {
@@ -281,9 +283,9 @@ final class TorchScriptCheck {
         for (Map.Entry<String, byte[]> t : text.entrySet()) {
             String n = t.getKey();
             if (n.startsWith("code/") && n.endsWith(".debug_pkl")) {
-                TorchPickle.read(t.getValue(), source + ": " + root + "/" + n, false);
+                TorchPickle.read(t.getValue(), PREFIX + source + ": " + root + "/" + n, false);
             } else if (n.startsWith("code/") && n.endsWith(".py")) {
-                code(t.getValue(), source + ": " + root + "/" + n);
+                code(t.getValue(), PREFIX + source + ": " + root + "/" + n);
             }
         }
         return new Summary(all.size(), storages, tensors, storageBytes);
