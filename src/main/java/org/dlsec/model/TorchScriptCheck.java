@@ -216,6 +216,7 @@ final class TorchScriptCheck {
         }
         // every entry's bytes against its declared size and CRC; pickles and code kept for the checks below
         Map<String, byte[]> text = new HashMap<>();
+        byte[] buf = new byte[1 << 14];
         for (ZipArchiveEntry e : all) {
             String n = e.getName().endsWith("/") ? null : e.getName().substring(root.length() + 1);
             boolean keep = n != null && (n.endsWith(".pkl") || n.endsWith(".debug_pkl") || n.endsWith(".py")
@@ -223,7 +224,7 @@ final class TorchScriptCheck {
             if (keep && e.getSize() > MAX_TEXT) {
                 throw bad(source, "entry '" + TorchPickle.printable(e.getName()) + "' of " + e.getSize() + " bytes");
             }
-            byte[] kept = readEntry(zip, e, source, keep);
+            byte[] kept = readEntry(zip, e, source, keep, buf);
             if (keep) {
                 text.put(n, kept);
             }
@@ -325,17 +326,17 @@ final class TorchScriptCheck {
     }
 
     /** Reads an entry through, checking its size and CRC; returns the bytes if {@code keep}. */
-    private static byte[] readEntry(ZipFile zip, ZipArchiveEntry e, String source, boolean keep) throws IOException {
+    private static byte[] readEntry(ZipFile zip, ZipArchiveEntry e, String source, boolean keep, byte[] buf)
+            throws IOException {
         String shown = TorchPickle.printable(e.getName());
         long declared = e.getSize();
         CRC32 crc = new CRC32();
-        ByteArrayOutputStream out = keep ? new ByteArrayOutputStream((int) Math.min(declared, 1 << 20)) : null;
+        ByteArrayOutputStream out = keep ? new ByteArrayOutputStream((int) Math.min(declared, 1 << 13)) : null;
         long n = 0;
         if (!zip.canReadEntryData(e)) {
             throw bad(source, "entry '" + shown + "' cannot be read");
         }
         try (InputStream in = zip.getInputStream(e)) {
-            byte[] buf = new byte[1 << 16];
             int r;
             while ((r = in.read(buf, 0, (int) Math.min(buf.length, declared - n + 1))) > 0) {
                 n += r;
