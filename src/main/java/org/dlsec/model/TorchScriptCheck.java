@@ -165,13 +165,13 @@ final class TorchScriptCheck {
         for (ZipArchiveEntry e : all) {
             String name = e.getName();
             checkName(name, source);
-            String r = name.substring(0, name.indexOf('/') < 0 ? name.length() : name.indexOf('/'));
-            if (root == null) {
-                root = r;
-            } else if (!root.equals(r) || name.indexOf('/') < 0) {
+            int slash = name.indexOf('/');
+            String r = slash < 0 ? name : name.substring(0, slash);
+            if (slash < 1 || (root != null && !root.equals(r))) {
                 throw bad(source, "entry '" + TorchPickle.printable(name) + "' is outside the archive's folder '"
-                        + TorchPickle.printable(root) + "/'");
+                        + TorchPickle.printable(root == null ? r : root) + "/'");
             }
+            root = r;
             String prev = folded.put(name.toLowerCase(Locale.ROOT), name);
             if (prev != null) {
                 throw bad(source, "duplicate entry '" + TorchPickle.printable(name) + "'");
