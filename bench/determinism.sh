@@ -34,8 +34,9 @@ load() { if command -v stress-ng >/dev/null; then stress-ng --cpu 2 --timeout 0 
 
 ref=$("$PY" bench/fgsm_reference.py "$model" 1000 0.3 2)
 echo "PyTorch: $ref"
-fgsm() { # $1 label, $2 runs
+fgsm() { # $1 label, $2 runs (0: skip the phase)
   local first="" same=0 i
+  [ "$2" -gt 0 ] || return 0
   for i in $(seq 1 "$2"); do
     $DLSEC attack --model "$model" --dataset mnist --attack fgsm --eps 0.3 --limit 1000 --quiet --json "$out/fgsm.json" >/dev/null
     local s; s=$(strip "$out/fgsm.json")
