@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.dlsec.core.BoundedReads;
 import org.dlsec.core.DlsecException;
 import org.dlsec.defence.detection.Prada;
 import org.dlsec.defence.postprocess.OutputPolicy;
@@ -135,21 +136,21 @@ final class ServeCommand implements Callable<Integer> {
             DlsecException.require(Double.isFinite(v) && v >= 0, "--rate", "must be >= 0, got " + r);
             return v;
         } catch (NumberFormatException e) {
-            throw new DlsecException("invalid --rate '" + r + "': expected requests per second, e.g. 20 or 20/s");
+            throw new DlsecException("invalid --rate '" + org.dlsec.core.Text.echo(r) + "': expected requests per second, e.g. 20 or 20/s");
         }
     }
 
+    /** The largest token file read (64 KiB: a thousand tokens). */
+    static final long MAX_TOKEN_FILE = 64 * 1024;
+
     static List<String> readTokens(Path file) {
-        try {
-            List<String> t = Files.readAllLines(file).stream().map(String::strip)
-                    .filter(s -> !s.isEmpty() && !s.startsWith("#")).toList();
-            if (t.isEmpty()) {
-                throw new DlsecException("token file " + file + " holds no token");
-            }
-            return t;
-        } catch (IOException e) {
-            throw new DlsecException("cannot read the token file " + file + ": " + e.getMessage(), e);
+        // capped: a token file is a few lines, and /dev/zero must not fill the heap
+        List<String> t = BoundedReads.lines(file, MAX_TOKEN_FILE, "token file").stream().map(String::strip)
+                .filter(s -> !s.isEmpty() && !s.startsWith("#")).toList();
+        if (t.isEmpty()) {
+            throw new DlsecException("token file " + file + " holds no token");
         }
+        return t;
     }
 
     static String readToken(Path file) {
@@ -159,7 +160,7 @@ final class ServeCommand implements Callable<Integer> {
     static Shape parseShape(String s) {
         String[] parts = s.split(",");
         if (parts.length != 3) {
-            throw new DlsecException("invalid --input-shape '" + s + "': expected C,H,W");
+            throw new DlsecException("invalid --input-shape '" + org.dlsec.core.Text.echo(s) + "': expected C,H,W");
         }
         long[] d = new long[3];
         try {
@@ -168,7 +169,7 @@ final class ServeCommand implements Callable<Integer> {
                 DlsecException.require(d[i] >= 1 && d[i] <= 4096, "--input-shape", "dimensions must be in 1..4096");
             }
         } catch (NumberFormatException e) {
-            throw new DlsecException("invalid --input-shape '" + s + "': expected C,H,W integers");
+            throw new DlsecException("invalid --input-shape '" + org.dlsec.core.Text.echo(s) + "': expected C,H,W integers");
         }
         return new Shape(d);
     }

@@ -47,12 +47,12 @@ public final class MembershipAttacks {
                 p.remove("sigma");
                 yield new LabelOnly(radius, noise, sigma, seed);
             }
-            default -> throw new DlsecException("unknown privacy attack '" + name + "': expected one of " + NAMES
+            default -> throw new DlsecException("unknown privacy attack '" + org.dlsec.core.Text.echo(name) + "': expected one of " + NAMES
                     + ", inversion");
         };
         p.keySet().removeAll(java.util.Set.of("arch", "epochs", "batchSize", "lr", "optimizer", "schedule"));
         if (!p.isEmpty() && !(a instanceof Lira || a instanceof ShadowAttack)) {
-            throw new DlsecException("unknown --param option(s) " + p.keySet() + " for attack '" + n + "'");
+            throw new DlsecException("unknown --param option(s) " + p.keySet() + " for attack '" + org.dlsec.core.Text.echo(n) + "'");
         }
         return a;
     }
