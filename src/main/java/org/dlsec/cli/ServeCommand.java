@@ -74,15 +74,20 @@ final class ServeCommand implements Callable<Integer> {
             + " delta (default: ${DEFAULT-VALUE}).")
     double pradaDelta;
 
-    @Option(names = "--threads", defaultValue = "4", description = "Request threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "4", description = "Threads that run predictions (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the output noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--read-timeout", defaultValue = "30", description = "Seconds a client has to send a whole request,"
-            + " headers and body; slower connections are closed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--read-timeout", defaultValue = "30", description = "Seconds a client has to send a request's headers,"
+            + " and again its body, and the longest a connection may stay idle; slower connections are closed without"
+            + " holding a thread (default: ${DEFAULT-VALUE}).")
     int readTimeout;
+
+    @Option(names = "--max-connections-per-client", defaultValue = "64", description = "Open connections allowed per"
+            + " client address; further ones are closed at once (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -96,10 +101,12 @@ final class ServeCommand implements Callable<Integer> {
         List<String> tokens = tokenFile == null ? List.of() : readTokens(tokenFile);
         Prada.Config pc = prada ? new Prada.Config(pradaDelta, 100, 5000) : null;
         double perSecond = parseRate(rate);
-        ServeConfig cfg = new ServeConfig(host, port, tokens, policy, budget, perSecond, maxBatch, maxBody, pc, seed, threads);
         DlsecException.require(readTimeout >= 1 && readTimeout <= 3600, "--read-timeout", "must be in 1..3600 seconds, got "
                 + readTimeout);
-        PredictionServer.setReadTimeout(readTimeout);
+        DlsecException.require(maxConnections >= 1 && maxConnections <= 10_000, "--max-connections-per-client",
+                "must be in 1..10000, got " + maxConnections);
+        ServeConfig cfg = new ServeConfig(host, port, tokens, policy, budget, perSecond, maxBatch, maxBody, pc, seed, threads,
+                readTimeout, maxConnections);
         Shape shape = Files.isDirectory(model) ? null : parseShape(inputShape);
         Classifier c = Models.load(model, shape);
         PredictionServer server;
