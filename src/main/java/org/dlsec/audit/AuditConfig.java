@@ -202,6 +202,14 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         try {
             if (kind.equals("inversion")) {
                 org.dlsec.attack.inference.MembershipAttacks.inversion(params);
+            } else {
+                List<String> names = org.dlsec.attack.inference.MembershipAttacks.paramNames(kind);
+                for (String key : params.keySet()) {
+                    if (!names.contains(key)) {
+                        throw new DlsecException("unknown parameter '" + org.dlsec.core.Text.echo(key) + "' for " + kind
+                                + "; its parameters are " + String.join(", ", names));
+                    }
+                }
             }
         } catch (DlsecException e) {
             throw (m.containsKey("params") ? m.get("params") : f).error(e.getMessage());

@@ -74,6 +74,14 @@ class AuditConfigHostileTest {
     }
 
     @Test
+    void unknownPrivacyParametersAreRefusedAtParseTime() {
+        DlsecException e = refuse("attacks:\n  - attack: fgsm\nprivacy:\n  - attack: lira\n    params:\n      epoch: 3\n");
+        assertTrue(e.getMessage().contains("hostile.yaml line 5") && e.getMessage().contains("'epoch'"), e.getMessage());
+        assertEquals("3", AuditConfig.parse("attacks:\n  - attack: fgsm\nprivacy:\n  - attack: lira\n    params:\n"
+                + "      epochs: 3\n", "ok.yaml").privacy().get(0).params().get("epochs"));
+    }
+
+    @Test
     void budgetsMustFitAFloat() {
         assertTrue(refuse("attacks:\n  - attack: fgsm\n    eps: 1e39\n").getMessage().contains("32-bit float"));
         assertTrue(refuse("attacks:\n  - attack: fgsm\n    eps: [0.1, 1e308]\n").getMessage().contains("line 3"));
