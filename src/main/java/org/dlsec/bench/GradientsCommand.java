@@ -2,15 +2,13 @@ package org.dlsec.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.dlsec.core.AtomicFiles;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
 import org.dlsec.data.Datasets;
@@ -47,7 +45,7 @@ final class GradientsCommand implements Callable<Integer> {
     Path out;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         DlsecException.require(limit >= 1, "--limit", "must be at least 1, got " + limit);
         DlsecException.require(batchSize >= 1 && batchSize <= 4096, "--batch-size", "must be in 1..4096, got " + batchSize);
         Dataset data = Datasets.load(dataset, split, Optional.empty());
@@ -72,7 +70,7 @@ final class GradientsCommand implements Callable<Integer> {
     }
 
     /** NumPy format 1.0: magic, little-endian header length, a Python dict literal padded to 64 bytes, data. */
-    static void writeNpy(Path file, float[] values, long[] shape) throws IOException {
+    static void writeNpy(Path file, float[] values, long[] shape) {
         StringBuilder dims = new StringBuilder();
         for (long s : shape) {
             dims.append(s).append(", ");
@@ -82,12 +80,12 @@ final class GradientsCommand implements Callable<Integer> {
         String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
         ByteBuffer data = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         data.asFloatBuffer().put(values);
-        try (OutputStream o = Files.newOutputStream(file)) {
+        AtomicFiles.write(file, o -> {
             o.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
             o.write(header.length() & 0xff);
             o.write(header.length() >>> 8);
             o.write(header.getBytes(StandardCharsets.US_ASCII));
             o.write(data.array());
-        }
+        });
     }
 }

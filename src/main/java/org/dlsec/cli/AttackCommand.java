@@ -111,6 +111,8 @@ final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
+        Outputs.dir(images, "--images");
         Progress.setEnabled(!quiet);
         Limits.batchSize(batchSize, "--batch-size");
         Limits.positive(maxQueries, "--max-queries");
@@ -119,11 +121,11 @@ final class AttackCommand implements Callable<Integer> {
                 maxQueries, seed, extra);
         EvasionAttack base = EvasionAttacks.create(spec);
         if (budgets.size() > 1 && !(base instanceof EpsilonAttack)) {
-            throw new DlsecException("attack '" + base.name() + "' has no ε budget: give at most one --eps");
+            throw new DlsecException("attack '" + org.dlsec.core.Text.echo(base.name()) + "' has no ε budget: give at most one --eps");
         }
         Loading.Defence defended = Loading.Defence.parse(defence, gradients);
         if (detect != null && !detect.trim().equalsIgnoreCase("feature-squeezing")) {
-            throw new DlsecException("unknown --detect '" + detect + "': expected feature-squeezing");
+            throw new DlsecException("unknown --detect '" + org.dlsec.core.Text.echo(detect) + "': expected feature-squeezing");
         }
         DlsecException.require(calibration >= 1, "--calibration", "must be at least 1, got " + calibration);
         DlsecException.require(Double.isFinite(detectFpr) && detectFpr > 0 && detectFpr < 1, "--detect-fpr",

@@ -57,6 +57,7 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.dir(out, "--out");
         Progress.setEnabled(!quiet);
         AuditConfig cfg = config == null ? AuditConfig.defaults() : AuditConfig.read(config);
         String source = config == null ? "default-audit.yaml" : config.toString();

@@ -65,6 +65,8 @@ final class CertifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
+        Outputs.file(plot, "--plot");
         Progress.setEnabled(!quiet);
         Limits.batchSize(batchSize, "--batch-size");
         RandomizedSmoothing.Params params = new RandomizedSmoothing.Params(sigma, n0, n, alpha, batchSize, seed);
@@ -112,15 +114,7 @@ final class CertifyCommand implements Callable<Integer> {
     }
 
     private void writePlot(byte[] png) {
-        try {
-            Path parent = plot.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(plot, png);
-        } catch (IOException e) {
-            throw new DlsecException("cannot write " + plot + ": " + e.getMessage());
-        }
+        org.dlsec.core.AtomicFiles.write(plot, png);
         System.out.println("curve written to " + plot);
     }
 }

@@ -34,6 +34,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
         if (batchSize <= 0 || batchSize > 65_536) {
             throw new org.dlsec.core.DlsecException("invalid --batch-size: must be in 1..65536, got " + batchSize);
         }

@@ -119,9 +119,10 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
         String a = attack.trim().toLowerCase(Locale.ROOT);
         if (!List.of("equation", "jacobian", "knockoff", "copycat").contains(a)) {
-            throw new DlsecException("unknown --attack '" + attack + "': expected equation, jacobian, knockoff or copycat");
+            throw new DlsecException("unknown --attack '" + org.dlsec.core.Text.echo(attack) + "': expected equation, jacobian, knockoff or copycat");
         }
         DlsecException.require(budget >= 1, "--budget", "must be at least 1, got " + budget);
         DlsecException.require(httpBatch >= 1, "--http-batch", "must be at least 1, got " + httpBatch);
@@ -227,7 +228,7 @@ final class ExtractCommand implements Callable<Integer> {
             try {
                 u = URI.create(t);
             } catch (IllegalArgumentException e) {
-                throw new DlsecException("invalid --target URL '" + t + "': " + e.getMessage());
+                throw new DlsecException("invalid --target URL '" + org.dlsec.core.Text.echo(t) + "': " + e.getMessage());
             }
             String token = tokens == null ? null : ServeCommand.readToken(tokens);
             return RemoteClassifier.connect(u, token, httpBatch);

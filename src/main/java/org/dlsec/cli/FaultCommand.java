@@ -112,22 +112,23 @@ final class FaultCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
         Progress.setEnabled(!quiet);
         String m = mode.trim().toLowerCase(Locale.ROOT);
         if (!List.of("random", "bfa", "trojan").contains(m)) {
-            throw new DlsecException("unknown --mode '" + mode + "': expected random, bfa or trojan");
+            throw new DlsecException("unknown --mode '" + org.dlsec.core.Text.echo(mode) + "': expected random, bfa or trojan");
         }
         String tgt = target.trim().toLowerCase(Locale.ROOT);
         if (!tgt.equals("weights") && !tgt.equals("activations")) {
-            throw new DlsecException("unknown --target '" + target + "': expected weights or activations");
+            throw new DlsecException("unknown --target '" + org.dlsec.core.Text.echo(target) + "': expected weights or activations");
         }
         String q = quantize.trim().toLowerCase(Locale.ROOT);
         if (!q.equals("int8") && !q.equals("none")) {
-            throw new DlsecException("unknown --quantize '" + quantize + "': expected int8 or none");
+            throw new DlsecException("unknown --quantize '" + org.dlsec.core.Text.echo(quantize) + "': expected int8 or none");
         }
         String def = defence.trim().toLowerCase(Locale.ROOT);
         if (!List.of("none", "checksum", "range").contains(def)) {
-            throw new DlsecException("unknown --defence '" + defence + "': expected none, checksum or range");
+            throw new DlsecException("unknown --defence '" + org.dlsec.core.Text.echo(defence) + "': expected none, checksum or range");
         }
         DlsecException.require(trials >= 1, "--trials", "must be at least 1, got " + trials);
         DlsecException.require(groupSize >= 1, "--group-size", "must be at least 1, got " + groupSize);

@@ -26,7 +26,7 @@ final class Loading {
         static Defence parse(String spec, String gradients) {
             String g = gradients == null ? "adaptive" : gradients.trim().toLowerCase(java.util.Locale.ROOT);
             if (!g.equals("adaptive") && !g.equals("naive")) {
-                throw new DlsecException("unknown --gradients '" + gradients + "': expected adaptive or naive");
+                throw new DlsecException("unknown --gradients '" + org.dlsec.core.Text.echo(gradients) + "': expected adaptive or naive");
             }
             return new Defence(spec == null ? null : org.dlsec.defence.preprocess.Preprocessors.parse(spec), g.equals("adaptive"));
         }

@@ -51,6 +51,7 @@ final class MaskingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
         Progress.setEnabled(!quiet);
         GradientMaskingChecks.Config cfg = new GradientMaskingChecks.Config(eps, squareQueries, tolerance, seed);
         Loading.Defence defended = Loading.Defence.parse(defence, gradients);

@@ -205,14 +205,16 @@ final class PoisonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
+        Outputs.dir(images, "--images");
         Limits.batchSize(batchSize, "--batch-size");
         String kind = attack.trim().toLowerCase(Locale.ROOT);
         if (!ATTACKS.contains(kind)) {
-            throw new DlsecException("unknown --attack '" + attack + "': expected one of " + String.join(", ", ATTACKS));
+            throw new DlsecException("unknown --attack '" + org.dlsec.core.Text.echo(attack) + "': expected one of " + String.join(", ", ATTACKS));
         }
         String det = detect == null ? null : detect.trim().toLowerCase(Locale.ROOT);
         if (det != null && !DETECTORS.contains(det)) {
-            throw new DlsecException("unknown --detect '" + detect + "': expected one of " + String.join(", ", DETECTORS));
+            throw new DlsecException("unknown --detect '" + org.dlsec.core.Text.echo(detect) + "': expected one of " + String.join(", ", DETECTORS));
         }
         if (retrain && (det == null || !(det.equals("spectral") || det.equals("ac")))) {
             throw new DlsecException("--retrain needs --detect spectral or ac (it retrains on the samples the detector keeps)");
@@ -253,7 +255,7 @@ final class PoisonCommand implements Callable<Integer> {
             case "blend" -> switch (blendPattern.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "noise" -> new BlendedTrigger(alpha, seed);
                 case "square" -> new Trigger(blendSize, 1f, alpha);
-                default -> throw new DlsecException("unknown --blend-pattern '" + blendPattern + "': expected noise or square");
+                default -> throw new DlsecException("unknown --blend-pattern '" + org.dlsec.core.Text.echo(blendPattern) + "': expected noise or square");
             };
             case "stealthy" -> stealthy.trigger();
             default -> null;

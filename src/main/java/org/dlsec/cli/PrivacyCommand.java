@@ -80,6 +80,8 @@ final class PrivacyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
+        Outputs.dir(images, "--images");
         Progress.setEnabled(!quiet);
         Dataset test = sourceFlags.open(dataset, "test", dataDir);
         if (attack.equalsIgnoreCase("attribute")) {
@@ -116,7 +118,7 @@ final class PrivacyCommand implements Callable<Integer> {
 
     private int infer(MembershipAttack a, Dataset train, int[] targetIdx, String placed, Dataset test) {
         if (!nonMembers.equals("test") && !nonMembers.equals("train")) {
-            throw new DlsecException("invalid --non-members: expected test or train, got '" + nonMembers + "'");
+            throw new DlsecException("invalid --non-members: expected test or train, got '" + org.dlsec.core.Text.echo(nonMembers) + "'");
         }
         MembershipSplit split = MembershipSplit.of(nonMembers, train, targetIdx, test, members, seed);
         try (Classifier c = Loading.model(model, test)) {

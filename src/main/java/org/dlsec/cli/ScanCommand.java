@@ -69,6 +69,8 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
+        Outputs.dir(images, "--images");
         Limits.batchSize(batchSize, "--batch-size");
         boolean cleanse = false;
         boolean strip = false;
@@ -77,7 +79,7 @@ final class ScanCommand implements Callable<Integer> {
             switch (n) {
                 case "cleanse" -> cleanse = true;
                 case "strip" -> strip = true;
-                default -> throw new DlsecException("unknown --detect '" + d.trim() + "': dlsec scan supports cleanse and strip");
+                default -> throw new DlsecException("unknown --detect '" + org.dlsec.core.Text.echo(d.trim()) + "': dlsec scan supports cleanse and strip");
             }
         }
         NeuralCleanse nc = new NeuralCleanse(steps, batchSize, 0.1, 0.01, 0.95, threshold, 10, seed);

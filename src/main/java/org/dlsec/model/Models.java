@@ -54,20 +54,14 @@ public final class Models {
 
     /** Writes the weights and the model card (whose hash field is filled in here) to {@code dir}. */
     public static ModelCard save(DjlClassifier classifier, ModelCard card, Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path weights = dir.resolve(WEIGHTS);
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(weights)))) {
-                classifier.model().getBlock().saveParameters(out);
-            }
-            ModelCard full = new ModelCard(ModelCard.FORMAT, card.architecture(), card.dataset(), card.inputShape(),
-                    card.numClasses(), WEIGHTS, Hashing.sha256(weights), card.training(), card.testAccuracy(),
-                    card.versions(), card.created());
-            Json.write(dir.resolve(ModelCard.FILE), full);
-            return full;
-        } catch (IOException e) {
-            throw new DlsecException("cannot save the model to " + dir + ": " + e.getMessage(), e);
-        }
+        org.dlsec.core.AtomicFiles.directory(dir, "model directory");
+        Path weights = dir.resolve(WEIGHTS);
+        org.dlsec.core.AtomicFiles.write(weights, o -> classifier.model().getBlock().saveParameters(new DataOutputStream(o)));
+        ModelCard full = new ModelCard(ModelCard.FORMAT, card.architecture(), card.dataset(), card.inputShape(),
+                card.numClasses(), WEIGHTS, Hashing.sha256(weights), card.training(), card.testAccuracy(),
+                card.versions(), card.created());
+        Json.write(dir.resolve(ModelCard.FILE), full);
+        return full;
     }
 
     /** The kinds of model file {@link #load} accepts. */

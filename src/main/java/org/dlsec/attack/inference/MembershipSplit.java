@@ -108,7 +108,7 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
         return switch (nonMembers) {
             case "test" -> build(trainSplit, targetIndices, heldOut, n, seed);
             case "train" -> buildWithinTrain(trainSplit, targetIndices, heldOut, n, seed);
-            default -> throw new DlsecException("non-members must come from test or train, got '" + nonMembers + "'");
+            default -> throw new DlsecException("non-members must come from test or train, got '" + org.dlsec.core.Text.echo(nonMembers) + "'");
         };
     }
 

@@ -45,7 +45,7 @@ public record Normalization(float[] mean, float[] std) {
                 cur = switch (key) {
                     case "mean" -> mean;
                     case "std" -> std;
-                    default -> throw new DlsecException("--normalize: unknown key '" + key + "': expected mean= and std=");
+                    default -> throw new DlsecException("--normalize: unknown key '" + org.dlsec.core.Text.echo(key) + "': expected mean= and std=");
                 };
                 if (!cur.isEmpty()) {
                     throw new DlsecException("--normalize: " + key + "= given twice");
@@ -53,12 +53,12 @@ public record Normalization(float[] mean, float[] std) {
                 item = item.substring(eq + 1).trim();
             }
             if (cur == null) {
-                throw new DlsecException("--normalize: '" + item + "' comes before mean= or std=");
+                throw new DlsecException("--normalize: '" + org.dlsec.core.Text.echo(item) + "' comes before mean= or std=");
             }
             try {
                 cur.add(Float.parseFloat(item));
             } catch (NumberFormatException e) {
-                throw new DlsecException("--normalize: '" + item + "' (value " + (cur.size() + 1) + " of "
+                throw new DlsecException("--normalize: '" + org.dlsec.core.Text.echo(item) + "' (value " + (cur.size() + 1) + " of "
                         + (cur == mean ? "mean" : "std") + ") is not a number");
             }
         }
