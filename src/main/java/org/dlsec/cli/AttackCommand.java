@@ -133,6 +133,10 @@ final class AttackCommand implements Callable<Integer> {
                 "must be in (0, 1), got " + detectFpr);
         modelFlags.normalization();
         Dataset d = data.load();
+        if (images != null && !d.isImage()) {
+            throw new DlsecException("--images draws image grids, but " + d.name() + " holds feature vectors of shape "
+                    + d.sampleShape() + "; the adversarial examples' changes are in the audit report's featureChanges");
+        }
         try (Classifier undefended = modelFlags.load(model, d);
                 Classifier c = defended.wrap(undefended, model, seed);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {

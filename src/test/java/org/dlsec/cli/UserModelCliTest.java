@@ -99,6 +99,8 @@ class UserModelCliTest {
                 "--normalize has 2 values");
         assertUserError(run("attack", "--model", model, "--dataset", csv, "--attack", "fgsm", "--normalize", "mean=x,std=1"),
                 "'x'");
+        assertUserError(run("attack", "--model", model, "--dataset", csv, "--attack", "fgsm", "--images", "imgs",
+                "--normalize", normalize()), "--images draws image grids");
         assertUserError(run("fault", "--model", model, "--dataset", UserFixtures.dir("tabular").toString(), "--mode",
                 "trojan", "--normalize", normalize()), "--mode trojan");
     }
