@@ -40,6 +40,9 @@ final class AttackCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
     @Option(names = "--attack", required = true, description = "Attack name.")
     String attack;
 
@@ -130,8 +133,13 @@ final class AttackCommand implements Callable<Integer> {
         DlsecException.require(calibration >= 1, "--calibration", "must be at least 1, got " + calibration);
         DlsecException.require(Double.isFinite(detectFpr) && detectFpr > 0 && detectFpr < 1, "--detect-fpr",
                 "must be in (0, 1), got " + detectFpr);
+        modelFlags.normalization();
         Dataset d = data.load();
-        try (Classifier undefended = Loading.model(model, d);
+        if (images != null && !d.isImage()) {
+            throw new DlsecException("--images draws image grids, but " + d.name() + " holds feature vectors of shape "
+                    + d.sampleShape() + "; the adversarial examples' changes are in the audit report's featureChanges");
+        }
+        try (Classifier undefended = modelFlags.load(model, d);
                 Classifier c = defended.wrap(undefended, model, seed);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
             if (base instanceof UniversalAttack u && !u.isFitted()) {
@@ -194,6 +202,7 @@ final class AttackCommand implements Callable<Integer> {
                     out.put("curve", curve);
                 }
                 out.put("model", c.info());
+                ModelFlags.record(out, undefended);
                 if (c instanceof PreprocessedClassifier pc) {
                     out.put("defence", pc.describe());
                 }

@@ -10,8 +10,9 @@ import org.dlsec.model.Models;
 final class Loading {
     private Loading() {}
 
+    /** {@code path} for {@code data}: its shape and class count checked, with the data's input bounds. */
     static Classifier model(Path path, Dataset data) {
-        Classifier c = Models.load(path, data.sampleShape());
+        Classifier c = Models.load(path, data.sampleShape(), ModelFlags.bounds(data.bounds()));
         if (c.numClasses() != data.numClasses()) {
             int k = c.numClasses();
             c.close();

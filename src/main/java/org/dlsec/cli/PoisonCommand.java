@@ -243,6 +243,14 @@ final class PoisonCommand implements Callable<Integer> {
         test = testLimit == null ? test : test.first(testLimit);
         DlsecException.require(target >= 0 && target < train.numClasses(), "--target",
                 "must be a class in 0.." + (train.numClasses() - 1) + ", got " + target);
+        if (!train.isImage() && !kind.equals("labelflip") && !kind.equals("noise")) {
+            throw new DlsecException("--attack " + kind + " stamps a trigger into images, but " + train.name()
+                    + " holds feature vectors of shape " + train.sampleShape() + ": use --attack labelflip or noise");
+        }
+        if (!train.isImage() && det != null && !det.equals("spectral") && !det.equals("ac")) {
+            throw new DlsecException("--detect " + det + " looks for an image trigger, but " + train.name()
+                    + " holds feature vectors: use --detect spectral or ac");
+        }
         int k = train.numClasses();
         PoisonDetector detector = det == null || strip != null || fineprune != null || cleanse != null ? null
                 : det.equals("ac") ? ActivationClustering.defaults(seed)

@@ -447,7 +447,8 @@ public final class DataSource {
         }
         String origin = raw.provenance() + " | split " + split + (ref == raw ? "" : " (classes and bounds from "
                 + ref.file() + ")") + resized + " | bounds " + bounds.describe();
-        return new Dataset(name, split, new Shape(shape), k, x, y, null, classes, origin, bounds);
+        Dataset data = new Dataset(name, split, new Shape(shape), k, x, y, null, classes, origin, bounds);
+        return raw.featureNames() == null ? data : data.withFeatureNames(raw.featureNames());
     }
 
     private static float[] resize(float[] x, int n, long[] s, SourceOptions o, String where) {

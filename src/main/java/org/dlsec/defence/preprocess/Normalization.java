@@ -103,6 +103,25 @@ public record Normalization(float[] mean, float[] std) {
         return mean.length == 1 ? "all" : mean.length == sample.size() ? "feature" : "channel";
     }
 
+    /**
+     * {@code x} (samples of shape {@code sample}, one after the other) normalised, in a new array: the
+     * same map as {@link NormalizedClassifier} applies to a batch, for code that needs the model's own view.
+     */
+    public float[] apply(float[] x, Shape sample) {
+        broadcastShape(sample);
+        int d = Math.toIntExact(sample.size());
+        DlsecException.require(x.length % d == 0, "normalised data", x.length + " values are not samples of " + d);
+        int k = mean.length;
+        long per = k == 1 || k == d ? 1 : d / k;
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int j = i % d;
+            int c = k == 1 ? 0 : k == d ? j : (int) (j / per);
+            out[i] = (x[i] - mean[c]) / std[c];
+        }
+        return out;
+    }
+
     NDArray meanArray(NDManager m, Shape sample) {
         return Tensors.floats(m, mean, broadcastShape(sample));
     }
