@@ -3,7 +3,8 @@
 # PyTorch-exported TorchScript LeNet (bench/fixtures/make_backdoor_fixtures.py), and agrees with
 # PyTorch 1.13 (bench/fgsm_reference.py).
 #
-#   bench/determinism.sh [FGSM_RUNS] [AUDITS] [AUDIT_LIMIT] [SCANS]     (defaults 200 10 200 20)
+#   bench/determinism.sh [FGSM_RUNS] [AUDITS] [AUDIT_LIMIT] [SCANS] [FGSM_RUNS_LOADED]
+#   (defaults 200 10 200 20 FGSM_RUNS; the load average at the start of each phase is printed)
 #
 # 1. FGSM_RUNS x `attack --attack fgsm --eps 0.3 --limit 1000` idle, then as many while two busy
 #    processes (stress-ng --cpu 2, or two shell loops) keep both cores loaded: every JSON equal with the
@@ -14,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
-runs=${1:-200}; audits=${2:-10}; alimit=${3:-200}; scans=${4:-20}
+runs=${1:-200}; audits=${2:-10}; alimit=${3:-200}; scans=${4:-20}; lruns=${5:-$runs}
 out=target/bench/determinism
 fx=target/bench/scan
 mkdir -p "$out" "$fx"
@@ -33,8 +34,9 @@ load() { if command -v stress-ng >/dev/null; then stress-ng --cpu 2 --timeout 0 
 
 ref=$("$PY" bench/fgsm_reference.py "$model" 1000 0.3 2)
 echo "PyTorch: $ref"
-fgsm() { # $1 label, $2 runs
+fgsm() { # $1 label, $2 runs (0: skip the phase)
   local first="" same=0 i
+  [ "$2" -gt 0 ] || return 0
   for i in $(seq 1 "$2"); do
     $DLSEC attack --model "$model" --dataset mnist --attack fgsm --eps 0.3 --limit 1000 --quiet --json "$out/fgsm.json" >/dev/null
     local s; s=$(strip "$out/fgsm.json")
@@ -51,9 +53,11 @@ print(f"fgsm {sys.argv[3]:<7} runs {sys.argv[4]:>4}  identical {sys.argv[5]:>4} 
 PY
 }
 $DLSEC attack --help >/dev/null  # build once
+echo "load average before the idle phase: $(cut -d' ' -f1-3 /proc/loadavg)"
 fgsm idle "$runs"
 load; trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
-fgsm loaded "$runs"
+sleep 5; echo "load average with stress-ng: $(cut -d' ' -f1-3 /proc/loadavg)"
+fgsm loaded "$lruns"
 kill $(jobs -p) 2>/dev/null || true
 
 first=""; same=0

@@ -2,7 +2,7 @@
 # Runs dlsec's Jazzer fuzz targets in fuzzing mode, one after another, each until 1,000,000
 # executions or 10 minutes (the limits in their @FuzzTest annotations), and prints a summary line per
 # target: executions, seconds, and whether Jazzer reported a finding.
-#   bench/fuzz.sh                      # all seven targets
+#   bench/fuzz.sh                      # all eight targets
 #   bench/fuzz.sh IdxReaderFuzzTest    # one of them
 # A finding makes Jazzer write the crashing input into the target's ...FuzzTestInputs/ directory
 # under src/test/resources, so that every later `mvn test` replays it; the generated corpus is kept
@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(IdxReaderFuzzTest CsvReaderFuzzTest NpyReaderFuzzTest ImageDecoderFuzzTest ModelLoadingFuzzTest AuditConfigFuzzTest RequestDecoderFuzzTest)
+[ ${#targets[@]} -gt 0 ] || targets=(IdxReaderFuzzTest CsvReaderFuzzTest NpyReaderFuzzTest ImageDecoderFuzzTest ModelLoadingFuzzTest TorchScriptArchiveFuzzTest AuditConfigFuzzTest RequestDecoderFuzzTest)
 mkdir -p bench/out/fuzz
 export OMP_NUM_THREADS=1 JAZZER_FUZZ=1
 for t in "${targets[@]}"; do

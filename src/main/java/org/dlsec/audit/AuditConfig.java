@@ -102,13 +102,9 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     }
 
     public static AuditConfig read(Path file) {
-        try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-        } catch (NoSuchFileException e) {
-            throw new DlsecException("audit configuration not found: " + file);
-        } catch (IOException e) {
-            throw new DlsecException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        // refused by size before a byte is parsed (4 bytes per character at most in UTF-8)
+        String text = org.dlsec.core.BoundedReads.string(file, 4L * YamlNode.MAX_CHARS, "audit configuration");
+        return parse(text, file.toString());
     }
 
     public static AuditConfig parse(String text, String source) {
@@ -119,7 +115,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
         String split = m.containsKey("split") ? m.get("split").string() : "test";
         if (!split.equals("test") && !split.equals("train")) {
-            throw m.get("split").error("expected test or train, got '" + split + "'");
+            throw m.get("split").error("expected test or train, got '" + org.dlsec.core.Text.echo(split) + "'");
         }
         int batch = m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 65_536) : 250;
         if (!m.containsKey("attacks")) {
@@ -130,7 +126,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         for (YamlNode a : m.get("attacks").list()) {
             Entry e = entry(a, seed);
             if (!ids.add(e.id())) {
-                throw a.error("duplicate attack id '" + e.id() + "': give one of them an 'id'");
+                throw a.error("duplicate attack id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
             }
             entries.add(e);
         }
@@ -142,7 +138,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             for (YamlNode f : m.get("faults").list()) {
                 FaultEntry e = faultEntry(f);
                 if (!ids.add(e.id())) {
-                    throw f.error("duplicate id '" + e.id() + "': give one of them an 'id'");
+                    throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
                 }
                 faults.add(e);
             }
@@ -152,7 +148,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             for (YamlNode f : m.get("poisoning").list()) {
                 PoisonEntry e = poisonEntry(f);
                 if (!ids.add(e.id())) {
-                    throw f.error("duplicate id '" + e.id() + "': give one of them an 'id'");
+                    throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
                 }
                 poisons.add(e);
             }
@@ -162,7 +158,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             for (YamlNode f : m.get("privacy").list()) {
                 PrivacyEntry e = privacyEntry(f);
                 if (!ids.add(e.id())) {
-                    throw f.error("duplicate id '" + e.id() + "': give one of them an 'id'");
+                    throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
                 }
                 privacy.add(e);
             }
@@ -181,7 +177,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
         String kind = m.get("attack").string();
         if (!known.contains(kind)) {
-            throw m.get("attack").error("unknown privacy attack '" + kind + "' (one of " + String.join(", ", known) + ")");
+            throw m.get("attack").error("unknown privacy attack '" + org.dlsec.core.Text.echo(kind) + "' (one of " + String.join(", ", known) + ")");
         }
         String id = m.containsKey("id") ? m.get("id").string() : kind;
         if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -193,7 +189,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         int members = m.containsKey("members") ? (int) positive(m.get("members"), 100_000) : 500;
         String nonMembers = m.containsKey("nonMembers") ? m.get("nonMembers").string() : "test";
         if (!nonMembers.equals("test") && !nonMembers.equals("train")) {
-            throw m.get("nonMembers").error("expected test or train, got '" + nonMembers + "'");
+            throw m.get("nonMembers").error("expected test or train, got '" + org.dlsec.core.Text.echo(nonMembers) + "'");
         }
         int shadows = m.containsKey("shadows") ? (int) positive(m.get("shadows"), 1024) : 16;
         Map<String, String> params = new LinkedHashMap<>();
@@ -206,6 +202,14 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         try {
             if (kind.equals("inversion")) {
                 org.dlsec.attack.inference.MembershipAttacks.inversion(params);
+            } else {
+                List<String> names = org.dlsec.attack.inference.MembershipAttacks.paramNames(kind);
+                for (String key : params.keySet()) {
+                    if (!names.contains(key)) {
+                        throw new DlsecException("unknown parameter '" + org.dlsec.core.Text.echo(key) + "' for " + kind
+                                + "; its parameters are " + String.join(", ", names));
+                    }
+                }
             }
         } catch (DlsecException e) {
             throw (m.containsKey("params") ? m.get("params") : f).error(e.getMessage());
@@ -221,7 +225,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
         String kind = m.get("poison").string();
         if (!kind.equals("badnets") && !kind.equals("labelflip")) {
-            throw m.get("poison").error("unknown poison '" + kind + "' (badnets or labelflip)");
+            throw m.get("poison").error("unknown poison '" + org.dlsec.core.Text.echo(kind) + "' (badnets or labelflip)");
         }
         String id = m.containsKey("id") ? m.get("id").string() : kind;
         if (!id.matches("[A-Za-z0-9._-]+")) {
@@ -256,7 +260,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
         String kind = m.get("fault").string();
         if (!kind.equals("bfa") && !kind.equals("random")) {
-            throw m.get("fault").error("unknown fault '" + kind + "' (bfa or random)");
+            throw m.get("fault").error("unknown fault '" + org.dlsec.core.Text.echo(kind) + "' (bfa or random)");
         }
         String id = m.containsKey("id") ? m.get("id").string() : kind;
         if (!id.matches("[A-Za-z0-9._-]+")) {
@@ -301,7 +305,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
         String name = m.get("attack").string();
         if (!EvasionAttacks.NAMES.contains(name)) {
-            throw m.get("attack").error("unknown attack '" + name + "' (one of " + String.join(", ", EvasionAttacks.NAMES) + ")");
+            throw m.get("attack").error("unknown attack '" + org.dlsec.core.Text.echo(name) + "' (one of " + String.join(", ", EvasionAttacks.NAMES) + ")");
         }
         String id = m.containsKey("id") ? m.get("id").string() : name;
         if (!id.matches("[A-Za-z0-9_.-]{1,64}")) {
@@ -337,6 +341,11 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                     m.containsKey("restarts") ? (int) positive(m.get("restarts"), 1000) : null,
                     m.containsKey("targeted") && m.get("targeted").bool(),
                     m.containsKey("maxQueries") ? (int) positive(m.get("maxQueries"), 100_000_000) : null, seed, params);
+            try {
+                EvasionAttacks.checkParams(spec);
+            } catch (DlsecException typo) {
+                throw m.get("params").error(typo.getMessage());
+            }
             return new Entry(id, spec, eps);
         } catch (DlsecException ex) {
             if (ex.getMessage().contains(" line ")) {
@@ -348,8 +357,8 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
 
     private static double nonNegative(YamlNode v) {
         double d = v.number();
-        if (!(d >= 0) || !Double.isFinite(d)) {
-            throw v.error("a budget must be finite and >= 0, got " + d);
+        if (!(d >= 0) || !Double.isFinite(d) || d > Float.MAX_VALUE) {
+            throw v.error("a budget must be finite, >= 0 and fit a 32-bit float, got " + d);
         }
         return d;
     }

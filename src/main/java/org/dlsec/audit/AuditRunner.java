@@ -64,14 +64,23 @@ public final class AuditRunner {
     public static AuditReport run(Classifier model, Dataset data, java.util.function.Supplier<Dataset> trainData,
             boolean auditTraining, AuditConfig config, String configSource, Path out, boolean resume, boolean progress,
             AttackExecutor executor) {
+        Path results = out.resolve("results");
+        // the directories made here are removed again if the audit fails before writing anything into them
+        List<Path> made = org.dlsec.core.AtomicFiles.directory(results, "audit output directory");
+        try {
+            return runInto(model, data, trainData, auditTraining, config, configSource, out, resume, progress, executor,
+                    results);
+        } catch (RuntimeException | Error e) {
+            org.dlsec.core.AtomicFiles.removeEmpty(made);
+            throw e;
+        }
+    }
+
+    private static AuditReport runInto(Classifier model, Dataset data, java.util.function.Supplier<Dataset> trainData,
+            boolean auditTraining, AuditConfig config, String configSource, Path out, boolean resume, boolean progress,
+            AttackExecutor executor, Path results) {
         java.util.function.Supplier<Dataset> attackerData = memoize(trainData);
         Instant started = Instant.now();
-        Path results = out.resolve("results");
-        try {
-            Files.createDirectories(results);
-        } catch (java.io.IOException e) {
-            throw new DlsecException("cannot create " + results + ": " + e.getMessage(), e);
-        }
         double clean = Evaluation.accuracy(model, data);
         List<AttackRecord> records = new ArrayList<>();
         for (AuditConfig.Entry entry : config.attacks()) {
@@ -203,7 +212,7 @@ public final class AuditRunner {
         long t0 = System.nanoTime();
         EvasionAttack attack = EvasionAttacks.create(entry.spec());
         if (entry.epsilons().size() > 1 && !(attack instanceof EpsilonAttack)) {
-            throw new DlsecException("audit attack '" + entry.id() + "': " + attack.name() + " has no ε budget, give one eps");
+            throw new DlsecException("audit attack '" + org.dlsec.core.Text.echo(entry.id()) + "': " + attack.name() + " has no ε budget, give one eps");
         }
         int[] targets = attack.targeted() ? EvasionRunner.randomTargets(data, config.seed()) : null;
         List<AttackResult> results = new ArrayList<>();
@@ -219,6 +228,9 @@ public final class AuditRunner {
     static String key(Classifier model, Dataset data, AuditConfig config, Object entry) {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("model", model.info().sha256());
+        if (model instanceof org.dlsec.defence.preprocess.NormalizedClassifier n) {
+            k.put("normalize", n.describe());
+        }
         k.put("data", data.origin());
         k.put("entry", entry);
         k.put("seed", config.seed());

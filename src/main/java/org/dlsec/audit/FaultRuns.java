@@ -14,6 +14,7 @@ import org.dlsec.attack.fault.QuantizedModel;
 import org.dlsec.attack.fault.RandomFaultInjection;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
+import org.dlsec.defence.preprocess.NormalizedClassifier;
 import org.dlsec.metric.Evaluation;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.DjlClassifier;
@@ -28,7 +29,7 @@ final class FaultRuns {
 
     /** Why the model cannot take fault experiments, or null when it can. */
     static String unsupported(Classifier model) {
-        if (model instanceof DjlClassifier) {
+        if (model instanceof DjlClassifier || model instanceof NormalizedClassifier n && n.inner() instanceof DjlClassifier) {
             return null;
         }
         return "needs a dlsec model directory or a TorchScript file (its weights are quantised and changed in memory),"
@@ -37,7 +38,18 @@ final class FaultRuns {
 
     static FaultRecord run(Classifier model, Dataset data, AuditConfig config, AuditConfig.FaultEntry e, String key,
             Supplier<Dataset> attackerData, boolean progress) {
-        DjlClassifier c = (DjlClassifier) model;
+        if (model instanceof NormalizedClassifier n) {
+            // the faults go into the weights of the model behind the normalisation, which sees normalised data
+            return run((DjlClassifier) n.inner(), n.normalised(data), config, e, key, attackerData, n::normalised,
+                    progress);
+        }
+        return run((DjlClassifier) model, data, config, e, key, attackerData, d -> d, progress);
+    }
+
+    /** {@code view} turns data into what {@code c} sees (applied to the attacker's sample once it is drawn). */
+    private static FaultRecord run(DjlClassifier c, Dataset data, AuditConfig config, AuditConfig.FaultEntry e, String key,
+            Supplier<Dataset> attackerData, java.util.function.UnaryOperator<Dataset> view, boolean progress) {
+        Classifier model = c;
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         double floatAcc = Evaluation.accuracy(c, data);
@@ -55,7 +67,7 @@ final class FaultRuns {
             if (e.fault().equals("bfa")) {
                 Dataset train = attackerData.get();
                 DlsecException.require(train.size() >= 1, "attacker data", "is empty");
-                Dataset batch = train.sample(Math.min(e.attackSamples(), train.size()), config.seed());
+                Dataset batch = view.apply(train.sample(Math.min(e.attackSamples(), train.size()), config.seed()));
                 double stop = 1.0 / model.numClasses() + CHANCE_MARGIN;
                 BitFlipAttack bfa = new BitFlipAttack(new BitFlipAttack.Config(e.flips(), 1, stop));
                 BitFlipAttack.Result r = bfa.run(q, batch, data, progress);

@@ -4,6 +4,8 @@
  * results to {@link org.dlsec.report} to be written as {@code report.json}, {@code samples.csv}
  * and {@code index.html}. Attacks are built only through
  * {@link org.dlsec.attack.evasion.EvasionAttacks}, so attacks added to the registry are available
- * here without change. May import core, data, model, metric, attack and report.
+ * here without change. May import core, data, model, metric, attack and report, and
+ * {@link org.dlsec.defence.preprocess.NormalizedClassifier} (a model's own input normalisation: fault
+ * experiments run on the model behind it, with the data normalised).
  */
 package org.dlsec.audit;

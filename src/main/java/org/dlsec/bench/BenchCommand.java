@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 
 /** {@code dlsec bench}: runnable benchmarks that print a table; the bench/ scripts add the PyTorch reference. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: train-speed, memory, serve-load (see bench/ for the PyTorch comparisons).",
-        subcommands = {BenchCommand.TrainSpeed.class, BenchCommand.Memory.class, ServeLoadCommand.class, SoakCommand.class})
+        description = "Benchmarks: train-speed, memory, serve-load, soak, gradients (see bench/ for the PyTorch comparisons).",
+        subcommands = {BenchCommand.TrainSpeed.class, BenchCommand.Memory.class, ServeLoadCommand.class, SoakCommand.class,
+            GradientsCommand.class})
 public final class BenchCommand {
     /** One or more LeNet-5 training epochs on MNIST, timed without evaluation. */
     @Command(name = "train-speed", mixinStandardHelpOptions = true,

@@ -51,9 +51,13 @@ final class ServeLoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (json != null) {
+            org.dlsec.core.AtomicFiles.checkTarget(json, "--json");
+        }
         String token = null;
         if (tokenFile != null) {
-            List<String> t = Files.readAllLines(tokenFile).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+            List<String> t = org.dlsec.core.BoundedReads.lines(tokenFile, 64 * 1024, "token file").stream().map(String::strip)
+                    .filter(s -> !s.isEmpty()).toList();
             if (t.isEmpty()) {
                 throw new DlsecException("token file " + tokenFile + " holds no token");
             }

@@ -40,6 +40,9 @@ final class AttackCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
     @Option(names = "--attack", required = true, description = "Attack name.")
     String attack;
 
@@ -111,6 +114,8 @@ final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
+        Outputs.dir(images, "--images");
         Progress.setEnabled(!quiet);
         Limits.batchSize(batchSize, "--batch-size");
         Limits.positive(maxQueries, "--max-queries");
@@ -119,17 +124,22 @@ final class AttackCommand implements Callable<Integer> {
                 maxQueries, seed, extra);
         EvasionAttack base = EvasionAttacks.create(spec);
         if (budgets.size() > 1 && !(base instanceof EpsilonAttack)) {
-            throw new DlsecException("attack '" + base.name() + "' has no ε budget: give at most one --eps");
+            throw new DlsecException("attack '" + org.dlsec.core.Text.echo(base.name()) + "' has no ε budget: give at most one --eps");
         }
         Loading.Defence defended = Loading.Defence.parse(defence, gradients);
         if (detect != null && !detect.trim().equalsIgnoreCase("feature-squeezing")) {
-            throw new DlsecException("unknown --detect '" + detect + "': expected feature-squeezing");
+            throw new DlsecException("unknown --detect '" + org.dlsec.core.Text.echo(detect) + "': expected feature-squeezing");
         }
         DlsecException.require(calibration >= 1, "--calibration", "must be at least 1, got " + calibration);
         DlsecException.require(Double.isFinite(detectFpr) && detectFpr > 0 && detectFpr < 1, "--detect-fpr",
                 "must be in (0, 1), got " + detectFpr);
+        modelFlags.normalization();
         Dataset d = data.load();
-        try (Classifier undefended = Loading.model(model, d);
+        if (images != null && !d.isImage()) {
+            throw new DlsecException("--images draws image grids, but " + d.name() + " holds feature vectors of shape "
+                    + d.sampleShape() + "; the adversarial examples' changes are in the audit report's featureChanges");
+        }
+        try (Classifier undefended = modelFlags.load(model, d);
                 Classifier c = defended.wrap(undefended, model, seed);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
             if (base instanceof UniversalAttack u && !u.isFitted()) {
@@ -195,6 +205,7 @@ final class AttackCommand implements Callable<Integer> {
                     out.put("curve", curve);
                 }
                 out.put("model", c.info());
+                ModelFlags.record(out, undefended);
                 if (c instanceof PreprocessedClassifier pc) {
                     out.put("defence", pc.describe());
                 }

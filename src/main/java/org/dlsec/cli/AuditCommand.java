@@ -28,6 +28,9 @@ final class AuditCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SourceFlags sourceFlags = new SourceFlags();
 
+    @picocli.CommandLine.Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
     @Option(names = "--data-dir", description = "Folder holding mnist/, gtsrb/, fashion-mnist/ (default: $DLSEC_DATA).")
     Path dataDir;
 
@@ -57,11 +60,15 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.dir(out, "--out");
         Progress.setEnabled(!quiet);
         AuditConfig cfg = config == null ? AuditConfig.defaults() : AuditConfig.read(config);
         String source = config == null ? "default-audit.yaml" : config.toString();
-        AuditReport r = audit(model, dataset, sourceFlags.options(cfg.split(), dataDir), cfg, source, limit, out, resume,
-                trainData, !quiet, spark);
+        if (spark != null) {
+            modelFlags.refuse("is not available with --spark yet: the executors load the model from its file as it is");
+        }
+        AuditReport r = audit(model, modelFlags, dataset, sourceFlags.options(cfg.split(), dataDir), cfg, source, limit,
+                out, resume, trainData, !quiet, spark);
         printVerdicts(r);
         System.out.println("report: " + out.resolve("index.html").toAbsolutePath());
         return Main.EXIT_OK;
@@ -78,17 +85,22 @@ final class AuditCommand implements Callable<Integer> {
 
     static AuditReport audit(Path model, String dataset, SourceOptions data, AuditConfig cfg, String source, Integer limit,
             Path out, boolean resume, boolean auditTraining, boolean progress) {
-        return audit(model, dataset, data, cfg, source, limit, out, resume, auditTraining, progress, null);
+        return audit(model, new ModelFlags(), dataset, data, cfg, source, limit, out, resume, auditTraining, progress, null);
     }
 
     /** As above; with {@code sparkMaster} non-null the evasion attacks run on Spark through dlsec-spark. */
-    static AuditReport audit(Path model, String dataset, SourceOptions opts, AuditConfig cfg, String source, Integer limit,
-            Path out, boolean resume, boolean auditTraining, boolean progress, String sparkMaster) {
+    static AuditReport audit(Path model, ModelFlags flags, String dataset, SourceOptions opts, AuditConfig cfg, String source,
+            Integer limit, Path out, boolean resume, boolean auditTraining, boolean progress, String sparkMaster) {
+        flags.normalization();
         if (limit != null && limit <= 0) {
             throw new org.dlsec.core.DlsecException("invalid --limit: must be positive, got " + limit);
         }
         Dataset data = DataSource.open(dataset, opts.withSplit(cfg.split())).first(limit != null ? limit : cfg.limit());
-        try (Classifier c = Loading.model(model, data);
+        if (sparkMaster != null && !ModelFlags.bounds(data.bounds()).equals(org.dlsec.model.Bounds.UNIT)) {
+            throw new org.dlsec.core.DlsecException("--spark: the executors load the model with input bounds [0,1], but "
+                    + data.name() + " has bounds " + data.bounds().describe() + "; run this audit without --spark");
+        }
+        try (Classifier c = flags.load(model, data);
                 AttackExecutor executor = sparkMaster == null ? AttackExecutor.LOCAL
                         : ClusterBackend.find().attacks(sparkMaster, model)) {
             return AuditRunner.run(c, data, () -> DataSource.open(dataset, opts.withSplit("train")), auditTraining, cfg, source, out, resume,

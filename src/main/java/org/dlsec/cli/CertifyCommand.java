@@ -32,6 +32,9 @@ final class CertifyCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
     @Option(names = "--sigma", defaultValue = "0.25", description = "Noise standard deviation (default: ${DEFAULT-VALUE}).")
     double sigma;
 
@@ -65,12 +68,15 @@ final class CertifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
+        Outputs.file(plot, "--plot");
         Progress.setEnabled(!quiet);
         Limits.batchSize(batchSize, "--batch-size");
         RandomizedSmoothing.Params params = new RandomizedSmoothing.Params(sigma, n0, n, alpha, batchSize, seed);
         double[] r = radii.stream().mapToDouble(Double::doubleValue).toArray();
+        modelFlags.normalization();
         Dataset d = data.load();
-        try (Classifier c = Loading.model(model, d)) {
+        try (Classifier c = modelFlags.load(model, d)) {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), params.describe(), seed);
             Certification.Result res = Certification.run(new RandomizedSmoothing(c, params), d, r, !quiet);
             System.out.printf("randomized smoothing sigma=%s n0=%d n=%d alpha=%s on %d %s images: smoothed accuracy %.2f%%,"
@@ -99,6 +105,7 @@ final class CertifyCommand implements Callable<Integer> {
                 out.put("perSample", res.samples());
                 out.put("parameters", params.describe());
                 out.put("model", c.info());
+                ModelFlags.record(out, c);
                 out.put("dataset", d.name());
                 out.put("split", d.split());
                 out.put("provenance", prov.finishedNow());
@@ -112,15 +119,7 @@ final class CertifyCommand implements Callable<Integer> {
     }
 
     private void writePlot(byte[] png) {
-        try {
-            Path parent = plot.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(plot, png);
-        } catch (IOException e) {
-            throw new DlsecException("cannot write " + plot + ": " + e.getMessage());
-        }
+        org.dlsec.core.AtomicFiles.write(plot, png);
         System.out.println("curve written to " + plot);
     }
 }

@@ -23,6 +23,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
     @Option(names = "--batch-size", defaultValue = "500", description = "Evaluation batch size.")
     int batchSize;
 
@@ -34,11 +37,13 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
         if (batchSize <= 0 || batchSize > 65_536) {
             throw new org.dlsec.core.DlsecException("invalid --batch-size: must be in 1..65536, got " + batchSize);
         }
+        modelFlags.normalization();
         Dataset d = data.load();
-        try (Classifier c = Loading.model(model, d)) {
+        try (Classifier c = modelFlags.load(model, d)) {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(),
                     Map.of("batchSize", batchSize), 0);
             Evaluation.Result r = Evaluation.evaluate(c, d, batchSize, !quiet);
@@ -54,6 +59,7 @@ final class EvalCommand implements Callable<Integer> {
                 out.put("dataset", d.name());
                 out.put("split", d.split());
                 out.put("model", c.info());
+                ModelFlags.record(out, c);
                 out.put("provenance", prov.finishedNow());
                 Json.write(json, out);
             }

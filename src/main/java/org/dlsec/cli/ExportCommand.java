@@ -22,6 +22,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(out, "--out");
         if (!out.getFileName().toString().endsWith(".json")) {
             throw new DlsecException("invalid --out: the index file must end in .json");
         }

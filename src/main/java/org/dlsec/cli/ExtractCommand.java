@@ -68,6 +68,9 @@ final class ExtractCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SourceFlags sourceFlags = new SourceFlags();
 
+    @picocli.CommandLine.Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
     @Option(names = "--data-dir", description = "Folder holding mnist/, gtsrb/, fashion-mnist/ (default: $DLSEC_DATA).")
     Path dataDir;
 
@@ -119,9 +122,10 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
         String a = attack.trim().toLowerCase(Locale.ROOT);
         if (!List.of("equation", "jacobian", "knockoff", "copycat").contains(a)) {
-            throw new DlsecException("unknown --attack '" + attack + "': expected equation, jacobian, knockoff or copycat");
+            throw new DlsecException("unknown --attack '" + org.dlsec.core.Text.echo(attack) + "': expected equation, jacobian, knockoff or copycat");
         }
         DlsecException.require(budget >= 1, "--budget", "must be at least 1, got " + budget);
         DlsecException.require(httpBatch >= 1, "--http-batch", "must be at least 1, got " + httpBatch);
@@ -207,6 +211,7 @@ final class ExtractCommand implements Callable<Integer> {
                 out.put("curve", curve);
                 out.put("parameters", attackImpl.parameters());
                 out.put("target", victim.info());
+                ModelFlags.record(out, victim);
                 out.put("provenance", prov.finishedNow());
                 System.out.printf("%s: %d queries in %.1f s; substitute accuracy %.2f%% (target %.2f%%), fidelity %.2f%%,"
                         + " FGSM eps=%s transfer success %s%n", attackImpl.name(), queries, seconds,
@@ -227,15 +232,16 @@ final class ExtractCommand implements Callable<Integer> {
             try {
                 u = URI.create(t);
             } catch (IllegalArgumentException e) {
-                throw new DlsecException("invalid --target URL '" + t + "': " + e.getMessage());
+                throw new DlsecException("invalid --target URL '" + org.dlsec.core.Text.echo(t) + "': " + e.getMessage());
             }
+            modelFlags.refuse("is for a model file; a served model (--target URL) normalises its inputs itself");
             String token = tokens == null ? null : ServeCommand.readToken(tokens);
             return RemoteClassifier.connect(u, token, httpBatch);
         }
         if (tokens != null) {
             throw new DlsecException("--token-file and --eval-token-file are only for a target URL");
         }
-        return Loading.model(Path.of(t), data);
+        return modelFlags.load(Path.of(t), data);
     }
 
     private Dataset queryData(Dataset task) {
@@ -262,7 +268,17 @@ final class ExtractCommand implements Callable<Integer> {
         if (q.equalsIgnoreCase(DatasetId.GTSRB.cliName()) && task.sampleShape().get(0) == 1) {
             d = greyscale(d, task);
         }
+        if (!d.sampleShape().equals(task.sampleShape())) {
+            throw new DlsecException("--query-data " + q + " has samples of shape (" + shapeText(d.sampleShape())
+                    + ") but the target's task " + task.name() + " has (" + shapeText(task.sampleShape())
+                    + "); give query data of the task's shape (--resize HxW resizes images)");
+        }
         return d;
+    }
+
+    private static String shapeText(ai.djl.ndarray.types.Shape s) {
+        return java.util.Arrays.stream(s.getShape()).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static Path first(Path dir, String... names) {

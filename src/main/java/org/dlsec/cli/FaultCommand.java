@@ -110,24 +110,38 @@ final class FaultCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
 
+    @Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
+    /** With --normalize: the wrapper whose inner model takes the faults, and which normalises the data for it. */
+    private org.dlsec.defence.preprocess.NormalizedClassifier normalizing;
+
+    /** A seeded sample of {@code n} training samples (at most the split) as the faulted model sees them. */
+    private Dataset trainSample(int n) {
+        Dataset t = data.load("train");
+        t = t.sample(Math.min(n, t.size()), seed);
+        return normalizing == null ? t : normalizing.normalised(t);
+    }
+
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
         Progress.setEnabled(!quiet);
         String m = mode.trim().toLowerCase(Locale.ROOT);
         if (!List.of("random", "bfa", "trojan").contains(m)) {
-            throw new DlsecException("unknown --mode '" + mode + "': expected random, bfa or trojan");
+            throw new DlsecException("unknown --mode '" + org.dlsec.core.Text.echo(mode) + "': expected random, bfa or trojan");
         }
         String tgt = target.trim().toLowerCase(Locale.ROOT);
         if (!tgt.equals("weights") && !tgt.equals("activations")) {
-            throw new DlsecException("unknown --target '" + target + "': expected weights or activations");
+            throw new DlsecException("unknown --target '" + org.dlsec.core.Text.echo(target) + "': expected weights or activations");
         }
         String q = quantize.trim().toLowerCase(Locale.ROOT);
         if (!q.equals("int8") && !q.equals("none")) {
-            throw new DlsecException("unknown --quantize '" + quantize + "': expected int8 or none");
+            throw new DlsecException("unknown --quantize '" + org.dlsec.core.Text.echo(quantize) + "': expected int8 or none");
         }
         String def = defence.trim().toLowerCase(Locale.ROOT);
         if (!List.of("none", "checksum", "range").contains(def)) {
-            throw new DlsecException("unknown --defence '" + defence + "': expected none, checksum or range");
+            throw new DlsecException("unknown --defence '" + org.dlsec.core.Text.echo(defence) + "': expected none, checksum or range");
         }
         DlsecException.require(trials >= 1, "--trials", "must be at least 1, got " + trials);
         DlsecException.require(groupSize >= 1, "--group-size", "must be at least 1, got " + groupSize);
@@ -135,9 +149,18 @@ final class FaultCommand implements Callable<Integer> {
         ChecksumGuard.Signature sig = ChecksumGuard.Signature.parse(signature);
         rec = ChecksumGuard.Recovery.parse(recovery);
         FaultType type = FaultType.parse(fault);
-        Dataset d = data.load();
+        if (m.equals("trojan")) {
+            modelFlags.refuse("is not available with --mode trojan: its trigger is designed in the model's own input"
+                    + " space; give a model with the normalisation inside");
+        }
+        modelFlags.normalization();
+        Dataset raw = data.load();
         Map<String, Object> out = new LinkedHashMap<>();
-        try (Classifier c = Loading.model(model, d)) {
+        try (Classifier loaded = modelFlags.load(model, raw)) {
+            // faults go into the weights of the model itself; with --normalize it sees the data normalised
+            normalizing = loaded instanceof org.dlsec.defence.preprocess.NormalizedClassifier n ? n : null;
+            Classifier c = normalizing == null ? loaded : normalizing.inner();
+            Dataset d = normalizing == null ? raw : normalizing.normalised(raw);
             if (!(c instanceof DjlClassifier djl)) {
                 throw new DlsecException("fault experiments change a model's weights in memory: they need a dlsec model"
                         + " directory or a TorchScript file, not " + c.info().describe());
@@ -163,6 +186,7 @@ final class FaultCommand implements Callable<Integer> {
                 default -> trojan(djl, d, def, tgt, out);
             }
             out.put("model", c.info());
+            ModelFlags.record(out, loaded);
             out.put("dataset", d.name());
             out.put("split", d.split());
             out.put("samples", d.size());
@@ -185,8 +209,7 @@ final class FaultCommand implements Callable<Integer> {
             throw new DlsecException("--bits: the BFA takes one flip budget, got " + bits);
         }
         DlsecException.require(attackSamples >= 1, "--attack-samples", "must be at least 1, got " + attackSamples);
-        Dataset train = data.load("train");
-        Dataset attackData = train.sample(Math.min(attackSamples, train.size()), seed);
+        Dataset attackData = trainSample(attackSamples);
         BitFlipAttack attack = new BitFlipAttack(new BitFlipAttack.Config(budget, 1, stopAccuracy, candidates));
         try (QuantizedModel qm = QuantizedModel.quantize(c, gran)) {
             ChecksumGuard guard = def.equals("checksum") ? ChecksumGuard.protect(qm, groupSize, seed, sig, rec) : null;
@@ -247,8 +270,7 @@ final class FaultCommand implements Callable<Integer> {
             if (def.equals("range")) {
                 LayerHookClassifier net = new LayerHookClassifier(c, List.of());
                 List<Integer> guarded = layers == null || layers.isEmpty() ? net.weightLayers() : layers;
-                ActivationRangeGuard guard = ActivationRangeGuard.profile(net, guarded, data.load("train").sample(
-                        Math.min(2000, data.load("train").size()), seed));
+                ActivationRangeGuard guard = ActivationRangeGuard.profile(net, guarded, trainSample(2000));
                 extra.add(guard);
                 dm = Map.of("defence", "range", "layers", guarded, "profiledOn", "2000 training samples");
             }

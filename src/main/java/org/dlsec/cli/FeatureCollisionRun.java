@@ -31,6 +31,10 @@ final class FeatureCollisionRun {
                 "must be in 1..1000, got " + o.targets);
         Dataset train = o.sourceFlags.open(o.dataset, "train", o.dataDir);
         Dataset test = o.sourceFlags.open(o.dataset, "test", o.dataDir);
+        if (!train.isImage()) {
+            throw new org.dlsec.core.DlsecException("--attack featurecollision crafts poison images, but " + train.name()
+                    + " holds feature vectors of shape " + train.sampleShape() + ": use --attack labelflip or noise");
+        }
         train = o.limit == null ? train : train.first(o.limit);
         test = o.testLimit == null ? test : test.first(o.testLimit);
         DlsecException.require(o.baseClass >= 0 && o.baseClass < train.numClasses(), "--base-class",

@@ -15,9 +15,9 @@ import org.dlsec.report.ImageGrid;
 final class Inversion {
     private Inversion() {}
 
-    static int run(Path modelPath, Dataset data, Map<String, String> params, long seed, Path json, Path images) {
+    static int run(Path modelPath, ModelFlags flags, Dataset data, Map<String, String> params, long seed, Path json, Path images) {
         MiFace attack = MembershipAttacks.inversion(params);
-        try (Classifier model = Loading.model(modelPath, data)) {
+        try (Classifier model = flags.load(modelPath, data)) {
             Provenance prov = Provenance.start(model.info().sha256(), model.info().describe(), data.origin(),
                     attack.parameters(), seed);
             MiFace.Result r = attack.infer(model);
@@ -44,6 +44,7 @@ final class Inversion {
                 out.put("parameters", r.parameters());
                 out.put("numericalIssues", r.numericalIssues());
                 out.put("model", model.info());
+                ModelFlags.record(out, model);
                 out.put("provenance", prov.finishedNow());
                 Json.write(json, out);
             }

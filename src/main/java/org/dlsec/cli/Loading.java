@@ -10,8 +10,9 @@ import org.dlsec.model.Models;
 final class Loading {
     private Loading() {}
 
+    /** {@code path} for {@code data}: its shape and class count checked, with the data's input bounds. */
     static Classifier model(Path path, Dataset data) {
-        Classifier c = Models.load(path, data.sampleShape());
+        Classifier c = Models.load(path, data.sampleShape(), ModelFlags.bounds(data.bounds()));
         if (c.numClasses() != data.numClasses()) {
             int k = c.numClasses();
             c.close();
@@ -26,7 +27,7 @@ final class Loading {
         static Defence parse(String spec, String gradients) {
             String g = gradients == null ? "adaptive" : gradients.trim().toLowerCase(java.util.Locale.ROOT);
             if (!g.equals("adaptive") && !g.equals("naive")) {
-                throw new DlsecException("unknown --gradients '" + gradients + "': expected adaptive or naive");
+                throw new DlsecException("unknown --gradients '" + org.dlsec.core.Text.echo(gradients) + "': expected adaptive or naive");
             }
             return new Defence(spec == null ? null : org.dlsec.defence.preprocess.Preprocessors.parse(spec), g.equals("adaptive"));
         }

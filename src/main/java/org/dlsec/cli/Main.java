@@ -33,12 +33,35 @@ public final class Main {
     /** Runs the CLI and returns its exit code (used by tests, which must not call System.exit). */
     public static int run(String... args) {
         Engines.configureOffline();
-        CommandLine cli = commandLine();
-        return cli.execute(args);
+        return execute(commandLine(), args);
     }
+
+    /**
+     * Runs {@code cli}; an {@link OutOfMemoryError}, which picocli lets through, becomes one line and
+     * exit 2 instead of a raw stack trace.
+     */
+    static int execute(CommandLine cli, String... args) {
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            PrintWriter err = cli.getErr();
+            err.println("dlsec: error: " + OUT_OF_MEMORY);
+            err.flush();
+            return EXIT_USAGE;
+        }
+    }
+
+    static final String OUT_OF_MEMORY = "out of memory: use a smaller --limit or batch size, or give the JVM more"
+            + " memory (JAVA_OPTS=-Xmx...)";
+
+    /** The longest error line printed; longer messages (which echo a huge input) are cut. */
+    static final int MAX_ERROR_LINE = 1000;
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // every floating-point option ends up in a float tensor: refuse what a float cannot hold
+        cli.registerConverter(Double.class, Main::floatRangeDouble);
+        cli.registerConverter(double.class, Main::floatRangeDouble);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             boolean verbose = parsed.matchedOption("--verbose") != null
                     || (parsed.subcommand() != null && hasVerbose(parsed));
@@ -52,7 +75,7 @@ public final class Main {
                 err.flush();
                 return EXIT_USAGE;
             }
-            err.println("dlsec: internal error: " + ex + (verbose ? "" : " (run with --verbose for details)"));
+            err.println("dlsec: internal error: " + oneLine(String.valueOf(ex)) + (verbose ? "" : " (run with --verbose for details)"));
             if (verbose) {
                 ex.printStackTrace(err);
             }
@@ -67,6 +90,21 @@ public final class Main {
             return EXIT_USAGE;
         });
         return cli;
+    }
+
+    /** A number option: finite and inside the range of a 32-bit float. */
+    static Double floatRangeDouble(String text) {
+        double v;
+        try {
+            v = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + org.dlsec.core.Text.echo(text) + "' is not a number");
+        }
+        if (!Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
+            throw new CommandLine.TypeConversionException("'" + org.dlsec.core.Text.echo(text) + "' is not a finite number"
+                    + " within the range of a 32-bit float (about ±3.4e38)");
+        }
+        return v;
     }
 
     private static boolean hasVerbose(CommandLine.ParseResult parsed) {
@@ -85,15 +123,22 @@ public final class Main {
                 return d;
             }
             if (t instanceof OutOfMemoryError) {
-                return new DlsecException("out of memory: use a smaller --limit or batch size, or give the JVM more"
-                        + " memory (JAVA_OPTS=-Xmx...)");
+                return new DlsecException(OUT_OF_MEMORY);
             }
         }
         return null;
     }
 
+    /** {@code s} on one line, control characters escaped, cut to {@link #MAX_ERROR_LINE} characters. */
     static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").strip();
+        if (s == null) {
+            return "";
+        }
+        String head = s.length() > 4 * MAX_ERROR_LINE ? s.substring(0, 4 * MAX_ERROR_LINE) : s;
+        String one = org.dlsec.core.Text.escape(head.replaceAll("\\s*\\R\\s*", " ").strip());
+        return one.length() > MAX_ERROR_LINE || head.length() < s.length()
+                ? one.substring(0, Math.min(one.length(), MAX_ERROR_LINE)) + "... (message cut; " + s.length() + " characters)"
+                : one;
     }
 
     /** Versions of dlsec and its engine, for {@code --version}. */

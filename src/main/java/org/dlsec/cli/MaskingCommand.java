@@ -25,6 +25,9 @@ final class MaskingCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
     @Option(names = "--defence", description = "Input transformation in front of the model, NAME[:key=value,...].")
     String defence;
 
@@ -51,11 +54,13 @@ final class MaskingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
         Progress.setEnabled(!quiet);
         GradientMaskingChecks.Config cfg = new GradientMaskingChecks.Config(eps, squareQueries, tolerance, seed);
         Loading.Defence defended = Loading.Defence.parse(defence, gradients);
+        modelFlags.normalization();
         Dataset d = data.load();
-        try (Classifier undefended = Loading.model(model, d); Classifier c = defended.wrap(undefended, model, seed)) {
+        try (Classifier undefended = modelFlags.load(model, d); Classifier c = defended.wrap(undefended, model, seed)) {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), Map.of("eps", eps,
                     "squareQueries", squareQueries, "tolerance", tolerance), seed);
             GradientMaskingChecks.Result r = GradientMaskingChecks.run(c, d, cfg, !quiet);
@@ -72,6 +77,7 @@ final class MaskingCommand implements Callable<Integer> {
                     out.put("defence", pc.describe());
                 }
                 out.put("model", c.info());
+                ModelFlags.record(out, undefended);
                 out.put("dataset", d.name());
                 out.put("provenance", prov.finishedNow());
                 Json.write(json, out);

@@ -205,14 +205,16 @@ final class PoisonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
+        Outputs.dir(images, "--images");
         Limits.batchSize(batchSize, "--batch-size");
         String kind = attack.trim().toLowerCase(Locale.ROOT);
         if (!ATTACKS.contains(kind)) {
-            throw new DlsecException("unknown --attack '" + attack + "': expected one of " + String.join(", ", ATTACKS));
+            throw new DlsecException("unknown --attack '" + org.dlsec.core.Text.echo(attack) + "': expected one of " + String.join(", ", ATTACKS));
         }
         String det = detect == null ? null : detect.trim().toLowerCase(Locale.ROOT);
         if (det != null && !DETECTORS.contains(det)) {
-            throw new DlsecException("unknown --detect '" + detect + "': expected one of " + String.join(", ", DETECTORS));
+            throw new DlsecException("unknown --detect '" + org.dlsec.core.Text.echo(detect) + "': expected one of " + String.join(", ", DETECTORS));
         }
         if (retrain && (det == null || !(det.equals("spectral") || det.equals("ac")))) {
             throw new DlsecException("--retrain needs --detect spectral or ac (it retrains on the samples the detector keeps)");
@@ -241,6 +243,14 @@ final class PoisonCommand implements Callable<Integer> {
         test = testLimit == null ? test : test.first(testLimit);
         DlsecException.require(target >= 0 && target < train.numClasses(), "--target",
                 "must be a class in 0.." + (train.numClasses() - 1) + ", got " + target);
+        if (!train.isImage() && !kind.equals("labelflip") && !kind.equals("noise")) {
+            throw new DlsecException("--attack " + kind + " stamps a trigger into images, but " + train.name()
+                    + " holds feature vectors of shape " + train.sampleShape() + ": use --attack labelflip or noise");
+        }
+        if (!train.isImage() && det != null && !det.equals("spectral") && !det.equals("ac")) {
+            throw new DlsecException("--detect " + det + " looks for an image trigger, but " + train.name()
+                    + " holds feature vectors: use --detect spectral or ac");
+        }
         int k = train.numClasses();
         PoisonDetector detector = det == null || strip != null || fineprune != null || cleanse != null ? null
                 : det.equals("ac") ? ActivationClustering.defaults(seed)
@@ -253,7 +263,7 @@ final class PoisonCommand implements Callable<Integer> {
             case "blend" -> switch (blendPattern.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "noise" -> new BlendedTrigger(alpha, seed);
                 case "square" -> new Trigger(blendSize, 1f, alpha);
-                default -> throw new DlsecException("unknown --blend-pattern '" + blendPattern + "': expected noise or square");
+                default -> throw new DlsecException("unknown --blend-pattern '" + org.dlsec.core.Text.echo(blendPattern) + "': expected noise or square");
             };
             case "stealthy" -> stealthy.trigger();
             default -> null;

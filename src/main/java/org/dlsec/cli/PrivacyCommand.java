@@ -36,6 +36,8 @@ final class PrivacyCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SourceFlags sourceFlags = new SourceFlags();
 
+    @picocli.CommandLine.Mixin
+    ModelFlags modelFlags = new ModelFlags();
 
     @Option(names = "--data-dir", description = "Folder holding mnist/, gtsrb/, fashion-mnist/ (default: $DLSEC_DATA).")
     Path dataDir;
@@ -57,6 +59,11 @@ final class PrivacyCommand implements Callable<Integer> {
     @Option(names = "--shadows", defaultValue = "16", description = "Shadow / reference models (shadow, lira;"
             + " default: ${DEFAULT-VALUE}).")
     int shadows;
+
+    @Option(names = "--arch", description = "shadow, lira, lira-offline: the architecture of the shadow / reference"
+            + " models (mlp for tabular data, softmax, lenet5, vgg, resnet, madry), trained on the given data; default:"
+            + " the architecture in a dlsec model's card (same as --param arch=).")
+    String arch;
 
     @Option(names = "--param", description = "Attack-specific option key=value (repeatable), e.g. epochs=30.")
     Map<String, String> extra = new LinkedHashMap<>();
@@ -80,14 +87,24 @@ final class PrivacyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
+        Outputs.dir(images, "--images");
         Progress.setEnabled(!quiet);
+        modelFlags.normalization();
+        if (arch != null) {
+            org.dlsec.model.Architecture.parse(arch);
+            if (extra.containsKey("arch") && !extra.get("arch").equalsIgnoreCase(arch)) {
+                throw new DlsecException("--arch " + arch + " and --param arch=" + extra.get("arch") + " disagree");
+            }
+            extra.put("arch", arch);
+        }
         Dataset test = sourceFlags.open(dataset, "test", dataDir);
         if (attack.equalsIgnoreCase("attribute")) {
             throw new DlsecException("attribute inference needs a dataset with a sensitive attribute; none of the datasets"
                     + " dlsec reads (mnist, gtsrb, fashion-mnist) has one, so it is not available");
         }
         if (attack.equalsIgnoreCase("inversion")) {
-            return Inversion.run(model, test, extra, seed, json, images);
+            return Inversion.run(model, modelFlags, test, extra, seed, json, images);
         }
         Dataset train = sourceFlags.open(dataset, "train", dataDir);
         if (!train.split().equals("train")) {
@@ -116,10 +133,10 @@ final class PrivacyCommand implements Callable<Integer> {
 
     private int infer(MembershipAttack a, Dataset train, int[] targetIdx, String placed, Dataset test) {
         if (!nonMembers.equals("test") && !nonMembers.equals("train")) {
-            throw new DlsecException("invalid --non-members: expected test or train, got '" + nonMembers + "'");
+            throw new DlsecException("invalid --non-members: expected test or train, got '" + org.dlsec.core.Text.echo(nonMembers) + "'");
         }
         MembershipSplit split = MembershipSplit.of(nonMembers, train, targetIdx, test, members, seed);
-        try (Classifier c = Loading.model(model, test)) {
+        try (Classifier c = modelFlags.load(model, test)) {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), split.audit().origin(), a.parameters(),
                     seed);
             MembershipResult r = a.infer(c, split);
@@ -137,6 +154,7 @@ final class PrivacyCommand implements Callable<Integer> {
                 splitRecord.put("targetTrainingData", placed);
                 out.put("split", splitRecord);
                 out.put("model", c.info());
+                ModelFlags.record(out, c);
                 out.put("dataset", train.name());
                 out.put("provenance", prov.finishedNow());
                 Json.write(json, out);

@@ -38,6 +38,9 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
     @Option(names = "--detect", defaultValue = "cleanse", description = "Detectors, comma-separated: cleanse, strip"
             + " (default: ${DEFAULT-VALUE}).")
     String detect;
@@ -69,6 +72,8 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.file(json, "--json");
+        Outputs.dir(images, "--images");
         Limits.batchSize(batchSize, "--batch-size");
         boolean cleanse = false;
         boolean strip = false;
@@ -77,14 +82,15 @@ final class ScanCommand implements Callable<Integer> {
             switch (n) {
                 case "cleanse" -> cleanse = true;
                 case "strip" -> strip = true;
-                default -> throw new DlsecException("unknown --detect '" + d.trim() + "': dlsec scan supports cleanse and strip");
+                default -> throw new DlsecException("unknown --detect '" + org.dlsec.core.Text.echo(d.trim()) + "': dlsec scan supports cleanse and strip");
             }
         }
         NeuralCleanse nc = new NeuralCleanse(steps, batchSize, 0.1, 0.01, 0.95, threshold, 10, seed);
         Strip st = strip ? stripOptions.create(seed) : null;
         Progress.setEnabled(!quiet);
+        modelFlags.normalization();
         Dataset d = data.load();
-        try (Classifier c = Loading.model(model, d)) {
+        try (Classifier c = modelFlags.load(model, d)) {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("detect", detect);
             if (cleanse) {
@@ -110,6 +116,7 @@ final class ScanCommand implements Callable<Integer> {
                     out.put("strip", stripOut);
                 }
                 out.put("model", c.info());
+                ModelFlags.record(out, c);
                 out.put("dataset", d.name());
                 out.put("samples", d.size());
                 out.put("provenance", prov.finishedNow());

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.dlsec.core.BoundedReads;
 import org.dlsec.core.DlsecException;
 import org.dlsec.defence.detection.Prada;
 import org.dlsec.defence.postprocess.OutputPolicy;
@@ -73,15 +74,20 @@ final class ServeCommand implements Callable<Integer> {
             + " delta (default: ${DEFAULT-VALUE}).")
     double pradaDelta;
 
-    @Option(names = "--threads", defaultValue = "4", description = "Request threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "4", description = "Threads that run predictions (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the output noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--read-timeout", defaultValue = "30", description = "Seconds a client has to send a whole request,"
-            + " headers and body; slower connections are closed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--read-timeout", defaultValue = "30", description = "Seconds a client has to send a request's headers,"
+            + " and again its body, and the longest a connection may stay idle; slower connections are closed without"
+            + " holding a thread (default: ${DEFAULT-VALUE}).")
     int readTimeout;
+
+    @Option(names = "--max-connections-per-client", defaultValue = "64", description = "Open connections allowed per"
+            + " client address; further ones are closed at once (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -95,10 +101,12 @@ final class ServeCommand implements Callable<Integer> {
         List<String> tokens = tokenFile == null ? List.of() : readTokens(tokenFile);
         Prada.Config pc = prada ? new Prada.Config(pradaDelta, 100, 5000) : null;
         double perSecond = parseRate(rate);
-        ServeConfig cfg = new ServeConfig(host, port, tokens, policy, budget, perSecond, maxBatch, maxBody, pc, seed, threads);
         DlsecException.require(readTimeout >= 1 && readTimeout <= 3600, "--read-timeout", "must be in 1..3600 seconds, got "
                 + readTimeout);
-        PredictionServer.setReadTimeout(readTimeout);
+        DlsecException.require(maxConnections >= 1 && maxConnections <= 10_000, "--max-connections-per-client",
+                "must be in 1..10000, got " + maxConnections);
+        ServeConfig cfg = new ServeConfig(host, port, tokens, policy, budget, perSecond, maxBatch, maxBody, pc, seed, threads,
+                readTimeout, maxConnections);
         Shape shape = Files.isDirectory(model) ? null : parseShape(inputShape);
         Classifier c = Models.load(model, shape);
         PredictionServer server;
@@ -135,21 +143,21 @@ final class ServeCommand implements Callable<Integer> {
             DlsecException.require(Double.isFinite(v) && v >= 0, "--rate", "must be >= 0, got " + r);
             return v;
         } catch (NumberFormatException e) {
-            throw new DlsecException("invalid --rate '" + r + "': expected requests per second, e.g. 20 or 20/s");
+            throw new DlsecException("invalid --rate '" + org.dlsec.core.Text.echo(r) + "': expected requests per second, e.g. 20 or 20/s");
         }
     }
 
+    /** The largest token file read (64 KiB: a thousand tokens). */
+    static final long MAX_TOKEN_FILE = 64 * 1024;
+
     static List<String> readTokens(Path file) {
-        try {
-            List<String> t = Files.readAllLines(file).stream().map(String::strip)
-                    .filter(s -> !s.isEmpty() && !s.startsWith("#")).toList();
-            if (t.isEmpty()) {
-                throw new DlsecException("token file " + file + " holds no token");
-            }
-            return t;
-        } catch (IOException e) {
-            throw new DlsecException("cannot read the token file " + file + ": " + e.getMessage(), e);
+        // capped: a token file is a few lines, and /dev/zero must not fill the heap
+        List<String> t = BoundedReads.lines(file, MAX_TOKEN_FILE, "token file").stream().map(String::strip)
+                .filter(s -> !s.isEmpty() && !s.startsWith("#")).toList();
+        if (t.isEmpty()) {
+            throw new DlsecException("token file " + file + " holds no token");
         }
+        return t;
     }
 
     static String readToken(Path file) {
@@ -159,7 +167,7 @@ final class ServeCommand implements Callable<Integer> {
     static Shape parseShape(String s) {
         String[] parts = s.split(",");
         if (parts.length != 3) {
-            throw new DlsecException("invalid --input-shape '" + s + "': expected C,H,W");
+            throw new DlsecException("invalid --input-shape '" + org.dlsec.core.Text.echo(s) + "': expected C,H,W");
         }
         long[] d = new long[3];
         try {
@@ -168,7 +176,7 @@ final class ServeCommand implements Callable<Integer> {
                 DlsecException.require(d[i] >= 1 && d[i] <= 4096, "--input-shape", "dimensions must be in 1..4096");
             }
         } catch (NumberFormatException e) {
-            throw new DlsecException("invalid --input-shape '" + s + "': expected C,H,W integers");
+            throw new DlsecException("invalid --input-shape '" + org.dlsec.core.Text.echo(s) + "': expected C,H,W integers");
         }
         return new Shape(d);
     }

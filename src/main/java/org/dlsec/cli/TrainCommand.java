@@ -105,6 +105,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.dir(out, "--out");
         Limits.batchSize(batchSize, "--batch-size");
         Architecture architecture = Architecture.parse(arch);
         TrainConfig config = new TrainConfig(epochs, batchSize, optimizer, lr, seed, schedule);

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** The one Jackson mapper dlsec uses (the same modules on every classpath), and atomic JSON file writes. */
 public final class Json {
@@ -23,17 +21,12 @@ public final class Json {
 
     private Json() {}
 
-    /** Writes {@code value} as JSON to {@code file} through a temporary file and an atomic move. */
+    /**
+     * Writes {@code value} as JSON to {@code file} atomically; only a regular file or a new path is
+     * replaced (see {@link AtomicFiles}).
+     */
     public static void write(Path file, Object value) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".dlsec-", ".json.tmp");
-            MAPPER.writeValue(tmp.toFile(), value);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new DlsecException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, out -> MAPPER.writeValue(out, value));
     }
 
     public static String toString(Object value) {

@@ -171,7 +171,17 @@ final class CsvReader {
         String labelName = header ? first[labelCol] : "column " + (labelCol + 1);
         String prov = "csv " + name + " sha256=" + Hashing.hex(md) + " (" + n + " rows, " + d + " features, label "
                 + labelName + (header ? ", header row" : ", no header") + ")";
-        return new RawData(Arrays.copyOf(x, n * d), new long[] {d}, y, names, false, Arrays.copyOf(rows, n), name, prov);
+        List<String> featureNames = null;
+        if (header) {
+            featureNames = new ArrayList<>();
+            for (int c = 0; c < cols; c++) {
+                if (c != labelCol) {
+                    featureNames.add(first[c]);
+                }
+            }
+        }
+        return new RawData(Arrays.copyOf(x, n * d), new long[] {d}, y, names, false, Arrays.copyOf(rows, n), name, prov,
+                featureNames);
     }
 
     private static int nonNumeric(String[] row) {

@@ -67,7 +67,7 @@ public final class DataSource {
             return adjustBuiltin(Datasets.load(builtin, o.split(), o.dataDir()), o);
         }
         if (!Files.exists(path)) {
-            throw new DlsecException("unknown dataset '" + nameOrPath + "': not a built-in ("
+            throw new DlsecException("unknown dataset '" + org.dlsec.core.Text.echo(nameOrPath) + "': not a built-in ("
                     + Arrays.stream(DatasetId.values()).map(DatasetId::cliName).collect(Collectors.joining(", "))
                     + ") and no such file or folder");
         }
@@ -447,7 +447,8 @@ public final class DataSource {
         }
         String origin = raw.provenance() + " | split " + split + (ref == raw ? "" : " (classes and bounds from "
                 + ref.file() + ")") + resized + " | bounds " + bounds.describe();
-        return new Dataset(name, split, new Shape(shape), k, x, y, null, classes, origin, bounds);
+        Dataset data = new Dataset(name, split, new Shape(shape), k, x, y, null, classes, origin, bounds);
+        return raw.featureNames() == null ? data : data.withFeatureNames(raw.featureNames());
     }
 
     private static float[] resize(float[] x, int n, long[] s, SourceOptions o, String where) {
@@ -486,21 +487,15 @@ public final class DataSource {
         where.add(r.resolve("classes.txt"));
         for (Path p : where) {
             if (Files.isRegularFile(p)) {
-                try {
-                    List<String> names = Files.readAllLines(p, StandardCharsets.UTF_8).stream().map(String::strip)
-                            .filter(s -> !s.isEmpty()).toList();
-                    if (names.size() < 2) {
-                        throw new DlsecException(p + " names " + names.size() + " class(es); a classifier needs two or more");
-                    }
-                    if (new TreeSet<>(names).size() != names.size()) {
-                        throw new DlsecException(p + " names a class twice");
-                    }
-                    return names;
-                } catch (java.nio.charset.MalformedInputException e) {
-                    throw new DlsecException(p + " is not UTF-8 text", e);
-                } catch (IOException e) {
-                    throw new DlsecException("cannot read " + p + ": " + e.getMessage(), e);
+                List<String> names = org.dlsec.core.BoundedReads.lines(p, org.dlsec.core.BoundedReads.SMALL_TEXT,
+                        "class-name list").stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+                if (names.size() < 2) {
+                    throw new DlsecException(p + " names " + names.size() + " class(es); a classifier needs two or more");
                 }
+                if (new TreeSet<>(names).size() != names.size()) {
+                    throw new DlsecException(p + " names a class twice");
+                }
+                return names;
             }
         }
         return null;

@@ -33,6 +33,7 @@ public final class Dataset {
     private final List<String> classNames;
     private final String origin;
     private final DataBounds bounds;
+    private List<String> featureNames = List.of();
     private volatile String fullOrigin;
 
     /**
@@ -154,6 +155,24 @@ public final class Dataset {
         return classNames;
     }
 
+    /**
+     * The names of the features, one per value of a flat sample (a CSV header's columns), or empty when
+     * the data names none.
+     */
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    /** This dataset with its features named (one name per value of a sample). */
+    public Dataset withFeatureNames(List<String> names) {
+        DlsecException.require(names.size() == sampleSize, "feature names", names.size() + " names for " + sampleSize
+                + " values per sample");
+        Dataset d = new Dataset(name, split, sampleShape(), numClasses, store, labels, groups, classNames, origin, bounds,
+                (long) labels.length * sampleSize);
+        d.featureNames = List.copyOf(names);
+        return d;
+    }
+
     /** The valid range of the input values ([0,1] for images; per-feature for tabular data). */
     public DataBounds bounds() {
         return bounds;
@@ -262,8 +281,10 @@ public final class Dataset {
                 gr[k] = groups[i];
             }
         }
-        return new Dataset(name, split, sampleShape(), numClasses, store.select(indices), lb, gr, classNames,
+        Dataset d = new Dataset(name, split, sampleShape(), numClasses, store.select(indices), lb, gr, classNames,
                 origin + " | " + description, bounds, (long) indices.length * sampleSize);
+        d.featureNames = featureNames;
+        return d;
     }
 
     /** The first {@code n} samples (all of them when {@code n >= size()}). */
@@ -361,9 +382,11 @@ public final class Dataset {
 
     /** A dataset with the same labels and metadata but other pixels (e.g. adversarial or poisoned), in memory. */
     public Dataset withPixels(float[] newPixels, int[] newLabels, String description) {
-        return new Dataset(name, split, sampleShape(), numClasses, newPixels, newLabels,
+        Dataset d = new Dataset(name, split, sampleShape(), numClasses, newPixels, newLabels,
                 groups == null || newLabels.length != labels.length ? null : groups, classNames,
                 origin() + " | " + description, bounds);
+        d.featureNames = featureNames;
+        return d;
     }
 
     private void checkIndex(int i) {

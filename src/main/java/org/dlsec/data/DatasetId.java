@@ -52,7 +52,7 @@ public enum DatasetId {
                 return id;
             }
         }
-        throw new DlsecException("unknown dataset '" + name + "': expected one of "
+        throw new DlsecException("unknown dataset '" + org.dlsec.core.Text.echo(name) + "': expected one of "
                 + Arrays.stream(values()).map(DatasetId::cliName).collect(Collectors.joining(", ")));
     }
 

@@ -49,7 +49,7 @@ public final class Datasets {
     /** Loads a split ("train" or "test") of a named dataset; {@code dataDir} may be empty. */
     public static Dataset load(DatasetId id, String split, Optional<Path> dataDir) {
         if (!split.equals("train") && !split.equals("test")) {
-            throw new DlsecException("unknown split '" + split + "': expected train or test");
+            throw new DlsecException("unknown split '" + org.dlsec.core.Text.echo(split) + "': expected train or test");
         }
         Optional<Path> dir = dataDir.or(Datasets::envDataDir);
         String key = id + "/" + split + "/" + dir.map(Path::toAbsolutePath).map(Path::toString).orElse("-");
@@ -213,16 +213,13 @@ public final class Datasets {
         if (!Files.exists(csv)) {
             return names;
         }
-        try {
-            List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-            for (String line : lines.subList(1, lines.size())) {
-                int sep = line.indexOf(';');
-                if (sep > 0) {
-                    names.add(line.substring(sep + 1).trim());
-                }
+        List<String> lines = org.dlsec.core.BoundedReads.lines(csv, org.dlsec.core.BoundedReads.SMALL_TEXT, "GTSRB class names");
+        // the first line is the header; an empty file names no class (the report then shows indices)
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            int sep = line.indexOf(';');
+            if (sep > 0) {
+                names.add(line.substring(sep + 1).trim());
             }
-        } catch (IOException e) {
-            LOG.warn("cannot read {}: {}", csv, e.getMessage());
         }
         return names;
     }

@@ -65,7 +65,7 @@ final class ImageFolderStore implements SampleStore {
                     throw new org.dlsec.core.DlsecException("cannot read image " + f + " to hash it: "
                             + e.getCause().getMessage(), e);
                 }
-                String line = root.relativize(f) + "\t" + sha + "\n";
+                String line = root.relativize(f.toAbsolutePath()) + "\t" + sha + "\n";
                 md.update(line.getBytes(StandardCharsets.UTF_8));
             }
             d = Hashing.hex(md);

@@ -106,7 +106,7 @@ final class NpyReader {
                 present.add(key);
                 if (keys.contains(key)) {
                     if (found.containsKey(key)) {
-                        throw new DlsecException(".npz file " + name + " holds the array '" + key + "' twice");
+                        throw new DlsecException(".npz file " + name + " holds the array '" + org.dlsec.core.Text.echo(key) + "' twice");
                     }
                     found.put(key, readNpy(new NonClosing(zip), name + ":" + entry));
                 }
@@ -126,7 +126,7 @@ final class NpyReader {
         }
         for (String k : keys) {
             if (!found.containsKey(k)) {
-                throw new DlsecException(".npz file " + name + " has no array '" + k + "' (its arrays: "
+                throw new DlsecException(".npz file " + name + " has no array '" + org.dlsec.core.Text.echo(k) + "' (its arrays: "
                         + String.join(", ", present) + "); name them with --npz-keys X,Y");
             }
         }

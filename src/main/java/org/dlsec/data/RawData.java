@@ -12,9 +12,15 @@ package org.dlsec.data;
  * @param rows the file row of each sample (CSV), or null; for messages
  * @param file the file (or file pair) read, for messages
  * @param provenance format, files and their SHA-256
+ * @param featureNames the names of the features (a CSV header's columns other than the label), or null
  */
 record RawData(float[] x, long[] sampleShape, int[] labels, String[] names, boolean pixels, int[] rows, String file,
-        String provenance) {
+        String provenance, java.util.List<String> featureNames) {
+
+    RawData(float[] x, long[] sampleShape, int[] labels, String[] names, boolean pixels, int[] rows, String file,
+            String provenance) {
+        this(x, sampleShape, labels, names, pixels, rows, file, provenance, null);
+    }
 
     int size() {
         return labels != null ? labels.length : names.length;

@@ -26,7 +26,7 @@ public record SourceOptions(String split, Optional<Path> dataDir, String labelCo
 
     public SourceOptions {
         if (!"train".equals(split) && !"test".equals(split)) {
-            throw new DlsecException("unknown split '" + split + "': expected train or test");
+            throw new DlsecException("unknown split '" + org.dlsec.core.Text.echo(split) + "': expected train or test");
         }
         dataDir = dataDir == null ? Optional.empty() : dataDir;
         DlsecException.require(xKey != null && !xKey.isBlank() && yKey != null && !yKey.isBlank()
@@ -55,7 +55,7 @@ public record SourceOptions(String split, Optional<Path> dataDir, String labelCo
     public static String[] parseKeys(String keys) {
         String[] k = keys == null ? new String[0] : keys.split(",", -1);
         if (k.length != 2) {
-            throw new DlsecException("invalid --npz-keys '" + keys + "': expected two array names, e.g. x,y");
+            throw new DlsecException("invalid --npz-keys '" + org.dlsec.core.Text.echo(keys) + "': expected two array names, e.g. x,y");
         }
         return new String[] {k[0].trim(), k[1].trim()};
     }
@@ -74,7 +74,7 @@ public record SourceOptions(String split, Optional<Path> dataDir, String labelCo
         } catch (NumberFormatException e) {
             // falls through to the message below
         }
-        throw new DlsecException("invalid --resize '" + hw + "': expected HxW with positive sizes up to 8192, e.g. 32x32");
+        throw new DlsecException("invalid --resize '" + org.dlsec.core.Text.echo(hw) + "': expected HxW with positive sizes up to 8192, e.g. 32x32");
     }
 
     /** "lo,hi" as two floats with lo < hi. */
@@ -91,7 +91,7 @@ public record SourceOptions(String split, Optional<Path> dataDir, String labelCo
         } catch (NumberFormatException e) {
             // falls through
         }
-        throw new DlsecException("invalid --bounds '" + s + "': expected data or lo,hi with finite lo < hi, e.g. 0,1");
+        throw new DlsecException("invalid --bounds '" + org.dlsec.core.Text.echo(s) + "': expected data or lo,hi with finite lo < hi, e.g. 0,1");
     }
 
     boolean resize() {

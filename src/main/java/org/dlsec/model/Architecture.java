@@ -160,6 +160,92 @@ public enum Architecture {
 
     abstract Block create(Shape inputShape, int numClasses);
 
+    /**
+     * The number of parameters (weights, biases, batch-norm scales, shifts and running statistics)
+     * of {@link #build(Shape, int)}'s block, computed from the layer formulas without building or
+     * allocating anything, so that a model card or a weights file can be judged before the engine
+     * allocates what they declare. A shape the architecture cannot take fails as {@code build} does.
+     */
+    public long parameterCount(Shape shape, int numClasses) {
+        DlsecException.require(numClasses >= 2, "numClasses", "must be at least 2, got " + numClasses);
+        long k = numClasses;
+        try {
+            switch (this) {
+                case LENET5 -> {
+                    requireImage(shape, 4);
+                    long c = shape.get(0);
+                    int pad2 = minSide(shape) >= 12 ? 0 : 2;
+                    long h = positive((shape.get(1) / 2 + 2 * pad2 - 4) / 2);
+                    long w = positive((shape.get(2) / 2 + 2 * pad2 - 4) / 2);
+                    return convParams(c, 6, 5) + convParams(6, 16, 5) + linearParams(Math.multiplyExact(16, Math.multiplyExact(h, w)), 120)
+                            + linearParams(120, 84) + linearParams(84, k);
+                }
+                case MADRY -> {
+                    requireImage(shape, 4);
+                    long h = positive(shape.get(1) / 4);
+                    long w = positive(shape.get(2) / 4);
+                    return convParams(shape.get(0), 32, 5) + convParams(32, 64, 5)
+                            + linearParams(Math.multiplyExact(64, Math.multiplyExact(h, w)), 1024) + linearParams(1024, k);
+                }
+                case VGG -> {
+                    requireImage(shape, 2);
+                    int[] widths = {32, 64, 128, 256, 256};
+                    int stages = vggStages(minSide(shape));
+                    long c = shape.get(0);
+                    long n = 0;
+                    long h = shape.get(1);
+                    long w = shape.get(2);
+                    for (int b = 0; b < stages; b++) {
+                        n += convParams(c, widths[b], 3) + 4L * widths[b] + convParams(widths[b], widths[b], 3) + 4L * widths[b];
+                        c = widths[b];
+                        h = positive(h / 2);
+                        w = positive(w / 2);
+                    }
+                    return n + linearParams(Math.multiplyExact(c, Math.multiplyExact(h, w)), 256) + linearParams(256, k);
+                }
+                case SOFTMAX -> {
+                    return linearParams(shape.size(), k);
+                }
+                case MLP -> {
+                    return linearParams(shape.size(), 128) + linearParams(128, 64) + linearParams(64, k);
+                }
+                case RESNET -> {
+                    int side = minSide(requireImage(shape, 32));
+                    long n = 16L * shape.get(0) * (side >= 64 ? 49 : 9) + 4 * 16;
+                    long in = 16;
+                    for (int f : new int[] {16, 32, 64, 128}) {
+                        boolean project = f != 16;
+                        n += 9L * f * in + 4L * f + 9L * f * f + 4L * f + (project ? (long) f * in + 4L * f : 0);
+                        n += 2 * (9L * f * f + 4L * f);
+                        in = f;
+                    }
+                    return n + linearParams(128, k);
+                }
+                default -> throw new IllegalStateException(cliName);
+            }
+        } catch (ArithmeticException e) {
+            throw new DlsecException("a " + cliName + " for samples of shape " + shape + " would have more parameters"
+                    + " than can be counted");
+        }
+    }
+
+    private long positive(long side) {
+        if (side < 1) {
+            throw new DlsecException("the " + cliName + " architecture cannot take images this small");
+        }
+        return side;
+    }
+
+    /** Weights and bias of a k×k convolution from {@code in} to {@code out} channels. */
+    private static long convParams(long in, long out, long k) {
+        return Math.addExact(Math.multiplyExact(Math.multiplyExact(in, out), k * k), out);
+    }
+
+    /** Weights and bias of a fully connected layer. */
+    private static long linearParams(long in, long out) {
+        return Math.addExact(Math.multiplyExact(in, out), out);
+    }
+
     public String cliName() {
         return cliName;
     }

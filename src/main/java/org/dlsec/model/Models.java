@@ -54,20 +54,14 @@ public final class Models {
 
     /** Writes the weights and the model card (whose hash field is filled in here) to {@code dir}. */
     public static ModelCard save(DjlClassifier classifier, ModelCard card, Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path weights = dir.resolve(WEIGHTS);
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(weights)))) {
-                classifier.model().getBlock().saveParameters(out);
-            }
-            ModelCard full = new ModelCard(ModelCard.FORMAT, card.architecture(), card.dataset(), card.inputShape(),
-                    card.numClasses(), WEIGHTS, Hashing.sha256(weights), card.training(), card.testAccuracy(),
-                    card.versions(), card.created());
-            Json.write(dir.resolve(ModelCard.FILE), full);
-            return full;
-        } catch (IOException e) {
-            throw new DlsecException("cannot save the model to " + dir + ": " + e.getMessage(), e);
-        }
+        org.dlsec.core.AtomicFiles.directory(dir, "model directory");
+        Path weights = dir.resolve(WEIGHTS);
+        org.dlsec.core.AtomicFiles.write(weights, o -> classifier.model().getBlock().saveParameters(new DataOutputStream(o)));
+        ModelCard full = new ModelCard(ModelCard.FORMAT, card.architecture(), card.dataset(), card.inputShape(),
+                card.numClasses(), WEIGHTS, Hashing.sha256(weights), card.training(), card.testAccuracy(),
+                card.versions(), card.created());
+        Json.write(dir.resolve(ModelCard.FILE), full);
+        return full;
     }
 
     /** The kinds of model file {@link #load} accepts. */
@@ -140,7 +134,6 @@ public final class Models {
                 || card.weightsFile() == null) {
             throw new DlsecException(source + ": incomplete model card (architecture, inputShape, weightsFile needed)");
         }
-        Architecture.parse(card.architecture());
         long values = 1;
         for (long d : card.inputShape()) {
             if (d < 1 || d > 65_536) {
@@ -154,6 +147,16 @@ public final class Models {
         }
         if (card.numClasses() < 2 || card.numClasses() > MAX_CLASSES) {
             throw new DlsecException(source + ": numClasses must be in 2.." + MAX_CLASSES + ", got " + card.numClasses());
+        }
+        // the limit the architecture implies: its weights for this shape must fit in a model file dlsec loads
+        Architecture arch = Architecture.parse(card.architecture());
+        long params = arch.parameterCount(new Shape(card.inputShape()), card.numClasses());
+        long maxParams = ModelFiles.maxBytes() / Float.BYTES;
+        if (params > maxParams) {
+            throw new DlsecException(source + ": a " + arch.cliName() + " for inputShape ("
+                    + AbstractClassifier.shapeText(new Shape(card.inputShape())) + ") and " + card.numClasses()
+                    + " classes has " + params + " parameters, more than the " + maxParams + " of the largest model file"
+                    + " dlsec loads (-D" + ModelFiles.PROPERTY + ")");
         }
         if (card.weightsFile().isBlank() || card.weightsFile().length() > 255) {
             throw new DlsecException(source + ": bad weightsFile name");
@@ -188,11 +191,8 @@ public final class Models {
         }
         Kind kind = detect(path);
         if (kind != Kind.DLSEC_DIRECTORY) {
-            try {
-                org.dlsec.core.Memory.requireNative(Files.size(path), "the model " + path);
-            } catch (IOException e) {
-                throw new DlsecException("cannot read " + path + ": " + e.getMessage(), e);
-            }
+            // the size limit before anything reads the whole file (hashing a 20 GB sparse file took 53 s)
+            ModelFiles.requireSize(path, "the model");
         }
         return switch (kind) {
             case DLSEC_DIRECTORY -> loadDlsec(path, inputShape, bounds);
@@ -241,10 +241,14 @@ public final class Models {
         if (!weights.startsWith(dir.normalize()) || !Files.isRegularFile(weights)) {
             throw new DlsecException("weights file " + card.weightsFile() + " missing from " + dir);
         }
-        try {
-            org.dlsec.core.Memory.requireNative(Files.size(weights), "the weights of " + dir);
-        } catch (IOException e) {
-            throw new DlsecException("cannot read " + weights + ": " + e.getMessage(), e);
+        long weightBytes = ModelFiles.requireSize(weights, "the weights of");
+        // the architecture says how many float32 parameters it has for this input shape and class count:
+        // weights shorter than those are refused before the network is built (which allocates them)
+        long params = arch.parameterCount(shape, card.numClasses());
+        if (params > weightBytes / Float.BYTES) {
+            throw new DlsecException("weights of " + dir + " do not fit a " + arch.cliName() + " for inputs ("
+                    + AbstractClassifier.shapeText(shape) + ") and " + card.numClasses() + " classes: " + weightBytes
+                    + " bytes, but its " + params + " parameters need at least " + params * Float.BYTES);
         }
         String sha = Hashing.sha256(weights);
         if (!sha.equals(card.weightsSha256())) {
@@ -287,6 +291,8 @@ public final class Models {
 
     private static DjlClassifier loadTorchScript(Path file, Shape inputShape, Bounds bounds) {
         requireShape(inputShape, file);
+        // libtorch trusts the archive's tensor records (a bad storage offset reads out of bounds): check them first
+        TorchScriptCheck.check(file, ModelFiles.maxBytes());
         String sha = Hashing.sha256(file);
         Engines.engine();
         Model model = Model.newInstance(file.getFileName().toString(), Engines.ENGINE);

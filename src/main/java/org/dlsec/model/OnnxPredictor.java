@@ -25,14 +25,18 @@ public final class OnnxPredictor implements BatchPredictor {
 
     /**
      * Opens {@code file}; the model's declared input shape (where fixed) must be (n, sample...) for
-     * the data's sample shape (any rank: (C, H, W) images, (d) feature vectors).
+     * the data's sample shape (any rank: (C, H, W) images, (d) feature vectors). The file is read
+     * once, checked by {@link OnnxCheck} (tensor sizes, no external data) and handed to ONNX Runtime
+     * as those same bytes, so the runtime never opens a file the model names.
      */
     public static OnnxPredictor open(Path file, long[] sample) {
+        byte[] bytes = ModelFiles.read(file);
+        OnnxCheck.check(bytes, file.toString());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
             OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
             opts.setIntraOpNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
-            OrtSession session = env.createSession(file.toString(), opts);
+            OrtSession session = env.createSession(bytes, opts);
             if (session.getInputNames().size() != 1) {
                 session.close();
                 throw new DlsecException(file + ": dlsec needs an ONNX model with one input, found "

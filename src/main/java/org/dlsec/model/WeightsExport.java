@@ -32,25 +32,20 @@ public final class WeightsExport {
     public static List<Entry> write(DjlClassifier model, Path jsonFile) {
         Path bin = jsonFile.resolveSibling(jsonFile.getFileName().toString().replaceAll("\\.json$", "") + ".bin");
         List<Entry> entries = new ArrayList<>();
-        long offset = 0;
-        try {
-            Files.createDirectories(bin.toAbsolutePath().getParent());
-        } catch (IOException e) {
-            throw new DlsecException("cannot create " + bin.getParent() + ": " + e.getMessage(), e);
-        }
-        try (OutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(bin)))) {
+        long[] offset = {0};
+        org.dlsec.core.AtomicFiles.write(bin, o -> {
+            OutputStream out = new DataOutputStream(o);
             for (Pair<String, Parameter> p : model.model().getBlock().getParameters()) {
                 NDArray a = p.getValue().getArray();
                 float[] v = a.toFloatArray();
                 ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
                 b.asFloatBuffer().put(v);
                 out.write(b.array());
-                entries.add(new Entry(p.getKey(), p.getValue().getType().name(), a.getShape().getShape(), offset));
-                offset += v.length;
+                entries.add(new Entry(p.getKey(), p.getValue().getType().name(), a.getShape().getShape(), offset[0]));
+                offset[0] += v.length;
             }
-        } catch (IOException e) {
-            throw new DlsecException("cannot write " + bin + ": " + e.getMessage(), e);
-        }
+            out.flush();
+        });
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("format", "dlsec-weights/1");
         index.put("architecture", model.info().architecture());

@@ -23,14 +23,16 @@ import org.dlsec.data.Dataset;
  * @param epsilons the budgets
  * @param points the summary at each budget
  * @param samples per-sample results at the last budget
- * @param imageGridPng base64 PNG of originals, perturbations and adversarial examples
+ * @param imageGridPng base64 PNG of originals, perturbations and adversarial examples (images), or null
+ * @param featureChanges for feature vectors (tabular data), the features the attack changed most; else null
  * @param started when the run started
  * @param seconds wall time of the whole run (all budgets)
  * @param numericalIssues non-finite losses, gradients or iterates the attack recovered from, over all budgets (empty if none)
  */
 public record AttackRecord(String id, String key, String attack, String family, String knowledge, String norm,
         Map<String, Object> parameters, List<Double> epsilons, List<AttackResult.Summary> points, PerSample samples,
-        String imageGridPng, Instant started, double seconds, List<org.dlsec.core.NumericalIssue> numericalIssues) {
+        String imageGridPng, FeatureChanges featureChanges, Instant started, double seconds,
+        List<org.dlsec.core.NumericalIssue> numericalIssues) {
     public AttackRecord {
         numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
     }
@@ -51,9 +53,11 @@ public record AttackRecord(String id, String key, String attack, String family, 
         for (AttackResult r : results) {
             points.add(r.summary());
         }
-        String png = Base64.getEncoder().encodeToString(AdversarialGrids.of(last, data, 6).png());
+        // images get a grid of examples; feature vectors a table of the features the attack changed most
+        String png = data.isImage() ? Base64.getEncoder().encodeToString(AdversarialGrids.of(last, data, 6).png()) : null;
+        FeatureChanges changes = data.isImage() ? null : FeatureChanges.of(last, data);
         return new AttackRecord(id, key, last.attack(), "evasion", last.knowledge().label(), norm, last.parameters(),
-                List.copyOf(epsilons), points, PerSample.of(last), png, started, seconds,
+                List.copyOf(epsilons), points, PerSample.of(last), png, changes, started, seconds,
                 results.stream().flatMap(r -> r.numericalIssues().stream()).toList());
     }
 

@@ -101,12 +101,12 @@ public final class ImageGrid {
     }
 
     public void write(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            ImageIO.write(render(), "png", file.toFile());
-        } catch (IOException e) {
-            throw new DlsecException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        BufferedImage img = render();
+        org.dlsec.core.AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer in this Java runtime");
+            }
+        });
     }
 
     public byte[] png() {

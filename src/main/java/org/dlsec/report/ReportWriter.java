@@ -1,13 +1,8 @@
 package org.dlsec.report;
 
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.dlsec.core.DlsecException;
+import org.dlsec.core.AtomicFiles;
 import org.dlsec.core.Json;
 
 /** Writes an {@link AuditReport} as {@code report.json}, {@code samples.csv} and {@code index.html}. */
@@ -52,15 +47,6 @@ public final class ReportWriter {
     }
 
     private static void writeText(Path file, String text) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".dlsec-", ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(text);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new DlsecException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, text);
     }
 }

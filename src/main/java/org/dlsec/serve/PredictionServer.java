@@ -5,14 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -20,8 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,15 +32,31 @@ import org.dlsec.core.Hashing;
 import org.dlsec.core.Json;
 import org.dlsec.core.Seeds;
 import org.dlsec.core.Tensors;
+import org.dlsec.core.Text;
 import org.dlsec.defence.detection.Prada;
 import org.dlsec.defence.postprocess.OutputPolicy;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Engines;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The prediction API ({@code dlsec serve}) on the JDK's {@code com.sun.net.httpserver}.
+ * The prediction API ({@code dlsec serve}) on Jetty's non-blocking HTTP/1.1 server.
  *
  * <ul>
  *   <li>{@code POST /v1/predict} with {@code {"inputs": [[v, ...], ...]}}: one array of C·H·W values
@@ -50,31 +67,40 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/stats}: per-client requests, queries, rejections, budget and PRADA state (token needed).</li>
  * </ul>
  *
- * <p>Hostile input never reaches the model: bodies are capped before parsing (413), JSON is parsed by
- * a streaming parser that rejects anything but the documented shape (400), tokens are compared in
- * constant time against SHA-256 digests (401), budgets and rate limits answer 429, wrong methods 405,
- * unknown paths 404. Each rejection is logged on one line, without the token. Slow clients are cut by
- * the JDK server's {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime} (set here to 30 s / 60 s
- * unless given).
+ * <p>Hostile input never reaches the model: bodies are capped while they are read (413), JSON is
+ * parsed by a streaming parser that rejects anything but the documented shape (400), tokens are
+ * compared in constant time against SHA-256 digests (401), budgets and rate limits answer 429, wrong
+ * methods 405, unknown paths 404, and malformed HTTP gets Jetty's 4xx. Each rejection is logged on one
+ * line, control characters escaped, without the token.
+ *
+ * <p>Slow clients cost no thread: Jetty reads every connection on its selector and hands a request
+ * to a handler only once its headers are in; the body is read asynchronously, and only a complete,
+ * authenticated request reaches one of the {@code threads} prediction workers. A connection that
+ * takes longer than {@link ServeConfig#readTimeout} seconds to send a request's headers (or, once
+ * they are in, its body), or that stays idle that long, is closed by a sweep every 250 ms; a client
+ * address holding {@link ServeConfig#maxConnectionsPerClient} connections has further ones closed
+ * as soon as they open. Health checks therefore stay fast while slow clients are cut.
  */
 public final class PredictionServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionServer.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final String ANONYMOUS = "anonymous";
+    private static final long SWEEP_MILLIS = 250;
 
     static {
-        setIfAbsent("sun.net.httpserver.maxReqTime", "30");
-        setIfAbsent("sun.net.httpserver.maxRspTime", "60");
-        setIfAbsent("sun.net.httpserver.maxReqHeaders", "100");
-        // answers are small and written in two parts (headers, body): without TCP_NODELAY, Nagle's
-        // algorithm and the client's delayed ACK add ~40 ms to every request
-        setIfAbsent("sun.net.httpserver.nodelay", "true");
+        // Jetty's own warnings (a failed write to a client that went away, with a stack trace) may
+        // quote request data unescaped; dlsec logs every rejection itself, escaped, on one line
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "error");
+        }
     }
 
     private final Classifier model;
     private final ServeConfig config;
-    private final HttpServer server;
+    private final Server server;
+    private final ServerConnector connector;
     private final ExecutorService executor;
+    private final ScheduledExecutorService sweeper;
     private final NDManager root;
     private final ReentrantLock modelLock = new ReentrantLock();
     private final int sampleSize;
@@ -83,23 +109,12 @@ public final class PredictionServer implements AutoCloseable {
     private final Map<String, Client> clients = new LinkedHashMap<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong connectionsRefused = new AtomicLong();
+    private final AtomicLong connectionsCut = new AtomicLong();
+    private final Map<Connection, Watch> open = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastRefusalLog = new ConcurrentHashMap<>();
     private final long started = System.nanoTime();
-
-    /**
-     * Sets the seconds a client has to send a whole request (headers and body) before its
-     * connection is closed ({@code sun.net.httpserver.maxReqTime}). The JDK reads the setting once,
-     * when the first server of the process starts, so this must be called before that.
-     */
-    public static void setReadTimeout(int seconds) {
-        DlsecException.require(seconds >= 1, "read timeout", "must be at least 1 second, got " + seconds);
-        System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(seconds));
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
-    }
 
     /** Per-client accounting; every field is guarded by the client's monitor. */
     private final class Client {
@@ -171,7 +186,18 @@ public final class PredictionServer implements AutoCloseable {
         }
     }
 
-    private PredictionServer(Classifier model, ServeConfig config) throws IOException {
+    /** What the deadline sweep knows about one open connection. */
+    private static final class Watch {
+        final String address;
+        long message = -1;
+        long since = -1;
+
+        Watch(String address) {
+            this.address = address;
+        }
+    }
+
+    private PredictionServer(Classifier model, ServeConfig config) {
         this.model = model;
         this.config = config;
         this.sampleSize = (int) model.inputShape().size();
@@ -186,30 +212,56 @@ public final class PredictionServer implements AutoCloseable {
             clients.put(ANONYMOUS, new Client(ANONYMOUS, 0));
         }
         this.root = Engines.newManager();
-        this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(config.threads(), r -> {
             Thread t = new Thread(r, "dlsec-serve-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dlsec-serve-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        // Jetty's own threads: one acceptor, one selector, and handlers that never block on a client
+        QueuedThreadPool pool = new QueuedThreadPool(32, 4, 60_000);
+        pool.setName("dlsec-serve-io");
+        pool.setDaemon(true);
+        pool.setStopTimeout(500);
+        this.server = new Server(pool);
+        server.setStopTimeout(500);
+        server.setStopAtShutdown(false);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(16 * 1024);
+        http.setIdleTimeout(config.readTimeout() * 1000L);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.readTimeout() * 1000L);
+        connector.setAcceptQueueSize(256);
+        connector.addBean(new Guard());
+        server.addConnector(connector);
+        server.setHandler(new Api());
+        server.setErrorHandler(new Errors());
     }
 
     /** Starts serving {@code model} (owned by the caller) with {@code config}. */
     public static PredictionServer start(Classifier model, ServeConfig config) {
+        PredictionServer s = new PredictionServer(model, config);
         try {
-            PredictionServer s = new PredictionServer(model, config);
             s.server.start();
-            return s;
-        } catch (IOException e) {
+        } catch (Exception e) {
+            s.close();
             throw new DlsecException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
+        s.sweeper.scheduleWithFixedDelay(s::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        return s;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** The base URI, e.g. {@code http://127.0.0.1:8080}. */
@@ -228,6 +280,9 @@ public final class PredictionServer implements AutoCloseable {
         m.put("uptimeSeconds", (System.nanoTime() - started) / 1e9);
         m.put("requests", requests.get());
         m.put("rejected", rejected.get());
+        m.put("openConnections", open.size());
+        m.put("connectionsRefused", connectionsRefused.get());
+        m.put("slowConnectionsCut", connectionsCut.get());
         Map<String, Object> per = new LinkedHashMap<>();
         for (Client c : clients.values()) {
             synchronized (c) {
@@ -238,25 +293,131 @@ public final class PredictionServer implements AutoCloseable {
         return m;
     }
 
-    /** Stops accepting requests, waits up to one second for running ones, and frees native memory. */
+    /** Stops accepting requests, gives running ones half a second, and frees native memory. */
     @Override
     public void close() {
-        server.stop(1);
+        sweeper.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.debug("stopping the HTTP server", e);
+        }
         executor.shutdown();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            if (!executor.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        root.close();
+        modelLock.lock();
+        try {
+            root.close();
+        } finally {
+            modelLock.unlock();
+        }
     }
 
-    private void handle(HttpExchange ex) {
-        requests.incrementAndGet();
+    /** Counts connections per client address and refuses those beyond the limit; registers them for the sweep. */
+    private final class Guard implements Connection.Listener {
+        @Override
+        public void onOpened(Connection c) {
+            String address = address(c.getEndPoint().getRemoteSocketAddress());
+            open.put(c, new Watch(address));
+            int count = perAddress.merge(address, 1, Integer::sum);
+            if (count > config.maxConnectionsPerClient()) {
+                connectionsRefused.incrementAndGet();
+                long now = System.nanoTime();
+                Long last = lastRefusalLog.get(address);
+                // one line per address and 10 s, not one per refused connection
+                if (last == null || now - last > 10_000_000_000L) {
+                    lastRefusalLog.put(address, now);
+                    LOG.warn("refused connection from {}: it already holds {} connections (limit {})", Text.echo(address),
+                            count - 1, config.maxConnectionsPerClient());
+                }
+                c.getEndPoint().close();
+            }
+        }
+
+        @Override
+        public void onClosed(Connection c) {
+            Watch w = open.remove(c);
+            if (w != null) {
+                perAddress.computeIfPresent(w.address, (k, v) -> v <= 1 ? null : v - 1);
+            }
+        }
+    }
+
+    private static String address(SocketAddress a) {
+        if (a instanceof InetSocketAddress i && i.getAddress() != null) {
+            return i.getAddress().getHostAddress();
+        }
+        return String.valueOf(a);
+    }
+
+    /**
+     * Closes every connection that has been receiving one request's headers for longer than the read
+     * timeout (or its body for two seconds more: a body that is late is first answered 408 by its own
+     * deadline). Idle connections are Jetty's idle timeout's job.
+     */
+    private void sweep() {
+        try {
+            long now = System.nanoTime();
+            long limit = config.readTimeout() * 1_000_000_000L;
+            for (Map.Entry<Connection, Watch> e : open.entrySet()) {
+                if (!(e.getKey() instanceof HttpConnection h)) {
+                    continue;
+                }
+                Watch w = e.getValue();
+                HttpParser p = h.getParser();
+                boolean reading = !p.isStart() && (p.inHeaderState() || p.inContentState());
+                // a new request starts a new clock: headers and body are timed apart
+                long message = h.getMessagesIn() * 2 + (p.inContentState() ? 1 : 0);
+                if (!reading) {
+                    w.since = -1;
+                } else if (w.since < 0 || w.message != message) {
+                    w.since = now;
+                    w.message = message;
+                } else if (now - w.since > limit + (p.inContentState() ? 2_000_000_000L : 0)) {
+                    connectionsCut.incrementAndGet();
+                    LOG.warn("closed a slow connection from {}: the request's {} did not arrive within {} s",
+                            Text.echo(w.address), p.inContentState() ? "body" : "headers", config.readTimeout());
+                    w.since = -1;
+                    h.getEndPoint().close();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("deadline sweep failed", e);
+        }
+    }
+
+    /** One request in flight: what the rejection log and the answer need. */
+    private final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
         String client = "-";
-        try (ex) {
+
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        String path() {
+            String decoded = request.getHttpURI().getDecodedPath();
+            return decoded != null ? decoded : String.valueOf(request.getHttpURI().getPath());
+        }
+    }
+
+    /** The API's routes. */
+    private final class Api extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            requests.incrementAndGet();
+            Exchange ex = new Exchange(request, response, callback);
             try {
-                String path = ex.getRequestURI().getPath();
+                String path = ex.path();
                 switch (path) {
                     case "/v1/health" -> {
                         requireMethod(ex, "GET");
@@ -264,85 +425,94 @@ public final class PredictionServer implements AutoCloseable {
                     }
                     case "/v1/stats" -> {
                         requireMethod(ex, "GET");
-                        client = authenticate(ex).name;
+                        ex.client = authenticate(ex).name;
                         respond(ex, 200, Json.toString(stats()).getBytes(StandardCharsets.UTF_8), Map.of());
                     }
                     case "/v1/predict" -> {
                         requireMethod(ex, "POST");
                         Client c = authenticate(ex);
-                        client = c.name;
-                        predict(ex, c);
+                        ex.client = c.name;
+                        admit(c);
+                        readBody(ex, c);
                     }
                     default -> throw new Rejection(404, "no such endpoint: use POST /v1/predict, GET /v1/health or GET /v1/stats");
                 }
             } catch (Rejection r) {
-                reject(ex, client, r);
-            } catch (IOException e) {
-                // the client went away or timed out: nothing to answer
-                rejected.incrementAndGet();
-                LOG.warn("rejected {} {} client={} from {}: connection error: {}", ex.getRequestMethod(),
-                        ex.getRequestURI().getPath(), client, remote(ex), e.getMessage());
+                reject(ex, r);
             } catch (RuntimeException | Error e) {
-                LOG.error("internal error on {} {} client={}", ex.getRequestMethod(), ex.getRequestURI().getPath(), client, e);
-                try {
-                    respond(ex, 500, errorJson("internal error"), Map.of());
-                } catch (IOException ignored) {
-                    // connection already broken
-                }
+                internalError(ex, e);
             }
+            return true;
         }
     }
 
-    private void reject(HttpExchange ex, String client, Rejection r) {
+    /** Malformed HTTP that Jetty refuses before any handler runs: a JSON body and one escaped log line. */
+    private final class Errors implements Request.Handler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Object st = request.getAttribute(ErrorHandler.ERROR_STATUS);
+            int status = st instanceof Integer i ? i : response.getStatus();
+            Object msg = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+            String message = msg == null ? "bad request" : msg.toString();
+            if (status >= 500 && request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof Throwable t
+                    && (t instanceof IOException || t.getCause() instanceof IOException)) {
+                // a connection that broke while a request was read: logged where it broke, nobody to answer
+                callback.failed(t);
+                return true;
+            }
+            rejected.incrementAndGet();
+            String path;
+            try {
+                path = request.getHttpURI() == null ? "?" : String.valueOf(request.getHttpURI().getPath());
+            } catch (RuntimeException e) {
+                path = "?";
+            }
+            LOG.warn("rejected {} {} {} from {}: {}", status, Text.echo(request.getMethod(), 16), Text.echo(path, 200),
+                    Text.echo(Request.getRemoteAddr(request)), Text.echo(message, 200));
+            response.setStatus(status);
+            HttpFields.Mutable h = response.getHeaders();
+            h.put("Content-Type", "application/json");
+            h.put("Cache-Control", "no-store");
+            response.write(true, ByteBuffer.wrap(errorJson(message)), callback);
+            return true;
+        }
+    }
+
+    private void internalError(Exchange ex, Throwable e) {
+        LOG.error("internal error on {} {} client={}", Text.echo(ex.request.getMethod(), 16), Text.echo(ex.path(), 200),
+                ex.client, e);
+        try {
+            respond(ex, 500, errorJson("internal error"), Map.of());
+        } catch (RuntimeException ignored) {
+            ex.callback.failed(e);
+        }
+    }
+
+    private void reject(Exchange ex, Rejection r) {
         rejected.incrementAndGet();
-        Client c = clients.get(client);
+        Client c = clients.get(ex.client);
         if (c != null) {
             synchronized (c) {
                 c.rejected++;
             }
         }
-        LOG.warn("rejected {} {} {} client={} from {}: {}", r.status, ex.getRequestMethod(), ex.getRequestURI().getPath(),
-                client, remote(ex), r.getMessage());
-        try {
-            drain(ex);
-            respond(ex, r.status, errorJson(r.getMessage()), r.headers);
-        } catch (IOException ignored) {
-            // the client went away
-        }
+        LOG.warn("rejected {} {} {} client={} from {}: {}", r.status, Text.echo(ex.request.getMethod(), 16),
+                Text.echo(ex.path(), 200), ex.client, Text.echo(Request.getRemoteAddr(ex.request)), Text.echo(r.getMessage(), 300));
+        respond(ex, r.status, errorJson(r.getMessage()), r.headers);
     }
 
-    private static String remote(HttpExchange ex) {
-        InetSocketAddress a = ex.getRemoteAddress();
-        return a == null ? "?" : a.getAddress().getHostAddress();
-    }
-
-    /** Reads what is left of a small request body so that the connection can be reused. */
-    private void drain(HttpExchange ex) {
-        try {
-            InputStream in = ex.getRequestBody();
-            byte[] buf = new byte[8192];
-            long left = 1 << 16;
-            int r;
-            while (left > 0 && (r = in.read(buf)) > 0) {
-                left -= r;
-            }
-        } catch (IOException ignored) {
-            // nothing to drain
-        }
-    }
-
-    private static void requireMethod(HttpExchange ex, String method) throws Rejection {
-        if (!ex.getRequestMethod().equals(method)) {
-            throw new Rejection(405, "method " + ex.getRequestMethod() + " not allowed here; use " + method,
+    private static void requireMethod(Exchange ex, String method) throws Rejection {
+        if (!ex.request.getMethod().equals(method)) {
+            throw new Rejection(405, "method " + Text.echo(ex.request.getMethod(), 16) + " not allowed here; use " + method,
                     Map.of("Allow", method));
         }
     }
 
-    private Client authenticate(HttpExchange ex) throws Rejection {
+    private Client authenticate(Exchange ex) throws Rejection {
         if (tokenDigests.length == 0) {
             return clients.get(ANONYMOUS);
         }
-        List<String> auth = ex.getRequestHeaders().get("Authorization");
+        List<String> auth = ex.request.getHeaders().getValuesList("Authorization");
         if (auth == null || auth.isEmpty()) {
             throw new Rejection(401, "missing bearer token", Map.of("WWW-Authenticate", "Bearer realm=\"dlsec\""));
         }
@@ -384,15 +554,121 @@ public final class PredictionServer implements AutoCloseable {
         return m;
     }
 
-    private void predict(HttpExchange ex, Client c) throws Rejection, IOException {
+    /** Counts the request and applies the client's rate limit (429). */
+    private void admit(Client c) throws Rejection {
         synchronized (c) {
             c.requests++;
             if (!c.allow()) {
-                throw new Rejection(429, "rate limit of " + config.rate() + " requests/s exceeded",
-                        Map.of("Retry-After", "1"));
+                throw new Rejection(429, "rate limit of " + config.rate() + " requests/s exceeded", Map.of("Retry-After", "1"));
             }
         }
-        byte[] body = readBody(ex);
+    }
+
+    /**
+     * Reads the body without holding a thread while waiting for the client (Jetty calls back when
+     * bytes arrive), capped at the body limit; a complete body goes to a prediction worker.
+     */
+    private void readBody(Exchange ex, Client c) throws Rejection {
+        long declared;
+        try {
+            declared = RequestDecoder.contentLength(ex.request.getHeaders().get("Content-Length"), config.maxBodyBytes());
+        } catch (RequestDecoder.BadRequest e) {
+            throw new Rejection(e.status(), e.getMessage());
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(declared < 0 ? 8192 : (int) Math.min(declared, 1 << 24));
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        // the body has the read timeout to arrive; then the client gets 408 and the connection is closed
+        java.util.concurrent.ScheduledFuture<?> deadline;
+        try {
+            deadline = sweeper.schedule(() -> {
+                if (finished.compareAndSet(false, true)) {
+                    reject(ex, new Rejection(408, "the request body did not arrive within " + config.readTimeout() + " s",
+                            Map.of("Connection", "close")));
+                }
+            }, config.readTimeout(), TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            throw new Rejection(503, "the server is shutting down");
+        }
+        new Runnable() {
+            long total;
+
+            @Override
+            public void run() {
+                try {
+                    while (!finished.get()) {
+                        Content.Chunk chunk = ex.request.read();
+                        if (chunk == null) {
+                            ex.request.demand(this);
+                            return;
+                        }
+                        if (Content.Chunk.isFailure(chunk)) {
+                            Throwable f = chunk.getFailure();
+                            if (finished.compareAndSet(false, true)) {
+                                deadline.cancel(false);
+                                if (f instanceof java.util.concurrent.TimeoutException) {
+                                    reject(ex, new Rejection(408, "the request body stalled for " + config.readTimeout()
+                                            + " s", Map.of("Connection", "close")));
+                                } else {
+                                    // the connection is gone: nothing can be answered
+                                    rejected.incrementAndGet();
+                                    LOG.warn("rejected {} {} client={} from {}: connection closed while the body was read ({})",
+                                            Text.echo(ex.request.getMethod(), 16), Text.echo(ex.path(), 200), ex.client,
+                                            Text.echo(Request.getRemoteAddr(ex.request)), Text.echo(f.getClass().getSimpleName()));
+                                    ex.callback.failed(f);
+                                }
+                            }
+                            return;
+                        }
+                        ByteBuffer b = chunk.getByteBuffer();
+                        total += b.remaining();
+                        if (total > config.maxBodyBytes()) {
+                            chunk.release();
+                            if (finished.compareAndSet(false, true)) {
+                                deadline.cancel(false);
+                                reject(ex, new Rejection(413, "body exceeds the limit of " + config.maxBodyBytes() + " bytes"));
+                            }
+                            return;
+                        }
+                        byte[] part = new byte[b.remaining()];
+                        b.get(part);
+                        buf.write(part, 0, part.length);
+                        boolean last = chunk.isLast();
+                        chunk.release();
+                        if (last) {
+                            if (finished.compareAndSet(false, true)) {
+                                deadline.cancel(false);
+                                dispatch(ex, c, buf.toByteArray());
+                            }
+                            return;
+                        }
+                    }
+                } catch (RuntimeException | Error e) {
+                    if (finished.compareAndSet(false, true)) {
+                        deadline.cancel(false);
+                        internalError(ex, e);
+                    }
+                }
+            }
+        }.run();
+    }
+
+    private void dispatch(Exchange ex, Client c, byte[] body) {
+        try {
+            executor.execute(() -> {
+                try {
+                    predict(ex, c, body);
+                } catch (Rejection r) {
+                    reject(ex, r);
+                } catch (RuntimeException | Error e) {
+                    internalError(ex, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            reject(ex, new Rejection(503, "the server is shutting down"));
+        }
+    }
+
+    private void predict(Exchange ex, Client c, byte[] body) throws Rejection {
         float[] x = parse(body);
         int n = x.length / sampleSize;
         long used;
@@ -449,6 +725,8 @@ public final class PredictionServer implements AutoCloseable {
                 g.writeNumberField("budgetLeft", config.queryBudget() - used);
             }
             g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing JSON to memory", e);
         }
         respond(ex, 200, out.toByteArray(), Map.of());
     }
@@ -461,28 +739,6 @@ public final class PredictionServer implements AutoCloseable {
         } finally {
             modelLock.unlock();
         }
-    }
-
-    private byte[] readBody(HttpExchange ex) throws Rejection, IOException {
-        long declared;
-        try {
-            declared = RequestDecoder.contentLength(ex.getRequestHeaders().getFirst("Content-Length"), config.maxBodyBytes());
-        } catch (RequestDecoder.BadRequest e) {
-            throw new Rejection(e.status(), e.getMessage());
-        }
-        InputStream in = ex.getRequestBody();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(declared < 0 ? 8192 : (int) Math.min(declared, 1 << 24));
-        byte[] chunk = new byte[65536];
-        long total = 0;
-        int r;
-        while ((r = in.read(chunk)) > 0) {
-            total += r;
-            if (total > config.maxBodyBytes()) {
-                throw new Rejection(413, "body exceeds the limit of " + config.maxBodyBytes() + " bytes");
-            }
-            buf.write(chunk, 0, r);
-        }
-        return buf.toByteArray();
     }
 
     /** Parses {"inputs": [...]} into a flat array of n·C·H·W validated values (see {@link RequestDecoder}). */
@@ -498,14 +754,14 @@ public final class PredictionServer implements AutoCloseable {
         return Json.toString(Map.of("error", message)).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void respond(HttpExchange ex, int status, byte[] body, Map<String, String> headers) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
+    private static void respond(Exchange ex, int status, byte[] body, Map<String, String> headers) {
+        Response r = ex.response;
+        r.setStatus(status);
+        HttpFields.Mutable h = r.getHeaders();
+        h.put("Content-Type", "application/json");
+        h.put("Cache-Control", "no-store");
+        headers.forEach(h::put);
+        r.write(true, ByteBuffer.wrap(body), ex.callback);
     }
 
     /** A list of the clients' names, for tests and logs. */

@@ -111,9 +111,11 @@ public final class RequestDecoder {
                     throw new BadRequest(400, t == null ? "truncated JSON" : "malformed JSON object");
                 }
                 String field = p.currentName();
-                if (!"inputs".equals(field) || seen) {
-                    throw new BadRequest(400, seen ? "duplicate field 'inputs'" : "unknown field '" + shorten(field)
-                            + "': the body holds only 'inputs'");
+                if (!"inputs".equals(field)) {
+                    throw new BadRequest(400, "unknown field '" + shorten(field) + "': the body holds only 'inputs'");
+                }
+                if (seen) {
+                    throw new BadRequest(400, "duplicate field 'inputs'");
                 }
                 seen = true;
                 if (p.nextToken() != JsonToken.START_ARRAY) {
@@ -184,7 +186,8 @@ public final class RequestDecoder {
         if (s == null) {
             return "";
         }
-        String one = s.replaceAll("\\s+", " ").strip();
+        String one = s.length() > 4096 ? s.substring(0, 4096) : s;
+        one = org.dlsec.core.Text.escape(one.replaceAll("\\s+", " ").strip());
         return one.length() > 160 ? one.substring(0, 160) + "..." : one;
     }
 }

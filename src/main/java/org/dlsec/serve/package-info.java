@@ -3,8 +3,9 @@
  * batches in, labels and probabilities out through an output policy, with bearer tokens, size and
  * shape validation ({@link org.dlsec.serve.RequestDecoder}, which decodes what a client sends without
  * touching the model, and is fuzzed), per-client query budgets, rate limits and PRADA; and the client side,
- * {@link org.dlsec.serve.RemoteClassifier}, which makes such an API a black-box classifier. Uses the
- * JDK's {@code com.sun.net.httpserver} and {@code java.net.http}. May import core, model, metric and
- * defence.
+ * {@link org.dlsec.serve.RemoteClassifier}, which makes such an API a black-box classifier. Uses
+ * Jetty's non-blocking HTTP server (read deadlines and a per-address connection limit added here, so
+ * that slow clients hold no thread) and the JDK's {@code java.net.http}. May import core, model,
+ * metric and defence.
  */
 package org.dlsec.serve;

@@ -132,6 +132,21 @@ class DeterminismTest {
         }
         assertEquals(25, new String(csv[0]).split("\n").length, "header and 24 samples");
         assertEquals(new String(csv[0]), new String(csv[1]), "two audits with the same seed");
+
+        // Sample i's result does not depend on which other samples ran, nor on the batch size:
+        // the first 13 samples in batches of 4 give the first 13 rows of the 24-sample audit.
+        Path small = dir.resolve("ts-audit-small.yaml");
+        Files.writeString(small, Files.readString(cfg).replace("limit: 24", "limit: 13").replace("batchSize: 10", "batchSize: 4"));
+        Path out = dir.resolve("ts-audit-small");
+        CliTest.Run r = CliTest.run("audit", "--model", TestSupport.fixture("lenet-ts.pt").toString(), "--dataset",
+                "mnist", "--config", small.toString(), "--out", out.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        String[] all = new String(csv[0]).split("\n");
+        String[] part = Files.readString(out.resolve("samples.csv")).split("\n");
+        assertEquals(14, part.length, "header and 13 samples");
+        for (int i = 0; i < part.length; i++) {
+            assertEquals(all[i], part[i], "row " + i + " with --limit 13 and batches of 4");
+        }
     }
 
     /** Neural Cleanse and STRIP on a TorchScript LeNet exported by PyTorch 1.13, three times: the same JSON, no failure. */

@@ -18,8 +18,9 @@ import org.dlsec.core.Hashing;
  * Fuzzes the model-loading front door: file-type detection of arbitrary files, the parsing and
  * validation of arbitrary provenance cards ({@code dlsec-model.json}), and the loading of arbitrary
  * weights behind a card whose hash matches them (the case of a hostile model directory). Each either
- * succeeds or fails with a {@link DlsecException}. TorchScript and ONNX payloads are not parsed here:
- * those go to the native PyTorch and ONNX Runtime loaders.
+ * succeeds or fails with a {@link DlsecException}. TorchScript archives and ONNX payloads are not
+ * fuzzed here: {@link TorchScriptArchiveFuzzTest} fuzzes the archive check that runs before libtorch,
+ * and {@code HostileModelFilesTest} replays crafted TorchScript and ONNX files.
  */
 class ModelLoadingFuzzTest {
     private static final String[] NAMES = {"model.pt", "model.onnx", "model.bin", "model", "m.pth", "x.torchscript"};

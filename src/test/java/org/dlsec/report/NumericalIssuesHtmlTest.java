@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class NumericalIssuesHtmlTest {
     static AttackRecord attack(String id, List<NumericalIssue> issues) {
         return new AttackRecord(id, "0".repeat(64), "cw", "evasion", "white-box", "l2", Map.of(), List.of(0.0), List.of(),
-                null, "", Instant.EPOCH, 1.0, issues);
+                null, "", null, Instant.EPOCH, 1.0, issues);
     }
 
     @Test

@@ -242,9 +242,12 @@ public record AttackResult(
                 numericalIssues);
     }
 
-    /** Sample {@code i}'s adversarial example, CHW. */
+    /** Sample {@code i}'s adversarial example, in the sample's shape (CHW for images), flattened. */
     public float[] adversarialExample(int i) {
-        int d = (int) (sampleShape[0] * sampleShape[1] * sampleShape[2]);
+        int d = 1;
+        for (long v : sampleShape) {
+            d = Math.multiplyExact(d, (int) v);
+        }
         return Arrays.copyOfRange(adversarial, i * d, (i + 1) * d);
     }
 }

@@ -28,9 +28,12 @@ public record AttackSpec(String name, double epsilon, Norm norm, Integer steps, 
         name = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         norm = norm == null ? Norm.LINF : norm;
         DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
+        // ε becomes a float in the tensors: 1e39 would overflow to infinity there
+        DlsecException.require(epsilon <= Float.MAX_VALUE, "eps", "must fit a 32-bit float (at most about 3.4e38), got "
+                + epsilon);
         DlsecException.require(steps == null || steps >= 1, "steps", "must be >= 1, got " + steps);
-        DlsecException.require(stepSize == null || (stepSize > 0 && Double.isFinite(stepSize)), "step size",
-                "must be > 0, got " + stepSize);
+        DlsecException.require(stepSize == null || (stepSize > 0 && stepSize <= Float.MAX_VALUE), "step size",
+                "must be > 0 and fit a 32-bit float, got " + stepSize);
         DlsecException.require(restarts == null || restarts >= 1, "restarts", "must be >= 1, got " + restarts);
         DlsecException.require(maxQueries == null || maxQueries >= 1, "max queries", "must be >= 1, got " + maxQueries);
         extra = extra == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(extra));

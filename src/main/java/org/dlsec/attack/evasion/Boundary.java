@@ -69,6 +69,9 @@ public final class Boundary extends AbstractEvasionAttack {
         this.p = params;
     }
 
+    /** The {@code --param} names {@link #fromSpec} reads. */
+    public static final java.util.List<String> PARAMS = java.util.List.of("spherical-step", "source-step", "step-adaptation", "init-tries");
+
     /**
      * The registry's defaults (the authors' δ = ε = 0.01, factor 1.5), 5000 queries; extras
      * {@code spherical-step}, {@code source-step}, {@code step-adaptation}, {@code init-tries}. The

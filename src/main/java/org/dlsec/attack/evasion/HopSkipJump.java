@@ -64,6 +64,9 @@ public final class HopSkipJump extends AbstractEvasionAttack {
         this.p = params;
     }
 
+    /** The {@code --param} names {@link #fromSpec} reads. */
+    public static final java.util.List<String> PARAMS = java.util.List.of("init-evals", "max-evals", "gamma", "init-tries");
+
     /** The registry's defaults (the paper's B0 = 100, cap 10^4, γ = 1), 5000 queries. */
     public static HopSkipJump fromSpec(AttackSpec s) {
         DlsecException.require(!s.targeted(), "targeted",

@@ -26,7 +26,7 @@ public enum Norm {
                 return v;
             }
         }
-        throw new DlsecException("unknown norm '" + s + "': expected linf, l2 or l0");
+        throw new DlsecException("unknown norm '" + org.dlsec.core.Text.echo(s) + "': expected linf, l2 or l0");
     }
 
     @Override

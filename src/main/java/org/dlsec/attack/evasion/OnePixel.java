@@ -69,6 +69,9 @@ public final class OnePixel extends AbstractEvasionAttack {
         this.p = params;
     }
 
+    /** The {@code --param} names {@link #fromSpec} reads. */
+    public static final java.util.List<String> PARAMS = java.util.List.of("pixels", "population", "iterations", "f");
+
     /**
      * The registry's defaults: 1 pixel, population 100, 100 generations, F = 0.5; extras
      * {@code pixels}, {@code population}, {@code iterations} (or the spec's steps), {@code f}; the

@@ -64,6 +64,9 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
         this.p = params;
     }
 
+    /** The {@code --param} names {@link #fromSpec} reads. */
+    public static final java.util.List<String> PARAMS = java.util.List.of("p");
+
     /** The registry's defaults: 10,000 queries; p_init 0.05 (L∞) or 0.1 (L2) as in the paper. */
     public static Square fromSpec(AttackSpec s) {
         double pDefault = s.norm() == Norm.L2 ? 0.1 : 0.05;

@@ -73,6 +73,9 @@ public final class Zoo extends AbstractEvasionAttack implements EpsilonAttack {
         this.p = params;
     }
 
+    /** The {@code --param} names {@link #fromSpec} reads. */
+    public static final java.util.List<String> PARAMS = java.util.List.of("samples", "sigma");
+
     /**
      * The registry's defaults: 10,000 queries, n = 50 draws per estimate and σ = 0.001 (the paper's
      * values), step ε/10; an absolute {@code stepSize} is turned into a fraction of ε; extras

@@ -50,7 +50,7 @@ public final class KnockoffNets implements ExtractionAttack {
             return switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "random" -> RANDOM;
                 case "adaptive" -> ADAPTIVE;
-                default -> throw new DlsecException("invalid strategy '" + s + "': expected random or adaptive");
+                default -> throw new DlsecException("invalid strategy '" + org.dlsec.core.Text.echo(s) + "': expected random or adaptive");
             };
         }
     }

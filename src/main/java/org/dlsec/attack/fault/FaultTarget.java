@@ -26,6 +26,6 @@ public enum FaultTarget {
                 return t;
             }
         }
-        throw new DlsecException("unknown fault target '" + s + "': expected int8-weights, float-weights or activations");
+        throw new DlsecException("unknown fault target '" + org.dlsec.core.Text.echo(s) + "': expected int8-weights, float-weights or activations");
     }
 }

@@ -42,6 +42,6 @@ public enum FaultType {
                 return t;
             }
         }
-        throw new DlsecException("unknown fault type '" + s + "': expected flip, stuck0 or stuck1");
+        throw new DlsecException("unknown fault type '" + org.dlsec.core.Text.echo(s) + "': expected flip, stuck0 or stuck1");
     }
 }

@@ -25,6 +25,6 @@ public enum Granularity {
                 return g;
             }
         }
-        throw new DlsecException("unknown quantisation granularity '" + s + "': expected layer or channel");
+        throw new DlsecException("unknown quantisation granularity '" + org.dlsec.core.Text.echo(s) + "': expected layer or channel");
     }
 }

@@ -1,6 +1,7 @@
 package org.dlsec.attack.inference;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.dlsec.core.DlsecException;
@@ -11,6 +12,24 @@ public final class MembershipAttacks {
     public static final String NAMES = "loss, confidence, entropy, shadow, lira, lira-offline, labelonly";
 
     private MembershipAttacks() {}
+
+    /** The options shadow and reference models take (any membership attack accepts and ignores them where unused). */
+    private static final List<String> SHADOW_PARAMS = List.of("arch", "epochs", "batchSize", "lr", "optimizer", "schedule");
+
+    /**
+     * The {@code --param} names {@link #create} accepts for {@code name} (a membership attack), so that
+     * an audit configuration can refuse a typo before any attack runs.
+     */
+    public static List<String> paramNames(String name) {
+        List<String> own = switch (name == null ? "" : name.toLowerCase(Locale.ROOT)) {
+            case "lira", "lira-offline" -> List.of("globalVariance");
+            case "labelonly" -> List.of("radius", "noiseSamples", "sigma");
+            default -> List.of();
+        };
+        List<String> all = new java.util.ArrayList<>(own);
+        all.addAll(SHADOW_PARAMS);
+        return List.copyOf(all);
+    }
 
     /**
      * @param name the attack's name
@@ -47,12 +66,12 @@ public final class MembershipAttacks {
                 p.remove("sigma");
                 yield new LabelOnly(radius, noise, sigma, seed);
             }
-            default -> throw new DlsecException("unknown privacy attack '" + name + "': expected one of " + NAMES
+            default -> throw new DlsecException("unknown privacy attack '" + org.dlsec.core.Text.echo(name) + "': expected one of " + NAMES
                     + ", inversion");
         };
         p.keySet().removeAll(java.util.Set.of("arch", "epochs", "batchSize", "lr", "optimizer", "schedule"));
         if (!p.isEmpty() && !(a instanceof Lira || a instanceof ShadowAttack)) {
-            throw new DlsecException("unknown --param option(s) " + p.keySet() + " for attack '" + n + "'");
+            throw new DlsecException("unknown --param option(s) " + p.keySet() + " for attack '" + org.dlsec.core.Text.echo(n) + "'");
         }
         return a;
     }

@@ -108,7 +108,7 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
         return switch (nonMembers) {
             case "test" -> build(trainSplit, targetIndices, heldOut, n, seed);
             case "train" -> buildWithinTrain(trainSplit, targetIndices, heldOut, n, seed);
-            default -> throw new DlsecException("non-members must come from test or train, got '" + nonMembers + "'");
+            default -> throw new DlsecException("non-members must come from test or train, got '" + org.dlsec.core.Text.echo(nonMembers) + "'");
         };
     }
 
@@ -178,8 +178,8 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
             System.arraycopy(b.image(i), 0, px, (a.size() + i) * d, d);
             lb[a.size() + i] = b.label(i);
         }
-        return new Dataset(a.name(), a.split() + "+" + b.split(), (int) a.sampleShape().get(0), (int) a.sampleShape().get(1),
-                (int) a.sampleShape().get(2), a.numClasses(), px, lb, null, a.classNames(),
-                "(" + a.origin() + ") + (" + b.origin() + ")");
+        Dataset joined = new Dataset(a.name(), a.split() + "+" + b.split(), a.sampleShape(), a.numClasses(), px, lb, null,
+                a.classNames(), "(" + a.origin() + ") + (" + b.origin() + ")", a.bounds());
+        return a.featureNames().isEmpty() ? joined : joined.withFeatureNames(a.featureNames());
     }
 }

@@ -69,7 +69,7 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
                     return r;
                 }
             }
-            throw new DlsecException("unknown STRIP threshold rule '" + s + "': expected percentile or normal");
+            throw new DlsecException("unknown STRIP threshold rule '" + org.dlsec.core.Text.echo(s) + "': expected percentile or normal");
         }
     }
 

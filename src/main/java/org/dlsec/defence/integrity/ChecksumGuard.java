@@ -59,7 +59,7 @@ public final class ChecksumGuard {
                     return g;
                 }
             }
-            throw new DlsecException("unknown checksum signature '" + s + "': expected radar2 or full");
+            throw new DlsecException("unknown checksum signature '" + org.dlsec.core.Text.echo(s) + "': expected radar2 or full");
         }
     }
 
@@ -87,7 +87,7 @@ public final class ChecksumGuard {
                     return r;
                 }
             }
-            throw new DlsecException("unknown recovery '" + s + "': expected zero or reload");
+            throw new DlsecException("unknown recovery '" + org.dlsec.core.Text.echo(s) + "': expected zero or reload");
         }
     }
 

@@ -71,9 +71,9 @@ public final class OutputPolicy {
                 return new OutputPolicy(Kind.ROUNDED, Integer.parseInt(s.substring(8)), 0, 1, 0);
             }
         } catch (NumberFormatException e) {
-            throw new DlsecException("invalid output: '" + spec + "' has a non-integer parameter");
+            throw new DlsecException("invalid output: '" + org.dlsec.core.Text.echo(spec) + "' has a non-integer parameter");
         }
-        throw new DlsecException("invalid output: '" + spec + "': expected probs, top1, topk:K or rounded:D");
+        throw new DlsecException("invalid output: '" + org.dlsec.core.Text.echo(spec) + "': expected probs, top1, topk:K or rounded:D");
     }
 
     /** This policy with a reverse-sigmoid perturbation (β = 0 switches it off). */

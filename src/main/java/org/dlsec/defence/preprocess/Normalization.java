@@ -45,7 +45,7 @@ public record Normalization(float[] mean, float[] std) {
                 cur = switch (key) {
                     case "mean" -> mean;
                     case "std" -> std;
-                    default -> throw new DlsecException("--normalize: unknown key '" + key + "': expected mean= and std=");
+                    default -> throw new DlsecException("--normalize: unknown key '" + org.dlsec.core.Text.echo(key) + "': expected mean= and std=");
                 };
                 if (!cur.isEmpty()) {
                     throw new DlsecException("--normalize: " + key + "= given twice");
@@ -53,12 +53,12 @@ public record Normalization(float[] mean, float[] std) {
                 item = item.substring(eq + 1).trim();
             }
             if (cur == null) {
-                throw new DlsecException("--normalize: '" + item + "' comes before mean= or std=");
+                throw new DlsecException("--normalize: '" + org.dlsec.core.Text.echo(item) + "' comes before mean= or std=");
             }
             try {
                 cur.add(Float.parseFloat(item));
             } catch (NumberFormatException e) {
-                throw new DlsecException("--normalize: '" + item + "' (value " + (cur.size() + 1) + " of "
+                throw new DlsecException("--normalize: '" + org.dlsec.core.Text.echo(item) + "' (value " + (cur.size() + 1) + " of "
                         + (cur == mean ? "mean" : "std") + ") is not a number");
             }
         }
@@ -101,6 +101,25 @@ public record Normalization(float[] mean, float[] std) {
     public String granularity(Shape sample) {
         broadcastShape(sample);
         return mean.length == 1 ? "all" : mean.length == sample.size() ? "feature" : "channel";
+    }
+
+    /**
+     * {@code x} (samples of shape {@code sample}, one after the other) normalised, in a new array: the
+     * same map as {@link NormalizedClassifier} applies to a batch, for code that needs the model's own view.
+     */
+    public float[] apply(float[] x, Shape sample) {
+        broadcastShape(sample);
+        int d = Math.toIntExact(sample.size());
+        DlsecException.require(x.length % d == 0, "normalised data", x.length + " values are not samples of " + d);
+        int k = mean.length;
+        long per = k == 1 || k == d ? 1 : d / k;
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int j = i % d;
+            int c = k == 1 ? 0 : k == d ? j : (int) (j / per);
+            out[i] = (x[i] - mean[c]) / std[c];
+        }
+        return out;
     }
 
     NDArray meanArray(NDManager m, Shape sample) {

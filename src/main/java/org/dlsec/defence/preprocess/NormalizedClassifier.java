@@ -20,15 +20,35 @@ import org.dlsec.model.ModelInfo;
 public final class NormalizedClassifier extends AbstractClassifier {
     private final Classifier inner;
     private final Normalization norm;
+    private final boolean owns;
 
     /** {@code inner} behind {@code norm}; the input bounds are {@code bounds} (the data's, in its own units). */
     public NormalizedClassifier(Classifier inner, Normalization norm, Bounds bounds) {
+        this(inner, norm, bounds, false);
+    }
+
+    private NormalizedClassifier(Classifier inner, Normalization norm, Bounds bounds, boolean owns) {
         super(inner.inputShape(), inner.numClasses(), bounds, new ModelInfo(inner.info().kind(),
                 inner.info().source() + " (inputs normalised: " + norm + ")", inner.info().sha256(),
                 inner.info().architecture()));
         norm.broadcastShape(inner.inputShape());
         this.inner = inner;
         this.norm = norm;
+        this.owns = owns;
+    }
+
+    /**
+     * As {@link #NormalizedClassifier(Classifier, Normalization, Bounds)}, but closing this closes
+     * {@code inner} too (for a model loaded only to be seen through its normalisation). If {@code norm}
+     * does not fit the model's input, {@code inner} is closed and the error thrown.
+     */
+    public static NormalizedClassifier owning(Classifier inner, Normalization norm, Bounds bounds) {
+        try {
+            return new NormalizedClassifier(inner, norm, bounds, true);
+        } catch (RuntimeException e) {
+            inner.close();
+            throw e;
+        }
     }
 
     /** {@code inner} behind {@code norm}, with inner's bounds. */
@@ -42,6 +62,19 @@ public final class NormalizedClassifier extends AbstractClassifier {
 
     public Normalization normalization() {
         return norm;
+    }
+
+    /**
+     * {@code data} as the wrapped model sees it, normalised, in memory (for experiments that run on the
+     * wrapped model itself, such as faults in its weights). Bounds and metadata are the data's.
+     */
+    public org.dlsec.data.Dataset normalised(org.dlsec.data.Dataset data) {
+        int d = data.sampleSize();
+        float[] x = new float[Math.multiplyExact(data.size(), d)];
+        for (int i = 0; i < data.size(); i++) {
+            System.arraycopy(data.image(i), 0, x, i * d, d);
+        }
+        return data.withPixels(norm.apply(x, data.sampleShape()), data.labels(), "normalised (" + norm + ")");
     }
 
     /** For provenance and JSON. */
@@ -82,9 +115,11 @@ public final class NormalizedClassifier extends AbstractClassifier {
         }
     }
 
-    /** The wrapped model is not closed: the caller owns it. */
+    /** Closes the wrapped model only when this wrapper owns it ({@link #owning}); otherwise the caller does. */
     @Override
     public void close() {
-        // the wrapped classifier belongs to the caller
+        if (owns) {
+            inner.close();
+        }
     }
 }

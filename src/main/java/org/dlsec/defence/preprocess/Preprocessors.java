@@ -42,7 +42,7 @@ public final class Preprocessors {
             for (String part : s.substring(colon + 1).split(",")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
-                    throw new DlsecException("invalid --defence parameter '" + part + "' in '" + spec + "': expected key=value");
+                    throw new DlsecException("invalid --defence parameter '" + org.dlsec.core.Text.echo(part) + "' in '" + org.dlsec.core.Text.echo(spec) + "': expected key=value");
                 }
                 kv.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1).trim());
             }
@@ -54,10 +54,10 @@ public final class Preprocessors {
             case "quantize" -> new Quantisation(intParam(kv, "levels", 2, spec), thresholds(kv.remove("thresholds"), spec));
             case "smooth" -> new SpatialSmoothing(intParam(kv, "k", 3, spec));
             case "noise" -> new GaussianNoise(doubleParam(kv, "sigma", 0.1, spec));
-            default -> throw new DlsecException("unknown defence '" + name + "': expected one of " + String.join(", ", NAMES));
+            default -> throw new DlsecException("unknown defence '" + org.dlsec.core.Text.echo(name) + "': expected one of " + String.join(", ", NAMES));
         };
         if (!kv.isEmpty()) {
-            throw new DlsecException("invalid --defence '" + spec + "': unknown parameter(s) " + kv.keySet() + " for " + name);
+            throw new DlsecException("invalid --defence '" + org.dlsec.core.Text.echo(spec) + "': unknown parameter(s) " + kv.keySet() + " for " + name);
         }
         return new Spec(p, eot);
     }
@@ -70,7 +70,7 @@ public final class Preprocessors {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new DlsecException("invalid --defence '" + spec + "': " + key + " must be an integer, got '" + v + "'");
+            throw new DlsecException("invalid --defence '" + org.dlsec.core.Text.echo(spec) + "': " + key + " must be an integer, got '" + org.dlsec.core.Text.echo(v) + "'");
         }
     }
 
@@ -82,7 +82,7 @@ public final class Preprocessors {
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new DlsecException("invalid --defence '" + spec + "': " + key + " must be a number, got '" + v + "'");
+            throw new DlsecException("invalid --defence '" + org.dlsec.core.Text.echo(spec) + "': " + key + " must be a number, got '" + org.dlsec.core.Text.echo(v) + "'");
         }
     }
 
@@ -97,7 +97,7 @@ public final class Preprocessors {
                 t[i] = Double.parseDouble(parts[i].trim());
             }
         } catch (NumberFormatException e) {
-            throw new DlsecException("invalid --defence '" + spec + "': thresholds must be numbers separated by '/'");
+            throw new DlsecException("invalid --defence '" + org.dlsec.core.Text.echo(spec) + "': thresholds must be numbers separated by '/'");
         }
         return t;
     }

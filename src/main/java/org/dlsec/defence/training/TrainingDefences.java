@@ -36,7 +36,7 @@ public final class TrainingDefences {
                 FastAdversarialTraining t = new FastAdversarialTraining(eps, stepSize, seed, warmup);
                 yield new TrainingMethod("fast", t, null, t.describe());
             }
-            default -> throw new DlsecException("unknown --adversarial '" + kind + "': expected pgd, trades or fast");
+            default -> throw new DlsecException("unknown --adversarial '" + org.dlsec.core.Text.echo(kind) + "': expected pgd, trades or fast");
         };
     }
 
