@@ -14,9 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Native memory does not leak: 20 evaluation passes over the 10,000 MNIST test images (TorchScript
- * LeNet through DJL) keep the process RSS within 10% of its value after the first pass. Runs in a
- * child JVM whose heap is fixed and pre-touched, so RSS growth can only come from native memory.
+ * Native memory does not leak: over 20 evaluation passes of the 10,000 MNIST test images (TorchScript
+ * LeNet through DJL), the RSS peak of passes 11-20 stays within 10% of the peak of passes 1-10. A leak
+ * grows with the passes (the one core.Tensors fixed took RSS from 643 to 990 MiB over 20 passes);
+ * glibc's arenas jump after the first pass and then move up and down by up to 17% (CI, 2026-12-05:
+ * 689 MiB after pass 1, 777 after pass 2, peak 807, 750 after pass 20), which is not a leak. Runs in a
+ * child JVM whose heap is fixed and pre-touched, so RSS growth can only come from native memory, with
+ * the launcher's MALLOC_ARENA_MAX=2.
  */
 class NativeMemoryTest {
     @Test
@@ -26,7 +30,9 @@ class NativeMemoryTest {
         List<String> cmd = List.of(java, "-Xms384m", "-Xmx384m", "-XX:+AlwaysPreTouch", "-cp",
                 System.getProperty("java.class.path"), "org.dlsec.cli.Main", "bench", "memory", "--model",
                 TestSupport.fixture("lenet-ts.pt").toString(), "--passes", "20", "--json", json.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
+        Process p = pb.redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
         assertTrue(p.waitFor(600, TimeUnit.SECONDS), "memory soak did not finish");
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve("out.log")));
         JsonNode r = Json.MAPPER.readTree(json.toFile());
