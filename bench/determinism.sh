@@ -37,11 +37,13 @@ echo "PyTorch: $ref"
 fgsm() { # $1 label, $2 runs (0: skip the phase)
   local first="" same=0 i
   [ "$2" -gt 0 ] || return 0
+  rm -f "$out/fgsm-$1-progress.log"
   for i in $(seq 1 "$2"); do
     $DLSEC attack --model "$model" --dataset mnist --attack fgsm --eps 0.3 --limit 1000 --quiet --json "$out/fgsm.json" >/dev/null
     local s; s=$(strip "$out/fgsm.json")
     [ -z "$first" ] && first=$s && echo "$s" > "$out/fgsm-$1-first.json"
     [ "$s" = "$first" ] && same=$((same + 1)) || echo "$s" > "$out/fgsm-$1-differs-$i.json"
+    echo "run $i identical so far $same of $i $(date -u +%T) load $(cut -d' ' -f1 /proc/loadavg)" >> "$out/fgsm-$1-progress.log"
   done
   python3 - "$out/fgsm-$1-first.json" "$ref" "$1" "$2" "$same" <<'PY'
 import json, sys
