@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditResumeTest {
     static final String CONFIG = """
             seed: 11
-            limit: 300
-            batchSize: 100
+            limit: 120
+            batchSize: 40
             attacks:
               - attack: fgsm
                 eps: 0.1

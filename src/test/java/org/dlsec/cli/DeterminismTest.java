@@ -64,20 +64,29 @@ class DeterminismTest {
 
     /** Runs {@code args} (which write {@code json}) twice and asserts the two results are identical. */
     static void sameTwice(Path json, String... args) throws IOException {
-        String[] runs = new String[2];
-        for (int i = 0; i < 2; i++) {
+        sameRuns(json, 2, args);
+    }
+
+    /** Runs {@code args} (which write {@code json}) {@code runs} times; every result must equal the first. */
+    static void sameRuns(Path json, int runs, String... args) throws IOException {
+        String first = null;
+        for (int i = 0; i < runs; i++) {
             Files.deleteIfExists(json);
             CliTest.Run r = CliTest.run(args);
             assertEquals(0, r.code(), r.err());
-            runs[i] = Json.MAPPER.writeValueAsString(stripTimings(Json.MAPPER.readTree(json.toFile())));
+            String run = Json.MAPPER.writeValueAsString(stripTimings(Json.MAPPER.readTree(json.toFile())));
+            if (first == null) {
+                first = run;
+                assertNotEquals("{ }", first);
+                continue;
+            }
+            String[] a = first.split("\n");
+            String[] b = run.split("\n");
+            for (int l = 0; l < Math.min(a.length, b.length); l++) {
+                assertEquals(a[l], b[l], "run " + (i + 1) + " differs from run 1 at line " + (l + 1) + ": " + String.join(" ", args));
+            }
+            assertEquals(first, run, "run " + (i + 1) + " differs from run 1: " + String.join(" ", args));
         }
-        assertNotEquals("{ }", runs[0]);
-        String[] a = runs[0].split("\n");
-        String[] b = runs[1].split("\n");
-        for (int i = 0; i < Math.min(a.length, b.length); i++) {
-            assertEquals(a[i], b[i], "two runs with the same seed differ at line " + (i + 1) + ": " + String.join(" ", args));
-        }
-        assertEquals(runs[0], runs[1], "two runs with the same seed differ: " + String.join(" ", args));
     }
 
     @Test
@@ -155,8 +164,7 @@ class DeterminismTest {
         Path json = dir.resolve("scan.json");
         String[] args = {"scan", "--model", TestSupport.fixture("lenet-ts.pt").toString(), "--dataset", "mnist", "--limit",
             "120", "--steps", "20", "--detect", "cleanse,strip", "--seed", "3", "--json", json.toString(), "--quiet"};
-        sameTwice(json, args);
-        sameTwice(json, args);
+        sameRuns(json, 3, args);
     }
 
     @Test

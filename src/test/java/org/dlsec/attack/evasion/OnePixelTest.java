@@ -42,12 +42,17 @@ class OnePixelTest {
         // the registry's defaults: population 100, 100 generations
         AttackResult one = BlackBoxTesting.runCounted(attack(1, 100, 100, 0), model, DATA, 20);
         print("onepixel 1 pixel, population 100, 100 generations", one);
-        AttackResult three = BlackBoxTesting.runCounted(attack(3, 100, 100, 0), model, DATA, 20);
-        print("onepixel 3 pixels, population 100, 100 generations", three);
+        // three pixels on the first half only (the attack costs ~2 s a sample here; the suite must stay short)
+        Dataset half = DATA.subset(java.util.stream.IntStream.range(0, 10).toArray(), "first 10");
+        AttackResult three = BlackBoxTesting.runCounted(attack(3, 100, 100, 0), model, half, 10);
+        print("onepixel 3 pixels, population 100, 100 generations, first 10", three);
         assertTrue(one.cleanAccuracy() > 0.9);
+        for (int i = 0; i < three.size(); i++) {
+            assertTrue(three.l0()[i] <= 3, "three pixels, L0 " + three.l0()[i]);
+            assertEquals(0, (three.queries()[i] - 2) % 100, "whole generations are queried");
+        }
         for (int i = 0; i < one.size(); i++) {
             assertTrue(one.l0()[i] <= 1, "one pixel of one channel, L0 " + one.l0()[i]);
-            assertTrue(three.l0()[i] <= 3, "three pixels, L0 " + three.l0()[i]);
             boolean correct = one.cleanPredictions()[i] == one.labels()[i];
             if (!correct) {
                 assertEquals(2, one.queries()[i]);
@@ -55,12 +60,17 @@ class OnePixelTest {
                 assertEquals(100 * 101 + 2, one.queries()[i], "an unfooled sample runs every generation");
             }
             assertEquals(0, (one.queries()[i] - 2) % 100, "whole generations are queried");
-            assertEquals(0, (three.queries()[i] - 2) % 100, "whole generations are queried");
         }
         assertTrue(one.successRate() > 0, "some digits fall to one pixel");
         assertTrue(one.successRate() < 0.3, "but most do not: " + one.successRate());
-        assertTrue(three.successRate() >= one.successRate() + 0.05,
-                "three pixels do better: " + three.successRate() + " vs " + one.successRate());
+        // on the same 10 images, three pixels fool more than one
+        int oneFooled = 0;
+        int threeFooled = 0;
+        for (int i = 0; i < three.size(); i++) {
+            oneFooled += one.success()[i] ? 1 : 0;
+            threeFooled += three.success()[i] ? 1 : 0;
+        }
+        assertTrue(threeFooled >= oneFooled + 1, "three pixels do better on the first 10: " + threeFooled + " vs " + oneFooled);
         // early stop: a fooled sample stops querying, so the successes pull the mean below the full budget
         assertTrue(three.summary().meanQueries() < 100 * 101 + 2, "mean queries " + three.summary().meanQueries());
     }
