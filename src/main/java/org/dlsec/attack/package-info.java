@@ -2,6 +2,7 @@
  * The threat taxonomy of the seed surveys as packages: evasion, extraction, inference (membership,
  * inversion), poisoning, fault. Each family has one base interface; each attack is one published
  * algorithm in one file. Attacks use models only through {@link org.dlsec.model.Classifier} and never
- * read files.
+ * read files. No attack depends on a defence, the report or the CLI; each family's own rule below is
+ * narrower than this one, which is what they need together. May import: core, data, model, metric, train.
  */
 package org.dlsec.attack;

@@ -4,8 +4,11 @@
  * results to {@link org.dlsec.report} to be written as {@code report.json}, {@code samples.csv}
  * and {@code index.html}. Attacks are built only through
  * {@link org.dlsec.attack.evasion.EvasionAttacks}, so attacks added to the registry are available
- * here without change. May import core, data, model, metric, attack and report, and
+ * here without change. From defence it uses only
  * {@link org.dlsec.defence.preprocess.NormalizedClassifier} (a model's own input normalisation: fault
- * experiments run on the model behind it, with the data normalised).
+ * experiments run on the model behind it, with the data normalised), and from train the
+ * {@link org.dlsec.train.TrainConfig} that poisoning experiments take and the
+ * {@link org.dlsec.train.TrainingRun} record that names a target's members.
+ * May import: core, data, model, metric, train, attack, report, defence.preprocess.
  */
 package org.dlsec.audit;

@@ -102,6 +102,6 @@ final class ServeLoadCommand implements Callable<Integer> {
         if (json != null) {
             Json.write(json, out);
         }
-        return org.dlsec.cli.Main.EXIT_OK;
+        return 0;
     }
 }

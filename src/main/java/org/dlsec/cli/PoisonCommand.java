@@ -405,7 +405,7 @@ final class PoisonCommand implements Callable<Integer> {
         if (images != null) {
             writeImages(p, train, test, r, trigger, allToAll);
             if (reversed[0] != null) {
-                AdversarialGrids.reversedTriggers(reversed[0], train.sampleShape().getShape())
+                ScanCommand.reversedTriggers(reversed[0], train.sampleShape().getShape())
                         .write(images.resolve("reversed-triggers.png"));
             }
             System.out.println("images written to " + images);

@@ -15,6 +15,7 @@ import org.dlsec.defence.detection.NeuralCleanse;
 import org.dlsec.defence.detection.Strip;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.AdversarialGrids;
+import org.dlsec.report.ImageGrid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -128,7 +129,7 @@ final class ScanCommand implements Callable<Integer> {
                 } catch (java.io.IOException e) {
                     throw new DlsecException("cannot create --images directory " + images + ": " + e.getMessage(), e);
                 }
-                AdversarialGrids.reversedTriggers(r, c.inputShape().getShape()).write(images.resolve("reversed-triggers.png"));
+                reversedTriggers(r, c.inputShape().getShape()).write(images.resolve("reversed-triggers.png"));
                 System.out.println("images written to " + images);
             }
         }
@@ -180,5 +181,13 @@ final class ScanCommand implements Callable<Integer> {
                 r.threshold(), 100 * st.frr(), 100 * r.frr(), held.size(), Double.isNaN(r.far()) ? "not available (no"
                         + " triggered inputs)" : String.format("%.2f%% against the reversed trigger", 100 * r.far()));
         return m;
+    }
+
+    /** Neural Cleanse's reversed triggers as the report draws them, one row per class (also for dlsec poison). */
+    static ImageGrid reversedTriggers(NeuralCleanse.Result r, long[] sampleShape) {
+        return AdversarialGrids.reversedTriggers(r.triggers().stream()
+                .map(t -> new AdversarialGrids.ReversedTrigger(t.label(), t.mask(), t.pattern(), t.maskL1(),
+                        r.anomalyIndex()[t.label()]))
+                .toList(), sampleShape);
     }
 }

@@ -4,6 +4,6 @@
  * and the numerical-recovery basics of the optimisation loops: finiteness checks ({@link org.dlsec.core.Finite}),
  * the record of a recovered non-finite event ({@link org.dlsec.core.NumericalIssue}) and the
  * step-back/halve/give-up bookkeeping ({@link org.dlsec.core.StepRecovery}).
- * Imports nothing from other dlsec packages (DJL's ndarray API only).
+ * Uses DJL's ndarray API only. May import: nothing.
  */
 package org.dlsec.core;

@@ -1,5 +1,5 @@
 /**
- * Measurements: accuracy, distances, success rates, ROC/AUC, fidelity. Depends on
- * {@code org.dlsec.model} and {@code org.dlsec.data}; never on attacks or reports.
+ * Measurements: accuracy, distances, success rates, ROC/AUC, fidelity. Never depends on attacks or
+ * reports. May import: core, data, model.
  */
 package org.dlsec.metric;

@@ -10,7 +10,6 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import org.dlsec.core.DlsecException;
-import org.dlsec.data.Dataset;
 
 /**
  * Intermediate activations of a sequential dlsec network: the output of its first {@code depth}
@@ -23,6 +22,16 @@ import org.dlsec.data.Dataset;
  * <p>Uses the model's current weights; holds no native memory of its own.
  */
 public final class FeatureExtractor {
+    /**
+     * Samples {@code from} (inclusive) to {@code to} (exclusive) of a data set as an (n, C, H, W) array
+     * attached to {@code manager}: {@code Dataset::images}, without this package depending on the data
+     * package.
+     */
+    @FunctionalInterface
+    public interface Inputs {
+        NDArray images(NDManager manager, int from, int to);
+    }
+
     private final DjlClassifier model;
     private final List<Block> layers;
     private final int depth;
@@ -75,13 +84,16 @@ public final class FeatureExtractor {
         }
     }
 
-    /** Activations of every sample of {@code data}, row i for sample i, computed in batches of {@code batchSize}. */
-    public float[][] features(Dataset data, int batchSize) {
+    /**
+     * Activations of {@code size} samples, row i for sample i, computed in batches of {@code batchSize}:
+     * {@code features(data::images, data.size(), batchSize)} for a whole data set.
+     */
+    public float[][] features(Inputs data, int size, int batchSize) {
         DlsecException.require(batchSize >= 1, "batch size", "must be at least 1, got " + batchSize);
-        float[][] out = new float[data.size()][];
+        float[][] out = new float[size][];
         try (NDManager base = model.model().getNDManager().newSubManager()) {
-            for (int from = 0; from < data.size(); from += batchSize) {
-                int to = Math.min(data.size(), from + batchSize);
+            for (int from = 0; from < size; from += batchSize) {
+                int to = Math.min(size, from + batchSize);
                 try (NDManager m = base.newSubManager()) {
                     NDArray f = features(data.images(m, from, to));
                     int d = (int) f.getShape().get(1);

@@ -2,7 +2,7 @@
  * The {@link org.dlsec.model.Classifier} port every attack and defence uses, its implementations
  * (DJL-built and TorchScript models with gradients, black-box ONNX and function models), the seed
  * architectures, and model files with their provenance and the checks that run before a native loader
- * sees one (TorchScriptCheck, TorchPickle, OnnxCheck, ModelFiles). May import {@code org.dlsec.core}, DJL,
- * ONNX Runtime, Apache Commons Compress and protobuf-java.
+ * sees one (TorchScriptCheck, TorchPickle, OnnxCheck, ModelFiles). Uses DJL, ONNX Runtime, Apache
+ * Commons Compress and protobuf-java. May import: core.
  */
 package org.dlsec.model;

@@ -3,7 +3,6 @@ package org.dlsec.report;
 import java.util.List;
 import org.dlsec.attack.evasion.AttackResult;
 import org.dlsec.data.Dataset;
-import org.dlsec.defence.detection.NeuralCleanse;
 
 /** Image grids of evasion results: original, perturbation, adversarial example, per sample. */
 public final class AdversarialGrids {
@@ -98,17 +97,28 @@ public final class AdversarialGrids {
     }
 
     /**
+     * One class's reverse-engineered trigger as {@link AdversarialGrids#reversedTriggers} draws it (the report reads
+     * results, not the detector's types).
+     *
+     * @param mask H·W values in [0, 1]
+     * @param pattern C·H·W values in [0, 1]
+     * @param maskL1 ‖m‖₁ of the mask
+     * @param anomalyIndex the class's anomaly index
+     */
+    public record ReversedTrigger(int label, float[] mask, float[] pattern, double maskL1, double anomalyIndex) {}
+
+    /**
      * Neural Cleanse's reverse-engineered triggers, one row per class: the mask, and the mask times the
      * pattern, captioned with the mask's L1 and the class's anomaly index.
      *
      * @param sampleShape C, H, W of the model's input
      */
-    public static ImageGrid reversedTriggers(NeuralCleanse.Result r, long[] sampleShape) {
+    public static ImageGrid reversedTriggers(List<ReversedTrigger> triggers, long[] sampleShape) {
         int ch = (int) sampleShape[0];
         int h = (int) sampleShape[1];
         int w = (int) sampleShape[2];
         ImageGrid grid = new ImageGrid(List.of("mask", "mask x pattern"), h <= 28 ? 4 : 3);
-        for (NeuralCleanse.ClassTrigger t : r.triggers()) {
+        for (ReversedTrigger t : triggers) {
             float[] masked = new float[ch * h * w];
             for (int k = 0; k < ch; k++) {
                 for (int i = 0; i < h * w; i++) {
@@ -117,7 +127,7 @@ public final class AdversarialGrids {
             }
             grid.addRow(List.of(
                     new ImageGrid.Panel(t.mask(), 1, h, w, String.format("class %d L1 %.1f", t.label(), t.maskL1()), false),
-                    new ImageGrid.Panel(masked, ch, h, w, String.format("index %.2f", r.anomalyIndex()[t.label()]), false)));
+                    new ImageGrid.Panel(masked, ch, h, w, String.format("index %.2f", t.anomalyIndex()), false)));
         }
         return grid;
     }

@@ -1,6 +1,6 @@
 /**
  * Turning results into artefacts people read: JSON, CSV, PNG image grids and the HTML report.
- * Reads result records only; never runs an attack. May import core, data, model, metric and the
- * attack result types.
+ * Reads result records only; never runs an attack (of attack it uses only the result types).
+ * May import: core, data, model, metric, attack.
  */
 package org.dlsec.report;

@@ -5,7 +5,7 @@
  * touching the model, and is fuzzed), per-client query budgets, rate limits and PRADA; and the client side,
  * {@link org.dlsec.serve.RemoteClassifier}, which makes such an API a black-box classifier. Uses
  * Jetty's non-blocking HTTP server (read deadlines and a per-address connection limit added here, so
- * that slow clients hold no thread) and the JDK's {@code java.net.http}. May import core, model,
- * metric and defence.
+ * that slow clients hold no thread) and the JDK's {@code java.net.http}. May import: core, model,
+ * metric, defence.
  */
 package org.dlsec.serve;

@@ -4,6 +4,6 @@
  * {@link org.dlsec.train.BatchTransform} (adversarial examples), {@link org.dlsec.train.BatchLoss}
  * (TRADES, distillation) and {@link org.dlsec.train.GradientStep} (DP-SGD: batch sampling and how the
  * update's gradient is formed). Non-finite batches are skipped or undone by {@link org.dlsec.train.NumericalGuard}.
- * May import core, data, model and metric.
+ * May import: core, data, model, metric.
  */
 package org.dlsec.train;

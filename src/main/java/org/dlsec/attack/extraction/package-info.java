@@ -4,7 +4,7 @@
  * {@link org.dlsec.attack.extraction.ExtractionAttack}; its queries go through the target
  * {@link org.dlsec.model.Classifier} (for a served model, {@link org.dlsec.serve.RemoteClassifier}),
  * so they are counted. {@link org.dlsec.attack.extraction.ExtractionEvaluation} measures the result
- * (accuracy, fidelity, transfer of FGSM examples). May import core, data, model, train, metric and
- * attack.evasion (for the transfer measure).
+ * (accuracy, fidelity, transfer of FGSM examples). It uses attack.evasion for the transfer measure.
+ * May import: core, data, model, train, metric, attack.evasion.
  */
 package org.dlsec.attack.extraction;

@@ -9,5 +9,7 @@
  *
  * <p>Every experiment changes a caller's model only through a {@link org.dlsec.attack.fault.WeightSnapshot}
  * and restores the original weights when it is closed.
+ *
+ * <p>May import: core, data, model, metric.
  */
 package org.dlsec.attack.fault;

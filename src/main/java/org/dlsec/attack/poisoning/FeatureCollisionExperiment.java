@@ -134,8 +134,8 @@ public final class FeatureCollisionExperiment {
         DlsecException.require(candidates.length >= poisons, "poisons", poisons + " asked but the test set holds only "
                 + candidates.length + " base-class images");
         FeatureExtractor fe = FeatureExtractor.penultimate(extractor);
-        float[][] trainFeat = fe.features(train, Evaluation.DEFAULT_BATCH);
-        float[][] testFeat = fe.features(test, Evaluation.DEFAULT_BATCH);
+        float[][] trainFeat = fe.features(train::images, train.size(), Evaluation.DEFAULT_BATCH);
+        float[][] testFeat = fe.features(test::images, test.size(), Evaluation.DEFAULT_BATCH);
         int fdim = trainFeat.length == 0 ? 0 : trainFeat[0].length;
         Dataset testFeatures = featureSet(test, testFeat, fdim, test.labels(), "penultimate features");
         Dataset cleanFeatures = featureSet(train, trainFeat, fdim, train.labels(), "penultimate features");
@@ -156,7 +156,7 @@ public final class FeatureCollisionExperiment {
                 float[][] baseImages = Arrays.stream(bases).mapToObj(test::image).toArray(float[][]::new);
                 FeatureCollision.Crafted c = attack.craft(extractor, test.image(t), baseImages);
                 Dataset poisonImages = poisonSet(test, c.poisons(), baseClass);
-                float[][] poisonFeat = fe.features(poisonImages, Evaluation.DEFAULT_BATCH);
+                float[][] poisonFeat = fe.features(poisonImages::images, poisonImages.size(), Evaluation.DEFAULT_BATCH);
                 float[][] all = Arrays.copyOf(trainFeat, trainFeat.length + poisons);
                 System.arraycopy(poisonFeat, 0, all, trainFeat.length, poisons);
                 int[] labels = Arrays.copyOf(train.labels(), train.size() + poisons);

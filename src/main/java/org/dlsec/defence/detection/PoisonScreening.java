@@ -27,7 +27,7 @@ public final class PoisonScreening {
 
     /** Runs {@code detector} on the penultimate activations that {@code model} computes for {@code train}. */
     public static PoisonDetection screen(DjlClassifier model, Dataset train, PoisonDetector detector) {
-        float[][] f = FeatureExtractor.penultimate(model).features(train, BATCH);
+        float[][] f = FeatureExtractor.penultimate(model).features(train::images, train.size(), BATCH);
         return detector.detect(f, train.labels(), train.numClasses());
     }
 

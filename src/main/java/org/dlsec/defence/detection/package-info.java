@@ -7,6 +7,9 @@
  * (Chen et al. 2018) over a model's penultimate-layer activations; Neural Cleanse (Wang et al.,
  * S&amp;P 2019); STRIP (Gao et al., ACSAC 2019), run-time detection of triggered inputs by the
  * entropy of superimposed copies; and fine-pruning (Liu et al., RAID 2018), which removes a backdoor
- * by pruning dormant channels and fine-tuning on clean data. May import core, data, model, metric, train and defence.
+ * by pruning dormant channels and fine-tuning on clean data. Poison screening retrains on the samples
+ * it keeps and measures the backdoor left with attack.poisoning's experiment (as the parent package's
+ * rule allows a defence to use the attack it is measured against).
+ * May import: core, data, model, metric, train, defence, attack.poisoning.
  */
 package org.dlsec.defence.detection;

@@ -3,5 +3,7 @@
  * hardware faults and bit-flip attacks: RADAR-style group checksums of int8 weight codes with
  * zeroing of corrupted groups ({@link org.dlsec.defence.integrity.ChecksumGuard}), and activation
  * range checks profiled on clean data ({@link org.dlsec.defence.integrity.ActivationRangeGuard}).
+ * The checksums cover the int8 weight codes of attack.fault's quantised model, the faults they detect.
+ * May import: core, data, model, metric, attack.fault.
  */
 package org.dlsec.defence.integrity;

@@ -10,5 +10,7 @@
  * <p>Also here, because it is an input transformation in front of a model though not a defence:
  * {@link org.dlsec.defence.preprocess.NormalizedClassifier}, the (x − mean) / std a model was
  * trained with, so that attacks and budgets stay in the data's own units.
+ *
+ * <p>May import: core, data, model, defence.
  */
 package org.dlsec.defence.preprocess;

@@ -5,5 +5,7 @@
  * (Wong et al. 2020), Gaussian data augmentation for randomised smoothing (Cohen et al. 2019) and
  * defensive distillation (Papernot et al. 2016); and, as a {@link org.dlsec.train.GradientStep},
  * DP-SGD (Abadi et al. 2016) with its Rényi-DP accountant (Mironov 2017; Mironov, Talwar, Zhang 2019).
+ * Adversarial training makes its examples with attack.evasion.
+ * May import: core, data, model, metric, train, defence, attack.evasion.
  */
 package org.dlsec.defence.training;

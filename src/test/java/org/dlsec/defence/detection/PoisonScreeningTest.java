@@ -28,7 +28,7 @@ class PoisonScreeningTest {
         DjlClassifier m = org.dlsec.model.Models.create(Architecture.LENET5, new ai.djl.ndarray.types.Shape(1, 28, 28), 10, 3);
         Dataset d = TestSupport.mnistTest(20);
         FeatureExtractor fx = FeatureExtractor.penultimate(m);
-        float[][] f = fx.features(d, 7);
+        float[][] f = fx.features(d::images, d.size(), 7);
         assertEquals(20, f.length);
         assertEquals(84, f[0].length, "LeNet-5's penultimate layer has 84 units");
         SequentialBlock seq = (SequentialBlock) m.model().getBlock();
