@@ -13,8 +13,11 @@ public interface ClusterBackend {
     /** A short name for messages ({@code spark}). */
     String name();
 
-    /** Runs attacks on the cluster at {@code master}, every task loading a copy of the model at {@code model}. */
-    AttackExecutor attacks(String master, Path model);
+    /**
+     * Runs attacks on the cluster at {@code master}, every task loading a copy of the model at
+     * {@code model} as {@code view} describes it (bounds, normalisation).
+     */
+    AttackExecutor attacks(String master, Path model, ModelView view);
 
     /** Trains shadow models on the cluster at {@code master}, one model per task. */
     ShadowTrainer shadows(String master);

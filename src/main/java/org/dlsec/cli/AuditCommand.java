@@ -64,9 +64,6 @@ final class AuditCommand implements Callable<Integer> {
         Progress.setEnabled(!quiet);
         AuditConfig cfg = config == null ? AuditConfig.defaults() : AuditConfig.read(config);
         String source = config == null ? "default-audit.yaml" : config.toString();
-        if (spark != null) {
-            modelFlags.refuse("is not available with --spark yet: the executors load the model from its file as it is");
-        }
         AuditReport r = audit(model, modelFlags, dataset, sourceFlags.options(cfg.split(), dataDir), cfg, source, limit,
                 out, resume, trainData, !quiet, spark);
         printVerdicts(r);
@@ -96,13 +93,10 @@ final class AuditCommand implements Callable<Integer> {
             throw new org.dlsec.core.DlsecException("invalid --limit: must be positive, got " + limit);
         }
         Dataset data = DataSource.open(dataset, opts.withSplit(cfg.split())).first(limit != null ? limit : cfg.limit());
-        if (sparkMaster != null && !ModelFlags.bounds(data.bounds()).equals(org.dlsec.model.Bounds.UNIT)) {
-            throw new org.dlsec.core.DlsecException("--spark: the executors load the model with input bounds [0,1], but "
-                    + data.name() + " has bounds " + data.bounds().describe() + "; run this audit without --spark");
-        }
         try (Classifier c = flags.load(model, data);
                 AttackExecutor executor = sparkMaster == null ? AttackExecutor.LOCAL
-                        : ClusterBackend.find().attacks(sparkMaster, model)) {
+                        : ClusterBackend.find().attacks(sparkMaster, model,
+                                org.dlsec.audit.ModelView.of(c))) {
             return AuditRunner.run(c, data, () -> DataSource.open(dataset, opts.withSplit("train")), auditTraining, cfg, source, out, resume,
                     progress, executor);
         }

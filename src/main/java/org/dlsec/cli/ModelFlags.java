@@ -31,8 +31,18 @@ public final class ModelFlags {
      * gives it the data's bounds and, with {@code --normalize}, wraps it (closing the result closes the model).
      */
     public Classifier load(Path path, Dataset data) {
-        Normalization n = normalization();
-        Classifier c = Loading.model(path, data);
+        return wrap(Loading.model(path, data));
+    }
+
+    /** {@code c} behind {@code --normalize} (owning it), or {@code c} itself without the option. */
+    public Classifier wrap(Classifier c) {
+        Normalization n;
+        try {
+            n = normalization();
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
         return n == null ? c : NormalizedClassifier.owning(c, n, c.bounds());
     }
 

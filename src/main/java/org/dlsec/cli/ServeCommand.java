@@ -28,8 +28,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "dlsec model directory, TorchScript .pt or .onnx file.")
     Path model;
 
-    @Option(names = "--input-shape", defaultValue = "1,28,28", description = "C,H,W of the inputs, for .pt and .onnx"
-            + " files (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--input-shape", defaultValue = "1,28,28", description = "Shape of one input, for .pt and .onnx"
+            + " files: C,H,W for images, D for feature vectors (default: ${DEFAULT-VALUE}).")
     String inputShape;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
@@ -89,6 +89,16 @@ final class ServeCommand implements Callable<Integer> {
             + " client address; further ones are closed at once (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    @picocli.CommandLine.Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
+    /** The served model: the file, for inputs of {@code --input-shape}, behind {@code --normalize} if given. */
+    Classifier classifier() {
+        modelFlags.normalization();
+        Shape shape = Files.isDirectory(model) ? null : parseShape(inputShape);
+        return modelFlags.wrap(Models.load(model, shape));
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         OutputPolicy policy = OutputPolicy.parse(output);
@@ -107,8 +117,7 @@ final class ServeCommand implements Callable<Integer> {
                 "must be in 1..10000, got " + maxConnections);
         ServeConfig cfg = new ServeConfig(host, port, tokens, policy, budget, perSecond, maxBatch, maxBody, pc, seed, threads,
                 readTimeout, maxConnections);
-        Shape shape = Files.isDirectory(model) ? null : parseShape(inputShape);
-        Classifier c = Models.load(model, shape);
+        Classifier c = classifier();
         PredictionServer server;
         try {
             server = PredictionServer.start(c, cfg);
@@ -125,8 +134,9 @@ final class ServeCommand implements Callable<Integer> {
         if (!isLoopback(host)) {
             System.err.println("dlsec: warning: serving on " + host + ", which is not a loopback address");
         }
-        System.out.printf("dlsec serve: %s on %s (output %s, %s, budget %s, rate %s, PRADA %s); Ctrl-C stops%n",
-                c.info().describe(), server.uri(), policy, tokens.isEmpty() ? "no auth" : tokens.size() + " token(s)",
+        System.out.printf("dlsec serve: %s%s on %s (output %s, %s, budget %s, rate %s, PRADA %s); Ctrl-C stops%n",
+                c.info().describe(), modelFlags.normalize == null ? "" : " behind --normalize " + modelFlags.normalize,
+                server.uri(), policy, tokens.isEmpty() ? "no auth" : tokens.size() + " token(s)",
                 budget > 0 ? budget : "unlimited", perSecond > 0 ? perSecond + "/s" : "unlimited", prada ? "on" : "off");
         System.out.flush();
         stop.await();
@@ -165,18 +175,20 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     static Shape parseShape(String s) {
-        String[] parts = s.split(",");
-        if (parts.length != 3) {
-            throw new DlsecException("invalid --input-shape '" + org.dlsec.core.Text.echo(s) + "': expected C,H,W");
+        String[] parts = s.split(",", -1);
+        if (parts.length < 1 || parts.length > 3) {
+            throw new DlsecException("invalid --input-shape '" + org.dlsec.core.Text.echo(s)
+                    + "': expected C,H,W (images) or D (feature vectors)");
         }
-        long[] d = new long[3];
+        long[] d = new long[parts.length];
         try {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < d.length; i++) {
                 d[i] = Long.parseLong(parts[i].strip());
-                DlsecException.require(d[i] >= 1 && d[i] <= 4096, "--input-shape", "dimensions must be in 1..4096");
+                DlsecException.require(d[i] >= 1 && d[i] <= (d.length == 1 ? 1 << 24 : 4096), "--input-shape",
+                        "dimensions must be in 1..4096 (a feature vector's length in 1..16777216)");
             }
         } catch (NumberFormatException e) {
-            throw new DlsecException("invalid --input-shape '" + org.dlsec.core.Text.echo(s) + "': expected C,H,W integers");
+            throw new DlsecException("invalid --input-shape '" + org.dlsec.core.Text.echo(s) + "': expected C,H,W or D, integers");
         }
         return new Shape(d);
     }

@@ -83,11 +83,40 @@ class UserModelCliTest {
     void everyCommandThatLoadsAModelTakesNormalize() {
         CommandLine cli = Main.commandLine();
         for (String name : new String[] {"eval", "attack", "audit", "fault", "privacy", "certify", "check-masking", "scan",
-                "extract"}) {
+                "extract", "serve"}) {
             CommandLine sub = cli.getSubcommands().get(name);
             assertNotNull(sub, name);
             assertNotNull(sub.getCommandSpec().findOption("--normalize"), name + " has --normalize");
         }
+    }
+
+    /**
+     * {@code serve --normalize} serves the tabular model behind its normalisation (clients send raw feature
+     * values) and takes a feature-vector --input-shape: the served function gives PyTorch's accuracy on the
+     * raw CSV, which the bare model does not.
+     */
+    @Test
+    void serveTakesNormalizeAndAFeatureVectorShape() throws IOException {
+        String model = UserFixtures.dir("tabular/mlp-ts.pt").toString();
+        org.dlsec.data.Dataset data = org.dlsec.data.DataSource.open(UserFixtures.dir("tabular/test.csv").toString(),
+                org.dlsec.data.SourceOptions.of("test", java.util.Optional.empty()));
+        double[] acc = new double[2];
+        for (int k = 0; k < 2; k++) {
+            ServeCommand cmd = new ServeCommand();
+            List<String> args = new ArrayList<>(List.of("--model", model, "--input-shape", "16"));
+            if (k == 0) {
+                args.addAll(List.of("--normalize", normalize()));
+            }
+            new CommandLine(cmd).parseArgs(args.toArray(new String[0]));
+            try (org.dlsec.model.Classifier c = cmd.classifier()) {
+                assertEquals(16, c.inputShape().size());
+                acc[k] = org.dlsec.metric.Evaluation.evaluate(c, data, 64, false).accuracy();
+            }
+        }
+        assertEquals(REF.path("tabular").path("cleanAccuracy").asDouble(), acc[0], 1e-3, "served behind --normalize");
+        assertTrue(Math.abs(acc[1] - acc[0]) > 0.05, "without --normalize the model sees other inputs: " + acc[1]);
+        assertUserError(run("serve", "--model", model, "--input-shape", "4,4,4,1"), "expected C,H,W");
+        assertUserError(run("serve", "--model", model, "--input-shape", "16", "--normalize", "mean=1,std=0"), "std value 1");
     }
 
     @Test

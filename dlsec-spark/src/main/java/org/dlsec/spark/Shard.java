@@ -9,8 +9,9 @@ import org.dlsec.data.Dataset;
  * the whole set (per-sample randomness is drawn from that index), and, for targeted attacks, their
  * targets. {@link Dataset} itself is not serialisable; this carries its arrays.
  */
-record Shard(long firstId, String name, String split, int channels, int height, int width, int numClasses,
-        float[] pixels, int[] labels, List<String> classNames, String origin, int[] targets) implements Serializable {
+record Shard(long firstId, String name, String split, long[] sampleShape, int numClasses, float[] pixels, int[] labels,
+        List<String> classNames, String origin, float[] lower, float[] upper, String boundsHow, int[] targets)
+        implements Serializable {
 
     /** Samples {@code [from, to)} of {@code data}. */
     static Shard of(Dataset data, int from, int to, int[] targets) {
@@ -18,13 +19,13 @@ record Shard(long firstId, String name, String split, int channels, int height, 
         java.util.Arrays.setAll(idx, i -> from + i);
         Dataset part = data.subset(idx, "samples " + from + ".." + (to - 1));
         int[] t = targets == null ? null : java.util.Arrays.copyOfRange(targets, from, to);
-        long[] s = data.sampleShape().getShape();
         float[] px = new float[part.size() * part.sampleSize()];
         for (int i = 0; i < part.size(); i++) {
             System.arraycopy(part.image(i), 0, px, i * part.sampleSize(), part.sampleSize());
         }
-        return new Shard(from, data.name(), data.split(), (int) s[0], (int) s[1], (int) s[2], data.numClasses(), px,
-                part.labels(), List.copyOf(data.classNames()), part.origin(), t);
+        return new Shard(from, data.name(), data.split(), data.sampleShape().getShape(), data.numClasses(), px,
+                part.labels(), List.copyOf(data.classNames()), part.origin(), data.bounds().lower(), data.bounds().upper(),
+                data.bounds().how(), t);
     }
 
     /** A whole dataset (a shadow model's training or probe set). */
@@ -33,7 +34,7 @@ record Shard(long firstId, String name, String split, int channels, int height, 
     }
 
     Dataset dataset() {
-        return new Dataset(name, split, channels, height, width, numClasses, pixels.clone(), labels.clone(), null, classNames,
-                origin);
+        return new Dataset(name, split, new ai.djl.ndarray.types.Shape(sampleShape), numClasses, pixels.clone(),
+                labels.clone(), null, classNames, origin, new org.dlsec.data.DataBounds(lower, upper, boundsHow));
     }
 }

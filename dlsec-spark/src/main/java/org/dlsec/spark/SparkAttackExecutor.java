@@ -13,10 +13,10 @@ import org.dlsec.attack.evasion.EvasionAttacks;
 import org.dlsec.attack.evasion.EvasionRunner;
 import org.dlsec.audit.AttackExecutor;
 import org.dlsec.audit.AuditConfig;
+import org.dlsec.audit.ModelView;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
 import org.dlsec.model.Classifier;
-import org.dlsec.model.Models;
 
 /**
  * Runs an audit's attack on Spark. The samples are cut into partitions of whole batches (of the
@@ -37,10 +37,12 @@ final class SparkAttackExecutor implements AttackExecutor {
 
     private final Contexts.Owned context;
     private final Broadcast<ModelBundle> model;
+    private final ModelView view;
 
-    SparkAttackExecutor(Contexts.Owned context, ModelBundle bundle) {
+    SparkAttackExecutor(Contexts.Owned context, ModelBundle bundle, ModelView view) {
         this.context = context;
         this.model = context.sc().broadcast(bundle);
+        this.view = view;
     }
 
     @Override
@@ -63,12 +65,13 @@ final class SparkAttackExecutor implements AttackExecutor {
         double eps = job.epsilon();
         int failOnce = sc.getConf().getInt(FAIL_ONCE, -1);
         Broadcast<ModelBundle> bundle = model;
+        ModelView v = view;
         sc.setJobDescription("dlsec " + entryId + " eps=" + eps + " (" + data.size() + " samples, " + shards.size()
                 + " partitions)");
         List<byte[]> out;
         try {
             out = sc.parallelize(shards, shards.size())
-                    .map(shard -> ResultCodec.encode(attack(shard, bundle.value(), text, entryId, eps, batch, failOnce)))
+                    .map(shard -> ResultCodec.encode(attack(shard, bundle.value(), v, text, entryId, eps, batch, failOnce)))
                     .collect();
         } catch (Exception e) { // Spark throws its checked SparkException without declaring it
             throw Contexts.failed("attack " + entryId, e);
@@ -81,8 +84,8 @@ final class SparkAttackExecutor implements AttackExecutor {
     }
 
     /** One task: the configured attack at {@code eps} over the shard's samples, in batches of {@code batch}. */
-    static AttackResult attack(Shard shard, ModelBundle bundle, String configText, String entryId, double eps, int batch,
-            int failOnce) {
+    static AttackResult attack(Shard shard, ModelBundle bundle, ModelView view, String configText, String entryId, double eps,
+            int batch, int failOnce) {
         TaskContext task = TaskContext.get();
         if (task != null && task.partitionId() == failOnce && task.attemptNumber() == 0) {
             throw new IllegalStateException("injected failure in partition " + failOnce + " (spark.dlsec.failOnce)");
@@ -97,7 +100,7 @@ final class SparkAttackExecutor implements AttackExecutor {
         }
         Dataset data = shard.dataset();
         Path file = bundle.materialise(ModelBundle.defaultRoot());
-        try (Classifier c = Models.load(file, data.sampleShape())) {
+        try (Classifier c = view.load(file, data.sampleShape())) {
             return EvasionRunner.run(a, c, data, shard.targets(), batch, shard.firstId(), false);
         }
     }

@@ -18,6 +18,7 @@ import org.dlsec.attack.inference.ShadowTrainer;
 import org.dlsec.audit.AttackExecutor;
 import org.dlsec.audit.AuditConfig;
 import org.dlsec.audit.AuditRunner;
+import org.dlsec.audit.ModelView;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Json;
 import org.dlsec.data.Dataset;
@@ -116,7 +117,7 @@ class SparkAuditTest {
         AuditConfig cfg = AuditConfig.parse(TORCHSCRIPT_CONFIG, "test");
         Dataset data = Datasets.load(DatasetId.MNIST, "test", Optional.empty()).first(cfg.limit());
         Path local = audit("ts-local", AttackExecutor.LOCAL, ts, cfg, data);
-        Path spark = audit("ts-spark", new SparkBackend().attacks("local[2]", ts), ts, cfg, data);
+        Path spark = audit("ts-spark", new SparkBackend().attacks("local[2]", ts, ModelView.UNIT), ts, cfg, data);
         for (String id : new String[] {"fgsm", "pgd", "pgd-l2", "deepfool", "square", "hsj"}) {
             JsonNode x = Json.MAPPER.readTree(local.resolve("results/" + id + ".json").toFile());
             JsonNode y = Json.MAPPER.readTree(spark.resolve("results/" + id + ".json").toFile());
@@ -124,6 +125,67 @@ class SparkAuditTest {
             assertEquals(40, x.get("samples").get("index").size());
         }
         assertArrayEquals(Files.readAllBytes(local.resolve("samples.csv")), Files.readAllBytes(spark.resolve("samples.csv")));
+    }
+
+    /**
+     * A user's tabular TorchScript MLP behind {@code --normalize}, with the per-feature bounds of its CSV's
+     * training split: the executors rebuild the same normalised, per-feature-clipped classifier, so the Spark
+     * audit equals the local one.
+     */
+    @Test
+    void normalisedTabularAuditWithPerFeatureBoundsGivesTheLocalResults() throws Exception {
+        Path fixtures = Path.of("../src/test/resources/fixtures/user");
+        Path ts = fixtures.resolve("tabular/mlp-ts.pt");
+        JsonNode norm = Json.MAPPER.readTree(fixtures.resolve("reference.json").toFile()).path("tabular").path("normalize");
+        org.dlsec.defence.preprocess.Normalization n = new org.dlsec.defence.preprocess.Normalization(
+                floats(norm.path("mean")), floats(norm.path("std")));
+        AuditConfig cfg = AuditConfig.parse("""
+                seed: 5
+                limit: 40
+                batchSize: 16
+                attacks:
+                  - attack: fgsm
+                    eps: 0.3
+                  - attack: pgd
+                    eps: [0.1, 0.3]
+                    steps: 10
+                  - attack: square
+                    eps: 0.3
+                    maxQueries: 60
+                """, "test");
+        Dataset data = org.dlsec.data.DataSource.open(fixtures.resolve("tabular").toString(),
+                org.dlsec.data.SourceOptions.of("test", Optional.empty())).first(cfg.limit());
+        org.dlsec.model.Bounds bounds = org.dlsec.model.Bounds.perFeature(data.bounds().lower(), data.bounds().upper());
+        Path[] outs = new Path[2];
+        for (int run = 0; run < 2; run++) {
+            Path out = dir.resolve("tabular-" + run);
+            try (Classifier c = org.dlsec.defence.preprocess.NormalizedClassifier.owning(Models.load(ts, data.sampleShape(),
+                    bounds), n, bounds);
+                    AttackExecutor e = run == 0 ? AttackExecutor.LOCAL
+                            : new SparkBackend().attacks("local[2]", ts, ModelView.of(c))) {
+                AuditRunner.run(c, data, () -> null, false, cfg, "test", out, false, false, e);
+            }
+            outs[run] = out;
+        }
+        for (String id : new String[] {"fgsm", "pgd", "square"}) {
+            JsonNode x = Json.MAPPER.readTree(outs[0].resolve("results/" + id + ".json").toFile());
+            JsonNode y = Json.MAPPER.readTree(outs[1].resolve("results/" + id + ".json").toFile());
+            assertEquals(x.get("samples"), y.get("samples"), id + ": per-sample results");
+        }
+        JsonNode pgd = Json.MAPPER.readTree(outs[0].resolve("results/pgd.json").toFile());
+        double clean = Json.MAPPER.readTree(outs[0].resolve("report.json").toFile()).get("cleanAccuracy").asDouble();
+        assertTrue(clean > 0.8 && pgd.get("points").get(1).get("robustAccuracy").asDouble() < clean - 0.1,
+                "the model is right on clean data and the attack works through the normalisation: " + clean + " "
+                        + pgd.get("points"));
+        assertArrayEquals(Files.readAllBytes(outs[0].resolve("samples.csv")), Files.readAllBytes(outs[1].resolve("samples.csv")));
+    }
+
+    private static float[] floats(JsonNode a) {
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) a.get(i).asDouble();
+        }
+        return out;
     }
 
     /** Per-sample arrays, each budget's aggregates (less timings) and the image grid of every stored result. */
@@ -153,7 +215,7 @@ class SparkAuditTest {
     @Test
     void auditOnLocal2GivesTheLocalResults() throws Exception {
         Path local = audit("local", AttackExecutor.LOCAL);
-        Path spark = audit("spark", new SparkBackend().attacks("local[2]", model));
+        Path spark = audit("spark", new SparkBackend().attacks("local[2]", model, ModelView.UNIT));
         assertSameResults(local, spark);
     }
 
@@ -163,7 +225,7 @@ class SparkAuditTest {
         System.setProperty(SparkAttackExecutor.FAIL_ONCE, "1");
         try {
             // local[2,2]: two task slots, up to two attempts per task
-            Path spark = audit("spark-retried", new SparkBackend().attacks("local[2,2]", model));
+            Path spark = audit("spark-retried", new SparkBackend().attacks("local[2,2]", model, ModelView.UNIT));
             assertSameResults(local, spark);
         } finally {
             System.clearProperty(SparkAttackExecutor.FAIL_ONCE);
@@ -176,7 +238,7 @@ class SparkAuditTest {
         try {
             // local[1]: one attempt per task, so the injected failure is final
             DlsecException e = assertThrows(DlsecException.class,
-                    () -> audit("spark-failed", new SparkBackend().attacks("local[1]", model)));
+                    () -> audit("spark-failed", new SparkBackend().attacks("local[1]", model, ModelView.UNIT)));
             assertTrue(e.getMessage().contains("failed on Spark") && e.getMessage().contains("injected failure"), e.getMessage());
         } finally {
             System.clearProperty(SparkAttackExecutor.FAIL_ONCE);
@@ -186,7 +248,7 @@ class SparkAuditTest {
     @Test
     void aMissingModelIsAClearError() {
         Path missing = dir.resolve("no-such-model.pt");
-        DlsecException e = assertThrows(DlsecException.class, () -> new SparkBackend().attacks("local[1]", missing));
+        DlsecException e = assertThrows(DlsecException.class, () -> new SparkBackend().attacks("local[1]", missing, ModelView.UNIT));
         assertEquals("model not found: " + missing, e.getMessage());
     }
 
