@@ -124,7 +124,7 @@ public final class AuditRunner {
             if (!auditTraining) {
                 poisoningSkipped = "not part of this audit (give --train-data to retrain on poisoned data)";
             } else if (arch == null) {
-                poisoningSkipped = "needs a model whose architecture dlsec can build and train (lenet5, vgg, madry)";
+                poisoningSkipped = "needs a model whose architecture dlsec can build and train (a dlsec model directory, whose card names it)";
             } else {
                 for (AuditConfig.PoisonEntry entry : config.poisoning()) {
                     String key = key(model, data, config, entry);

@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 
 /** {@code dlsec train}: trains a seed architecture and saves it with its model card. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model (lenet5, vgg, madry, softmax) and save it with its provenance.")
+        description = "Train a model (lenet5, vgg, madry, softmax, mlp, resnet) and save it with its provenance.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--arch", required = true, description = "lenet5, vgg, madry or softmax (multinomial logistic regression).")
+    @Option(names = "--arch", required = true, description = "lenet5, vgg, madry, softmax (multinomial logistic"
+            + " regression), mlp (feature vectors) or resnet (ResNet-18-style, images of 32x32 and up).")
     String arch;
 
     @Option(names = "--dataset", required = true, description = SourceFlags.DATASET_HELP)
