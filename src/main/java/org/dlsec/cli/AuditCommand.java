@@ -6,6 +6,7 @@ import org.dlsec.audit.AttackExecutor;
 import org.dlsec.audit.AuditConfig;
 import org.dlsec.audit.AuditRunner;
 import org.dlsec.audit.ClusterBackend;
+import org.dlsec.audit.ModelView;
 import org.dlsec.core.Progress;
 import org.dlsec.data.Dataset;
 import org.dlsec.data.DataSource;
@@ -95,8 +96,7 @@ final class AuditCommand implements Callable<Integer> {
         Dataset data = DataSource.open(dataset, opts.withSplit(cfg.split())).first(limit != null ? limit : cfg.limit());
         try (Classifier c = flags.load(model, data);
                 AttackExecutor executor = sparkMaster == null ? AttackExecutor.LOCAL
-                        : ClusterBackend.find().attacks(sparkMaster, model,
-                                org.dlsec.audit.ModelView.of(c))) {
+                        : ClusterBackend.find().attacks(sparkMaster, model, ModelView.of(c))) {
             return AuditRunner.run(c, data, () -> DataSource.open(dataset, opts.withSplit("train")), auditTraining, cfg, source, out, resume,
                     progress, executor);
         }

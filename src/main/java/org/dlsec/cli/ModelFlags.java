@@ -31,18 +31,12 @@ public final class ModelFlags {
      * gives it the data's bounds and, with {@code --normalize}, wraps it (closing the result closes the model).
      */
     public Classifier load(Path path, Dataset data) {
-        return wrap(Loading.model(path, data));
+        Normalization n = normalization();
+        return wrap(Loading.model(path, data), n);
     }
 
-    /** {@code c} behind {@code --normalize} (owning it), or {@code c} itself without the option. */
-    public Classifier wrap(Classifier c) {
-        Normalization n;
-        try {
-            n = normalization();
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
+    /** {@code c} behind {@code n} (owning it), or {@code c} itself when {@code n} is null. */
+    static Classifier wrap(Classifier c, Normalization n) {
         return n == null ? c : NormalizedClassifier.owning(c, n, c.bounds());
     }
 

@@ -94,9 +94,9 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The served model: the file, for inputs of {@code --input-shape}, behind {@code --normalize} if given. */
     Classifier classifier() {
-        modelFlags.normalization();
+        var n = modelFlags.normalization();
         Shape shape = Files.isDirectory(model) ? null : parseShape(inputShape);
-        return modelFlags.wrap(Models.load(model, shape));
+        return ModelFlags.wrap(Models.load(model, shape), n);
     }
 
     @Override

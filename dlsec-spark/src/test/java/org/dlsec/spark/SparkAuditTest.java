@@ -118,13 +118,18 @@ class SparkAuditTest {
         Dataset data = Datasets.load(DatasetId.MNIST, "test", Optional.empty()).first(cfg.limit());
         Path local = audit("ts-local", AttackExecutor.LOCAL, ts, cfg, data);
         Path spark = audit("ts-spark", new SparkBackend().attacks("local[2]", ts, ModelView.UNIT), ts, cfg, data);
-        for (String id : new String[] {"fgsm", "pgd", "pgd-l2", "deepfool", "square", "hsj"}) {
-            JsonNode x = Json.MAPPER.readTree(local.resolve("results/" + id + ".json").toFile());
-            JsonNode y = Json.MAPPER.readTree(spark.resolve("results/" + id + ".json").toFile());
+        assertSamePerSample(local, spark, 40, "fgsm", "pgd", "pgd-l2", "deepfool", "square", "hsj");
+    }
+
+    /** The stored per-sample results of every attack in {@code ids} ({@code n} samples each) and samples.csv are equal. */
+    private static void assertSamePerSample(Path a, Path b, int n, String... ids) throws Exception {
+        for (String id : ids) {
+            JsonNode x = Json.MAPPER.readTree(a.resolve("results/" + id + ".json").toFile());
+            JsonNode y = Json.MAPPER.readTree(b.resolve("results/" + id + ".json").toFile());
             assertEquals(x.get("samples"), y.get("samples"), id + ": per-sample results");
-            assertEquals(40, x.get("samples").get("index").size());
+            assertEquals(n, x.get("samples").get("index").size());
         }
-        assertArrayEquals(Files.readAllBytes(local.resolve("samples.csv")), Files.readAllBytes(spark.resolve("samples.csv")));
+        assertArrayEquals(Files.readAllBytes(a.resolve("samples.csv")), Files.readAllBytes(b.resolve("samples.csv")));
     }
 
     /**
@@ -167,17 +172,12 @@ class SparkAuditTest {
             }
             outs[run] = out;
         }
-        for (String id : new String[] {"fgsm", "pgd", "square"}) {
-            JsonNode x = Json.MAPPER.readTree(outs[0].resolve("results/" + id + ".json").toFile());
-            JsonNode y = Json.MAPPER.readTree(outs[1].resolve("results/" + id + ".json").toFile());
-            assertEquals(x.get("samples"), y.get("samples"), id + ": per-sample results");
-        }
+        assertSamePerSample(outs[0], outs[1], 40, "fgsm", "pgd", "square");
         JsonNode pgd = Json.MAPPER.readTree(outs[0].resolve("results/pgd.json").toFile());
         double clean = Json.MAPPER.readTree(outs[0].resolve("report.json").toFile()).get("cleanAccuracy").asDouble();
         assertTrue(clean > 0.8 && pgd.get("points").get(1).get("robustAccuracy").asDouble() < clean - 0.1,
                 "the model is right on clean data and the attack works through the normalisation: " + clean + " "
                         + pgd.get("points"));
-        assertArrayEquals(Files.readAllBytes(outs[0].resolve("samples.csv")), Files.readAllBytes(outs[1].resolve("samples.csv")));
     }
 
     private static float[] floats(JsonNode a) {
