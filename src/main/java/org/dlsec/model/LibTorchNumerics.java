@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * keep it), then runs a self-check: the input gradient of a LeNet-sized float32 convolution
  * against the same computation in float64. If they disagree, no gradient-based number dlsec could
  * produce is trustworthy, and {@link #check()} throws instead of letting an attack report a wrong
- * robustness figure.
+ * robustness figure. NNPACK is switched off too ({@link #disableNnpack}): it changes no number here,
+ * but on these CPUs it printed a warning for every convolution.
  */
 public final class LibTorchNumerics {
     private static final Logger LOG = LoggerFactory.getLogger(LibTorchNumerics.class);
@@ -46,7 +47,7 @@ public final class LibTorchNumerics {
     private static final ThreadLocal<Boolean> THREAD_CONFIGURED = new ThreadLocal<>();
 
     /** What was configured and what the self-check measured. */
-    public record Status(boolean oneDnnDisabled, String how, double gradientError) {
+    public record Status(boolean oneDnnDisabled, String how, double gradientError, boolean nnpackDisabled) {
         public boolean trustworthy() {
             return gradientError < TOLERANCE;
         }
@@ -64,8 +65,9 @@ public final class LibTorchNumerics {
                     NativeLibrary torch = libtorch();
                     mklThreadsLocal = mklSetThreadsLocal(torch);
                     String how = Boolean.getBoolean("dlsec.onednn") ? "kept on (-Ddlsec.onednn=true)" : disableOneDnn(torch);
+                    boolean nnpackOff = disableNnpack(torch);
                     double err = convolutionGradientError();
-                    s = new Status(how.startsWith("disabled"), how, err);
+                    s = new Status(how.startsWith("disabled"), how, err, nnpackOff);
                     status = s;
                     if (!s.trustworthy()) {
                         LOG.error("libtorch's float32 convolution gradient is wrong on this machine (relative error {}; "
@@ -128,6 +130,27 @@ public final class LibTorchNumerics {
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("could not switch libtorch's oneDNN off ({}); relying on the gradient self-check", e.toString());
             return "unchanged (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /**
+     * Switches libtorch's NNPACK convolution path off ({@code torch.backends.nnpack.set_flags(False)}).
+     * On CPUs that NNPACK's cpuinfo does not recognise (the CI machines, AMD family 26), every float32
+     * convolution otherwise asks NNPACK first and libtorch prints "Could not initialize NNPACK! Reason:
+     * Unsupported hardware" to standard error, thousands of lines in one audit, before falling back to
+     * the kernels it then uses anyway; so the numbers do not change, only the noise goes.
+     */
+    private static boolean disableNnpack(NativeLibrary torch) {
+        if (torch == null) {
+            return false;
+        }
+        try {
+            Pointer context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
+            torch.getFunction("_ZN2at7Context20setUserEnabledNNPACKEb").invokeVoid(new Object[] {context, (byte) 0});
+            return (torch.getFunction("_ZNK2at7Context17userEnabledNNPACKEv").invokeInt(new Object[] {context}) & 0xff) == 0;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("could not switch libtorch's NNPACK off: {}", e.toString());
+            return false;
         }
     }
 
