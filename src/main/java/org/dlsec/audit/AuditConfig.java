@@ -15,6 +15,7 @@ import java.util.Set;
 import org.dlsec.attack.evasion.AttackSpec;
 import org.dlsec.attack.evasion.EvasionAttacks;
 import org.dlsec.attack.evasion.Norm;
+import org.dlsec.attack.poisoning.PoisoningAttacks;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Hashing;
 
@@ -57,13 +58,13 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     }
 
     /**
-     * One poisoning experiment: {@code badnets} (a {@code size}×{@code size} trigger of weight
-     * {@code alpha} relabelling a fraction {@code rate} of the training set to {@code target}) or
-     * {@code labelflip} (a fraction {@code rate} of labels flipped); the victim trains the audited
-     * model's architecture for {@code epochs} on the first {@code trainSamples} training images.
+     * One poisoning experiment: any attack of {@link org.dlsec.attack.poisoning.PoisoningAttacks} with its
+     * parameters (the same names and validation as {@code dlsec poison}); the victim trains the audited
+     * model's architecture for {@code epochs} in batches of {@code batchSize} on the first
+     * {@code trainSamples} training images.
      */
-    public record PoisonEntry(String id, String poison, double rate, int target, int size, double alpha, int trainSamples,
-            int epochs) {}
+    public record PoisonEntry(String id, String poison, org.dlsec.attack.poisoning.PoisoningAttacks.Params params,
+            int trainSamples, int epochs, int batchSize) {}
 
     /**
      * One privacy attack: a membership-inference attack ({@link #MEMBERSHIP}: {@code members} members
@@ -146,7 +147,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         List<PoisonEntry> poisons = new ArrayList<>();
         if (m.containsKey("poisoning")) {
             for (YamlNode f : m.get("poisoning").list()) {
-                PoisonEntry e = poisonEntry(f);
+                PoisonEntry e = poisonEntry(f, seed);
                 if (!ids.add(e.id())) {
                     throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
                 }
@@ -217,16 +218,25 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         return new PrivacyEntry(id, kind, members, nonMembers, shadows, params);
     }
 
-    private static PoisonEntry poisonEntry(YamlNode f) {
-        f.onlyKeys(List.of("poison", "id", "rate", "target", "size", "alpha", "trainSamples", "epochs"));
+    private static PoisonEntry poisonEntry(YamlNode f, long seed) {
+        List<String> common = List.of("poison", "id", "trainSamples", "epochs", "batchSize");
         Map<String, YamlNode> m = f.map();
         if (!m.containsKey("poison")) {
-            throw f.error("missing 'poison' (badnets or labelflip)");
+            throw f.error("missing 'poison' (" + String.join(", ", PoisoningAttacks.NAMES) + ")");
         }
-        String kind = m.get("poison").string();
-        if (!kind.equals("badnets") && !kind.equals("labelflip")) {
-            throw m.get("poison").error("unknown poison '" + org.dlsec.core.Text.echo(kind) + "' (badnets or labelflip)");
+        String kind;
+        try {
+            kind = PoisoningAttacks.canonical(m.get("poison").string());
+        } catch (org.dlsec.core.DlsecException e) {
+            throw m.get("poison").error(e.getMessage());
         }
+        List<String> own = new ArrayList<>(PoisoningAttacks.keys(kind));
+        if (own.contains("triggerSize")) {
+            own.add("size"); // the name before the registry; the same parameter
+        }
+        List<String> allowed = new ArrayList<>(common);
+        allowed.addAll(own);
+        f.onlyKeys(allowed);
         String id = m.containsKey("id") ? m.get("id").string() : kind;
         if (!id.matches("[A-Za-z0-9._-]+")) {
             throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
@@ -235,21 +245,33 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         if (!(rate > 0 && rate < 1)) {
             throw (m.containsKey("rate") ? m.get("rate") : f).error("rate must be in (0, 1), got " + rate);
         }
-        if (kind.equals("labelflip") && (m.containsKey("target") || m.containsKey("size") || m.containsKey("alpha"))) {
-            throw f.error("'target', 'size' and 'alpha' belong to badnets; labelflip takes 'rate'");
-        }
         int target = m.containsKey("target") ? (int) m.get("target").integer() : 0;
         if (target < 0) {
             throw m.get("target").error("target must be a class index >= 0, got " + target);
         }
-        int size = m.containsKey("size") ? (int) positive(m.get("size"), 16) : 3;
-        double alpha = m.containsKey("alpha") ? m.get("alpha").number() : 1.0;
-        if (!(alpha > 0 && alpha <= 1)) {
+        YamlNode sizeNode = m.containsKey("triggerSize") ? m.get("triggerSize") : m.get("size");
+        int size = sizeNode != null ? (int) positive(sizeNode, 16) : 3;
+        Double alpha = m.containsKey("alpha") ? m.get("alpha").number() : null;
+        if (alpha != null && !(alpha > 0 && alpha <= 1)) {
             throw m.get("alpha").error("alpha must be in (0, 1], got " + alpha);
+        }
+        PoisoningAttacks.Params d = PoisoningAttacks.Params.defaults(rate, seed);
+        String pattern = m.containsKey("blendPattern") ? m.get("blendPattern").string() : d.blendPattern();
+        int blendSize = m.containsKey("blendSize") ? (int) positive(m.get("blendSize"), 64) : d.blendSize();
+        double sigma = m.containsKey("sigma") ? m.get("sigma").number() : d.sigma();
+        int pixels = m.containsKey("pixels") ? (int) positive(m.get("pixels"), 4096) : d.pixels();
+        float amplitude = m.containsKey("amplitude") ? (float) m.get("amplitude").number() : d.amplitude();
+        PoisoningAttacks.Params params = d.withTarget(target).withTrigger(size, alpha).withBlend(pattern, blendSize)
+                .withSigma(sigma).withSparse(pixels, amplitude);
+        try {
+            PoisoningAttacks.create(kind, params); // the command's validation, at parse time
+        } catch (org.dlsec.core.DlsecException e) {
+            throw f.error(e.getMessage());
         }
         int train = m.containsKey("trainSamples") ? (int) positive(m.get("trainSamples"), 10_000_000) : 10_000;
         int epochs = m.containsKey("epochs") ? (int) positive(m.get("epochs"), 1000) : 2;
-        return new PoisonEntry(id, kind, rate, target, size, alpha, train, epochs);
+        int batch = m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 65_536) : 128;
+        return new PoisonEntry(id, kind, params, train, epochs, batch);
     }
 
     private static FaultEntry faultEntry(YamlNode f) {

@@ -3,18 +3,24 @@ package org.dlsec.audit;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.dlsec.attack.poisoning.Poisoned;
-import org.dlsec.attack.poisoning.PoisoningExperiment;
-import org.dlsec.attack.poisoning.Poisons;
-import org.dlsec.attack.poisoning.Trigger;
+import java.util.stream.IntStream;
+import org.dlsec.attack.poisoning.PoisoningAttack;
+import org.dlsec.attack.poisoning.PoisoningAttacks;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
+import org.dlsec.experiment.PoisoningOutcome;
+import org.dlsec.experiment.PoisoningRun;
+import org.dlsec.experiment.PoisoningSpec;
 import org.dlsec.model.Architecture;
 import org.dlsec.model.Classifier;
+import org.dlsec.report.AdversarialGrids;
 import org.dlsec.report.PoisonRecord;
 import org.dlsec.train.TrainConfig;
 
-/** Runs the audit's poisoning experiments: the audited architecture retrained on poisoned data. */
+/**
+ * Runs the audit's poisoning experiments: the audited architecture retrained on poisoned data, through
+ * the same registry and {@link PoisoningRun} as {@code dlsec poison}.
+ */
 final class PoisonRuns {
     private PoisonRuns() {}
 
@@ -36,37 +42,28 @@ final class PoisonRuns {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         Dataset clean = train.first(Math.min(e.trainSamples(), train.size()));
-        TrainConfig tc = TrainConfig.defaults(e.epochs(), config.seed());
+        TrainConfig tc = new TrainConfig(e.epochs(), e.batchSize(), "adam", 2e-3, config.seed(), "cosine");
+        PoisoningAttack attack = PoisoningAttacks.create(e.poison(), e.params());
+        PoisoningOutcome r = PoisoningRun.run(PoisoningSpec.of(attack, arch, tc), clean, test, progress);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("poison", e.poison());
-        params.put("rate", e.rate());
+        params.putAll(PoisoningAttacks.describe(attack));
+        params.remove("attack");
         params.put("trainSamples", clean.size());
         params.put("epochs", e.epochs());
+        params.put("batchSize", e.batchSize());
         params.put("architecture", arch.cliName());
         params.put("seed", config.seed());
-        PoisoningExperiment.Result r;
-        if (e.poison().equals("badnets")) {
-            DlsecException.require(e.target() < train.numClasses(), "target", "must be a class in 0.."
-                    + (train.numClasses() - 1) + ", got " + e.target());
-            Trigger t = new Trigger(e.size(), 1f, e.alpha());
-            params.put("target", e.target());
-            params.put("triggerSize", e.size());
-            params.put("alpha", e.alpha());
-            Poisoned p = Poisons.backdoor(clean, t, e.target(), e.rate(), config.seed());
-            r = PoisoningExperiment.run(arch, clean, p, test, tc, t, e.target(), progress);
-        } else {
-            Poisoned p = Poisons.flipLabels(clean, e.rate(), config.seed());
-            r = PoisoningExperiment.run(arch, clean, p, test, tc, null, null, progress);
-        }
         String grid = null;
-        if (r.triggered() != null && r.triggered().size() > 0) {
-            int[] keep = java.util.stream.IntStream.range(0, test.size()).filter(i -> test.label(i) != e.target()).toArray();
-            grid = java.util.Base64.getEncoder().encodeToString(org.dlsec.report.AdversarialGrids.triggers(
-                    test.subset(keep, "labels other than the backdoor target"), r.triggered(), r.triggeredPredictions(), 6)
-                    .png());
+        Integer target = attack.targetClass();
+        if (target != null && r.experiment().triggered() != null && r.experiment().triggered().size() > 0) {
+            int[] keep = IntStream.range(0, test.size()).filter(i -> test.label(i) != target).toArray();
+            grid = java.util.Base64.getEncoder().encodeToString(AdversarialGrids.triggers(
+                    test.subset(keep, "labels other than the backdoor target"), r.experiment().triggered(),
+                    r.experiment().triggeredPredictions(), 6).png());
         }
-        return new PoisonRecord(e.id(), key, e.poison(), params, r.cleanModelAccuracy(), r.poisonedModelAccuracy(),
-                r.attackSuccessRate(), r.triggerOnCleanModel(), r.poisonedSamples(), r.trainSamples(), started,
-                (System.nanoTime() - t0) / 1e9, grid);
+        return new PoisonRecord(e.id(), key, e.poison(), params, r.experiment().cleanModelAccuracy(),
+                r.experiment().poisonedModelAccuracy(), r.attackSuccessRate(), r.experiment().triggerOnCleanModel(),
+                r.poisoned().poisoned().length, r.trainSamples(), started, (System.nanoTime() - t0) / 1e9, grid);
     }
 }

@@ -9,6 +9,6 @@
  * experiments run on the model behind it, with the data normalised), and from train the
  * {@link org.dlsec.train.TrainConfig} that poisoning experiments take and the
  * {@link org.dlsec.train.TrainingRun} record that names a target's members.
- * May import: core, data, model, metric, train, attack, report, defence.preprocess.
+ * May import: core, data, model, metric, train, attack, experiment, report, defence.preprocess.
  */
 package org.dlsec.audit;

@@ -24,11 +24,11 @@ final class FeatureCollisionRun {
     private FeatureCollisionRun() {}
 
     static int run(PoisonCommand o, Architecture architecture, TrainConfig config) {
-        FeatureCollision attack = new FeatureCollision(o.beta, o.iterations, o.stepSize, o.watermark);
-        DlsecException.require(o.headEpochs >= 1 && o.headEpochs <= 1000, "--head-epochs", "must be in 1..1000, got " + o.headEpochs);
-        DlsecException.require(o.poisons >= 1 && o.poisons <= 1000, "--poisons", "must be in 1..1000, got " + o.poisons);
-        DlsecException.require(o.targetIndex != null || (o.targets >= 1 && o.targets <= 1000), "--targets",
-                "must be in 1..1000, got " + o.targets);
+        FeatureCollision attack = new FeatureCollision(o.fc.beta, o.fc.iterations, o.fc.stepSize, o.fc.watermark);
+        DlsecException.require(o.fc.headEpochs >= 1 && o.fc.headEpochs <= 1000, "--head-epochs", "must be in 1..1000, got " + o.fc.headEpochs);
+        DlsecException.require(o.fc.poisons >= 1 && o.fc.poisons <= 1000, "--poisons", "must be in 1..1000, got " + o.fc.poisons);
+        DlsecException.require(o.fc.targetIndex != null || (o.fc.targets >= 1 && o.fc.targets <= 1000), "--targets",
+                "must be in 1..1000, got " + o.fc.targets);
         Dataset train = o.sourceFlags.open(o.dataset, "train", o.dataDir);
         Dataset test = o.sourceFlags.open(o.dataset, "test", o.dataDir);
         if (!train.isImage()) {
@@ -37,44 +37,44 @@ final class FeatureCollisionRun {
         }
         train = o.limit == null ? train : train.first(o.limit);
         test = o.testLimit == null ? test : test.first(o.testLimit);
-        DlsecException.require(o.baseClass >= 0 && o.baseClass < train.numClasses(), "--base-class",
-                "must be a class in 0.." + (train.numClasses() - 1) + ", got " + o.baseClass);
-        TrainConfig head = new TrainConfig(o.headEpochs, 128, "adam", 1e-2, o.seed, "cosine");
+        DlsecException.require(o.fc.baseClass >= 0 && o.fc.baseClass < train.numClasses(), "--base-class",
+                "must be a class in 0.." + (train.numClasses() - 1) + ", got " + o.fc.baseClass);
+        TrainConfig head = new TrainConfig(o.fc.headEpochs, 128, "adam", 1e-2, o.seed, "cosine");
         Dataset pretrain = train;
-        if (o.fineTune != null) {
-            DlsecException.require(o.fineTune >= 10 && o.fineTune < train.size(), "--fine-tune", "must be in 10.."
-                    + (train.size() - 1) + " (fewer than the training images), got " + o.fineTune);
-            int split = train.size() - o.fineTune;
+        if (o.fc.fineTune != null) {
+            DlsecException.require(o.fc.fineTune >= 10 && o.fc.fineTune < train.size(), "--fine-tune", "must be in 10.."
+                    + (train.size() - 1) + " (fewer than the training images), got " + o.fc.fineTune);
+            int split = train.size() - o.fc.fineTune;
             pretrain = train.first(split);
             train = train.subset(java.util.stream.IntStream.range(split, train.size()).toArray(), "the victim's last "
-                    + o.fineTune + " images for final-layer retraining");
+                    + o.fc.fineTune + " images for final-layer retraining");
         }
         try (DjlClassifier extractor = extractor(o, architecture, pretrain, config)) {
             int[] targets;
-            if (o.targetIndex != null) {
-                targets = o.targetIndex.stream().mapToInt(Integer::intValue).toArray();
+            if (o.fc.targetIndex != null) {
+                targets = o.fc.targetIndex.stream().mapToInt(Integer::intValue).toArray();
             } else {
-                targets = FeatureCollisionExperiment.chooseTargets(extractor, test, o.baseClass, o.targets, o.seed);
+                targets = FeatureCollisionExperiment.chooseTargets(extractor, test, o.fc.baseClass, o.fc.targets, o.seed);
             }
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("attack", "featurecollision");
-            params.put("extractor", o.model == null ? architecture.cliName() + " trained here on the clean training set"
-                    : o.model.toString());
-            params.put("baseClass", o.baseClass);
+            params.put("extractor", o.fc.model == null ? architecture.cliName() + " trained here on the clean training set"
+                    : o.fc.model.toString());
+            params.put("baseClass", o.fc.baseClass);
             params.put("targets", targets);
-            params.put("poisonsPerTarget", o.poisons);
-            params.put("beta0", o.beta);
-            params.put("iterations", o.iterations);
-            params.put("stepSize", o.stepSize);
-            params.put("watermark", o.watermark);
-            params.put("headEpochs", o.headEpochs);
+            params.put("poisonsPerTarget", o.fc.poisons);
+            params.put("beta0", o.fc.beta);
+            params.put("iterations", o.fc.iterations);
+            params.put("stepSize", o.fc.stepSize);
+            params.put("watermark", o.fc.watermark);
+            params.put("headEpochs", o.fc.headEpochs);
             params.put("fineTune", train.size());
             params.put("epochs", o.epochs);
-            Provenance prov = Provenance.start(o.model == null ? "trained-here" : Models.card(o.model).weightsSha256(),
+            Provenance prov = Provenance.start(o.fc.model == null ? "trained-here" : Models.card(o.fc.model).weightsSha256(),
                     extractor.info().describe(),
                     train.origin() + "; test " + test.origin(), params, o.seed);
-            FeatureCollisionExperiment.Result r = FeatureCollisionExperiment.run(extractor, train, test, targets, o.baseClass,
-                    o.poisons, attack, head, !o.quiet);
+            FeatureCollisionExperiment.Result r = FeatureCollisionExperiment.run(extractor, train, test, targets, o.fc.baseClass,
+                    o.fc.poisons, attack, head, !o.quiet);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (FeatureCollisionExperiment.Target t : r.targets()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -111,8 +111,8 @@ final class FeatureCollisionRun {
             out.put("provenance", prov.finishedNow());
             System.out.printf("feature collision: %d of %d targets flipped to class %d (%.0f%%) with %d poisons each;"
                     + " final-layer accuracy %.2f%% (clean retraining %.2f%%)%n", r.targets().stream().filter(
-                            FeatureCollisionExperiment.Target::success).count(), r.targets().size(), o.baseClass,
-                    100 * r.successRate(), o.poisons, 100 * r.meanCleanAccuracy(), 100 * r.cleanAccuracyBaseline());
+                            FeatureCollisionExperiment.Target::success).count(), r.targets().size(), o.fc.baseClass,
+                    100 * r.successRate(), o.fc.poisons, 100 * r.meanCleanAccuracy(), 100 * r.cleanAccuracyBaseline());
             if (o.json != null) {
                 Json.write(o.json, out);
             }
@@ -125,16 +125,16 @@ final class FeatureCollisionRun {
     }
 
     private static DjlClassifier extractor(PoisonCommand o, Architecture architecture, Dataset train, TrainConfig config) {
-        if (o.model == null) {
+        if (o.fc.model == null) {
             return PoisoningExperiment.train(architecture, train, config, !o.quiet);
         }
-        Classifier c = Models.load(o.model, train.sampleShape());
-        if (c instanceof DjlClassifier d && o.model.toFile().isDirectory()) {
+        Classifier c = Models.load(o.fc.model, train.sampleShape());
+        if (c instanceof DjlClassifier d && o.fc.model.toFile().isDirectory()) {
             return d;
         }
         c.close();
         throw new DlsecException("--model must be a dlsec model directory (the feature extractor is its penultimate layer), not "
-                + o.model);
+                + o.fc.model);
     }
 
     /** One row per target: the target, then for up to four poisons the base and the poison. */

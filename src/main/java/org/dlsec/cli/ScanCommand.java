@@ -100,7 +100,7 @@ final class ScanCommand implements Callable<Integer> {
                 params.put("threshold", threshold);
             }
             if (strip) {
-                params.putAll(StripOptions.describe(st));
+                params.putAll(st.describe());
             }
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), params, seed);
             NeuralCleanse.Result r = cleanse ? runCleanse(nc, c, d) : null;

@@ -24,13 +24,4 @@ final class StripOptions {
     Strip create(long seed) {
         return new Strip(overlays, frr, Strip.ThresholdRule.parse(stripRule), 1, 1, seed);
     }
-
-    /** The parameters recorded in the JSON. */
-    static Map<String, Object> describe(Strip strip) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("overlays", strip.overlays());
-        m.put("frr", strip.frr());
-        m.put("stripRule", strip.rule().name().toLowerCase(Locale.ROOT));
-        return m;
-    }
 }

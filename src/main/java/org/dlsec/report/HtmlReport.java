@@ -165,8 +165,7 @@ public final class HtmlReport {
                     + "<th>trigger on clean model</th><th>seconds</th></tr></thead><tbody>");
             for (PoisonRecord p : poisons) {
                 h.append("<tr><td>").append(esc(p.id())).append("</td><td class=\"l\">")
-                        .append(p.poison().equals("badnets") ? "BadNets trigger → class " + p.parameters().get("target")
-                                : "random label flips")
+                        .append(esc(poisonName(p)))
                         .append("</td><td>").append(p.poisonedSamples()).append(" / ").append(p.trainSamples())
                         .append("</td><td>").append(pct(p.cleanModelAccuracy())).append("</td><td>")
                         .append(pct(p.poisonedModelAccuracy())).append("</td><td>").append(pct(p.attackSuccessRate()))
@@ -417,4 +416,18 @@ public final class HtmlReport {
         h.append("</tbody></table>\n");
     }
 
+
+    /** What a poisoning experiment did, in words. */
+    private static String poisonName(PoisonRecord p) {
+        Object t = p.parameters().get("target");
+        return switch (p.poison()) {
+            case "badnets" -> "BadNets trigger → class " + t;
+            case "blend" -> "blended trigger (Chen et al.) → class " + t;
+            case "stealthy" -> "sparse low-rate trigger → class " + t;
+            case "badnets-all" -> "BadNets all-to-all, class y → y+1";
+            case "noise" -> "Gaussian noise on images";
+            case "labelflip" -> "random label flips";
+            default -> p.poison();
+        };
+    }
 }

@@ -38,8 +38,9 @@ import org.dlsec.train.TrainConfig;
  * @param target the class the trigger forces
  * @param rate the fraction of the training set poisoned (at most 5%: above that it is BadNets)
  * @param trigger the low-visibility trigger
+ * @param seed draws the poisoned samples ({@link #poison(Dataset)})
  */
-public record StealthyAttack(int target, double rate, SparseTrigger trigger) {
+public record StealthyAttack(int target, double rate, SparseTrigger trigger, long seed) implements PoisoningAttack {
     /** The largest clean-accuracy drop (absolute, 0.3 points) that still counts as stealthy. */
     public static final double MAX_CLEAN_DROP = 0.003;
     /** The smallest targeted success the attack must reach. */
@@ -50,6 +51,34 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger) {
                 + " (0, 0.05], got " + rate);
         DlsecException.require(target >= 0, "target", "must be a class index, got " + target);
         java.util.Objects.requireNonNull(trigger, "trigger");
+    }
+
+    /** The attack with the poisoned samples drawn from the trigger's own seed (one key for both, as {@code dlsec poison} does). */
+    public StealthyAttack(int target, double rate, SparseTrigger trigger) {
+        this(target, rate, trigger, trigger.seed());
+    }
+
+    @Override
+    public String name() {
+        return "stealthy";
+    }
+
+    @Override
+    public Integer targetClass() {
+        return target;
+    }
+
+    @Override
+    public Poisoned poison(Dataset train) {
+        return poison(train, seed);
+    }
+
+    @Override
+    public java.util.Map<String, Object> parameters() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("trigger", Backdoor.describe(trigger));
+        m.put("target", target);
+        return m;
     }
 
     /** The default trigger: 25 dots (3% of a 28×28 image) of +1 drawn from {@code seed}. */

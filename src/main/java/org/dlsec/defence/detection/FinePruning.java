@@ -55,6 +55,16 @@ import org.dlsec.train.TrainConfig;
  */
 public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTuneEpochs, int batchSize, double learningRate,
         long seed) {
+    /** The parameters a run records in its JSON (the ratio, or "search" for the largest within the drop). */
+    public java.util.Map<String, Object> describe() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("pruneRatio", Double.isNaN(pruneRatio) ? "search" : pruneRatio);
+        m.put("maxAccuracyDrop", maxAccuracyDrop);
+        m.put("finetuneEpochs", fineTuneEpochs);
+        m.put("finetuneLr", learningRate);
+        return m;
+    }
+
     public static final String PAPER = "Liu, Dolan-Gavitt, Garg, Fine-Pruning: Defending Against Backdooring Attacks on"
             + " Deep Neural Networks, RAID 2018";
     /** Activations and accuracies are computed in batches of this size. */

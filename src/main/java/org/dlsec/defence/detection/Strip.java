@@ -50,6 +50,15 @@ import org.dlsec.model.Engines;
  * @param seed seed of the overlay draws
  */
 public record Strip(int overlays, double frr, ThresholdRule rule, double inputWeight, double overlayWeight, long seed) {
+    /** The parameters a run records in its JSON (N, the target FRR and the threshold rule). */
+    public java.util.Map<String, Object> describe() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("overlays", overlays);
+        m.put("frr", frr);
+        m.put("stripRule", rule.name().toLowerCase(java.util.Locale.ROOT));
+        return m;
+    }
+
     public static final String PAPER = "Gao et al., STRIP: A Defence Against Trojan Attacks on Deep Neural Networks,"
             + " ACSAC 2019";
     /** Upper bound on the perturbed images that go through the model at once. */
