@@ -30,14 +30,14 @@ for i in $(seq 1 "$n"); do
     result=FAIL
   fi
   secs=$(( $(date +%s) - t0 ))
-  tests=$(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run:' "$out/run-$i.log" | grep -v ' in ' \
+  tests=$(grep -aE '^\[(INFO|WARNING|ERROR)\] Tests run:' "$out/run-$i.log" | grep -v ' in ' \
       | sed -E 's/.*Tests run: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2 \3/' \
       | awk '{t+=$1; f+=$2+$3} END {printf "%d/%d", t-f, t}')
   printf '%-4s %-8s %-8s %-10s %-24s\n' "$i" "$result" "$secs" "$tests" "$(cut -d' ' -f1-3 /proc/loadavg)"
   if [ "$result" = pass ]; then
     rm -rf "$dir"
   else
-    grep -E 'FAIL|Tests run:.*Failures: [1-9]|Errors: [1-9]' "$out/run-$i.log" | head -20
+    grep -aE 'FAIL|Tests run:.*Failures: [1-9]|Errors: [1-9]' "$out/run-$i.log" | head -20 || true
   fi
 done
 echo "passed $pass of $n in a row ($mode), finished $(date -u +%FT%TZ)"
