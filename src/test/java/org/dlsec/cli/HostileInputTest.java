@@ -39,21 +39,35 @@ class HostileInputTest {
         }
     }
 
-    /** Finding 2: --json naming a directory or a pipe is refused, nothing replaced, no temporary file left. */
+    /**
+     * Finding 2: --json naming a directory, a pipe or a device is refused, nothing replaced, no temporary file left.
+     * What the user would lose is checked before the wording of the message.
+     */
     @Test
     void jsonToADirectoryOrAPipeIsRefused(@TempDir Path dir) throws Exception {
         Path target = Files.createDirectory(dir.resolve("out.json"));
-        CliTest.assertUserError(run("eval", "--model", PT, "--dataset", "mnist", "--limit", "5", "--json", target.toString()),
-                "is a directory");
-        assertTrue(Files.isDirectory(target));
+        CliTest.Run toDir = run("eval", "--model", PT, "--dataset", "mnist", "--limit", "5", "--json", target.toString());
+        assertTrue(Files.isDirectory(target), "the directory was replaced");
+        assertEquals(List.of(), leftovers(dir), "a temporary file was left beside the directory");
+        CliTest.assertUserError(toDir, "is a directory");
         Path fifo = dir.resolve("fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        CliTest.assertUserError(run("attack", "--model", PT, "--dataset", "mnist", "--attack", "fgsm", "--limit", "5",
-                "--json", fifo.toString()), "not a regular file");
-        assertFalse(Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS), "the pipe was replaced");
-        CliTest.assertUserError(run("eval", "--model", PT, "--dataset", "mnist", "--limit", "5", "--json", "/dev/null"),
-                "/dev/null");
-        assertEquals(List.of(), leftovers(dir));
+        CliTest.Run toFifo = run("attack", "--model", PT, "--dataset", "mnist", "--attack", "fgsm", "--limit", "5",
+                "--json", fifo.toString());
+        assertFalse(Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS), "the pipe was replaced by a regular file");
+        assertEquals(List.of(), leftovers(dir), "a temporary file was left beside the pipe");
+        CliTest.assertUserError(toFifo, "not a regular file");
+        // a device: a private copy of /dev/null where this user may make one (root), so a regression cannot
+        // replace the machine's own /dev/null; otherwise /dev/null itself
+        Path device = dir.resolve("null");
+        boolean own = new ProcessBuilder("mknod", device.toString(), "c", "1", "3").start().waitFor() == 0;
+        if (!own) {
+            device = Path.of("/dev/null");
+        }
+        CliTest.Run toDevice = run("eval", "--model", PT, "--dataset", "mnist", "--limit", "5", "--json", device.toString());
+        assertFalse(Files.isRegularFile(device, LinkOption.NOFOLLOW_LINKS), "the device was replaced by a regular file");
+        assertEquals(List.of(), leftovers(dir), "a temporary file was left behind");
+        CliTest.assertUserError(toDevice, device.toString());
         Path file = Files.writeString(dir.resolve("plain"), "x");
         CliTest.assertUserError(run("attack", "--model", PT, "--dataset", "mnist", "--attack", "fgsm", "--limit", "5",
                 "--images", file.toString()), "not a directory");
