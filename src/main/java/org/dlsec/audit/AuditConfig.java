@@ -47,15 +47,12 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     public record Entry(String id, AttackSpec spec, List<Double> epsilons) {}
 
     /**
-     * One hardware-fault experiment on the int8-quantised weights: {@code bfa} (progressive Bit-Flip
-     * Attack, up to {@code flips} flips, attacker batch of {@code attackSamples} training images) or
-     * {@code random} (uniformly random bit flips, {@code trials} trials per count in {@code counts}).
+     * One hardware-fault experiment on the int8-quantised weights (scales per layer): {@code bfa} (progressive
+     * Bit-Flip Attack) or {@code random} (uniformly random faults), with the parameters of {@code dlsec fault}
+     * ({@link org.dlsec.attack.fault.FaultAttacks}): the audit's {@code flips} is the BFA's {@code --bits}, its
+     * {@code counts} the random faults' {@code --bits}.
      */
-    public record FaultEntry(String id, String fault, int flips, int attackSamples, List<Integer> counts, int trials) {
-        public FaultEntry {
-            counts = List.copyOf(counts);
-        }
-    }
+    public record FaultEntry(String id, String fault, org.dlsec.attack.fault.FaultAttacks.Params params) {}
 
     /**
      * One poisoning experiment: any attack of {@link org.dlsec.attack.poisoning.PoisoningAttacks} with its
@@ -137,7 +134,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         List<FaultEntry> faults = new ArrayList<>();
         if (m.containsKey("faults")) {
             for (YamlNode f : m.get("faults").list()) {
-                FaultEntry e = faultEntry(f);
+                FaultEntry e = faultEntry(f, seed);
                 if (!ids.add(e.id())) {
                     throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
                 }
@@ -274,40 +271,52 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         return new PoisonEntry(id, kind, params, train, epochs, batch);
     }
 
-    private static FaultEntry faultEntry(YamlNode f) {
-        f.onlyKeys(List.of("fault", "id", "flips", "attackSamples", "counts", "trials"));
+    private static FaultEntry faultEntry(YamlNode f, long seed) {
+        f.onlyKeys(List.of("fault", "id", "flips", "attackSamples", "stopAccuracy", "candidates", "counts", "trials",
+                "faultType"));
         Map<String, YamlNode> m = f.map();
         if (!m.containsKey("fault")) {
             throw f.error("missing 'fault' (bfa or random)");
         }
         String kind = m.get("fault").string();
         if (!kind.equals("bfa") && !kind.equals("random")) {
-            throw m.get("fault").error("unknown fault '" + org.dlsec.core.Text.echo(kind) + "' (bfa or random)");
+            throw m.get("fault").error("unknown fault '" + org.dlsec.core.Text.echo(kind) + "' (bfa or random; the"
+                    + " hardware trojan runs in dlsec fault --mode trojan)");
         }
         String id = m.containsKey("id") ? m.get("id").string() : kind;
         if (!id.matches("[A-Za-z0-9._-]+")) {
             throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
         }
-        int flips = m.containsKey("flips") ? (int) positive(m.get("flips"), 10_000) : 20;
-        int attackSamples = m.containsKey("attackSamples") ? (int) positive(m.get("attackSamples"), 100_000) : 128;
+        List<String> other = kind.equals("bfa") ? org.dlsec.attack.fault.FaultAttacks.keys("random")
+                : org.dlsec.attack.fault.FaultAttacks.keys("bfa");
+        for (String k : other) {
+            if (m.containsKey(k)) {
+                throw f.error("'" + k + "' belongs to " + (kind.equals("bfa") ? "random faults" : "the BFA")
+                        + "; " + kind + " takes " + String.join(", ", org.dlsec.attack.fault.FaultAttacks.keys(kind)));
+            }
+        }
+        org.dlsec.attack.fault.FaultAttacks.Params p = org.dlsec.attack.fault.FaultAttacks.Params.defaults(seed)
+                .withFlips(m.containsKey("flips") ? (int) positive(m.get("flips"), 10_000) : 20);
         List<Integer> counts = new ArrayList<>();
         if (m.containsKey("counts")) {
             YamlNode c = m.get("counts");
-            List<YamlNode> items = c.isList() ? c.list() : List.of(c);
-            for (YamlNode n : items) {
+            for (YamlNode n : c.isList() ? c.list() : List.of(c)) {
                 counts.add((int) positive(n, 1_000_000));
             }
-        } else {
-            counts.addAll(List.of(1, 10, 100));
+            p = p.withBits("random", counts);
         }
-        int trials = m.containsKey("trials") ? (int) positive(m.get("trials"), 100_000) : 10;
-        if (kind.equals("bfa") && (m.containsKey("counts") || m.containsKey("trials"))) {
-            throw f.error("'counts' and 'trials' belong to random faults; the BFA takes 'flips' and 'attackSamples'");
+        org.dlsec.attack.fault.FaultType type = m.containsKey("faultType")
+                ? org.dlsec.attack.fault.FaultType.parse(m.get("faultType").string()) : org.dlsec.attack.fault.FaultType.BIT_FLIP;
+        p = p.withRandom(m.containsKey("trials") ? (int) positive(m.get("trials"), 100_000) : 10, type, List.of());
+        Double stop = m.containsKey("stopAccuracy") ? m.get("stopAccuracy").number() : null;
+        p = p.withBfa(m.containsKey("attackSamples") ? (int) positive(m.get("attackSamples"), 100_000) : 128, stop,
+                m.containsKey("candidates") ? (int) positive(m.get("candidates"), 1_000) : 1);
+        try {
+            org.dlsec.attack.fault.FaultAttacks.create(kind, p, Integer.MAX_VALUE); // the command's validation
+        } catch (org.dlsec.core.DlsecException e) {
+            throw f.error(e.getMessage());
         }
-        if (kind.equals("random") && (m.containsKey("flips") || m.containsKey("attackSamples"))) {
-            throw f.error("'flips' and 'attackSamples' belong to the BFA; random faults take 'counts' and 'trials'");
-        }
-        return new FaultEntry(id, kind, flips, attackSamples, counts, trials);
+        return new FaultEntry(id, kind, p);
     }
 
     private static long positive(YamlNode n, long max) {

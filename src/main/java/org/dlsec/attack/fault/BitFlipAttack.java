@@ -34,7 +34,7 @@ import org.dlsec.model.Engines;
  * measures the exact loss of each of the m best single bits of every layer instead of only the best
  * one; m = 1 is the paper's search.
  */
-public final class BitFlipAttack {
+public final class BitFlipAttack implements FaultAttack {
     /**
      * @param maxFlips     budget of bit flips
      * @param bitsPerStep  bits flipped together per step (n_b in the paper; 1 for the classic BFA)
@@ -86,6 +86,16 @@ public final class BitFlipAttack {
 
     public Config config() {
         return config;
+    }
+
+    @Override
+    public String name() {
+        return "bfa";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        return config.parameters();
     }
 
     /**

@@ -21,7 +21,7 @@ import org.dlsec.model.DjlClassifier;
  * distribution per N. Weight faults hit the convolution and linear weights (not biases); their bit
  * space is (number of weights) × 8 for int8 codes and × 32 for float32.
  */
-public final class RandomFaultInjection {
+public final class RandomFaultInjection implements FaultAttack {
     /**
      * @param counts the fault counts N (per model for weights, per sample for activations)
      * @param layers the hooked layers for activation faults (indices among the network's children)
@@ -53,7 +53,26 @@ public final class RandomFaultInjection {
     public record Result(FaultTarget target, double cleanAccuracy, List<AccuracyDistribution> distributions,
             double seconds) {}
 
-    private RandomFaultInjection() {}
+    private final Config config;
+
+    /** The attack with {@code config}; it is run by one of the static methods for the representation it faults. */
+    public RandomFaultInjection(Config config) {
+        this.config = java.util.Objects.requireNonNull(config, "config");
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return "random";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        return config.parameters();
+    }
 
     static long trialSeed(long seed, int n, int trial) {
         return Seeds.mix(Seeds.mix(seed, n), trial);
