@@ -76,16 +76,9 @@ final class ScanCommand implements Callable<Integer> {
         Outputs.file(json, "--json");
         Outputs.dir(images, "--images");
         Limits.batchSize(batchSize, "--batch-size");
-        boolean cleanse = false;
-        boolean strip = false;
-        for (String d : detect.split(",")) {
-            String n = d.trim().toLowerCase(Locale.ROOT);
-            switch (n) {
-                case "cleanse" -> cleanse = true;
-                case "strip" -> strip = true;
-                default -> throw new DlsecException("unknown --detect '" + org.dlsec.core.Text.echo(d.trim()) + "': dlsec scan supports cleanse and strip");
-            }
-        }
+        java.util.Set<String> detectors = detectors(detect);
+        boolean cleanse = detectors.contains("cleanse");
+        boolean strip = detectors.contains("strip");
         NeuralCleanse nc = new NeuralCleanse(steps, batchSize, 0.1, 0.01, 0.95, threshold, 10, seed);
         Strip st = strip ? stripOptions.create(seed) : null;
         Progress.setEnabled(!quiet);
@@ -124,16 +117,33 @@ final class ScanCommand implements Callable<Integer> {
                 Json.write(json, out);
             }
             if (images != null && r != null) {
-                try {
-                    Files.createDirectories(images);
-                } catch (java.io.IOException e) {
-                    throw new DlsecException("cannot create --images directory " + images + ": " + e.getMessage(), e);
-                }
-                reversedTriggers(r, c.inputShape().getShape()).write(images.resolve("reversed-triggers.png"));
-                System.out.println("images written to " + images);
+                writeImages(r, c);
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /** The detectors of a --detect list: cleanse and/or strip. */
+    private static java.util.Set<String> detectors(String list) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String d : list.split(",")) {
+            String n = d.trim().toLowerCase(Locale.ROOT);
+            if (!n.equals("cleanse") && !n.equals("strip")) {
+                throw new DlsecException("unknown --detect '" + org.dlsec.core.Text.echo(d.trim()) + "': dlsec scan supports cleanse and strip");
+            }
+            out.add(n);
+        }
+        return out;
+    }
+
+    private void writeImages(NeuralCleanse.Result r, Classifier c) {
+        try {
+            Files.createDirectories(images);
+        } catch (java.io.IOException e) {
+            throw new DlsecException("cannot create --images directory " + images + ": " + e.getMessage(), e);
+        }
+        reversedTriggers(r, c.inputShape().getShape()).write(images.resolve("reversed-triggers.png"));
+        System.out.println("images written to " + images);
     }
 
     private NeuralCleanse.Result runCleanse(NeuralCleanse nc, Classifier c, Dataset d) {

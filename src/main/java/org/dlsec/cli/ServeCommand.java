@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.dlsec.core.BoundedReads;
 import org.dlsec.core.DlsecException;
 import org.dlsec.defence.detection.Prada;
 import org.dlsec.defence.postprocess.OutputPolicy;
@@ -108,7 +107,7 @@ final class ServeCommand implements Callable<Integer> {
         if (noise != null) {
             policy = policy.withNoise(noise);
         }
-        List<String> tokens = tokenFile == null ? List.of() : readTokens(tokenFile);
+        List<String> tokens = tokenFile == null ? List.of() : TokenFiles.read(tokenFile);
         Prada.Config pc = prada ? new Prada.Config(pradaDelta, 100, 5000) : null;
         double perSecond = parseRate(rate);
         DlsecException.require(readTimeout >= 1 && readTimeout <= 3600, "--read-timeout", "must be in 1..3600 seconds, got "
@@ -155,23 +154,6 @@ final class ServeCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new DlsecException("invalid --rate '" + org.dlsec.core.Text.echo(r) + "': expected requests per second, e.g. 20 or 20/s");
         }
-    }
-
-    /** The largest token file read (64 KiB: a thousand tokens). */
-    static final long MAX_TOKEN_FILE = 64 * 1024;
-
-    static List<String> readTokens(Path file) {
-        // capped: a token file is a few lines, and /dev/zero must not fill the heap
-        List<String> t = BoundedReads.lines(file, MAX_TOKEN_FILE, "token file").stream().map(String::strip)
-                .filter(s -> !s.isEmpty() && !s.startsWith("#")).toList();
-        if (t.isEmpty()) {
-            throw new DlsecException("token file " + file + " holds no token");
-        }
-        return t;
-    }
-
-    static String readToken(Path file) {
-        return readTokens(file).get(0);
     }
 
     static Shape parseShape(String s) {

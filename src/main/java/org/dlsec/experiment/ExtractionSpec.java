@@ -1,0 +1,31 @@
+package org.dlsec.experiment;
+
+import org.dlsec.attack.extraction.ExtractionAttacks;
+import org.dlsec.core.DlsecException;
+
+/**
+ * One model-extraction experiment, validated: the attack and its parameters, the split of the target's test set
+ * (the Jacobian augmentation's seed images come from its start and are left out of the evaluation), and the
+ * FGSM transfer measure.
+ *
+ * @param attack an {@link ExtractionAttacks} name
+ * @param params the attack's parameters
+ * @param seedSize jacobian: seed images taken from the start of the test split
+ * @param testLimit evaluate on at most this many test images (null: all)
+ * @param eps the FGSM budget of the transfer measure
+ * @param transferLimit test images of the transfer measure (0 skips it)
+ */
+public record ExtractionSpec(String attack, ExtractionAttacks.Params params, int seedSize, Integer testLimit, double eps,
+        int transferLimit) {
+    public ExtractionSpec {
+        attack = ExtractionAttacks.canonical(attack);
+        DlsecException.require(params != null, "extraction parameters", "are missing");
+        DlsecException.require(testLimit == null || testLimit >= 1, "--test-limit", "must be positive");
+        DlsecException.require(Double.isFinite(eps) && eps >= 0, "--eps", "must be >= 0");
+        DlsecException.require(transferLimit >= 0, "--transfer-limit", "must be >= 0");
+    }
+
+    public boolean usesQueryData() {
+        return attack.equals("knockoff") || attack.equals("copycat");
+    }
+}
