@@ -1,28 +1,21 @@
 package org.dlsec.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.dlsec.attack.evasion.AttackResult;
 import org.dlsec.attack.evasion.AttackSpec;
-import org.dlsec.attack.evasion.EpsilonAttack;
-import org.dlsec.attack.evasion.EvasionAttack;
-import org.dlsec.attack.evasion.EvasionAttacks;
-import org.dlsec.attack.evasion.EvasionRunner;
 import org.dlsec.attack.evasion.Norm;
-import org.dlsec.attack.evasion.TransferAttack;
-import org.dlsec.attack.evasion.UniversalAttack;
-import org.dlsec.attack.evasion.UniversalPerturbation;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
-import org.dlsec.defence.detection.FeatureSqueezingDetector;
 import org.dlsec.defence.preprocess.PreprocessedClassifier;
+import org.dlsec.experiment.EvasionOutcome;
+import org.dlsec.experiment.EvasionRun;
+import org.dlsec.experiment.EvasionSpec;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.AdversarialGrids;
 import picocli.CommandLine.Command;
@@ -120,19 +113,14 @@ final class AttackCommand implements Callable<Integer> {
         Limits.batchSize(batchSize, "--batch-size");
         Limits.positive(maxQueries, "--max-queries");
         List<Double> budgets = eps == null || eps.isEmpty() ? List.of(0.3) : eps;
-        AttackSpec spec = new AttackSpec(attack, budgets.get(0), Norm.parse(norm), steps, stepSize, restarts, targeted,
+        AttackSpec attackSpec = new AttackSpec(attack, budgets.get(0), Norm.parse(norm), steps, stepSize, restarts, targeted,
                 maxQueries, seed, extra);
-        EvasionAttack base = EvasionAttacks.create(spec);
-        if (budgets.size() > 1 && !(base instanceof EpsilonAttack)) {
-            throw new DlsecException("attack '" + org.dlsec.core.Text.echo(base.name()) + "' has no ε budget: give at most one --eps");
-        }
-        Loading.Defence defended = Loading.Defence.parse(defence, gradients);
         if (detect != null && !detect.trim().equalsIgnoreCase("feature-squeezing")) {
             throw new DlsecException("unknown --detect '" + org.dlsec.core.Text.echo(detect) + "': expected feature-squeezing");
         }
-        DlsecException.require(calibration >= 1, "--calibration", "must be at least 1, got " + calibration);
-        DlsecException.require(Double.isFinite(detectFpr) && detectFpr > 0 && detectFpr < 1, "--detect-fpr",
-                "must be in (0, 1), got " + detectFpr);
+        EvasionSpec spec = new EvasionSpec(attackSpec, budgets, batchSize,
+                detect == null ? null : new EvasionSpec.Detection(detectFpr, calibration));
+        Loading.Defence defended = Loading.Defence.parse(defence, gradients);
         modelFlags.normalization();
         Dataset d = data.load();
         if (images != null && !d.isImage()) {
@@ -142,68 +130,11 @@ final class AttackCommand implements Callable<Integer> {
         try (Classifier undefended = modelFlags.load(model, d);
                 Classifier c = defended.wrap(undefended, model, seed);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
-            if (base instanceof UniversalAttack u && !u.isFitted()) {
-                // fit the universal perturbation on a split disjoint from the attacked one (on the substitute, if given)
-                String fitSplit = "train".equals(d.split()) ? "test" : "train";
-                base = u.fit(sub != null ? sub : c, data.loadAll(fitSplit));
-                UniversalPerturbation.Fitted f = ((UniversalAttack) base).fitted();
-                System.out.printf("uap fitted on the first %d %s images: fooling rate %.2f%% after %d passes%n", f.fitSamples(),
-                        fitSplit, 100 * f.foolingRate(), f.passes());
-            } else if (sub != null) {
-                base = new TransferAttack(base, sub);
-            }
-            int[] targets = base.targeted() ? EvasionRunner.randomTargets(d, seed) : null;
-            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), base.parameters(), seed);
-            List<AttackResult> results = new ArrayList<>();
-            for (double e : budgets) {
-                EvasionAttack a = base;
-                if (sub != null && budgets.size() > 1) {
-                    EvasionAttack inner = EvasionAttacks.create(new AttackSpec(attack, e, spec.norm(), steps, stepSize, restarts,
-                            targeted, maxQueries, seed, extra));
-                    a = new TransferAttack(inner, sub);
-                } else if (base instanceof EpsilonAttack ea) {
-                    a = ea.withEpsilon(e);
-                }
-                results.add(EvasionRunner.run(a, c, d, targets, batchSize, !quiet));
-                AttackResult.Summary s = results.get(results.size() - 1).summary();
-                System.out.printf("%s eps=%s: clean %.2f%%  robust %.2f%%  success %.2f%%  L2 %.3f  Linf %.3f  queries %.1f"
-                        + "  (%.1f s)%n", s.attack(), e, 100 * s.cleanAccuracy(), 100 * s.robustAccuracy(),
-                        100 * s.successRate(), s.meanL2(), s.meanLinf(), s.meanQueries(), s.seconds());
-                org.dlsec.core.NumericalIssue.lines(results.get(results.size() - 1).numericalIssues(), 5)
-                        .forEach(System.out::println);
-            }
-            AttackResult last = results.get(results.size() - 1);
-            FeatureSqueezingDetector.Evaluation detection = null;
-            if (detect != null) {
-                FeatureSqueezingDetector det = FeatureSqueezingDetector.forInput(c);
-                Dataset cal = data.loadAll("train".equals(d.split()) ? "test" : "train");
-                cal = cal.sample(Math.min(calibration, cal.size()), seed);
-                double[] calScores = det.scores(cal, cal.size());
-                double t = FeatureSqueezingDetector.threshold(calScores, detectFpr);
-                double[] adv = det.scores(last.adversarial(), d);
-                double[] successful = java.util.stream.IntStream.range(0, adv.length).filter(i -> last.success()[i])
-                        .mapToDouble(i -> adv[i]).toArray();
-                detection = FeatureSqueezingDetector.evaluate(t, detectFpr, cal.size(), successful, det.scores(d, d.size()));
-                System.out.printf("feature squeezing (threshold %.4f at %.1f%% calibration FPR): detects %.2f%% of %d successful"
-                        + " adversarial examples; flags %.2f%% of %d clean test images%n", t, 100 * detectFpr,
-                        100 * detection.detectionRate(), detection.adversarial(), 100 * detection.falsePositiveRate(),
-                        detection.clean());
-            }
+            EvasionRun run = EvasionRun.prepare(spec, c, sub, d, data::loadAll, System.out::println);
+            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), run.parameters(), seed);
+            EvasionOutcome o = run.run(!quiet);
             if (json != null) {
-                Map<String, Object> out = new LinkedHashMap<>(Json.MAPPER.convertValue(last.summary(), Map.class));
-                out.put("eps", budgets.get(budgets.size() - 1));
-                out.put("norm", spec.norm().cliName());
-                out.put("parameters", last.parameters());
-                out.put("numericalIssues", results.stream().flatMap(r -> r.numericalIssues().stream()).toList());
-                if (budgets.size() > 1) {
-                    List<Map<String, Object>> curve = new ArrayList<>();
-                    for (int i = 0; i < budgets.size(); i++) {
-                        Map<String, Object> point = new LinkedHashMap<>(Json.MAPPER.convertValue(results.get(i).summary(), Map.class));
-                        point.put("eps", budgets.get(i));
-                        curve.add(point);
-                    }
-                    out.put("curve", curve);
-                }
+                Map<String, Object> out = new LinkedHashMap<>(o.json());
                 out.put("model", c.info());
                 ModelFlags.record(out, undefended);
                 if (c instanceof PreprocessedClassifier pc) {
@@ -213,18 +144,15 @@ final class AttackCommand implements Callable<Integer> {
                 if (distillation != null) {
                     out.put("distillation", distillation);
                 }
-                if (detection != null) {
-                    out.put("detection", detection.toMap());
-                }
                 out.put("dataset", d.name());
                 out.put("split", d.split());
                 out.put("provenance", prov.finishedNow());
                 Json.write(json, out);
             }
             if (images != null) {
-                for (int i = 0; i < results.size(); i++) {
-                    Path file = images.resolve(base.name() + (results.size() > 1 ? "-eps" + budgets.get(i) : "") + ".png");
-                    AdversarialGrids.of(results.get(i), d, 8).write(file);
+                for (int i = 0; i < o.results().size(); i++) {
+                    Path file = images.resolve(run.attack().name() + (budgets.size() > 1 ? "-eps" + budgets.get(i) : "") + ".png");
+                    AdversarialGrids.of(o.results().get(i), d, 8).write(file);
                 }
                 System.out.println("images written to " + images);
             }

@@ -111,7 +111,7 @@ final class PoisonCommand implements Callable<Integer> {
         Progress.setEnabled(!quiet);
         if (kind.equals("featurecollision")) {
             DlsecException.require(det == null, "--detect", "is not available with featurecollision (clean-label poisons)");
-            return FeatureCollisionRun.run(this, architecture, config);
+            return FeatureCollisionPoison.run(this, architecture, config);
         }
         Dataset train = sourceFlags.open(dataset, "train", dataDir);
         Dataset test = sourceFlags.open(dataset, "test", dataDir);
@@ -130,10 +130,5 @@ final class PoisonCommand implements Callable<Integer> {
             System.out.println("images written to " + images);
         }
         return Main.EXIT_OK;
-    }
-
-    /** JSON null for a figure that does not apply (NaN), e.g. attack success of label flipping. */
-    static Double orNull(double v) {
-        return Double.isNaN(v) ? null : v;
     }
 }

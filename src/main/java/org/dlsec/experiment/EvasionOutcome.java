@@ -1,0 +1,65 @@
+package org.dlsec.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dlsec.attack.evasion.AttackResult;
+import org.dlsec.core.Json;
+import org.dlsec.defence.detection.FeatureSqueezingDetector;
+
+/**
+ * What an evasion experiment found: one per-sample {@link AttackResult} per budget, and what the detector caught.
+ *
+ * @param spec what ran
+ * @param results one per budget, in the spec's order
+ * @param detection the detector's evaluation on the last budget, or null
+ */
+public record EvasionOutcome(EvasionSpec spec, List<AttackResult> results, FeatureSqueezingDetector.Evaluation detection) {
+    public EvasionOutcome {
+        results = List.copyOf(results);
+    }
+
+    public AttackResult last() {
+        return results.get(results.size() - 1);
+    }
+
+    /** The outcome's fields of {@code dlsec attack --json} (the command adds the model, defence, data and provenance). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> json() {
+        List<Double> budgets = spec.budgets();
+        Map<String, Object> out = new LinkedHashMap<>(Json.MAPPER.convertValue(last().summary(), Map.class));
+        out.put("eps", budgets.get(budgets.size() - 1));
+        out.put("norm", spec.attack().norm().cliName());
+        out.put("parameters", last().parameters());
+        out.put("numericalIssues", results.stream().flatMap(r -> r.numericalIssues().stream()).toList());
+        if (budgets.size() > 1) {
+            List<Map<String, Object>> curve = new ArrayList<>();
+            for (int i = 0; i < budgets.size(); i++) {
+                Map<String, Object> point = new LinkedHashMap<>(Json.MAPPER.convertValue(results.get(i).summary(), Map.class));
+                point.put("eps", budgets.get(i));
+                curve.add(point);
+            }
+            out.put("curve", curve);
+        }
+        if (detection != null) {
+            out.put("detection", detection.toMap());
+        }
+        return out;
+    }
+
+    /** The line printed for the result at budget index {@code i}. */
+    static String line(AttackResult r, double eps) {
+        AttackResult.Summary s = r.summary();
+        return String.format("%s eps=%s: clean %.2f%%  robust %.2f%%  success %.2f%%  L2 %.3f  Linf %.3f  queries %.1f"
+                + "  (%.1f s)", s.attack(), eps, 100 * s.cleanAccuracy(), 100 * s.robustAccuracy(), 100 * s.successRate(),
+                s.meanL2(), s.meanLinf(), s.meanQueries(), s.seconds());
+    }
+
+    /** The detector's line. */
+    static String line(FeatureSqueezingDetector.Evaluation d) {
+        return String.format("feature squeezing (threshold %.4f at %.1f%% calibration FPR): detects %.2f%% of %d successful"
+                + " adversarial examples; flags %.2f%% of %d clean test images", d.threshold(), 100 * d.targetFpr(),
+                100 * d.detectionRate(), d.adversarial(), 100 * d.falsePositiveRate(), d.clean());
+    }
+}

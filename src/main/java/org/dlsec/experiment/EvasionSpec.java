@@ -1,0 +1,49 @@
+package org.dlsec.experiment;
+
+import java.util.List;
+import org.dlsec.attack.evasion.AttackSpec;
+import org.dlsec.attack.evasion.EpsilonAttack;
+import org.dlsec.attack.evasion.EvasionAttack;
+import org.dlsec.attack.evasion.EvasionAttacks;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Text;
+
+/**
+ * One evasion experiment, validated: the attack (its spec carries the first budget), the budgets of a robustness
+ * curve, the batch size, and an optional feature-squeezing detector run on the adversarial examples.
+ *
+ * @param attack the attack's spec
+ * @param budgets ε values, in order (one, or several for a curve; only ε-bounded attacks take several)
+ * @param batchSize samples per batch (results do not depend on it)
+ * @param detection the detector, or null
+ */
+public record EvasionSpec(AttackSpec attack, List<Double> budgets, int batchSize, Detection detection) {
+    public EvasionSpec {
+        budgets = List.copyOf(budgets);
+        DlsecException.require(!budgets.isEmpty(), "--eps", "give at least one budget");
+        EvasionAttack a = EvasionAttacks.create(attack);
+        if (budgets.size() > 1 && !(a instanceof EpsilonAttack)) {
+            throw new DlsecException("attack '" + Text.echo(a.name()) + "' has no ε budget: give at most one --eps");
+        }
+    }
+
+    /**
+     * Feature squeezing (Xu et al. 2018) on the adversarial examples of the last budget, its threshold set at a
+     * false-positive rate on clean images drawn from the other split.
+     *
+     * @param fpr the false-positive rate on the calibration images, in (0, 1)
+     * @param calibration clean calibration images
+     */
+    public record Detection(double fpr, int calibration) {
+        public Detection {
+            DlsecException.require(calibration >= 1, "--calibration", "must be at least 1, got " + calibration);
+            DlsecException.require(Double.isFinite(fpr) && fpr > 0 && fpr < 1, "--detect-fpr", "must be in (0, 1), got " + fpr);
+        }
+    }
+
+    /** The attack at budget {@code eps}, built anew from the registry. */
+    public EvasionAttack attackAt(double eps) {
+        return EvasionAttacks.create(new AttackSpec(attack.name(), eps, attack.norm(), attack.steps(), attack.stepSize(),
+                attack.restarts(), attack.targeted(), attack.maxQueries(), attack.seed(), attack.extra()));
+    }
+}

@@ -1,0 +1,44 @@
+package org.dlsec.experiment;
+
+import java.util.List;
+import org.dlsec.attack.poisoning.FeatureCollision;
+import org.dlsec.core.DlsecException;
+import org.dlsec.train.TrainConfig;
+
+/**
+ * One clean-label feature-collision experiment (Poison Frogs, Shafahi et al. 2018, transfer-learning setting),
+ * validated: the base class the poisons look like, the targets (given, or drawn with the seed), the poisons per
+ * target and the attack's optimisation, and the victim's final-layer retraining.
+ *
+ * @param baseClass the class the poisons look like and the targets are pushed to
+ * @param targets targets drawn when {@code targetIndex} is empty
+ * @param targetIndex test-set indices of the targets (empty: draw {@code targets})
+ * @param poisons poisons per target
+ * @param beta β0, the weight of the similarity to the base
+ * @param iterations forward-backward steps
+ * @param stepSize the initial forward step λ
+ * @param watermark opacity γ of the target blended into each base
+ * @param fineTune the victim retrains its final layer on the last N training images only (null: all)
+ * @param headEpochs epochs of final-layer retraining
+ * @param seed seed of the target draw and the retraining
+ */
+public record FeatureCollisionSpec(int baseClass, int targets, List<Integer> targetIndex, int poisons, double beta,
+        int iterations, double stepSize, double watermark, Integer fineTune, int headEpochs, long seed) {
+    public FeatureCollisionSpec {
+        targetIndex = targetIndex == null ? List.of() : List.copyOf(targetIndex);
+        DlsecException.require(headEpochs >= 1 && headEpochs <= 1000, "--head-epochs", "must be in 1..1000, got " + headEpochs);
+        DlsecException.require(poisons >= 1 && poisons <= 1000, "--poisons", "must be in 1..1000, got " + poisons);
+        DlsecException.require(!targetIndex.isEmpty() || (targets >= 1 && targets <= 1000), "--targets",
+                "must be in 1..1000, got " + targets);
+    }
+
+    /** The attack (its own checks on β, steps and watermark). */
+    public FeatureCollision attack() {
+        return new FeatureCollision(beta, iterations, stepSize, watermark);
+    }
+
+    /** The victim's final-layer retraining. */
+    public TrainConfig head() {
+        return new TrainConfig(headEpochs, 128, "adam", 1e-2, seed, "cosine");
+    }
+}
