@@ -12,7 +12,9 @@ import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.detection.NeuralCleanse;
-import org.dlsec.defence.detection.Strip;
+import org.dlsec.experiment.ScanOutcome;
+import org.dlsec.experiment.ScanRun;
+import org.dlsec.experiment.ScanSpec;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.AdversarialGrids;
 import org.dlsec.report.ImageGrid;
@@ -79,36 +81,17 @@ final class ScanCommand implements Callable<Integer> {
         java.util.Set<String> detectors = detectors(detect);
         boolean cleanse = detectors.contains("cleanse");
         boolean strip = detectors.contains("strip");
-        NeuralCleanse nc = new NeuralCleanse(steps, batchSize, 0.1, 0.01, 0.95, threshold, 10, seed);
-        Strip st = strip ? stripOptions.create(seed) : null;
+        ScanSpec spec = new ScanSpec(detect, cleanse ? new NeuralCleanse(steps, batchSize, 0.1, 0.01, 0.95, threshold, 10, seed)
+                : null, strip ? stripOptions.create(seed) : null, seed);
         Progress.setEnabled(!quiet);
         modelFlags.normalization();
         Dataset d = data.load();
         try (Classifier c = modelFlags.load(model, d)) {
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put("detect", detect);
-            if (cleanse) {
-                params.put("steps", steps);
-                params.put("batchSize", batchSize);
-                params.put("threshold", threshold);
-            }
-            if (strip) {
-                params.putAll(st.describe());
-            }
-            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), params, seed);
-            NeuralCleanse.Result r = cleanse ? runCleanse(nc, c, d) : null;
-            Map<String, Object> stripOut = strip ? runStrip(st, c, d, r) : null;
+            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(),
+                    spec.parameters(steps, batchSize, threshold), seed);
+            ScanOutcome o = ScanRun.run(spec, c, d, System.out::println, !quiet);
             if (json != null) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                if (r != null) {
-                    out.put("backdoored", r.backdoored());
-                    out.put("suspectedTarget", r.suspectedTarget());
-                    out.put("anomalyIndex", r.maxAnomalyIndex());
-                    out.put("cleanse", r.toMap());
-                }
-                if (stripOut != null) {
-                    out.put("strip", stripOut);
-                }
+                Map<String, Object> out = new LinkedHashMap<>(o.json());
                 out.put("model", c.info());
                 ModelFlags.record(out, c);
                 out.put("dataset", d.name());
@@ -116,8 +99,8 @@ final class ScanCommand implements Callable<Integer> {
                 out.put("provenance", prov.finishedNow());
                 Json.write(json, out);
             }
-            if (images != null && r != null) {
-                writeImages(r, c);
+            if (images != null && o.cleanse() != null) {
+                writeImages(o.cleanse(), c);
             }
         }
         return Main.EXIT_OK;
@@ -144,53 +127,6 @@ final class ScanCommand implements Callable<Integer> {
         }
         reversedTriggers(r, c.inputShape().getShape()).write(images.resolve("reversed-triggers.png"));
         System.out.println("images written to " + images);
-    }
-
-    private NeuralCleanse.Result runCleanse(NeuralCleanse nc, Classifier c, Dataset d) {
-        NeuralCleanse.Result r = nc.scan(c, d, !quiet);
-        for (NeuralCleanse.ClassTrigger t : r.triggers()) {
-            System.out.printf("class %2d: trigger L1 %8.2f  reaches the class on %5.1f%%  anomaly index %6.2f%s%n",
-                    t.label(), t.maskL1(), 100 * t.attackSuccess(), r.anomalyIndex()[t.label()],
-                    t.label() == r.suspectedTarget() ? "  <- suspected target" : "");
-        }
-        org.dlsec.core.NumericalIssue.lines(r.numericalIssues(), 5).forEach(System.out::println);
-        System.out.println(r.backdoored() ? String.format("BACKDOORED: suspected target class %d (anomaly index %.2f > %.1f)",
-                r.suspectedTarget(), r.anomalyIndex()[r.suspectedTarget()], threshold)
-                : String.format("no backdoor found (largest anomaly index %.2f <= %.1f)", r.maxAnomalyIndex(), threshold));
-        return r;
-    }
-
-    /**
-     * STRIP calibrated on the clean data (split into overlay pool, calibration and held-out thirds).
-     * FAR: against the reversed trigger of the suspected target if Neural Cleanse flagged one, else null.
-     */
-    private Map<String, Object> runStrip(Strip st, Classifier c, Dataset d, NeuralCleanse.Result cleanse) {
-        Dataset[] parts = Strip.split(d, seed);
-        Dataset held = parts[2];
-        Dataset triggered = null;
-        String farNote;
-        if (cleanse != null && cleanse.backdoored()) {
-            int t = cleanse.suspectedTarget();
-            int[] keep = java.util.stream.IntStream.range(0, held.size()).filter(i -> held.label(i) != t).toArray();
-            triggered = keep.length == 0 ? null : cleanse.triggers().get(t).stamp(held.subset(keep, "outside class " + t));
-            farNote = "FAR against the trigger Neural Cleanse reverse-engineered for the suspected target " + t
-                    + " (a proxy: the real trigger is unknown)";
-        } else {
-            farNote = "FAR needs triggered inputs: a scan has clean data only (use dlsec poison --detect strip for FAR against"
-                    + " a known trigger)";
-        }
-        Strip.Result r = st.evaluate(c, parts[0], parts[1], held, triggered, !quiet);
-        Map<String, Object> m = new LinkedHashMap<>(r.toMap());
-        m.put("farNote", farNote);
-        m.put("calibrationInputs", parts[1].size());
-        m.put("heldOutCleanInputs", held.size());
-        m.put("triggeredInputs", r.triggered().length);
-        Strip.Summary e = Strip.Summary.of(r.calibration());
-        System.out.printf("STRIP (N=%d): clean entropy mean %.3f bits (sd %.3f, 5%% quantile %.3f); threshold %.4f at target FRR"
-                + " %.1f%%; FRR %.2f%% on %d held-out clean inputs; FAR %s%n", st.overlays(), e.mean(), e.std(), e.p05(),
-                r.threshold(), 100 * st.frr(), 100 * r.frr(), held.size(), Double.isNaN(r.far()) ? "not available (no"
-                        + " triggered inputs)" : String.format("%.2f%% against the reversed trigger", 100 * r.far()));
-        return m;
     }
 
     /** Neural Cleanse's reversed triggers as the report draws them, one row per class (also for dlsec poison). */
