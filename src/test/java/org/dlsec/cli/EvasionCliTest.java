@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code dlsec attack} through the evasion experiment: a universal perturbation is fitted before it runs (on the
  * split the attacked samples do not come from), and a transfer attack over several budgets is crafted on the
- * substitute at every budget, on the PyTorch-exported fixtures (TorchScript target, ONNX substitute).
+ * substitute at every budget, on the PyTorch-exported fixtures (an ONNX black box attacked through a TorchScript substitute).
  */
 class EvasionCliTest {
     static final String PT = TestSupport.fixture("lenet-ts.pt").toString();
@@ -32,14 +32,14 @@ class EvasionCliTest {
         assertEquals("test", n.get("split").asText());
 
         Path transfer = dir.resolve("transfer.json");
-        r = CliTest.run("attack", "--model", PT, "--substitute", ONNX, "--dataset", "mnist", "--attack", "fgsm", "--eps",
+        r = CliTest.run("attack", "--model", ONNX, "--substitute", PT, "--dataset", "mnist", "--attack", "fgsm", "--eps",
                 "0.1,0.3", "--limit", "40", "--json", transfer.toString(), "--quiet");
         assertEquals(0, r.code(), r.err());
         n = Json.MAPPER.readTree(transfer.toFile());
         assertEquals(2, n.get("curve").size());
         assertEquals(0.3, n.get("eps").asDouble(), 0);
         assertEquals("fgsm", n.get("parameters").get("craftedWith").asText());
-        assertTrue(n.get("parameters").get("substitute").asText().contains("lenet.onnx"), n.get("parameters").toString());
+        assertTrue(n.get("parameters").get("substitute").asText().contains("lenet-ts.pt"), n.get("parameters").toString());
         double weak = n.get("curve").get(0).get("successRate").asDouble();
         double strong = n.get("curve").get(1).get("successRate").asDouble();
         assertTrue(strong >= weak, "a larger budget transfers at least as well: " + weak + " vs " + strong);
