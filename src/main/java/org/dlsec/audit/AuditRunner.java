@@ -100,7 +100,7 @@ public final class AuditRunner {
             records.add(rec);
         }
         List<FaultRecord> faults = new ArrayList<>();
-        String faultsSkipped = config.faults().isEmpty() ? null : FaultRuns.unsupported(model);
+        String faultsSkipped = config.faults().isEmpty() ? null : org.dlsec.experiment.FaultRun.unsupported(model);
         if (faultsSkipped == null) {
             for (AuditConfig.FaultEntry entry : config.faults()) {
                 String key = key(model, data, config, entry);

@@ -23,11 +23,6 @@ import org.dlsec.report.FaultRecord;
 final class FaultRuns {
     private FaultRuns() {}
 
-    /** Why the model cannot take fault experiments, or null when it can. */
-    static String unsupported(Classifier model) {
-        return FaultRun.unsupported(model);
-    }
-
     /** The spec of entry {@code e}: the command's {@code --mode e.fault() --target weights --quantize int8}. */
     static FaultSpec spec(AuditConfig.FaultEntry e) {
         return new FaultSpec(e.fault(), e.params(), false, true, Granularity.PER_LAYER, FaultDefence.NONE);

@@ -53,7 +53,7 @@ public final class Memory {
     }
 
     /** MemAvailable from /proc/meminfo in bytes, or -1 where it is not known. */
-    static long nativeAvailable() {
+    public static long nativeAvailable() {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemAvailable:")) {

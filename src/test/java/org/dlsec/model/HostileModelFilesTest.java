@@ -135,7 +135,7 @@ class HostileModelFilesTest {
         Path big = dir.resolve("big.pt");
         // 20 GiB as in the issue, but less than the memory this machine has free, so that only the model-size
         // limit can refuse it (a memory check alone let such a file through to be hashed and read, ~53 s)
-        long size = Math.min(20L << 30, Math.max(ModelFiles.DEFAULT_MAX_BYTES + (1L << 30), memAvailable() / 2));
+        long size = Math.min(20L << 30, Math.max(ModelFiles.DEFAULT_MAX_BYTES + (1L << 30), org.dlsec.core.Memory.nativeAvailable() / 2));
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
             f.write(new byte[] {'P', 'K', 3, 4});
             f.setLength(size); // sparse
@@ -172,19 +172,5 @@ class HostileModelFilesTest {
                 System.setProperty(ModelFiles.PROPERTY, old);
             }
         }
-    }
-
-    /** MemAvailable of /proc/meminfo in bytes (0 where unknown). */
-    private static long memAvailable() throws IOException {
-        Path info = Path.of("/proc/meminfo");
-        if (!Files.isReadable(info)) {
-            return 0;
-        }
-        for (String line : Files.readAllLines(info)) {
-            if (line.startsWith("MemAvailable:")) {
-                return Long.parseLong(line.trim().split("\\s+")[1]) * 1024;
-            }
-        }
-        return 0;
     }
 }

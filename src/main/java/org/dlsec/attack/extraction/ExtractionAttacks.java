@@ -62,7 +62,8 @@ public final class ExtractionAttacks {
      */
     public static ExtractionAttack create(String name, Params p, long inputSize, Dataset seedSet, Dataset queryData,
             ExtractionAttack.Checkpoints checkpoints) {
-        return switch (canonical(name)) {
+        String n = canonical(name);
+        return switch (n) {
             case "equation" -> {
                 if (p.budget() < inputSize + 1) {
                     throw new DlsecException("invalid --budget: equation solving needs at least d + 1 = " + (inputSize + 1)
@@ -74,8 +75,8 @@ public final class ExtractionAttacks {
                     p.arch(), p.trainer("jacobian"), p.seed()), seedSet, p.budget()).onCheckpoint(checkpoints);
             default -> {
                 KnockoffNets.Params kp = new KnockoffNets.Params(KnockoffNets.Strategy.parse(p.strategy()), p.budget(), p.arch(),
-                        p.trainer(name), p.checkpoints().stream().mapToInt(i -> i).toArray(), 64, 0.1, p.seed());
-                yield canonical(name).equals("copycat") ? Copycat.create(kp, queryData).onCheckpoint(checkpoints)
+                        p.trainer(n), p.checkpoints().stream().mapToInt(i -> i).toArray(), 64, 0.1, p.seed());
+                yield n.equals("copycat") ? Copycat.create(kp, queryData).onCheckpoint(checkpoints)
                         : new KnockoffNets(kp, queryData).onCheckpoint(checkpoints);
             }
         };
