@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 flips=${FLIPS:-25}; limit=${LIMIT:-1000}
 out=target/bench/bfa-reference
 mkdir -p "$out"
-[ $# -gt 0 ] || set -- src/test/resources/fixtures/lenet-ts.pt
+[ $# -gt 0 ] || set -- dlsec-core/src/test/resources/fixtures/lenet-ts.pt
 echo "$(date -u +%FT%TZ) load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for model in "$@"; do
   name=$(basename "$model" .pt)

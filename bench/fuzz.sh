@@ -5,7 +5,7 @@
 #   bench/fuzz.sh                      # all eight targets
 #   bench/fuzz.sh IdxReaderFuzzTest    # one of them
 # A finding makes Jazzer write the crashing input into the target's ...FuzzTestInputs/ directory
-# under src/test/resources, so that every later `mvn test` replays it; the generated corpus is kept
+# under dlsec-core/src/test/resources, so that every later `mvn test` replays it; the generated corpus is kept
 # in .cifuzz-corpus/ (not committed).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ export OMP_NUM_THREADS=1 JAZZER_FUZZ=1
 for t in "${targets[@]}"; do
   log="bench/out/fuzz/$t.log"
   start=$(date +%s)
-  nice -n 15 mvn -B test -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1
+  nice -n 15 mvn -B test -pl dlsec-core -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
   # libFuzzer's status lines: "#1000000 DONE cov: ... exec/s: ..." or "#524288 pulse ..."

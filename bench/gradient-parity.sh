@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
-model=${1:-src/test/resources/fixtures/lenet-ts.pt}; n=${2:-1000}; reps=${3:-3}
+model=${1:-dlsec-core/src/test/resources/fixtures/lenet-ts.pt}; n=${2:-1000}; reps=${3:-3}
 out=target/bench/gradient-parity
 rm -rf "$out"; mkdir -p "$out"
 files=()

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 kills=${1:-10}; seed=${2:-18}
 out=target/bench/kill-resume
 rm -rf "$out"; mkdir -p "$out"
-model=src/test/resources/fixtures/lenet-ts.pt
+model=dlsec-core/src/test/resources/fixtures/lenet-ts.pt
 cat > "$out/audit.yaml" <<'YAML'
 seed: 11
 limit: 300

@@ -9,7 +9,7 @@ source "$here/common.sh"
 rounds=${1:-3}
 png=${2:-/tmp/dlsec-image-folder-memory/png40000}
 pngmodel=${3:-/tmp/dlsec-image-folder-memory/cnn43.pt}
-lenet="$here/../src/test/resources/fixtures/lenet-ts.pt"
+lenet="$here/../dlsec-core/src/test/resources/fixtures/lenet-ts.pt"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 run() { # name threshold command...

@@ -5,5 +5,5 @@
 # Usage: bench/memory.sh [MODEL] [PASSES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-model=${1:-src/test/resources/fixtures/lenet-ts.pt}
+model=${1:-dlsec-core/src/test/resources/fixtures/lenet-ts.pt}
 JAVA_OPTS="-Xms384m -Xmx384m -XX:+AlwaysPreTouch" OPT_OUT_TRACKING=true ./dlsec bench memory --model "$model" --passes "${2:-20}"

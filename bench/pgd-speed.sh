@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
-model=${1:-src/test/resources/fixtures/lenet-ts.pt}
+model=${1:-dlsec-core/src/test/resources/fixtures/lenet-ts.pt}
 tmp=$(mktemp -d)
 "$DLSEC" attack --model "$model" --dataset mnist --attack pgd --eps 0.3 --steps 40 --step-size 0.01 --limit 1000 \
   --batch-size 250 --quiet --json "$tmp/dlsec.json" >/dev/null

@@ -9,7 +9,7 @@ export OPT_OUT_TRACKING=true
 # build once, then run a private copy of the jar, so that editing sources during a long run changes nothing
 ./dlsec --version >/dev/null
 jar=bench/out/dlsec-privacy-bench.jar
-mkdir -p bench/out && cp dlsec-core/target/dlsec.jar "$jar"
+mkdir -p bench/out && cp dlsec-cli/target/dlsec.jar "$jar"
 dl() { java ${JAVA_OPTS:-} -jar "$jar" "$@"; }
 DLSEC=dl
 out=bench/out/privacy

@@ -10,7 +10,7 @@ set -uo pipefail
 old=$(cd "$1" && pwd); new=$(cd "$2" && pwd); work=${3:-/tmp/dlsec-same-json}
 here="$(cd "$(dirname "$0")" && pwd)"
 export DLSEC_DATA=${DLSEC_DATA:-/work/shared/data} OPT_OUT_TRACKING=true
-ts="$here/../src/test/resources/fixtures/lenet-ts.pt"; onnx="$here/../src/test/resources/fixtures/lenet.onnx"
+ts="$here/../dlsec-core/src/test/resources/fixtures/lenet-ts.pt"; onnx="$here/../dlsec-core/src/test/resources/fixtures/lenet.onnx"
 ts=$(realpath "$ts"); onnx=$(realpath "$onnx")
 rm -rf "$work"; mkdir -p "$work/old" "$work/new"
 cases=(

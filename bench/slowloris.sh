@@ -7,13 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 clients=${2:-50}
-jar=${DLSEC_JAR:-dlsec-core/target/dlsec.jar}
-[ -f "$jar" ] || mvn -q -B -DskipTests -pl dlsec-core -am package >&2
+jar=${DLSEC_JAR:-dlsec-cli/target/dlsec.jar}
+[ -f "$jar" ] || mvn -q -B -DskipTests -pl dlsec-cli -am package >&2
 export OPT_OUT_TRACKING=true
 out=bench/out
 mkdir -p "$out"
 port=${PORT:-18431}
-java -jar "$jar" serve --model src/test/resources/fixtures/lenet-ts.pt --port "$port" > "$out/slowloris-server.log" 2>&1 &
+java -jar "$jar" serve --model dlsec-core/src/test/resources/fixtures/lenet-ts.pt --port "$port" > "$out/slowloris-server.log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

@@ -4,7 +4,7 @@
 #
 #   bench/test-loop.sh [TEST_CLASS] [N] [load|idle]     (defaults org.dlsec.model.TorchScriptParityTest 100 load)
 #
-# Uses the compiled test classes (run `mvn -B -q -pl dlsec-core -am test-compile` first) and JUnit's console
+# Uses the compiled classes of dlsec-core and dlsec-cli (built here when missing) and JUnit's console
 # launcher (org.junit.platform:junit-platform-console-standalone, fetched into ~/.m2 by Maven).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,15 +13,18 @@ export OPT_OUT_TRACKING=true
 v=1.11.3
 console=~/.m2/repository/org/junit/platform/junit-platform-console-standalone/$v/junit-platform-console-standalone-$v.jar
 [ -f "$console" ] || mvn -B -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:$v >/dev/null
-[ -d dlsec-core/target/test-classes ] || mvn -B -q -pl dlsec-core -am test-compile >/dev/null
 cpf=target/bench/test-loop.classpath
 mkdir -p target/bench
-mvn -B -q -pl dlsec-core dependency:build-classpath -Dmdep.outputFile="$PWD/$cpf" >/dev/null
+# the third-party classpath of dlsec-cli (which includes the core's); the modules' own classes are copied below
+mvn -B -q -pl dlsec-cli -am test-compile dependency:build-classpath -DexcludeGroupIds=org.dlsec \
+    -Dmdep.outputFile="$PWD/$cpf" >/dev/null
 # a private copy of the compiled classes, so that a build during the loop cannot change them under it
 snap=target/bench/test-loop-classes
 rm -rf "$snap"; mkdir -p "$snap"
-cp -r dlsec-core/target/test-classes "$snap/test-classes"; cp -r dlsec-core/target/classes "$snap/classes"
-cp="$snap/test-classes:$snap/classes:$(cat "$cpf"):$console"
+for m in dlsec-core dlsec-cli; do
+  cp -r $m/target/test-classes "$snap/$m-test-classes"; cp -r $m/target/classes "$snap/$m-classes"
+done
+cp="$snap/dlsec-cli-test-classes:$snap/dlsec-core-test-classes:$snap/dlsec-cli-classes:$snap/dlsec-core-classes:$(cat "$cpf"):$console"
 if [ "$mode" = load ]; then
   stress-ng --cpu 2 --timeout 0 >/dev/null 2>&1 &
   trap 'kill $(jobs -p) 2>/dev/null || true' EXIT

@@ -2,7 +2,7 @@
 
     /usr/bin/python3 bench/torch_square.py FIXTURE_DIR tabular|npz|images EPS QUERIES [P_INIT] [SEED]
 
-FIXTURE_DIR is src/test/resources/fixtures/user. Loads the fixture's test split and TorchScript model (tabular: the
+FIXTURE_DIR is dlsec-core/src/test/resources/fixtures/user. Loads the fixture's test split and TorchScript model (tabular: the
 MLP behind (x - mean) / std of reference.json, bounds = the training split's per-feature min/max; npz and images:
 pixels in [0, 1]), runs the paper's Algorithm 2: margin loss f_y - max_{k!=y} f_k, vertical-stripe +-eps
 initialisation, then per iteration one window of side s = round(sqrt(p*h*w)) (for a feature vector: a run of

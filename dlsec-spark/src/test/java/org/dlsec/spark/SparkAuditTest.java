@@ -112,7 +112,7 @@ class SparkAuditTest {
 
     @Test
     void torchScriptAuditOnLocal2GivesTheLocalResults() throws Exception {
-        Path ts = Path.of("../src/test/resources/fixtures/lenet-ts.pt");
+        Path ts = Path.of("../dlsec-core/src/test/resources/fixtures/lenet-ts.pt");
         assertTrue(Files.isRegularFile(ts), ts.toAbsolutePath().toString());
         AuditConfig cfg = AuditConfig.parse(TORCHSCRIPT_CONFIG, "test");
         Dataset data = Datasets.load(DatasetId.MNIST, "test", Optional.empty()).first(cfg.limit());
@@ -139,7 +139,7 @@ class SparkAuditTest {
      */
     @Test
     void normalisedTabularAuditWithPerFeatureBoundsGivesTheLocalResults() throws Exception {
-        Path fixtures = Path.of("../src/test/resources/fixtures/user");
+        Path fixtures = Path.of("../dlsec-core/src/test/resources/fixtures/user");
         Path ts = fixtures.resolve("tabular/mlp-ts.pt");
         JsonNode norm = Json.MAPPER.readTree(fixtures.resolve("reference.json").toFile()).path("tabular").path("normalize");
         org.dlsec.defence.preprocess.Normalization n = new org.dlsec.defence.preprocess.Normalization(

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exit 2 and not a crash; every good fixture still passes and loads.
  */
 class HostileModelFilesTest {
-    static final Path CORPUS = Path.of("src/test/resources/hostile");
+    static final Path CORPUS = Path.of("dlsec-core/src/test/resources/hostile");
     static final Shape MNIST = new Shape(1, 28, 28);
 
     record Case(Path file, String fragment) {}
@@ -83,7 +83,7 @@ class HostileModelFilesTest {
     @Test
     void everyGoodFixturePassesAndTheGoodCorpusLoads() throws IOException {
         List<Path> good;
-        try (Stream<Path> s = Stream.concat(Files.walk(Path.of("src/test/resources/fixtures")), Files.walk(CORPUS.resolve("good")))) {
+        try (Stream<Path> s = Stream.concat(Files.walk(Path.of("dlsec-core/src/test/resources/fixtures")), Files.walk(CORPUS.resolve("good")))) {
             good = s.filter(p -> p.toString().endsWith(".pt") || p.toString().endsWith(".onnx")).sorted()
                     .collect(Collectors.toList());
         }
@@ -94,7 +94,7 @@ class HostileModelFilesTest {
         TorchScriptCheck.Summary s = TorchScriptCheck.check(CORPUS.resolve("good/tiny.pt"), ModelFiles.maxBytes());
         assertEquals(4, s.tensors(), "conv weight and bias, fc weight and bias");
         assertEquals((2 * 25 + 2 + 720 + 10) * 4L, s.storageBytes());
-        TorchScriptCheck.Summary lenet = TorchScriptCheck.check(Path.of("src/test/resources/fixtures/lenet-ts.pt"),
+        TorchScriptCheck.Summary lenet = TorchScriptCheck.check(Path.of("dlsec-core/src/test/resources/fixtures/lenet-ts.pt"),
                 ModelFiles.maxBytes());
         assertEquals(10, lenet.tensors());
         assertEquals(2, OnnxCheck.check(ModelFiles.read(CORPUS.resolve("good/tiny.onnx")), "tiny.onnx"), "W and B");
@@ -161,7 +161,7 @@ class HostileModelFilesTest {
             System.setProperty(ModelFiles.PROPERTY, "1k");
             assertEquals(1024, ModelFiles.maxBytes());
             DlsecException small = assertThrows(DlsecException.class,
-                    () -> Models.load(Path.of("src/test/resources/fixtures/lenet-ts.pt"), MNIST));
+                    () -> Models.load(Path.of("dlsec-core/src/test/resources/fixtures/lenet-ts.pt"), MNIST));
             assertTrue(small.getMessage().contains("more than the 1024"), small.getMessage());
             System.setProperty(ModelFiles.PROPERTY, "lots");
             assertThrows(DlsecException.class, ModelFiles::maxBytes);

@@ -26,9 +26,15 @@ class TensorCreationRuleTest {
 
     @Test
     void onlyTensorsCreatesArraysFromJavaData() throws IOException {
-        Path root = Path.of("src/main/java");
-        assertTrue(Files.isDirectory(root), "run from the repository root");
         List<String> offenders = new ArrayList<>();
+        for (Path root : PackageRulesTest.ROOTS) {
+            assertTrue(Files.isDirectory(root), "run from the repository root: no " + root);
+            scan(root, offenders);
+        }
+        assertEquals(List.of(), offenders, "create arrays through org.dlsec.core.Tensors");
+    }
+
+    private static void scan(Path root, List<String> offenders) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 if (f.endsWith(Path.of("org/dlsec/core/Tensors.java"))) {
@@ -53,6 +59,5 @@ class TensorCreationRuleTest {
                 }
             }
         }
-        assertEquals(List.of(), offenders, "create arrays through org.dlsec.core.Tensors");
     }
 }

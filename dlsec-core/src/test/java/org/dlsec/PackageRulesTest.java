@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * links) and string, character and text-block literals are removed first.
  */
 class PackageRulesTest {
-    private static final Path ROOT = Path.of("src/main/java");
+    /** The main source trees of the modules, relative to the repository root (the tests' working directory). */
+    static final List<Path> ROOTS = List.of(Path.of("dlsec-core/src/main/java"), Path.of("dlsec-cli/src/main/java"),
+            Path.of("dlsec-spark/src/main/java"));
     private static final String PREFIX = "org.dlsec.";
 
     private static final String NAME = "[a-z_]\\w*(?:\\.[a-z_]\\w*)*";
@@ -51,7 +53,7 @@ class PackageRulesTest {
         List<String> problems = new ArrayList<>();
         Map<String, List<String>> rules = rules(problems);
         assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
-        assertTrue(rules.containsKey("core") && rules.containsKey("cli"), "found no packages under " + ROOT.toAbsolutePath());
+        assertTrue(rules.containsKey("core") && rules.containsKey("cli"), "found no packages under " + ROOTS);
     }
 
     @Test
@@ -137,18 +139,21 @@ class PackageRulesTest {
 
     /** Each package's rule, by package relative to org.dlsec; a missing or unparseable one is added to {@code problems}. */
     static Map<String, List<String>> rules(List<String> problems) throws IOException {
-        assertTrue(Files.isDirectory(ROOT), "run from the repository root");
         Set<String> packages = new TreeSet<>();
         for (Source s : sources()) {
             packages.add(s.pkg());
         }
-        try (Stream<Path> files = Files.walk(ROOT.resolve("org/dlsec"))) {
-            files.filter(p -> p.endsWith("package-info.java")).forEach(p -> packages.add(packageOf(p)));
+        Map<String, Path> infos = new TreeMap<>();
+        for (Path root : ROOTS) {
+            try (Stream<Path> files = Files.walk(root.resolve("org/dlsec"))) {
+                files.filter(p -> p.endsWith("package-info.java")).forEach(p -> infos.put(packageOf(root, p), p));
+            }
         }
+        packages.addAll(infos.keySet());
         Map<String, List<String>> rules = new TreeMap<>();
         for (String pkg : packages) {
-            Path info = ROOT.resolve((PREFIX + pkg).replace('.', '/')).resolve("package-info.java");
-            if (!Files.exists(info)) {
+            Path info = infos.get(pkg);
+            if (info == null) {
                 problems.add(PREFIX + pkg + " has no package-info.java");
                 continue;
             }
@@ -184,19 +189,22 @@ class PackageRulesTest {
         return Optional.of(names.equals(List.of("nothing")) ? List.of() : names);
     }
 
-    /** Every main source file except package-infos. */
+    /** Every main source file of every module except package-infos. */
     static List<Source> sources() throws IOException {
         List<Source> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(ROOT.resolve("org/dlsec"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("package-info.java")).sorted().toList()) {
-                out.add(new Source(f.getFileName().toString(), packageOf(f), Files.readString(f)));
+        for (Path root : ROOTS) {
+            assertTrue(Files.isDirectory(root), "run from the repository root: no " + root);
+            try (Stream<Path> files = Files.walk(root.resolve("org/dlsec"))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("package-info.java")).sorted().toList()) {
+                    out.add(new Source(f.getFileName().toString(), packageOf(root, f), Files.readString(f)));
+                }
             }
         }
         return out;
     }
 
-    private static String packageOf(Path file) {
-        String dir = ROOT.relativize(file.getParent()).toString().replace(java.io.File.separatorChar, '.');
+    private static String packageOf(Path root, Path file) {
+        String dir = root.relativize(file.getParent()).toString().replace(java.io.File.separatorChar, '.');
         return dir.equals("org.dlsec") ? "" : dir.substring(PREFIX.length());
     }
 

@@ -38,7 +38,7 @@ class TorchScriptArchiveFuzzTest {
         List<byte[]> d = new ArrayList<>();
         // java.util.zip.ZipFile (the central directory): torch.jit.save's stored entries carry data descriptors,
         // which ZipInputStream cannot read
-        try (ZipFile z = new ZipFile(Path.of("src/test/resources/hostile/good/tiny.pt").toFile())) {
+        try (ZipFile z = new ZipFile(Path.of("dlsec-core/src/test/resources/hostile/good/tiny.pt").toFile())) {
             for (ZipEntry x : java.util.Collections.list(z.entries())) {
                 if (x.getName().contains("/code/")) {
                     continue; // not needed around a fuzzed data.pkl: fewer entries, more executions per second
