@@ -11,7 +11,6 @@ import org.dlsec.core.DlsecException;
 import org.dlsec.core.Json;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
-import org.dlsec.data.DatasetId;
 import org.dlsec.data.QuerySets;
 import org.dlsec.experiment.ExtractionOutcome;
 import org.dlsec.experiment.ExtractionRun;
@@ -158,25 +157,6 @@ final class ExtractCommand implements Callable<Integer> {
     }
 
     private Dataset queryData(Dataset task) {
-        String q = queryData.trim();
-        java.util.Optional<Dataset> idx = QuerySets.idxFolder(Path.of(q), task.sampleShape());
-        if (idx.isPresent()) {
-            return idx.get();
-        }
-        Dataset d = sourceFlags.open(q, "train", dataDir);
-        if (q.equalsIgnoreCase(DatasetId.GTSRB.cliName()) && task.sampleShape().get(0) == 1) {
-            d = QuerySets.greyscale(d, task.sampleShape());
-        }
-        if (!d.sampleShape().equals(task.sampleShape())) {
-            throw new DlsecException("--query-data " + q + " has samples of shape (" + shapeText(d.sampleShape())
-                    + ") but the target's task " + task.name() + " has (" + shapeText(task.sampleShape())
-                    + "); give query data of the task's shape (--resize HxW resizes images)");
-        }
-        return d;
-    }
-
-    private static String shapeText(ai.djl.ndarray.types.Shape s) {
-        return java.util.Arrays.stream(s.getShape()).mapToObj(Long::toString)
-                .collect(java.util.stream.Collectors.joining(", "));
+        return QuerySets.open(queryData, task, q -> sourceFlags.open(q, "train", dataDir));
     }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine;
 /**
  * The fault family's one registry: the audit's fault keys are options of {@code dlsec fault}, and the same
  * attack with the same parameters and seed on the same PyTorch-exported TorchScript model gives the same
- * accuracies, BFA curve and random-fault distributions in both.
+ * accuracies, BFA curve, random-fault distributions and hardware-trojan effect in both.
  */
 class FaultParityTest {
     static final int N = 100;
@@ -45,7 +45,8 @@ class FaultParityTest {
                     new String[] {"stopAccuracy", "0.05", "--stop-accuracy", "0.05"},
                     new String[] {"candidates", "2", "--candidates", "2"}),
             "random", List.of(new String[] {"counts", "[1, 40]", "--bits", "1,40"}, new String[] {"trials", "2", "--trials", "2"},
-                    new String[] {"faultType", "stuck1", "--fault", "stuck1"}));
+                    new String[] {"faultType", "stuck1", "--fault", "stuck1"}),
+            "trojan", List.<String[]>of(new String[] {"target", "3", "--trojan-target", "3"}));
 
     @Test
     void everyAuditKeyIsAnOptionOfTheFaultCommand() {
@@ -76,7 +77,7 @@ class FaultParityTest {
         Path pt = TestSupport.fixture("lenet-ts.pt");
         StringBuilder yaml = new StringBuilder("seed: " + SEED + "\nlimit: " + N + "\nattacks:\n  - attack: fgsm\n"
                 + "    eps: 0.1\nfaults:\n");
-        for (String name : List.of("bfa", "random")) {
+        for (String name : List.of("bfa", "random", "trojan")) {
             yaml.append("  - fault: ").append(name).append('\n');
             for (String[] c : CASES.get(name)) {
                 yaml.append("    ").append(c[0]).append(": ").append(c[1]).append('\n');
@@ -89,7 +90,7 @@ class FaultParityTest {
                     "parity.yaml", dir.resolve("audit"), false, false);
             records = report.families().stream().filter(f -> f.family().equals("fault")).findFirst().orElseThrow().faults();
         }
-        assertEquals(2, records.size());
+        assertEquals(3, records.size());
         for (FaultRecord rec : records) {
             String name = rec.fault();
             Path json = dir.resolve(name + ".json");
@@ -103,6 +104,22 @@ class FaultParityTest {
             assertEquals(0, r.code(), name + ": " + r.err());
             JsonNode n = Json.MAPPER.readTree(json.toFile());
             assertEquals(n.get("floatAccuracy").asDouble(), rec.floatAccuracy(), 0, name);
+            if (name.equals("trojan")) {
+                FaultRecord.Trojan t = rec.trojan();
+                assertEquals(3, t.target());
+                assertEquals(n.get("cleanAccuracy").asDouble(), t.cleanAccuracy(), 0);
+                assertEquals(n.get("trojanedCleanAccuracy").asDouble(), t.trojanedCleanAccuracy(), 0);
+                assertEquals(n.get("changedCleanPredictions").asInt(), t.changedCleanPredictions());
+                assertEquals(n.get("firedOnClean").asLong(), t.firedOnClean());
+                assertEquals(n.get("triggerSuccessRate").asDouble(), t.triggerSuccessRate(), 0);
+                assertEquals(n.get("triggeredSamples").asInt(), t.triggeredSamples());
+                assertTrue(t.triggeredSamples() > 0 && t.triggerSuccessRate() > 0.5, "the trigger works: " + t);
+                assertEquals(Json.MAPPER.readTree(Json.toString(n.get("trojan"))), Json.MAPPER.readTree(Json.toString(t.design())),
+                        "the same trojan design");
+                assertEquals(Json.MAPPER.readTree(Json.toString(n.get("parameters"))),
+                        Json.MAPPER.readTree(Json.toString(withoutAuditKeys(rec.parameters()))), name + ": the same parameters");
+                continue;
+            }
             assertEquals(n.get("int8Accuracy").asDouble(), rec.int8Accuracy(), 0, name);
             List<Double> mean = new ArrayList<>();
             List<Double> min = new ArrayList<>();

@@ -31,11 +31,13 @@ import org.dlsec.core.Hashing;
  * @param faults the hardware-fault experiments, in order (may be empty)
  * @param poisoning the poisoning experiments, run only when the audit is given training data (may be empty)
  * @param privacy the privacy attacks: membership inference and model inversion (may be empty)
+ * @param extraction the model-extraction experiments (may be empty)
  * @param text the YAML text it was read from
  * @param sha256 hash of that text (part of the resume key)
  */
 public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, List<FaultEntry> faults,
-        List<PoisonEntry> poisoning, List<PrivacyEntry> privacy, String text, String sha256) {
+        List<PoisonEntry> poisoning, List<PrivacyEntry> privacy, List<ExtractionEntry> extraction, String text,
+        String sha256) {
 
     /** The resource holding the documented default configuration. */
     public static final String DEFAULT_RESOURCE = "/org/dlsec/audit/default-audit.yaml";
@@ -84,8 +86,18 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
     }
 
+    /**
+     * One model-extraction experiment, run as {@code dlsec extract --target MODEL} runs it on the audited model
+     * (a black box: the attack sees its answers only), with the same names and validation
+     * ({@link org.dlsec.experiment.ExtractionSpec}); its test images are the audited samples. {@code queryData}
+     * (knockoff and copycat) is {@code train} (the audited dataset's training split, the attacker's in-distribution
+     * data), a built-in dataset name or a path, read at its train split.
+     */
+    public record ExtractionEntry(String id, org.dlsec.experiment.ExtractionSpec spec, String queryData) {}
+
     public AuditConfig {
         attacks = List.copyOf(attacks);
+        extraction = List.copyOf(extraction);
         faults = List.copyOf(faults);
         poisoning = List.copyOf(poisoning);
         privacy = List.copyOf(privacy);
@@ -107,7 +119,8 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
 
     public static AuditConfig parse(String text, String source) {
         YamlNode root = YamlNode.parse(text, source);
-        root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults", "poisoning", "privacy"));
+        root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults", "poisoning", "privacy",
+                "extraction"));
         Map<String, YamlNode> m = root.map();
         long seed = m.containsKey("seed") ? m.get("seed").integer() : 0;
         int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
@@ -161,8 +174,86 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                 privacy.add(e);
             }
         }
-        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, text,
+        List<ExtractionEntry> extraction = new ArrayList<>();
+        if (m.containsKey("extraction")) {
+            for (YamlNode f : m.get("extraction").list()) {
+                ExtractionEntry e = extractionEntry(f, seed);
+                if (!ids.add(e.id())) {
+                    throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
+                }
+                extraction.add(e);
+            }
+        }
+        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, text,
                 Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The keys of an extraction entry: the options of {@code dlsec extract} without their dashes, in camel case. */
+    public static final List<String> EXTRACTION_KEYS = List.of("attack", "id", "budget", "strategy", "queryData", "seedSize",
+            "rounds", "lambda", "kappa", "arch", "epochs", "lr", "checkpoints", "testLimit", "eps", "transferLimit");
+
+    private static ExtractionEntry extractionEntry(YamlNode f, long seed) {
+        f.onlyKeys(EXTRACTION_KEYS);
+        Map<String, YamlNode> m = f.map();
+        if (!m.containsKey("attack")) {
+            throw f.error("missing 'attack' (" + String.join(", ", org.dlsec.attack.extraction.ExtractionAttacks.NAMES) + ")");
+        }
+        if (!m.containsKey("budget")) {
+            throw f.error("missing 'budget' (the model queries the attack may make)");
+        }
+        String attack;
+        try {
+            attack = org.dlsec.attack.extraction.ExtractionAttacks.canonical(m.get("attack").string());
+        } catch (org.dlsec.core.DlsecException e) {
+            throw m.get("attack").error(e.getMessage());
+        }
+        String id = m.containsKey("id") ? m.get("id").string() : "extract-" + attack;
+        if (!id.matches("[A-Za-z0-9._-]+")) {
+            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
+        }
+        List<Integer> checkpoints = new ArrayList<>();
+        if (m.containsKey("checkpoints")) {
+            YamlNode c = m.get("checkpoints");
+            for (YamlNode n : c.isList() ? c.list() : List.of(c)) {
+                checkpoints.add((int) positive(n, Integer.MAX_VALUE));
+            }
+        }
+        int budget = (int) positive(m.get("budget"), Integer.MAX_VALUE);
+        String strategy = m.containsKey("strategy") ? m.get("strategy").string() : "random";
+        int rounds = m.containsKey("rounds") ? (int) positive(m.get("rounds"), 1_000) : 6;
+        double lambda = m.containsKey("lambda") ? m.get("lambda").number() : 0.1;
+        int kappa = m.containsKey("kappa") ? (int) positive(m.get("kappa"), Integer.MAX_VALUE) : 400;
+        String arch = m.containsKey("arch") ? m.get("arch").string() : "lenet5";
+        Integer epochs = m.containsKey("epochs") ? (int) positive(m.get("epochs"), 10_000) : null;
+        double lr = m.containsKey("lr") ? m.get("lr").number() : 0.001;
+        int seedSize = m.containsKey("seedSize") ? (int) positive(m.get("seedSize"), Integer.MAX_VALUE) : 150;
+        Integer testLimit = m.containsKey("testLimit") ? (int) positive(m.get("testLimit"), Integer.MAX_VALUE) : null;
+        double eps = m.containsKey("eps") ? m.get("eps").number() : 0.3;
+        int transferLimit = m.containsKey("transferLimit") ? (int) nonNegativeInt(m.get("transferLimit")) : 1000;
+        String query = m.containsKey("queryData") ? m.get("queryData").string().trim() : "train";
+        try {
+            // the command's validation: the same records, the same messages
+            org.dlsec.attack.extraction.KnockoffNets.Strategy.parse(strategy);
+            org.dlsec.attack.extraction.ExtractionAttacks.Params p = new org.dlsec.attack.extraction.ExtractionAttacks.Params(
+                    budget, strategy, rounds, lambda, kappa, org.dlsec.model.Architecture.parse(arch), epochs, lr, checkpoints,
+                    seed);
+            org.dlsec.experiment.ExtractionSpec spec = new org.dlsec.experiment.ExtractionSpec(attack, p, seedSize, testLimit,
+                    eps, transferLimit);
+            if (m.containsKey("queryData") && !spec.usesQueryData()) {
+                throw new org.dlsec.core.DlsecException("'queryData' is read by knockoff and copycat only");
+            }
+            return new ExtractionEntry(id, spec, query);
+        } catch (org.dlsec.core.DlsecException e) {
+            throw f.error(e.getMessage());
+        }
+    }
+
+    private static long nonNegativeInt(YamlNode n) {
+        long v = n.integer();
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw n.error("must be in 0.." + Integer.MAX_VALUE + ", got " + v);
+        }
+        return v;
     }
 
     private static PrivacyEntry privacyEntry(YamlNode f) {
@@ -271,28 +362,31 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         return new PoisonEntry(id, kind, params, train, epochs, batch);
     }
 
+    private static final Map<String, String> FAULT_TITLES = Map.of("bfa", "the BFA", "random", "random faults", "trojan",
+            "the trojan");
+
     private static FaultEntry faultEntry(YamlNode f, long seed) {
         f.onlyKeys(List.of("fault", "id", "flips", "attackSamples", "stopAccuracy", "candidates", "counts", "trials",
-                "faultType"));
+                "faultType", "target"));
         Map<String, YamlNode> m = f.map();
         if (!m.containsKey("fault")) {
             throw f.error("missing 'fault' (bfa or random)");
         }
         String kind = m.get("fault").string();
-        if (!kind.equals("bfa") && !kind.equals("random")) {
-            throw m.get("fault").error("unknown fault '" + org.dlsec.core.Text.echo(kind) + "' (bfa or random; the"
-                    + " hardware trojan runs in dlsec fault --mode trojan)");
+        if (!org.dlsec.attack.fault.FaultAttacks.NAMES.contains(kind)) {
+            throw m.get("fault").error("unknown fault '" + org.dlsec.core.Text.echo(kind) + "' (bfa, random or trojan)");
         }
         String id = m.containsKey("id") ? m.get("id").string() : kind;
         if (!id.matches("[A-Za-z0-9._-]+")) {
             throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
         }
-        List<String> other = kind.equals("bfa") ? org.dlsec.attack.fault.FaultAttacks.keys("random")
-                : org.dlsec.attack.fault.FaultAttacks.keys("bfa");
-        for (String k : other) {
-            if (m.containsKey(k)) {
-                throw f.error("'" + k + "' belongs to " + (kind.equals("bfa") ? "random faults" : "the BFA")
-                        + "; " + kind + " takes " + String.join(", ", org.dlsec.attack.fault.FaultAttacks.keys(kind)));
+        List<String> own = org.dlsec.attack.fault.FaultAttacks.keys(kind);
+        for (String other : org.dlsec.attack.fault.FaultAttacks.NAMES) {
+            for (String k : org.dlsec.attack.fault.FaultAttacks.keys(other)) {
+                if (!own.contains(k) && m.containsKey(k)) {
+                    throw f.error("'" + k + "' belongs to " + FAULT_TITLES.get(other) + "; " + kind + " takes "
+                            + String.join(", ", own));
+                }
             }
         }
         org.dlsec.attack.fault.FaultAttacks.Params p = org.dlsec.attack.fault.FaultAttacks.Params.defaults(seed)
@@ -311,6 +405,13 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         Double stop = m.containsKey("stopAccuracy") ? m.get("stopAccuracy").number() : null;
         p = p.withBfa(m.containsKey("attackSamples") ? (int) positive(m.get("attackSamples"), 100_000) : 128, stop,
                 m.containsKey("candidates") ? (int) positive(m.get("candidates"), 1_000) : 1);
+        if (m.containsKey("target")) {
+            long t = m.get("target").integer();
+            if (t < 0 || t > Integer.MAX_VALUE) {
+                throw m.get("target").error("must be a class index, got " + t);
+            }
+            p = p.withTarget((int) t);
+        }
         try {
             org.dlsec.attack.fault.FaultAttacks.create(kind, p, Integer.MAX_VALUE); // the command's validation
         } catch (org.dlsec.core.DlsecException e) {

@@ -21,10 +21,12 @@ import org.dlsec.metric.Evaluation;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.AttackRecord;
 import org.dlsec.report.AuditReport;
+import org.dlsec.report.ExtractionRecord;
 import org.dlsec.report.FaultRecord;
 import org.dlsec.report.PoisonRecord;
 import org.dlsec.report.PrivacyRecord;
 import org.dlsec.report.ReportWriter;
+import org.dlsec.report.StoredResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,36 +87,16 @@ public final class AuditRunner {
         List<AttackRecord> records = new ArrayList<>();
         for (AuditConfig.Entry entry : config.attacks()) {
             String key = key(model, data, config, entry);
-            Path file = results.resolve(entry.id() + ".json");
-            if (resume) {
-                AttackRecord stored = readStored(file, AttackRecord.class);
-                if (stored != null && key.equals(stored.key())) {
-                    LOG.info("resume: {} already done, not rerun", entry.id());
-                    System.err.println("resume: " + entry.id() + " already done, not rerun");
-                    records.add(stored);
-                    continue;
-                }
-            }
-            AttackRecord rec = runOne(model, data, config, entry, key, progress, executor);
-            Json.write(file, rec);
-            records.add(rec);
+            records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
+                    () -> runOne(model, data, config, entry, key, progress, executor)));
         }
         List<FaultRecord> faults = new ArrayList<>();
         String faultsSkipped = config.faults().isEmpty() ? null : org.dlsec.experiment.FaultRun.unsupported(model);
         if (faultsSkipped == null) {
             for (AuditConfig.FaultEntry entry : config.faults()) {
                 String key = key(model, data, config, entry);
-                Path file = results.resolve(entry.id() + ".json");
-                FaultRecord stored = resume ? readStored(file, FaultRecord.class) : null;
-                if (stored != null && key.equals(stored.key())) {
-                    LOG.info("resume: {} already done, not rerun", entry.id());
-                    System.err.println("resume: " + entry.id() + " already done, not rerun");
-                    faults.add(stored);
-                    continue;
-                }
-                FaultRecord rec = FaultRuns.run(model, data, config, entry, key, attackerData, progress);
-                Json.write(file, rec);
-                faults.add(rec);
+                faults.add(storedOrRun(results, entry.id(), key, resume, FaultRecord.class,
+                        () -> FaultRuns.run(model, data, config, entry, key, attackerData, progress)));
             }
         }
         List<PoisonRecord> poisons = new ArrayList<>();
@@ -128,16 +110,8 @@ public final class AuditRunner {
             } else {
                 for (AuditConfig.PoisonEntry entry : config.poisoning()) {
                     String key = key(model, data, config, entry);
-                    Path file = results.resolve(entry.id() + ".json");
-                    PoisonRecord stored = resume ? readStored(file, PoisonRecord.class) : null;
-                    if (stored != null && key.equals(stored.key())) {
-                        System.err.println("resume: " + entry.id() + " already done, not rerun");
-                        poisons.add(stored);
-                        continue;
-                    }
-                    PoisonRecord rec = PoisonRuns.run(arch, attackerData.get(), data, config, entry, key, progress);
-                    Json.write(file, rec);
-                    poisons.add(rec);
+                    poisons.add(storedOrRun(results, entry.id(), key, resume, PoisonRecord.class,
+                            () -> PoisonRuns.run(arch, attackerData.get(), data, config, entry, key, progress)));
                 }
             }
         } else if (auditTraining) {
@@ -156,21 +130,19 @@ public final class AuditRunner {
                 continue;
             }
             String key = key(model, data, config, entry);
-            Path file = results.resolve(entry.id() + ".json");
-            PrivacyRecord stored = resume ? readStored(file, PrivacyRecord.class) : null;
-            if (stored != null && key.equals(stored.key())) {
-                System.err.println("resume: " + entry.id() + " already done, not rerun");
-                privacy.add(stored);
-                continue;
-            }
-            PrivacyRecord rec = PrivacyRuns.run(model, data, attackerData, config, entry, key);
-            Json.write(file, rec);
-            privacy.add(rec);
+            privacy.add(storedOrRun(results, entry.id(), key, resume, PrivacyRecord.class,
+                    () -> PrivacyRuns.run(model, data, attackerData, config, entry, key)));
+        }
+        List<ExtractionRecord> extraction = new ArrayList<>();
+        for (AuditConfig.ExtractionEntry entry : config.extraction()) {
+            String key = key(model, data, config, entry);
+            extraction.add(storedOrRun(results, entry.id(), key, resume, ExtractionRecord.class,
+                    () -> ExtractionRuns.run(model, data, entry, key, attackerData)));
         }
         AuditReport report = new AuditReport(AuditReport.SCHEMA, model.info(),
                 AuditReport.DataInfo.of(data), clean,
                 new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
-                Verdicts.families(clean, records, faults, faultsSkipped, poisons, poisoningSkipped, privacy,
+                Verdicts.families(clean, records, faults, faultsSkipped, poisons, poisoningSkipped, extraction, privacy,
                         privacySkipped.isEmpty() ? null : String.join("; ", privacySkipped)),
                 Versions.all(), machine(), config.seed(), started, Instant.now());
         ReportWriter.write(report, out);
@@ -187,6 +159,24 @@ public final class AuditRunner {
             T t = (T) box[0];
             return t;
         };
+    }
+
+    /**
+     * The stored result {@code results/<id>.json} when resuming and its key matches; otherwise {@code run}'s result,
+     * stored there as soon as it is done.
+     */
+    private static <R extends StoredResult> R storedOrRun(Path results, String id, String key, boolean resume, Class<R> type,
+            java.util.function.Supplier<R> run) {
+        Path file = results.resolve(id + ".json");
+        R stored = resume ? readStored(file, type) : null;
+        if (stored != null && key.equals(stored.key())) {
+            LOG.info("resume: {} already done, not rerun", id);
+            System.err.println("resume: " + id + " already done, not rerun");
+            return stored;
+        }
+        R rec = run.get();
+        Json.write(file, rec);
+        return rec;
     }
 
     private static <T> T readStored(Path file, Class<T> type) {

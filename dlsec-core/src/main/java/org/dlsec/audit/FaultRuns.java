@@ -17,8 +17,9 @@ import org.dlsec.model.Classifier;
 import org.dlsec.report.FaultRecord;
 
 /**
- * Runs the audit's hardware-fault experiments through {@link FaultRun} (as {@code dlsec fault} does) on the
- * int8-quantised weights, scales per layer, of a dlsec or TorchScript model, and stores them as {@link FaultRecord}s.
+ * Runs the audit's hardware-fault experiments through {@link FaultRun} (as {@code dlsec fault} does) on a dlsec or
+ * TorchScript model: bit flips in its int8-quantised weights (scales per layer) or a hardware trojan in its float32
+ * model, and stores them as {@link FaultRecord}s.
  */
 final class FaultRuns {
     private FaultRuns() {}
@@ -35,13 +36,20 @@ final class FaultRuns {
         FaultOutcome o = FaultRun.prepare(spec(e), model, data, attackerData).run(progress);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("fault", e.fault());
-        params.put("quantisation", "int8 per layer");
+        params.put("quantisation", e.fault().equals("trojan") ? "none (the trojan works on the float32 model)" : "int8 per layer");
         params.put("seed", config.seed());
         params.putAll(o.parameters());
         List<Integer> xs = new ArrayList<>();
         List<Double> mean = new ArrayList<>();
         List<Double> min = new ArrayList<>();
         int toStop = -1;
+        if (o.trojan() != null) {
+            FaultOutcome.Trojan t = o.trojan();
+            return new FaultRecord(e.id(), key, e.fault(), params, o.floatAccuracy(), o.floatAccuracy(), 0, List.of(),
+                    List.of(), List.of(), -1, started, (System.nanoTime() - t0) / 1e9, new FaultRecord.Trojan(t.design(),
+                            t.target(), t.cleanAccuracy(), t.trojanedCleanAccuracy(), t.changedCleanPredictions(),
+                            t.firedOnClean(), t.triggerSuccessRate(), t.triggeredSamples()));
+        }
         if (o.bfa() != null) {
             params.put("attackSamples", o.attackSamples());
             params.put("attackData", o.attackData());

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.dlsec.report.AttackRecord;
 import org.dlsec.report.AuditReport;
+import org.dlsec.report.ExtractionRecord;
 import org.dlsec.report.FaultRecord;
 import org.dlsec.report.PoisonRecord;
 import org.dlsec.report.PrivacyRecord;
@@ -20,13 +21,13 @@ final class Verdicts {
     private Verdicts() {}
 
     static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion, List<FaultRecord> faults,
-            String faultsSkipped, List<PoisonRecord> poisons, String poisoningSkipped, List<PrivacyRecord> privacy,
-            String privacySkipped) {
+            String faultsSkipped, List<PoisonRecord> poisons, String poisoningSkipped, List<ExtractionRecord> extraction,
+            List<PrivacyRecord> privacy, String privacySkipped) {
         List<AuditReport.Family> out = new ArrayList<>();
         out.add(evasion(clean, evasion));
         out.add(faults(faults, faultsSkipped));
         out.add(poisoning(poisons, poisoningSkipped));
-        out.add(notEvaluated("extraction", "Model extraction", "not part of this audit"));
+        out.add(extraction(extraction));
         out.add(privacy(privacy, privacySkipped));
         return out;
     }
@@ -56,7 +57,33 @@ final class Verdicts {
         }
         String verdict = membership.isEmpty() ? "not evaluated" : vulnerable ? "vulnerable" : "resists the configured attacks";
         return new AuditReport.Family("privacy", title, verdict, String.join("; ", parts), List.of(), List.of(), List.of(),
-                records);
+                records, List.of());
+    }
+
+    /** Fidelity at or above which a stolen substitute counts as a working copy of the model. */
+    static final double EXTRACTION_FIDELITY = 0.8;
+
+    /**
+     * Model extraction is "vulnerable" when a substitute trained from the model's answers alone agrees with the
+     * model on at least {@value #EXTRACTION_FIDELITY} of the test images within its query budget: a copy good
+     * enough to replace the model and to craft transfer attacks on it offline.
+     */
+    private static AuditReport.Family extraction(List<ExtractionRecord> records) {
+        String title = "Model extraction";
+        if (records.isEmpty()) {
+            return notEvaluated("extraction", title, "no extraction experiment configured");
+        }
+        List<String> parts = new ArrayList<>();
+        boolean vulnerable = false;
+        for (ExtractionRecord r : records) {
+            vulnerable |= r.fidelity() >= EXTRACTION_FIDELITY;
+            parts.add(String.format("%s: with %,d queries a substitute agrees with the model on %.1f%% of %d test images"
+                    + " (its accuracy %.1f%%, the model's %.1f%%)%s", r.attack(), r.queries(), 100 * r.fidelity(),
+                    r.testSamples(), 100 * r.substituteAccuracy(), 100 * r.targetAccuracy(), r.transferSuccess() == null ? ""
+                            : String.format("; FGSM examples crafted on it fool the model on %.1f%%", 100 * r.transferSuccess())));
+        }
+        return new AuditReport.Family("extraction", title, vulnerable ? "vulnerable" : "resists the configured attacks",
+                String.join("; ", parts), List.of(), List.of(), List.of(), List.of(), records);
     }
 
     private static AuditReport.Family evasion(double clean, List<AttackRecord> records) {
@@ -75,7 +102,9 @@ final class Verdicts {
 
     /**
      * Hardware faults are "vulnerable" when some fault experiment halves the int8 accuracy within
-     * its budget (the BFA typically needs tens of flips among hundreds of thousands of bits).
+     * its budget (the BFA typically needs tens of flips among hundreds of thousands of bits), or when a
+     * hardware trojan's trigger forces its class on at least half of the triggered inputs while clean
+     * accuracy stays within 2 points (it would pass an acceptance test).
      */
     private static AuditReport.Family faults(List<FaultRecord> records, String skipped) {
         String title = "Hardware faults";
@@ -88,6 +117,14 @@ final class Verdicts {
         List<String> parts = new ArrayList<>();
         boolean vulnerable = false;
         for (FaultRecord r : records) {
+            if (r.trojan() != null) {
+                FaultRecord.Trojan t = r.trojan();
+                vulnerable |= t.triggerSuccessRate() >= 0.5 && t.cleanAccuracy() - t.trojanedCleanAccuracy() <= 0.02;
+                parts.add(String.format("a hardware trojan forces class %d on %.1f%% of triggered inputs while clean accuracy"
+                        + " moves from %.1f%% to %.1f%%", t.target(), 100 * t.triggerSuccessRate(), 100 * t.cleanAccuracy(),
+                        100 * t.trojanedCleanAccuracy()));
+                continue;
+            }
             double worst = r.worstAccuracy();
             vulnerable |= worst <= 0.5 * r.int8Accuracy();
             int n = r.flips().get(r.flips().size() - 1);

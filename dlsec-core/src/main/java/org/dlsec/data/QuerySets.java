@@ -45,6 +45,39 @@ public final class QuerySets {
                 img + " sha256=" + f.sha256() + " (labels unused)"));
     }
 
+    /**
+     * The query set {@code name} for a model of {@code task}'s shape: an IDX folder ({@link #idxFolder}), or a built-in
+     * name or a path opened at its train split by {@code openTrain}; GTSRB is turned into greyscale crops for a
+     * greyscale task. Refused with one line when the samples do not have the task's shape.
+     */
+    public static Dataset open(String name, Dataset task, java.util.function.Function<String, Dataset> openTrain) {
+        String q = name.trim();
+        Optional<Dataset> idx = idxFolder(Path.of(q), task.sampleShape());
+        if (idx.isPresent()) {
+            return idx.get();
+        }
+        Dataset d = openTrain.apply(q);
+        if (q.equalsIgnoreCase(DatasetId.GTSRB.cliName()) && task.sampleShape().get(0) == 1) {
+            d = greyscale(d, task.sampleShape());
+        }
+        return requireShape(d, q, task);
+    }
+
+    /** {@code d} if its samples have {@code task}'s shape, else a one-line error naming the query data {@code name}. */
+    public static Dataset requireShape(Dataset d, String name, Dataset task) {
+        if (!d.sampleShape().equals(task.sampleShape())) {
+            throw new DlsecException("--query-data " + name + " has samples of shape (" + shapeText(d.sampleShape())
+                    + ") but the target's task " + task.name() + " has (" + shapeText(task.sampleShape())
+                    + "); give query data of the task's shape (--resize HxW resizes images)");
+        }
+        return d;
+    }
+
+    private static String shapeText(Shape s) {
+        return java.util.Arrays.stream(s.getShape()).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** 32x32 RGB images (GTSRB) as greyscale (ITU-R 601 luma), centre-cropped to {@code task}'s (1, H, W). */
     public static Dataset greyscale(Dataset g, Shape task) {
         int h = (int) task.get(1);

@@ -62,6 +62,7 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
             out.put("distributions", random.distributions());
             out.put("seconds", random.seconds());
         } else {
+            out.put("parameters", parameters);
             out.put("trojan", trojan.design());
             out.put("cleanAccuracy", trojan.cleanAccuracy());
             out.put("trojanedCleanAccuracy", trojan.trojanedCleanAccuracy());

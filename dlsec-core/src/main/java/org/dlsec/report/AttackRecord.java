@@ -32,7 +32,7 @@ import org.dlsec.data.Dataset;
 public record AttackRecord(String id, String key, String attack, String family, String knowledge, String norm,
         Map<String, Object> parameters, List<Double> epsilons, List<AttackResult.Summary> points, PerSample samples,
         String imageGridPng, FeatureChanges featureChanges, Instant started, double seconds,
-        List<org.dlsec.core.NumericalIssue> numericalIssues) {
+        List<org.dlsec.core.NumericalIssue> numericalIssues) implements StoredResult {
     public AttackRecord {
         numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
     }

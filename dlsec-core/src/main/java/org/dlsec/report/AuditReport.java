@@ -65,21 +65,23 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
     /**
      * One threat family: a verdict ({@code vulnerable}, {@code robust}, {@code not evaluated}) with a
      * one-line explanation, the attack runs (evasion), the fault experiments (hardware faults), the
-     * poisoning experiments and the privacy attacks.
+     * poisoning experiments, the privacy attacks and the model-extraction experiments.
      */
     public record Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
-            List<FaultRecord> faults, List<PoisonRecord> poisons, List<PrivacyRecord> privacy) {
+            List<FaultRecord> faults, List<PoisonRecord> poisons, List<PrivacyRecord> privacy,
+            List<ExtractionRecord> extraction) {
         public Family {
             attacks = attacks == null ? List.of() : List.copyOf(attacks);
             faults = faults == null ? List.of() : List.copyOf(faults);
             poisons = poisons == null ? List.of() : List.copyOf(poisons);
             privacy = privacy == null ? List.of() : List.copyOf(privacy);
+            extraction = extraction == null ? List.of() : List.copyOf(extraction);
         }
 
-        /** A family without privacy attacks. */
+        /** A family without privacy attacks and extraction experiments. */
         public Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
                 List<FaultRecord> faults, List<PoisonRecord> poisons) {
-            this(family, title, verdict, summary, attacks, faults, poisons, List.of());
+            this(family, title, verdict, summary, attacks, faults, poisons, List.of(), List.of());
         }
     }
 }

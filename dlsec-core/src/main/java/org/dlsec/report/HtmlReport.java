@@ -141,7 +141,7 @@ public final class HtmlReport {
             h.append("<table id=\"faults\"><thead><tr><th>experiment</th><th class=\"l\">kind</th><th>float32 acc.</th>"
                     + "<th>int8 acc.</th><th>flipped bits</th><th>of weight bits</th><th>accuracy after</th><th>worst</th>"
                     + "<th>seconds</th></tr></thead><tbody>");
-            for (FaultRecord f : faults) {
+            for (FaultRecord f : faults.stream().filter(f -> f.trojan() == null).toList()) {
                 int n = f.flips().get(f.flips().size() - 1);
                 h.append("<tr><td>").append(esc(f.id())).append("</td><td class=\"l\">")
                         .append(f.fault().equals("bfa") ? "Bit-Flip Attack (white box)" : "random bit flips")
@@ -151,8 +151,31 @@ public final class HtmlReport {
                         .append(pct(f.worstAccuracy())).append("</td><td>")
                         .append(String.format(Locale.ROOT, "%.1f", f.seconds())).append("</td></tr>");
             }
-            h.append("</tbody></table>\n<div class=\"charts\"><img class=\"chart\" alt=\"accuracy vs flipped bits\""
-                    + " src=\"data:image/png;base64,").append(Charts.faultCurves(faults)).append("\"></div>\n");
+            h.append("</tbody></table>\n");
+            List<FaultRecord> flips = faults.stream().filter(f -> f.trojan() == null).toList();
+            if (!flips.isEmpty()) {
+                h.append("<div class=\"charts\"><img class=\"chart\" alt=\"accuracy vs flipped bits\""
+                        + " src=\"data:image/png;base64,").append(Charts.faultCurves(flips)).append("\"></div>\n");
+            }
+            List<FaultRecord> trojans = faults.stream().filter(f -> f.trojan() != null).toList();
+            if (!trojans.isEmpty()) {
+                h.append("<p class=\"sub\">Hardware trojans (Clements and Lao 2018): a few gates added to the"
+                        + " accelerator watch one neuron of the first convolution and force a class when a trigger patch wakes"
+                        + " it.</p><table id=\"trojans\"><thead><tr><th>experiment</th><th>target class</th>"
+                        + "<th>clean acc. before</th><th>clean acc. with trojan</th><th>clean predictions changed</th>"
+                        + "<th>fired on clean</th><th>trigger success</th><th>triggered inputs</th><th>seconds</th></tr></thead>"
+                        + "<tbody>");
+                for (FaultRecord f : trojans) {
+                    FaultRecord.Trojan t = f.trojan();
+                    h.append("<tr><td>").append(esc(f.id())).append("</td><td>").append(t.target()).append("</td><td>")
+                            .append(pct(t.cleanAccuracy())).append("</td><td>").append(pct(t.trojanedCleanAccuracy()))
+                            .append("</td><td>").append(t.changedCleanPredictions()).append("</td><td>")
+                            .append(t.firedOnClean()).append("</td><td>").append(pct(t.triggerSuccessRate()))
+                            .append("</td><td>").append(t.triggeredSamples()).append("</td><td>")
+                            .append(String.format(Locale.ROOT, "%.1f", f.seconds())).append("</td></tr>");
+                }
+                h.append("</tbody></table>\n");
+            }
         }
 
         List<PoisonRecord> poisons = r.families().stream().flatMap(f -> f.poisons().stream()).toList();
@@ -216,6 +239,27 @@ public final class HtmlReport {
                 }
             }
             h.append("</div>\n");
+        }
+
+        List<ExtractionRecord> extraction = r.families().stream().flatMap(f -> f.extraction().stream()).toList();
+        if (!extraction.isEmpty()) {
+            h.append("<h2>Model extraction</h2><p class=\"sub\">An attacker who sees only the model's answers trains a"
+                    + " substitute from them (equation solving, Papernot et al.'s Jacobian augmentation, Knockoff Nets,"
+                    + " Copycat). Fidelity is the share of the audited test images on which the substitute and the model"
+                    + " agree; transfer is how often FGSM examples crafted on the substitute fool the model.</p>");
+            h.append("<table id=\"extraction\"><thead><tr><th>experiment</th><th class=\"l\">attack</th><th>queries</th>"
+                    + "<th>fidelity</th><th>substitute acc.</th><th>model acc.</th><th>test images</th><th>transfer</th>"
+                    + "<th>seconds</th></tr></thead><tbody>");
+            for (ExtractionRecord x : extraction) {
+                h.append("<tr><td>").append(esc(x.id())).append("</td><td class=\"l\">").append(esc(x.attack()))
+                        .append("</td><td>").append(String.format(Locale.ROOT, "%,d", x.queries())).append("</td><td>")
+                        .append(pct(x.fidelity())).append("</td><td>").append(pct(x.substituteAccuracy())).append("</td><td>")
+                        .append(pct(x.targetAccuracy())).append("</td><td>").append(x.testSamples()).append("</td><td>")
+                        .append(x.transferSuccess() == null ? "n/a" : pct(x.transferSuccess()) + " at ε="
+                                + esc(String.valueOf(x.transferEps())))
+                        .append("</td><td>").append(String.format(Locale.ROOT, "%.1f", x.seconds())).append("</td></tr>");
+            }
+            h.append("</tbody></table>\n");
         }
 
         appendNumericalIssues(h, runs, privacy);

@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public record PoisonRecord(String id, String key, String poison, Map<String, Object> parameters, double cleanModelAccuracy,
         double poisonedModelAccuracy, double attackSuccessRate, double triggerOnCleanModel, int poisonedSamples,
-        int trainSamples, Instant started, double seconds, String imageGridPng) {
+        int trainSamples, Instant started, double seconds, String imageGridPng) implements StoredResult {
     public PoisonRecord {
         parameters = Map.copyOf(parameters);
     }

@@ -30,7 +30,7 @@ import java.util.Map;
 public record PrivacyRecord(String id, String key, String attack, Map<String, Object> parameters, Double auc,
         Double balancedAccuracy, Double tprAt01Fpr, Double tprAt1Fpr, int members, int nonMembers,
         List<double[]> roc, double[] confidence, Instant started, double seconds, String imageGridPng,
-        List<org.dlsec.core.NumericalIssue> numericalIssues) {
+        List<org.dlsec.core.NumericalIssue> numericalIssues) implements StoredResult {
     public PrivacyRecord {
         parameters = Map.copyOf(parameters);
         roc = roc == null ? List.of() : List.copyOf(roc);

@@ -62,6 +62,12 @@ class AuditTest {
                 rate: 0.3
                 trainSamples: 1000
                 epochs: 1
+            extraction:
+              - attack: knockoff
+                budget: 200
+                epochs: 1
+                checkpoints: [100]
+                transferLimit: 30
             """;
 
     static AuditReport runSmall(Path out) {
@@ -93,6 +99,15 @@ class AuditTest {
         assertTrue(bd.attackSuccessRate() > bd.triggerOnCleanModel(), "the backdoor fires more than the bare trigger: "
                 + bd.attackSuccessRate() + " vs " + bd.triggerOnCleanModel());
         assertTrue(Double.isNaN(poisoning.poisons().get(1).attackSuccessRate()));
+        AuditReport.Family extraction = r.families().get(3);
+        assertEquals("extraction", extraction.family());
+        assertEquals(1, extraction.extraction().size());
+        org.dlsec.report.ExtractionRecord steal = extraction.extraction().get(0);
+        assertEquals(200, steal.queries());
+        assertEquals(60, steal.testSamples());
+        assertEquals(List.of(100L, 200L), steal.curve().stream().map(org.dlsec.report.ExtractionRecord.Point::queries).toList());
+        assertTrue(!extraction.verdict().equals("not evaluated") && extraction.summary().contains("knockoff-random"),
+                extraction.summary());
 
         JsonNode json = Json.MAPPER.readTree(out.resolve("report.json").toFile());
         JsonSchema schema;

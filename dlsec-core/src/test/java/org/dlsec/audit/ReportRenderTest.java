@@ -71,6 +71,7 @@ class ReportRenderTest {
         assertTrue(Integer.parseInt(attr(attrs, "data-images")) >= 4, "charts and grids missing: " + attrs);
         assertTrue(Integer.parseInt(attr(attrs, "data-tables")) >= 1, "tables missing: " + attrs);
         assertTrue(dom.contains("id=\"comparison\""));
+        assertTrue(dom.contains("id=\"extraction\""), "no model-extraction table");
 
         Path shot = shots.resolve("index.png").toAbsolutePath();
         List<String> screenshot = base(browser, out.resolve("profile2"));
