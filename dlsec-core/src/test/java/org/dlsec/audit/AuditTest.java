@@ -53,6 +53,8 @@ class AuditTest {
               - fault: random
                 counts: [1, 100]
                 trials: 2
+              - fault: trojan
+                target: 1
             poisoning:
               - poison: badnets
                 rate: 0.1
@@ -85,7 +87,11 @@ class AuditTest {
         assertEquals(5, r.families().size());
         AuditReport.Family fault = r.families().get(1);
         assertEquals("fault", fault.family());
-        assertEquals(2, fault.faults().size());
+        assertEquals(3, fault.faults().size());
+        org.dlsec.report.FaultRecord.Trojan trojan = fault.faults().get(2).trojan();
+        assertEquals(1, trojan.target());
+        assertTrue(trojan.triggerSuccessRate() > 0.5 && trojan.changedCleanPredictions() == 0, "the trojan: " + trojan);
+        assertTrue(fault.summary().contains("hardware trojan forces class 1"), fault.summary());
         org.dlsec.report.FaultRecord bfa = fault.faults().get(0);
         assertEquals(List.of(0, 1, 2, 3, 4), bfa.flips());
         assertTrue(bfa.accuracy().get(4) < bfa.int8Accuracy(), "four BFA flips lower the accuracy: " + bfa.accuracy());

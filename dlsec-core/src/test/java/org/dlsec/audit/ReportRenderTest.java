@@ -72,6 +72,7 @@ class ReportRenderTest {
         assertTrue(Integer.parseInt(attr(attrs, "data-tables")) >= 1, "tables missing: " + attrs);
         assertTrue(dom.contains("id=\"comparison\""));
         assertTrue(dom.contains("id=\"extraction\""), "no model-extraction table");
+        assertTrue(dom.contains("id=\"trojans\""), "no hardware-trojan table");
 
         Path shot = shots.resolve("index.png").toAbsolutePath();
         List<String> screenshot = base(browser, out.resolve("profile2"));
