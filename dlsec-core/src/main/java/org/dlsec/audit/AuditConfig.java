@@ -144,48 +144,28 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         if (entries.isEmpty()) {
             throw m.get("attacks").error("the attacks list is empty");
         }
-        List<FaultEntry> faults = new ArrayList<>();
-        if (m.containsKey("faults")) {
-            for (YamlNode f : m.get("faults").list()) {
-                FaultEntry e = faultEntry(f, seed);
-                if (!ids.add(e.id())) {
-                    throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
-                }
-                faults.add(e);
-            }
-        }
-        List<PoisonEntry> poisons = new ArrayList<>();
-        if (m.containsKey("poisoning")) {
-            for (YamlNode f : m.get("poisoning").list()) {
-                PoisonEntry e = poisonEntry(f, seed);
-                if (!ids.add(e.id())) {
-                    throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
-                }
-                poisons.add(e);
-            }
-        }
-        List<PrivacyEntry> privacy = new ArrayList<>();
-        if (m.containsKey("privacy")) {
-            for (YamlNode f : m.get("privacy").list()) {
-                PrivacyEntry e = privacyEntry(f);
-                if (!ids.add(e.id())) {
-                    throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
-                }
-                privacy.add(e);
-            }
-        }
-        List<ExtractionEntry> extraction = new ArrayList<>();
-        if (m.containsKey("extraction")) {
-            for (YamlNode f : m.get("extraction").list()) {
-                ExtractionEntry e = extractionEntry(f, seed);
-                if (!ids.add(e.id())) {
-                    throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
-                }
-                extraction.add(e);
-            }
-        }
+        List<FaultEntry> faults = section(m, "faults", ids, f -> faultEntry(f, seed), FaultEntry::id);
+        List<PoisonEntry> poisons = section(m, "poisoning", ids, f -> poisonEntry(f, seed), PoisonEntry::id);
+        List<PrivacyEntry> privacy = section(m, "privacy", ids, AuditConfig::privacyEntry, PrivacyEntry::id);
+        List<ExtractionEntry> extraction = section(m, "extraction", ids, f -> extractionEntry(f, seed), ExtractionEntry::id);
         return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, text,
                 Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The entries of the optional list {@code key}, each parsed by {@code parse}; an id used before is an error. */
+    private static <E> List<E> section(Map<String, YamlNode> m, String key, Set<String> ids,
+            java.util.function.Function<YamlNode, E> parse, java.util.function.Function<E, String> id) {
+        List<E> out = new ArrayList<>();
+        if (m.containsKey(key)) {
+            for (YamlNode f : m.get(key).list()) {
+                E e = parse.apply(f);
+                if (!ids.add(id.apply(e))) {
+                    throw f.error("duplicate id '" + org.dlsec.core.Text.echo(id.apply(e)) + "': give one of them an 'id'");
+                }
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     /** The keys of an extraction entry: the options of {@code dlsec extract} without their dashes, in camel case. */
