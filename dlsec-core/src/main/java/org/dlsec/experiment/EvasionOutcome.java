@@ -33,6 +33,7 @@ public record EvasionOutcome(EvasionSpec spec, List<AttackResult> results, Featu
         out.put("norm", spec.attack().norm().cliName());
         out.put("parameters", last().parameters());
         out.put("numericalIssues", results.stream().flatMap(r -> r.numericalIssues().stream()).toList());
+        out.put("perSample", last().perSample()); // the audit's per-sample record (its "samples"), at the largest budget
         if (budgets.size() > 1) {
             List<Map<String, Object>> curve = new ArrayList<>();
             for (int i = 0; i < budgets.size(); i++) {

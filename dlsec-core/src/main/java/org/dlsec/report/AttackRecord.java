@@ -30,7 +30,8 @@ import org.dlsec.data.Dataset;
  * @param numericalIssues non-finite losses, gradients or iterates the attack recovered from, over all budgets (empty if none)
  */
 public record AttackRecord(String id, String key, String attack, String family, String knowledge, String norm,
-        Map<String, Object> parameters, List<Double> epsilons, List<AttackResult.Summary> points, PerSample samples,
+        Map<String, Object> parameters, List<Double> epsilons, List<AttackResult.Summary> points,
+        AttackResult.PerSample samples,
         String imageGridPng, FeatureChanges featureChanges, Instant started, double seconds,
         List<org.dlsec.core.NumericalIssue> numericalIssues) implements StoredResult {
     public AttackRecord {
@@ -38,14 +39,6 @@ public record AttackRecord(String id, String key, String attack, String family, 
     }
 
     /** Per-sample arrays (index into the audited dataset). */
-    public record PerSample(long[] index, int[] label, int[] target, int[] cleanPrediction, int[] adversarialPrediction,
-            boolean[] success, boolean[] failed, double[] l0, double[] l2, double[] linf, long[] queries, long[] gradients) {
-        static PerSample of(AttackResult r) {
-            return new PerSample(r.sampleIds(), r.labels(), r.targets(), r.cleanPredictions(), r.adversarialPredictions(),
-                    r.success(), r.failed(), r.l0(), r.l2(), r.linf(), r.queries(), r.gradients());
-        }
-    }
-
     public static AttackRecord of(String id, String key, List<Double> epsilons, List<AttackResult> results, String norm,
             Dataset data, Instant started, double seconds) {
         AttackResult last = results.get(results.size() - 1);
@@ -57,7 +50,7 @@ public record AttackRecord(String id, String key, String attack, String family, 
         String png = data.isImage() ? Base64.getEncoder().encodeToString(AdversarialGrids.of(last, data, 6).png()) : null;
         FeatureChanges changes = data.isImage() ? null : FeatureChanges.of(last, data);
         return new AttackRecord(id, key, last.attack(), "evasion", last.knowledge().label(), norm, last.parameters(),
-                List.copyOf(epsilons), points, PerSample.of(last), png, changes, started, seconds,
+                List.copyOf(epsilons), points, last.perSample(), png, changes, started, seconds,
                 results.stream().flatMap(r -> r.numericalIssues().stream()).toList());
     }
 

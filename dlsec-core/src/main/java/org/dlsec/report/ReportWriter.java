@@ -28,11 +28,11 @@ public final class ReportWriter {
         if (runs.isEmpty()) {
             return b.toString();
         }
-        AttackRecord.PerSample first = runs.get(0).samples();
+        org.dlsec.attack.evasion.AttackResult.PerSample first = runs.get(0).samples();
         for (int i = 0; i < first.index().length; i++) {
             b.append(first.index()[i]).append(',').append(first.label()[i]).append(',').append(first.cleanPrediction()[i]);
             for (AttackRecord r : runs) {
-                AttackRecord.PerSample s = r.samples();
+                org.dlsec.attack.evasion.AttackResult.PerSample s = r.samples();
                 b.append(',').append(s.adversarialPrediction()[i]).append(',').append(s.success()[i]).append(',')
                         .append(num(s.l0()[i])).append(',').append(num(s.l2()[i])).append(',').append(num(s.linf()[i]))
                         .append(',').append(s.queries()[i]);

@@ -164,6 +164,21 @@ public record AttackResult(
     }
 
     /**
+     * The per-sample results: the sample's index in its dataset, its label and target (or -1), the prediction
+     * before and after the attack, success, failure (the attack could not run on it), the L0/L2/L∞ distances of
+     * the perturbation, the queries and the gradient calls it cost. The audit's {@code samples} and
+     * {@code dlsec attack --json}'s {@code samples} are this record.
+     */
+    public record PerSample(long[] index, int[] label, int[] target, int[] cleanPrediction, int[] adversarialPrediction,
+            boolean[] success, boolean[] failed, double[] l0, double[] l2, double[] linf, long[] queries, long[] gradients) {}
+
+    /** The per-sample results of this run. */
+    public PerSample perSample() {
+        return new PerSample(sampleIds(), labels(), targets(), cleanPredictions(), adversarialPredictions(), success(), failed(),
+                l0(), l2(), linf(), queries(), gradients());
+    }
+
+    /**
      * The headline figures of one attack run; the JSON of {@code dlsec attack}.
      * Distances are means (or the median) over successful samples; NaN when nothing succeeded.
      * {@code numericalIssueCount} counts the non-finite events the attack recovered from (listed in the result).
