@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The evasion family's parity: an audit entry and {@code dlsec attack} with the same attack, budgets and parameters
  * give the same per-sample results (adversarial prediction, success, failure, L0/L2/L∞, queries, gradient calls)
  * and the same summary per budget, on the PyTorch-exported TorchScript fixture: untargeted and targeted, L∞ and
- * L2, gradient, score-based and minimal-perturbation attacks.
+ * L2, gradient, score-based and minimal-perturbation attacks, and a universal perturbation (fitted on the training
+ * split by both).
  */
 class EvasionParityTest {
     static final int N = 40;
@@ -39,7 +40,10 @@ class EvasionParityTest {
                 "--attack pgd --norm l2 --eps 1.5 --steps 10 --step-size 0.3"},
             new String[] {"square", "attack: square\n    eps: 0.2\n    maxQueries: 100", "--attack square --eps 0.2 --max-queries 100"},
             new String[] {"deepfool", "attack: deepfool\n    steps: 20", "--attack deepfool --steps 20"},
-            new String[] {"cw", "attack: cw\n    steps: 30\n    params:\n      binary-steps: 2", "--attack cw --steps 30 --param binary-steps=2"});
+            new String[] {"cw", "attack: cw\n    steps: 30\n    params:\n      binary-steps: 2", "--attack cw --steps 30 --param binary-steps=2"},
+            new String[] {"uap", "attack: uap\n    eps: 0.25\n    params:\n      fit: 30\n      passes: 1\n      deepfool-steps: 10\n"
+                + "      candidates: 3", "--attack uap --eps 0.25 --param fit=30 --param passes=1 --param deepfool-steps=10"
+                + " --param candidates=3"});
 
     @Test
     void theCommandAndTheAuditGiveTheSamePerSampleResults(@TempDir Path dir) throws Exception {
@@ -51,8 +55,10 @@ class EvasionParityTest {
         AuditConfig cfg = AuditConfig.parse(yaml.toString(), "evasion-parity.yaml");
         AuditReport report;
         try (Classifier model = Models.load(pt, new Shape(1, 28, 28))) {
-            report = AuditRunner.run(model, TestSupport.mnistTest(N), cfg, "evasion-parity.yaml", dir.resolve("audit"), false,
-                    false);
+            // the universal perturbation is fitted on the training split, as the command fits it
+            report = AuditRunner.run(model, TestSupport.mnistTest(N),
+                    () -> org.dlsec.data.Datasets.load(org.dlsec.data.DatasetId.MNIST, "train", java.util.Optional.empty()), false,
+                    cfg, "evasion-parity.yaml", dir.resolve("audit"), false, false);
         }
         List<AttackRecord> records = report.families().get(0).attacks();
         assertEquals(CASES.size(), records.size());

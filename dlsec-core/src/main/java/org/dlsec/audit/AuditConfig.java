@@ -139,6 +139,10 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             if (!ids.add(e.id())) {
                 throw a.error("duplicate attack id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
             }
+            if (e.spec().name().equals("uap") && split.equals("train")) {
+                throw a.error("uap fits its perturbation on the training split, as dlsec attack does, so it needs an audit"
+                        + " of the test split (split: test)");
+            }
             entries.add(e);
         }
         if (entries.isEmpty()) {

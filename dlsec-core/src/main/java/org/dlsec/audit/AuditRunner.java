@@ -45,7 +45,8 @@ public final class AuditRunner {
     public static AuditReport run(Classifier model, Dataset data, AuditConfig config, String configSource, Path out,
             boolean resume, boolean progress) {
         return run(model, data, () -> {
-            throw new DlsecException("the Bit-Flip Attack needs the attacker's training images; none were given");
+            throw new DlsecException("this audit needs the training split (the attacker's images of the BFA, trojan and"
+                    + " extraction, the universal perturbation's fitting images); none was given");
         }, false, config, configSource, out, resume, progress);
     }
 
@@ -88,7 +89,7 @@ public final class AuditRunner {
         for (AuditConfig.Entry entry : config.attacks()) {
             String key = key(model, data, config, entry);
             records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
-                    () -> runOne(model, data, config, entry, key, progress, executor)));
+                    () -> runOne(model, data, config, entry, key, progress, executor, attackerData)));
         }
         List<FaultRecord> faults = new ArrayList<>();
         String faultsSkipped = config.faults().isEmpty() ? null : org.dlsec.experiment.FaultRun.unsupported(model);
@@ -191,16 +192,18 @@ public final class AuditRunner {
         }
     }
 
+    /**
+     * Runs one evasion entry at each of its budgets; a universal perturbation is first fitted, as {@code dlsec attack}
+     * fits it, on the training split ({@code fitData}), which the audited test samples do not come from.
+     */
     static AttackRecord runOne(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry, String key,
-            boolean progress) {
-        return runOne(model, data, config, entry, key, progress, AttackExecutor.LOCAL);
-    }
-
-    static AttackRecord runOne(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry, String key,
-            boolean progress, AttackExecutor executor) {
+            boolean progress, AttackExecutor executor, java.util.function.Supplier<Dataset> fitData) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         EvasionAttack attack = EvasionAttacks.create(entry.spec());
+        if (attack instanceof org.dlsec.attack.evasion.UniversalAttack u && !u.isFitted()) {
+            attack = u.fit(model, fitData.get());
+        }
         if (entry.epsilons().size() > 1 && !(attack instanceof EpsilonAttack)) {
             throw new DlsecException("audit attack '" + org.dlsec.core.Text.echo(entry.id()) + "': " + attack.name() + " has no ε budget, give one eps");
         }

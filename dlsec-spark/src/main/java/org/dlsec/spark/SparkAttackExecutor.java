@@ -47,6 +47,11 @@ final class SparkAttackExecutor implements AttackExecutor {
 
     @Override
     public AttackResult run(Job job, Classifier local, Dataset data, int[] targets, boolean progress) {
+        if (job.attack() instanceof org.dlsec.attack.evasion.UniversalAttack) {
+            // the fitted perturbation exists only here (the executors rebuild attacks from the configuration); adding it
+            // costs no query or gradient per sample, so the driver applies it
+            return AttackExecutor.LOCAL.run(job, local, data, targets, progress);
+        }
         JavaSparkContext sc = context.sc();
         int batch = job.config().batchSize();
         int batches = (data.size() + batch - 1) / batch;
