@@ -25,6 +25,36 @@ import org.slf4j.LoggerFactory;
 public abstract class AbstractEvasionAttack implements EvasionAttack {
     private static final Logger LOG = LoggerFactory.getLogger(AbstractEvasionAttack.class);
 
+    private final String name;
+    private final Knowledge knowledge;
+
+    /** An attack of a fixed name and adversary knowledge (most are). */
+    protected AbstractEvasionAttack(String name, Knowledge knowledge) {
+        this.name = name;
+        this.knowledge = knowledge;
+    }
+
+    /** An attack that answers {@link #name()} and {@link #knowledge()} itself (a wrapper of another attack). */
+    protected AbstractEvasionAttack() {
+        this(null, null);
+    }
+
+    @Override
+    public String name() {
+        if (name == null) {
+            throw new IllegalStateException(getClass().getName() + " must override name()");
+        }
+        return name;
+    }
+
+    @Override
+    public Knowledge knowledge() {
+        if (knowledge == null) {
+            throw new IllegalStateException(getClass().getName() + " must override knowledge()");
+        }
+        return knowledge;
+    }
+
     /**
      * What an algorithm produced for a batch: adversarial examples (n, sample...) on the batch's
      * manager, and per-sample counts of the queries and gradients it spent (the template adds the

@@ -34,7 +34,7 @@ import org.dlsec.model.LogitObjective;
  * cross-entropy of the target (the paper's APGD-CE is untargeted; its targeted variant uses the
  * DLR loss, which is not implemented here).
  */
-public final class AutoPgd extends AbstractEvasionAttack implements EpsilonAttack {
+public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
     static final double RHO = 0.75;
     static final float MOMENTUM = 0.75f;
 
@@ -48,7 +48,7 @@ public final class AutoPgd extends AbstractEvasionAttack implements EpsilonAttac
      * @param targeted targeted mode (y holds targets)
      * @param seed seed of the random starts
      */
-    public record Params(Norm norm, double epsilon, int steps, int restarts, boolean targeted, long seed) {
+    public record Params(Norm norm, double epsilon, int steps, int restarts, boolean targeted, long seed) implements AbstractEpsilonAttack.Budget {
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "apgd supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -57,14 +57,9 @@ public final class AutoPgd extends AbstractEvasionAttack implements EpsilonAttac
         }
     }
 
-    private final Params p;
 
     public AutoPgd(Params params) {
-        this.p = params;
-    }
-
-    public Params params() {
-        return p;
+        super("apgd", Knowledge.WHITE_BOX, params);
     }
 
     /** The checkpoints w<sub>j</sub> (iteration indices at which the step size is checked) for N iterations. */
@@ -85,31 +80,6 @@ public final class AutoPgd extends AbstractEvasionAttack implements EpsilonAttac
             cur = next;
         }
         return w.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    @Override
-    public String name() {
-        return "apgd";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.WHITE_BOX;
-    }
-
-    @Override
-    public boolean targeted() {
-        return p.targeted();
-    }
-
-    @Override
-    public double epsilon() {
-        return p.epsilon();
-    }
-
-    @Override
-    public Norm norm() {
-        return p.norm();
     }
 
     @Override

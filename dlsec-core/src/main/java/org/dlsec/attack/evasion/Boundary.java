@@ -66,6 +66,7 @@ public final class Boundary extends AbstractEvasionAttack {
     private final Params p;
 
     public Boundary(Params params) {
+        super("boundary", Knowledge.DECISION_BASED);
         this.p = params;
     }
 
@@ -88,16 +89,6 @@ public final class Boundary extends AbstractEvasionAttack {
 
     public Params params() {
         return p;
-    }
-
-    @Override
-    public String name() {
-        return "boundary";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.DECISION_BASED;
     }
 
     @Override

@@ -78,21 +78,12 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
     private final Params p;
 
     public CarliniWagnerL2(Params params) {
+        super("cw", Knowledge.WHITE_BOX);
         this.p = params;
     }
 
     public Params params() {
         return p;
-    }
-
-    @Override
-    public String name() {
-        return "cw";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.WHITE_BOX;
     }
 
     @Override

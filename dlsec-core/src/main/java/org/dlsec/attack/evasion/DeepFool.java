@@ -66,21 +66,12 @@ public final class DeepFool extends AbstractEvasionAttack {
     private final Params p;
 
     public DeepFool(Params params) {
+        super("deepfool", Knowledge.WHITE_BOX);
         this.p = params;
     }
 
     public Params params() {
         return p;
-    }
-
-    @Override
-    public String name() {
-        return "deepfool";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.WHITE_BOX;
     }
 
     @Override

@@ -61,6 +61,7 @@ public final class HopSkipJump extends AbstractEvasionAttack {
     private final Params p;
 
     public HopSkipJump(Params params) {
+        super("hsj", Knowledge.DECISION_BASED);
         this.p = params;
     }
 
@@ -77,16 +78,6 @@ public final class HopSkipJump extends AbstractEvasionAttack {
 
     public Params params() {
         return p;
-    }
-
-    @Override
-    public String name() {
-        return "hsj";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.DECISION_BASED;
     }
 
     @Override

@@ -57,21 +57,12 @@ public final class Jsma extends AbstractEvasionAttack {
     private final Params p;
 
     public Jsma(Params params) {
+        super("jsma", Knowledge.WHITE_BOX);
         this.p = params;
     }
 
     public Params params() {
         return p;
-    }
-
-    @Override
-    public String name() {
-        return "jsma";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.WHITE_BOX;
     }
 
     @Override

@@ -19,7 +19,7 @@ import org.dlsec.model.LogitObjective;
  * Eq. 8 variant); after each step the example is projected onto the ε-ball and the valid range.
  * The loss J is softmax cross-entropy; a targeted attack descends the cross-entropy of the target.
  */
-public final class MomentumIterative extends AbstractEvasionAttack implements EpsilonAttack {
+public final class MomentumIterative extends AbstractEpsilonAttack<MomentumIterative.Params> {
     /**
      * Validated parameters.
      *
@@ -31,7 +31,7 @@ public final class MomentumIterative extends AbstractEvasionAttack implements Ep
      * @param targeted targeted mode (y holds targets)
      * @param seed recorded for provenance (the attack draws no random numbers)
      */
-    public record Params(Norm norm, double epsilon, int steps, Double stepSize, double decay, boolean targeted, long seed) {
+    public record Params(Norm norm, double epsilon, int steps, Double stepSize, double decay, boolean targeted, long seed) implements AbstractEpsilonAttack.Budget {
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "mim supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -43,44 +43,14 @@ public final class MomentumIterative extends AbstractEvasionAttack implements Ep
         }
     }
 
-    private final Params p;
 
     public MomentumIterative(Params params) {
-        this.p = params;
+        super("mim", Knowledge.WHITE_BOX, params);
     }
 
     /** The paper's setting: μ = 1, α = ε/T. */
     public static MomentumIterative of(Norm norm, double eps, int steps, boolean targeted, long seed) {
         return new MomentumIterative(new Params(norm, eps, steps, null, 1.0, targeted, seed));
-    }
-
-    public Params params() {
-        return p;
-    }
-
-    @Override
-    public String name() {
-        return "mim";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.WHITE_BOX;
-    }
-
-    @Override
-    public boolean targeted() {
-        return p.targeted();
-    }
-
-    @Override
-    public double epsilon() {
-        return p.epsilon();
-    }
-
-    @Override
-    public Norm norm() {
-        return p.norm();
     }
 
     @Override

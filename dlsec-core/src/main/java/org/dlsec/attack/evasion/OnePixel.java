@@ -66,6 +66,7 @@ public final class OnePixel extends AbstractEvasionAttack {
     private final Params p;
 
     public OnePixel(Params params) {
+        super("onepixel", Knowledge.SCORE_BASED);
         this.p = params;
     }
 
@@ -88,16 +89,6 @@ public final class OnePixel extends AbstractEvasionAttack {
 
     public Params params() {
         return p;
-    }
-
-    @Override
-    public String name() {
-        return "onepixel";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.SCORE_BASED;
     }
 
     @Override

@@ -27,7 +27,7 @@ import org.dlsec.model.LogitObjective;
  * </ul>
  * The loss is softmax cross-entropy; a targeted attack descends the cross-entropy of the target.
  */
-public final class Pgd extends AbstractEvasionAttack implements EpsilonAttack {
+public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
     /** Which published setting. */
     public enum Variant {
         FGSM("fgsm"), BIM("bim"), PGD("pgd");
@@ -54,7 +54,7 @@ public final class Pgd extends AbstractEvasionAttack implements EpsilonAttack {
      * @param seed seed of the random starts
      */
     public record Params(Variant variant, Norm norm, double epsilon, double stepSize, boolean relativeStep, int steps,
-            boolean randomStart, int restarts, boolean targeted, long seed) {
+            boolean randomStart, int restarts, boolean targeted, long seed) implements AbstractEpsilonAttack.Budget {
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", variant.cliName + " supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -64,10 +64,9 @@ public final class Pgd extends AbstractEvasionAttack implements EpsilonAttack {
         }
     }
 
-    private final Params p;
 
     public Pgd(Params params) {
-        this.p = params;
+        super(params.variant().cliName, Knowledge.WHITE_BOX, params);
     }
 
     /** FGSM: one step of ε. */
@@ -85,35 +84,6 @@ public final class Pgd extends AbstractEvasionAttack implements EpsilonAttack {
     public static Pgd pgd(Norm norm, double eps, int steps, Double step, int restarts, boolean targeted, long seed) {
         return new Pgd(new Params(Variant.PGD, norm, eps, step == null ? 2.5 / steps : step, step == null, steps, true,
                 restarts, targeted, seed));
-    }
-
-    public Params params() {
-        return p;
-    }
-
-    @Override
-    public String name() {
-        return p.variant().cliName;
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.WHITE_BOX;
-    }
-
-    @Override
-    public boolean targeted() {
-        return p.targeted();
-    }
-
-    @Override
-    public double epsilon() {
-        return p.epsilon();
-    }
-
-    @Override
-    public Norm norm() {
-        return p.norm();
     }
 
     @Override

@@ -36,7 +36,7 @@ import org.dlsec.model.Classifier;
  * reports at most {@code maxQueries} queries. Samples the model already misclassifies are left as
  * they are and cost no extra query.
  */
-public final class Square extends AbstractEvasionAttack implements EpsilonAttack {
+public final class Square extends AbstractEpsilonAttack<Square.Params> {
     /**
      * Validated parameters.
      *
@@ -47,7 +47,7 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
      * @param targeted targeted mode (y holds targets)
      * @param seed seed of all random choices (per sample: {@code (seed, sampleId)})
      */
-    public record Params(Norm norm, double epsilon, int maxQueries, double pInit, boolean targeted, long seed) {
+    public record Params(Norm norm, double epsilon, int maxQueries, double pInit, boolean targeted, long seed) implements AbstractEpsilonAttack.Budget {
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "square supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -58,10 +58,9 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
     }
 
     private static final long STREAM = 0x5C0A4EL;
-    private final Params p;
 
     public Square(Params params) {
-        this.p = params;
+        super("square", Knowledge.SCORE_BASED, params);
     }
 
     /** The {@code --param} names {@link #fromSpec} reads. */
@@ -72,35 +71,6 @@ public final class Square extends AbstractEvasionAttack implements EpsilonAttack
         double pDefault = s.norm() == Norm.L2 ? 0.1 : 0.05;
         return new Square(new Params(s.norm(), s.epsilon(), s.maxQueriesOr(10_000), s.extraDouble("p", pDefault),
                 s.targeted(), s.seed()));
-    }
-
-    public Params params() {
-        return p;
-    }
-
-    @Override
-    public String name() {
-        return "square";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.SCORE_BASED;
-    }
-
-    @Override
-    public boolean targeted() {
-        return p.targeted();
-    }
-
-    @Override
-    public double epsilon() {
-        return p.epsilon();
-    }
-
-    @Override
-    public Norm norm() {
-        return p.norm();
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class UniversalAttack extends AbstractEvasionAttack {
     private final UniversalPerturbation.Fitted fitted;
 
     private UniversalAttack(UniversalPerturbation.Params params, int fitSize, UniversalPerturbation.Fitted fitted) {
+        super("uap", Knowledge.WHITE_BOX);
         DlsecException.require(fitSize >= 1, "fit", "the number of fitting images must be >= 1, got " + fitSize);
         this.params = params;
         this.fitSize = fitSize;
@@ -52,16 +53,6 @@ public final class UniversalAttack extends AbstractEvasionAttack {
     public UniversalAttack fit(Classifier model, Dataset source) {
         Dataset fitData = source.size() > fitSize ? source.first(fitSize) : source;
         return of(UniversalPerturbation.fit(model, fitData, params));
-    }
-
-    @Override
-    public String name() {
-        return "uap";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.WHITE_BOX;
     }
 
     @Override

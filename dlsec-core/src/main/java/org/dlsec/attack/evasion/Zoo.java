@@ -36,7 +36,7 @@ import org.dlsec.model.Classifier;
  * estimate uses fewer draws if the budget would otherwise be exceeded, so every sample reports at
  * most {@code maxQueries} queries.
  */
-public final class Zoo extends AbstractEvasionAttack implements EpsilonAttack {
+public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
     /**
      * Validated parameters.
      *
@@ -50,7 +50,7 @@ public final class Zoo extends AbstractEvasionAttack implements EpsilonAttack {
      * @param seed seed of all random choices (per sample: {@code (seed, sampleId)})
      */
     public record Params(Norm norm, double epsilon, int maxQueries, int samples, double sigma, double stepFraction,
-            boolean targeted, long seed) {
+            boolean targeted, long seed) implements AbstractEpsilonAttack.Budget {
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "zoo supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -67,10 +67,9 @@ public final class Zoo extends AbstractEvasionAttack implements EpsilonAttack {
     private static final long STREAM = 0x2005E5L;
     /** Largest number of rows sent in one prediction (memory bound). */
     static final int MAX_ROWS = 16_384;
-    private final Params p;
 
     public Zoo(Params params) {
-        this.p = params;
+        super("zoo", Knowledge.SCORE_BASED, params);
     }
 
     /** The {@code --param} names {@link #fromSpec} reads. */
@@ -89,35 +88,6 @@ public final class Zoo extends AbstractEvasionAttack implements EpsilonAttack {
         }
         return new Zoo(new Params(s.norm(), s.epsilon(), s.maxQueriesOr(10_000), s.extraInt("samples", 50),
                 s.extraDouble("sigma", 0.001), frac, s.targeted(), s.seed()));
-    }
-
-    public Params params() {
-        return p;
-    }
-
-    @Override
-    public String name() {
-        return "zoo";
-    }
-
-    @Override
-    public Knowledge knowledge() {
-        return Knowledge.SCORE_BASED;
-    }
-
-    @Override
-    public boolean targeted() {
-        return p.targeted();
-    }
-
-    @Override
-    public double epsilon() {
-        return p.epsilon();
-    }
-
-    @Override
-    public Norm norm() {
-        return p.norm();
     }
 
     @Override
