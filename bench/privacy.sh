@@ -24,7 +24,7 @@ row() { # name json
   python3 - "$1" "$2" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[2]))
-print(f"| {sys.argv[1]} | {d['auc']:.4f} | {d['balancedAccuracy']:.4f} | {d['tprAt0.1%Fpr']:.4f} | {d['tprAt1%Fpr']:.4f} | {d['members']}/{d['nonMembers']} | {d['seconds']:.1f} |")
+print(f"| {sys.argv[1]} | {d['auc']:.4f} | {d['balancedAccuracy']:.4f} | {d['tprAt01Fpr']:.4f} | {d['tprAt1Fpr']:.4f} | {d['members']}/{d['nonMembers']} | {d['seconds']:.1f} |")
 PYEOF
 }
 header() { echo "| attack | AUC | balanced acc. | TPR@0.1%FPR | TPR@1%FPR | members/non-members | seconds |"; echo "| --- | --- | --- | --- | --- | --- | --- |"; }
@@ -54,7 +54,7 @@ if has overfit; then
   python3 - "$out/overfit-lira.json" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1])); o = d["extra"]["offline"]
-print(f"| lira offline (same models) | {o['auc']:.4f} | {o['balancedAccuracy']:.4f} | {o['tprAt0.1%Fpr']:.4f} | {o['tprAt1%Fpr']:.4f} | {d['members']}/{d['nonMembers']} | |")
+print(f"| lira offline (same models) | {o['auc']:.4f} | {o['balancedAccuracy']:.4f} | {o['tprAt01Fpr']:.4f} | {o['tprAt1Fpr']:.4f} | {d['members']}/{d['nonMembers']} | |")
 PYEOF
 fi
 

@@ -55,47 +55,15 @@ public final class ServeLoad {
         for (int i = 0; i < bodies.length; i++) {
             bodies[i] = body(data, i * batch, batch);
         }
-        URI predict = base.resolve("/v1/predict");
-        AtomicLong sent = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
+        Traffic traffic = new Traffic(base.resolve("/v1/predict"), token, bodies, maxRequests,
+                new java.util.concurrent.ConcurrentHashMap<>());
         ConcurrentLinkedQueue<long[]> lat = new ConcurrentLinkedQueue<>();
-        Map<String, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            int id = t;
-            Thread w = new Thread(() -> {
-                List<Long> mine = new ArrayList<>();
-                int i = id;
-                while (System.nanoTime() < deadline && sent.incrementAndGet() <= maxRequests) {
-                    HttpRequest.Builder r = HttpRequest.newBuilder(predict).timeout(Duration.ofSeconds(60))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(bodies[i++ % bodies.length]));
-                    if (token != null) {
-                        r.header("Authorization", "Bearer " + token);
-                    }
-                    long t0 = System.nanoTime();
-                    String key;
-                    try {
-                        HttpResponse<byte[]> resp = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
-                        key = Integer.toString(resp.statusCode());
-                        if (resp.statusCode() != 200) {
-                            errors.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        key = e.getClass().getSimpleName();
-                        errors.incrementAndGet();
-                        if (e instanceof InterruptedException) {
-                            Thread.currentThread().interrupt();
-                            break;
-                        }
-                    }
-                    mine.add(System.nanoTime() - t0);
-                    statuses.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
-                }
-                lat.add(mine.stream().mapToLong(Long::longValue).toArray());
-            }, "load-" + t);
+            int first = t;
+            Thread w = new Thread(() -> lat.add(traffic.drive(first, deadline)), "load-" + t);
             w.start();
             workers.add(w);
         }
@@ -110,9 +78,55 @@ public final class ServeLoad {
         long[] all = lat.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         long n = all.length;
         Map<String, Long> st = new LinkedHashMap<>();
-        statuses.forEach((k, v) -> st.put(k, v.get()));
-        return new Result(n, errors.get(), secs, n / secs, n * batch / secs, pct(all, 0.50), pct(all, 0.99),
+        traffic.statuses().forEach((k, v) -> st.put(k, v.get()));
+        return new Result(n, traffic.errors().get(), secs, n / secs, n * batch / secs, pct(all, 0.50), pct(all, 0.99),
                 n == 0 ? 0 : all[all.length - 1] / 1e6, st);
+    }
+
+    /** What the load threads share: the requests to send, the budget and the counters. */
+    private record Traffic(URI predict, String token, String[] bodies, long maxRequests, Map<String, AtomicLong> statuses,
+            AtomicLong sent, AtomicLong errors) {
+        Traffic(URI predict, String token, String[] bodies, long maxRequests, Map<String, AtomicLong> statuses) {
+            this(predict, token, bodies, maxRequests, statuses, new AtomicLong(), new AtomicLong());
+        }
+
+        /** One thread's requests, bodies in turn from {@code first}, until the deadline or the budget: latencies (ns). */
+        long[] drive(int first, long deadline) {
+            List<Long> mine = new ArrayList<>();
+            int i = first;
+            while (System.nanoTime() < deadline && sent.incrementAndGet() <= maxRequests) {
+                long t0 = System.nanoTime();
+                String key = send(bodies[i++ % bodies.length]);
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                mine.add(System.nanoTime() - t0);
+                statuses.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+            }
+            return mine.stream().mapToLong(Long::longValue).toArray();
+        }
+
+        /** Sends one request: its status code, or the name of the exception it failed with (counted as errors). */
+        private String send(String body) {
+            HttpRequest.Builder r = HttpRequest.newBuilder(predict).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            if (token != null) {
+                r.header("Authorization", "Bearer " + token);
+            }
+            try {
+                HttpResponse<byte[]> resp = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (resp.statusCode() != 200) {
+                    errors.incrementAndGet();
+                }
+                return Integer.toString(resp.statusCode());
+            } catch (Exception e) {
+                errors.incrementAndGet();
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return e.getClass().getSimpleName();
+            }
+        }
     }
 
     private static double pct(long[] sorted, double q) {

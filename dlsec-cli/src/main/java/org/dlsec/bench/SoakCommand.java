@@ -104,6 +104,11 @@ final class SoakCommand implements Callable<Integer> {
             sampler.shutdown();
             sampler.awaitTermination(10, TimeUnit.SECONDS);
         }
+        return verdict(samples, audits[0], t0);
+    }
+
+    /** RSS growth after the warm-up: printed, written with --json; exit 0 below 10%, 1 otherwise. */
+    private int verdict(List<Sample> samples, int audits, long t0) {
         List<Sample> after = samples.stream().filter(s -> s.minutes() >= warmup).toList();
         DlsecException.require(after.size() >= 2, "--minutes", "too short to measure: fewer than two samples after warm-up");
         double base = after.get(0).rssMiB();
@@ -112,7 +117,7 @@ final class SoakCommand implements Callable<Integer> {
         double growth = (maxRss - base) / base;
         boolean pass = growth < 0.10;
         System.out.printf("%d audits in %.1f min; RSS at %.1f min %.1f MiB, max after %.1f MiB, last %.1f MiB: growth %.1f%% -> %s%n",
-                audits[0], (System.nanoTime() - t0) / 6e10, after.get(0).minutes(), base, maxRss, last, 100 * growth,
+                audits, (System.nanoTime() - t0) / 6e10, after.get(0).minutes(), base, maxRss, last, 100 * growth,
                 pass ? "PASS (< 10%)" : "FAIL (>= 10%)");
         if (json != null) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -120,7 +125,7 @@ final class SoakCommand implements Callable<Integer> {
             m.put("limit", limit);
             m.put("minutes", minutes);
             m.put("warmupMinutes", warmup);
-            m.put("audits", audits[0]);
+            m.put("audits", audits);
             m.put("samples", samples);
             m.put("rssAfterWarmupMiB", base);
             m.put("rssMaxAfterWarmupMiB", maxRss);

@@ -4,15 +4,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.dlsec.attack.evasion.AttackSpec;
 import org.dlsec.attack.evasion.Norm;
 import org.dlsec.core.DlsecException;
-import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.preprocess.PreprocessedClassifier;
+import org.dlsec.experiment.CommandOutput;
 import org.dlsec.experiment.EvasionOutcome;
 import org.dlsec.experiment.EvasionRun;
 import org.dlsec.experiment.EvasionSpec;
@@ -26,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "attack", mixinStandardHelpOptions = true,
         description = "Run an evasion attack: fgsm, bim, pgd, mim, cw, deepfool, jsma, uap, apgd, square, zoo, hsj,"
                 + " boundary, onepixel, ensemble.")
-final class AttackCommand implements Callable<Integer> {
+final class AttackCommand extends OutcomeCommand.Seeded {
     @Option(names = "--model", required = true, description = "Model directory, .pt or .onnx file.")
     Path model;
 
@@ -90,20 +89,11 @@ final class AttackCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int calibration;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--batch-size", defaultValue = "250", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--json", description = "Write the results as JSON to this file.")
-    Path json;
-
     @Option(names = "--images", description = "Write PNG grids of originals, perturbations and adversarial examples here.")
     Path images;
-
-    @Option(names = "--quiet", description = "No progress bars.")
-    boolean quiet;
 
     @Override
     public Integer call() {
@@ -133,22 +123,14 @@ final class AttackCommand implements Callable<Integer> {
             EvasionRun run = EvasionRun.prepare(spec, c, sub, d, data::loadAll, System.out::println);
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), run.parameters(), seed);
             EvasionOutcome o = run.run(!quiet);
-            if (json != null) {
-                Map<String, Object> out = new LinkedHashMap<>(o.json());
-                out.put("model", c.info());
-                ModelFlags.record(out, undefended);
-                if (c instanceof PreprocessedClassifier pc) {
-                    out.put("defence", pc.describe());
-                }
-                Map<String, Object> distillation = defended.distillation(model);
-                if (distillation != null) {
-                    out.put("distillation", distillation);
-                }
-                out.put("dataset", d.name());
-                out.put("split", d.split());
-                out.put("provenance", prov.finishedNow());
-                Json.write(json, out);
+            Map<String, Object> fields = new LinkedHashMap<>(o.json());
+            Map<String, Object> distillation = defended.distillation(model);
+            if (distillation != null) {
+                fields.put("distillation", distillation);
             }
+            CommandOutput.of("attack", fields).withModel(c.info(), ModelFlags.describe(undefended))
+                    .withDefence(c instanceof PreprocessedClassifier pc ? pc.describe() : null).withData(d, false)
+                    .finishing(prov).write(json);
             if (images != null) {
                 for (int i = 0; i < o.results().size(); i++) {
                     Path file = images.resolve(run.attack().name() + (budgets.size() > 1 ? "-eps" + budgets.get(i) : "") + ".png");

@@ -1,20 +1,14 @@
 package org.dlsec.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import org.dlsec.core.DlsecException;
-import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.certification.Certification;
 import org.dlsec.defence.certification.RandomizedSmoothing;
+import org.dlsec.experiment.CommandOutput;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.Charts;
 import picocli.CommandLine.Command;
@@ -24,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code dlsec certify}: randomised-smoothing certificates and certified accuracy at L2 radii. */
 @Command(name = "certify", mixinStandardHelpOptions = true,
         description = "Certify a model with randomized smoothing (Cohen et al. 2019): certified accuracy at L2 radii.")
-final class CertifyCommand implements Callable<Integer> {
+final class CertifyCommand extends OutcomeCommand.Seeded {
     @Option(names = "--model", required = true, description = "Model directory, .pt or .onnx file (the base classifier,"
             + " ideally trained with --noise-augment SIGMA).")
     Path model;
@@ -54,17 +48,8 @@ final class CertifyCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "500", description = "Noisy copies per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the noise (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--json", description = "Write the results (table, curve, per-sample certificates) as JSON here.")
-    Path json;
-
     @Option(names = "--plot", description = "Write the certified-accuracy curve as a PNG here.")
     Path plot;
-
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
 
     @Override
     public Integer call() {
@@ -86,33 +71,11 @@ final class CertifyCommand implements Callable<Integer> {
             for (int i = 0; i < r.length; i++) {
                 System.out.printf("%6.3f  %6.2f%%%n", r[i], 100 * res.certifiedAccuracy()[i]);
             }
-            double max = res.samples().stream().mapToDouble(Certification.Sample::radius).max().orElse(0);
-            // the curve on a 0.01 grid, one step past the largest certified radius (where it reaches 0)
-            int points = (int) Math.ceil(max / 0.01) + 2;
-            double[] cx = new double[points];
-            double[] cy = new double[points];
-            for (int i = 0; i < points; i++) {
-                cx[i] = Math.round(i * 0.01 * 100) / 100.0;
-                cy[i] = res.certifiedAccuracyAt(cx[i]);
-            }
-            if (json != null) {
-                Map<String, Object> out = new LinkedHashMap<>(res.summary());
-                List<Map<String, Object>> curve = new ArrayList<>();
-                for (int i = 0; i < points; i++) {
-                    curve.add(Map.of("radius", cx[i], "certifiedAccuracy", cy[i]));
-                }
-                out.put("curve", curve);
-                out.put("perSample", res.samples());
-                out.put("parameters", params.describe());
-                out.put("model", c.info());
-                ModelFlags.record(out, c);
-                out.put("dataset", d.name());
-                out.put("split", d.split());
-                out.put("provenance", prov.finishedNow());
-                Json.write(json, out);
-            }
+            CommandOutput.of("certify", res.json()).withModel(c.info(), ModelFlags.describe(c)).withData(d, false)
+                    .finishing(prov).write(json);
             if (plot != null) {
-                writePlot(Charts.certifiedAccuracyPng(cx, cy, "Randomized smoothing, σ = " + sigma + ", n = " + n));
+                double[][] curve = res.curve();
+                writePlot(Charts.certifiedAccuracyPng(curve[0], curve[1], "Randomized smoothing, σ = " + sigma + ", n = " + n));
             }
         }
         return Main.EXIT_OK;

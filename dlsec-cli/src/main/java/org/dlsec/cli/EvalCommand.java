@@ -3,10 +3,9 @@ package org.dlsec.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.dlsec.core.Json;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
+import org.dlsec.experiment.CommandOutput;
 import org.dlsec.metric.Evaluation;
 import org.dlsec.model.Classifier;
 import picocli.CommandLine.Command;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code dlsec eval}: clean accuracy of a model on a dataset. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Measure a model's clean accuracy (dlsec model directory, TorchScript .pt or .onnx).")
-final class EvalCommand implements Callable<Integer> {
+final class EvalCommand extends OutcomeCommand {
     @Option(names = "--model", required = true, description = "Model directory, .pt or .onnx file.")
     Path model;
 
@@ -28,12 +27,6 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size", defaultValue = "500", description = "Evaluation batch size.")
     int batchSize;
-
-    @Option(names = "--json", description = "Write the result as JSON to this file.")
-    Path json;
-
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
 
     @Override
     public Integer call() {
@@ -56,12 +49,8 @@ final class EvalCommand implements Callable<Integer> {
                 out.put("samples", r.samples());
                 out.put("queries", r.queries());
                 out.put("seconds", r.seconds());
-                out.put("dataset", d.name());
-                out.put("split", d.split());
-                out.put("model", c.info());
-                ModelFlags.record(out, c);
-                out.put("provenance", prov.finishedNow());
-                Json.write(json, out);
+                CommandOutput.of("eval", out).withModel(c.info(), ModelFlags.describe(c)).withData(d, false)
+                        .finishing(prov).write(json);
             }
         }
         return Main.EXIT_OK;

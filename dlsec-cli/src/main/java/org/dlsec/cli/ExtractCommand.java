@@ -2,16 +2,14 @@ package org.dlsec.cli;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import org.dlsec.attack.extraction.ExtractionAttacks;
 import org.dlsec.core.DlsecException;
-import org.dlsec.core.Json;
+import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.data.QuerySets;
+import org.dlsec.experiment.CommandOutput;
 import org.dlsec.experiment.ExtractionOutcome;
 import org.dlsec.experiment.ExtractionRun;
 import org.dlsec.experiment.ExtractionSpec;
@@ -25,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "extract", mixinStandardHelpOptions = true,
         description = "Model extraction: query a target (a dlsec serve URL or a model file) and build a substitute;"
                 + " prints and writes substitute accuracy, fidelity, queries, FGSM transfer success and time.")
-final class ExtractCommand implements Callable<Integer> {
+final class ExtractCommand extends OutcomeCommand.Seeded {
     @Option(names = "--target", required = true, description = "http(s)://HOST:PORT of `dlsec serve`, or a model PATH.")
     String target;
 
@@ -105,15 +103,10 @@ final class ExtractCommand implements Callable<Integer> {
             + " (0 = skip) (default: ${DEFAULT-VALUE}).")
     int transferLimit;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--json", description = "Write the results as JSON to this file.")
-    Path json;
-
     @Override
     public Integer call() {
         Outputs.file(json, "--json");
+        Progress.setEnabled(!quiet);
         DlsecException.require(httpBatch >= 1, "--http-batch", "must be at least 1, got " + httpBatch);
         ExtractionSpec spec = new ExtractionSpec(attack, new ExtractionAttacks.Params(budget, strategy, rounds, lambda, kappa,
                 Architecture.parse(arch), epochs, lr, checkpoints, seed), seedSize, testLimit, eps, transferLimit);
@@ -125,14 +118,9 @@ final class ExtractCommand implements Callable<Integer> {
             Provenance prov = Provenance.start(victim.info().sha256(), victim.info().describe(), run.test().origin(),
                     run.parameters(), seed);
             ExtractionOutcome o = run.run();
-            Map<String, Object> out = new LinkedHashMap<>(o.json());
-            out.put("target", victim.info());
-            ModelFlags.record(out, victim);
-            out.put("provenance", prov.finishedNow());
             System.out.println(o.summary());
-            if (json != null) {
-                Json.write(json, out);
-            }
+            CommandOutput.of("extract", o.json()).withTarget(victim.info(), ModelFlags.describe(victim)).finishing(prov)
+                    .write(json);
         }
         return Main.EXIT_OK;
     }

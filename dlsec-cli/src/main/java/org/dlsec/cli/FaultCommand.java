@@ -5,16 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.dlsec.attack.fault.FaultAttacks;
 import org.dlsec.attack.fault.FaultType;
 import org.dlsec.attack.fault.Granularity;
 import org.dlsec.core.DlsecException;
-import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.core.Text;
 import org.dlsec.data.Dataset;
+import org.dlsec.experiment.CommandOutput;
 import org.dlsec.experiment.FaultDefence;
 import org.dlsec.experiment.FaultOutcome;
 import org.dlsec.experiment.FaultRun;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "fault", mixinStandardHelpOptions = true,
         description = "Hardware fault attacks on a dlsec model: random bit faults, the Bit-Flip Attack, a hardware"
                 + " trojan; optional checksum or range defences.")
-final class FaultCommand implements Callable<Integer> {
+final class FaultCommand extends OutcomeCommand.Seeded {
     @Option(names = "--model", required = true, description = "dlsec model directory or TorchScript .pt file.")
     Path model;
 
@@ -94,15 +93,6 @@ final class FaultCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int trojanTarget;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--json", description = "Write the results as JSON to this file.")
-    Path json;
-
-    @Option(names = "--quiet", description = "No progress bars.")
-    boolean quiet;
-
     @Mixin
     ModelFlags modelFlags = new ModelFlags();
 
@@ -117,7 +107,7 @@ final class FaultCommand implements Callable<Integer> {
         }
         modelFlags.normalization();
         Dataset raw = data.load();
-        Map<String, Object> out = new LinkedHashMap<>();
+        CommandOutput out;
         try (Classifier loaded = modelFlags.load(model, raw)) {
             FaultRun run = FaultRun.prepare(spec, loaded, raw, () -> data.load("train"));
             Classifier c = run.model();
@@ -125,18 +115,12 @@ final class FaultCommand implements Callable<Integer> {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), spec.setup(), seed);
             FaultOutcome o = run.run(!quiet);
             o.summary().forEach(System.out::println);
-            out.putAll(o.json());
-            out.put("model", c.info());
-            ModelFlags.record(out, loaded);
-            out.put("dataset", d.name());
-            out.put("split", d.split());
-            out.put("samples", d.size());
-            out.put("seed", seed);
-            out.put("provenance", prov.finishedNow());
+            Map<String, Object> fields = new LinkedHashMap<>(o.json());
+            fields.put("seed", seed);
+            out = CommandOutput.of("fault", fields).withModel(c.info(), ModelFlags.describe(loaded)).withData(d, true)
+                    .finishing(prov);
         }
-        if (json != null) {
-            Json.write(json, out);
-        }
+        out.write(json);
         return Main.EXIT_OK;
     }
 

@@ -2,15 +2,13 @@ package org.dlsec.cli;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.dlsec.attack.poisoning.FeatureCollisionExperiment;
 import org.dlsec.attack.poisoning.PoisoningExperiment;
 import org.dlsec.core.DlsecException;
-import org.dlsec.core.Json;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
+import org.dlsec.experiment.CommandOutput;
 import org.dlsec.experiment.FeatureCollisionOutcome;
 import org.dlsec.experiment.FeatureCollisionRun;
 import org.dlsec.experiment.FeatureCollisionSpec;
@@ -45,11 +43,7 @@ final class FeatureCollisionPoison {
                     run.parameters(from, targets, o.epochs), o.seed);
             FeatureCollisionOutcome outcome = run.run(extractor, targets, !o.quiet);
             outcome.summary().forEach(System.out::println);
-            Map<String, Object> out = new LinkedHashMap<>(outcome.json());
-            out.put("provenance", prov.finishedNow());
-            if (o.json != null) {
-                Json.write(o.json, out);
-            }
+            CommandOutput.of("poison", outcome.json()).finishing(prov).write(o.json);
             if (o.images != null) {
                 writeImages(o, outcome.result(), test);
                 System.out.println("images written to " + o.images);

@@ -3,11 +3,12 @@ package org.dlsec.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.dlsec.attack.inference.MembershipAttacks;
 import org.dlsec.attack.inference.MiFace;
-import org.dlsec.core.Json;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
+import org.dlsec.experiment.CommandOutput;
+import org.dlsec.experiment.PrivacyRun;
+import org.dlsec.experiment.PrivacySpec;
 import org.dlsec.model.Classifier;
 import org.dlsec.report.ImageGrid;
 
@@ -15,11 +16,11 @@ import org.dlsec.report.ImageGrid;
 final class Inversion {
     private Inversion() {}
 
-    static int run(Path modelPath, ModelFlags flags, Dataset data, Map<String, String> params, long seed, Path json, Path images) {
-        MiFace attack = MembershipAttacks.inversion(params);
+    static int run(Path modelPath, ModelFlags flags, Dataset data, PrivacySpec spec, Path json, Path images) {
+        MiFace attack = PrivacyRun.inversion(spec);
         try (Classifier model = flags.load(modelPath, data)) {
             Provenance prov = Provenance.start(model.info().sha256(), model.info().describe(), data.origin(),
-                    attack.parameters(), seed);
+                    attack.parameters(), spec.seed());
             MiFace.Result r = attack.infer(model);
             StringBuilder conf = new StringBuilder();
             for (int c = 0; c < r.confidence().length; c++) {
@@ -43,10 +44,8 @@ final class Inversion {
                 out.put("seconds", r.seconds());
                 out.put("parameters", r.parameters());
                 out.put("numericalIssues", r.numericalIssues());
-                out.put("model", model.info());
-                ModelFlags.record(out, model);
-                out.put("provenance", prov.finishedNow());
-                Json.write(json, out);
+                CommandOutput.of("privacy", out).withModel(model.info(), ModelFlags.describe(model)).finishing(prov)
+                        .write(json);
             }
         }
         return Main.EXIT_OK;

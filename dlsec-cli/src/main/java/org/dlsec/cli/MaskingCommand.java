@@ -3,13 +3,12 @@ package org.dlsec.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.GradientMaskingChecks;
 import org.dlsec.defence.preprocess.PreprocessedClassifier;
+import org.dlsec.experiment.CommandOutput;
 import org.dlsec.model.Classifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code dlsec check-masking}: the gradient-masking checks of Athalye et al. on a (defended) model. */
 @Command(name = "check-masking", mixinStandardHelpOptions = true,
         description = "Flag gradient masking: black box beats white box, more PGD steps help, unbounded PGD fails.")
-final class MaskingCommand implements Callable<Integer> {
+final class MaskingCommand extends OutcomeCommand.Seeded {
     @Option(names = "--model", required = true, description = "Model directory or .pt file (white-box).")
     Path model;
 
@@ -43,15 +42,6 @@ final class MaskingCommand implements Callable<Integer> {
     @Option(names = "--tolerance", defaultValue = "0.02", description = "Accuracy difference ignored as noise (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the attacks (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--json", description = "Write the checks as JSON here.")
-    Path json;
-
-    @Option(names = "--quiet", description = "No progress bars.")
-    boolean quiet;
-
     @Override
     public Integer call() {
         Outputs.file(json, "--json");
@@ -73,14 +63,9 @@ final class MaskingCommand implements Callable<Integer> {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("masked", r.masked());
                 out.put("checks", r.checks());
-                if (c instanceof PreprocessedClassifier pc) {
-                    out.put("defence", pc.describe());
-                }
-                out.put("model", c.info());
-                ModelFlags.record(out, undefended);
-                out.put("dataset", d.name());
-                out.put("provenance", prov.finishedNow());
-                Json.write(json, out);
+                CommandOutput.of("check-masking", out).withModel(c.info(), ModelFlags.describe(undefended))
+                        .withDefence(c instanceof PreprocessedClassifier pc ? pc.describe() : null)
+                        .withDataName(d.name()).finishing(prov).write(json);
             }
         }
         return Main.EXIT_OK;

@@ -56,14 +56,6 @@ public final class ModelFlags {
         return c instanceof NormalizedClassifier n ? n.describe() : null;
     }
 
-    /** Puts {@code normalize} into {@code out} when {@code c} normalises its inputs. */
-    public static void record(Map<String, Object> out, Classifier c) {
-        Map<String, Object> d = describe(c);
-        if (d != null) {
-            out.put("normalize", d);
-        }
-    }
-
     /** Fails when {@code --normalize} is given to something that cannot honour it. */
     public void refuse(String why) {
         if (normalize != null) {

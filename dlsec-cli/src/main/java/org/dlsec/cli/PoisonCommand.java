@@ -3,14 +3,13 @@ package org.dlsec.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.dlsec.attack.poisoning.PoisoningAttack;
 import org.dlsec.attack.poisoning.PoisoningAttacks;
 import org.dlsec.core.DlsecException;
-import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Text;
 import org.dlsec.data.Dataset;
+import org.dlsec.experiment.CommandOutput;
 import org.dlsec.experiment.PoisonDefence;
 import org.dlsec.experiment.PoisoningOutcome;
 import org.dlsec.experiment.PoisoningRun;
@@ -32,7 +31,7 @@ import picocli.CommandLine.Option;
                 + " attack, clean-label feature collision) and measure the damage; optionally detect the poisons (spectral"
                 + " signatures, activation clustering), triggered inputs at run time (STRIP) or remove the backdoor"
                 + " (fine-pruning).")
-final class PoisonCommand implements Callable<Integer> {
+final class PoisonCommand extends OutcomeCommand.Seeded {
     static final List<String> ATTACKS = java.util.stream.Stream.concat(PoisoningAttacks.NAMES.stream(),
             java.util.stream.Stream.of("featurecollision")).toList();
 
@@ -71,9 +70,6 @@ final class PoisonCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of poisoning, initialisation and shuffling.")
-    long seed;
-
     @Option(names = "--limit", description = "Train on the first N training images only.")
     Integer limit;
 
@@ -83,14 +79,8 @@ final class PoisonCommand implements Callable<Integer> {
     @Mixin
     PoisonDefenceOptions defence = new PoisonDefenceOptions();
 
-    @Option(names = "--json", description = "Write the results as JSON here.")
-    Path json;
-
     @Option(names = "--images", description = "Write PNGs of the trigger, poisoned samples and triggered test images here.")
     Path images;
-
-    @Option(names = "--quiet", description = "No progress bars.")
-    boolean quiet;
 
     @Override
     public Integer call() {
@@ -122,9 +112,7 @@ final class PoisonCommand implements Callable<Integer> {
         PoisoningOutcome out = PoisoningRun.run(new PoisoningSpec(a, architecture, config, d, defence.retrain, seed), train,
                 test, !quiet);
         out.summary().forEach(System.out::println);
-        if (json != null) {
-            Json.write(json, out.json());
-        }
+        CommandOutput.of("poison", out.json()).write(json);
         if (images != null) {
             PoisonImages.write(images, out, train, test);
             System.out.println("images written to " + images);

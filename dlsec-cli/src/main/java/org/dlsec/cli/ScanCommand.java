@@ -2,16 +2,13 @@ package org.dlsec.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import org.dlsec.core.DlsecException;
-import org.dlsec.core.Json;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.detection.NeuralCleanse;
+import org.dlsec.experiment.CommandOutput;
 import org.dlsec.experiment.ScanOutcome;
 import org.dlsec.experiment.ScanRun;
 import org.dlsec.experiment.ScanSpec;
@@ -34,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = "Scan a third-party model for a backdoor (Neural Cleanse: per-class minimal trigger, MAD anomaly index;"
                 + " STRIP: run-time entropy filter calibrated on the clean data).")
-final class ScanCommand implements Callable<Integer> {
+final class ScanCommand extends OutcomeCommand.Seeded {
     @Option(names = "--model", required = true, description = "Model directory or TorchScript .pt file (white-box).")
     Path model;
 
@@ -61,17 +58,8 @@ final class ScanCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}, as the paper).")
     double threshold;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the batch order (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--json", description = "Write the verdict as JSON here.")
-    Path json;
-
     @Option(names = "--images", description = "Write the reverse-engineered triggers as a PNG grid here.")
     Path images;
-
-    @Option(names = "--quiet", description = "No progress bars.")
-    boolean quiet;
 
     @Override
     public Integer call() {
@@ -90,15 +78,8 @@ final class ScanCommand implements Callable<Integer> {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(),
                     spec.parameters(steps, batchSize, threshold), seed);
             ScanOutcome o = ScanRun.run(spec, c, d, System.out::println, !quiet);
-            if (json != null) {
-                Map<String, Object> out = new LinkedHashMap<>(o.json());
-                out.put("model", c.info());
-                ModelFlags.record(out, c);
-                out.put("dataset", d.name());
-                out.put("samples", d.size());
-                out.put("provenance", prov.finishedNow());
-                Json.write(json, out);
-            }
+            CommandOutput.of("scan", o.json()).withModel(c.info(), ModelFlags.describe(c)).withDataName(d.name())
+                    .withSamples(d.size()).finishing(prov).write(json);
             if (images != null && o.cleanse() != null) {
                 writeImages(o.cleanse(), c);
             }

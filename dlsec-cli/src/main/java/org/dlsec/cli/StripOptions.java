@@ -1,8 +1,6 @@
 package org.dlsec.cli;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import org.dlsec.defence.detection.Strip;
 import picocli.CommandLine.Option;
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Set;
 import org.dlsec.TestSupport;
 import org.dlsec.core.Json;
 import org.junit.jupiter.api.Test;
@@ -21,12 +26,67 @@ import picocli.CommandLine;
 class CliTest {
     record Run(int code, String err) {}
 
+    /**
+     * Runs dlsec with {@code args}; when it succeeds and wrote {@code --json}, that file must match
+     * {@code $defs/commandOutput} of docs/report-schema.json (so every CLI test checks the one command format).
+     */
     static Run run(String... args) {
         CommandLine cli = Main.commandLine();
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
+        if (code == 0 && args.length > 0 && !args[0].equals("audit") && !args[0].equals("bench")) {
+            for (int i = 0; i + 1 < args.length; i++) {
+                if (args[i].equals("--json") && Files.isRegularFile(Path.of(args[i + 1]))) {
+                    assertMatchesCommandSchema(Path.of(args[i + 1]));
+                }
+            }
+        }
         return new Run(code, err.toString());
+    }
+
+    /** The schema of a command's --json: $defs/commandOutput of docs/report-schema.json. */
+    static JsonSchema commandSchema() {
+        try {
+            JsonNode root = Json.MAPPER.readTree(Path.of("docs/report-schema.json").toFile());
+            com.fasterxml.jackson.databind.node.ObjectNode s = Json.MAPPER.createObjectNode();
+            s.put("$schema", root.get("$schema").asText());
+            s.put("$ref", "#/$defs/commandOutput");
+            s.set("$defs", root.get("$defs"));
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(s);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void assertMatchesCommandSchema(Path json) {
+        try {
+            Set<ValidationMessage> errors = commandSchema().validate(Json.MAPPER.readTree(json.toFile()));
+            assertTrue(errors.isEmpty(), json + " does not match $defs/commandOutput of docs/report-schema.json: " + errors);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theCommandSchemaIsNotVacuous(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("eval.json");
+        Run r = run("eval", "--model", TestSupport.fixture("lenet-ts.pt").toString(), "--dataset", "mnist",
+                "--limit", "20", "--json", json.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = Json.MAPPER.readTree(json.toFile());
+        assertEquals("eval", n.get("command").asText());
+        JsonSchema schema = commandSchema();
+        assertTrue(schema.validate(n).isEmpty(), schema.validate(n).toString());
+        com.fasterxml.jackson.databind.node.ObjectNode broken = n.deepCopy();
+        broken.put("accuracy", 1.5);
+        assertFalse(schema.validate(broken).isEmpty(), "an accuracy of 1.5 passes");
+        broken = n.deepCopy();
+        broken.remove("provenance");
+        assertFalse(schema.validate(broken).isEmpty(), "a record without provenance passes");
+        broken = n.deepCopy();
+        broken.put("command", "attack");
+        assertFalse(schema.validate(broken).isEmpty(), "an eval record passes as an attack's");
     }
 
     static void assertUserError(Run r, String fragment) {

@@ -38,7 +38,7 @@ class PrivacyCliTest {
                 "--members", "300", "--seed", "1", "--json", json.toString(), "--quiet");
         assertEquals(0, r.code(), r.err());
         JsonNode n = Json.MAPPER.readTree(json.toFile());
-        for (String key : new String[] {"auc", "balancedAccuracy", "tprAt0.1%Fpr", "tprAt1%Fpr", "members", "nonMembers",
+        for (String key : new String[] {"auc", "balancedAccuracy", "tprAt01Fpr", "tprAt1Fpr", "members", "nonMembers",
             "seconds", "roc", "split", "provenance"}) {
             assertTrue(n.has(key), "missing " + key + " in " + n);
         }

@@ -67,8 +67,8 @@ class PrivacyParityTest {
             assertEquals(n.get("nonMembers").asInt(), rec.nonMembers(), rec.attack());
             assertEquals(n.get("auc").asDouble(), rec.auc(), 0, rec.attack());
             assertEquals(n.get("balancedAccuracy").asDouble(), rec.balancedAccuracy(), 0, rec.attack());
-            assertEquals(n.get("tprAt0.1%Fpr").asDouble(), rec.tprAt01Fpr(), 0, rec.attack());
-            assertEquals(n.get("tprAt1%Fpr").asDouble(), rec.tprAt1Fpr(), 0, rec.attack());
+            assertEquals(n.get("tprAt01Fpr").asDouble(), rec.tprAt01Fpr(), 0, rec.attack());
+            assertEquals(n.get("tprAt1Fpr").asDouble(), rec.tprAt1Fpr(), 0, rec.attack());
             @SuppressWarnings("unchecked")
             Map<String, Object> split = (Map<String, Object>) rec.parameters().get("split");
             JsonNode stored = Json.MAPPER.readTree(Json.toString(split));

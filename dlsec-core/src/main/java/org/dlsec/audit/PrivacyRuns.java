@@ -10,26 +10,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.dlsec.attack.inference.MembershipAttack;
-import org.dlsec.attack.inference.MembershipAttacks;
 import org.dlsec.attack.inference.MembershipResult;
 import org.dlsec.attack.inference.MembershipSplit;
 import org.dlsec.attack.inference.MiFace;
 import org.dlsec.attack.inference.ShadowTrainer;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
+import org.dlsec.experiment.PrivacyOutcome;
+import org.dlsec.experiment.PrivacyRun;
+import org.dlsec.experiment.PrivacySpec;
 import org.dlsec.metric.Roc;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.ModelCard;
 import org.dlsec.model.Models;
 import org.dlsec.report.AdversarialGrids;
 import org.dlsec.report.PrivacyRecord;
-import org.dlsec.train.TrainingRun;
 
 /**
  * Runs the audit's privacy attacks. Model inversion needs only the model's gradients. Membership
  * inference needs to know which images trained the model: a dlsec model directory's card records
- * it (see {@link TrainingRun#trainingIndices}); for any other model the membership runs are skipped
+ * it (see {@link org.dlsec.train.TrainingRun#trainingIndices}); for any other model the membership runs are skipped
  * with that reason rather than guessed.
  */
 final class PrivacyRuns {
@@ -58,21 +58,19 @@ final class PrivacyRuns {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         if (e.inversion()) {
-            MiFace attack = MembershipAttacks.inversion(e.params());
-            MiFace.Result r = attack.infer(model);
+            MiFace.Result r = PrivacyRun.inversion(spec(e, config, e.members())).infer(model);
             String grid = Base64.getEncoder().encodeToString(AdversarialGrids.inversion(r.images(), r.confidence(), data).png());
             return new PrivacyRecord(e.id(), key, e.attack(), r.parameters(), null, null, null, null, 0, 0, List.of(),
                     r.confidence(), started, (System.nanoTime() - t0) / 1e9, grid, r.numericalIssues());
         }
-        ModelCard card = cardOf(model).orElseThrow(() -> new DlsecException(membershipUnsupported(model, data)));
+        Optional<ModelCard> card = Optional.of(cardOf(model).orElseThrow(() -> new DlsecException(
+                membershipUnsupported(model, data))));
         Dataset train = trainSplit.get();
-        int[] targetIdx = TrainingRun.trainingIndices(card, train).orElseThrow(() -> new DlsecException(
-                "the model card of " + model.info().source() + " does not say which training images it used"));
-        int n = e.nonMembers().equals("test") ? Math.min(e.members(), data.size()) : e.members();
-        MembershipSplit split = MembershipSplit.of(e.nonMembers(), train, targetIdx, data, n, config.seed());
-        MembershipAttack a = MembershipAttacks.create(e.attack(), e.shadows(), card, e.params(), config.seed(),
-                ShadowTrainer.LOCAL);
-        MembershipResult r = a.infer(model, split);
+        PrivacyRun.TrainingImages images = PrivacyRun.trainingImages(card, train, model.info().source());
+        PrivacySpec spec = spec(e, config, e.nonMembers().equals("test") ? Math.min(e.members(), data.size()) : e.members());
+        MembershipSplit split = PrivacyRun.split(spec, train, images, data);
+        PrivacyOutcome o = PrivacyRun.membership(PrivacyRun.attack(spec, card, ShadowTrainer.LOCAL), model, split, images);
+        MembershipResult r = o.result();
         MembershipResult.Summary s = r.summary();
         Map<String, Object> params = new LinkedHashMap<>(r.parameters());
         params.put("split", split.record());
@@ -82,6 +80,10 @@ final class PrivacyRuns {
         }
         return new PrivacyRecord(e.id(), key, e.attack(), params, s.auc(), s.balancedAccuracy(), s.tprAt01Fpr(),
                 s.tprAt1Fpr(), s.members(), s.nonMembers(), roc, null, started, (System.nanoTime() - t0) / 1e9, null);
+    }
+
+    private static PrivacySpec spec(AuditConfig.PrivacyEntry e, AuditConfig config, int members) {
+        return new PrivacySpec(e.attack(), e.shadows(), e.params(), e.nonMembers(), members, config.seed());
     }
 
     private static Optional<ModelCard> cardOf(Classifier model) {

@@ -86,8 +86,8 @@ public final class Lira implements MembershipAttack {
             Map<String, Object> off = new LinkedHashMap<>();
             off.put("auc", roc.auc());
             off.put("balancedAccuracy", roc.balancedAccuracy());
-            off.put("tprAt0.1%Fpr", roc.tprAtFpr(0.001));
-            off.put("tprAt1%Fpr", roc.tprAtFpr(0.01));
+            off.put("tprAt01Fpr", roc.tprAtFpr(0.001));
+            off.put("tprAt1Fpr", roc.tprAtFpr(0.01));
             extra.put("offline", off);
         }
         return MembershipResult.of(this, scores, split, queries, start, extra);

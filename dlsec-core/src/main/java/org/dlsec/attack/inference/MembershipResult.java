@@ -1,6 +1,5 @@
 package org.dlsec.attack.inference;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 import org.dlsec.metric.Roc;
 
@@ -27,7 +26,7 @@ public record MembershipResult(String attack, Map<String, Object> parameters, do
 
     /** The headline figures (Carlini et al. 2022). */
     public record Summary(String attack, double auc, double balancedAccuracy,
-            @JsonProperty("tprAt0.1%Fpr") double tprAt01Fpr, @JsonProperty("tprAt1%Fpr") double tprAt1Fpr,
+            double tprAt01Fpr, double tprAt1Fpr,
             int members, int nonMembers, long queries, double seconds) {}
 
     public Summary summary() {

@@ -38,6 +38,36 @@ public final class Certification {
             return samples.isEmpty() ? 0 : (double) ok / samples.size();
         }
 
+        /**
+         * The certified-accuracy curve on a 0.01 grid of radii, one step past the largest certified radius (where it
+         * reaches 0): {@code {radii, accuracies}}.
+         */
+        public double[][] curve() {
+            double max = samples.stream().mapToDouble(Sample::radius).max().orElse(0);
+            int points = (int) Math.ceil(max / 0.01) + 2;
+            double[] cx = new double[points];
+            double[] cy = new double[points];
+            for (int i = 0; i < points; i++) {
+                cx[i] = Math.round(i * 0.01 * 100) / 100.0;
+                cy[i] = certifiedAccuracyAt(cx[i]);
+            }
+            return new double[][] {cx, cy};
+        }
+
+        /** The fields of {@code dlsec certify --json}: the summary, the curve, the per-sample certificates, the parameters. */
+        public Map<String, Object> json() {
+            Map<String, Object> out = summary();
+            double[][] c = curve();
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < c[0].length; i++) {
+                rows.add(Map.of("radius", c[0][i], "certifiedAccuracy", c[1][i]));
+            }
+            out.put("curve", rows);
+            out.put("perSample", samples);
+            out.put("parameters", parameters);
+            return out;
+        }
+
         public Map<String, Object> summary() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("samples", samples.size());
