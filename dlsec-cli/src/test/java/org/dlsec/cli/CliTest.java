@@ -263,6 +263,25 @@ class CliTest {
         assertEquals(0.5, method.findValue("epsWarmupEpochs").asDouble(), 0, "and its ε warm-up: " + method);
     }
 
+    @Test
+    void aMinimalPerturbationAttackGivesACurveFromOneRun(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("deepfool.json");
+        Run r = run("attack", "--model", TestSupport.fixture("lenet-ts.pt").toString(), "--dataset", "mnist", "--limit", "20",
+                "--attack", "deepfool", "--eps", "0,0.5,1,100", "--json", json.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = Json.MAPPER.readTree(json.toFile());
+        assertEquals("l2", n.get("norm").asText(), "budgets are read in DeepFool's own norm");
+        JsonNode curve = n.get("curve");
+        assertEquals(4, curve.size());
+        assertEquals(n.get("cleanAccuracy").asDouble(), curve.get(0).get("robustAccuracy").asDouble(), 0, "ε = 0 breaks nothing");
+        assertEquals(n.get("robustAccuracy").asDouble(), curve.get(3).get("robustAccuracy").asDouble(), 0);
+        for (int i = 1; i < curve.size(); i++) {
+            assertTrue(curve.get(i).get("robustAccuracy").asDouble() <= curve.get(i - 1).get("robustAccuracy").asDouble());
+        }
+        assertUserError(run("attack", "--model", TestSupport.fixture("lenet-ts.pt").toString(), "--dataset", "mnist",
+                "--limit", "4", "--attack", "jsma", "--eps", "0.1,0.2", "--quiet"), "does not minimise a distance");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

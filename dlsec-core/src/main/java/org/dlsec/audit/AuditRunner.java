@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.dlsec.attack.evasion.AttackResult;
 import org.dlsec.attack.evasion.EpsilonAttack;
+import org.dlsec.attack.evasion.MinimalPerturbationAttack;
 import org.dlsec.attack.evasion.EvasionAttack;
 import org.dlsec.attack.evasion.EvasionAttacks;
 import org.dlsec.attack.evasion.EvasionRunner;
@@ -204,16 +205,16 @@ public final class AuditRunner {
         if (attack instanceof org.dlsec.attack.evasion.UniversalAttack u && !u.isFitted()) {
             attack = u.fit(model, fitData.get());
         }
-        if (entry.epsilons().size() > 1 && !(attack instanceof EpsilonAttack)) {
-            throw new DlsecException("audit attack '" + org.dlsec.core.Text.echo(entry.id()) + "': " + attack.name() + " has no ε budget, give one eps");
+        if (entry.epsilons().size() > 1 && !(attack instanceof EpsilonAttack) && !(attack instanceof MinimalPerturbationAttack)) {
+            throw new DlsecException("audit attack '" + org.dlsec.core.Text.echo(entry.id()) + "': " + attack.name()
+                    + " has no ε budget and does not minimise a distance, give one eps");
         }
         int[] targets = attack.targeted() ? EvasionRunner.randomTargets(data, config.seed()) : null;
-        List<AttackResult> results = new ArrayList<>();
-        for (double eps : entry.epsilons()) {
-            EvasionAttack a = attack instanceof EpsilonAttack ea ? ea.withEpsilon(eps) : attack;
-            results.add(executor.run(new AttackExecutor.Job(config, entry, eps, a), model, data, targets, progress));
-        }
-        String norm = attack instanceof EpsilonAttack ea ? ea.norm().cliName() : entry.spec().norm().cliName();
+        List<AttackResult> results = EvasionRunner.sweep(attack, entry.epsilons(), (a, eps) -> executor.run(
+                new AttackExecutor.Job(config, entry, eps, a), model, data, targets, progress), data::image);
+        String norm = attack instanceof EpsilonAttack ea ? ea.norm().cliName()
+                : attack instanceof MinimalPerturbationAttack m && entry.epsilons().size() > 1 ? m.distanceNorm().cliName()
+                : entry.spec().norm().cliName();
         return AttackRecord.of(entry.id(), key, entry.epsilons(), results, norm, data, started, (System.nanoTime() - t0) / 1e9);
     }
 

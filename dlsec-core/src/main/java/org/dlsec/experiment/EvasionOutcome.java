@@ -30,7 +30,7 @@ public record EvasionOutcome(EvasionSpec spec, List<AttackResult> results, Featu
         List<Double> budgets = spec.budgets();
         Map<String, Object> out = new LinkedHashMap<>(Json.MAPPER.convertValue(last().summary(), Map.class));
         out.put("eps", budgets.get(budgets.size() - 1));
-        out.put("norm", spec.attack().norm().cliName());
+        out.put("norm", spec.normName());
         out.put("parameters", last().parameters());
         out.put("numericalIssues", results.stream().flatMap(r -> r.numericalIssues().stream()).toList());
         out.put("perSample", last().perSample()); // the audit's per-sample record (its "samples"), at the largest budget

@@ -1,13 +1,11 @@
 package org.dlsec.experiment;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.dlsec.attack.evasion.AttackResult;
-import org.dlsec.attack.evasion.EpsilonAttack;
 import org.dlsec.attack.evasion.EvasionAttack;
 import org.dlsec.attack.evasion.EvasionAttacks;
 import org.dlsec.attack.evasion.EvasionRunner;
@@ -84,19 +82,16 @@ public final class EvasionRun {
     /** Runs the attack at every budget, then the detector. */
     public EvasionOutcome run(boolean progress) {
         List<Double> budgets = spec.budgets();
-        List<AttackResult> results = new ArrayList<>();
-        for (double e : budgets) {
-            EvasionAttack a = base;
-            if (substitute != null && budgets.size() > 1) {
-                a = new TransferAttack(spec.attackAt(e), substitute);
-            } else if (base instanceof EpsilonAttack ea) {
-                a = ea.withEpsilon(e);
-            }
-            AttackResult r = EvasionRunner.run(a, model, data, targets, spec.batchSize(), progress);
-            results.add(r);
+        EvasionRunner.BudgetRun at = (a, e) -> {
+            // a transfer attack over several budgets crafts anew on the substitute at each one
+            EvasionAttack run = substitute != null && budgets.size() > 1 ? new TransferAttack(spec.attackAt(e), substitute) : a;
+            return EvasionRunner.run(run, model, data, targets, spec.batchSize(), progress);
+        };
+        EvasionAttack swept = substitute != null && budgets.size() > 1 ? spec.attackAt(budgets.get(0)) : base;
+        List<AttackResult> results = EvasionRunner.sweep(swept, budgets, at, data::image, (r, e) -> {
             log.accept(EvasionOutcome.line(r, e));
             NumericalIssue.lines(r.numericalIssues(), 5).forEach(log);
-        }
+        });
         FeatureSqueezingDetector.Evaluation detection = spec.detection() == null ? null : detect(results.get(results.size() - 1));
         return new EvasionOutcome(spec, results, detection);
     }

@@ -5,6 +5,7 @@ import org.dlsec.attack.evasion.AttackSpec;
 import org.dlsec.attack.evasion.EpsilonAttack;
 import org.dlsec.attack.evasion.EvasionAttack;
 import org.dlsec.attack.evasion.EvasionAttacks;
+import org.dlsec.attack.evasion.MinimalPerturbationAttack;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Text;
 
@@ -13,7 +14,8 @@ import org.dlsec.core.Text;
  * curve, the batch size, and an optional feature-squeezing detector run on the adversarial examples.
  *
  * @param attack the attack's spec
- * @param budgets ε values, in order (one, or several for a curve; only ε-bounded attacks take several)
+ * @param budgets ε values, in order (one, or several for a curve: ε-bounded attacks run at each, minimal-perturbation
+ *        attacks run once and are read at each from their distances)
  * @param batchSize samples per batch (results do not depend on it)
  * @param detection the detector, or null
  */
@@ -22,8 +24,9 @@ public record EvasionSpec(AttackSpec attack, List<Double> budgets, int batchSize
         budgets = List.copyOf(budgets);
         DlsecException.require(!budgets.isEmpty(), "--eps", "give at least one budget");
         EvasionAttack a = EvasionAttacks.create(attack);
-        if (budgets.size() > 1 && !(a instanceof EpsilonAttack)) {
-            throw new DlsecException("attack '" + Text.echo(a.name()) + "' has no ε budget: give at most one --eps");
+        if (budgets.size() > 1 && !(a instanceof EpsilonAttack) && !(a instanceof MinimalPerturbationAttack)) {
+            throw new DlsecException("attack '" + Text.echo(a.name()) + "' has no ε budget and does not minimise a"
+                    + " distance: give at most one --eps");
         }
     }
 
@@ -39,6 +42,12 @@ public record EvasionSpec(AttackSpec attack, List<Double> budgets, int batchSize
             DlsecException.require(calibration >= 1, "--calibration", "must be at least 1, got " + calibration);
             DlsecException.require(Double.isFinite(fpr) && fpr > 0 && fpr < 1, "--detect-fpr", "must be in (0, 1), got " + fpr);
         }
+    }
+
+    /** The norm the budgets are read in: a minimal-perturbation attack's own over several budgets, else the spec's. */
+    public String normName() {
+        return budgets.size() > 1 && EvasionAttacks.create(attack) instanceof MinimalPerturbationAttack m
+                ? m.distanceNorm().cliName() : attack.norm().cliName();
     }
 
     /** The attack at budget {@code eps}, built anew from the registry. */

@@ -76,6 +76,45 @@ public record AttackResult(
                 issues);
     }
 
+    /**
+     * This result read at budget {@code eps} in {@code norm}, for an attack that minimises its perturbation
+     * ({@link MinimalPerturbationAttack}): a success whose perturbation is larger than ε (beyond float rounding,
+     * a relative 1e-6) is not a success there, its adversarial example is the original ({@code original} gives sample
+     * i's clean values) and its prediction the clean one. Queries, gradients and time stay those of the one run; the
+     * parameters record the budget as {@code eps}.
+     */
+    public AttackResult withinBudget(Norm norm, double eps, java.util.function.IntFunction<float[]> original) {
+        DlsecException.require(Double.isFinite(eps) && eps >= 0, "eps", "must be finite and >= 0, got " + eps);
+        DlsecException.require(norm == Norm.L2 || norm == Norm.LINF, "norm", "a budget from distances is read in l2 or"
+                + " linf, not " + norm.cliName());
+        int n = size();
+        int d = n == 0 ? 0 : adversarial.length / n;
+        int[] pred = adversarialPredictions.clone();
+        boolean[] ok = success.clone();
+        double[] z0 = l0.clone();
+        double[] z2 = l2.clone();
+        double[] zinf = linf.clone();
+        float[] adv = adversarial.clone();
+        for (int i = 0; i < n; i++) {
+            double dist = norm == Norm.L2 ? l2[i] : linf[i];
+            if (success[i] && dist > eps * (1 + 1e-6)) {
+                ok[i] = false;
+                pred[i] = cleanPredictions[i];
+                z0[i] = 0;
+                z2[i] = 0;
+                zinf[i] = 0;
+                float[] x = original.apply(i);
+                DlsecException.require(x.length == d, "original", "sample " + i + " has " + x.length + " values, not " + d);
+                System.arraycopy(x, 0, adv, i * d, d);
+            }
+        }
+        Map<String, Object> params = new java.util.LinkedHashMap<>(parameters);
+        params.put("eps", eps);
+        params.put("budgetFrom", "distances of one run (" + norm.cliName() + ")");
+        return new AttackResult(attack, knowledge, targeted, params, sampleShape, sampleIds, labels, targets,
+                cleanPredictions, pred, ok, failed, z0, z2, zinf, queries, gradients, seconds, adv, numericalIssues);
+    }
+
     public int size() {
         return labels.length;
     }

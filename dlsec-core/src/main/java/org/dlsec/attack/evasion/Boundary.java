@@ -33,7 +33,7 @@ import org.dlsec.model.Classifier;
  * pay for another iteration and returns the closest adversarial point found. A sample whose noise
  * initialisation fails is returned unchanged (unsuccessful).
  */
-public final class Boundary extends AbstractEvasionAttack {
+public final class Boundary extends AbstractEvasionAttack implements MinimalPerturbationAttack {
     /**
      * Validated parameters.
      *
@@ -292,5 +292,10 @@ public final class Boundary extends AbstractEvasionAttack {
             double v = s + length * (o - s);
             cand[(row + 1) * d + j] = b.clamp(j, v);
         }
+    }
+
+    @Override
+    public Norm distanceNorm() {
+        return Norm.L2;
     }
 }

@@ -35,7 +35,7 @@ import org.dlsec.model.LogitObjective;
  * such events its search ends (it keeps the best adversarial example found so far, or is reported
  * failed if there is none). Each event is recorded in the result's numerical issues.
  */
-public final class CarliniWagnerL2 extends AbstractEvasionAttack {
+public final class CarliniWagnerL2 extends AbstractEvasionAttack implements MinimalPerturbationAttack {
     private static final double UPPER_NONE = 1e10;
 
     /**
@@ -291,5 +291,10 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
     private static NDArray atanh(NDArray v) {
         // atanh(v) = ½·ln((1 + v)/(1 − v))
         return v.add(1f).div(v.neg().add(1f)).log().mul(0.5f);
+    }
+
+    @Override
+    public Norm distanceNorm() {
+        return Norm.L2;
     }
 }

@@ -36,7 +36,7 @@ import org.dlsec.model.Gradient;
  * finite perturbation and its later steps are scaled by ½, ¼, ...; after {@link StepRecovery#MAX_RETRIES}
  * such events it is given up (reported failed). Each event is recorded in the result's numerical issues.
  */
-public final class DeepFool extends AbstractEvasionAttack {
+public final class DeepFool extends AbstractEvasionAttack implements MinimalPerturbationAttack {
     /**
      * Validated parameters.
      *
@@ -304,5 +304,10 @@ public final class DeepFool extends AbstractEvasionAttack {
             }
         }
         return out;
+    }
+
+    @Override
+    public Norm distanceNorm() {
+        return Norm.L2;
     }
 }

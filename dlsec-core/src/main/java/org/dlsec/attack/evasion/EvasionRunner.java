@@ -103,21 +103,61 @@ public final class EvasionRunner {
         return AttackResult.concat(parts);
     }
 
-    /** Runs an ε-bounded attack at each budget (in the order given) and returns the curve and results. */
-    public static List<AttackResult> sweep(EpsilonAttack attack, Classifier model, Dataset data, double[] epsilons,
-            int[] targets, int batchSize, boolean progress) {
-        if (epsilons.length == 0) {
-            throw new DlsecException("no epsilon given");
-        }
+    /** How one budget is attacked: the attack at that budget, run on the samples (locally, or on a cluster). */
+    @FunctionalInterface
+    public interface BudgetRun {
+        AttackResult run(EvasionAttack atBudget, double eps);
+    }
+
+    /**
+     * The one ε loop (the commands, the audit and library users all go through it): an ε-bounded attack runs once per
+     * budget; a {@link MinimalPerturbationAttack} given several budgets runs once and each budget is read from the
+     * distances it found ({@link AttackResult#withinBudget}, {@code original} gives sample i's clean values); any
+     * other attack, or a minimal one given a single budget, runs once, unbounded.
+     */
+    public static List<AttackResult> sweep(EvasionAttack attack, List<Double> epsilons, BudgetRun run,
+            java.util.function.IntFunction<float[]> original) {
+        return sweep(attack, epsilons, run, original, (r, eps) -> { });
+    }
+
+    /** As above; {@code done} hears each budget's result as soon as it is known. */
+    public static List<AttackResult> sweep(EvasionAttack attack, List<Double> epsilons, BudgetRun run,
+            java.util.function.IntFunction<float[]> original, java.util.function.ObjDoubleConsumer<AttackResult> done) {
+        DlsecException.require(!epsilons.isEmpty(), "eps", "give at least one budget");
         List<AttackResult> out = new ArrayList<>();
-        for (double eps : epsilons) {
-            out.add(run(attack.withEpsilon(eps), model, data, targets, batchSize, progress));
+        if (attack instanceof EpsilonAttack ea) {
+            for (double eps : epsilons) {
+                out.add(run.run(ea.withEpsilon(eps), eps));
+                done.accept(out.get(out.size() - 1), eps);
+            }
+        } else if (epsilons.size() == 1) {
+            out.add(run.run(attack, epsilons.get(0)));
+            done.accept(out.get(0), epsilons.get(0));
+        } else if (attack instanceof MinimalPerturbationAttack m) {
+            AttackResult once = run.run(attack, epsilons.get(epsilons.size() - 1));
+            for (double eps : epsilons) {
+                out.add(once.withinBudget(m.distanceNorm(), eps, original));
+                done.accept(out.get(out.size() - 1), eps);
+            }
+        } else {
+            throw new DlsecException("attack '" + org.dlsec.core.Text.echo(attack.name()) + "' has no ε budget and does"
+                    + " not minimise a distance: give one eps");
         }
         return out;
     }
 
-    public static RobustnessCurve curve(EpsilonAttack attack, double[] epsilons, List<AttackResult> results) {
-        return new RobustnessCurve(attack.name(), attack.norm().cliName(), epsilons.clone(),
+    /** Runs {@code attack} over {@code epsilons} on {@code data}, locally (see {@link #sweep(EvasionAttack, List, BudgetRun, java.util.function.IntFunction)}). */
+    public static List<AttackResult> sweep(EvasionAttack attack, Classifier model, Dataset data, double[] epsilons,
+            int[] targets, int batchSize, boolean progress) {
+        return sweep(attack, java.util.Arrays.stream(epsilons).boxed().toList(),
+                (a, eps) -> run(a, model, data, targets, batchSize, progress), data::image);
+    }
+
+    /** The robustness curve of {@link #sweep} results: robust accuracy and the other figures at each ε. */
+    public static RobustnessCurve curve(EvasionAttack attack, double[] epsilons, List<AttackResult> results) {
+        String norm = attack instanceof EpsilonAttack ea ? ea.norm().cliName()
+                : attack instanceof MinimalPerturbationAttack m ? m.distanceNorm().cliName() : "none";
+        return new RobustnessCurve(attack.name(), norm, epsilons.clone(),
                 results.stream().map(AttackResult::summary).toList());
     }
 }

@@ -31,7 +31,7 @@ import org.dlsec.model.Classifier;
  * budget (including the clean and final predictions) is spent and returns the closest adversarial
  * point found. A sample whose noise initialisation fails is returned unchanged (unsuccessful).
  */
-public final class HopSkipJump extends AbstractEvasionAttack {
+public final class HopSkipJump extends AbstractEvasionAttack implements MinimalPerturbationAttack {
     /**
      * Validated parameters.
      *
@@ -296,5 +296,10 @@ public final class HopSkipJump extends AbstractEvasionAttack {
             double v = p.norm() == Norm.L2 ? (1 - a) * o + a * f : Math.min(o + a * radius, Math.max(o - a * radius, f));
             out[row * d + j] = (float) v;
         }
+    }
+
+    @Override
+    public Norm distanceNorm() {
+        return p.norm();
     }
 }
