@@ -38,10 +38,10 @@ def row(name, f, rule):
     if not os.path.exists(path):
         return
     j = json.load(open(path))
-    acc, base, asr = j["cleanAccuracy"], j["cleanAccuracyBaseline"], j.get("attackSuccessRate")
+    acc, base, asr = j["poisonedModelAccuracy"], j["cleanModelAccuracy"], j.get("attackSuccessRate")
     drop = 100 * (base - acc)
     verdict = rule(drop, asr) if rule else ""
-    print(f"{name:<22}{j['poisoned']:>9}{100*acc:>10.2f}%{100*base:>11.2f}%{drop:>11.2f}"
+    print(f"{name:<22}{j['poisonedSamples']:>9}{100*acc:>10.2f}%{100*base:>11.2f}%{drop:>11.2f}"
           f"{'' if asr is None else f'{100*asr:.1f}%':>9}  {verdict}")
 ok = lambda b: "met" if b else "NOT met"
 row("badnets 1%", "badnets-1.json", lambda dr, a: ok(a >= 0.95 and dr <= 0.5) + " (ASR>=95%, drop<=0.5)")

@@ -25,14 +25,14 @@ class PoisonCommandTest {
         assertEquals(0, r.code(), r.err());
         JsonNode n = Json.MAPPER.readTree(json.toFile());
         assertEquals("badnets", n.get("attack").asText());
-        assertEquals(50, n.get("poisoned").asInt());
+        assertEquals(50, n.get("poisonedSamples").asInt());
         assertEquals(0.05, n.get("poisonRate").asDouble(), 1e-12);
         assertEquals(1000, n.get("trainSamples").asInt());
-        for (String f : new String[] {"cleanAccuracy", "cleanAccuracyBaseline", "attackSuccessRate", "attackSuccessBaseline"}) {
+        for (String f : new String[] {"poisonedModelAccuracy", "cleanModelAccuracy", "attackSuccessRate", "triggerOnCleanModel"}) {
             double v = n.get(f).asDouble();
             assertTrue(v >= 0 && v <= 1, f + " = " + v);
         }
-        assertTrue(n.get("cleanAccuracyBaseline").asDouble() > 0.5, "a 1-epoch LeNet on 1000 images still learns");
+        assertTrue(n.get("cleanModelAccuracy").asDouble() > 0.5, "a 1-epoch LeNet on 1000 images still learns");
         JsonNode d = n.get("detection");
         assertEquals("ac", d.get("detector").asText());
         assertEquals(1000, d.get("samples").asInt());
@@ -129,9 +129,9 @@ class PoisonCommandTest {
             assertEquals(0, r.code(), r.err());
             JsonNode n = Json.MAPPER.readTree(json.toFile());
             assertEquals(attack, n.get("attack").asText());
-            assertEquals(160, n.get("poisoned").asInt());
+            assertEquals(160, n.get("poisonedSamples").asInt());
             assertTrue(n.get("attackSuccessRate").isNull(), "no trigger, no attack success: " + n.get("attackSuccessRate"));
-            assertTrue(n.get("cleanAccuracy").asDouble() > 0 && n.get("cleanAccuracyBaseline").asDouble() > 0.3);
+            assertTrue(n.get("poisonedModelAccuracy").asDouble() > 0 && n.get("cleanModelAccuracy").asDouble() > 0.3);
             assertTrue(n.get("detection") == null);
         }
     }
@@ -144,10 +144,10 @@ class PoisonCommandTest {
                 "--test-limit", "100", "--json", json.toString(), "--images", dir.resolve("s").toString(), "--quiet");
         assertEquals(0, r.code(), r.err());
         JsonNode n = Json.MAPPER.readTree(json.toFile());
-        assertEquals(10, n.get("poisoned").asInt());
+        assertEquals(10, n.get("poisonedSamples").asInt());
         assertEquals(20, n.get("provenance").get("parameters").get("trigger").get("pixels").asInt(), n.toString());
         JsonNode s = n.get("stealthy");
-        assertEquals(n.get("cleanAccuracyBaseline").asDouble() - n.get("cleanAccuracy").asDouble(), s.get("cleanDrop").asDouble(), 1e-12);
+        assertEquals(n.get("cleanModelAccuracy").asDouble() - n.get("poisonedModelAccuracy").asDouble(), s.get("cleanDrop").asDouble(), 1e-12);
         assertEquals(0.003, s.get("maxCleanDrop").asDouble(), 1e-12);
         assertTrue(s.get("meetsAcceptance").isBoolean());
         assertTrue(n.get("attackSuccessRate").isNumber());
@@ -161,7 +161,7 @@ class PoisonCommandTest {
         assertEquals(0, r.code(), r.err());
         n = Json.MAPPER.readTree(fc.toFile());
         assertEquals("featurecollision", n.get("attack").asText());
-        assertEquals(3, n.get("poisoned").asInt());
+        assertEquals(3, n.get("poisonedSamples").asInt());
         assertEquals(3.0 / 603, n.get("poisonRate").asDouble(), 1e-12);
         assertEquals(2, n.get("targets").size());
         int flipped = 0;
@@ -172,7 +172,7 @@ class PoisonCommandTest {
             flipped += t.get("success").asBoolean() ? 1 : 0;
         }
         assertEquals(flipped / 2.0, n.get("attackSuccessRate").asDouble(), 1e-12);
-        assertTrue(n.get("cleanAccuracyBaseline").asDouble() > 0.2 && n.get("cleanAccuracy").isNumber());
+        assertTrue(n.get("cleanModelAccuracy").asDouble() > 0.2 && n.get("poisonedModelAccuracy").isNumber());
         assertEquals(2, n.get("provenance").get("seed").asInt());
         assertTrue(Files.size(dir.resolve("fc").resolve("feature-collision.png")) > 100);
     }

@@ -83,9 +83,9 @@ class PoisoningParityTest {
             CliTest.Run r = CliTest.run(args.toArray(String[]::new));
             assertEquals(0, r.code(), name + ": " + r.err());
             JsonNode n = Json.MAPPER.readTree(dir.resolve(name + ".json").toFile());
-            assertEquals(n.get("cleanAccuracyBaseline").asDouble(), rec.cleanModelAccuracy(), 0, name);
-            assertEquals(n.get("cleanAccuracy").asDouble(), rec.poisonedModelAccuracy(), 0, name);
-            assertEquals(n.get("poisoned").asInt(), rec.poisonedSamples(), name);
+            assertEquals(n.get("cleanModelAccuracy").asDouble(), rec.cleanModelAccuracy(), 0, name);
+            assertEquals(n.get("poisonedModelAccuracy").asDouble(), rec.poisonedModelAccuracy(), 0, name);
+            assertEquals(n.get("poisonedSamples").asInt(), rec.poisonedSamples(), name);
             assertEquals(n.get("trainSamples").asInt(), rec.trainSamples(), name);
             JsonNode asr = n.get("attackSuccessRate");
             if (asr.isNull()) {

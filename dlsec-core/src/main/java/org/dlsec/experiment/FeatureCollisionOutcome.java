@@ -37,11 +37,11 @@ public record FeatureCollisionOutcome(FeatureCollisionExperiment.Result result, 
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("attack", "featurecollision");
-        out.put("cleanAccuracy", PoisoningOutcome.orNull(result.meanCleanAccuracy()));
-        out.put("cleanAccuracyBaseline", result.cleanAccuracyBaseline());
+        out.put("poisonedModelAccuracy", PoisoningOutcome.orNull(result.meanCleanAccuracy()));
+        out.put("cleanModelAccuracy", result.cleanAccuracyBaseline());
         out.put("attackSuccessRate", PoisoningOutcome.orNull(result.successRate()));
         out.put("poisonRate", result.poisonRate());
-        out.put("poisoned", result.poisonsPerTarget());
+        out.put("poisonedSamples", result.poisonsPerTarget());
         out.put("trainSamples", trainSamples);
         out.put("testSamples", testSamples);
         out.put("beta", result.targets().get(0).crafted().beta());

@@ -50,12 +50,12 @@ public record PoisoningOutcome(PoisoningAttack attack, Poisoned poisoned, int tr
     public Map<String, Object> json() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("attack", attack.name());
-        out.put("cleanAccuracy", experiment.poisonedModelAccuracy());
-        out.put("cleanAccuracyBaseline", experiment.cleanModelAccuracy());
+        out.put("poisonedModelAccuracy", experiment.poisonedModelAccuracy());
+        out.put("cleanModelAccuracy", experiment.cleanModelAccuracy());
         out.put("attackSuccessRate", orNull(attackSuccessRate));
-        out.put("attackSuccessBaseline", orNull(experiment.triggerOnCleanModel()));
+        out.put("triggerOnCleanModel", orNull(experiment.triggerOnCleanModel()));
         out.put("poisonRate", poisoned.rate());
-        out.put("poisoned", poisoned.poisoned().length);
+        out.put("poisonedSamples", poisoned.poisoned().length);
         out.put("trainSamples", trainSamples);
         out.put("testSamples", testSamples);
         StealthyAttack.Outcome o = stealthy();
