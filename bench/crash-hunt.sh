@@ -16,7 +16,7 @@ tests=$(find dlsec-cli/src/test/java -name '*Test.java' -printf '%f\n' | sed 's/
 debug=$(ls /lib/*/libc_malloc_debug.so.0 2>/dev/null | head -1 || true)
 [ -n "$debug" ] || { echo "crash-hunt: libc_malloc_debug.so.0 not found (glibc >= 2.34 has it)" >&2; exit 2; }
 ulimit -c unlimited || true
-mvn -q -o -B -DskipTests test-compile >/dev/null
+mvn -q -o -B -Dstyle.color=never -DskipTests test-compile >/dev/null
 printf '%-4s %-6s %-8s %s\n' run rc seconds result
 for i in $(seq 1 "$n"); do
   t0=$(date +%s)
