@@ -55,8 +55,7 @@ public final class ServeLoad {
         for (int i = 0; i < bodies.length; i++) {
             bodies[i] = body(data, i * batch, batch);
         }
-        Traffic traffic = new Traffic(base.resolve("/v1/predict"), token, bodies, maxRequests,
-                new java.util.concurrent.ConcurrentHashMap<>());
+        Traffic traffic = new Traffic(base.resolve("/v1/predict"), token, bodies, maxRequests);
         ConcurrentLinkedQueue<long[]> lat = new ConcurrentLinkedQueue<>();
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
@@ -86,8 +85,9 @@ public final class ServeLoad {
     /** What the load threads share: the requests to send, the budget and the counters. */
     private record Traffic(URI predict, String token, String[] bodies, long maxRequests, Map<String, AtomicLong> statuses,
             AtomicLong sent, AtomicLong errors) {
-        Traffic(URI predict, String token, String[] bodies, long maxRequests, Map<String, AtomicLong> statuses) {
-            this(predict, token, bodies, maxRequests, statuses, new AtomicLong(), new AtomicLong());
+        Traffic(URI predict, String token, String[] bodies, long maxRequests) {
+            this(predict, token, bodies, maxRequests, new java.util.concurrent.ConcurrentHashMap<>(), new AtomicLong(),
+                    new AtomicLong());
         }
 
         /** One thread's requests, bodies in turn from {@code first}, until the deadline or the budget: latencies (ns). */

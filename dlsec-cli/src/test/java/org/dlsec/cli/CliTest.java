@@ -45,17 +45,25 @@ class CliTest {
         return new Run(code, err.toString());
     }
 
-    /** The schema of a command's --json: $defs/commandOutput of docs/report-schema.json. */
+    /** The schema of a command's --json: $defs/commandOutput of docs/report-schema.json (read once). */
     static JsonSchema commandSchema() {
-        try {
-            JsonNode root = Json.MAPPER.readTree(Path.of("docs/report-schema.json").toFile());
-            com.fasterxml.jackson.databind.node.ObjectNode s = Json.MAPPER.createObjectNode();
-            s.put("$schema", root.get("$schema").asText());
-            s.put("$ref", "#/$defs/commandOutput");
-            s.set("$defs", root.get("$defs"));
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(s);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        return CommandSchema.SCHEMA;
+    }
+
+    private static final class CommandSchema {
+        static final JsonSchema SCHEMA = load();
+
+        private static JsonSchema load() {
+            try {
+                JsonNode root = Json.MAPPER.readTree(Path.of("docs/report-schema.json").toFile());
+                com.fasterxml.jackson.databind.node.ObjectNode s = Json.MAPPER.createObjectNode();
+                s.put("$schema", root.get("$schema").asText());
+                s.put("$ref", "#/$defs/commandOutput");
+                s.set("$defs", root.get("$defs"));
+                return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(s);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
