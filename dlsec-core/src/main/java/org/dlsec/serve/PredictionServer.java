@@ -567,23 +567,37 @@ public final class PredictionServer implements AutoCloseable {
     /**
      * Reads the body without holding a thread while waiting for the client (Jetty calls back when
      * bytes arrive), capped at the body limit; a complete body goes to a prediction worker.
+     *
+     * <p>A body over the limit is read on and discarded (never buffered) up to {@link #drainLimit}
+     * bytes before the 413 goes out: a server that answers and closes while the client is still
+     * sending makes the client's TCP stack reset the connection, and a client without
+     * {@code Expect: 100-continue} then sees "connection reset" instead of the 413. A declared or
+     * actual body beyond the drain limit gets the 413 at once, with {@code Connection: close}.
      */
     private void readBody(Exchange ex, Client c) throws Rejection {
+        long max = config.maxBodyBytes();
         long declared;
         try {
-            declared = RequestDecoder.contentLength(ex.request.getHeaders().get("Content-Length"), config.maxBodyBytes());
+            declared = RequestDecoder.contentLength(ex.request.getHeaders().get("Content-Length"));
         } catch (RequestDecoder.BadRequest e) {
             throw new Rejection(e.status(), e.getMessage());
         }
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(declared < 0 ? 8192 : (int) Math.min(declared, 1 << 24));
+        if (declared > drainLimit()) {
+            throw new Rejection(413, RequestDecoder.tooLarge(declared, max), Map.of("Connection", "close"));
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(declared < 0 || declared > max ? 8192 : (int) declared);
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
-        // the body has the read timeout to arrive; then the client gets 408 and the connection is closed
+        java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean(declared > max);
+        String tooLarge = declared > max ? RequestDecoder.tooLarge(declared, max) : "body exceeds the limit of " + max + " bytes";
+        // the body has the read timeout to arrive; then the client gets 408 (413 if it was already
+        // too large) and the connection is closed
         java.util.concurrent.ScheduledFuture<?> deadline;
         try {
             deadline = sweeper.schedule(() -> {
                 if (finished.compareAndSet(false, true)) {
-                    reject(ex, new Rejection(408, "the request body did not arrive within " + config.readTimeout() + " s",
-                            Map.of("Connection", "close")));
+                    reject(ex, draining.get() ? new Rejection(413, tooLarge, Map.of("Connection", "close"))
+                            : new Rejection(408, "the request body did not arrive within " + config.readTimeout() + " s",
+                                    Map.of("Connection", "close")));
                 }
             }, config.readTimeout(), TimeUnit.SECONDS);
         } catch (RejectedExecutionException e) {
@@ -602,37 +616,27 @@ public final class PredictionServer implements AutoCloseable {
                             return;
                         }
                         if (Content.Chunk.isFailure(chunk)) {
-                            Throwable f = chunk.getFailure();
-                            if (finished.compareAndSet(false, true)) {
-                                deadline.cancel(false);
-                                if (f instanceof java.util.concurrent.TimeoutException) {
-                                    reject(ex, new Rejection(408, "the request body stalled for " + config.readTimeout()
-                                            + " s", Map.of("Connection", "close")));
-                                } else {
-                                    // the connection is gone: nothing can be answered
-                                    rejected.incrementAndGet();
-                                    LOG.warn("rejected {} {} client={} from {}: connection closed while the body was read ({})",
-                                            Text.echo(ex.request.getMethod(), 16), Text.echo(ex.path(), 200), ex.client,
-                                            Text.echo(Request.getRemoteAddr(ex.request)), Text.echo(f.getClass().getSimpleName()));
-                                    ex.callback.failed(f);
-                                }
-                            }
+                            failed(chunk.getFailure());
                             return;
                         }
                         ByteBuffer b = chunk.getByteBuffer();
                         total += b.remaining();
-                        if (total > config.maxBodyBytes()) {
+                        boolean last = chunk.isLast();
+                        if (total > max && !draining.getAndSet(true)) {
+                            buf.reset();
+                        }
+                        if (draining.get()) {
                             chunk.release();
-                            if (finished.compareAndSet(false, true)) {
-                                deadline.cancel(false);
-                                reject(ex, new Rejection(413, "body exceeds the limit of " + config.maxBodyBytes() + " bytes"));
+                            if (total > drainLimit() || last) {
+                                finish(new Rejection(413, tooLarge, total > drainLimit() ? Map.of("Connection", "close")
+                                        : Map.of()));
+                                return;
                             }
-                            return;
+                            continue;
                         }
                         byte[] part = new byte[b.remaining()];
                         b.get(part);
                         buf.write(part, 0, part.length);
-                        boolean last = chunk.isLast();
                         chunk.release();
                         if (last) {
                             if (finished.compareAndSet(false, true)) {
@@ -649,7 +653,35 @@ public final class PredictionServer implements AutoCloseable {
                     }
                 }
             }
+
+            private void finish(Rejection r) {
+                if (finished.compareAndSet(false, true)) {
+                    deadline.cancel(false);
+                    reject(ex, r);
+                }
+            }
+
+            private void failed(Throwable f) {
+                if (f instanceof java.util.concurrent.TimeoutException) {
+                    finish(draining.get() ? new Rejection(413, tooLarge, Map.of("Connection", "close"))
+                            : new Rejection(408, "the request body stalled for " + config.readTimeout() + " s",
+                                    Map.of("Connection", "close")));
+                } else if (finished.compareAndSet(false, true)) {
+                    deadline.cancel(false);
+                    // the connection is gone: nothing can be answered
+                    rejected.incrementAndGet();
+                    LOG.warn("rejected {} {} client={} from {}: connection closed while the body was read ({})",
+                            Text.echo(ex.request.getMethod(), 16), Text.echo(ex.path(), 200), ex.client,
+                            Text.echo(Request.getRemoteAddr(ex.request)), Text.echo(f.getClass().getSimpleName()));
+                    ex.callback.failed(f);
+                }
+            }
         }.run();
+    }
+
+    /** How many bytes of a too-large body are read and discarded before the 413 (see {@link #readBody}). */
+    private long drainLimit() {
+        return Math.max(1L << 20, 4 * config.maxBodyBytes());
     }
 
     private void dispatch(Exchange ex, Client c, byte[] body) {

@@ -75,6 +75,18 @@ public final class RequestDecoder {
      * 400 when it is not a non-negative integer, 413 when it exceeds {@code limit}.
      */
     public static long contentLength(String header, long limit) {
+        long declared = contentLength(header);
+        if (declared > limit) {
+            throw new BadRequest(413, tooLarge(declared, limit));
+        }
+        return declared;
+    }
+
+    /**
+     * The declared body length from a {@code Content-Length} header value, -1 when there is none,
+     * {@link Long#MAX_VALUE} for more than 18 digits; 400 when it is not a non-negative integer.
+     */
+    public static long contentLength(String header) {
         if (header == null) {
             return -1;
         }
@@ -83,12 +95,13 @@ public final class RequestDecoder {
             throw new BadRequest(400, "bad Content-Length");
         }
         // more than 18 digits cannot be a size the server accepts (and may not fit a long)
-        long declared = t.length() > 18 ? Long.MAX_VALUE : Long.parseLong(t);
-        if (declared > limit) {
-            throw new BadRequest(413, "body of " + (t.length() > 18 ? "more than 10^18" : Long.toString(declared))
-                    + " bytes exceeds the limit of " + limit);
-        }
-        return declared;
+        return t.length() > 18 ? Long.MAX_VALUE : Long.parseLong(t);
+    }
+
+    /** The 413 message for a declared length over the limit. */
+    public static String tooLarge(long declared, long limit) {
+        return "body of " + (declared == Long.MAX_VALUE ? "more than 10^18" : Long.toString(declared))
+                + " bytes exceeds the limit of " + limit;
     }
 
     /** Parses {@code {"inputs": [...]}} into a flat array of n·sampleSize validated values. */
