@@ -17,12 +17,19 @@ import org.junit.jupiter.api.Test;
  * Arrays made from Java data must own their memory (see {@code core.Tensors}): no main source
  * calls an {@code NDManager}'s {@code create} except {@code Tensors} itself. A call of
  * {@code create(...)} on anything but the listed factories fails this test with its file and line.
+ * Nor does any main source write Java data into an existing array with DJL's {@code set(Buffer)},
+ * {@code set(float[])} or {@code copyTo}, which rebind the array's native storage to a buffer the GC
+ * may free while a model still computes with it ({@code Tensors.overwrite} copies instead).
  */
 class TensorCreationRuleTest {
     /** Receivers whose {@code create} is not an NDManager's. */
     private static final Pattern ALLOWED = Pattern.compile(
             "\\b(Models|\\w*Attacks|Copycat|stripOptions|defence|Files|HttpServer|URI)\\.create\\(");
     private static final Pattern CREATE = Pattern.compile("\\.create\\(");
+    /** Writes that rebind an array's storage to Java memory. */
+    private static final Pattern REBIND = Pattern.compile(
+            "\\.set\\(\\s*(java\\.nio\\.)?\\w*Buffer\\.wrap\\(|getArray\\(\\)\\.set\\((?!\\s*new NDIndex)|\\.copyTo\\(|"
+                    + "getGradient\\(\\)\\.set\\((?!\\s*new NDIndex)");
 
     @Test
     void onlyTensorsCreatesArraysFromJavaData() throws IOException {
@@ -32,6 +39,36 @@ class TensorCreationRuleTest {
             scan(root, offenders);
         }
         assertEquals(List.of(), offenders, "create arrays through org.dlsec.core.Tensors");
+    }
+
+    @Test
+    void noArrayIsReboundToJavaMemory() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        for (Path root : PackageRulesTest.ROOTS) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    List<String> lines = Files.readAllLines(f);
+                    for (int i = 0; i < lines.size(); i++) {
+                        String line = lines.get(i).trim();
+                        if (REBIND.matcher(line).find() && !line.startsWith("*") && !line.startsWith("//")) {
+                            offenders.add(root.relativize(f) + ":" + (i + 1) + ": " + line);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "write into existing arrays with org.dlsec.core.Tensors.overwrite");
+    }
+
+    @Test
+    void theRebindRuleCatchesTheWaysDjlRebindsStorage() {
+        for (String bad : List.of("a.set(FloatBuffer.wrap(data));", "arr.set(java.nio.FloatBuffer.wrap(w));",
+                "p.getArray().set(w);", "x.copyTo(y);", "try (NDArray g = q.getGradient().set(z))")) {
+            assertTrue(REBIND.matcher(bad).find(), bad);
+        }
+        for (String ok : List.of("g.set(new NDIndex(\":\"), 0f);", "queries.set(0);", "p.getArray().set(new NDIndex(\"...\"), v);")) {
+            assertTrue(!REBIND.matcher(ok).find(), ok);
+        }
     }
 
     private static void scan(Path root, List<String> offenders) throws IOException {

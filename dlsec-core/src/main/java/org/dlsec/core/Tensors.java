@@ -2,6 +2,7 @@ package org.dlsec.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
@@ -25,6 +26,14 @@ import java.nio.ByteOrder;
  * operand can be freed before the backward pass. Code under autograd multiplies by
  * {@link #scalar} instead. {@code ArchitectureTest} checks that no other code creates arrays from
  * Java data.
+ *
+ * <p>Writing into an existing array has the mirror hazard: DJL's {@code NDArray.set(Buffer)} (and
+ * {@code set(float[])}, {@code copyTo}) makes the tensor's storage a non-owning pointer into a direct
+ * buffer that only that one NDArray object keeps reachable. For a model's parameter or its gradient
+ * the tensor outlives the object (the module holds it), so once the object is closed and the GC frees
+ * the buffer, the model computes with freed memory and the next in-place update (a backward pass
+ * adding into a gradient) writes into glibc's heap. {@link #overwrite} and {@link #zero} copy into
+ * the array's own memory instead; {@code TensorCreationRuleTest} keeps {@code set(Buffer)} out.
  */
 public final class Tensors {
     private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
@@ -49,6 +58,25 @@ public final class Tensors {
         try (NDArray view = manager.create(b, shape, type)) {
             return view.duplicate();
         }
+    }
+
+    /**
+     * Copies {@code values} (as many as {@code target} has elements, in row-major order) into
+     * {@code target}'s own native memory, leaving its storage, shape and gradient state as they are.
+     */
+    public static void overwrite(NDArray target, float[] values) {
+        if (target.size() != values.length) {
+            throw new IllegalArgumentException("cannot write " + values.length + " values into an array of shape "
+                    + target.getShape());
+        }
+        try (NDManager scope = target.getManager().newSubManager()) {
+            target.set(new NDIndex("..."), floats(scope, values, target.getShape()));
+        }
+    }
+
+    /** Sets every element of {@code target} to 0 in its own native memory (works on NaN and infinities too). */
+    public static void zero(NDArray target) {
+        target.set(new NDIndex("..."), 0f);
     }
 
     /** A float32 array of {@code shape} holding {@code data[offset .. offset+shape.size())}. */

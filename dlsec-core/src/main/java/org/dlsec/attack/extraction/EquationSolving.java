@@ -153,9 +153,9 @@ public final class EquationSolving implements ExtractionAttack {
             Parameter par = e.getValue();
             NDArray arr = par.getArray();
             if (par.getType() == Parameter.Type.WEIGHT) {
-                arr.set(java.nio.FloatBuffer.wrap(w));
+                Tensors.overwrite(arr, w);
             } else if (par.getType() == Parameter.Type.BIAS) {
-                arr.set(java.nio.FloatBuffer.wrap(bias));
+                Tensors.overwrite(arr, bias);
             }
         }
         DjlClassifier c = new DjlClassifier(fresh.model(), shape, k, bounds, info, false);

@@ -7,8 +7,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.nio.FloatBuffer;
 import java.util.List;
+import org.dlsec.core.Tensors;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.Engines;
 import org.dlsec.model.LogitObjective;
@@ -66,7 +66,7 @@ final class WeightGradients {
         NDArray a = p.getArray();
         if (a.hasGradient()) {
             try (NDArray g = a.getGradient()) {
-                g.set(FloatBuffer.wrap(new float[(int) g.size()]));
+                Tensors.zero(g);
             }
         }
     }

@@ -3,7 +3,6 @@ package org.dlsec.attack.fault;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -11,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Tensors;
 import org.dlsec.model.DjlClassifier;
 
 /**
@@ -93,7 +93,7 @@ public final class WeightSnapshot implements AutoCloseable {
         if (a.size() != data.length) {
             throw new IllegalArgumentException("size mismatch for " + p.getName() + ": " + a.size() + " vs " + data.length);
         }
-        a.set(FloatBuffer.wrap(data));
+        Tensors.overwrite(a, data);
     }
 
     @Override

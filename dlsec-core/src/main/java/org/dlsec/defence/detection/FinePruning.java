@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 import org.dlsec.core.DlsecException;
+import org.dlsec.core.Tensors;
 import org.dlsec.data.Dataset;
 import org.dlsec.metric.Evaluation;
 import org.dlsec.model.Classifier;
@@ -325,7 +326,7 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
                 for (int c : pruned) {
                     Arrays.fill(w, c * per, (c + 1) * per, 0f);
                 }
-                params.get(k).getArray().set(w);
+                Tensors.overwrite(params.get(k).getArray(), w);
             }
         }
 
@@ -337,7 +338,7 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
                 for (int c : pruned) {
                     Arrays.fill(w, c * per, (c + 1) * per, 0f);
                 }
-                p.getArray().set(w);
+                Tensors.overwrite(p.getArray(), w);
             }
         }
 

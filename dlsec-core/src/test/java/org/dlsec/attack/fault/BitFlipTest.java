@@ -89,6 +89,49 @@ class BitFlipTest {
         }
     }
 
+    /**
+     * Zeroing a gradient once pointed the parameter's native gradient at a Java buffer that nothing
+     * kept alive: after a garbage collection the next backward pass added into freed memory (wrong
+     * gradients, then a corrupted heap: the SIGSEGV in glibc's unlink_chunk of issue #18). Here a
+     * zeroed gradient must still read zero after collections that reuse freed memory.
+     */
+    @Test
+    void aZeroedGradientStaysZeroAcrossGarbageCollection() throws Exception {
+        DjlClassifier model = TestModels.mnistLenet();
+        try (QuantizedModel q = QuantizedModel.quantize(model, Granularity.PER_LAYER); NDManager m = Engines.newManager()) {
+            List<Parameter> params = new ArrayList<>();
+            for (QuantizedTensor t : q.tensors()) {
+                params.add(q.original().parameter(t.name()));
+            }
+            WeightGradients.Result a = WeightGradients.compute(q.classifier(), params, ATTACK.images(m, 0, 32),
+                    ATTACK.labels(m, 0, 32));
+            List<java.nio.ByteBuffer> reuse = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                System.gc();
+                Thread.sleep(100);
+                for (Parameter p : params) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect((int) p.getArray().size() * 4);
+                    while (b.hasRemaining()) {
+                        b.put((byte) 0x4b);
+                    }
+                    reuse.add(b);
+                }
+            }
+            for (Parameter p : params) {
+                boolean frozen = !p.requiresGradient();
+                p.freeze(false);
+                try (NDArray g = p.getArray().getGradient()) {
+                    for (float v : g.toFloatArray()) {
+                        assertEquals(0f, v, p.getName() + ": the zeroed gradient changed after a collection");
+                    }
+                } finally {
+                    p.freeze(frozen);
+                }
+            }
+            assertTrue(a.gradients().length == params.size() && reuse.size() == 3 * params.size());
+        }
+    }
+
     @Test
     void bfaCrushesAccuracyWithFewFlipsAndIsDeterministic() {
         DjlClassifier model = TestModels.mnistLenet();
