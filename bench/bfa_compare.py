@@ -10,7 +10,7 @@ where they part, if any.
 import json, sys
 
 d, r = (json.load(open(p)) for p in sys.argv[1:3])
-df, rf = d.get("flips", []), r.get("flips", [])
+df, rf = d.get("bitFlips", []), r.get("flips", [])
 print(f"int8 accuracy: dlsec {100 * d['int8Accuracy']:.2f}%  reference {100 * r['int8Accuracy']:.2f}%")
 hdr = f"{'#':>3} | {'dlsec':<32} {'loss':>9} {'acc':>7} | {'reference':<32} {'loss':>9} {'acc':>7} |"
 print(hdr)
@@ -31,6 +31,6 @@ for k in range(max(len(df), len(rf))):
     left = f"{cell(a):<32} {a['loss']:9.5f} {100 * a['accuracy']:6.2f}%" if a else " " * 50
     right = f"{cell(b):<32} {b['loss']:9.5f} {100 * b['accuracy']:6.2f}%" if b else " " * 50
     print(f"{k + 1:>3} | {left} | {right} | {'=' if same else ''}")
-print(f"final: dlsec {100 * d['finalAccuracy']:.2f}% after {len(df)} flips (stop after {d['flipsToStop']});"
+print(f"final: dlsec {100 * d['accuracy'][-1]:.2f}% after {len(df)} flips (stop after {d['flipsToStop']});"
       f" reference {100 * r['curve'][-1]:.2f}% after {len(rf)} flips (stop after {r['flipsToStop']})")
 print("identical flip sequence" if first is None else f"first different flip: {first}")

@@ -1,10 +1,8 @@
 package org.dlsec.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.dlsec.attack.fault.FaultAttacks;
 import org.dlsec.attack.fault.FaultType;
 import org.dlsec.attack.fault.Granularity;
@@ -115,9 +113,7 @@ final class FaultCommand extends OutcomeCommand.Seeded {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), spec.setup(), seed);
             FaultOutcome o = run.run(!quiet);
             o.summary().forEach(System.out::println);
-            Map<String, Object> fields = new LinkedHashMap<>(o.json());
-            fields.put("seed", seed);
-            out = CommandOutput.of("fault", fields).withModel(c.info(), ModelFlags.describe(loaded)).withData(d, true)
+            out = CommandOutput.of("fault", o.json(seed)).withModel(c.info(), ModelFlags.describe(loaded)).withData(d, true)
                     .finishing(prov);
         }
         out.write(json);

@@ -39,37 +39,90 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
     public record Trojan(Map<String, Object> design, int target, double cleanAccuracy, double trojanedCleanAccuracy,
             int changedCleanPredictions, long firedOnClean, double triggerSuccessRate, int triggeredSamples) {}
 
-    /** The outcome's fields of {@code dlsec fault --json} (the command adds the model, data and provenance). */
-    public Map<String, Object> json() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("mode", spec.attack());
-        out.put("floatAccuracy", floatAccuracy);
-        if (int8Accuracy != null) {
-            out.put("int8Accuracy", int8Accuracy);
+    /**
+     * What the audit stores of a fault experiment and {@code dlsec fault --json} writes, in the audit's terms
+     * ({@code $defs/faultRun} of {@code docs/report-schema.json}).
+     *
+     * @param parameters the fault, the quantisation, the seed, the attack's parameters and (BFA) the attacker's data
+     * @param int8Accuracy accuracy of the int8 model before any fault; the float32 accuracy for the trojan (it works
+     *        on the float32 model); null when the weights stayed float32
+     * @param weightBits bits of the int8 weights (0 when not quantised)
+     * @param flips BFA: 0, 1, 2, … flips; random: the fault counts; trojan: empty
+     * @param accuracy BFA: accuracy after each number of flips; random: mean over the trials; trojan: empty
+     * @param minAccuracy random: worst trial per count; BFA: equal to {@code accuracy}; trojan: empty
+     * @param flipsToStop BFA: flips used to reach the stop accuracy, or -1; random, trojan: -1
+     * @param seconds the attack's own time
+     */
+    public record Curve(Map<String, Object> parameters, Double int8Accuracy, long weightBits, List<Integer> flips,
+            List<Double> accuracy, List<Double> minAccuracy, int flipsToStop, double seconds) {
+        public Curve {
+            parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+            flips = List.copyOf(flips);
+            accuracy = List.copyOf(accuracy);
+            minAccuracy = List.copyOf(minAccuracy);
+        }
+    }
+
+    /** This outcome in the audit's terms; {@code seed} is the experiment's seed. */
+    public Curve curve(long seed) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("fault", spec.attack());
+        params.put("quantisation", trojan != null ? "none (the trojan works on the float32 model)"
+                : spec.int8() ? "int8 per " + spec.granularity().cliName()
+                : "none (float32 " + (spec.activations() ? "activations" : "weights") + ")");
+        params.put("seed", seed);
+        params.putAll(parameters);
+        List<Integer> xs = new ArrayList<>();
+        List<Double> mean = new ArrayList<>();
+        List<Double> min = new ArrayList<>();
+        if (trojan != null) {
+            return new Curve(params, floatAccuracy, 0, xs, mean, min, -1, 0);
         }
         if (bfa != null) {
-            out.put("parameters", parameters);
-            out.put("curve", bfa.curve());
-            out.put("flipsUsed", bfa.flips().size());
-            out.put("flipsToStop", bfa.flipsToStop());
-            out.put("finalAccuracy", bfa.finalAccuracy());
-            out.put("flips", bfa.flips());
+            params.put("attackSamples", attackSamples);
+            params.put("attackData", attackData);
+            for (int i = 0; i < bfa.curve().size(); i++) {
+                xs.add(i);
+            }
+            mean.addAll(bfa.curve());
+            min.addAll(bfa.curve());
+            return new Curve(params, int8Accuracy, weightBits, xs, mean, min, bfa.flipsToStop(), bfa.seconds());
+        }
+        for (AccuracyDistribution d : random.distributions()) {
+            xs.add(d.faults());
+            mean.add(d.mean());
+            min.add(d.min());
+        }
+        return new Curve(params, int8Accuracy, weightBits, xs, mean, min, -1, random.seconds());
+    }
+
+    /**
+     * The outcome's fields of {@code dlsec fault --json} (the command adds the model, data and provenance): the
+     * audit's fault record without its id, key and start time, then what only the command shows — BFA's flips one
+     * by one ({@code bitFlips}) and gradient calls, the random faults' full distributions and what they hit, and
+     * the defence.
+     */
+    public Map<String, Object> json(long seed) {
+        Curve c = curve(seed);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("fault", spec.attack());
+        out.put("parameters", c.parameters());
+        out.put("floatAccuracy", floatAccuracy);
+        out.put("int8Accuracy", c.int8Accuracy());
+        out.put("weightBits", c.weightBits());
+        out.put("flips", c.flips());
+        out.put("accuracy", c.accuracy());
+        out.put("minAccuracy", c.minAccuracy());
+        out.put("flipsToStop", c.flipsToStop());
+        out.put("seconds", c.seconds());
+        out.put("trojan", trojan);
+        if (bfa != null) {
+            out.put("bitFlips", bfa.flips());
             out.put("gradientCalls", bfa.gradientCalls());
-            out.put("seconds", bfa.seconds());
-        } else if (random != null) {
+        }
+        if (random != null) {
             out.put("target", random.target().cliName());
-            out.put("parameters", parameters);
             out.put("distributions", random.distributions());
-            out.put("seconds", random.seconds());
-        } else {
-            out.put("parameters", parameters);
-            out.put("trojan", trojan.design());
-            out.put("cleanAccuracy", trojan.cleanAccuracy());
-            out.put("trojanedCleanAccuracy", trojan.trojanedCleanAccuracy());
-            out.put("changedCleanPredictions", trojan.changedCleanPredictions());
-            out.put("firedOnClean", trojan.firedOnClean());
-            out.put("triggerSuccessRate", trojan.triggerSuccessRate());
-            out.put("triggeredSamples", trojan.triggeredSamples());
         }
         if (defence != null) {
             out.put("defence", defence);
