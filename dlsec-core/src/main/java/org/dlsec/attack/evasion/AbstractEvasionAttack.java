@@ -148,14 +148,9 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
                 // the true labels are not known to a targeted attack's caller; the runner fills them in
                 System.arraycopy(cp, 0, labels, 0, n);
             }
+            Criterion criterion = criterion();
             for (int i = 0; i < n; i++) {
-                if (failed[i]) {
-                    success[i] = false;
-                } else if (targeted()) {
-                    success[i] = ap[i] == targets[i] && cp[i] != targets[i];
-                } else {
-                    success[i] = cp[i] == labels[i] && ap[i] != labels[i];
-                }
+                success[i] = !failed[i] && criterion.success(cp[i], ap[i], yv[i]);
             }
             QueryStats spent = model.stats().minus(before);
             long counted = 0;

@@ -114,7 +114,7 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
         long[] yv = y.toLongArray();
         for (int i = 0; i < n; i++) {
             // samples already misclassified (or at their target) need no attack
-            todo[i] = p.targeted() ? cleanPred[i] != yv[i] : cleanPred[i] == yv[i];
+            todo[i] = criterion().needsAttack(cleanPred[i], yv[i]);
         }
         for (int r = 0; r < p.restarts(); r++) {
             int[] idx = Rows.where(todo);
@@ -281,7 +281,7 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
     private void markFooled(NDArray logits, long[] yv, boolean[] fooled, boolean[] newly) {
         long[] pred = logits.argMax(1).toLongArray();
         for (int i = 0; i < pred.length; i++) {
-            boolean hit = p.targeted() ? pred[i] == yv[i] : pred[i] != yv[i];
+            boolean hit = criterion().isAdversarial(pred[i], yv[i]);
             if (hit && !fooled[i]) {
                 fooled[i] = true;
                 if (newly != null) {

@@ -129,7 +129,7 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack implements Mini
         NDArray best = x.duplicate();
         boolean[] attack = new boolean[n];
         for (int i = 0; i < n; i++) {
-            attack[i] = p.targeted() ? cleanPred[i] != yv[i] : cleanPred[i] == yv[i];
+            attack[i] = criterion().needsAttack(cleanPred[i], yv[i]);
         }
         int[] idx = Rows.where(attack);
         if (idx.length == 0) {

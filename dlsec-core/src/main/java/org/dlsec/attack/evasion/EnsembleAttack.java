@@ -141,8 +141,8 @@ public final class EnsembleAttack implements EpsilonAttack {
                 queries[i] += r.queries()[j];
                 gradients[i] += r.gradients()[j];
                 seconds[i] += r.seconds()[j];
-                boolean hit = !r.failed()[j] && (targeted() ? r.adversarialPredictions()[j] == ys[i]
-                        : r.adversarialPredictions()[j] != first.labels()[i]);
+                boolean hit = !r.failed()[j] && criterion().isAdversarial(r.adversarialPredictions()[j],
+                        targeted() ? ys[i] : first.labels()[i]);
                 if (hit) {
                     System.arraycopy(r.adversarial(), j * d, adv, i * d, d);
                     advPred[i] = r.adversarialPredictions()[j];

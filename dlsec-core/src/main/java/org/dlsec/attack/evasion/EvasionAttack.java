@@ -20,6 +20,11 @@ public interface EvasionAttack {
 
     boolean targeted();
 
+    /** What counts as adversarial for this attack (misclassification, or the target class). */
+    default Criterion criterion() {
+        return Criterion.of(targeted());
+    }
+
     /** Every parameter that affects the result, for provenance (includes the seed). */
     Map<String, Object> parameters();
 

@@ -136,7 +136,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
                 queries[i]++;
             }
             NDArray loss = LogitObjective.crossEntropy(y).apply(logits);
-            NDArray hit = p.targeted() ? logits.argMax(1).eq(y) : logits.argMax(1).neq(y);
+            NDArray hit = criterion().isAdversarial(logits.argMax(1), y);
             NDArray score = NDArrays.where(hit, loss.zerosLike().add(Float.MAX_VALUE), p.targeted() ? loss.neg() : loss);
             if (best == null) {
                 best = adv;

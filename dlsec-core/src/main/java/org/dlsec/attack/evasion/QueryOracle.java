@@ -106,7 +106,7 @@ final class QueryOracle {
 
     /** Has the attack reached its goal on a prediction? */
     static boolean fooled(int predicted, int y, boolean targeted) {
-        return targeted ? predicted == y : predicted != y;
+        return Criterion.of(targeted).isAdversarial(predicted, y);
     }
 
     /** Query budget left for the algorithm after the template's clean and final predictions. */
