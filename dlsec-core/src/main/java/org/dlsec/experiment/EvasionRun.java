@@ -49,7 +49,7 @@ public final class EvasionRun {
             log.accept(String.format("uap fitted on the first %d %s images: fooling rate %.2f%% after %d passes",
                     f.fitSamples(), fitSplit, 100 * f.foolingRate(), f.passes()));
         } else if (substitute != null) {
-            a = new TransferAttack(a, substitute);
+            a = TransferAttack.of(a, substitute);
         }
         this.base = a;
         this.targets = a.targeted() ? EvasionRunner.randomTargets(data, spec.attack().seed()) : null;
@@ -82,13 +82,8 @@ public final class EvasionRun {
     /** Runs the attack at every budget, then the detector. */
     public EvasionOutcome run(boolean progress) {
         List<Double> budgets = spec.budgets();
-        EvasionRunner.BudgetRun at = (a, e) -> {
-            // a transfer attack over several budgets crafts anew on the substitute at each one
-            EvasionAttack run = substitute != null && budgets.size() > 1 ? new TransferAttack(spec.attackAt(e), substitute) : a;
-            return EvasionRunner.run(run, model, data, targets, spec.batchSize(), progress);
-        };
-        EvasionAttack swept = substitute != null && budgets.size() > 1 ? spec.attackAt(budgets.get(0)) : base;
-        List<AttackResult> results = EvasionRunner.sweep(swept, budgets, at, data::image, (r, e) -> {
+        EvasionRunner.BudgetRun at = (a, e) -> EvasionRunner.run(a, model, data, targets, spec.batchSize(), progress);
+        List<AttackResult> results = EvasionRunner.sweep(base, budgets, at, data::image, (r, e) -> {
             log.accept(EvasionOutcome.line(r, e));
             NumericalIssue.lines(r.numericalIssues(), 5).forEach(log);
         });

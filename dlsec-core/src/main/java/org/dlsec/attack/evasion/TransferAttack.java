@@ -12,17 +12,79 @@ import org.dlsec.model.Classifier;
  * model the attacker owns, then sent to the target, which is queried only to classify them. The
  * target's queries are counted as usual (clean and final prediction); the substitute's cost is in
  * {@code parameters()}.
+ *
+ * <p>{@link #of} keeps the inner attack's kind: an ε-bounded attack gives an {@link EpsilonAttack} (each budget
+ * crafts anew on the substitute), a minimal-perturbation attack a {@link MinimalPerturbationAttack} (one run, each
+ * budget read from the distances found), so {@link EvasionRunner#sweep} needs no special case for transfer.
  */
-public final class TransferAttack implements EvasionAttack {
+public class TransferAttack implements EvasionAttack {
     private final EvasionAttack inner;
     private final Classifier substitute;
 
-    public TransferAttack(EvasionAttack inner, Classifier substitute) {
+    private TransferAttack(EvasionAttack inner, Classifier substitute) {
         if (inner instanceof TransferAttack) {
             throw new DlsecException("a transfer attack cannot wrap another transfer attack");
         }
         this.inner = inner;
-        this.substitute = substitute;
+        this.substitute = java.util.Objects.requireNonNull(substitute, "substitute");
+    }
+
+    /** {@code inner} crafted on {@code substitute} and sent to the target, of the same kind as {@code inner}. */
+    public static TransferAttack of(EvasionAttack inner, Classifier substitute) {
+        if (inner instanceof EpsilonAttack e) {
+            return new Bounded(e, substitute);
+        }
+        if (inner instanceof MinimalPerturbationAttack m) {
+            return new Minimal(m, substitute);
+        }
+        return new TransferAttack(inner, substitute);
+    }
+
+    /** The attack crafted on the substitute. */
+    public EvasionAttack inner() {
+        return inner;
+    }
+
+    /** An ε-bounded attack transferred: its budget is the inner attack's. */
+    private static final class Bounded extends TransferAttack implements EpsilonAttack {
+        private final EpsilonAttack bounded;
+        private final Classifier substitute;
+
+        Bounded(EpsilonAttack inner, Classifier substitute) {
+            super(inner, substitute);
+            this.bounded = inner;
+            this.substitute = substitute;
+        }
+
+        @Override
+        public double epsilon() {
+            return bounded.epsilon();
+        }
+
+        @Override
+        public Norm norm() {
+            return bounded.norm();
+        }
+
+        @Override
+        public EpsilonAttack withEpsilon(double epsilon) {
+            return new Bounded(bounded.withEpsilon(epsilon), substitute);
+        }
+    }
+
+    /** A minimal-perturbation attack transferred: the distances are those of the examples sent to the target. */
+    private static final class Minimal extends TransferAttack implements MinimalPerturbationAttack {
+        private final Norm norm;
+
+        Minimal(MinimalPerturbationAttack inner, Classifier substitute) {
+            super(inner, substitute);
+            this.norm = inner.distanceNorm();
+        }
+
+        @Override
+        public Norm distanceNorm() {
+            return norm;
+        }
     }
 
     @Override

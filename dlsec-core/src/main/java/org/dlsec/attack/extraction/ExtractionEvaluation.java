@@ -71,7 +71,7 @@ public final class ExtractionEvaluation {
         int used = 0;
         if (transferLimit > 0 && substitute.hasGradients()) {
             used = Math.min(transferLimit, test.size());
-            TransferAttack fgsm = new TransferAttack(Pgd.fgsm(Norm.LINF, eps, false, seed), substitute);
+            TransferAttack fgsm = TransferAttack.of(Pgd.fgsm(Norm.LINF, eps, false, seed), substitute);
             int success = 0;
             int correct = 0;
             try (NDManager root = Engines.newManager()) {

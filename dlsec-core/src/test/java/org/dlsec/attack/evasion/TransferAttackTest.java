@@ -20,7 +20,7 @@ class TransferAttackTest {
         Classifier substitute = TestModels.mnistSubstitute();
         Dataset d = TestSupport.mnistTest(200);
         QueryStats before = target.stats();
-        TransferAttack t = new TransferAttack(Pgd.pgd(Norm.LINF, 0.3, 20, null, 1, false, 0), substitute);
+        TransferAttack t = TransferAttack.of(Pgd.pgd(Norm.LINF, 0.3, 20, null, 1, false, 0), substitute);
         AttackResult r = EvasionRunner.run(t, target, d, null, 100, false);
         QueryStats spent = target.stats().minus(before);
         assertEquals(0, spent.gradientCalls(), "the target's gradients are never used");
@@ -36,10 +36,35 @@ class TransferAttackTest {
         }
     }
 
+    /**
+     * A transferred ε-bounded attack is itself ε-bounded: the one sweep gives at each budget exactly what a
+     * single-budget transfer run gives (before, the experiment built a fresh transfer per budget by hand).
+     */
+    @Test
+    void aTransferCurveEqualsSingleBudgetTransferRuns() {
+        Classifier target = TestModels.mnistLenet();
+        Classifier substitute = TestModels.mnistSubstitute();
+        Dataset d = TestSupport.mnistTest(40);
+        TransferAttack t = TransferAttack.of(Pgd.pgd(Norm.LINF, 0.1, 10, null, 1, false, 3), substitute);
+        assertTrue(t instanceof EpsilonAttack, "keeps the inner attack's budget");
+        java.util.List<AttackResult> curve = EvasionRunner.sweep(t, target, d, new double[] {0.1, 0.3}, null, 20, false);
+        for (int k = 0; k < 2; k++) {
+            double eps = k == 0 ? 0.1 : 0.3;
+            AttackResult single = EvasionRunner.run(TransferAttack.of(Pgd.pgd(Norm.LINF, eps, 10, null, 1, false, 3), substitute),
+                    target, d, null, 20, false);
+            assertTrue(Arrays.equals(single.adversarial(), curve.get(k).adversarial()), "eps " + eps + ": same examples");
+            assertTrue(Arrays.equals(single.success(), curve.get(k).success()), "eps " + eps);
+            assertEquals(single.parameters(), curve.get(k).parameters());
+        }
+        assertTrue(curve.get(1).successRate() >= curve.get(0).successRate());
+        assertTrue(TransferAttack.of(new DeepFool(new DeepFool.Params(0.02, 20, 10, 0)), substitute)
+                instanceof MinimalPerturbationAttack, "a minimal attack stays minimal");
+    }
+
     @Test
     void shapeMismatchAndNestingAreRejected() {
         Pgd pgd = Pgd.pgd(Norm.LINF, 0.3, 5, null, 1, false, 0);
-        TransferAttack t = new TransferAttack(pgd, TestModels.mnistSubstitute());
-        assertThrows(DlsecException.class, () -> new TransferAttack(t, TestModels.mnistSubstitute()));
+        TransferAttack t = TransferAttack.of(pgd, TestModels.mnistSubstitute());
+        assertThrows(DlsecException.class, () -> TransferAttack.of(t, TestModels.mnistSubstitute()));
     }
 }
