@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dlsec.core.Tensors;
@@ -89,17 +88,8 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", p.norm().cliName());
-        m.put("eps", p.epsilon());
-        m.put("steps", p.steps());
-        m.put("restarts", p.restarts());
-        m.put("momentum", (double) MOMENTUM);
-        m.put("rho", RHO);
-        m.put("loss", "ce");
-        m.put("targeted", p.targeted());
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).before("targeted", "momentum", (double) MOMENTUM).before("targeted", "rho", RHO)
+                .before("targeted", "loss", "ce").map();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.dlsec.attack.evasion;
 
 import ai.djl.ndarray.NDArray;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.dlsec.core.Tensors;
@@ -98,15 +97,7 @@ public final class Boundary extends AbstractEvasionAttack implements MinimalPert
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", Norm.L2.cliName());
-        m.put("maxQueries", p.maxQueries());
-        m.put("sphericalStep", p.sphericalStep());
-        m.put("sourceStep", p.sourceStep());
-        m.put("stepAdaptation", p.stepAdaptation());
-        m.put("initTries", p.initTries());
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).first("norm", Norm.L2.cliName()).map();
     }
 
     private static double distance(float[] a, float[] orig, int i, int d) {

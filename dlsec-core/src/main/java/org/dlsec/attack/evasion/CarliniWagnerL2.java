@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
@@ -93,17 +92,7 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack implements Mini
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", Norm.L2.cliName());
-        m.put("confidence", p.confidence());
-        m.put("initialConst", p.initialConst());
-        m.put("binarySteps", p.binarySteps());
-        m.put("steps", p.steps());
-        m.put("learningRate", p.learningRate());
-        m.put("abortEarly", p.abortEarly());
-        m.put("targeted", p.targeted());
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).first("norm", Norm.L2.cliName()).map();
     }
 
     /** The per-sample margin: Z_y − max_{j≠y} Z_j (untargeted) or max_{j≠t} Z_j − Z_t (targeted). */

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
@@ -81,13 +80,7 @@ public final class DeepFool extends AbstractEvasionAttack implements MinimalPert
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", Norm.L2.cliName());
-        m.put("overshoot", p.overshoot());
-        m.put("maxIterations", p.maxIterations());
-        m.put("candidates", p.candidates());
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).first("norm", Norm.L2.cliName()).map();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.dlsec.attack.evasion;
 
 import ai.djl.ndarray.NDArray;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.dlsec.core.Tensors;
@@ -87,15 +86,7 @@ public final class HopSkipJump extends AbstractEvasionAttack implements MinimalP
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", p.norm().cliName());
-        m.put("maxQueries", p.maxQueries());
-        m.put("initEvals", p.initEvals());
-        m.put("maxEvals", p.maxEvals());
-        m.put("gamma", p.gamma());
-        m.put("initTries", p.initTries());
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).map();
     }
 
     private double distance(float[] a, float[] orig, int i, int d) {

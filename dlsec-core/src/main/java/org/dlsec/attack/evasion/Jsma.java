@@ -3,7 +3,6 @@ package org.dlsec.attack.evasion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.core.Tensors;
 import org.dlsec.core.DlsecException;
@@ -72,14 +71,8 @@ public final class Jsma extends AbstractEvasionAttack {
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", Norm.L0.cliName());
-        m.put("theta", 1.0);
-        m.put("gamma", p.gamma());
-        m.put("saliency", p.probabilities() ? "probabilities" : "logits");
-        m.put("targeted", true);
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).first("norm", Norm.L0.cliName()).before("gamma", "theta", 1.0)
+                .rename("probabilities", "saliency", p.probabilities() ? "probabilities" : "logits").before("seed", "targeted", true).map();
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.dlsec.attack.evasion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.core.DlsecException;
 import org.dlsec.model.Classifier;
@@ -64,15 +63,7 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", p.norm().cliName());
-        m.put("eps", p.epsilon());
-        m.put("stepSize", alpha());
-        m.put("steps", p.steps());
-        m.put("decay", p.decay());
-        m.put("targeted", p.targeted());
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).replace("stepSize", alpha()).map();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.dlsec.attack.evasion;
 
 import ai.djl.ndarray.NDArray;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.dlsec.core.Tensors;
@@ -98,16 +97,7 @@ public final class OnePixel extends AbstractEvasionAttack {
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pixels", p.pixels());
-        m.put("population", p.population());
-        m.put("iterations", p.iterations());
-        m.put("maxQueries", p.maxQueries());
-        m.put("f", p.f());
-        m.put("strategy", "DE/rand/1, no crossover");
-        m.put("targeted", p.targeted());
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).before("targeted", "strategy", "DE/rand/1, no crossover").map();
     }
 
     @Override

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.core.DlsecException;
 import org.dlsec.model.Classifier;
@@ -98,16 +97,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", p.norm().cliName());
-        m.put("eps", p.epsilon());
-        m.put("stepSize", alpha());
-        m.put("steps", p.steps());
-        m.put("randomStart", p.randomStart());
-        m.put("restarts", p.restarts());
-        m.put("targeted", p.targeted());
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).drop("variant", "relativeStep").replace("stepSize", alpha()).map();
     }
 
     @Override

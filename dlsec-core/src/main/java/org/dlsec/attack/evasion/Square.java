@@ -1,7 +1,6 @@
 package org.dlsec.attack.evasion;
 
 import ai.djl.ndarray.NDArray;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.dlsec.core.Tensors;
@@ -80,15 +79,7 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", p.norm().cliName());
-        m.put("eps", p.epsilon());
-        m.put("maxQueries", p.maxQueries());
-        m.put("pInit", p.pInit());
-        m.put("loss", p.targeted() ? "cross-entropy" : "margin");
-        m.put("targeted", p.targeted());
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).before("targeted", "loss", p.targeted() ? "cross-entropy" : "margin").map();
     }
 
     /** The paper's piecewise-constant schedule of p, for iteration {@code it} of {@code total}. */

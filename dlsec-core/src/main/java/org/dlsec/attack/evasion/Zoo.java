@@ -1,7 +1,6 @@
 package org.dlsec.attack.evasion;
 
 import ai.djl.ndarray.NDArray;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.dlsec.core.Tensors;
@@ -98,18 +97,8 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("norm", p.norm().cliName());
-        m.put("eps", p.epsilon());
-        m.put("maxQueries", p.maxQueries());
-        m.put("estimator", "nes");
-        m.put("samples", p.samples());
-        m.put("sigma", p.sigma());
-        m.put("stepSize", p.stepFraction() * p.epsilon());
-        m.put("loss", p.targeted() ? "cross-entropy" : "margin");
-        m.put("targeted", p.targeted());
-        m.put("seed", p.seed());
-        return m;
+        return ParameterMap.of(p).before("samples", "estimator", "nes").rename("stepFraction", "stepSize", p.stepFraction() * p.epsilon())
+                .before("targeted", "loss", p.targeted() ? "cross-entropy" : "margin").map();
     }
 
     private double loss(float[] s, int row, int k, int y) {

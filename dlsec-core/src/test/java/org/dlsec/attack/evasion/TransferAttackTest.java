@@ -44,13 +44,13 @@ class TransferAttackTest {
     void aTransferCurveEqualsSingleBudgetTransferRuns() {
         Classifier target = TestModels.mnistLenet();
         Classifier substitute = TestModels.mnistSubstitute();
-        Dataset d = TestSupport.mnistTest(40);
-        TransferAttack t = TransferAttack.of(Pgd.pgd(Norm.LINF, 0.1, 10, null, 1, false, 3), substitute);
+        Dataset d = TestSupport.mnistTest(20);
+        TransferAttack t = TransferAttack.of(Pgd.pgd(Norm.LINF, 0.1, 5, null, 1, false, 3), substitute);
         assertTrue(t instanceof EpsilonAttack, "keeps the inner attack's budget");
         java.util.List<AttackResult> curve = EvasionRunner.sweep(t, target, d, new double[] {0.1, 0.3}, null, 20, false);
         for (int k = 0; k < 2; k++) {
             double eps = k == 0 ? 0.1 : 0.3;
-            AttackResult single = EvasionRunner.run(TransferAttack.of(Pgd.pgd(Norm.LINF, eps, 10, null, 1, false, 3), substitute),
+            AttackResult single = EvasionRunner.run(TransferAttack.of(Pgd.pgd(Norm.LINF, eps, 5, null, 1, false, 3), substitute),
                     target, d, null, 20, false);
             assertTrue(Arrays.equals(single.adversarial(), curve.get(k).adversarial()), "eps " + eps + ": same examples");
             assertTrue(Arrays.equals(single.success(), curve.get(k).success()), "eps " + eps);
