@@ -49,8 +49,11 @@ class NoNetworkTest {
     static List<String> commands(Path dir) throws IOException {
         String model = TestSupport.fixture("lenet-ts.pt").toString();
         Path audit = dir.resolve("audit.yaml");
+        // the fault entry writes weights and zeroes weight gradients, which once went through DJL's set(Buffer) and made
+        // libtorch print its AutoNonVariableTypeMode deprecation warning (issue #24); the children's output must not
         Files.writeString(audit, "seed: 1\nlimit: 20\nattacks:\n  - attack: fgsm\n    eps: 0.1\n"
-                + "  - attack: square\n    eps: 0.2\n    maxQueries: 30\n");
+                + "  - attack: square\n    eps: 0.2\n    maxQueries: 30\nfaults:\n  - fault: bfa\n    flips: 2\n"
+                + "    attackSamples: 16\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return List.of(java, "-cp", System.getProperty("java.class.path"), Sequence.class.getName(),
                 "eval", "--model", model, "--dataset", "mnist", "--limit", "20", "--quiet", "--json",
@@ -68,6 +71,8 @@ class NoNetworkTest {
         for (String f : new String[] {"eval.json", "fgsm.json", "square.json", "audit/report.json"}) {
             assertTrue(Files.size(dir.resolve(f)) > 0, f + " written");
         }
+        String log = Files.readString(dir.resolve("out.log"));
+        assertTrue(!log.contains("AutoNonVariableTypeMode") && !log.contains("Warning:"), "libtorch warned:\n" + log);
     }
 
     static boolean available(String... probe) {
