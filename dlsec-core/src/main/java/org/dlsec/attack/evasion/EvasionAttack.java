@@ -20,6 +20,19 @@ public interface EvasionAttack {
 
     boolean targeted();
 
+    /**
+     * Attacks every sample of {@code data} in batches of {@link EvasionRunner#DEFAULT_BATCH}, without a progress bar:
+     * the one call for an untargeted attack (a targeted one needs {@link #run(Classifier, Dataset, int[])}).
+     */
+    default AttackResult run(Classifier model, org.dlsec.data.Dataset data) {
+        return EvasionRunner.run(this, model, data, null, EvasionRunner.DEFAULT_BATCH, false);
+    }
+
+    /** As {@link #run(Classifier, org.dlsec.data.Dataset)} with one target class per sample (targeted attacks). */
+    default AttackResult run(Classifier model, org.dlsec.data.Dataset data, int[] targets) {
+        return EvasionRunner.run(this, model, data, targets, EvasionRunner.DEFAULT_BATCH, false);
+    }
+
     /** What counts as adversarial for this attack (misclassification, or the target class). */
     default Criterion criterion() {
         return Criterion.of(targeted());

@@ -19,6 +19,17 @@ public record RobustnessCurve(String attack, String norm, double[] epsilons, Lis
         points = List.copyOf(points);
     }
 
+    /**
+     * The curve of {@code attack} on {@code model} over {@code data} at each ε, in one call (Foolbox 3's
+     * {@code attack(model, inputs, criterion, epsilons=[...])}): an ε-bounded attack runs once per budget, a
+     * minimal-perturbation one runs once and is read at each ε ({@link EvasionRunner#sweep}). Untargeted attacks.
+     */
+    public static RobustnessCurve of(EvasionAttack attack, org.dlsec.model.Classifier model, org.dlsec.data.Dataset data,
+            double... epsilons) {
+        return EvasionRunner.curve(attack, epsilons,
+                EvasionRunner.sweep(attack, model, data, epsilons, null, EvasionRunner.DEFAULT_BATCH, false));
+    }
+
     public double[] robustAccuracy() {
         return points.stream().mapToDouble(AttackResult.Summary::robustAccuracy).toArray();
     }
