@@ -87,7 +87,14 @@ public final class AuditRunner {
         Instant started = Instant.now();
         double clean = Evaluation.accuracy(model, data);
         List<AttackRecord> records = new ArrayList<>();
+        List<String> evasionSkipped = new ArrayList<>();
         for (AuditConfig.Entry entry : config.attacks()) {
+            if (!model.hasGradients() && org.dlsec.attack.evasion.EvasionAttacks.create(entry.spec()).knowledge()
+                    == org.dlsec.attack.evasion.Knowledge.WHITE_BOX) {
+                // listed with the reason instead of stopping the audit: the black-box attacks still run
+                evasionSkipped.add(entry.id());
+                continue;
+            }
             String key = key(model, data, config, entry);
             records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
                     () -> runOne(model, data, config, entry, key, progress, executor, attackerData)));
@@ -144,7 +151,9 @@ public final class AuditRunner {
         AuditReport report = new AuditReport(AuditReport.SCHEMA, model.info(),
                 AuditReport.DataInfo.of(data), clean,
                 new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
-                Verdicts.families(clean, records, faults, faultsSkipped, poisons, poisoningSkipped, extraction, privacy,
+                Verdicts.families(clean, records, evasionSkipped.isEmpty() ? null : "white-box attacks not run ("
+                        + String.join(", ", evasionSkipped) + "): the " + model.info().kind() + " model gives no gradients",
+                        faults, faultsSkipped, poisons, poisoningSkipped, extraction, privacy,
                         privacySkipped.isEmpty() ? null : String.join("; ", privacySkipped)),
                 Versions.all(), machine(), config.seed(), started, Instant.now());
         ReportWriter.write(report, out);

@@ -20,11 +20,11 @@ import org.dlsec.report.PrivacyRecord;
 final class Verdicts {
     private Verdicts() {}
 
-    static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion, List<FaultRecord> faults,
-            String faultsSkipped, List<PoisonRecord> poisons, String poisoningSkipped, List<ExtractionRecord> extraction,
+    static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion, String evasionSkipped,
+            List<FaultRecord> faults, String faultsSkipped, List<PoisonRecord> poisons, String poisoningSkipped, List<ExtractionRecord> extraction,
             List<PrivacyRecord> privacy, String privacySkipped) {
         List<AuditReport.Family> out = new ArrayList<>();
-        out.add(evasion(clean, evasion));
+        out.add(evasion(clean, evasion, evasionSkipped));
         out.add(faults(faults, faultsSkipped));
         out.add(poisoning(poisons, poisoningSkipped));
         out.add(extraction(extraction));
@@ -86,9 +86,10 @@ final class Verdicts {
                 String.join("; ", parts), List.of(), List.of(), List.of(), List.of(), records);
     }
 
-    private static AuditReport.Family evasion(double clean, List<AttackRecord> records) {
+    private static AuditReport.Family evasion(double clean, List<AttackRecord> records, String skipped) {
         if (records.isEmpty()) {
-            return notEvaluated("evasion", "Evasion (adversarial examples)", "no evasion attack configured");
+            return notEvaluated("evasion", "Evasion (adversarial examples)",
+                    skipped != null ? skipped : "no evasion attack configured");
         }
         AttackRecord worst = records.stream().min(Comparator.comparingDouble(r -> r.last().robustAccuracy())).orElseThrow();
         double eps = worst.epsilons().get(worst.epsilons().size() - 1);
@@ -97,7 +98,8 @@ final class Verdicts {
                 100 * worst.last().successRate());
         boolean vulnerable = records.stream().anyMatch(r -> r.last().successRate() >= 0.5);
         return new AuditReport.Family("evasion", "Evasion (adversarial examples)",
-                vulnerable ? "vulnerable" : "resists the configured attacks", what, records, List.of(), List.of());
+                vulnerable ? "vulnerable" : "resists the configured attacks", skipped == null ? what : what + "; " + skipped,
+                records, List.of(), List.of());
     }
 
     /**

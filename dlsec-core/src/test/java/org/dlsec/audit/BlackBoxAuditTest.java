@@ -1,0 +1,45 @@
+package org.dlsec.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.dlsec.TestSupport;
+import org.dlsec.attack.evasion.EvasionAttacks;
+import org.dlsec.attack.evasion.Knowledge;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.Models;
+import org.dlsec.report.AuditReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An audit of a model without gradients (an ONNX file) runs the attacks that apply and lists the others with the
+ * reason; it used to stop with "no gradients" before any attack ran.
+ */
+class BlackBoxAuditTest {
+    @Test
+    void whiteBoxAttacksAreListedNotRunAndTheBlackBoxOnesRun(@TempDir Path dir) throws Exception {
+        Dataset d = TestSupport.mnistTest(4);
+        AuditConfig cfg = AuditConfig.parse("seed: 1\nattacks:\n  - attack: fgsm\n    eps: 0.3\n  - attack: square\n"
+                + "    eps: 0.3\n    maxQueries: 40\n  - attack: pgd\n    eps: 0.3\n", "onnx.yaml");
+        try (Classifier onnx = Models.load(TestSupport.fixture("lenet.onnx"), d.sampleShape())) {
+            AuditReport r = AuditRunner.run(onnx, d, cfg, "onnx.yaml", dir.resolve("a"), false, false);
+            AuditReport.Family evasion = r.families().get(0);
+            assertEquals(List.of("square"), evasion.attacks().stream().map(a -> a.attack()).toList());
+            assertTrue(evasion.summary().contains("white-box attacks not run (fgsm, pgd): the onnx model gives no gradients"),
+                    evasion.summary());
+            assertTrue(!evasion.verdict().equals("not evaluated"), evasion.verdict());
+
+            AuditConfig whiteOnly = AuditConfig.parse("attacks:\n  - attack: fgsm\n    eps: 0.3\n", "w.yaml");
+            AuditReport w = AuditRunner.run(onnx, d, whiteOnly, "w.yaml", dir.resolve("w"), false, false);
+            assertEquals("not evaluated", w.families().get(0).verdict());
+            assertTrue(w.families().get(0).summary().contains("fgsm"), w.families().get(0).summary());
+        }
+        // the default configuration has black-box attacks, so a default audit of a black box evaluates evasion
+        assertTrue(AuditConfig.defaults().attacks().stream()
+                .anyMatch(e -> EvasionAttacks.create(e.spec()).knowledge() != Knowledge.WHITE_BOX));
+    }
+}
