@@ -1,6 +1,5 @@
 package org.dlsec;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringWriter;
@@ -67,6 +66,5 @@ class ReadmeLibrarySnippetsTest {
                 dir.toString(), "-proc:none"), null, javac.getStandardFileManager(null, null, null)
                 .getJavaFileObjects(file.toFile())).call();
         assertTrue(ok, "README library snippets do not compile:\n" + err + "\n" + src);
-        assertEquals(snippets.size(), Files.readString(file).split("static void snippet").length - 1);
     }
 }

@@ -113,7 +113,7 @@ final class FaultCommand extends OutcomeCommand.Seeded {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), spec.setup(), seed);
             FaultOutcome o = run.run(!quiet);
             o.summary().forEach(System.out::println);
-            out = CommandOutput.of("fault", o.json(seed)).withModel(c.info(), ModelFlags.describe(loaded)).withData(d, true)
+            out = CommandOutput.of("fault", o.json()).withModel(c.info(), ModelFlags.describe(loaded)).withData(d, true)
                     .finishing(prov);
         }
         out.write(json);

@@ -89,8 +89,7 @@ public final class AuditRunner {
         List<AttackRecord> records = new ArrayList<>();
         List<String> evasionSkipped = new ArrayList<>();
         for (AuditConfig.Entry entry : config.attacks()) {
-            if (!model.hasGradients() && org.dlsec.attack.evasion.EvasionAttacks.create(entry.spec()).knowledge()
-                    == org.dlsec.attack.evasion.Knowledge.WHITE_BOX) {
+            if (!model.hasGradients() && org.dlsec.attack.evasion.EvasionAttacks.create(entry.spec()).needsGradients()) {
                 // listed with the reason instead of stopping the audit: the black-box attacks still run
                 evasionSkipped.add(entry.id());
                 continue;
@@ -105,7 +104,7 @@ public final class AuditRunner {
             for (AuditConfig.FaultEntry entry : config.faults()) {
                 String key = key(model, data, config, entry);
                 faults.add(storedOrRun(results, entry.id(), key, resume, FaultRecord.class,
-                        () -> FaultRuns.run(model, data, config, entry, key, attackerData, progress)));
+                        () -> FaultRuns.run(model, data, entry, key, attackerData, progress)));
             }
         }
         List<PoisonRecord> poisons = new ArrayList<>();

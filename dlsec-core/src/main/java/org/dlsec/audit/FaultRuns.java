@@ -24,12 +24,12 @@ final class FaultRuns {
         return new FaultSpec(e.fault(), e.params(), false, true, Granularity.PER_LAYER, FaultDefence.NONE);
     }
 
-    static FaultRecord run(Classifier model, Dataset data, AuditConfig config, AuditConfig.FaultEntry e, String key,
+    static FaultRecord run(Classifier model, Dataset data, AuditConfig.FaultEntry e, String key,
             Supplier<Dataset> attackerData, boolean progress) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         FaultOutcome o = FaultRun.prepare(spec(e), model, data, attackerData).run(progress);
-        FaultOutcome.Curve c = o.curve(config.seed());
+        FaultOutcome.Curve c = o.curve();
         double seconds = (System.nanoTime() - t0) / 1e9;
         FaultOutcome.Trojan t = o.trojan();
         return new FaultRecord(e.id(), key, e.fault(), c.parameters(), o.floatAccuracy(),

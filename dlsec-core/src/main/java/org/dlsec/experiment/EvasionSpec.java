@@ -49,10 +49,4 @@ public record EvasionSpec(AttackSpec attack, List<Double> budgets, int batchSize
         return budgets.size() > 1 && EvasionAttacks.create(attack) instanceof MinimalPerturbationAttack m
                 ? m.distanceNorm().cliName() : attack.norm().cliName();
     }
-
-    /** The attack at budget {@code eps}, built anew from the registry. */
-    public EvasionAttack attackAt(double eps) {
-        return EvasionAttacks.create(new AttackSpec(attack.name(), eps, attack.norm(), attack.steps(), attack.stepSize(),
-                attack.restarts(), attack.targeted(), attack.maxQueries(), attack.seed(), attack.extra()));
-    }
 }

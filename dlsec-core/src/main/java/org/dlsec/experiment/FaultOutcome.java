@@ -63,14 +63,14 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
         }
     }
 
-    /** This outcome in the audit's terms; {@code seed} is the experiment's seed. */
-    public Curve curve(long seed) {
+    /** This outcome in the audit's terms. */
+    public Curve curve() {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("fault", spec.attack());
         params.put("quantisation", trojan != null ? "none (the trojan works on the float32 model)"
                 : spec.int8() ? "int8 per " + spec.granularity().cliName()
                 : "none (float32 " + (spec.activations() ? "activations" : "weights") + ")");
-        params.put("seed", seed);
+        params.put("seed", spec.seed());
         params.putAll(parameters);
         List<Integer> xs = new ArrayList<>();
         List<Double> mean = new ArrayList<>();
@@ -102,8 +102,8 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
      * by one ({@code bitFlips}) and gradient calls, the random faults' full distributions and what they hit, and
      * the defence.
      */
-    public Map<String, Object> json(long seed) {
-        Curve c = curve(seed);
+    public Map<String, Object> json() {
+        Curve c = curve();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("fault", spec.attack());
         out.put("parameters", c.parameters());

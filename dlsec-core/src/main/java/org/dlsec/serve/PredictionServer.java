@@ -591,13 +591,14 @@ public final class PredictionServer implements AutoCloseable {
         String tooLarge = declared > max ? RequestDecoder.tooLarge(declared, max) : "body exceeds the limit of " + max + " bytes";
         // the body has the read timeout to arrive; then the client gets 408 (413 if it was already
         // too large) and the connection is closed
+        java.util.function.Function<String, Rejection> timedOut = why -> draining.get()
+                ? new Rejection(413, tooLarge, Map.of("Connection", "close"))
+                : new Rejection(408, "the request body " + why + " " + config.readTimeout() + " s", Map.of("Connection", "close"));
         java.util.concurrent.ScheduledFuture<?> deadline;
         try {
             deadline = sweeper.schedule(() -> {
                 if (finished.compareAndSet(false, true)) {
-                    reject(ex, draining.get() ? new Rejection(413, tooLarge, Map.of("Connection", "close"))
-                            : new Rejection(408, "the request body did not arrive within " + config.readTimeout() + " s",
-                                    Map.of("Connection", "close")));
+                    reject(ex, timedOut.apply("did not arrive within"));
                 }
             }, config.readTimeout(), TimeUnit.SECONDS);
         } catch (RejectedExecutionException e) {
@@ -663,9 +664,7 @@ public final class PredictionServer implements AutoCloseable {
 
             private void failed(Throwable f) {
                 if (f instanceof java.util.concurrent.TimeoutException) {
-                    finish(draining.get() ? new Rejection(413, tooLarge, Map.of("Connection", "close"))
-                            : new Rejection(408, "the request body stalled for " + config.readTimeout() + " s",
-                                    Map.of("Connection", "close")));
+                    finish(timedOut.apply("stalled for"));
                 } else if (finished.compareAndSet(false, true)) {
                     deadline.cancel(false);
                     // the connection is gone: nothing can be answered

@@ -88,7 +88,7 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
         if (sampleIds.length != n) {
             throw new DlsecException(name() + ": need one sample id per sample");
         }
-        if (knowledge() == Knowledge.WHITE_BOX && !model.hasGradients()) {
+        if (needsGradients() && !model.hasGradients()) {
             throw new NoGradientException(model.info().kind());
         }
         long start = System.nanoTime();

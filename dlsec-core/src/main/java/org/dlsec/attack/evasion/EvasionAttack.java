@@ -2,6 +2,7 @@ package org.dlsec.attack.evasion;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
+import org.dlsec.data.Dataset;
 import org.dlsec.model.Classifier;
 
 /**
@@ -20,16 +21,21 @@ public interface EvasionAttack {
 
     boolean targeted();
 
+    /** Whether the attack needs the model's gradients (a white-box attack); a model without them cannot take it. */
+    default boolean needsGradients() {
+        return knowledge() == Knowledge.WHITE_BOX;
+    }
+
     /**
      * Attacks every sample of {@code data} in batches of {@link EvasionRunner#DEFAULT_BATCH}, without a progress bar:
      * the one call for an untargeted attack (a targeted one needs {@link #run(Classifier, Dataset, int[])}).
      */
-    default AttackResult run(Classifier model, org.dlsec.data.Dataset data) {
+    default AttackResult run(Classifier model, Dataset data) {
         return EvasionRunner.run(this, model, data, null, EvasionRunner.DEFAULT_BATCH, false);
     }
 
-    /** As {@link #run(Classifier, org.dlsec.data.Dataset)} with one target class per sample (targeted attacks). */
-    default AttackResult run(Classifier model, org.dlsec.data.Dataset data, int[] targets) {
+    /** As {@link #run(Classifier, Dataset)} with one target class per sample (targeted attacks). */
+    default AttackResult run(Classifier model, Dataset data, int[] targets) {
         return EvasionRunner.run(this, model, data, targets, EvasionRunner.DEFAULT_BATCH, false);
     }
 

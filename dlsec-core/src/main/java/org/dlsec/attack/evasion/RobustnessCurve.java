@@ -1,6 +1,8 @@
 package org.dlsec.attack.evasion;
 
 import java.util.List;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
 
 /**
  * Accuracy against budget: one {@link AttackResult.Summary} per ε, as Foolbox 3 returns from one
@@ -24,8 +26,7 @@ public record RobustnessCurve(String attack, String norm, double[] epsilons, Lis
      * {@code attack(model, inputs, criterion, epsilons=[...])}): an ε-bounded attack runs once per budget, a
      * minimal-perturbation one runs once and is read at each ε ({@link EvasionRunner#sweep}). Untargeted attacks.
      */
-    public static RobustnessCurve of(EvasionAttack attack, org.dlsec.model.Classifier model, org.dlsec.data.Dataset data,
-            double... epsilons) {
+    public static RobustnessCurve of(EvasionAttack attack, Classifier model, Dataset data, double... epsilons) {
         return EvasionRunner.curve(attack, epsilons,
                 EvasionRunner.sweep(attack, model, data, epsilons, null, EvasionRunner.DEFAULT_BATCH, false));
     }

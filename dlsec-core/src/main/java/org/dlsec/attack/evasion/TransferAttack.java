@@ -40,20 +40,13 @@ public class TransferAttack implements EvasionAttack {
         return new TransferAttack(inner, substitute);
     }
 
-    /** The attack crafted on the substitute. */
-    public EvasionAttack inner() {
-        return inner;
-    }
-
     /** An ε-bounded attack transferred: its budget is the inner attack's. */
     private static final class Bounded extends TransferAttack implements EpsilonAttack {
         private final EpsilonAttack bounded;
-        private final Classifier substitute;
 
         Bounded(EpsilonAttack inner, Classifier substitute) {
             super(inner, substitute);
             this.bounded = inner;
-            this.substitute = substitute;
         }
 
         @Override
@@ -68,7 +61,7 @@ public class TransferAttack implements EvasionAttack {
 
         @Override
         public EpsilonAttack withEpsilon(double epsilon) {
-            return new Bounded(bounded.withEpsilon(epsilon), substitute);
+            return new Bounded(bounded.withEpsilon(epsilon), ((TransferAttack) this).substitute);
         }
     }
 
