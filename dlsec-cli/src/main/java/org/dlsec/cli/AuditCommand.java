@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /** {@code dlsec audit}: runs the configured threat model against a model and writes the report. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Run a configured set of attacks against a model; write report.json, samples.csv and index.html.")
+        description = {"Run a configured set of attacks against a model; write report.json, samples.csv, index.html and"
+                + " report.junit.xml.", "Exit code 3 when a gate of the configuration fails."})
 final class AuditCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory, .pt or .onnx file.")
     Path model;
@@ -69,7 +70,14 @@ final class AuditCommand implements Callable<Integer> {
                 out, resume, trainData, !quiet, spark);
         printVerdicts(r);
         System.out.println("report: " + out.resolve("index.html").toAbsolutePath());
-        return Main.EXIT_OK;
+        for (org.dlsec.report.Gate.Result g : r.failedGates()) {
+            System.err.println("gate failed: " + g.gate() + ": " + g.message());
+        }
+        if (!r.gates().isEmpty()) {
+            System.out.println("gates: " + (r.gates().size() - r.failedGates().size()) + " of " + r.gates().size()
+                    + " passed");
+        }
+        return r.failedGates().isEmpty() ? Main.EXIT_OK : Main.EXIT_GATE;
     }
 
     /** One line per threat family the audit evaluated. */

@@ -16,12 +16,14 @@ import picocli.CommandLine.Option;
         description = "Attack, defend and audit deep-learning models.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, AttackCommand.class, CertifyCommand.class,
             MaskingCommand.class, FaultCommand.class, PoisonCommand.class, ScanCommand.class, ServeCommand.class,
-            ExtractCommand.class, PrivacyCommand.class, DpBudgetCommand.class, AuditCommand.class, ExportCommand.class,
+            ExtractCommand.class, PrivacyCommand.class, DpBudgetCommand.class, AuditCommand.class, CompareCommand.class, ExportCommand.class,
             org.dlsec.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
+    /** {@code dlsec audit}: the audit ran, and at least one of its gates failed. */
+    public static final int EXIT_GATE = 3;
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean verbose;

@@ -32,12 +32,13 @@ import org.dlsec.core.Hashing;
  * @param poisoning the poisoning experiments, run only when the audit is given training data (may be empty)
  * @param privacy the privacy attacks: membership inference and model inversion (may be empty)
  * @param extraction the model-extraction experiments (may be empty)
+ * @param gates pass/fail conditions on the figures, checked after the audit (may be empty)
  * @param text the YAML text it was read from
  * @param sha256 hash of that text (part of the resume key)
  */
 public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, List<FaultEntry> faults,
-        List<PoisonEntry> poisoning, List<PrivacyEntry> privacy, List<ExtractionEntry> extraction, String text,
-        String sha256) {
+        List<PoisonEntry> poisoning, List<PrivacyEntry> privacy, List<ExtractionEntry> extraction,
+        List<org.dlsec.report.Gate> gates, String text, String sha256) {
 
     /** The resource holding the documented default configuration. */
     public static final String DEFAULT_RESOURCE = "/org/dlsec/audit/default-audit.yaml";
@@ -101,6 +102,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         faults = List.copyOf(faults);
         poisoning = List.copyOf(poisoning);
         privacy = List.copyOf(privacy);
+        gates = List.copyOf(gates);
     }
 
     public static AuditConfig defaults() {
@@ -120,7 +122,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     public static AuditConfig parse(String text, String source) {
         YamlNode root = YamlNode.parse(text, source);
         root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults", "poisoning", "privacy",
-                "extraction"));
+                "extraction", "gates"));
         Map<String, YamlNode> m = root.map();
         long seed = m.containsKey("seed") ? m.get("seed").integer() : 0;
         int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
@@ -152,8 +154,48 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         List<PoisonEntry> poisons = section(m, "poisoning", ids, f -> poisonEntry(f, seed), PoisonEntry::id);
         List<PrivacyEntry> privacy = section(m, "privacy", ids, AuditConfig::privacyEntry, PrivacyEntry::id);
         List<ExtractionEntry> extraction = section(m, "extraction", ids, f -> extractionEntry(f, seed), ExtractionEntry::id);
-        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, text,
+        List<org.dlsec.report.Gate> gates = new ArrayList<>();
+        if (m.containsKey("gates")) {
+            Map<String, List<List<String>>> runs = Map.of(
+                    "evasion", entries.stream().map(e -> List.of(e.id(), e.spec().name())).toList(),
+                    "fault", faults.stream().map(e -> List.of(e.id(), e.fault())).toList(),
+                    "poisoning", poisons.stream().map(e -> List.of(e.id(), e.poison())).toList(),
+                    "privacy", privacy.stream().map(e -> List.of(e.id(), e.attack())).toList(),
+                    "extraction", extraction.stream().map(e -> List.of(e.id(), e.spec().attack())).toList());
+            for (YamlNode g : m.get("gates").list()) {
+                gates.add(gate(g, runs));
+            }
+        }
+        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, gates, text,
                 Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A gate, whose run must be configured: named by its id, or by its attack's name when exactly one run has that
+     * name (then the gate is rewritten to the id, so the check cannot pick another run).
+     */
+    private static org.dlsec.report.Gate gate(YamlNode node, Map<String, List<List<String>>> runs) {
+        org.dlsec.report.Gate g;
+        try {
+            g = org.dlsec.report.Gate.parse(node.string());
+        } catch (DlsecException e) {
+            throw node.error(e.getMessage());
+        }
+        List<List<String>> configured = runs.get(g.family());
+        if (configured.stream().anyMatch(r -> r.get(0).equals(g.run()))) {
+            return g;
+        }
+        List<String> byName = configured.stream().filter(r -> r.get(1).equals(g.run())).map(r -> r.get(0)).toList();
+        if (byName.size() == 1) {
+            return new org.dlsec.report.Gate(g.text(), g.family(), byName.get(0), g.metric(), g.bound(), g.op(),
+                    g.threshold());
+        }
+        if (byName.size() > 1) {
+            throw node.error("gate '" + org.dlsec.core.Text.echo(g.text()) + "': '" + g.run() + "' names " + byName.size()
+                    + " runs (" + String.join(", ", byName) + "): name one by its id");
+        }
+        throw node.error("gate '" + org.dlsec.core.Text.echo(g.text()) + "': no " + g.family() + " run '" + g.run()
+                + "' is configured (ids: " + String.join(", ", configured.stream().map(r -> r.get(0)).toList()) + ")");
     }
 
     /** The entries of the optional list {@code key}, each parsed by {@code parse}; an id used before is an error. */

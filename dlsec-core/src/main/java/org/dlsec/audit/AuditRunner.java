@@ -154,7 +154,7 @@ public final class AuditRunner {
                         + String.join(", ", evasionSkipped) + "): the " + model.info().kind() + " model gives no gradients",
                         faults, faultsSkipped, poisons, poisoningSkipped, extraction, privacy,
                         privacySkipped.isEmpty() ? null : String.join("; ", privacySkipped)),
-                Versions.all(), machine(), config.seed(), started, Instant.now());
+                Versions.all(), machine(), config.seed(), started, Instant.now(), List.of()).withGates(config.gates());
         ReportWriter.write(report, out);
         return report;
     }

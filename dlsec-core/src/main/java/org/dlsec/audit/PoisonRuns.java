@@ -64,6 +64,7 @@ final class PoisonRuns {
         }
         return new PoisonRecord(e.id(), key, e.poison(), params, r.experiment().cleanModelAccuracy(),
                 r.experiment().poisonedModelAccuracy(), r.attackSuccessRate(), r.experiment().triggerOnCleanModel(),
-                r.poisoned().poisoned().length, r.trainSamples(), started, (System.nanoTime() - t0) / 1e9, grid);
+                r.poisoned().poisoned().length, r.trainSamples(), started, (System.nanoTime() - t0) / 1e9, grid,
+                r.experiment().triggered() == null ? null : r.experiment().triggered().size());
     }
 }

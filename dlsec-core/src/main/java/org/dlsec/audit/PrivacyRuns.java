@@ -19,6 +19,7 @@ import org.dlsec.data.Dataset;
 import org.dlsec.experiment.PrivacyOutcome;
 import org.dlsec.experiment.PrivacyRun;
 import org.dlsec.experiment.PrivacySpec;
+import org.dlsec.metric.Interval;
 import org.dlsec.metric.Roc;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.ModelCard;
@@ -60,8 +61,8 @@ final class PrivacyRuns {
         if (e.inversion()) {
             MiFace.Result r = PrivacyRun.inversion(spec(e, config, e.members())).infer(model);
             String grid = Base64.getEncoder().encodeToString(AdversarialGrids.inversion(r.images(), r.confidence(), data).png());
-            return new PrivacyRecord(e.id(), key, e.attack(), r.parameters(), null, null, null, null, 0, 0, List.of(),
-                    r.confidence(), started, (System.nanoTime() - t0) / 1e9, grid, r.numericalIssues());
+            return PrivacyRecord.inversion(e.id(), key, r.parameters(), r.confidence(), started,
+                    (System.nanoTime() - t0) / 1e9, grid, r.numericalIssues());
         }
         Optional<ModelCard> card = Optional.of(cardOf(model).orElseThrow(() -> new DlsecException(
                 membershipUnsupported(model, data))));
@@ -79,7 +80,8 @@ final class PrivacyRuns {
             roc.add(new double[] {p.fpr(), p.tpr()});
         }
         return new PrivacyRecord(e.id(), key, e.attack(), params, s.auc(), s.balancedAccuracy(), s.tprAt01Fpr(),
-                s.tprAt1Fpr(), s.members(), s.nonMembers(), roc, null, started, (System.nanoTime() - t0) / 1e9, null);
+                s.tprAt1Fpr(), s.members(), s.nonMembers(), roc, started, (System.nanoTime() - t0) / 1e9,
+                Interval.bootstrapAuc(r.scores(), r.member(), config.seed()));
     }
 
     private static PrivacySpec spec(AuditConfig.PrivacyEntry e, AuditConfig config, int members) {

@@ -20,10 +20,40 @@ import org.dlsec.model.ModelInfo;
  * @param seed the audit's seed
  * @param started when the audit started
  * @param finished when the report was written
+ * @param gates the configured gates and whether each passed (empty when none are configured)
  */
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(value = {"metrics", "threatMatrix"}, allowGetters = true)
 public record AuditReport(String schema, ModelInfo model, DataInfo dataset, double cleanAccuracy, ConfigInfo config,
         List<Family> families, Map<String, String> versions, Map<String, Object> machine, long seed, Instant started,
-        Instant finished) {
+        Instant finished, List<Gate.Result> gates) {
+
+    public AuditReport {
+        gates = gates == null ? List.of() : List.copyOf(gates);
+    }
+
+    /** Every figure of the audit with its 95% interval where it is a rate ({@code metrics} in {@code report.json}). */
+    @com.fasterxml.jackson.annotation.JsonProperty("metrics")
+    public List<Metrics.Metric> metrics() {
+        return Metrics.of(this);
+    }
+
+    /** One row per run across every family on the surveys' axes ({@code threatMatrix} in {@code report.json}). */
+    @com.fasterxml.jackson.annotation.JsonProperty("threatMatrix")
+    public List<ThreatMatrix.Row> threatMatrix() {
+        return ThreatMatrix.of(this);
+    }
+
+    /** This report with {@code gates} checked against its figures. */
+    public AuditReport withGates(List<Gate> checked) {
+        List<Metrics.Metric> m = metrics();
+        return new AuditReport(schema, model, dataset, cleanAccuracy, config, families, versions, machine, seed, started,
+                finished, checked.stream().map(g -> g.check(m)).toList());
+    }
+
+    /** The gates that failed. */
+    public List<Gate.Result> failedGates() {
+        return gates.stream().filter(g -> !g.passed()).toList();
+    }
 
     public static final String SCHEMA = "dlsec-report/1";
 

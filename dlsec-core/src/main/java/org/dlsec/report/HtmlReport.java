@@ -3,6 +3,7 @@ package org.dlsec.report;
 import java.util.List;
 import java.util.Locale;
 import org.dlsec.attack.evasion.AttackResult;
+import org.dlsec.metric.Interval;
 
 /**
  * Renders an {@link AuditReport} as one self-contained HTML page: inline CSS, charts and image
@@ -31,6 +32,7 @@ public final class HtmlReport {
             dl{background:#fff;padding:12px 16px;border-radius:6px} dt{font-weight:600;margin-top:8px} dd{margin:2px 0 0 0;color:#374151}
             pre{background:#fff;padding:12px;border-radius:6px;overflow:auto;font-size:12px}
             #js-errors{color:#c62828} #js-errors:empty{display:none}
+            .ci{color:#6b7280;font-size:12px;white-space:nowrap} tr.fail td{color:#c62828;font-weight:600}
             """;
 
     /**
@@ -46,6 +48,12 @@ public final class HtmlReport {
             for(var i=0;i<imgs.length;i++){if(imgs[i].complete&&imgs[i].naturalWidth>0){ok++;}else{bad++;note('image not decoded: '+(imgs[i].alt||i));}}
             var b=document.body;b.setAttribute('data-images',ok);b.setAttribute('data-broken-images',bad);
             b.setAttribute('data-tables',document.getElementsByTagName('table').length);b.setAttribute('data-errors',errs.length);
+            var ts=document.querySelectorAll('table.sortable');for(var t=0;t<ts.length;t++){(function(tb){var hs=tb.tHead.rows[0].cells;
+            for(var c=0;c<hs.length;c++){(function(ci){hs[ci].style.cursor='pointer';hs[ci].onclick=function(){var body=tb.tBodies[0],rs=Array.prototype.slice.call(body.rows);
+            var dir=tb.getAttribute('data-col')==String(ci)&&tb.getAttribute('data-dir')=='1'?-1:1;tb.setAttribute('data-col',ci);tb.setAttribute('data-dir',dir);
+            rs.sort(function(a,b){var x=a.cells[ci],y=b.cells[ci],p=x.getAttribute('data-sort'),q=y.getAttribute('data-sort');
+            if(p!==null&&q!==null&&p!==''&&q!==''){return dir*(parseFloat(p)-parseFloat(q));}return dir*x.textContent.localeCompare(y.textContent);});
+            for(var i=0;i<rs.length;i++){body.appendChild(rs[i]);}};})(c);}})(ts[t]);}
             b.setAttribute('data-rendered','ok');});})();
             """;
 
@@ -63,6 +71,8 @@ public final class HtmlReport {
                 .append(pct(r.cleanAccuracy())).append("</b> · seed ").append(r.seed()).append(" · ")
                 .append(esc(String.valueOf(r.finished()))).append("</div><pre id=\"js-errors\"></pre>\n");
 
+        appendThreatMatrix(h, r);
+
         h.append("<h2>Verdict</h2><div class=\"cards\">");
         for (AuditReport.Family f : r.families()) {
             String cls = f.verdict().equals("vulnerable") ? "vulnerable" : f.verdict().startsWith("resists") ? "resists" : "not";
@@ -71,6 +81,19 @@ public final class HtmlReport {
                     .append("</div></div>");
         }
         h.append("</div>\n");
+        if (!r.gates().isEmpty()) {
+            long failed = r.failedGates().size();
+            h.append("<h2>Gates</h2><p class=\"sub\">").append(failed == 0 ? "All " + r.gates().size() + " gates passed."
+                    : failed + " of " + r.gates().size() + " gates failed (dlsec audit exits with 3).")
+                    .append("</p><table id=\"gates\"><thead><tr><th class=\"l\">gate</th><th>result</th>")
+                    .append("<th class=\"l\">measured</th></tr></thead><tbody>");
+            for (Gate.Result g : r.gates()) {
+                h.append("<tr class=\"").append(g.passed() ? "pass" : "fail").append("\"><td class=\"l\"><code>")
+                        .append(esc(g.gate())).append("</code></td><td>").append(g.passed() ? "pass" : "FAIL")
+                        .append("</td><td class=\"l\">").append(esc(g.message())).append("</td></tr>");
+            }
+            h.append("</tbody></table>\n");
+        }
 
         List<AttackRecord> runs = r.families().stream().flatMap(f -> f.attacks().stream()).toList();
         if (!runs.isEmpty()) {
@@ -85,7 +108,8 @@ public final class HtmlReport {
                 h.append("<tr><td>").append(esc(a.id())).append("</td><td class=\"l\">").append(esc(a.knowledge()))
                         .append("</td><td>").append(esc(a.norm())).append("</td><td>")
                         .append(esc(budget(a))).append("</td><td>")
-                        .append(pct(s.robustAccuracy())).append("</td><td>").append(pct(s.successRate())).append("</td><td>")
+                        .append(pct(s.robustAccuracy(), s.samples())).append("</td><td>")
+                        .append(pct(s.successRate(), s.correctBefore())).append("</td><td>")
                         .append(num(s.meanL0())).append("</td><td>").append(num(s.meanL2())).append("</td><td>")
                         .append(num(s.meanLinf())).append("</td><td>").append(num(s.meanQueries())).append("</td><td>")
                         .append(num(s.meanGradients())).append("</td><td>").append(String.format(Locale.ROOT, "%.1f", a.seconds()))
@@ -170,7 +194,7 @@ public final class HtmlReport {
                     h.append("<tr><td>").append(esc(f.id())).append("</td><td>").append(t.target()).append("</td><td>")
                             .append(pct(t.cleanAccuracy())).append("</td><td>").append(pct(t.trojanedCleanAccuracy()))
                             .append("</td><td>").append(t.changedCleanPredictions()).append("</td><td>")
-                            .append(t.firedOnClean()).append("</td><td>").append(pct(t.triggerSuccessRate()))
+                            .append(t.firedOnClean()).append("</td><td>").append(pct(t.triggerSuccessRate(), t.triggeredSamples()))
                             .append("</td><td>").append(t.triggeredSamples()).append("</td><td>")
                             .append(String.format(Locale.ROOT, "%.1f", f.seconds())).append("</td></tr>");
                 }
@@ -191,7 +215,8 @@ public final class HtmlReport {
                         .append(esc(poisonName(p)))
                         .append("</td><td>").append(p.poisonedSamples()).append(" / ").append(p.trainSamples())
                         .append("</td><td>").append(pct(p.cleanModelAccuracy())).append("</td><td>")
-                        .append(pct(p.poisonedModelAccuracy())).append("</td><td>").append(pct(p.attackSuccessRate()))
+                        .append(pct(p.poisonedModelAccuracy())).append("</td><td>")
+                        .append(pct(p.attackSuccessRate(), p.triggeredSamples() == null ? 0 : p.triggeredSamples()))
                         .append("</td><td>").append(pct(p.triggerOnCleanModel())).append("</td><td>")
                         .append(String.format(Locale.ROOT, "%.1f", p.seconds())).append("</td></tr>");
             }
@@ -221,9 +246,9 @@ public final class HtmlReport {
                 for (PrivacyRecord p : membership) {
                     h.append("<tr><td>").append(esc(p.id())).append("</td><td class=\"l\">").append(esc(p.attack()))
                             .append("</td><td>").append(p.members()).append(" / ").append(p.nonMembers()).append("</td><td>")
-                            .append(String.format(Locale.ROOT, "%.3f", p.auc())).append("</td><td>")
-                            .append(pct(p.balancedAccuracy())).append("</td><td>").append(pct(p.tprAt01Fpr()))
-                            .append("</td><td>").append(pct(p.tprAt1Fpr())).append("</td><td>")
+                            .append(String.format(Locale.ROOT, "%.3f", p.auc())).append(ci(p.aucInterval(), false)).append("</td><td>")
+                            .append(pct(p.balancedAccuracy())).append("</td><td>").append(pct(p.tprAt01Fpr(), p.members()))
+                            .append("</td><td>").append(pct(p.tprAt1Fpr(), p.members())).append("</td><td>")
                             .append(String.format(Locale.ROOT, "%.1f", p.seconds())).append("</td></tr>");
                 }
                 h.append("</tbody></table>\n<div class=\"charts\"><img class=\"chart\" alt=\"membership ROC curves\""
@@ -253,9 +278,10 @@ public final class HtmlReport {
             for (ExtractionRecord x : extraction) {
                 h.append("<tr><td>").append(esc(x.id())).append("</td><td class=\"l\">").append(esc(x.attack()))
                         .append("</td><td>").append(String.format(Locale.ROOT, "%,d", x.queries())).append("</td><td>")
-                        .append(pct(x.fidelity())).append("</td><td>").append(pct(x.substituteAccuracy())).append("</td><td>")
+                        .append(pct(x.fidelity(), x.testSamples())).append("</td><td>")
+                        .append(pct(x.substituteAccuracy(), x.testSamples())).append("</td><td>")
                         .append(pct(x.targetAccuracy())).append("</td><td>").append(x.testSamples()).append("</td><td>")
-                        .append(x.transferSuccess() == null ? "n/a" : pct(x.transferSuccess()) + " at ε="
+                        .append(x.transferSuccess() == null ? "n/a" : pct(x.transferSuccess(), x.transferSamples()) + " at ε="
                                 + esc(String.valueOf(x.transferEps())))
                         .append("</td><td>").append(String.format(Locale.ROOT, "%.1f", x.seconds())).append("</td></tr>");
             }
@@ -385,6 +411,55 @@ public final class HtmlReport {
     /** The largest ε of a budgeted attack; "minimal" for attacks that search the smallest perturbation. */
     static String budget(AttackRecord a) {
         return a.parameters().containsKey("eps") ? num(a.epsilons().get(a.epsilons().size() - 1)) : "minimal";
+    }
+
+    /**
+     * The threat matrix: every run on the surveys' axes, sortable by a click on a column head (a small script; the
+     * rows are in report order without it).
+     */
+    static void appendThreatMatrix(StringBuilder h, AuditReport r) {
+        List<ThreatMatrix.Row> rows = r.threatMatrix();
+        if (rows.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Threat matrix</h2><p class=\"sub\">Every run of this audit on the axes the surveys compare attacks"
+                + " on: when it strikes, what the adversary knows, what it wants, what it spent, and what it achieved (95%"
+                + " interval in brackets). Click a column to sort.</p><table id=\"threat-matrix\" class=\"sortable\"><thead><tr>");
+        for (String c : new String[] {"family", "run", "phase", "knowledge", "goal", "cost", "headline", "result"}) {
+            h.append("<th class=\"l\">").append(c).append("</th>");
+        }
+        h.append("</tr></thead><tbody>");
+        for (ThreatMatrix.Row x : rows) {
+            h.append("<tr><td class=\"l\">").append(esc(x.family())).append("</td><td class=\"l\">").append(esc(x.id()))
+                    .append("</td><td class=\"l\">").append(esc(x.phase())).append("</td><td class=\"l\">")
+                    .append(esc(x.knowledge())).append("</td><td class=\"l\">").append(esc(x.goal()))
+                    .append("</td><td class=\"l\">").append(esc(x.cost())).append("</td><td class=\"l\" data-sort=\"")
+                    .append(Double.isNaN(x.value()) ? "" : Double.toString(x.value())).append("\">").append(esc(x.metric()))
+                    .append(" ").append(x.metric().equals("auc") || x.metric().equals("meanConfidence")
+                            ? String.format(Locale.ROOT, "%.3f", x.value()) : pct(x.value()))
+                    .append(ci(x.interval(), !x.metric().equals("auc"))).append("</td><td class=\"l\">")
+                    .append(esc(x.result())).append("</td></tr>");
+        }
+        h.append("</tbody></table>\n");
+    }
+
+    /** A rate measured on {@code n} samples, with its 95% Wilson interval when it is a count out of them. */
+    static String pct(double v, int n) {
+        long k = Math.round(v * n);
+        if (n <= 0 || Double.isNaN(v) || k < 0 || k > n) {
+            return pct(v);
+        }
+        return pct(v) + ci(Interval.wilson((int) k, n), true);
+    }
+
+    /** An interval in small print: percentages, or plain numbers (AUC). */
+    static String ci(Interval i, boolean percent) {
+        if (i == null) {
+            return "";
+        }
+        String lo = percent ? String.format(Locale.ROOT, "%.1f", 100 * i.lower()) : String.format(Locale.ROOT, "%.3f", i.lower());
+        String hi = percent ? String.format(Locale.ROOT, "%.1f", 100 * i.upper()) : String.format(Locale.ROOT, "%.3f", i.upper());
+        return " <span class=\"ci\" title=\"95% interval (" + i.method() + ")\">[" + lo + "–" + hi + "]</span>";
     }
 
     static String pct(double v) {

@@ -21,10 +21,13 @@ import java.util.Map;
  * @param seconds wall time
  * @param imageGridPng backdoor: base64 PNG of test images without and with the trigger and the
  *        poisoned model's answers (null for label flipping)
+ * @param triggeredSamples backdoor: the test images that got the trigger (labels other than the target), which the
+ *        attack success rate is measured on; null for label flipping and in results stored before it was recorded
  */
 public record PoisonRecord(String id, String key, String poison, Map<String, Object> parameters, double cleanModelAccuracy,
         double poisonedModelAccuracy, double attackSuccessRate, double triggerOnCleanModel, int poisonedSamples,
-        int trainSamples, Instant started, double seconds, String imageGridPng) implements StoredResult {
+        int trainSamples, Instant started, double seconds, String imageGridPng, Integer triggeredSamples)
+        implements StoredResult {
     public PoisonRecord {
         parameters = Map.copyOf(parameters);
     }

@@ -26,23 +26,32 @@ import java.util.Map;
  * @param seconds wall time
  * @param imageGridPng inversion: base64 PNG of the reconstructions above a real image of each class (null for membership)
  * @param numericalIssues inversion: non-finite steps the optimisation recovered from or gave a class up on (empty if none)
+ * @param aucInterval membership: 95% bootstrap interval of the AUC (null for inversion, and in results stored before
+ *        intervals were recorded)
  */
 public record PrivacyRecord(String id, String key, String attack, Map<String, Object> parameters, Double auc,
         Double balancedAccuracy, Double tprAt01Fpr, Double tprAt1Fpr, int members, int nonMembers,
         List<double[]> roc, double[] confidence, Instant started, double seconds, String imageGridPng,
-        List<org.dlsec.core.NumericalIssue> numericalIssues) implements StoredResult {
+        List<org.dlsec.core.NumericalIssue> numericalIssues, org.dlsec.metric.Interval aucInterval) implements StoredResult {
     public PrivacyRecord {
         parameters = Map.copyOf(parameters);
         roc = roc == null ? List.of() : List.copyOf(roc);
         numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
     }
 
-    /** A record without numerical issues (membership inference has no optimisation of its own). */
+    /** A membership record: no numerical issues (membership inference has no optimisation of its own). */
     public PrivacyRecord(String id, String key, String attack, Map<String, Object> parameters, Double auc,
             Double balancedAccuracy, Double tprAt01Fpr, Double tprAt1Fpr, int members, int nonMembers,
-            List<double[]> roc, double[] confidence, Instant started, double seconds, String imageGridPng) {
-        this(id, key, attack, parameters, auc, balancedAccuracy, tprAt01Fpr, tprAt1Fpr, members, nonMembers, roc, confidence,
-                started, seconds, imageGridPng, List.of());
+            List<double[]> roc, Instant started, double seconds, org.dlsec.metric.Interval aucInterval) {
+        this(id, key, attack, parameters, auc, balancedAccuracy, tprAt01Fpr, tprAt1Fpr, members, nonMembers, roc, null,
+                started, seconds, null, List.of(), aucInterval);
+    }
+
+    /** An inversion record. */
+    public static PrivacyRecord inversion(String id, String key, Map<String, Object> parameters, double[] confidence,
+            Instant started, double seconds, String imageGridPng, List<org.dlsec.core.NumericalIssue> numericalIssues) {
+        return new PrivacyRecord(id, key, "inversion", parameters, null, null, null, null, 0, 0, List.of(), confidence,
+                started, seconds, imageGridPng, numericalIssues, null);
     }
 
     public boolean inversion() {

@@ -5,7 +5,10 @@ import java.util.List;
 import org.dlsec.core.AtomicFiles;
 import org.dlsec.core.Json;
 
-/** Writes an {@link AuditReport} as {@code report.json}, {@code samples.csv} and {@code index.html}. */
+/**
+ * Writes an {@link AuditReport} as {@code report.json}, {@code samples.csv}, {@code index.html} and
+ * {@code report.junit.xml}.
+ */
 public final class ReportWriter {
     private ReportWriter() {}
 
@@ -13,6 +16,7 @@ public final class ReportWriter {
         Json.write(dir.resolve("report.json"), report);
         writeText(dir.resolve("samples.csv"), samplesCsv(report));
         writeText(dir.resolve("index.html"), HtmlReport.render(report));
+        writeText(dir.resolve("report.junit.xml"), JUnitXml.of(report));
     }
 
     /** One row per audited sample; per attack run: adversarial prediction, success, L0/L2/L∞, queries. */

@@ -70,6 +70,10 @@ class AuditTest {
                 epochs: 1
                 checkpoints: [100]
                 transferLimit: 30
+            gates:
+              - evasion.fgsm.robustAccuracy <= 1
+              - fault.bfa.accuracy@4 >= 0.99
+              - extraction.knockoff.fidelity.lower >= 0
             """;
 
     static AuditReport runSmall(Path out) {
@@ -115,6 +119,32 @@ class AuditTest {
         assertTrue(!extraction.verdict().equals("not evaluated") && extraction.summary().contains("knockoff-random"),
                 extraction.summary());
 
+        // #21: gates checked after the audit (the runner does not stop on a failed one; the CLI exits with 3)
+        assertEquals(List.of(true, false, true), r.gates().stream().map(org.dlsec.report.Gate.Result::passed).toList());
+        assertEquals("extraction.knockoff.fidelity.lower >= 0", r.gates().get(2).gate(), "the gate as written");
+        assertTrue(r.gates().get(1).message().startsWith("accuracy@4 is "), r.gates().get(1).message());
+        // the threat matrix: one row per run, on the surveys' axes
+        List<org.dlsec.report.ThreatMatrix.Row> matrix = r.threatMatrix();
+        assertEquals(List.of("fgsm", "pgd", "pgd-l2", "bfa", "random", "trojan", "badnets", "labelflip", "extract-knockoff"),
+                matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::id).toList());
+        assertEquals(List.of("inference", "inference", "inference", "hardware", "hardware", "hardware", "training", "training",
+                "inference"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::phase).toList());
+        assertEquals(List.of("white box", "white box", "white box", "white box", "none", "white box", "training data",
+                "training data", "scores"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::knowledge).toList());
+        assertEquals(List.of("untargeted", "untargeted", "untargeted", "degradation", "degradation", "backdoor", "backdoor",
+                "degradation", "stealing"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::goal).toList());
+        assertEquals("4 of " + String.format(java.util.Locale.ROOT, "%,d", bfa.weightBits()) + " weight bits",
+                matrix.get(3).cost());
+        assertEquals("10.0% of the training set (100 of 1000)", matrix.get(6).cost());
+        // every rate with its interval; a backdoor's success counted on the triggered images
+        org.dlsec.report.Metrics.Metric asr = r.metrics().stream()
+                .filter(m -> m.id().equals("badnets") && m.name().equals("attackSuccessRate")).findFirst().orElseThrow();
+        assertEquals(bd.triggeredSamples(), asr.samples());
+        assertTrue(bd.triggeredSamples() > 40 && bd.triggeredSamples() < 60, "non-target images of 60: " + bd.triggeredSamples());
+        assertTrue(asr.interval().contains(asr.value()));
+        assertTrue(r.metrics().stream().filter(m -> m.family().equals("evasion") && m.name().startsWith("robustAccuracy"))
+                .allMatch(m -> m.interval() != null && m.samples() == 60));
+
         JsonNode json = Json.MAPPER.readTree(out.resolve("report.json").toFile());
         JsonSchema schema;
         try (InputStream in = Files.newInputStream(Path.of("docs/report-schema.json"))) {
@@ -134,6 +164,10 @@ class AuditTest {
 
         String html = Files.readString(out.resolve("index.html"));
         assertTrue(html.contains("id=\"comparison\"") && html.contains("data:image/png;base64,"));
+        assertTrue(html.indexOf("id=\"threat-matrix\"") < html.indexOf("<h2>Verdict</h2>"), "the threat matrix comes first");
+        assertTrue(html.contains("id=\"gates\"") && html.contains("<td>FAIL</td>"), "the gates table");
+        assertTrue(html.contains("<span class=\"ci\""), "intervals on the page");
+        org.dlsec.report.JUnitXml.of(r).lines().filter(l -> l.contains("<failure")).findFirst().orElseThrow();
         assertTrue(html.contains("id=\"faults\""), "the fault table is missing");
         assertTrue(html.contains("id=\"poisoning\""), "the poisoning table is missing");
         assertTrue(html.contains("alt=\"backdoor trigger examples of badnets\""), "the trigger grid is missing");

@@ -63,8 +63,14 @@ final class ReportComparison {
             for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext();) {
                 strip(it.next().getValue());
             }
-        } else if (n.isArray()) {
-            for (JsonNode c : n) {
+        } else if (n instanceof com.fasterxml.jackson.databind.node.ArrayNode arr) {
+            // metrics[]: the timing figures are rows named "seconds"
+            for (int i = arr.size() - 1; i >= 0; i--) {
+                if (arr.get(i).path("name").asText().equals("seconds") && arr.get(i).has("family")) {
+                    arr.remove(i);
+                }
+            }
+            for (JsonNode c : arr) {
                 strip(c);
             }
         }

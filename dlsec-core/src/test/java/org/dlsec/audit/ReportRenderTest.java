@@ -73,6 +73,11 @@ class ReportRenderTest {
         assertTrue(dom.contains("id=\"comparison\""));
         assertTrue(dom.contains("id=\"extraction\""), "no model-extraction table");
         assertTrue(dom.contains("id=\"trojans\""), "no hardware-trojan table");
+        assertTrue(dom.contains("id=\"threat-matrix\"") && dom.contains("id=\"gates\""), "no threat matrix or gates");
+        // the sorting script ran: every column head of the threat matrix took a click handler and a pointer
+        Matcher matrix = Pattern.compile("<table id=\"threat-matrix\"[^>]*>(.*?)</thead>", Pattern.DOTALL).matcher(dom);
+        assertTrue(matrix.find());
+        assertEquals(8, matrix.group(1).split("cursor: pointer", -1).length - 1, matrix.group(1));
 
         Path shot = shots.resolve("index.png").toAbsolutePath();
         List<String> screenshot = base(browser, out.resolve("profile2"));

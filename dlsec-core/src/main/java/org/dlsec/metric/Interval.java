@@ -1,0 +1,104 @@
+package org.dlsec.metric;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.apache.commons.math3.stat.interval.ConfidenceInterval;
+import org.apache.commons.math3.stat.interval.WilsonScoreInterval;
+import org.dlsec.core.DlsecException;
+
+/**
+ * A 95% confidence interval of a rate measured on a finite sample, so a reader sees when 500 images are too
+ * few to tell two results apart. Proportions (robust accuracy, success, fidelity, TPR) get the Wilson score
+ * interval (Apache Commons Math), which stays inside [0, 1] and is sound near 0 and 1, where the normal
+ * approximation is not; the AUC of a membership attack gets a stratified percentile bootstrap.
+ *
+ * @param lower lower end
+ * @param upper upper end
+ * @param method {@code wilson} or {@code bootstrap}
+ */
+public record Interval(double lower, double upper, String method) {
+    /** The confidence level of every interval dlsec reports. */
+    public static final double LEVEL = 0.95;
+
+    /** Bootstrap resamples of {@link #bootstrapAuc}. */
+    public static final int RESAMPLES = 1000;
+
+    public Interval {
+        DlsecException.require(lower <= upper, "interval", "lower end " + lower + " above upper end " + upper);
+    }
+
+    /**
+     * The Wilson score interval of {@code successes} out of {@code trials}; null when there are no trials (no
+     * rate was measured).
+     */
+    public static Interval wilson(int successes, int trials) {
+        DlsecException.require(successes >= 0 && successes <= trials, "successes",
+                "must be in [0, " + trials + "], got " + successes);
+        if (trials == 0) {
+            return null;
+        }
+        ConfidenceInterval ci = new WilsonScoreInterval().createInterval(trials, successes, LEVEL);
+        // at 0 and n successes the ends are exactly 0 and 1; Commons Math's can miss them by a rounding error
+        double lower = successes == 0 ? 0 : Math.max(0, ci.getLowerBound());
+        double upper = successes == trials ? 1 : Math.min(1, ci.getUpperBound());
+        return new Interval(lower, upper, "wilson");
+    }
+
+    /** The Wilson interval of a rate {@code rate} that was measured as a count out of {@code trials}. */
+    public static Interval wilson(double rate, int trials) {
+        if (trials == 0 || Double.isNaN(rate)) {
+            return null;
+        }
+        return wilson((int) Math.round(rate * trials), trials);
+    }
+
+    /**
+     * The percentile bootstrap interval of the ROC AUC: members and non-members are resampled with replacement
+     * separately (their counts stay fixed, as in the experiment), {@link #RESAMPLES} times with {@code seed}.
+     *
+     * @param scores one score per sample, higher meaning "more likely a member"
+     * @param member whether each sample is a member
+     */
+    public static Interval bootstrapAuc(double[] scores, boolean[] member, long seed) {
+        int[] pos = java.util.stream.IntStream.range(0, scores.length).filter(i -> member[i]).toArray();
+        int[] neg = java.util.stream.IntStream.range(0, scores.length).filter(i -> !member[i]).toArray();
+        DlsecException.require(pos.length > 0 && neg.length > 0, "labels", "need members and non-members");
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] aucs = new double[RESAMPLES];
+        double[] s = new double[scores.length];
+        boolean[] m = new boolean[scores.length];
+        for (int b = 0; b < RESAMPLES; b++) {
+            int k = 0;
+            for (int i = 0; i < pos.length; i++, k++) {
+                s[k] = scores[pos[rnd.nextInt(pos.length)]];
+                m[k] = true;
+            }
+            for (int i = 0; i < neg.length; i++, k++) {
+                s[k] = scores[neg[rnd.nextInt(neg.length)]];
+                m[k] = false;
+            }
+            aucs[b] = Roc.of(s, m).auc();
+        }
+        Arrays.sort(aucs);
+        double alpha = (1 - LEVEL) / 2;
+        return new Interval(quantile(aucs, alpha), quantile(aucs, 1 - alpha), "bootstrap");
+    }
+
+    /** Linear interpolation between the closest ranks of a sorted array. */
+    private static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /** Whether the two intervals share a point. */
+    public boolean overlaps(Interval other) {
+        return lower <= other.upper && other.lower <= upper;
+    }
+
+    /** Whether {@code v} lies inside. */
+    public boolean contains(double v) {
+        return v >= lower && v <= upper;
+    }
+}

@@ -1,0 +1,212 @@
+package org.dlsec.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.dlsec.attack.evasion.AttackResult;
+import org.dlsec.metric.Interval;
+
+/**
+ * Every figure of an audit as one flat list: family, run, metric, value and, for rates measured on a sample, its 95%
+ * interval. {@code report.json} carries it as {@code metrics}; gates and {@code dlsec compare} read it, so the three
+ * name a figure the same way: {@code family.run.metric}, with {@code @ε} for one budget of a robustness curve
+ * ({@code evasion.pgd.robustAccuracy@0.1}) and {@code @N} for one fault count ({@code fault.random.accuracy@100}).
+ * A metric without {@code @} is the one at the largest budget or count.
+ */
+public final class Metrics {
+    /** The families a metric belongs to, as in {@code report.json}. */
+    public static final List<String> FAMILIES = List.of("evasion", "fault", "poisoning", "privacy", "extraction");
+
+    private static final Map<String, List<String>> NAMES = Map.of(
+            "evasion", List.of("robustAccuracy", "successRate", "cleanAccuracy", "meanL0", "meanL2", "medianL2", "meanLinf",
+                    "meanQueries", "meanGradients", "seconds"),
+            "fault", List.of("floatAccuracy", "int8Accuracy", "accuracy", "worstAccuracy", "flipsToStop",
+                    "trojanedCleanAccuracy", "triggerSuccessRate", "seconds"),
+            "poisoning", List.of("cleanModelAccuracy", "poisonedModelAccuracy", "attackSuccessRate", "triggerOnCleanModel",
+                    "seconds"),
+            "privacy", List.of("auc", "balancedAccuracy", "tprAt01Fpr", "tprAt1Fpr", "meanConfidence", "seconds"),
+            "extraction", List.of("fidelity", "substituteAccuracy", "targetAccuracy", "queries", "transferSuccess",
+                    "seconds"));
+
+    private Metrics() {}
+
+    /**
+     * One figure.
+     *
+     * @param family evasion, fault, poisoning, privacy or extraction
+     * @param id the run's id in the audit
+     * @param attack the attack, fault or poison it measured
+     * @param name the metric, with {@code @ε} or {@code @N} for one point of a curve
+     * @param value its value (NaN where it is undefined, e.g. no successful sample to take a distance of)
+     * @param interval 95% interval of a rate measured on a sample, or null
+     * @param samples how many samples the value was measured on (0 where it is not a rate)
+     */
+    public record Metric(String family, String id, String attack, String name, double value, Interval interval, int samples) {
+        /** {@code family.id.name}: how gates and comparisons name it. */
+        public String path() {
+            return family + "." + id + "." + name;
+        }
+    }
+
+    /** The metric names of {@code family} (without {@code @}), or an empty list for an unknown family. */
+    public static List<String> names(String family) {
+        return NAMES.getOrDefault(family, List.of());
+    }
+
+    /** Every figure of {@code report}, in report order. */
+    public static List<Metric> of(AuditReport report) {
+        List<Metric> out = new ArrayList<>();
+        int n = report.dataset().samples();
+        for (AuditReport.Family f : report.families()) {
+            for (AttackRecord r : f.attacks()) {
+                evasion(out, r);
+            }
+            for (FaultRecord r : f.faults()) {
+                fault(out, r, n);
+            }
+            for (PoisonRecord r : f.poisons()) {
+                poison(out, r, n);
+            }
+            for (PrivacyRecord r : f.privacy()) {
+                privacy(out, r);
+            }
+            for (ExtractionRecord r : f.extraction()) {
+                extraction(out, r);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static void evasion(List<Metric> out, AttackRecord r) {
+        boolean curve = r.points().size() > 1;
+        for (int i = 0; i < r.points().size(); i++) {
+            boolean last = i == r.points().size() - 1;
+            String at = curve ? "@" + number(r.epsilons().get(i)) : "";
+            AttackResult.Summary s = r.points().get(i);
+            for (String suffix : last && curve ? new String[] {"", at} : new String[] {at}) {
+                Rows m = new Rows(out, "evasion", r.id(), r.attack(), suffix);
+                m.rate("robustAccuracy", s.robustAccuracy(), s.samples());
+                m.rate("successRate", s.successRate(), s.correctBefore());
+                m.rate("cleanAccuracy", s.cleanAccuracy(), s.samples());
+                m.plain("meanL0", s.meanL0());
+                m.plain("meanL2", s.meanL2());
+                m.plain("medianL2", s.medianL2());
+                m.plain("meanLinf", s.meanLinf());
+                m.plain("meanQueries", s.meanQueries());
+                m.plain("meanGradients", s.meanGradients());
+            }
+        }
+        new Rows(out, "evasion", r.id(), r.attack(), "").plain("seconds", r.seconds());
+    }
+
+    private static void fault(List<Metric> out, FaultRecord r, int n) {
+        Rows m = new Rows(out, "fault", r.id(), r.fault(), "");
+        m.rate("floatAccuracy", r.floatAccuracy(), n);
+        if (r.trojan() != null) {
+            FaultRecord.Trojan t = r.trojan();
+            m.rate("trojanedCleanAccuracy", t.trojanedCleanAccuracy(), n);
+            m.rate("triggerSuccessRate", t.triggerSuccessRate(), t.triggeredSamples());
+            m.plain("worstAccuracy", r.worstAccuracy());
+        } else {
+            m.rate("int8Accuracy", r.int8Accuracy(), n);
+            // BFA: one run, its accuracy a count over the samples; random: a mean over trials, not one count
+            boolean single = r.fault().equals("bfa");
+            for (int i = 0; i < r.flips().size(); i++) {
+                double a = r.accuracy().get(i);
+                String name = "accuracy@" + r.flips().get(i);
+                if (single) {
+                    m.rate(name, a, n);
+                } else {
+                    m.plain(name, a);
+                }
+                if (i == r.flips().size() - 1) {
+                    if (single) {
+                        m.rate("accuracy", a, n);
+                    } else {
+                        m.plain("accuracy", a);
+                    }
+                }
+            }
+            m.plain("worstAccuracy", r.worstAccuracy());
+            if (single) {
+                m.plain("flipsToStop", r.flipsToStop());
+            }
+        }
+        m.plain("seconds", r.seconds());
+    }
+
+    private static void poison(List<Metric> out, PoisonRecord r, int n) {
+        Rows m = new Rows(out, "poisoning", r.id(), r.poison(), "");
+        m.rate("cleanModelAccuracy", r.cleanModelAccuracy(), n);
+        m.rate("poisonedModelAccuracy", r.poisonedModelAccuracy(), n);
+        int triggered = r.triggeredSamples() == null ? 0 : r.triggeredSamples();
+        m.rate("attackSuccessRate", r.attackSuccessRate(), triggered);
+        m.rate("triggerOnCleanModel", r.triggerOnCleanModel(), triggered);
+        m.plain("seconds", r.seconds());
+    }
+
+    private static void privacy(List<Metric> out, PrivacyRecord r) {
+        Rows m = new Rows(out, "privacy", r.id(), r.attack(), "");
+        if (r.inversion()) {
+            double[] c = r.confidence() == null ? new double[0] : r.confidence();
+            m.plain("meanConfidence", java.util.Arrays.stream(c).average().orElse(Double.NaN));
+        } else {
+            m.add("auc", r.auc(), r.aucInterval(), r.members() + r.nonMembers());
+            m.plain("balancedAccuracy", r.balancedAccuracy());
+            // the threshold is read off the same samples: the interval is that of the TPR at that threshold
+            m.rate("tprAt01Fpr", r.tprAt01Fpr(), r.members());
+            m.rate("tprAt1Fpr", r.tprAt1Fpr(), r.members());
+        }
+        m.plain("seconds", r.seconds());
+    }
+
+    private static void extraction(List<Metric> out, ExtractionRecord r) {
+        Rows m = new Rows(out, "extraction", r.id(), r.attack(), "");
+        m.rate("fidelity", r.fidelity(), r.testSamples());
+        m.rate("substituteAccuracy", r.substituteAccuracy(), r.testSamples());
+        m.rate("targetAccuracy", r.targetAccuracy(), r.testSamples());
+        m.plain("queries", r.queries());
+        if (r.transferSuccess() != null) {
+            m.rate("transferSuccess", r.transferSuccess(), r.transferSamples());
+        }
+        m.plain("seconds", r.seconds());
+    }
+
+    /** ε as written in a metric name: no trailing zeros ({@code 0.1}, {@code 2}). */
+    static String number(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString().toLowerCase(Locale.ROOT);
+    }
+
+    /** Adds the rows of one run. */
+    private record Rows(List<Metric> out, String family, String id, String attack, String suffix) {
+        void rate(String name, Double rate, int samples) {
+            if (rate == null) {
+                return;
+            }
+            long k = Math.round(rate * samples);
+            // a rate that is not a count out of these samples (none measured) gets no interval
+            boolean count = samples > 0 && !Double.isNaN(rate) && k >= 0 && k <= samples;
+            add(name, rate, count ? Interval.wilson((int) k, samples) : null, samples);
+        }
+
+        void plain(String name, Double value) {
+            if (value != null) {
+                add(name, value, null, 0);
+            }
+        }
+
+        void plain(String name, double value) {
+            add(name, value, null, 0);
+        }
+
+        void add(String name, Double value, Interval ci, int samples) {
+            if (value != null) {
+                out.add(new Metric(family, id, attack, name + suffix, value, ci, samples));
+            }
+        }
+    }
+}

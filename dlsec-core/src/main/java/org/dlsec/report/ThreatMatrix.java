@@ -1,0 +1,146 @@
+package org.dlsec.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.dlsec.metric.Interval;
+
+/**
+ * The threat matrix: one row per run of an audit, across every family, on the axes the two surveys compare attacks
+ * on (He et al., Khalid et al.): the phase of the model's life it strikes, what the adversary knows, the goal, what
+ * it costs, and the result in the family's headline figure with its 95% interval. The first section of the page and
+ * {@code threatMatrix} in {@code report.json}.
+ */
+public final class ThreatMatrix {
+    private ThreatMatrix() {}
+
+    /**
+     * One run.
+     *
+     * @param family evasion, fault, poisoning, privacy or extraction
+     * @param id the run's id
+     * @param attack the attack, fault or poison
+     * @param phase {@code training}, {@code inference} or {@code hardware}
+     * @param knowledge {@code white box} (weights and gradients), {@code scores} (output probabilities),
+     *        {@code labels} (top-1 answers only), {@code none} (no access to the model: transfer, random faults) or
+     *        {@code training data} (a share of the training set, not the model)
+     * @param goal {@code untargeted}, {@code targeted}, {@code degradation}, {@code backdoor}, {@code stealing},
+     *        {@code membership} or {@code reconstruction}
+     * @param cost what the run spent, in the family's unit (queries and gradients per sample, flipped bits, poisoned
+     *        share, shadow models, queries)
+     * @param metric the headline figure's name in {@link Metrics}
+     * @param value its value
+     * @param interval its 95% interval, or null
+     * @param result the result in words
+     */
+    public record Row(String family, String id, String attack, String phase, String knowledge, String goal, String cost,
+            String metric, double value, Interval interval, String result) {}
+
+    /** The rows of {@code report}, in report order. */
+    public static List<Row> of(AuditReport report) {
+        List<Row> rows = new ArrayList<>();
+        int n = report.dataset().samples();
+        for (AuditReport.Family f : report.families()) {
+            for (AttackRecord r : f.attacks()) {
+                rows.add(evasion(r));
+            }
+            for (FaultRecord r : f.faults()) {
+                rows.add(fault(r, n));
+            }
+            for (PoisonRecord r : f.poisons()) {
+                rows.add(poison(r, n));
+            }
+            for (PrivacyRecord r : f.privacy()) {
+                rows.add(privacy(r));
+            }
+            for (ExtractionRecord r : f.extraction()) {
+                rows.add(extraction(r));
+            }
+        }
+        return List.copyOf(rows);
+    }
+
+    private static Row evasion(AttackRecord r) {
+        var s = r.last();
+        String knowledge = switch (r.knowledge()) {
+            case "white-box" -> "white box";
+            case "score-based" -> "scores";
+            case "label-only" -> "labels";
+            default -> "none";
+        };
+        String cost = String.format(Locale.ROOT, "%s queries, %s gradients per sample", HtmlReport.num(s.meanQueries()),
+                HtmlReport.num(s.meanGradients()));
+        String budget = HtmlReport.budget(r);
+        String result = String.format(Locale.ROOT, "robust accuracy %s at ε %s %s (success %s)", HtmlReport.pct(s.robustAccuracy()),
+                budget, r.norm(), HtmlReport.pct(s.successRate()));
+        return new Row("evasion", r.id(), r.attack(), "inference", knowledge, s.targeted() ? "targeted" : "untargeted", cost,
+                "robustAccuracy", s.robustAccuracy(), Interval.wilson(s.robustAccuracy(), s.samples()), result);
+    }
+
+    private static Row fault(FaultRecord r, int n) {
+        if (r.trojan() != null) {
+            FaultRecord.Trojan t = r.trojan();
+            return new Row("fault", r.id(), r.fault(), "hardware", "white box", "backdoor",
+                    "one trigger-activated circuit on a first-layer neuron (" + t.design().getOrDefault("patchSize", "?")
+                            + "-pixel patch)",
+                    "triggerSuccessRate", t.triggerSuccessRate(), Interval.wilson(t.triggerSuccessRate(), t.triggeredSamples()),
+                    String.format(Locale.ROOT, "trigger forces class %d on %s, clean accuracy %s → %s", t.target(),
+                            HtmlReport.pct(t.triggerSuccessRate()), HtmlReport.pct(t.cleanAccuracy()),
+                            HtmlReport.pct(t.trojanedCleanAccuracy())));
+        }
+        boolean bfa = r.fault().equals("bfa");
+        int flips = r.flips().get(r.flips().size() - 1);
+        double acc = r.accuracy().get(r.accuracy().size() - 1);
+        String cost = String.format(Locale.ROOT, "%d of %,d weight bits", flips, r.weightBits());
+        String result = String.format(Locale.ROOT, "int8 accuracy %s → %s%s", HtmlReport.pct(r.int8Accuracy()),
+                HtmlReport.pct(acc), bfa ? "" : " (mean of trials; worst " + HtmlReport.pct(r.worstAccuracy()) + ")");
+        return new Row("fault", r.id(), r.fault(), "hardware", bfa ? "white box" : "none", "degradation", cost, "accuracy",
+                acc, bfa ? Interval.wilson(acc, n) : null, result);
+    }
+
+    private static Row poison(PoisonRecord r, int n) {
+        boolean backdoor = !Double.isNaN(r.attackSuccessRate());
+        String cost = String.format(Locale.ROOT, "%s of the training set (%d of %d)",
+                HtmlReport.pct((double) r.poisonedSamples() / r.trainSamples()), r.poisonedSamples(), r.trainSamples());
+        if (backdoor) {
+            int t = r.triggeredSamples() == null ? 0 : r.triggeredSamples();
+            return new Row("poisoning", r.id(), r.poison(), "training", "training data", "backdoor", cost,
+                    "attackSuccessRate", r.attackSuccessRate(), t > 0 ? Interval.wilson(r.attackSuccessRate(), t) : null,
+                    String.format(Locale.ROOT, "backdoor success %s, clean accuracy %s → %s",
+                            HtmlReport.pct(r.attackSuccessRate()), HtmlReport.pct(r.cleanModelAccuracy()),
+                            HtmlReport.pct(r.poisonedModelAccuracy())));
+        }
+        return new Row("poisoning", r.id(), r.poison(), "training", "training data", "degradation", cost,
+                "poisonedModelAccuracy", r.poisonedModelAccuracy(), Interval.wilson(r.poisonedModelAccuracy(), n),
+                String.format(Locale.ROOT, "accuracy %s → %s", HtmlReport.pct(r.cleanModelAccuracy()),
+                        HtmlReport.pct(r.poisonedModelAccuracy())));
+    }
+
+    private static Row privacy(PrivacyRecord r) {
+        if (r.inversion()) {
+            double[] c = r.confidence() == null ? new double[0] : r.confidence();
+            double mean = java.util.Arrays.stream(c).average().orElse(Double.NaN);
+            return new Row("privacy", r.id(), r.attack(), "inference", "white box", "reconstruction",
+                    c.length + " classes reconstructed", "meanConfidence", mean, null,
+                    "the model's mean confidence in the reconstructions " + HtmlReport.pct(mean));
+        }
+        String knowledge = r.attack().equals("labelonly") ? "labels" : "scores";
+        Object shadows = r.parameters().get("shadows");
+        String cost = (shadows != null ? shadows + " shadow models, " : "") + (r.members() + r.nonMembers())
+                + " samples scored";
+        return new Row("privacy", r.id(), r.attack(), "inference", knowledge, "membership", cost, "auc", r.auc(),
+                r.aucInterval(), String.format(Locale.ROOT, "AUC %.3f, TPR %s at 1%% FPR", r.auc(), HtmlReport.pct(r.tprAt1Fpr())));
+    }
+
+    private static Row extraction(ExtractionRecord r) {
+        Map<String, Object> p = r.parameters();
+        boolean labels = r.attack().equals("jacobian") || r.attack().equals("copycat")
+                || Boolean.TRUE.equals(p.get("labelsOnly"));
+        return new Row("extraction", r.id(), r.attack(), "inference", labels ? "labels" : "scores", "stealing",
+                String.format(Locale.ROOT, "%,d queries", r.queries()), "fidelity", r.fidelity(),
+                Interval.wilson(r.fidelity(), r.testSamples()),
+                String.format(Locale.ROOT, "the substitute agrees with the model on %s (its accuracy %s)",
+                        HtmlReport.pct(r.fidelity()), HtmlReport.pct(r.substituteAccuracy())));
+    }
+}
