@@ -155,6 +155,45 @@ class UserModelCliTest {
         }
         assertEquals(6, attacks, "the six evasion attacks of the default configuration");
         assertEquals(2, faults, "the Bit-Flip Attack and random bit flips");
+        // #21: the default audit also steals the model (Knockoff Nets, the substitute fitted to the data) and, for
+        // images, inverts it; membership inference needs a model card, so it is listed with the reason
+        JsonNode extraction = family(json, "extraction");
+        assertEquals(1, extraction.get("extraction").size(), extraction.toString());
+        assertEquals("knockoff-random", extraction.get("extraction").get(0).get("attack").asText());
+        assertEquals(5000, extraction.get("extraction").get(0).get("queries").asInt());
+        JsonNode privacy = family(json, "privacy");
+        assertTrue(privacy.get("summary").asText().contains("membership inference needs to know which images trained"),
+                privacy.get("summary").asText());
+        boolean images = json.path("dataset").path("shape").size() == 3;
+        assertEquals(images ? 1 : 0, privacy.get("privacy").size(), "MI-Face on images only");
+        assertEquals(images ? "lenet5" : "mlp", extraction.get("extraction").get(0).get("parameters").get("arch").asText());
+    }
+
+    private static JsonNode family(JsonNode json, String name) {
+        for (JsonNode f : json.get("families")) {
+            if (f.get("family").asText().equals(name)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no family " + name);
+    }
+
+    /** MI-Face reconstructs images: on feature vectors the audit lists it as skipped with the reason (it crashed). */
+    @Test
+    void inversionOfATabularModelIsSkippedWithTheReason(@TempDir Path dir) throws IOException {
+        Path cfg = dir.resolve("inv.yaml");
+        Files.writeString(cfg, "limit: 8\nattacks:\n  - attack: fgsm\n    eps: 0.1\nprivacy:\n  - attack: inversion\n");
+        Path out = dir.resolve("report");
+        Run r = run("audit", "--model", UserFixtures.dir("tabular/mlp-ts.pt").toString(), "--dataset",
+                UserFixtures.dir("tabular").toString(), "--normalize", normalize(), "--config", cfg.toString(), "--out",
+                out.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode privacy = null;
+        for (JsonNode f : Json.MAPPER.readTree(out.resolve("report.json").toFile()).get("families")) {
+            privacy = f.get("family").asText().equals("privacy") ? f : privacy;
+        }
+        assertTrue(privacy.get("summary").asText().contains("reconstructs images; these data are feature vectors"),
+                privacy.toString());
     }
 
     @Test

@@ -92,9 +92,21 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      * (a black box: the attack sees its answers only), with the same names and validation
      * ({@link org.dlsec.experiment.ExtractionSpec}); its test images are the audited samples. {@code queryData}
      * (knockoff and copycat) is {@code train} (the audited dataset's training split, the attacker's in-distribution
-     * data), a built-in dataset name or a path, read at its train split.
+     * data), a built-in dataset name or a path, read at its train split. With {@code arch: auto} ({@code autoArch}) the
+     * substitute is a LeNet-5 for images and an MLP for feature vectors, chosen when the audited data are known.
      */
-    public record ExtractionEntry(String id, org.dlsec.experiment.ExtractionSpec spec, String queryData) {}
+    public record ExtractionEntry(String id, org.dlsec.experiment.ExtractionSpec spec, String queryData, boolean autoArch) {
+        /** The spec for {@code data}: with {@code arch: auto}, an MLP substitute for feature vectors. */
+        public org.dlsec.experiment.ExtractionSpec spec(org.dlsec.data.Dataset data) {
+            if (!autoArch || data.isImage()) {
+                return spec;
+            }
+            org.dlsec.attack.extraction.ExtractionAttacks.Params p = spec.params();
+            return new org.dlsec.experiment.ExtractionSpec(spec.attack(), new org.dlsec.attack.extraction.ExtractionAttacks.Params(
+                    p.budget(), p.strategy(), p.rounds(), p.lambda(), p.kappa(), org.dlsec.model.Architecture.MLP, p.epochs(),
+                    p.lr(), p.checkpoints(), p.seed()), spec.seedSize(), spec.testLimit(), spec.eps(), spec.transferLimit());
+        }
+    }
 
     public AuditConfig {
         attacks = List.copyOf(attacks);
@@ -250,6 +262,10 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         double lambda = m.containsKey("lambda") ? m.get("lambda").number() : 0.1;
         int kappa = m.containsKey("kappa") ? (int) positive(m.get("kappa"), Integer.MAX_VALUE) : 400;
         String arch = m.containsKey("arch") ? m.get("arch").string() : "lenet5";
+        boolean autoArch = arch.trim().equalsIgnoreCase("auto");
+        if (autoArch) {
+            arch = "lenet5";
+        }
         Integer epochs = m.containsKey("epochs") ? (int) positive(m.get("epochs"), 10_000) : null;
         double lr = m.containsKey("lr") ? m.get("lr").number() : 0.001;
         int seedSize = m.containsKey("seedSize") ? (int) positive(m.get("seedSize"), Integer.MAX_VALUE) : 150;
@@ -268,7 +284,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             if (m.containsKey("queryData") && !spec.usesQueryData()) {
                 throw new org.dlsec.core.DlsecException("'queryData' is read by knockoff and copycat only");
             }
-            return new ExtractionEntry(id, spec, query);
+            return new ExtractionEntry(id, spec, query, autoArch);
         } catch (org.dlsec.core.DlsecException e) {
             throw f.error(e.getMessage());
         }

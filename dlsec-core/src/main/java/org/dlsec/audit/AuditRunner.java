@@ -128,7 +128,7 @@ public final class AuditRunner {
         List<PrivacyRecord> privacy = new ArrayList<>();
         List<String> privacySkipped = new ArrayList<>();
         String membershipSkipped = PrivacyRuns.membershipUnsupported(model, data);
-        String inversionSkipped = PrivacyRuns.inversionUnsupported(model);
+        String inversionSkipped = PrivacyRuns.inversionUnsupported(model, data);
         for (AuditConfig.PrivacyEntry entry : config.privacy()) {
             String why = entry.inversion() ? inversionSkipped : membershipSkipped;
             if (why != null) {

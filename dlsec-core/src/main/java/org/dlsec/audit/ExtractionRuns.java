@@ -26,7 +26,7 @@ final class ExtractionRuns {
             Supplier<Dataset> trainData) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        ExtractionRun run = ExtractionRun.prepare(e.spec(), model, model, data, () -> queryData(e.queryData(), data, trainData),
+        ExtractionRun run = ExtractionRun.prepare(e.spec(data), model, model, data, () -> queryData(e.queryData(), data, trainData),
                 line -> {});
         ExtractionOutcome o = run.run();
         Map<String, Object> params = new LinkedHashMap<>(o.parameters());

@@ -31,7 +31,7 @@ final class FaultRuns {
         FaultOutcome o = FaultRun.prepare(spec(e), model, data, attackerData).run(progress);
         FaultOutcome.Curve c = o.curve();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        FaultOutcome.Trojan t = o.trojan();
+        org.dlsec.attack.fault.TrojanInsertion.Result t = o.trojan();
         return new FaultRecord(e.id(), key, e.fault(), c.parameters(), o.floatAccuracy(),
                 java.util.Objects.requireNonNull(c.int8Accuracy(), "the audit quantises"), c.weightBits(), c.flips(),
                 c.accuracy(), c.minAccuracy(), c.flipsToStop(), started, seconds, t == null ? null

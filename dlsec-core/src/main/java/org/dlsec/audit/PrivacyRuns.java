@@ -50,7 +50,10 @@ final class PrivacyRuns {
     }
 
     /** Why inversion cannot run on this model, or null when it can. */
-    static String inversionUnsupported(Classifier model) {
+    static String inversionUnsupported(Classifier model, Dataset data) {
+        if (!data.isImage()) {
+            return "model inversion (MI-Face) reconstructs images; these data are feature vectors";
+        }
         return model.hasGradients() ? null : "model inversion (MI-Face) needs gradients; this model is a black box";
     }
 

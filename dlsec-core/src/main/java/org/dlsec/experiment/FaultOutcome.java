@@ -7,6 +7,7 @@ import java.util.Map;
 import org.dlsec.attack.fault.AccuracyDistribution;
 import org.dlsec.attack.fault.BitFlipAttack;
 import org.dlsec.attack.fault.RandomFaultInjection;
+import org.dlsec.attack.fault.TrojanInsertion;
 
 /**
  * What a fault experiment found. Exactly one of {@code bfa}, {@code random} and {@code trojan} is set, after
@@ -26,18 +27,12 @@ import org.dlsec.attack.fault.RandomFaultInjection;
  */
 public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, double floatAccuracy, Double int8Accuracy,
         long weightBits, String attackData, int attackSamples, BitFlipAttack.Result bfa, RandomFaultInjection.Result random,
-        Trojan trojan, Map<String, Object> defence) {
+        TrojanInsertion.Result trojan, Map<String, Object> defence) {
     public FaultOutcome {
         parameters = Map.copyOf(parameters);
         defence = defence == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(defence));
     }
 
-    /**
-     * The trojan's effect: the clean accuracy before and after the trojan is in place, the clean predictions it
-     * changed, how often it fired on clean inputs, and how often its trigger forced the target class.
-     */
-    public record Trojan(Map<String, Object> design, int target, double cleanAccuracy, double trojanedCleanAccuracy,
-            int changedCleanPredictions, long firedOnClean, double triggerSuccessRate, int triggeredSamples) {}
 
     /**
      * What the audit stores of a fault experiment and {@code dlsec fault --json} writes, in the audit's terms

@@ -1,6 +1,5 @@
 package org.dlsec.experiment;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,12 +7,12 @@ import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.stream.IntStream;
 import org.dlsec.attack.fault.ActivationHook;
 import org.dlsec.attack.fault.BitFlipAttack;
 import org.dlsec.attack.fault.FaultAttack;
 import org.dlsec.attack.fault.FaultAttacks;
-import org.dlsec.attack.fault.HardwareTrojan;
+import org.dlsec.attack.fault.FaultTarget;
+import org.dlsec.attack.fault.FaultVictim;
 import org.dlsec.attack.fault.LayerHookClassifier;
 import org.dlsec.attack.fault.QuantizedModel;
 import org.dlsec.attack.fault.RandomFaultInjection;
@@ -95,100 +94,83 @@ public final class FaultRun {
     /** Runs the experiment; the model's weights are restored afterwards. */
     public FaultOutcome run(boolean progress) {
         double floatAcc = Evaluation.evaluate(c, d, Evaluation.DEFAULT_BATCH, progress).accuracy();
-        if (attack instanceof BitFlipAttack bfa) {
-            return bfa(bfa, floatAcc, progress);
+        Dataset attackerData = attack.attackerSamples() > 0 ? trainSample.apply(attack.attackerSamples()) : null;
+        FaultTarget target = spec.activations() ? FaultTarget.ACTIVATIONS
+                : spec.int8() ? FaultTarget.INT8_WEIGHTS : FaultTarget.FLOAT_WEIGHTS;
+        Defences defences = new Defences();
+        FaultAttack.Result r = attack.inject(new FaultVictim(c, d, attackerData, target, spec.granularity(), defences),
+                progress);
+        if (r instanceof BitFlipAttack.Result b) {
+            return new FaultOutcome(spec, attack.parameters(), floatAcc, b.cleanAccuracy(), defences.weightBits,
+                    attackerData.origin(), attackerData.size(), b, null, null, defences.record);
         }
-        if (attack instanceof RandomFaultInjection random) {
-            return random(random, floatAcc, progress);
+        if (r instanceof RandomFaultInjection.Result x) {
+            return new FaultOutcome(spec, attack.parameters(), floatAcc, target == FaultTarget.INT8_WEIGHTS
+                    ? x.cleanAccuracy() : null, defences.weightBits, null, 0, null, x, null, defences.record);
         }
-        return trojan((TrojanInsertion) attack, floatAcc);
+        return new FaultOutcome(spec, attack.parameters(), floatAcc, null, 0, null, 0, null, null,
+                (TrojanInsertion.Result) r, null);
     }
 
-    private FaultOutcome bfa(BitFlipAttack attack, double floatAcc, boolean progress) {
-        Dataset batch = trainSample.apply(spec.params().attackSamples());
-        FaultDefence def = spec.defence();
-        try (QuantizedModel q = QuantizedModel.quantize(c, spec.granularity())) {
-            ChecksumGuard guard = def.checksum()
-                    ? ChecksumGuard.protect(q, def.groupSize(), spec.seed(), def.signature(), def.recovery()) : null;
-            BitFlipAttack.Result r = attack.run(q, batch, d, progress);
-            Map<String, Object> dm = guard == null ? null : checksumAfterBfa(guard, q, r);
-            return new FaultOutcome(spec, attack.parameters(), floatAcc, r.cleanAccuracy(), q.weights() * 8,
-                    batch.origin(), batch.size(), r, null, null, dm);
-        }
-    }
+    /**
+     * The spec's integrity defence, where the injection lets it watch: checksums over the int8 weight groups (checked
+     * after each trial's faults, or once after the BFA, counting the flips it caught), or a range check of the hooked
+     * layers' activations profiled on the attacker's clean samples. Records what it did, and the int8 attack surface.
+     */
+    private final class Defences implements FaultVictim.Hooks {
+        long weightBits;
+        Map<String, Object> record;
+        private ChecksumGuard guard;
 
-    private Map<String, Object> checksumAfterBfa(ChecksumGuard guard, QuantizedModel q, BitFlipAttack.Result r) {
-        ChecksumGuard.Report rep = guard.checkAndRecover(q);
-        int detected = 0;
-        for (BitFlipAttack.Flip f : r.flips()) {
-            if (rep.contains(f.layer(), guard.groupOf(f.layer(), f.index()))) {
-                detected++;
+        @Override
+        public Consumer<QuantizedModel> onQuantized(QuantizedModel q) {
+            weightBits = q.weights() * 8;
+            FaultDefence def = spec.defence();
+            if (!def.checksum()) {
+                return null;
             }
+            guard = ChecksumGuard.protect(q, def.groupSize(), spec.seed(), def.signature(), def.recovery());
+            record = Map.of("defence", "checksum", "signature", def.signature().cliName(), "groupSize", def.groupSize(),
+                    "recovery", def.recovery().cliName());
+            return guard::checkAndRecover;
         }
-        Map<String, Object> dm = new LinkedHashMap<>();
-        dm.put("defence", "checksum");
-        dm.put("signature", guard.signature().cliName());
-        dm.put("groupSize", guard.groupSize());
-        dm.put("groups", guard.totalGroups());
-        dm.put("flaggedGroups", rep.flagged().size());
-        dm.put("detectedFlips", detected);
-        dm.put("detectionRate", r.flips().isEmpty() ? 1.0 : (double) detected / r.flips().size());
-        dm.put("recovery", guard.recovery().cliName());
-        dm.put("recoveredWeights", rep.recoveredWeights());
-        dm.put("accuracyAfterRecovery", Evaluation.accuracy(q.classifier(), d));
-        return dm;
-    }
 
-    private FaultOutcome random(RandomFaultInjection attack, double floatAcc, boolean progress) {
-        RandomFaultInjection.Config cfg = attack.config();
-        FaultDefence def = spec.defence();
-        if (spec.activations()) {
-            List<ActivationHook> extra = new ArrayList<>();
-            Map<String, Object> dm = null;
-            if (def.range()) {
-                LayerHookClassifier net = new LayerHookClassifier(c, List.of());
-                List<Integer> guarded = cfg.layers().isEmpty() ? net.weightLayers() : cfg.layers();
-                extra.add(ActivationRangeGuard.profile(net, guarded, trainSample.apply(FaultDefence.RANGE_PROFILE_SAMPLES)));
-                dm = Map.of("defence", "range", "layers", guarded, "profiledOn",
-                        FaultDefence.RANGE_PROFILE_SAMPLES + " training samples");
+        @Override
+        public void afterBitFlips(QuantizedModel q, BitFlipAttack.Result r) {
+            if (guard == null) {
+                return;
             }
-            RandomFaultInjection.Result r = RandomFaultInjection.onActivations(c, d, cfg, extra, progress);
-            return new FaultOutcome(spec, attack.parameters(), floatAcc, null, 0, null, 0, null, r, null, dm);
-        }
-        if (!spec.int8()) {
-            RandomFaultInjection.Result r = RandomFaultInjection.onFloatWeights(c, d, cfg, progress);
-            return new FaultOutcome(spec, attack.parameters(), floatAcc, null, 0, null, 0, null, r, null, null);
-        }
-        try (QuantizedModel q = QuantizedModel.quantize(c, spec.granularity())) {
-            Consumer<QuantizedModel> recovery = null;
-            Map<String, Object> dm = null;
-            if (def.checksum()) {
-                recovery = ChecksumGuard.protect(q, def.groupSize(), spec.seed(), def.signature(), def.recovery())
-                        ::checkAndRecover;
-                dm = Map.of("defence", "checksum", "signature", def.signature().cliName(), "groupSize", def.groupSize(),
-                        "recovery", def.recovery().cliName());
+            ChecksumGuard.Report rep = guard.checkAndRecover(q);
+            int detected = 0;
+            for (BitFlipAttack.Flip f : r.flips()) {
+                if (rep.contains(f.layer(), guard.groupOf(f.layer(), f.index()))) {
+                    detected++;
+                }
             }
-            RandomFaultInjection.Result r = RandomFaultInjection.onCodes(q, d, cfg, recovery, progress);
-            return new FaultOutcome(spec, attack.parameters(), floatAcc, r.cleanAccuracy(), q.weights() * 8, null, 0,
-                    null, r, null, dm);
+            Map<String, Object> dm = new LinkedHashMap<>();
+            dm.put("defence", "checksum");
+            dm.put("signature", guard.signature().cliName());
+            dm.put("groupSize", guard.groupSize());
+            dm.put("groups", guard.totalGroups());
+            dm.put("flaggedGroups", rep.flagged().size());
+            dm.put("detectedFlips", detected);
+            dm.put("detectionRate", r.flips().isEmpty() ? 1.0 : (double) detected / r.flips().size());
+            dm.put("recovery", guard.recovery().cliName());
+            dm.put("recoveredWeights", rep.recoveredWeights());
+            dm.put("accuracyAfterRecovery", Evaluation.accuracy(q.classifier(), d));
+            record = dm;
         }
-    }
 
-    private FaultOutcome trojan(TrojanInsertion attack, double floatAcc) {
-        HardwareTrojan trojan = attack.design(c, trainSample.apply(attack.calibrationSamples()));
-        Classifier infected = trojan.infect(c);
-        Evaluation.Result base = Evaluation.evaluate(c, d, Evaluation.DEFAULT_BATCH, false);
-        Evaluation.Result clean = Evaluation.evaluate(infected, d, Evaluation.DEFAULT_BATCH, false);
-        long firedOnClean = trojan.fired();
-        int target = attack.target();
-        int[] keep = IntStream.range(0, d.size()).filter(i -> d.label(i) != target).toArray();
-        Dataset victims = trojan.stamp(d.subset(keep, "labels other than the trojan target"));
-        Evaluation.Result triggered = Evaluation.evaluate(infected, victims, Evaluation.DEFAULT_BATCH, false);
-        int hits = (int) IntStream.of(triggered.predictions()).filter(p -> p == target).count();
-        int changed = (int) IntStream.range(0, d.size()).filter(i -> base.predictions()[i] != clean.predictions()[i])
-                .count();
-        FaultOutcome.Trojan t = new FaultOutcome.Trojan(trojan.design().describe(), target, base.accuracy(),
-                clean.accuracy(), changed, firedOnClean, (double) hits / victims.size(), victims.size());
-        return new FaultOutcome(spec, attack.parameters(), floatAcc, null, 0, null, 0, null, null, t, null);
+        @Override
+        public List<ActivationHook> activationHooks(DjlClassifier model, List<Integer> layers) {
+            if (!spec.defence().range()) {
+                return List.of();
+            }
+            LayerHookClassifier net = new LayerHookClassifier(model, List.of());
+            List<Integer> guarded = layers.isEmpty() ? net.weightLayers() : layers;
+            record = Map.of("defence", "range", "layers", guarded, "profiledOn",
+                    FaultDefence.RANGE_PROFILE_SAMPLES + " training samples");
+            return List.of(ActivationRangeGuard.profile(net, guarded, trainSample.apply(FaultDefence.RANGE_PROFILE_SAMPLES)));
+        }
     }
 }

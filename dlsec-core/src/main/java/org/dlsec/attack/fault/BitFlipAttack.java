@@ -76,12 +76,43 @@ public final class BitFlipAttack implements FaultAttack {
      * @param flipsToStop  flips used when the accuracy first reached the stop level, or -1 if never
      */
     public record Result(double cleanAccuracy, double cleanLoss, List<Flip> flips, List<Double> curve, int flipsToStop,
-            double finalAccuracy, int gradientCalls, double seconds) {}
+            double finalAccuracy, int gradientCalls, double seconds) implements FaultAttack.Result {}
 
     private final Config config;
+    private final int attackSamples;
 
+    /** The attack with {@code config}, its attacker holding 128 training samples. */
     public BitFlipAttack(Config config) {
+        this(config, 128);
+    }
+
+    /** The attack with {@code config}, its attacker holding {@code attackSamples} training samples. */
+    public BitFlipAttack(Config config, int attackSamples) {
+        DlsecException.require(attackSamples >= 1, "attack samples", "must be at least 1, got " + attackSamples);
         this.config = config;
+        this.attackSamples = attackSamples;
+    }
+
+    @Override
+    public int attackerSamples() {
+        return attackSamples;
+    }
+
+    /**
+     * Quantises the victim's weights to int8, runs the attack with the victim's attacker data as its batch, and undoes
+     * the flips.
+     */
+    @Override
+    public Result inject(FaultVictim victim, boolean progress) {
+        DlsecException.require(victim.target() == FaultTarget.INT8_WEIGHTS, "fault target",
+                "the Bit-Flip Attack flips bits of int8 weight codes, not " + victim.target().cliName());
+        DlsecException.require(victim.attackerData() != null, "attacker data", "the Bit-Flip Attack needs the attacker's batch");
+        try (QuantizedModel q = QuantizedModel.quantize(victim.model(), victim.granularity())) {
+            victim.hooks().onQuantized(q);
+            Result r = run(q, victim.attackerData(), victim.data(), progress);
+            victim.hooks().afterBitFlips(q, r);
+            return r;
+        }
     }
 
     public Config config() {

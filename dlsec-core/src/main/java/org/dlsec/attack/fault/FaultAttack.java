@@ -3,11 +3,12 @@ package org.dlsec.attack.fault;
 import java.util.Map;
 
 /**
- * A hardware fault attack: the family's common face, as ART's {@code FaultAttack}. Each member acts on a
- * different representation of the model — {@link BitFlipAttack} on int8 weight codes, {@link RandomFaultInjection}
- * on int8 or float32 weights or on activations, {@link TrojanInsertion} on the datapath through an activation hook
- * — so the run itself takes that representation; {@link FaultAttacks} builds every member from a name and one
- * parameter record, and {@code org.dlsec.experiment.FaultRun} runs them the same way for the command and the audit.
+ * A hardware fault attack: the family's common face, as ART's {@code FaultAttack}, with one operation,
+ * {@link #inject}: the attack places its faults in a {@link FaultVictim} and measures the damage. Each member acts
+ * on a different representation of the model — {@link BitFlipAttack} on int8 weight codes, {@link RandomFaultInjection}
+ * on int8 or float32 weights or on activations, {@link TrojanInsertion} on the datapath through an activation hook —
+ * and returns its own {@link Result}. {@link FaultAttacks} builds every member from a name and one parameter record,
+ * and {@code org.dlsec.experiment.FaultRun} runs them the same way for the command and the audit.
  */
 public interface FaultAttack {
     /** The registry name: {@code random}, {@code bfa} or {@code trojan}. */
@@ -15,4 +16,18 @@ public interface FaultAttack {
 
     /** The attack's parameters as recorded in results. */
     Map<String, Object> parameters();
+
+    /** How many of the attacker's own samples {@link #inject} needs in {@link FaultVictim#attackerData()} (0: none). */
+    default int attackerSamples() {
+        return 0;
+    }
+
+    /**
+     * Places this attack's faults in the victim's model and measures the accuracy on its data; the model's weights
+     * are restored before it returns.
+     */
+    Result inject(FaultVictim victim, boolean progress);
+
+    /** What an injection found: one record per member of the family. */
+    sealed interface Result permits BitFlipAttack.Result, RandomFaultInjection.Result, TrojanInsertion.Result {}
 }

@@ -108,11 +108,8 @@ public final class FaultAttacks {
         return switch (canonical(name)) {
             case "random" -> new RandomFaultInjection(new RandomFaultInjection.Config(p.faultType(), p.counts(), p.trials(),
                     p.seed(), p.layers()));
-            case "bfa" -> {
-                DlsecException.require(p.attackSamples() >= 1, "attack samples", "must be at least 1, got "
-                        + p.attackSamples());
-                yield new BitFlipAttack(new BitFlipAttack.Config(p.flips(), 1, p.stopAccuracy(numClasses), p.candidates()));
-            }
+            case "bfa" -> new BitFlipAttack(new BitFlipAttack.Config(p.flips(), 1, p.stopAccuracy(numClasses), p.candidates()),
+                    p.attackSamples());
             default -> {
                 DlsecException.require(p.target() < numClasses, "trojan target",
                         "must be below the model's " + numClasses + " classes, got " + p.target());

@@ -51,7 +51,7 @@ public final class RandomFaultInjection implements FaultAttack {
     }
 
     public record Result(FaultTarget target, double cleanAccuracy, List<AccuracyDistribution> distributions,
-            double seconds) {}
+            double seconds) implements FaultAttack.Result {}
 
     private final Config config;
 
@@ -72,6 +72,22 @@ public final class RandomFaultInjection implements FaultAttack {
     @Override
     public Map<String, Object> parameters() {
         return config.parameters();
+    }
+
+    /** Places the faults where the victim says: int8 codes, float32 weights or activations. */
+    @Override
+    public Result inject(FaultVictim victim, boolean progress) {
+        switch (victim.target()) {
+            case ACTIVATIONS:
+                return onActivations(victim.model(), victim.data(), config,
+                        victim.hooks().activationHooks(victim.model(), config.layers()), progress);
+            case FLOAT_WEIGHTS:
+                return onFloatWeights(victim.model(), victim.data(), config, progress);
+            default:
+                try (QuantizedModel q = QuantizedModel.quantize(victim.model(), victim.granularity())) {
+                    return onCodes(q, victim.data(), config, victim.hooks().onQuantized(q), progress);
+                }
+        }
     }
 
     static long trialSeed(long seed, int n, int trial) {

@@ -1,13 +1,22 @@
 package org.dlsec.attack.inference;
 
 import java.util.Map;
+import org.dlsec.model.Classifier;
 
 /**
- * The base of the inference family (membership, inversion): an immutable attack with a name and
- * the parameters it was built from, recorded in results for provenance.
+ * The base of the inference family, as ART's {@code InferenceAttack}: one operation, {@link #infer}, that asks a
+ * target model what it leaks about a query — membership inference ({@link MembershipAttack}: which samples of a
+ * member/non-member split trained it) or model inversion ({@link MiFace}: what an input of each asked-for class looks
+ * like). Immutable, with a name and the parameters it was built from, recorded in results for provenance.
+ *
+ * @param <Q> what is asked: a {@link MembershipSplit}, the {@link MiFace.Classes} to reconstruct
+ * @param <R> what is inferred: a {@link MembershipResult}, a {@link MiFace.Result}
  */
-public interface InferenceAttack {
+public interface InferenceAttack<Q, R> {
     String name();
 
     Map<String, Object> parameters();
+
+    /** What {@code target} leaks about {@code query}. */
+    R infer(Classifier target, Q query);
 }

@@ -36,7 +36,30 @@ import org.dlsec.model.LogitObjective;
  * such events it stops there (the other classes go on). Each event is recorded in
  * {@link Result#numericalIssues()}.
  */
-public final class MiFace implements InferenceAttack {
+public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Result> {
+    /**
+     * The classes to reconstruct, in the order of the result's images. The descent stops early on the joint cost of
+     * the classes asked for, so a class asked for alone can take a different number of steps than in a run over all.
+     *
+     * @param classes class indices, each below the model's class count
+     */
+    public record Classes(int[] classes) {
+        public Classes {
+            DlsecException.require(classes != null && classes.length > 0, "classes", "name at least one class");
+            classes = classes.clone();
+        }
+
+        /** Every class of a model with {@code k} classes. */
+        public static Classes all(int k) {
+            return new Classes(java.util.stream.IntStream.range(0, k).toArray());
+        }
+
+        @Override
+        public int[] classes() {
+            return classes.clone();
+        }
+    }
+
     /**
      * The reconstructions: one image (C·H·W floats) per class and the model's confidence in that class,
      * with the non-finite steps met on the way and what was done about them.
@@ -111,43 +134,54 @@ public final class MiFace implements InferenceAttack {
 
     /** Reconstructs one input per class of {@code model}. */
     public Result infer(Classifier model) {
+        return infer(model, Classes.all(model.numClasses()));
+    }
+
+    /** Reconstructs one input for each class of {@code query}, in its order. */
+    @Override
+    public Result infer(Classifier model, Classes query) {
         DlsecException.require(model.hasGradients(), "model", "MI-Face needs gradients: use a white-box model");
         long start = System.nanoTime();
         long g0 = model.stats().gradientCalls();
         int k = model.numClasses();
+        int[] cls = query.classes();
+        for (int c : cls) {
+            DlsecException.require(c >= 0 && c < k, "classes", "must be below the model's " + k + " classes, got " + c);
+        }
+        int n = cls.length;
         Shape sample = model.inputShape();
         org.dlsec.model.Bounds bounds = model.bounds();
         float lo = bounds.min();
         float hi = bounds.max();
         int d = (int) sample.size();
-        float[] x = new float[k * d];
+        float[] x = new float[n * d];
         for (int j = 0; j < x.length; j++) {
             x[j] = bounds.lo(j % d);
         }
-        double[] cost = new double[k];
+        double[] cost = new double[n];
         java.util.Arrays.fill(cost, 1.0);
-        StepRecovery recovery = new StepRecovery(name(), k);
+        StepRecovery recovery = new StepRecovery(name(), n);
         double best = Double.POSITIVE_INFINITY;
         int sinceBest = 0;
         int done = 0;
-        long[] targets = new long[k];
-        for (int c = 0; c < k; c++) {
-            targets[c] = c;
+        long[] targets = new long[n];
+        for (int c = 0; c < n; c++) {
+            targets[c] = cls[c];
         }
         try (NDManager root = Engines.newManager()) {
             for (int it = 0; it < steps; it++) {
                 try (NDManager m = root.newSubManager()) {
-                    NDArray xs = Tensors.floats(m, x, new Shape(k).addAll(sample));
+                    NDArray xs = Tensors.floats(m, x, new Shape(n).addAll(sample));
                     NDArray onehot = Tensors.longs(m, targets).oneHot(k);
                     // objective: f_k(x) per sample; its gradient ascends the confidence, i.e. descends c(x) = 1 − f_k(x)
                     LogitObjective conf = logits -> logits.softmax(1).mul(onehot).sum(new int[] {1});
                     Gradient g = model.gradient(xs, conf);
                     float[] grad = g.grad().toFloatArray();
                     float[] f = g.values().toFloatArray();
-                    String[] problem = new String[k];
+                    String[] problem = new String[n];
                     double total = 0;
                     boolean anyLeft = false;
-                    for (int c = 0; c < k; c++) {
+                    for (int c = 0; c < n; c++) {
                         if (recovery.gaveUp(c)) {
                             total += cost[c];
                             continue;
@@ -180,7 +214,7 @@ public final class MiFace implements InferenceAttack {
                         break;
                     }
                     float[] next = new float[d];
-                    for (int c = 0; c < k; c++) {
+                    for (int c = 0; c < n; c++) {
                         if (recovery.gaveUp(c)) {
                             continue;
                         }
@@ -202,13 +236,13 @@ public final class MiFace implements InferenceAttack {
                         }
                         if (problem[c] != null) {
                             // the class keeps its last finite image for this step
-                            recovery.fail(c, "class " + c, it, problem[c], stepSize, "kept its last finite reconstruction");
+                            recovery.fail(c, "class " + cls[c], it, problem[c], stepSize, "kept its last finite reconstruction");
                         }
                     }
                     if (smoothing > 0) {
                         float[] before = x.clone();
-                        denoise(x, k, sample, smoothing);
-                        for (int c = 0; c < k; c++) {
+                        denoise(x, n, sample, smoothing);
+                        for (int c = 0; c < n; c++) {
                             if (recovery.gaveUp(c)) {
                                 System.arraycopy(before, c * d, x, c * d, d);
                             }
@@ -218,14 +252,14 @@ public final class MiFace implements InferenceAttack {
             }
             // final confidences of the returned images
             try (NDManager m = root.newSubManager()) {
-                float[] p = model.predictProba(Tensors.floats(m, x, new Shape(k).addAll(sample))).toFloatArray();
-                for (int c = 0; c < k; c++) {
-                    cost[c] = p[c * k + c];
+                float[] p = model.predictProba(Tensors.floats(m, x, new Shape(n).addAll(sample))).toFloatArray();
+                for (int c = 0; c < n; c++) {
+                    cost[c] = p[c * k + cls[c]];
                 }
             }
         }
-        float[][] images = new float[k][];
-        for (int c = 0; c < k; c++) {
+        float[][] images = new float[n][];
+        for (int c = 0; c < n; c++) {
             images[c] = java.util.Arrays.copyOfRange(x, c * d, (c + 1) * d);
         }
         return new Result(images, cost, done, (System.nanoTime() - start) / 1e9, model.stats().gradientCalls() - g0, parameters(),

@@ -25,6 +25,23 @@ class InversionTest {
         }
         assertTrue(confident >= 8, "classes reconstructed with confidence > 0.9: " + confident);
         assertTrue(r.gradients() >= 1 && r.gradients() <= 150);
+
+        // the family's one operation: infer(target, query), here the classes to reconstruct, in the asked order
+        InferenceAttack<MiFace.Classes, MiFace.Result> attack = new MiFace(150, 0.1, 0.2, 50, 1e-4, 0.0);
+        MiFace.Result two = attack.infer(TestModels.mnistLenet(), new MiFace.Classes(new int[] {7, 3}));
+        assertEquals(2, two.images().length);
+        float[] both = new float[2 * 784];
+        System.arraycopy(two.images()[0], 0, both, 0, 784);
+        System.arraycopy(two.images()[1], 0, both, 784, 784);
+        float[] p;
+        try (ai.djl.ndarray.NDManager m = org.dlsec.model.Engines.newManager()) {
+            p = TestModels.mnistLenet().predictProba(org.dlsec.core.Tensors.floats(m, both, new Shape(2, 1, 28, 28)))
+                    .toFloatArray();
+        }
+        assertEquals(p[7], two.confidence()[0], 1e-4, "the first image is class 7's");
+        assertEquals(p[10 + 3], two.confidence()[1], 1e-4, "the second image is class 3's");
+        assertTrue(two.confidence()[0] > 0.9 && two.confidence()[1] > 0.9, java.util.Arrays.toString(two.confidence()));
+        assertThrows(DlsecException.class, () -> attack.infer(TestModels.mnistLenet(), new MiFace.Classes(new int[] {10})));
     }
 
     /**
