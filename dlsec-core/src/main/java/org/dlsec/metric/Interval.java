@@ -60,28 +60,63 @@ public record Interval(double lower, double upper, String method) {
      * @param member whether each sample is a member
      */
     public static Interval bootstrapAuc(double[] scores, boolean[] member, long seed) {
+        DlsecException.require(scores.length == member.length, "scores", scores.length + " scores for " + member.length
+                + " labels");
         int[] pos = java.util.stream.IntStream.range(0, scores.length).filter(i -> member[i]).toArray();
         int[] neg = java.util.stream.IntStream.range(0, scores.length).filter(i -> !member[i]).toArray();
         DlsecException.require(pos.length > 0 && neg.length > 0, "labels", "need members and non-members");
+        for (double v : scores) {
+            DlsecException.require(!Double.isNaN(v), "scores", "NaN score");
+        }
+        // one sort; each resample is a vector of draw counts, and its AUC one pass over the sorted scores
+        int[] order = java.util.stream.IntStream.range(0, scores.length).boxed()
+                .sorted((a, b) -> Double.compare(scores[b], scores[a])).mapToInt(Integer::intValue).toArray();
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] aucs = new double[RESAMPLES];
-        double[] s = new double[scores.length];
-        boolean[] m = new boolean[scores.length];
+        int[] draws = new int[scores.length];
         for (int b = 0; b < RESAMPLES; b++) {
-            int k = 0;
-            for (int i = 0; i < pos.length; i++, k++) {
-                s[k] = scores[pos[rnd.nextInt(pos.length)]];
-                m[k] = true;
+            Arrays.fill(draws, 0);
+            for (int i = 0; i < pos.length; i++) {
+                draws[pos[rnd.nextInt(pos.length)]]++;
             }
-            for (int i = 0; i < neg.length; i++, k++) {
-                s[k] = scores[neg[rnd.nextInt(neg.length)]];
-                m[k] = false;
+            for (int i = 0; i < neg.length; i++) {
+                draws[neg[rnd.nextInt(neg.length)]]++;
             }
-            aucs[b] = Roc.of(s, m).auc();
+            aucs[b] = weightedAuc(scores, member, order, draws);
         }
         Arrays.sort(aucs);
         double alpha = (1 - LEVEL) / 2;
         return new Interval(quantile(aucs, alpha), quantile(aucs, 1 - alpha), "bootstrap");
+    }
+
+    /**
+     * The probability that a positive outscores a negative (ties counting one half), each sample counted
+     * {@code weight[i]} times; {@code order} sorts the scores from high to low. With unit weights it is
+     * {@link Roc#auc()}.
+     */
+    static double weightedAuc(double[] scores, boolean[] member, int[] order, int[] weight) {
+        double above = 0;
+        double sum = 0;
+        double positives = 0;
+        double negatives = 0;
+        for (int k = 0; k < order.length; ) {
+            double s = scores[order[k]];
+            double gp = 0;
+            double gn = 0;
+            while (k < order.length && scores[order[k]] == s) {
+                int i = order[k++];
+                if (member[i]) {
+                    gp += weight[i];
+                } else {
+                    gn += weight[i];
+                }
+            }
+            sum += gn * (above + gp / 2);
+            above += gp;
+            positives += gp;
+            negatives += gn;
+        }
+        return sum / (positives * negatives);
     }
 
     /** Linear interpolation between the closest ranks of a sorted array. */

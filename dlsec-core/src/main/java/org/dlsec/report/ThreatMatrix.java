@@ -101,7 +101,7 @@ public final class ThreatMatrix {
 
     private static Row poison(PoisonRecord r, int n) {
         boolean backdoor = !Double.isNaN(r.attackSuccessRate());
-        String cost = String.format(Locale.ROOT, "%s of the training set (%d of %d)",
+        String cost = String.format(Locale.ROOT, "%s of the training set (%,d of %,d)",
                 HtmlReport.pct((double) r.poisonedSamples() / r.trainSamples()), r.poisonedSamples(), r.trainSamples());
         if (backdoor) {
             int t = r.triggeredSamples() == null ? 0 : r.triggeredSamples();

@@ -135,7 +135,7 @@ class AuditTest {
                 "degradation", "stealing"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::goal).toList());
         assertEquals("4 of " + String.format(java.util.Locale.ROOT, "%,d", bfa.weightBits()) + " weight bits",
                 matrix.get(3).cost());
-        assertEquals("10.0% of the training set (100 of 1000)", matrix.get(6).cost());
+        assertEquals("10.0% of the training set (100 of 1,000)", matrix.get(6).cost());
         // every rate with its interval; a backdoor's success counted on the triggered images
         org.dlsec.report.Metrics.Metric asr = r.metrics().stream()
                 .filter(m -> m.id().equals("badnets") && m.name().equals("attackSuccessRate")).findFirst().orElseThrow();
