@@ -24,13 +24,6 @@ public final class LossThreshold implements MembershipAttack {
 
     @Override
     public MembershipResult infer(Classifier target, MembershipSplit split) {
-        long start = System.nanoTime();
-        long q0 = target.stats().queries();
-        double[][] z = Outputs.logits(target, split.audit());
-        double[] s = new double[z.length];
-        for (int i = 0; i < z.length; i++) {
-            s[i] = Outputs.logProb(z[i], split.audit().label(i));
-        }
-        return MembershipResult.of(this, s, split, target.stats().queries() - q0, start, null);
+        return Outputs.scoreEach(this, target, split, Outputs::logProb);
     }
 }

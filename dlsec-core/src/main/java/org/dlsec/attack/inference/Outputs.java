@@ -72,4 +72,20 @@ final class Outputs {
         }
         return max + Math.log(s);
     }
+
+    /**
+     * A threshold attack's scores: one query per audit sample, its score computed from the sample's logits and
+     * true label; the queries and the time are recorded in the result.
+     */
+    static MembershipResult scoreEach(MembershipAttack attack, Classifier target, MembershipSplit split,
+            java.util.function.ToDoubleBiFunction<double[], Integer> score) {
+        long start = System.nanoTime();
+        long q0 = target.stats().queries();
+        double[][] z = logits(target, split.audit());
+        double[] s = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            s[i] = score.applyAsDouble(z[i], split.audit().label(i));
+        }
+        return MembershipResult.of(attack, s, split, target.stats().queries() - q0, start, null);
+    }
 }

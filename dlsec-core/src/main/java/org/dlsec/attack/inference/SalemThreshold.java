@@ -36,14 +36,8 @@ public final class SalemThreshold implements MembershipAttack {
 
     @Override
     public MembershipResult infer(Classifier target, MembershipSplit split) {
-        long start = System.nanoTime();
-        long q0 = target.stats().queries();
-        double[][] z = Outputs.logits(target, split.audit());
-        double[] s = new double[z.length];
-        for (int i = 0; i < z.length; i++) {
-            s[i] = statistic == Statistic.CONFIDENCE ? maxLogProb(z[i]) : negativeEntropy(z[i]);
-        }
-        return MembershipResult.of(this, s, split, target.stats().queries() - q0, start, null);
+        return Outputs.scoreEach(this, target, split,
+                (z, label) -> statistic == Statistic.CONFIDENCE ? maxLogProb(z) : negativeEntropy(z));
     }
 
     /** log of the highest probability (monotone in it; keeps resolution when it is close to 1). */
