@@ -8,7 +8,7 @@ package org.dlsec.attack.evasion;
  *
  * @param <P> the attack's validated parameter record
  */
-public abstract class AbstractEpsilonAttack<P extends AbstractEpsilonAttack.Budget> extends AbstractEvasionAttack
+public abstract class AbstractEpsilonAttack<P extends AbstractEpsilonAttack.Budget> extends AbstractParameterisedAttack<P>
         implements EpsilonAttack {
     /** The budget part of an ε-bounded attack's parameter record (its components of these names). */
     public interface Budget {
@@ -19,17 +19,8 @@ public abstract class AbstractEpsilonAttack<P extends AbstractEpsilonAttack.Budg
         boolean targeted();
     }
 
-    /** The attack's parameters. */
-    protected final P p;
-
     protected AbstractEpsilonAttack(String name, Knowledge knowledge, P params) {
-        super(name, knowledge);
-        this.p = params;
-    }
-
-    /** The validated parameter record. */
-    public P params() {
-        return p;
+        super(name, knowledge, params);
     }
 
     @Override

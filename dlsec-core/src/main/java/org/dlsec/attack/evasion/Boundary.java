@@ -32,7 +32,7 @@ import org.dlsec.model.Classifier;
  * pay for another iteration and returns the closest adversarial point found. A sample whose noise
  * initialisation fails is returned unchanged (unsuccessful).
  */
-public final class Boundary extends AbstractEvasionAttack implements MinimalPerturbationAttack {
+public final class Boundary extends AbstractParameterisedAttack<Boundary.Params> implements MinimalPerturbationAttack {
     /**
      * Validated parameters.
      *
@@ -62,11 +62,8 @@ public final class Boundary extends AbstractEvasionAttack implements MinimalPert
     private static final int SPHERICAL_WINDOW = 100;
     private static final int STEP_WINDOW = 30;
     private static final int ADAPT_EVERY = 10;
-    private final Params p;
-
     public Boundary(Params params) {
-        super("boundary", Knowledge.DECISION_BASED);
-        this.p = params;
+        super("boundary", Knowledge.DECISION_BASED, params);
     }
 
     /** The {@code --param} names {@link #fromSpec} reads. */
@@ -86,9 +83,6 @@ public final class Boundary extends AbstractEvasionAttack implements MinimalPert
                 s.seed()));
     }
 
-    public Params params() {
-        return p;
-    }
 
     @Override
     public boolean targeted() {

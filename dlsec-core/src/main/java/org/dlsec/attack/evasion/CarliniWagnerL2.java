@@ -34,7 +34,7 @@ import org.dlsec.model.LogitObjective;
  * such events its search ends (it keeps the best adversarial example found so far, or is reported
  * failed if there is none). Each event is recorded in the result's numerical issues.
  */
-public final class CarliniWagnerL2 extends AbstractEvasionAttack implements MinimalPerturbationAttack {
+public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWagnerL2.Params> implements MinimalPerturbationAttack {
     private static final double UPPER_NONE = 1e10;
 
     /**
@@ -74,16 +74,10 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack implements Mini
         }
     }
 
-    private final Params p;
-
     public CarliniWagnerL2(Params params) {
-        super("cw", Knowledge.WHITE_BOX);
-        this.p = params;
+        super("cw", Knowledge.WHITE_BOX, params);
     }
 
-    public Params params() {
-        return p;
-    }
 
     @Override
     public boolean targeted() {

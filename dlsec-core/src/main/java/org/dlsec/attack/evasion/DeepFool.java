@@ -35,7 +35,7 @@ import org.dlsec.model.Gradient;
  * finite perturbation and its later steps are scaled by ½, ¼, ...; after {@link StepRecovery#MAX_RETRIES}
  * such events it is given up (reported failed). Each event is recorded in the result's numerical issues.
  */
-public final class DeepFool extends AbstractEvasionAttack implements MinimalPerturbationAttack {
+public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params> implements MinimalPerturbationAttack {
     /**
      * Validated parameters.
      *
@@ -62,16 +62,10 @@ public final class DeepFool extends AbstractEvasionAttack implements MinimalPert
     record Core(NDArray adversarial, long[] queries, long[] gradients, boolean[] fooled, boolean[] gaveUp,
             java.util.List<NumericalIssue> issues) {}
 
-    private final Params p;
-
     public DeepFool(Params params) {
-        super("deepfool", Knowledge.WHITE_BOX);
-        this.p = params;
+        super("deepfool", Knowledge.WHITE_BOX, params);
     }
 
-    public Params params() {
-        return p;
-    }
 
     @Override
     public boolean targeted() {

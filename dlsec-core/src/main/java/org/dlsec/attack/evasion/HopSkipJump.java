@@ -30,7 +30,7 @@ import org.dlsec.model.Classifier;
  * budget (including the clean and final predictions) is spent and returns the closest adversarial
  * point found. A sample whose noise initialisation fails is returned unchanged (unsuccessful).
  */
-public final class HopSkipJump extends AbstractEvasionAttack implements MinimalPerturbationAttack {
+public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.Params> implements MinimalPerturbationAttack {
     /**
      * Validated parameters.
      *
@@ -57,11 +57,8 @@ public final class HopSkipJump extends AbstractEvasionAttack implements MinimalP
     private static final long STREAM = 0x45B1L;
     /** Largest number of rows sent in one prediction of the gradient-estimation phase (memory bound). */
     private static final int MAX_ROWS = 16_384;
-    private final Params p;
-
     public HopSkipJump(Params params) {
-        super("hsj", Knowledge.DECISION_BASED);
-        this.p = params;
+        super("hsj", Knowledge.DECISION_BASED, params);
     }
 
     /** The {@code --param} names {@link #fromSpec} reads. */
@@ -75,9 +72,6 @@ public final class HopSkipJump extends AbstractEvasionAttack implements MinimalP
                 s.extraInt("max-evals", 10_000), s.extraDouble("gamma", 1.0), s.extraInt("init-tries", 100), s.seed()));
     }
 
-    public Params params() {
-        return p;
-    }
 
     @Override
     public boolean targeted() {

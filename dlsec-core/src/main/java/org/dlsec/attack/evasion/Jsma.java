@@ -34,7 +34,7 @@ import org.dlsec.model.Gradient;
  * which the sample costs nothing more. The attack is always targeted: y holds the targets (the
  * runner draws them at random per sample, as ART does).
  */
-public final class Jsma extends AbstractEvasionAttack {
+public final class Jsma extends AbstractParameterisedAttack<Jsma.Params> {
     /**
      * Validated parameters.
      *
@@ -53,16 +53,10 @@ public final class Jsma extends AbstractEvasionAttack {
         }
     }
 
-    private final Params p;
-
     public Jsma(Params params) {
-        super("jsma", Knowledge.WHITE_BOX);
-        this.p = params;
+        super("jsma", Knowledge.WHITE_BOX, params);
     }
 
-    public Params params() {
-        return p;
-    }
 
     @Override
     public boolean targeted() {

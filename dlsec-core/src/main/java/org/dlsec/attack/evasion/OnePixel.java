@@ -33,7 +33,7 @@ import org.dlsec.model.Classifier;
  * costs {@code population·(1 + generations run)} queries plus the template's clean and final
  * predictions; a generation is only run if it fits in {@code maxQueries}.
  */
-public final class OnePixel extends AbstractEvasionAttack {
+public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params> {
     /**
      * Validated parameters.
      *
@@ -62,11 +62,8 @@ public final class OnePixel extends AbstractEvasionAttack {
     private static final long STREAM = 0x1B1C5L;
     /** Largest number of rows sent in one prediction (memory bound). */
     static final int MAX_ROWS = 16_384;
-    private final Params p;
-
     public OnePixel(Params params) {
-        super("onepixel", Knowledge.SCORE_BASED);
-        this.p = params;
+        super("onepixel", Knowledge.SCORE_BASED, params);
     }
 
     /** The {@code --param} names {@link #fromSpec} reads. */
@@ -86,9 +83,6 @@ public final class OnePixel extends AbstractEvasionAttack {
                 s.extraDouble("f", 0.5), s.targeted(), s.seed()));
     }
 
-    public Params params() {
-        return p;
-    }
 
     @Override
     public boolean targeted() {
