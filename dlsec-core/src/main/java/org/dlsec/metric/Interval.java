@@ -44,12 +44,16 @@ public record Interval(double lower, double upper, String method) {
         return new Interval(lower, upper, "wilson");
     }
 
-    /** The Wilson interval of a rate {@code rate} that was measured as a count out of {@code trials}. */
+    /**
+     * The Wilson interval of a rate {@code rate} that was measured as a count out of {@code trials}; null when it
+     * cannot be such a count (no trials, NaN, or outside [0, 1]).
+     */
     public static Interval wilson(double rate, int trials) {
-        if (trials == 0 || Double.isNaN(rate)) {
+        if (trials <= 0 || Double.isNaN(rate)) {
             return null;
         }
-        return wilson((int) Math.round(rate * trials), trials);
+        long k = Math.round(rate * trials);
+        return k < 0 || k > trials ? null : wilson((int) k, trials);
     }
 
     /**

@@ -445,11 +445,7 @@ public final class HtmlReport {
 
     /** A rate measured on {@code n} samples, with its 95% Wilson interval when it is a count out of them. */
     static String pct(double v, int n) {
-        long k = Math.round(v * n);
-        if (n <= 0 || Double.isNaN(v) || k < 0 || k > n) {
-            return pct(v);
-        }
-        return pct(v) + ci(Interval.wilson((int) k, n), true);
+        return pct(v) + ci(Interval.wilson(v, n), true);
     }
 
     /** An interval in small print: percentages, or plain numbers (AUC). */

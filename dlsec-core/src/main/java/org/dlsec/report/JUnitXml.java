@@ -16,6 +16,8 @@ import javax.xml.stream.XMLStreamWriter;
 public final class JUnitXml {
     private JUnitXml() {}
 
+    private record Run(String id, double seconds) {}
+
     private record Case(String classname, String name, double seconds, String failure, String skipped, String out) {}
 
     /** The XML text of {@code report}. */
@@ -27,20 +29,20 @@ public final class JUnitXml {
         List<Metrics.Metric> metrics = report.metrics();
         for (AuditReport.Family f : report.families()) {
             String cls = "dlsec.audit." + f.family();
-            List<String[]> runs = new ArrayList<>();
-            f.attacks().forEach(r -> runs.add(new String[] {r.id(), Double.toString(r.seconds())}));
-            f.faults().forEach(r -> runs.add(new String[] {r.id(), Double.toString(r.seconds())}));
-            f.poisons().forEach(r -> runs.add(new String[] {r.id(), Double.toString(r.seconds())}));
-            f.privacy().forEach(r -> runs.add(new String[] {r.id(), Double.toString(r.seconds())}));
-            f.extraction().forEach(r -> runs.add(new String[] {r.id(), Double.toString(r.seconds())}));
+            List<Run> runs = new ArrayList<>();
+            f.attacks().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
+            f.faults().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
+            f.poisons().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
+            f.privacy().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
+            f.extraction().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
             if (runs.isEmpty()) {
                 cases.add(new Case(cls, f.family(), 0, null, f.summary(), null));
                 continue;
             }
-            for (String[] run : runs) {
+            for (Run run : runs) {
                 StringBuilder out = new StringBuilder(f.title()).append(": ").append(f.verdict()).append('\n');
                 for (Metrics.Metric m : metrics) {
-                    if (m.family().equals(f.family()) && m.id().equals(run[0]) && !m.name().contains("@")) {
+                    if (m.family().equals(f.family()) && m.id().equals(run.id()) && !m.name().contains("@")) {
                         out.append(m.name()).append(" = ").append(Metrics.number(m.value()));
                         if (m.interval() != null) {
                             out.append(String.format(Locale.ROOT, " (95%% interval %s to %s, n=%d)",
@@ -49,7 +51,7 @@ public final class JUnitXml {
                         out.append('\n');
                     }
                 }
-                cases.add(new Case(cls, run[0], Double.parseDouble(run[1]), null, null, out.toString()));
+                cases.add(new Case(cls, run.id(), run.seconds(), null, null, out.toString()));
             }
         }
         return write(report, cases);

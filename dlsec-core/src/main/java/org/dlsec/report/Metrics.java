@@ -187,10 +187,8 @@ public final class Metrics {
             if (rate == null) {
                 return;
             }
-            long k = Math.round(rate * samples);
             // a rate that is not a count out of these samples (none measured) gets no interval
-            boolean count = samples > 0 && !Double.isNaN(rate) && k >= 0 && k <= samples;
-            add(name, rate, count ? Interval.wilson((int) k, samples) : null, samples);
+            add(name, rate, Interval.wilson(rate, samples), samples);
         }
 
         void plain(String name, Double value) {

@@ -106,7 +106,7 @@ public final class ThreatMatrix {
         if (backdoor) {
             int t = r.triggeredSamples() == null ? 0 : r.triggeredSamples();
             return new Row("poisoning", r.id(), r.poison(), "training", "training data", "backdoor", cost,
-                    "attackSuccessRate", r.attackSuccessRate(), t > 0 ? Interval.wilson(r.attackSuccessRate(), t) : null,
+                    "attackSuccessRate", r.attackSuccessRate(), Interval.wilson(r.attackSuccessRate(), t),
                     String.format(Locale.ROOT, "backdoor success %s, clean accuracy %s → %s",
                             HtmlReport.pct(r.attackSuccessRate()), HtmlReport.pct(r.cleanModelAccuracy()),
                             HtmlReport.pct(r.poisonedModelAccuracy())));
