@@ -32,12 +32,13 @@ import org.dlsec.core.Hashing;
  * @param poisoning the poisoning experiments, run only when the audit is given training data (may be empty)
  * @param privacy the privacy attacks: membership inference and model inversion (may be empty)
  * @param extraction the model-extraction experiments (may be empty)
+ * @param scan the backdoor scans of the audited model (may be empty)
  * @param gates pass/fail conditions on the figures, checked after the audit (may be empty)
  * @param text the YAML text it was read from
  * @param sha256 hash of that text (part of the resume key)
  */
 public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, List<FaultEntry> faults,
-        List<PoisonEntry> poisoning, List<PrivacyEntry> privacy, List<ExtractionEntry> extraction,
+        List<PoisonEntry> poisoning, List<PrivacyEntry> privacy, List<ExtractionEntry> extraction, List<ScanEntry> scan,
         List<org.dlsec.report.Gate> gates, String text, String sha256) {
 
     /** The resource holding the documented default configuration. */
@@ -108,8 +109,22 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
     }
 
+    /**
+     * One backdoor scan of the audited model on the audited (clean) samples, as {@code dlsec scan} runs it: Neural
+     * Cleanse ({@code cleanse}), STRIP calibrated on the clean data ({@code strip}), or both (then STRIP's FAR is
+     * measured against the trigger Neural Cleanse reverse-engineered for a flagged class).
+     *
+     * @param id unique id
+     * @param detect {@code cleanse}, {@code strip} or {@code cleanse+strip}
+     * @param cleanse Neural Cleanse's parameters, or null
+     * @param strip STRIP's parameters, or null
+     */
+    public record ScanEntry(String id, String detect, org.dlsec.defence.detection.NeuralCleanse cleanse,
+            org.dlsec.defence.detection.Strip strip) {}
+
     public AuditConfig {
         attacks = List.copyOf(attacks);
+        scan = List.copyOf(scan);
         extraction = List.copyOf(extraction);
         faults = List.copyOf(faults);
         poisoning = List.copyOf(poisoning);
@@ -134,7 +149,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     public static AuditConfig parse(String text, String source) {
         YamlNode root = YamlNode.parse(text, source);
         root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults", "poisoning", "privacy",
-                "extraction", "gates"));
+                "extraction", "scan", "gates"));
         Map<String, YamlNode> m = root.map();
         long seed = m.containsKey("seed") ? m.get("seed").integer() : 0;
         int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
@@ -166,6 +181,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         List<PoisonEntry> poisons = section(m, "poisoning", ids, f -> poisonEntry(f, seed), PoisonEntry::id);
         List<PrivacyEntry> privacy = section(m, "privacy", ids, AuditConfig::privacyEntry, PrivacyEntry::id);
         List<ExtractionEntry> extraction = section(m, "extraction", ids, f -> extractionEntry(f, seed), ExtractionEntry::id);
+        List<ScanEntry> scans = section(m, "scan", ids, f -> scanEntry(f, seed), ScanEntry::id);
         List<org.dlsec.report.Gate> gates = new ArrayList<>();
         if (m.containsKey("gates")) {
             Map<String, List<List<String>>> runs = Map.of(
@@ -173,12 +189,13 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                     "fault", faults.stream().map(e -> List.of(e.id(), e.fault())).toList(),
                     "poisoning", poisons.stream().map(e -> List.of(e.id(), e.poison())).toList(),
                     "privacy", privacy.stream().map(e -> List.of(e.id(), e.attack())).toList(),
-                    "extraction", extraction.stream().map(e -> List.of(e.id(), e.spec().attack())).toList());
+                    "extraction", extraction.stream().map(e -> List.of(e.id(), e.spec().attack())).toList(),
+                    "scan", scans.stream().map(e -> List.of(e.id(), e.detect())).toList());
             for (YamlNode g : m.get("gates").list()) {
                 gates.add(gate(g, runs));
             }
         }
-        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, gates, text,
+        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, scans, gates, text,
                 Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -286,6 +303,76 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             }
             return new ExtractionEntry(id, spec, query, autoArch);
         } catch (org.dlsec.core.DlsecException e) {
+            throw f.error(e.getMessage());
+        }
+    }
+
+    /** The keys of a scan entry: the options of {@code dlsec scan} without their dashes, in camel case. */
+    public static final List<String> SCAN_KEYS = List.of("detect", "id", "steps", "batchSize", "threshold", "overlays", "frr",
+            "stripRule");
+
+    private static ScanEntry scanEntry(YamlNode f, long seed) {
+        f.onlyKeys(SCAN_KEYS);
+        Map<String, YamlNode> m = f.map();
+        if (!m.containsKey("detect")) {
+            throw f.error("missing 'detect' (cleanse, strip, or both as a list)");
+        }
+        YamlNode d = m.get("detect");
+        java.util.Set<String> detectors = new java.util.TreeSet<>();
+        for (YamlNode n : d.isList() ? d.list() : List.of(d)) {
+            for (String part : n.string().split(",")) {
+                String name = part.trim().toLowerCase(java.util.Locale.ROOT);
+                if (!name.equals("cleanse") && !name.equals("strip")) {
+                    throw n.error("unknown detector '" + org.dlsec.core.Text.echo(part.trim()) + "' (cleanse or strip)");
+                }
+                detectors.add(name);
+            }
+        }
+        if (detectors.isEmpty()) {
+            throw d.error("name at least one detector (cleanse, strip)");
+        }
+        String detect = String.join("+", detectors);
+        boolean cleanse = detectors.contains("cleanse");
+        boolean strip = detectors.contains("strip");
+        for (String k : List.of("steps", "batchSize", "threshold")) {
+            if (!cleanse && m.containsKey(k)) {
+                throw m.get(k).error("'" + k + "' belongs to Neural Cleanse (detect: cleanse)");
+            }
+        }
+        for (String k : List.of("overlays", "frr", "stripRule")) {
+            if (!strip && m.containsKey(k)) {
+                throw m.get(k).error("'" + k + "' belongs to STRIP (detect: strip)");
+            }
+        }
+        String id = m.containsKey("id") ? m.get("id").string() : detect.replace('+', '-');
+        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
+        }
+        try {
+            // the command's defaults and validation
+            org.dlsec.defence.detection.NeuralCleanse nc = null;
+            if (cleanse) {
+                org.dlsec.defence.detection.NeuralCleanse def = org.dlsec.defence.detection.NeuralCleanse.defaults(seed);
+                nc = new org.dlsec.defence.detection.NeuralCleanse(
+                        m.containsKey("steps") ? (int) positive(m.get("steps"), 100_000) : def.steps(),
+                        m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 4096) : def.batchSize(),
+                        def.learningRate(), def.initialLambda(), def.successThreshold(),
+                        m.containsKey("threshold") ? m.get("threshold").number() : def.anomalyThreshold(), def.patience(), seed);
+            }
+            org.dlsec.defence.detection.Strip st = null;
+            if (strip) {
+                org.dlsec.defence.detection.Strip def = org.dlsec.defence.detection.Strip.defaults(seed);
+                st = new org.dlsec.defence.detection.Strip(
+                        m.containsKey("overlays") ? (int) positive(m.get("overlays"), 10_000) : def.overlays(),
+                        m.containsKey("frr") ? m.get("frr").number() : def.frr(),
+                        m.containsKey("stripRule") ? org.dlsec.defence.detection.Strip.ThresholdRule.parse(m.get("stripRule").string())
+                                : def.rule(), def.inputWeight(), def.overlayWeight(), seed);
+            }
+            return new ScanEntry(id, detect, nc, st);
+        } catch (DlsecException e) {
+            if (e.getMessage().contains(" line ")) {
+                throw e;
+            }
             throw f.error(e.getMessage());
         }
     }

@@ -27,6 +27,7 @@ import org.dlsec.report.FaultRecord;
 import org.dlsec.report.PoisonRecord;
 import org.dlsec.report.PrivacyRecord;
 import org.dlsec.report.ReportWriter;
+import org.dlsec.report.ScanRecord;
 import org.dlsec.report.StoredResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,13 +148,26 @@ public final class AuditRunner {
             extraction.add(storedOrRun(results, entry.id(), key, resume, ExtractionRecord.class,
                     () -> ExtractionRuns.run(model, data, entry, key, attackerData)));
         }
+        List<ScanRecord> scans = new ArrayList<>();
+        List<String> scanSkipped = new ArrayList<>();
+        for (AuditConfig.ScanEntry entry : config.scan()) {
+            String key = key(model, data, config, entry);
+            ScanRecord rec = storedOrRun(results, entry.id(), key, resume, ScanRecord.class,
+                    () -> ScanRuns.run(model, data, entry, key, progress));
+            if (rec == null) {
+                scanSkipped.add(ScanRuns.skipReason(model, data, entry));
+            } else {
+                scans.add(rec);
+            }
+        }
         AuditReport report = new AuditReport(AuditReport.SCHEMA, model.info(),
                 AuditReport.DataInfo.of(data), clean,
                 new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
                 Verdicts.families(clean, records, evasionSkipped.isEmpty() ? null : "white-box attacks not run ("
                         + String.join(", ", evasionSkipped) + "): the " + model.info().kind() + " model gives no gradients",
                         faults, faultsSkipped, poisons, poisoningSkipped, extraction, privacy,
-                        privacySkipped.isEmpty() ? null : String.join("; ", privacySkipped)),
+                        privacySkipped.isEmpty() ? null : String.join("; ", privacySkipped), scans,
+                        scanSkipped.isEmpty() ? null : String.join("; ", scanSkipped)),
                 Versions.all(), machine(), config.seed(), started, Instant.now(), List.of()).withGates(config.gates());
         ReportWriter.write(report, out);
         return report;
@@ -185,7 +199,9 @@ public final class AuditRunner {
             return stored;
         }
         R rec = run.get();
-        Json.write(file, rec);
+        if (rec != null) { // null: nothing of the entry applies to the model (the caller lists why)
+            Json.write(file, rec);
+        }
         return rec;
     }
 

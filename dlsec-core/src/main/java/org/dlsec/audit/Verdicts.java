@@ -9,6 +9,7 @@ import org.dlsec.report.ExtractionRecord;
 import org.dlsec.report.FaultRecord;
 import org.dlsec.report.PoisonRecord;
 import org.dlsec.report.PrivacyRecord;
+import org.dlsec.report.ScanRecord;
 
 /**
  * The one-line verdict per threat family. Evasion is "vulnerable" when some attack succeeds on at
@@ -22,14 +23,57 @@ final class Verdicts {
 
     static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion, String evasionSkipped,
             List<FaultRecord> faults, String faultsSkipped, List<PoisonRecord> poisons, String poisoningSkipped, List<ExtractionRecord> extraction,
-            List<PrivacyRecord> privacy, String privacySkipped) {
+            List<PrivacyRecord> privacy, String privacySkipped, List<ScanRecord> scans, String scanSkipped) {
         List<AuditReport.Family> out = new ArrayList<>();
         out.add(evasion(clean, evasion, evasionSkipped));
         out.add(faults(faults, faultsSkipped));
         out.add(poisoning(poisons, poisoningSkipped));
         out.add(extraction(extraction));
         out.add(privacy(privacy, privacySkipped));
+        out.add(scan(scans, scanSkipped));
         return out;
+    }
+
+    /**
+     * The backdoor scan is "vulnerable" when Neural Cleanse flags a class: some class needs a much smaller trigger than
+     * the others (anomaly index above the paper's 2), the sign of a backdoor shipped in the model. A scan that flags
+     * nothing "resists the configured attacks": it found no backdoor of the kind it looks for (a small patch trigger),
+     * which is not proof that there is none. STRIP alone calibrates a run-time filter and gives no verdict.
+     */
+    private static AuditReport.Family scan(List<ScanRecord> records, String skipped) {
+        String title = "Backdoor scan (was the model shipped with a backdoor?)";
+        if (records.isEmpty()) {
+            return notEvaluated("scan", title, skipped != null ? skipped : "no backdoor scan configured");
+        }
+        List<String> parts = new ArrayList<>();
+        boolean vulnerable = false;
+        boolean judged = false;
+        for (ScanRecord r : records) {
+            if (r.backdoored() != null) {
+                judged = true;
+                vulnerable |= r.backdoored();
+                parts.add(r.backdoored()
+                        ? String.format("Neural Cleanse flags class %d: its smallest trigger is an outlier (anomaly index %.2f >"
+                                + " %s)", r.suspectedTarget(), r.anomalyIndex(), trim(r.anomalyThreshold()))
+                        : String.format("Neural Cleanse finds no class with an outlying small trigger (largest anomaly index"
+                                + " %.2f <= %s)", r.anomalyIndex(), trim(r.anomalyThreshold())));
+            }
+            if (r.strip() != null) {
+                ScanRecord.StripFigures s = r.strip();
+                parts.add(String.format("STRIP calibrated at %.1f%% target FRR rejects %.1f%% of %d held-out clean inputs%s",
+                        100 * s.targetFrr(), 100 * s.frr(), s.heldOutClean(), s.far() == null ? ""
+                                : String.format(", and lets %.1f%% of inputs with the reversed trigger through", 100 * s.far())));
+            }
+            if (r.note() != null) {
+                parts.add(r.note());
+            }
+        }
+        if (skipped != null) {
+            parts.add(skipped);
+        }
+        String verdict = !judged ? "not evaluated" : vulnerable ? "vulnerable" : "resists the configured attacks";
+        return new AuditReport.Family("scan", title, verdict, String.join("; ", parts), List.of(), List.of(), List.of(),
+                List.of(), List.of(), records);
     }
 
     /**

@@ -6,9 +6,11 @@
  * {@link org.dlsec.attack.evasion.EvasionAttacks}, so attacks added to the registry are available
  * here without change. From defence it uses only
  * {@link org.dlsec.defence.preprocess.NormalizedClassifier} (a model's own input normalisation: fault
- * experiments run on the model behind it, with the data normalised), and from train the
+ * experiments run on the model behind it, with the data normalised) and the backdoor detectors of
+ * {@link org.dlsec.defence.detection} that a scan section configures, and from train the
  * {@link org.dlsec.train.TrainConfig} that poisoning experiments take and the
  * {@link org.dlsec.train.TrainingRun} record that names a target's members.
- * May import: core, data, model, metric, train, attack, experiment, report, defence.preprocess.
+ * May import: core, data, model, metric, train, attack, experiment, report, defence.preprocess,
+ * defence.detection.
  */
 package org.dlsec.audit;

@@ -1,7 +1,5 @@
 package org.dlsec.experiment;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.dlsec.core.NumericalIssue;
@@ -21,7 +19,7 @@ public final class ScanRun {
     /** Runs {@code spec} on {@code model} with clean data {@code data}; {@code log} hears the lines a user sees. */
     public static ScanOutcome run(ScanSpec spec, Classifier model, Dataset data, Consumer<String> log, boolean progress) {
         NeuralCleanse.Result r = spec.cleanse() == null ? null : cleanse(spec.cleanse(), model, data, log, progress);
-        Map<String, Object> strip = spec.strip() == null ? null : strip(spec, model, data, r, log, progress);
+        ScanOutcome.StripCheck strip = spec.strip() == null ? null : strip(spec, model, data, r, log, progress);
         return new ScanOutcome(r, strip);
     }
 
@@ -40,7 +38,7 @@ public final class ScanRun {
         return r;
     }
 
-    private static Map<String, Object> strip(ScanSpec spec, Classifier c, Dataset d, NeuralCleanse.Result cleanse,
+    private static ScanOutcome.StripCheck strip(ScanSpec spec, Classifier c, Dataset d, NeuralCleanse.Result cleanse,
             Consumer<String> log, boolean progress) {
         Strip st = spec.strip();
         Dataset[] parts = Strip.split(d, spec.seed());
@@ -58,16 +56,11 @@ public final class ScanRun {
                     + " a known trigger)";
         }
         Strip.Result r = st.evaluate(c, parts[0], parts[1], held, triggered, progress);
-        Map<String, Object> m = new LinkedHashMap<>(r.toMap());
-        m.put("farNote", farNote);
-        m.put("calibrationInputs", parts[1].size());
-        m.put("heldOutCleanInputs", held.size());
-        m.put("triggeredInputs", r.triggered().length);
         Strip.Summary e = Strip.Summary.of(r.calibration());
         log.accept(String.format("STRIP (N=%d): clean entropy mean %.3f bits (sd %.3f, 5%% quantile %.3f); threshold %.4f at"
                 + " target FRR %.1f%%; FRR %.2f%% on %d held-out clean inputs; FAR %s", st.overlays(), e.mean(), e.std(),
                 e.p05(), r.threshold(), 100 * st.frr(), 100 * r.frr(), held.size(), Double.isNaN(r.far())
                         ? "not available (no triggered inputs)" : String.format("%.2f%% against the reversed trigger", 100 * r.far())));
-        return m;
+        return new ScanOutcome.StripCheck(r, parts[1].size(), held.size(), farNote);
     }
 }

@@ -95,12 +95,13 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
     /**
      * One threat family: a verdict ({@code vulnerable}, {@code robust}, {@code not evaluated}) with a
      * one-line explanation, the attack runs (evasion), the fault experiments (hardware faults), the
-     * poisoning experiments, the privacy attacks and the model-extraction experiments.
+     * poisoning experiments, the privacy attacks, the model-extraction experiments and the backdoor scans.
      */
     public record Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
             List<FaultRecord> faults, List<PoisonRecord> poisons, List<PrivacyRecord> privacy,
-            List<ExtractionRecord> extraction) {
+            List<ExtractionRecord> extraction, List<ScanRecord> scans) {
         public Family {
+            scans = scans == null ? List.of() : List.copyOf(scans);
             attacks = attacks == null ? List.of() : List.copyOf(attacks);
             faults = faults == null ? List.of() : List.copyOf(faults);
             poisons = poisons == null ? List.of() : List.copyOf(poisons);
@@ -108,10 +109,17 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
             extraction = extraction == null ? List.of() : List.copyOf(extraction);
         }
 
-        /** A family without privacy attacks and extraction experiments. */
+        /** A family without backdoor scans. */
+        public Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
+                List<FaultRecord> faults, List<PoisonRecord> poisons, List<PrivacyRecord> privacy,
+                List<ExtractionRecord> extraction) {
+            this(family, title, verdict, summary, attacks, faults, poisons, privacy, extraction, List.of());
+        }
+
+        /** A family without privacy attacks, extraction experiments and backdoor scans. */
         public Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
                 List<FaultRecord> faults, List<PoisonRecord> poisons) {
-            this(family, title, verdict, summary, attacks, faults, poisons, List.of(), List.of());
+            this(family, title, verdict, summary, attacks, faults, poisons, List.of(), List.of(), List.of());
         }
     }
 }

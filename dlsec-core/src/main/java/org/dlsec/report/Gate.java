@@ -9,7 +9,8 @@ import org.dlsec.core.Text;
 
 /**
  * A pass/fail condition on one figure of an audit, for CI pipelines: {@code family.run.metric OP value}, e.g.
- * {@code evasion.pgd.robustAccuracy >= 0.4} or {@code privacy.lira.tprAt1Fpr <= 0.02}. The metric is named as in
+ * {@code evasion.pgd.robustAccuracy >= 0.4}, {@code privacy.lira.tprAt1Fpr <= 0.02} or
+ * {@code scan.cleanse.backdoored == false} ({@code true} and {@code false} are 1 and 0). The metric is named as in
  * {@link Metrics}; {@code .lower} or {@code .upper} after it tests an end of its 95% interval instead of the value
  * ({@code evasion.pgd.robustAccuracy.lower >= 0.4}: "robust with confidence"). {@code run} is the run's id or, when
  * one run has it, the attack's name. A gate on a figure the audit did not measure fails.
@@ -63,7 +64,9 @@ public record Gate(String text, String family, String run, String metric, String
         }
         double threshold;
         try {
-            threshold = Double.parseDouble(m.group(6));
+            // a yes/no figure (scan.*.backdoored) is 1 or 0
+            String t = m.group(6).toLowerCase(Locale.ROOT);
+            threshold = t.equals("true") ? 1 : t.equals("false") ? 0 : Double.parseDouble(m.group(6));
         } catch (NumberFormatException e) {
             throw new DlsecException("gate '" + Text.echo(text) + "': '" + Text.echo(m.group(6)) + "' is not a number");
         }

@@ -288,6 +288,8 @@ public final class HtmlReport {
             h.append("</tbody></table>\n");
         }
 
+        appendScans(h, r);
+
         appendNumericalIssues(h, runs, privacy);
 
         h.append("<h2>What the numbers mean</h2><dl>")
@@ -495,6 +497,58 @@ public final class HtmlReport {
     }
 
     /** The non-finite events the optimisations recovered from, when there were any (at most 20 rows per run). */
+    /** The backdoor scans: Neural Cleanse's per-class triggers and verdict, STRIP's calibration, the reversed triggers. */
+    private static void appendScans(StringBuilder h, AuditReport r) {
+        List<ScanRecord> scans = r.families().stream().flatMap(f -> f.scans().stream()).toList();
+        if (scans.isEmpty()) {
+            return;
+        }
+        List<String> names = r.dataset().classes();
+        h.append("<h2>Backdoor scan</h2><p class=\"sub\">Was the model shipped with a backdoor? Neural Cleanse (Wang et al."
+                + " 2019) searches, for every class, the smallest mask and pattern that send clean inputs to it; a class"
+                + " whose trigger is far smaller than the others' (anomaly index above the threshold, from the median"
+                + " absolute deviation) is the likely target of a backdoor. STRIP (Gao et al. 2019) superimposes clean"
+                + " images on each input: a backdoored input keeps its class (low entropy); its threshold is set on the"
+                + " clean data.</p>");
+        for (ScanRecord s : scans) {
+            if (!s.classes().isEmpty()) {
+                h.append("<table id=\"scan-").append(esc(s.id())).append("\"><thead><tr><th class=\"l\">class</th>")
+                        .append("<th>trigger L1</th><th>reaches the class</th><th>anomaly index</th><th class=\"l\">flag</th>")
+                        .append("</tr></thead><tbody>");
+                for (ScanRecord.ClassTrigger t : s.classes()) {
+                    boolean flagged = s.suspectedTarget() != null && s.suspectedTarget() == t.label();
+                    String name = t.label() < names.size() ? t.label() + " (" + names.get(t.label()) + ")"
+                            : Integer.toString(t.label());
+                    h.append("<tr").append(flagged ? " class=\"fail\"" : "").append("><td class=\"l\">").append(esc(name))
+                            .append("</td><td>").append(String.format(Locale.ROOT, "%.1f", t.maskL1())).append("</td><td>")
+                            .append(pct(t.reversedSuccess())).append(t.reached() ? "" : " (not reached)").append("</td><td>")
+                            .append(String.format(Locale.ROOT, "%.2f", t.anomalyIndex())).append("</td><td class=\"l\">")
+                            .append(flagged ? "suspected target" : "").append("</td></tr>");
+                }
+                h.append("</tbody></table>\n");
+            }
+            if (s.strip() != null) {
+                ScanRecord.StripFigures st = s.strip();
+                h.append("<p>").append(esc(s.id())).append(": STRIP with ").append(st.overlays())
+                        .append(" overlays, entropy threshold ").append(String.format(Locale.ROOT, "%.4f", st.threshold()))
+                        .append(" bits (target FRR ").append(pct(st.targetFrr())).append("); FRR ")
+                        .append(pct(st.frr(), st.heldOutClean())).append(" on ").append(st.heldOutClean())
+                        .append(" held-out clean inputs; FAR ")
+                        .append(st.far() == null ? "n/a" : pct(st.far(), st.triggered())).append(". ")
+                        .append(esc(st.farNote())).append("</p>\n");
+            }
+            if (s.note() != null) {
+                h.append("<p class=\"sub\">").append(esc(s.note())).append("</p>\n");
+            }
+            if (s.imageGridPng() != null) {
+                h.append("<div class=\"grids\"><figure><img alt=\"reversed triggers of ").append(esc(s.id()))
+                        .append("\" src=\"data:image/png;base64,").append(s.imageGridPng()).append("\"><figcaption>")
+                        .append(esc(s.id())).append(": the mask and the pattern Neural Cleanse found for every class, with its"
+                                + " anomaly index</figcaption></figure></div>\n");
+            }
+        }
+    }
+
     static void appendNumericalIssues(StringBuilder h, List<AttackRecord> attacks, List<PrivacyRecord> privacy) {
         java.util.Map<String, List<org.dlsec.core.NumericalIssue>> byRun = new java.util.LinkedHashMap<>();
         for (AttackRecord a : attacks) {

@@ -16,7 +16,7 @@ import org.dlsec.metric.Interval;
  */
 public final class Metrics {
     /** The families a metric belongs to, as in {@code report.json}. */
-    public static final List<String> FAMILIES = List.of("evasion", "fault", "poisoning", "privacy", "extraction");
+    public static final List<String> FAMILIES = List.of("evasion", "fault", "poisoning", "privacy", "extraction", "scan");
 
     private static final Map<String, List<String>> NAMES = Map.of(
             "evasion", List.of("robustAccuracy", "successRate", "cleanAccuracy", "meanL0", "meanL2", "medianL2", "meanLinf",
@@ -27,14 +27,15 @@ public final class Metrics {
                     "seconds"),
             "privacy", List.of("auc", "balancedAccuracy", "tprAt01Fpr", "tprAt1Fpr", "meanConfidence", "seconds"),
             "extraction", List.of("fidelity", "substituteAccuracy", "targetAccuracy", "queries", "transferSuccess",
-                    "seconds"));
+                    "seconds"),
+            "scan", List.of("backdoored", "anomalyIndex", "suspectedTarget", "stripFrr", "stripFar", "seconds"));
 
     private Metrics() {}
 
     /**
      * One figure.
      *
-     * @param family evasion, fault, poisoning, privacy or extraction
+     * @param family evasion, fault, poisoning, privacy, extraction or scan
      * @param id the run's id in the audit
      * @param attack the attack, fault or poison it measured
      * @param name the metric, with {@code @ε} or {@code @N} for one point of a curve
@@ -73,6 +74,9 @@ public final class Metrics {
             }
             for (ExtractionRecord r : f.extraction()) {
                 extraction(out, r);
+            }
+            for (ScanRecord r : f.scans()) {
+                scan(out, r);
             }
         }
         return List.copyOf(out);
@@ -169,6 +173,21 @@ public final class Metrics {
         m.plain("queries", r.queries());
         if (r.transferSuccess() != null) {
             m.rate("transferSuccess", r.transferSuccess(), r.transferSamples());
+        }
+        m.plain("seconds", r.seconds());
+    }
+
+    /** A scan's verdict as 1 (backdoored) or 0, so that a gate can say {@code scan.cleanse.backdoored == false}. */
+    private static void scan(List<Metric> out, ScanRecord r) {
+        Rows m = new Rows(out, "scan", r.id(), r.detect(), "");
+        if (r.backdoored() != null) {
+            m.plain("backdoored", r.backdoored() ? 1.0 : 0.0);
+            m.plain("anomalyIndex", r.anomalyIndex());
+            m.plain("suspectedTarget", r.suspectedTarget() == null ? null : r.suspectedTarget().doubleValue());
+        }
+        if (r.strip() != null) {
+            m.rate("stripFrr", r.strip().frr(), r.strip().heldOutClean());
+            m.rate("stripFar", r.strip().far(), r.strip().triggered());
         }
         m.plain("seconds", r.seconds());
     }

@@ -18,7 +18,7 @@ public final class ThreatMatrix {
     /**
      * One run.
      *
-     * @param family evasion, fault, poisoning, privacy or extraction
+     * @param family evasion, fault, poisoning, privacy, extraction or scan
      * @param id the run's id
      * @param attack the attack, fault or poison
      * @param phase {@code training}, {@code inference} or {@code hardware}
@@ -26,7 +26,7 @@ public final class ThreatMatrix {
      *        {@code labels} (top-1 answers only), {@code none} (no access to the model: transfer, random faults) or
      *        {@code training data} (a share of the training set, not the model)
      * @param goal {@code untargeted}, {@code targeted}, {@code degradation}, {@code backdoor}, {@code stealing},
-     *        {@code membership} or {@code reconstruction}
+     *        {@code membership}, {@code reconstruction}, or for a scan (the defender's run) {@code backdoor detection}
      * @param cost what the run spent, in the family's unit (queries and gradients per sample, flipped bits, poisoned
      *        share, shadow models, queries)
      * @param metric the headline figure's name in {@link Metrics}
@@ -56,6 +56,9 @@ public final class ThreatMatrix {
             }
             for (ExtractionRecord r : f.extraction()) {
                 rows.add(extraction(r));
+            }
+            for (ScanRecord r : f.scans()) {
+                rows.add(scan(r));
             }
         }
         return List.copyOf(rows);
@@ -131,6 +134,30 @@ public final class ThreatMatrix {
                 + " samples scored";
         return new Row("privacy", r.id(), r.attack(), "inference", knowledge, "membership", cost, "auc", r.auc(),
                 r.aucInterval(), String.format(Locale.ROOT, "AUC %.3f, TPR %s at 1%% FPR", r.auc(), HtmlReport.pct(r.tprAt1Fpr())));
+    }
+
+    /**
+     * A scan: the defender's side of the training-time backdoor, run on the shipped model with clean data and white-box
+     * access; its headline is Neural Cleanse's anomaly index (flagged above the threshold), or STRIP's FRR alone.
+     */
+    private static Row scan(ScanRecord r) {
+        String cost = r.classes().isEmpty() ? "" : String.format(Locale.ROOT, "%s optimisation steps per class, %d classes",
+                r.parameters().getOrDefault("steps", "?"), r.classes().size());
+        if (r.strip() != null) {
+            cost += (cost.isEmpty() ? "" : "; ") + r.strip().overlays() + " overlays per input";
+        }
+        if (r.backdoored() != null) {
+            String result = r.backdoored()
+                    ? String.format(Locale.ROOT, "backdoor suspected: class %d (anomaly index %.2f)", r.suspectedTarget(),
+                            r.anomalyIndex())
+                    : String.format(Locale.ROOT, "no backdoor found (largest anomaly index %.2f)", r.anomalyIndex());
+            return new Row("scan", r.id(), r.detect(), "training", "white box", "backdoor detection", cost, "anomalyIndex",
+                    r.anomalyIndex(), null, result);
+        }
+        ScanRecord.StripFigures s = r.strip();
+        return new Row("scan", r.id(), r.detect(), "training", "scores", "backdoor detection", cost, "stripFrr", s.frr(),
+                Interval.wilson(s.frr(), s.heldOutClean()), "STRIP rejects " + HtmlReport.pct(s.frr())
+                        + " of held-out clean inputs");
     }
 
     private static Row extraction(ExtractionRecord r) {

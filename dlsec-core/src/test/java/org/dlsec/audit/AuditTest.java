@@ -70,10 +70,15 @@ class AuditTest {
                 epochs: 1
                 checkpoints: [100]
                 transferLimit: 30
+            scan:
+              - detect: [strip, cleanse]
+                steps: 15
+                overlays: 20
             gates:
               - evasion.fgsm.robustAccuracy <= 1
               - fault.bfa.accuracy@4 >= 0.99
               - extraction.knockoff.fidelity.lower >= 0
+              - scan.cleanse-strip.backdoored == false
             """;
 
     static AuditReport runSmall(Path out) {
@@ -88,7 +93,7 @@ class AuditTest {
         AuditReport r = runSmall(out);
         assertEquals("vulnerable", r.families().get(0).verdict());
         assertEquals(3, r.families().get(0).attacks().size());
-        assertEquals(5, r.families().size());
+        assertEquals(6, r.families().size());
         AuditReport.Family fault = r.families().get(1);
         assertEquals("fault", fault.family());
         assertEquals(3, fault.faults().size());
@@ -119,20 +124,43 @@ class AuditTest {
         assertTrue(!extraction.verdict().equals("not evaluated") && extraction.summary().contains("knockoff-random"),
                 extraction.summary());
 
+        // #21: the backdoor scan of the audited model, on the audited images
+        AuditReport.Family scan = r.families().get(5);
+        assertEquals("scan", scan.family());
+        assertEquals(1, scan.scans().size());
+        org.dlsec.report.ScanRecord sr = scan.scans().get(0);
+        assertEquals("cleanse+strip", sr.detect());
+        assertEquals(10, sr.classes().size());
+        assertEquals(15, sr.parameters().get("steps"));
+        assertTrue(sr.imageGridPng() != null && sr.strip() != null, "reversed triggers and STRIP");
+        assertEquals(20, sr.strip().heldOutClean(), "STRIP holds out a third of the 60 audited images");
+        assertEquals(20, sr.strip().overlays());
+        assertEquals(sr.backdoored() ? "vulnerable" : "resists the configured attacks", scan.verdict());
+        assertTrue(scan.summary().contains("Neural Cleanse") && scan.summary().contains("STRIP"), scan.summary());
+        org.dlsec.report.Metrics.Metric flag = r.metrics().stream().filter(m -> m.path().equals("scan.cleanse-strip.backdoored"))
+                .findFirst().orElseThrow();
+        assertEquals(sr.backdoored() ? 1.0 : 0.0, flag.value());
+        assertTrue(r.metrics().stream().anyMatch(m -> m.path().equals("scan.cleanse-strip.stripFrr") && m.samples() == 20
+                && m.interval() != null));
+
         // #21: gates checked after the audit (the runner does not stop on a failed one; the CLI exits with 3)
-        assertEquals(List.of(true, false, true), r.gates().stream().map(org.dlsec.report.Gate.Result::passed).toList());
+        assertEquals(List.of(true, false, true, !sr.backdoored()),
+                r.gates().stream().map(org.dlsec.report.Gate.Result::passed).toList());
+        assertEquals(sr.backdoored() ? 1.0 : 0.0, r.gates().get(3).actual(), "true and false gate as 1 and 0");
         assertEquals("extraction.knockoff.fidelity.lower >= 0", r.gates().get(2).gate(), "the gate as written");
         assertTrue(r.gates().get(1).message().startsWith("accuracy@4 is "), r.gates().get(1).message());
         // the threat matrix: one row per run, on the surveys' axes
         List<org.dlsec.report.ThreatMatrix.Row> matrix = r.threatMatrix();
-        assertEquals(List.of("fgsm", "pgd", "pgd-l2", "bfa", "random", "trojan", "badnets", "labelflip", "extract-knockoff"),
-                matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::id).toList());
+        assertEquals(List.of("fgsm", "pgd", "pgd-l2", "bfa", "random", "trojan", "badnets", "labelflip", "extract-knockoff",
+                "cleanse-strip"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::id).toList());
         assertEquals(List.of("inference", "inference", "inference", "hardware", "hardware", "hardware", "training", "training",
-                "inference"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::phase).toList());
+                "inference", "training"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::phase).toList());
         assertEquals(List.of("white box", "white box", "white box", "white box", "none", "white box", "training data",
-                "training data", "scores"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::knowledge).toList());
+                "training data", "scores", "white box"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::knowledge).toList());
         assertEquals(List.of("untargeted", "untargeted", "untargeted", "degradation", "degradation", "backdoor", "backdoor",
-                "degradation", "stealing"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::goal).toList());
+                "degradation", "stealing", "backdoor detection"),
+                matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::goal).toList());
+        assertEquals("anomalyIndex", matrix.get(9).metric());
         assertEquals("4 of " + String.format(java.util.Locale.ROOT, "%,d", bfa.weightBits()) + " weight bits",
                 matrix.get(3).cost());
         assertEquals("10.0% of the training set (100 of 1,000)", matrix.get(6).cost());
@@ -171,6 +199,8 @@ class AuditTest {
         assertTrue(html.contains("id=\"faults\""), "the fault table is missing");
         assertTrue(html.contains("id=\"poisoning\""), "the poisoning table is missing");
         assertTrue(html.contains("alt=\"backdoor trigger examples of badnets\""), "the trigger grid is missing");
+        assertTrue(html.contains("<h2>Backdoor scan</h2>") && html.contains("id=\"scan-cleanse-strip\"")
+                && html.contains("alt=\"reversed triggers of cleanse-strip\""), "the scan section is missing");
         assertTrue(!html.contains("http://") && !html.contains("https://"), "the page must not load anything");
         for (String id : new String[] {"fgsm", "pgd", "pgd-l2"}) {
             assertTrue(Files.isRegularFile(out.resolve("results/" + id + ".json")));
@@ -201,11 +231,14 @@ class AuditTest {
         AuditConfig cfg = AuditConfig.parse(CONFIG, "test.yaml");
         Path bfa = out.resolve("results/bfa.json");
         long bfaTime = Files.getLastModifiedTime(bfa).toMillis();
+        Path scanFile = out.resolve("results/cleanse-strip.json");
+        long scanTime = Files.getLastModifiedTime(scanFile).toMillis();
         AuditReport again = AuditRunner.run(TestModels.mnistLenet(), TestSupport.mnistTest(60), () -> TestSupport.mnistTrain(1000),
                 true, cfg, "test.yaml", out, true, false);
         assertEquals(bfaTime, Files.getLastModifiedTime(bfa).toMillis(), "a finished fault experiment was rerun");
         assertEquals(mtime, Files.getLastModifiedTime(stored).toMillis(), "a finished attack was rerun");
         assertTrue(Files.isRegularFile(out.resolve("results/pgd-l2.json")), "the missing attack was not run");
+        assertEquals(scanTime, Files.getLastModifiedTime(scanFile).toMillis(), "a finished scan was rerun");
         JsonNode a = ReportComparison.withoutTimings(first);
         JsonNode b = ReportComparison.withoutTimings(again);
         assertEquals(null, ReportComparison.firstDifference(a, b, ""), "resumed report differs");
@@ -228,6 +261,15 @@ class AuditTest {
         e = assertThrows(DlsecException.class, () -> AuditConfig.parse(
                 "attacks:\n  - attack: pgd\nfaults:\n  - fault: rowhammer\n", "i.yaml"));
         assertTrue(e.getMessage().contains("line 4") && e.getMessage().contains("unknown fault"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> AuditConfig.parse(
+                "attacks:\n  - attack: pgd\nscan:\n  - detect: cleanse\n    overlays: 10\n", "j.yaml"));
+        assertTrue(e.getMessage().contains("line 5") && e.getMessage().contains("belongs to STRIP"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> AuditConfig.parse(
+                "attacks:\n  - attack: pgd\nscan:\n  - detect: [cleanse, activation]\n", "k.yaml"));
+        assertTrue(e.getMessage().contains("line 4") && e.getMessage().contains("unknown detector"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> AuditConfig.parse(
+                "attacks:\n  - attack: pgd\nscan:\n  - detect: cleanse\n    steps: 0\n", "l.yaml"));
+        assertTrue(e.getMessage().contains("line 5") && e.getMessage().contains("steps"), e.getMessage());
         e = assertThrows(DlsecException.class, () -> AuditConfig.parse("attacks: [\n", "e.yaml"));
         assertTrue(e.getMessage().contains("e.yaml") && e.getMessage().contains("invalid YAML"), e.getMessage());
         assertThrows(DlsecException.class, () -> AuditConfig.parse("seed: 1\n", "f.yaml"));

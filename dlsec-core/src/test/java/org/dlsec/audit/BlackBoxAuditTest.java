@@ -32,6 +32,18 @@ class BlackBoxAuditTest {
             assertTrue(evasion.summary().contains("white-box attacks not run (fgsm, pgd): the onnx model gives no gradients"),
                     evasion.summary());
             assertTrue(!evasion.verdict().equals("not evaluated"), evasion.verdict());
+            // the backdoor scan of a black box: Neural Cleanse needs gradients and is listed with the reason, STRIP runs
+            AuditConfig scan = AuditConfig.parse("attacks:\n  - attack: square\n    eps: 0.3\n    maxQueries: 5\nscan:\n"
+                    + "  - detect: [cleanse, strip]\n    overlays: 4\n  - detect: cleanse\n", "scan.yaml");
+            AuditReport s = AuditRunner.run(onnx, d, scan, "scan.yaml", dir.resolve("s"), false, false);
+            AuditReport.Family sf = s.families().get(5);
+            assertEquals(1, sf.scans().size(), "the STRIP part of the first entry runs");
+            assertEquals(null, sf.scans().get(0).backdoored());
+            assertEquals(2, sf.scans().get(0).strip().heldOutClean());
+            assertTrue(sf.scans().get(0).note().contains("Neural Cleanse not run") && sf.summary().contains("cleanse: Neural"
+                    + " Cleanse not run: it optimises a trigger through the model's input gradients, and the onnx model gives"
+                    + " none"), sf.summary());
+            assertEquals("not evaluated", sf.verdict(), "STRIP alone gives no verdict");
 
             AuditConfig whiteOnly = AuditConfig.parse("attacks:\n  - attack: fgsm\n    eps: 0.3\n", "w.yaml");
             AuditReport w = AuditRunner.run(onnx, d, whiteOnly, "w.yaml", dir.resolve("w"), false, false);

@@ -73,6 +73,8 @@ class ReportRenderTest {
         assertTrue(dom.contains("id=\"comparison\""));
         assertTrue(dom.contains("id=\"extraction\""), "no model-extraction table");
         assertTrue(dom.contains("id=\"trojans\""), "no hardware-trojan table");
+        assertTrue(dom.contains("id=\"scan-cleanse-strip\"") && dom.contains("alt=\"reversed triggers of cleanse-strip\""),
+                "no backdoor-scan table and trigger grid");
         assertTrue(dom.contains("id=\"threat-matrix\"") && dom.contains("id=\"gates\""), "no threat matrix or gates");
         // the sorting script ran: every column head of the threat matrix took a click handler and a pointer
         Matcher matrix = Pattern.compile("<table id=\"threat-matrix\"[^>]*>(.*?)</thead>", Pattern.DOTALL).matcher(dom);

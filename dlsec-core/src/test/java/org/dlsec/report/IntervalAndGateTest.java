@@ -107,13 +107,23 @@ class IntervalAndGateTest {
     }
 
     @Test
+    void aYesNoFigureIsGatedWithTrueAndFalse() {
+        assertEquals(0.0, Gate.parse("scan.model.backdoored == false").threshold());
+        assertEquals(1.0, Gate.parse("scan.model.backdoored != TRUE").threshold());
+        List<Metrics.Metric> flagged = List.of(new Metrics.Metric("scan", "model", "cleanse", "backdoored", 1, null, 0));
+        assertFalse(Gate.parse("scan.model.backdoored == false").check(flagged).passed());
+        assertTrue(Gate.parse("scan.model.backdoored == true").check(flagged).passed());
+    }
+
+    @Test
     void aMalformedGateIsRefusedWithAReason() {
         for (String[] bad : new String[][] {
                 {"pgd.robustAccuracy >= 0.4", "is not 'family.run.metric OP number'"},
                 {"evasion.pgd.robustAccuracy => 0.4", "is not"},
                 {"evasion.pgd.robustAccuracy >= forty", "is not a number"},
                 {"evasion.pgd.robustAccuracy >= NaN", "must be finite"},
-                {"scan.model.backdoored == 0", "unknown family 'scan'"},
+                {"sidechannel.model.depth == 0", "unknown family 'sidechannel'"},
+                {"scan.model.backdoored == maybe", "is not a number"},
                 {"evasion.pgd.robustAcc >= 0.4", "has no metric 'robustAcc'"},
                 {"evasion.pgd.robustAccuracy@x >= 0.4", "is not"},
                 {"", "is not"}}) {
