@@ -1,7 +1,7 @@
 """torchattacks' own PGD and Square on the three "your model, your data" fixtures of issue #19.
 
     /usr/bin/python3 bench/torchattacks_user_fixtures.py TORCHATTACKS_DIR [FIXTURE_DIR] [--seeds 0,1,2,3]
-        [--only tabular,npz,images] [--json FILE]
+        [--only tabular,npz,images] [--queries 300] [--json FILE]
 
 TORCHATTACKS_DIR is a checkout of github.com/Harry24k/adversarial-attacks-pytorch (3.5.1; nothing of it is copied
 into dlsec). As in bench/torchattacks_fgsm.py only its base class and the two attacks are loaded: the package's
@@ -56,6 +56,7 @@ ap.add_argument("fixtures", nargs="?", default=os.path.join(here, "..", "dlsec-c
                                                             "fixtures", "user"))
 ap.add_argument("--seeds", default="0,1,2,3")
 ap.add_argument("--only", default="tabular,npz,images")
+ap.add_argument("--queries", type=int, default=300, help="Square's n_queries (default 300, as dlsec's runs)")
 ap.add_argument("--json")
 args = ap.parse_args()
 
@@ -72,7 +73,7 @@ torch.set_num_threads(1)
 root = args.fixtures
 ref = json.load(open(os.path.join(root, "reference.json")))
 seeds = [int(s) for s in args.seeds.split(",")]
-STEPS, QUERIES, P_INIT = 10, 300, 0.05
+STEPS, QUERIES, P_INIT = 10, args.queries, 0.05
 PGD_EPS = {"tabular": [0.1, 0.3], "npz": [4 / 255, 8 / 255], "images": [0.1, 0.2]}
 SQUARE_EPS = {"tabular": 0.3, "npz": 8 / 255, "images": 0.2}
 
