@@ -148,6 +148,9 @@ def pgd(kind, f, eps):
     u = (x.double() - lo) / span  # the test row itself, as dlsec's PGD starts from it (the box clips after a step)
     e = eps / span
     adv = PGD(model, eps=e, alpha=2.5 * e / STEPS, steps=STEPS, random_start=False)(u, y)
+    xa = lo + adv * span  # in feature units: inside the box, and within eps of the row (of the row clipped to the box)
+    assert ((xa >= lo - 1e-9) & (xa <= hi + 1e-9)).all()
+    assert ((xa - torch.max(torch.min(x.double(), hi), lo)).abs() <= eps + 1e-6).all()
     return accuracy(model, adv, y)
 
 
@@ -169,6 +172,7 @@ def square(kind, f, eps, seed):
     w = ((torch.max(torch.min(x.double(), hi), lo) - mid) / k + 0.5).reshape(-1, 1, 1, d)
     assert w.min() - eps / k > 0 and w.max() + eps / k < 1, "the [0, 1] clamp must not bind"
     adv = Square(model, norm="Linf", eps=eps / k, n_queries=QUERIES, p_init=P_INIT, n_restarts=1, seed=seed)(w, y)
+    assert ((to_x(adv) - to_x(w)).abs() <= eps + 1e-6).all()  # what the model saw: in the box and the eps-ball
     return accuracy(model, adv, y)
 
 
