@@ -57,7 +57,7 @@ elif kind == "npz":
     model = torch.jit.load(os.path.join(root, "npz", "cnn-ts.pt")).eval()
 else:
     # the PNGs are MNIST test images, named by their index in t10k (see bench/fixtures/make_user_fixtures.py)
-    with gzip.open(os.path.join(here, "..", "src", "main", "resources", "org", "dlsec", "data", "mnist",
+    with gzip.open(os.path.join(here, "..", "dlsec-core", "src", "main", "resources", "org", "dlsec", "data", "mnist",
                                 "t10k-images-idx3-ubyte.gz")) as f:
         mnist = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 28, 28)
     xs, ys = [], []
