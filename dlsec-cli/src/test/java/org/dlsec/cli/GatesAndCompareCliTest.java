@@ -44,6 +44,11 @@ class GatesAndCompareCliTest {
     record Audit(int code, String stdout, String stderr) {}
 
     static Audit audit(Path dir, String name, String config) throws Exception {
+        return audit(PT, dir, name, config);
+    }
+
+    /** {@code dlsec audit} of {@code model} on MNIST's test split with {@code config}, its exit code and output. */
+    static Audit audit(String model, Path dir, String name, String config) throws Exception {
         Path cfg = dir.resolve(name + ".yaml");
         Files.writeString(cfg, config);
         PrintStream out = System.out;
@@ -54,7 +59,7 @@ class GatesAndCompareCliTest {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            code = CliTest.run("audit", "--model", PT, "--dataset", "mnist", "--config", cfg.toString(), "--out",
+            code = CliTest.run("audit", "--model", model, "--dataset", "mnist", "--config", cfg.toString(), "--out",
                     dir.resolve(name).toString(), "--quiet").code();
         } finally {
             System.setOut(out);
@@ -98,11 +103,11 @@ class GatesAndCompareCliTest {
         assertTrue(parser.isValid());
         // Surefire groups the cases by class name: the gates, then one group per family
         assertEquals(List.of("dlsec.audit.gates", "dlsec.audit.evasion", "dlsec.audit.fault", "dlsec.audit.poisoning",
-                "dlsec.audit.extraction", "dlsec.audit.privacy"), suites.stream().map(ReportTestSuite::getFullClassName).toList());
+                "dlsec.audit.extraction", "dlsec.audit.privacy", "dlsec.audit.scan"), suites.stream().map(ReportTestSuite::getFullClassName).toList());
         List<ReportTestCase> cases = suites.stream().flatMap(s -> s.getTestCases().stream()).toList();
-        assertEquals(3 + 2 + 4, cases.size(), "3 gates, 2 attacks, 4 families not evaluated: " + cases);
+        assertEquals(3 + 2 + 5, cases.size(), "3 gates, 2 attacks, 5 families not evaluated: " + cases);
         assertEquals(1, suites.stream().mapToInt(ReportTestSuite::getNumberOfFailures).sum());
-        assertEquals(4, suites.stream().mapToInt(ReportTestSuite::getNumberOfSkipped).sum());
+        assertEquals(5, suites.stream().mapToInt(ReportTestSuite::getNumberOfSkipped).sum());
         ReportTestCase gate = cases.stream().filter(ReportTestCase::hasFailure).findFirst().orElseThrow();
         assertEquals("dlsec.audit.gates", gate.getFullClassName());
         assertEquals("evasion.fgsm.robustAccuracy >= 0.5", gate.getName());
