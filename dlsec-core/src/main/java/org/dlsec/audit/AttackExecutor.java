@@ -32,8 +32,10 @@ public interface AttackExecutor extends AutoCloseable {
      * @param entry the configured attack
      * @param epsilon the budget of this run (ignored by attacks without one)
      * @param attack the attack built from {@code entry} at {@code epsilon}
+     * @param naiveGradients against a defended model ({@link AuditConfig#defence()}): whether the attack gets the naive
+     *        gradient (exact through the transformation) rather than the adaptive one (BPDA/EOT)
      */
-    record Job(AuditConfig config, AuditConfig.Entry entry, double epsilon, EvasionAttack attack) {}
+    record Job(AuditConfig config, AuditConfig.Entry entry, double epsilon, EvasionAttack attack, boolean naiveGradients) {}
 
     @Override
     default void close() {}

@@ -33,13 +33,14 @@ import org.dlsec.core.Hashing;
  * @param privacy the privacy attacks: membership inference and model inversion (may be empty)
  * @param extraction the model-extraction experiments (may be empty)
  * @param scan the backdoor scans of the audited model (may be empty)
+ * @param defence the defence the model is deployed behind, or null: every attack runs against the defended model
  * @param gates pass/fail conditions on the figures, checked after the audit (may be empty)
  * @param text the YAML text it was read from
  * @param sha256 hash of that text (part of the resume key)
  */
 public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, List<FaultEntry> faults,
         List<PoisonEntry> poisoning, List<PrivacyEntry> privacy, List<ExtractionEntry> extraction, List<ScanEntry> scan,
-        List<org.dlsec.report.Gate> gates, String text, String sha256) {
+        Defence defence, List<org.dlsec.report.Gate> gates, String text, String sha256) {
 
     /** The resource holding the documented default configuration. */
     public static final String DEFAULT_RESOURCE = "/org/dlsec/audit/default-audit.yaml";
@@ -122,6 +123,40 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     public record ScanEntry(String id, String detect, org.dlsec.defence.detection.NeuralCleanse cleanse,
             org.dlsec.defence.detection.Strip strip) {}
 
+    /**
+     * The input transformation a model is deployed behind ({@code dlsec attack --defence}); the audit attacks the
+     * defended model. Gradient attacks run adaptively (BPDA through a non-differentiable transformation, EOT over a
+     * randomised one: Athalye et al. 2018) and, with {@code gradients: both} (the default), also naively beside it (the
+     * exact gradient through the transformation, what a defence-unaware attacker gets); a naive result whose robust
+     * accuracy is more than {@code tolerance} above the adaptive one is flagged as gradient masking.
+     *
+     * @param transform the transformation as written ({@code squeeze:bits=1})
+     * @param spec the parsed transformation
+     * @param gradients {@code adaptive}, {@code naive} or {@code both}
+     * @param tolerance accuracy difference (fraction) above which a naive result is flagged
+     */
+    public record Defence(String transform, @com.fasterxml.jackson.annotation.JsonIgnore
+            org.dlsec.defence.preprocess.Preprocessors.Spec spec, String gradients, double tolerance) {
+        /** The suffix of the id of a naive run beside an adaptive one. */
+        public static final String NAIVE_SUFFIX = "-naive";
+
+        /** Whether gradient attacks run adaptively. */
+        public boolean adaptive() {
+            return !gradients.equals("naive");
+        }
+
+        /** Whether gradient attacks also (or only) run naively. */
+        public boolean naive() {
+            return !gradients.equals("adaptive");
+        }
+
+        /** {@code model} behind the transformation, with adaptive or naive gradients (predictions are the same). */
+        public org.dlsec.defence.preprocess.PreprocessedClassifier wrap(org.dlsec.model.Classifier model, boolean adaptive,
+                long seed) {
+            return spec.wrap(model, adaptive, seed);
+        }
+    }
+
     public AuditConfig {
         attacks = List.copyOf(attacks);
         scan = List.copyOf(scan);
@@ -149,7 +184,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     public static AuditConfig parse(String text, String source) {
         YamlNode root = YamlNode.parse(text, source);
         root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults", "poisoning", "privacy",
-                "extraction", "scan", "gates"));
+                "extraction", "scan", "defence", "gates"));
         Map<String, YamlNode> m = root.map();
         long seed = m.containsKey("seed") ? m.get("seed").integer() : 0;
         int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
@@ -182,10 +217,24 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         List<PrivacyEntry> privacy = section(m, "privacy", ids, AuditConfig::privacyEntry, PrivacyEntry::id);
         List<ExtractionEntry> extraction = section(m, "extraction", ids, f -> extractionEntry(f, seed), ExtractionEntry::id);
         List<ScanEntry> scans = section(m, "scan", ids, f -> scanEntry(f, seed), ScanEntry::id);
+        Defence defence = m.containsKey("defence") ? defence(m.get("defence")) : null;
+        List<List<String>> evasionRuns = new ArrayList<>(entries.stream().map(e -> List.of(e.id(), e.spec().name())).toList());
+        if (defence != null && defence.adaptive() && defence.naive()) {
+            for (Entry e : entries) {
+                if (EvasionAttacks.create(e.spec()).needsGradients()) {
+                    String naive = e.id() + Defence.NAIVE_SUFFIX;
+                    if (!ids.add(naive)) {
+                        throw m.get("defence").error("the naive run of '" + e.id() + "' is named '" + naive
+                                + "', which another entry uses: rename it");
+                    }
+                    evasionRuns.add(List.of(naive, e.spec().name()));
+                }
+            }
+        }
         List<org.dlsec.report.Gate> gates = new ArrayList<>();
         if (m.containsKey("gates")) {
             Map<String, List<List<String>>> runs = Map.of(
-                    "evasion", entries.stream().map(e -> List.of(e.id(), e.spec().name())).toList(),
+                    "evasion", evasionRuns,
                     "fault", faults.stream().map(e -> List.of(e.id(), e.fault())).toList(),
                     "poisoning", poisons.stream().map(e -> List.of(e.id(), e.poison())).toList(),
                     "privacy", privacy.stream().map(e -> List.of(e.id(), e.attack())).toList(),
@@ -195,7 +244,8 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                 gates.add(gate(g, runs));
             }
         }
-        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, scans, gates, text,
+        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, scans, defence, gates,
+                text,
                 Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -305,6 +355,32 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         } catch (org.dlsec.core.DlsecException e) {
             throw f.error(e.getMessage());
         }
+    }
+
+    private static Defence defence(YamlNode node) {
+        node.onlyKeys(List.of("transform", "gradients", "tolerance"));
+        Map<String, YamlNode> m = node.map();
+        if (!m.containsKey("transform")) {
+            throw node.error("missing 'transform' (the input transformation the model is deployed behind, as dlsec attack"
+                    + " --defence: " + String.join(", ", org.dlsec.defence.preprocess.Preprocessors.NAMES) + ")");
+        }
+        String transform = m.get("transform").string().trim();
+        org.dlsec.defence.preprocess.Preprocessors.Spec spec;
+        try {
+            spec = org.dlsec.defence.preprocess.Preprocessors.parse(transform);
+        } catch (DlsecException e) {
+            throw m.get("transform").error(e.getMessage());
+        }
+        String gradients = m.containsKey("gradients") ? m.get("gradients").string().trim().toLowerCase(java.util.Locale.ROOT)
+                : "both";
+        if (!List.of("adaptive", "naive", "both").contains(gradients)) {
+            throw m.get("gradients").error("expected adaptive, naive or both, got '" + org.dlsec.core.Text.echo(gradients) + "'");
+        }
+        double tolerance = m.containsKey("tolerance") ? m.get("tolerance").number() : 0.05;
+        if (!(tolerance >= 0 && tolerance < 1)) {
+            throw m.get("tolerance").error("must be in [0, 1), got " + tolerance);
+        }
+        return new Defence(transform, spec, gradients, tolerance);
     }
 
     /** The keys of a scan entry: the options of {@code dlsec scan} without their dashes, in camel case. */

@@ -28,6 +28,7 @@ import org.dlsec.report.PoisonRecord;
 import org.dlsec.report.PrivacyRecord;
 import org.dlsec.report.ReportWriter;
 import org.dlsec.report.ScanRecord;
+import org.dlsec.defence.preprocess.PreprocessedClassifier;
 import org.dlsec.report.StoredResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,21 +87,55 @@ public final class AuditRunner {
             AttackExecutor executor, Path results) {
         java.util.function.Supplier<Dataset> attackerData = memoize(trainData);
         Instant started = Instant.now();
-        double clean = Evaluation.accuracy(model, data);
+        AuditConfig.Defence defence = config.defence();
+        // the model as deployed: behind the defence's transformation, with the gradients its attacks use
+        PreprocessedClassifier adaptive = defence == null || !defence.adaptive() ? null : defence.wrap(model, true, config.seed());
+        PreprocessedClassifier naive = defence == null || !defence.naive() ? null : defence.wrap(model, false, config.seed());
+        Classifier deployed = defence == null ? model : adaptive != null ? adaptive : naive;
+        double clean = Evaluation.accuracy(deployed, data);
         List<AttackRecord> records = new ArrayList<>();
         List<String> evasionSkipped = new ArrayList<>();
         for (AuditConfig.Entry entry : config.attacks()) {
-            if (!model.hasGradients() && org.dlsec.attack.evasion.EvasionAttacks.create(entry.spec()).needsGradients()) {
+            boolean gradients = EvasionAttacks.create(entry.spec()).needsGradients();
+            if (!model.hasGradients() && gradients) {
                 // listed with the reason instead of stopping the audit: the black-box attacks still run
                 evasionSkipped.add(entry.id());
                 continue;
             }
-            String key = key(model, data, config, entry);
-            records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
-                    () -> runOne(model, data, config, entry, key, progress, executor, attackerData)));
+            if (defence == null) {
+                String key = key(model, data, config, entry);
+                records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
+                        () -> runOne(model, data, config, entry, entry.id(), false, key, progress, executor, attackerData)));
+                continue;
+            }
+            if (!gradients) {
+                String key = key(model, data, config, entry);
+                records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
+                        () -> runOne(deployed, data, config, entry, entry.id(), false, key, progress, executor, attackerData)
+                                .withGradients("none")));
+                continue;
+            }
+            AttackRecord adaptiveRun = null;
+            if (adaptive != null) {
+                String key = key(model, data, config, entry);
+                adaptiveRun = storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
+                        () -> runOne(adaptive, data, config, entry, entry.id(), false, key, progress, executor, attackerData)
+                                .withGradients(adaptive.gradientKind()));
+                records.add(adaptiveRun);
+            }
+            if (naive != null) {
+                String id = adaptive == null ? entry.id() : entry.id() + AuditConfig.Defence.NAIVE_SUFFIX;
+                String key = key(model, data, config, List.of(entry, "naive gradients"));
+                AttackRecord n = storedOrRun(results, id, key, resume, AttackRecord.class,
+                        () -> runOne(naive, data, config, entry, id, true, key, progress, executor, attackerData)
+                                .withGradients("naive"));
+                records.add(adaptiveRun == null ? n : n.comparedWith(adaptiveRun, defence.tolerance()));
+            }
         }
         List<FaultRecord> faults = new ArrayList<>();
-        String faultsSkipped = config.faults().isEmpty() ? null : org.dlsec.experiment.FaultRun.unsupported(model);
+        String faultsSkipped = config.faults().isEmpty() ? null : defence != null ? "fault experiments change the model's"
+                + " weights and measure it without the input transformation of the audit's defence; audit the model"
+                + " without 'defence:' for them" : org.dlsec.experiment.FaultRun.unsupported(model);
         if (faultsSkipped == null) {
             for (AuditConfig.FaultEntry entry : config.faults()) {
                 String key = key(model, data, config, entry);
@@ -114,6 +149,9 @@ public final class AuditRunner {
             org.dlsec.model.Architecture arch = PoisonRuns.architecture(model);
             if (!auditTraining) {
                 poisoningSkipped = "not part of this audit (give --train-data to retrain on poisoned data)";
+            } else if (defence != null) {
+                poisoningSkipped = "poisoning retrains the architecture and measures it without the input transformation of"
+                        + " the audit's defence; audit the model without 'defence:' for it";
             } else if (arch == null) {
                 poisoningSkipped = "needs a model whose architecture dlsec can build and train (a dlsec model directory, whose card names it)";
             } else {
@@ -128,8 +166,8 @@ public final class AuditRunner {
         }
         List<PrivacyRecord> privacy = new ArrayList<>();
         List<String> privacySkipped = new ArrayList<>();
-        String membershipSkipped = PrivacyRuns.membershipUnsupported(model, data);
-        String inversionSkipped = PrivacyRuns.inversionUnsupported(model, data);
+        String membershipSkipped = PrivacyRuns.membershipUnsupported(deployed, data);
+        String inversionSkipped = PrivacyRuns.inversionUnsupported(deployed, data);
         for (AuditConfig.PrivacyEntry entry : config.privacy()) {
             String why = entry.inversion() ? inversionSkipped : membershipSkipped;
             if (why != null) {
@@ -140,27 +178,27 @@ public final class AuditRunner {
             }
             String key = key(model, data, config, entry);
             privacy.add(storedOrRun(results, entry.id(), key, resume, PrivacyRecord.class,
-                    () -> PrivacyRuns.run(model, data, attackerData, config, entry, key)));
+                    () -> PrivacyRuns.run(deployed, data, attackerData, config, entry, key)));
         }
         List<ExtractionRecord> extraction = new ArrayList<>();
         for (AuditConfig.ExtractionEntry entry : config.extraction()) {
             String key = key(model, data, config, entry);
             extraction.add(storedOrRun(results, entry.id(), key, resume, ExtractionRecord.class,
-                    () -> ExtractionRuns.run(model, data, entry, key, attackerData)));
+                    () -> ExtractionRuns.run(deployed, data, entry, key, attackerData)));
         }
         List<ScanRecord> scans = new ArrayList<>();
         List<String> scanSkipped = new ArrayList<>();
         for (AuditConfig.ScanEntry entry : config.scan()) {
             String key = key(model, data, config, entry);
             ScanRecord rec = storedOrRun(results, entry.id(), key, resume, ScanRecord.class,
-                    () -> ScanRuns.run(model, data, entry, key, progress));
+                    () -> ScanRuns.run(deployed, data, entry, key, progress));
             if (rec == null) {
-                scanSkipped.add(ScanRuns.skipReason(model, data, entry));
+                scanSkipped.add(ScanRuns.skipReason(deployed, data, entry));
             } else {
                 scans.add(rec);
             }
         }
-        AuditReport report = new AuditReport(AuditReport.SCHEMA, model.info(),
+        AuditReport report = new AuditReport(AuditReport.SCHEMA, deployed.info(),
                 AuditReport.DataInfo.of(data), clean,
                 new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
                 Verdicts.families(clean, records, evasionSkipped.isEmpty() ? null : "white-box attacks not run ("
@@ -221,8 +259,9 @@ public final class AuditRunner {
      * Runs one evasion entry at each of its budgets; a universal perturbation is first fitted, as {@code dlsec attack}
      * fits it, on the training split ({@code fitData}), which the audited test samples do not come from.
      */
-    static AttackRecord runOne(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry, String key,
-            boolean progress, AttackExecutor executor, java.util.function.Supplier<Dataset> fitData) {
+    static AttackRecord runOne(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry, String id,
+            boolean naiveGradients, String key, boolean progress, AttackExecutor executor,
+            java.util.function.Supplier<Dataset> fitData) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         EvasionAttack attack = EvasionAttacks.create(entry.spec());
@@ -235,11 +274,11 @@ public final class AuditRunner {
         }
         int[] targets = attack.targeted() ? EvasionRunner.randomTargets(data, config.seed()) : null;
         List<AttackResult> results = EvasionRunner.sweep(attack, entry.epsilons(), (a, eps) -> executor.run(
-                new AttackExecutor.Job(config, entry, eps, a), model, data, targets, progress), data::image);
+                new AttackExecutor.Job(config, entry, eps, a, naiveGradients), model, data, targets, progress), data::image);
         String norm = attack instanceof EpsilonAttack ea ? ea.norm().cliName()
                 : attack instanceof MinimalPerturbationAttack m && entry.epsilons().size() > 1 ? m.distanceNorm().cliName()
                 : entry.spec().norm().cliName();
-        return AttackRecord.of(entry.id(), key, entry.epsilons(), results, norm, data, started, (System.nanoTime() - t0) / 1e9);
+        return AttackRecord.of(id, key, entry.epsilons(), results, norm, data, started, (System.nanoTime() - t0) / 1e9);
     }
 
     /** What a stored result must match to be reused: model, data, the attack entry, and the audit-wide settings. */
@@ -251,6 +290,9 @@ public final class AuditRunner {
         }
         k.put("data", data.origin());
         k.put("entry", entry);
+        if (config.defence() != null) {
+            k.put("defence", config.defence());
+        }
         k.put("seed", config.seed());
         k.put("batchSize", config.batchSize());
         k.put("dlsec", Versions.dlsec());

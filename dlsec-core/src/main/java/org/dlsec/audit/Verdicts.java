@@ -141,6 +141,15 @@ final class Verdicts {
                 worst.attack(), worst.knowledge(), trim(eps), worst.norm(), 100 * clean, 100 * worst.last().robustAccuracy(),
                 100 * worst.last().successRate());
         boolean vulnerable = records.stream().anyMatch(r -> r.last().successRate() >= 0.5);
+        for (AttackRecord r : records) {
+            if (r.masking() != null && r.masking().flagged()) {
+                what += String.format("; gradient masking: with naive gradients %s leaves %.1f%% robust accuracy, with"
+                        + " adaptive ones (%s) %.1f%%: the naive figure overstates robustness", r.attack(),
+                        100 * r.masking().naiveRobustAccuracy(), records.stream().filter(a -> a.id().equals(
+                                r.masking().adaptiveId())).map(AttackRecord::gradients).findFirst().orElse("adaptive"),
+                        100 * r.masking().adaptiveRobustAccuracy());
+            }
+        }
         return new AuditReport.Family("evasion", "Evasion (adversarial examples)",
                 vulnerable ? "vulnerable" : "resists the configured attacks", skipped == null ? what : what + "; " + skipped,
                 records, List.of(), List.of());

@@ -10,9 +10,10 @@ import ai.djl.pytorch.jni.JniUtils;
  * make concurrent attack tasks sharing one JVM (Spark executors with several task slots) fail;
  * libtorch's grad mode is thread-local and its autograd engine is thread-safe, so gradients with
  * respect to an input need no JVM-wide state. The calls are the same as the collector's, so the
- * gradients are the same bits. Training still goes through DJL's collector.
+ * gradients are the same bits. Training still goes through DJL's collector. Also used for the vector-Jacobian
+ * product through a defence's input transformation ({@code PreprocessedClassifier}), which runs in the same tasks.
  */
-final class InputGradients implements AutoCloseable {
+public final class InputGradients implements AutoCloseable {
     private final boolean previous;
 
     private InputGradients() {
@@ -21,12 +22,12 @@ final class InputGradients implements AutoCloseable {
     }
 
     /** Switches grad mode on for this thread until {@link #close()}. */
-    static InputGradients open() {
+    public static InputGradients open() {
         return new InputGradients();
     }
 
     /** Back-propagates from {@code scalar} (seeded with ones, as DJL's collector does). */
-    void backward(NDArray scalar) {
+    public void backward(NDArray scalar) {
         PtNDArray a = (PtNDArray) scalar;
         PtNDArray ones = (PtNDArray) a.getManager().ones(a.getShape(), a.getDataType());
         JniUtils.backward(a, ones, false, false);

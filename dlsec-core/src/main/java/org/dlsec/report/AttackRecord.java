@@ -28,14 +28,57 @@ import org.dlsec.data.Dataset;
  * @param started when the run started
  * @param seconds wall time of the whole run (all budgets)
  * @param numericalIssues non-finite losses, gradients or iterates the attack recovered from, over all budgets (empty if none)
+ * @param gradients against a defended model (the audit's {@code defence:}): the gradient the attack got — {@code naive}
+ *        (exact through the transformation, what a defence-unaware attacker gets), or the adaptive {@code bpda},
+ *        {@code eot}, {@code bpda+eot}, or {@code exact} for a differentiable transformation; {@code none} for an attack
+ *        without gradients; null without a defence
+ * @param masking on a naive run beside an adaptive one: the two robust accuracies and whether the naive one is flagged
+ *        as gradient masking; else null
  */
 public record AttackRecord(String id, String key, String attack, String family, String knowledge, String norm,
         Map<String, Object> parameters, List<Double> epsilons, List<AttackResult.Summary> points,
         AttackResult.PerSample samples,
         String imageGridPng, FeatureChanges featureChanges, Instant started, double seconds,
-        List<org.dlsec.core.NumericalIssue> numericalIssues) implements StoredResult {
+        List<org.dlsec.core.NumericalIssue> numericalIssues, String gradients, Masking masking) implements StoredResult {
     public AttackRecord {
         numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
+    }
+
+    /** A run against a model without a defence. */
+    public AttackRecord(String id, String key, String attack, String family, String knowledge, String norm,
+            Map<String, Object> parameters, List<Double> epsilons, List<AttackResult.Summary> points,
+            AttackResult.PerSample samples, String imageGridPng, FeatureChanges featureChanges, Instant started,
+            double seconds, List<org.dlsec.core.NumericalIssue> numericalIssues) {
+        this(id, key, attack, family, knowledge, norm, parameters, epsilons, points, samples, imageGridPng, featureChanges,
+                started, seconds, numericalIssues, null, null);
+    }
+
+    /**
+     * A naive run compared with the adaptive run of the same attack (Athalye et al. 2018: a defence evaluated with the
+     * gradients it masks looks robust).
+     *
+     * @param adaptiveId the adaptive run's id
+     * @param naiveRobustAccuracy robust accuracy under the naive attack (largest budget)
+     * @param adaptiveRobustAccuracy robust accuracy under the adaptive attack (largest budget)
+     * @param tolerance the difference above which the naive figure is flagged
+     * @param flagged whether the naive figure overstates robustness by more than the tolerance
+     */
+    public record Masking(String adaptiveId, double naiveRobustAccuracy, double adaptiveRobustAccuracy, double tolerance,
+            boolean flagged) {}
+
+    /** This record with the gradient it got against a defended model. */
+    public AttackRecord withGradients(String g) {
+        return new AttackRecord(id, key, attack, family, knowledge, norm, parameters, epsilons, points, samples, imageGridPng,
+                featureChanges, started, seconds, numericalIssues, g, masking);
+    }
+
+    /** This (naive) record compared with {@code adaptive}. */
+    public AttackRecord comparedWith(AttackRecord adaptive, double tolerance) {
+        double n = last().robustAccuracy();
+        double a = adaptive.last().robustAccuracy();
+        return new AttackRecord(id, key, attack, family, knowledge, norm, parameters, epsilons, points, samples, imageGridPng,
+                featureChanges, started, seconds, numericalIssues, gradients,
+                new Masking(adaptive.id(), n, a, tolerance, n > a + tolerance));
     }
 
     /** Per-sample arrays (index into the audited dataset). */

@@ -106,6 +106,7 @@ public final class HtmlReport {
             for (AttackRecord a : runs) {
                 AttackResult.Summary s = a.last();
                 h.append("<tr><td>").append(esc(a.id())).append("</td><td class=\"l\">").append(esc(a.knowledge()))
+                        .append(a.gradients() == null || a.gradients().equals("none") ? "" : " (" + esc(a.gradients()) + ")")
                         .append("</td><td>").append(esc(a.norm())).append("</td><td>")
                         .append(esc(budget(a))).append("</td><td>")
                         .append(pct(s.robustAccuracy(), s.samples())).append("</td><td>")
@@ -116,6 +117,7 @@ public final class HtmlReport {
                         .append("</td></tr>");
             }
             h.append("</tbody></table>\n");
+            appendDefence(h, runs);
 
             h.append("<h2>Robustness</h2><p class=\"sub\">Accuracy under attack as the budget ε grows. A curve that"
                     + " falls fast means small, invisible perturbations suffice.</p><div class=\"charts\">");
@@ -497,6 +499,42 @@ public final class HtmlReport {
     }
 
     /** The non-finite events the optimisations recovered from, when there were any (at most 20 rows per run). */
+    /**
+     * Against a defended model: each gradient attack with naive gradients (exact through the transformation) beside the
+     * adaptive one (BPDA/EOT), and whether the naive figure is flagged as gradient masking.
+     */
+    private static void appendDefence(StringBuilder h, List<AttackRecord> runs) {
+        List<AttackRecord> naive = runs.stream().filter(a -> a.masking() != null).toList();
+        if (runs.stream().noneMatch(a -> a.gradients() != null)) {
+            return;
+        }
+        h.append("<h2>Against the defence: naive and adaptive</h2><p class=\"sub\">The model is attacked behind its input"
+                + " transformation. A naive attack takes the exact gradient through it (zero or meaningless for rounding,"
+                + " the masked gradient a defence-unaware attacker sees); an adaptive one uses BPDA (the transformation's"
+                + " gradient taken as the identity) and EOT (the mean over random draws), Athalye et al. 2018. A naive"
+                + " robust accuracy well above the adaptive one is gradient masking: the defence only hides the"
+                + " gradient, and the naive figure must not be reported as robustness.</p>");
+        if (naive.isEmpty()) {
+            return;
+        }
+        h.append("<table id=\"masking\"><thead><tr><th class=\"l\">attack</th><th>naive robust acc.</th>")
+                .append("<th>adaptive robust acc.</th><th class=\"l\">adaptive gradients</th><th class=\"l\">flag</th>")
+                .append("</tr></thead><tbody>");
+        for (AttackRecord n : naive) {
+            AttackRecord.Masking m = n.masking();
+            String kind = runs.stream().filter(a -> a.id().equals(m.adaptiveId())).map(AttackRecord::gradients).findFirst()
+                    .orElse("adaptive");
+            h.append("<tr").append(m.flagged() ? " class=\"fail\"" : "").append("><td class=\"l\">").append(esc(n.id()))
+                    .append(" / ").append(esc(m.adaptiveId())).append("</td><td>")
+                    .append(pct(m.naiveRobustAccuracy(), n.last().samples())).append("</td><td>")
+                    .append(pct(m.adaptiveRobustAccuracy(), n.last().samples())).append("</td><td class=\"l\">")
+                    .append(esc(kind)).append("</td><td class=\"l\">")
+                    .append(m.flagged() ? "GRADIENT MASKING: the naive figure overstates robustness" : "consistent")
+                    .append("</td></tr>");
+        }
+        h.append("</tbody></table>\n");
+    }
+
     /** The backdoor scans: Neural Cleanse's per-class triggers and verdict, STRIP's calibration, the reversed triggers. */
     private static void appendScans(StringBuilder h, AuditReport r) {
         List<ScanRecord> scans = r.families().stream().flatMap(f -> f.scans().stream()).toList();

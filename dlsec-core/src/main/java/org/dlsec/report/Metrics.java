@@ -20,7 +20,7 @@ public final class Metrics {
 
     private static final Map<String, List<String>> NAMES = Map.of(
             "evasion", List.of("robustAccuracy", "successRate", "cleanAccuracy", "meanL0", "meanL2", "medianL2", "meanLinf",
-                    "meanQueries", "meanGradients", "seconds"),
+                    "meanQueries", "meanGradients", "gradientMasking", "seconds"),
             "fault", List.of("floatAccuracy", "int8Accuracy", "accuracy", "worstAccuracy", "flipsToStop",
                     "trojanedCleanAccuracy", "triggerSuccessRate", "seconds"),
             "poisoning", List.of("cleanModelAccuracy", "poisonedModelAccuracy", "attackSuccessRate", "triggerOnCleanModel",
@@ -101,7 +101,11 @@ public final class Metrics {
                 m.plain("meanGradients", s.meanGradients());
             }
         }
-        new Rows(out, "evasion", r.id(), r.attack(), "").plain("seconds", r.seconds());
+        Rows last = new Rows(out, "evasion", r.id(), r.attack(), "");
+        if (r.masking() != null) {
+            last.plain("gradientMasking", r.masking().flagged() ? 1.0 : 0.0);
+        }
+        last.plain("seconds", r.seconds());
     }
 
     private static void fault(List<Metric> out, FaultRecord r, int n) {

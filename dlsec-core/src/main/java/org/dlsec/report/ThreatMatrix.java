@@ -77,6 +77,13 @@ public final class ThreatMatrix {
         String budget = HtmlReport.budget(r);
         String result = String.format(Locale.ROOT, "robust accuracy %s at ε %s %s (success %s)", HtmlReport.pct(s.robustAccuracy()),
                 budget, r.norm(), HtmlReport.pct(s.successRate()));
+        if (r.gradients() != null && !r.gradients().equals("none")) {
+            result += r.gradients().equals("naive") ? "; naive gradients through the defence" : "; adaptive gradients ("
+                    + r.gradients() + ")";
+        }
+        if (r.masking() != null && r.masking().flagged()) {
+            result += "; GRADIENT MASKING: adaptive " + HtmlReport.pct(r.masking().adaptiveRobustAccuracy());
+        }
         return new Row("evasion", r.id(), r.attack(), "inference", knowledge, s.targeted() ? "targeted" : "untargeted", cost,
                 "robustAccuracy", s.robustAccuracy(), Interval.wilson(s.robustAccuracy(), s.samples()), result);
     }

@@ -68,6 +68,7 @@ final class SparkAttackExecutor implements AttackExecutor {
         String text = job.config().text();
         String entryId = job.entry().id();
         double eps = job.epsilon();
+        boolean naive = job.naiveGradients();
         int failOnce = sc.getConf().getInt(FAIL_ONCE, -1);
         Broadcast<ModelBundle> bundle = model;
         ModelView v = view;
@@ -76,7 +77,7 @@ final class SparkAttackExecutor implements AttackExecutor {
         List<byte[]> out;
         try {
             out = sc.parallelize(shards, shards.size())
-                    .map(shard -> ResultCodec.encode(attack(shard, bundle.value(), v, text, entryId, eps, batch, failOnce)))
+                    .map(shard -> ResultCodec.encode(attack(shard, bundle.value(), v, text, entryId, eps, naive, batch, failOnce)))
                     .collect();
         } catch (Exception e) { // Spark throws its checked SparkException without declaring it
             throw Contexts.failed("attack " + entryId, e);
@@ -88,9 +89,12 @@ final class SparkAttackExecutor implements AttackExecutor {
         return AttackResult.concat(parts2);
     }
 
-    /** One task: the configured attack at {@code eps} over the shard's samples, in batches of {@code batch}. */
+    /**
+     * One task: the configured attack at {@code eps} over the shard's samples, in batches of {@code batch}; against the
+     * configuration's defence when it has one, with naive or adaptive gradients as the driver's run.
+     */
     static AttackResult attack(Shard shard, ModelBundle bundle, ModelView view, String configText, String entryId, double eps,
-            int batch, int failOnce) {
+            boolean naive, int batch, int failOnce) {
         TaskContext task = TaskContext.get();
         if (task != null && task.partitionId() == failOnce && task.attemptNumber() == 0) {
             throw new IllegalStateException("injected failure in partition " + failOnce + " (spark.dlsec.failOnce)");
@@ -106,7 +110,8 @@ final class SparkAttackExecutor implements AttackExecutor {
         Dataset data = shard.dataset();
         Path file = bundle.materialise(ModelBundle.defaultRoot());
         try (Classifier c = view.load(file, data.sampleShape())) {
-            return EvasionRunner.run(a, c, data, shard.targets(), batch, shard.firstId(), false);
+            Classifier target = config.defence() == null ? c : config.defence().wrap(c, !naive, config.seed());
+            return EvasionRunner.run(a, target, data, shard.targets(), batch, shard.firstId(), false);
         }
     }
 

@@ -121,6 +121,36 @@ class SparkAuditTest {
         assertSamePerSample(local, spark, 40, "fgsm", "pgd", "pgd-l2", "deepfool", "square", "hsj");
     }
 
+    /**
+     * Issue #21: the model behind feature squeezing, PGD adaptive (BPDA) and naive: the executors wrap the model they
+     * load in the configuration's defence, with the run's gradients, so both runs equal the local ones.
+     */
+    @Test
+    void defendedAuditOnLocal2GivesTheLocalNaiveAndAdaptiveResults() throws Exception {
+        Path ts = Path.of("../dlsec-core/src/test/resources/fixtures/lenet-ts.pt");
+        AuditConfig cfg = AuditConfig.parse("""
+                seed: 3
+                limit: 32
+                batchSize: 16
+                attacks:
+                  - attack: pgd
+                    eps: 0.3
+                    steps: 10
+                    stepSize: 0.05
+                defence:
+                  transform: squeeze:bits=2
+                """, "test");
+        Dataset data = Datasets.load(DatasetId.MNIST, "test", Optional.empty()).first(cfg.limit());
+        Path local = audit("def-local", AttackExecutor.LOCAL, ts, cfg, data);
+        Path spark = audit("def-spark", new SparkBackend().attacks("local[2]", ts, ModelView.UNIT), ts, cfg, data);
+        assertSamePerSample(local, spark, 32, "pgd", "pgd-naive");
+        JsonNode naive = Json.MAPPER.readTree(local.resolve("results/pgd-naive.json").toFile());
+        JsonNode bpda = Json.MAPPER.readTree(local.resolve("results/pgd.json").toFile());
+        assertEquals("naive", naive.get("gradients").asText());
+        assertEquals("bpda", bpda.get("gradients").asText());
+        assertTrue(!naive.get("samples").equals(bpda.get("samples")), "the naive and the adaptive runs differ");
+    }
+
     /** The stored per-sample results of every attack in {@code ids} ({@code n} samples each) and samples.csv are equal. */
     private static void assertSamePerSample(Path a, Path b, int n, String... ids) throws Exception {
         for (String id : ids) {

@@ -3,7 +3,6 @@ package org.dlsec.defence.preprocess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,6 +57,11 @@ public final class PreprocessedClassifier extends AbstractClassifier {
         this.mode = mode;
         this.eotSamples = eotSamples;
         this.seed = seed;
+    }
+
+    /** The model behind the transformation. */
+    public Classifier inner() {
+        return inner;
     }
 
     public Preprocessor preprocessor() {
@@ -148,9 +152,10 @@ public final class PreprocessedClassifier extends AbstractClassifier {
             NDArray xi = x.duplicate();
             xi.attach(scope);
             xi.setRequiresGradient(true);
-            try (GradientCollector gc = owner.getEngine().newGradientCollector()) {
+            // thread-local grad mode, not DJL's JVM-wide collector: several attack tasks share a JVM on Spark
+            try (org.dlsec.model.InputGradients ig = org.dlsec.model.InputGradients.open()) {
                 NDArray z = pre.apply(xi, bounds(), seeds);
-                gc.backward(z.mul(gz).sum());
+                ig.backward(z.mul(gz).sum());
             }
             NDArray grad = xi.getGradient();
             grad.attach(owner);
