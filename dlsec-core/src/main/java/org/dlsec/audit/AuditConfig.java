@@ -33,6 +33,8 @@ import org.dlsec.core.Hashing;
  * @param privacy the privacy attacks: membership inference and model inversion (may be empty)
  * @param extraction the model-extraction experiments (may be empty)
  * @param scan the backdoor scans of the audited model (may be empty)
+ * @param certification randomized-smoothing certifications of the audited model (may be empty)
+ * @param masking gradient-masking checks of the audited model (may be empty)
  * @param defence the defence the model is deployed behind, or null: every attack runs against the defended model
  * @param gates pass/fail conditions on the figures, checked after the audit (may be empty)
  * @param text the YAML text it was read from
@@ -40,7 +42,7 @@ import org.dlsec.core.Hashing;
  */
 public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, List<FaultEntry> faults,
         List<PoisonEntry> poisoning, List<PrivacyEntry> privacy, List<ExtractionEntry> extraction, List<ScanEntry> scan,
-        Defence defence, List<org.dlsec.report.Gate> gates, String text, String sha256) {
+        List<CertificationEntry> certification, List<MaskingEntry> masking, Defence defence, List<org.dlsec.report.Gate> gates, String text, String sha256) {
 
     /** The resource holding the documented default configuration. */
     public static final String DEFAULT_RESOURCE = "/org/dlsec/audit/default-audit.yaml";
@@ -157,8 +159,34 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
     }
 
+    /**
+     * One randomized-smoothing certification ({@code dlsec certify}) of the first {@code limit} audited samples.
+     *
+     * @param id unique id
+     * @param params σ, n0, n, α, batch size, seed
+     * @param radii the L2 radii of the table
+     * @param limit how many of the audited samples to certify (each costs n0 + n forward passes)
+     */
+    public record CertificationEntry(String id, org.dlsec.defence.certification.RandomizedSmoothing.Params params,
+            List<Double> radii, int limit) {
+        public CertificationEntry {
+            radii = List.copyOf(radii);
+        }
+    }
+
+    /**
+     * The gradient-masking checks ({@code dlsec check-masking}) on the first {@code limit} audited samples.
+     *
+     * @param id unique id
+     * @param config ε, Square's queries, tolerance, seed
+     * @param limit how many of the audited samples to check
+     */
+    public record MaskingEntry(String id, org.dlsec.defence.GradientMaskingChecks.Config config, int limit) {}
+
     public AuditConfig {
         attacks = List.copyOf(attacks);
+        certification = List.copyOf(certification);
+        masking = List.copyOf(masking);
         scan = List.copyOf(scan);
         extraction = List.copyOf(extraction);
         faults = List.copyOf(faults);
@@ -184,7 +212,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     public static AuditConfig parse(String text, String source) {
         YamlNode root = YamlNode.parse(text, source);
         root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults", "poisoning", "privacy",
-                "extraction", "scan", "defence", "gates"));
+                "extraction", "scan", "certification", "masking", "defence", "gates"));
         Map<String, YamlNode> m = root.map();
         long seed = m.containsKey("seed") ? m.get("seed").integer() : 0;
         int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
@@ -217,8 +245,12 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         List<PrivacyEntry> privacy = section(m, "privacy", ids, AuditConfig::privacyEntry, PrivacyEntry::id);
         List<ExtractionEntry> extraction = section(m, "extraction", ids, f -> extractionEntry(f, seed), ExtractionEntry::id);
         List<ScanEntry> scans = section(m, "scan", ids, f -> scanEntry(f, seed), ScanEntry::id);
+        List<CertificationEntry> certs = section(m, "certification", ids, f -> certificationEntry(f, seed),
+                CertificationEntry::id);
+        List<MaskingEntry> masks = section(m, "masking", ids, f -> maskingEntry(f, seed), MaskingEntry::id);
         Defence defence = m.containsKey("defence") ? defence(m.get("defence")) : null;
         List<List<String>> evasionRuns = new ArrayList<>(entries.stream().map(e -> List.of(e.id(), e.spec().name())).toList());
+        masks.forEach(e -> evasionRuns.add(List.of(e.id(), "masking")));
         if (defence != null && defence.adaptive() && defence.naive()) {
             for (Entry e : entries) {
                 if (EvasionAttacks.create(e.spec()).needsGradients()) {
@@ -239,12 +271,14 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                     "poisoning", poisons.stream().map(e -> List.of(e.id(), e.poison())).toList(),
                     "privacy", privacy.stream().map(e -> List.of(e.id(), e.attack())).toList(),
                     "extraction", extraction.stream().map(e -> List.of(e.id(), e.spec().attack())).toList(),
-                    "scan", scans.stream().map(e -> List.of(e.id(), e.detect())).toList());
+                    "scan", scans.stream().map(e -> List.of(e.id(), e.detect())).toList(),
+                    "certification", certs.stream().map(e -> List.of(e.id(), "smoothing")).toList());
             for (YamlNode g : m.get("gates").list()) {
                 gates.add(gate(g, runs));
             }
         }
-        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, scans, defence, gates,
+        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, scans, certs, masks, defence,
+                gates,
                 text,
                 Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
     }
@@ -353,6 +387,63 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             }
             return new ExtractionEntry(id, spec, query, autoArch);
         } catch (org.dlsec.core.DlsecException e) {
+            throw f.error(e.getMessage());
+        }
+    }
+
+    private static CertificationEntry certificationEntry(YamlNode f, long seed) {
+        f.onlyKeys(List.of("id", "sigma", "n0", "n", "alpha", "radii", "batchSize", "limit"));
+        Map<String, YamlNode> m = f.map();
+        double sigma = m.containsKey("sigma") ? m.get("sigma").number() : 0.25;
+        String id = m.containsKey("id") ? m.get("id").string() : "smoothing";
+        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
+        }
+        List<Double> radii = new ArrayList<>();
+        if (m.containsKey("radii")) {
+            YamlNode r = m.get("radii");
+            for (YamlNode n : r.isList() ? r.list() : List.of(r)) {
+                radii.add(nonNegative(n));
+            }
+            if (radii.isEmpty()) {
+                throw r.error("an empty list of radii");
+            }
+        } else {
+            radii.addAll(List.of(0.0, 0.25, 0.5, 0.75));
+        }
+        try {
+            org.dlsec.defence.certification.RandomizedSmoothing.Params p = new org.dlsec.defence.certification.RandomizedSmoothing.Params(
+                    sigma, m.containsKey("n0") ? (int) positive(m.get("n0"), 10_000_000) : 100,
+                    m.containsKey("n") ? (int) positive(m.get("n"), 10_000_000) : 1000,
+                    m.containsKey("alpha") ? m.get("alpha").number() : 0.001,
+                    m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 65_536) : 500, seed);
+            return new CertificationEntry(id, p, radii, m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000)
+                    : 100);
+        } catch (DlsecException e) {
+            if (e.getMessage().contains(" line ")) {
+                throw e;
+            }
+            throw f.error(e.getMessage());
+        }
+    }
+
+    private static MaskingEntry maskingEntry(YamlNode f, long seed) {
+        f.onlyKeys(List.of("id", "eps", "squareQueries", "tolerance", "limit"));
+        Map<String, YamlNode> m = f.map();
+        String id = m.containsKey("id") ? m.get("id").string() : "masking";
+        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
+        }
+        try {
+            org.dlsec.defence.GradientMaskingChecks.Config c = new org.dlsec.defence.GradientMaskingChecks.Config(
+                    m.containsKey("eps") ? nonNegative(m.get("eps")) : 0.3,
+                    m.containsKey("squareQueries") ? (int) positive(m.get("squareQueries"), 100_000_000) : 1000,
+                    m.containsKey("tolerance") ? m.get("tolerance").number() : 0.05, seed);
+            return new MaskingEntry(id, c, m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 200);
+        } catch (DlsecException e) {
+            if (e.getMessage().contains(" line ")) {
+                throw e;
+            }
             throw f.error(e.getMessage());
         }
     }

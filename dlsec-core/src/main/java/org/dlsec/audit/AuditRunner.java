@@ -28,6 +28,8 @@ import org.dlsec.report.PoisonRecord;
 import org.dlsec.report.PrivacyRecord;
 import org.dlsec.report.ReportWriter;
 import org.dlsec.report.ScanRecord;
+import org.dlsec.report.CertificationRecord;
+import org.dlsec.report.MaskingRecord;
 import org.dlsec.defence.preprocess.PreprocessedClassifier;
 import org.dlsec.report.StoredResult;
 import org.slf4j.Logger;
@@ -198,17 +200,44 @@ public final class AuditRunner {
                 scans.add(rec);
             }
         }
+        List<CertificationRecord> certifications = new ArrayList<>();
+        for (AuditConfig.CertificationEntry entry : config.certification()) {
+            String key = key(model, data, config, entry);
+            certifications.add(storedOrRun(results, entry.id(), key, resume, CertificationRecord.class,
+                    () -> DefenceRuns.certify(deployed, data, entry, key, progress)));
+        }
+        List<MaskingRecord> masking = new ArrayList<>();
+        String maskingSkipped = config.masking().isEmpty() ? null : DefenceRuns.maskingUnsupported(deployed);
+        if (maskingSkipped == null) {
+            for (AuditConfig.MaskingEntry entry : config.masking()) {
+                String key = key(model, data, config, entry);
+                masking.add(storedOrRun(results, entry.id(), key, resume, MaskingRecord.class,
+                        () -> DefenceRuns.masking(deployed, data, entry, key, progress)));
+            }
+        }
         AuditReport report = new AuditReport(AuditReport.SCHEMA, deployed.info(),
                 AuditReport.DataInfo.of(data), clean,
                 new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
-                Verdicts.families(clean, records, evasionSkipped.isEmpty() ? null : "white-box attacks not run ("
-                        + String.join(", ", evasionSkipped) + "): the " + model.info().kind() + " model gives no gradients",
+                Verdicts.families(clean, records, masking, evasionNote(evasionSkipped, model, maskingSkipped),
                         faults, faultsSkipped, poisons, poisoningSkipped, extraction, privacy,
                         privacySkipped.isEmpty() ? null : String.join("; ", privacySkipped), scans,
-                        scanSkipped.isEmpty() ? null : String.join("; ", scanSkipped)),
+                        scanSkipped.isEmpty() ? null : String.join("; ", scanSkipped), certifications),
                 Versions.all(), machine(), config.seed(), started, Instant.now(), List.of()).withGates(config.gates());
         ReportWriter.write(report, out);
         return report;
+    }
+
+    /** What of the evasion family did not run and why, or null. */
+    private static String evasionNote(List<String> skipped, Classifier model, String maskingSkipped) {
+        List<String> parts = new ArrayList<>();
+        if (!skipped.isEmpty()) {
+            parts.add("white-box attacks not run (" + String.join(", ", skipped) + "): the " + model.info().kind()
+                    + " model gives no gradients");
+        }
+        if (maskingSkipped != null) {
+            parts.add(maskingSkipped);
+        }
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
     private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> s) {

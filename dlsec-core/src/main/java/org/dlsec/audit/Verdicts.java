@@ -10,6 +10,8 @@ import org.dlsec.report.FaultRecord;
 import org.dlsec.report.PoisonRecord;
 import org.dlsec.report.PrivacyRecord;
 import org.dlsec.report.ScanRecord;
+import org.dlsec.report.CertificationRecord;
+import org.dlsec.report.MaskingRecord;
 
 /**
  * The one-line verdict per threat family. Evasion is "vulnerable" when some attack succeeds on at
@@ -21,17 +23,46 @@ import org.dlsec.report.ScanRecord;
 final class Verdicts {
     private Verdicts() {}
 
-    static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion, String evasionSkipped,
+    static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion, List<MaskingRecord> masking,
+            String evasionSkipped,
             List<FaultRecord> faults, String faultsSkipped, List<PoisonRecord> poisons, String poisoningSkipped, List<ExtractionRecord> extraction,
-            List<PrivacyRecord> privacy, String privacySkipped, List<ScanRecord> scans, String scanSkipped) {
+            List<PrivacyRecord> privacy, String privacySkipped, List<ScanRecord> scans, String scanSkipped,
+            List<CertificationRecord> certifications) {
         List<AuditReport.Family> out = new ArrayList<>();
-        out.add(evasion(clean, evasion, evasionSkipped));
+        out.add(evasion(clean, evasion, masking, evasionSkipped));
         out.add(faults(faults, faultsSkipped));
         out.add(poisoning(poisons, poisoningSkipped));
         out.add(extraction(extraction));
         out.add(privacy(privacy, privacySkipped));
         out.add(scan(scans, scanSkipped));
+        out.add(certification(certifications));
         return out;
+    }
+
+    /**
+     * Certification is "certified" when randomized smoothing certifies some samples at a radius above 0: a lower bound
+     * on robust accuracy that no attack within the radius can break (with probability 1 − α per sample), where every
+     * attack gives an upper bound; otherwise "not certified".
+     */
+    private static AuditReport.Family certification(List<CertificationRecord> records) {
+        String title = "Certified robustness (randomized smoothing)";
+        if (records.isEmpty()) {
+            return notEvaluated("certification", title, "no certification configured");
+        }
+        List<String> parts = new ArrayList<>();
+        boolean certified = false;
+        for (CertificationRecord r : records) {
+            List<String> at = new ArrayList<>();
+            for (int i = 0; i < r.radii().size(); i++) {
+                certified |= r.radii().get(i) > 0 && r.certifiedAccuracy().get(i) > 0;
+                at.add(String.format("%.1f%% at L2 radius %s", 100 * r.certifiedAccuracy().get(i), trim(r.radii().get(i))));
+            }
+            parts.add(String.format("σ = %s on %d samples: certified accuracy %s (smoothed accuracy %.1f%%, %d abstentions)",
+                    trim(r.sigma()), r.samples(), String.join(", ", at), 100 * r.smoothedAccuracy(), r.abstentions()));
+        }
+        return new AuditReport.Family("certification", title, certified ? "certified" : "not certified",
+                String.join("; ", parts), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), records,
+                List.of());
     }
 
     /**
@@ -73,7 +104,7 @@ final class Verdicts {
         }
         String verdict = !judged ? "not evaluated" : vulnerable ? "vulnerable" : "resists the configured attacks";
         return new AuditReport.Family("scan", title, verdict, String.join("; ", parts), List.of(), List.of(), List.of(),
-                List.of(), List.of(), records);
+                List.of(), List.of(), records, List.of(), List.of());
     }
 
     /**
@@ -130,10 +161,12 @@ final class Verdicts {
                 String.join("; ", parts), List.of(), List.of(), List.of(), List.of(), records);
     }
 
-    private static AuditReport.Family evasion(double clean, List<AttackRecord> records, String skipped) {
+    private static AuditReport.Family evasion(double clean, List<AttackRecord> records, List<MaskingRecord> masking,
+            String skipped) {
         if (records.isEmpty()) {
-            return notEvaluated("evasion", "Evasion (adversarial examples)",
-                    skipped != null ? skipped : "no evasion attack configured");
+            return new AuditReport.Family("evasion", "Evasion (adversarial examples)", "not evaluated",
+                    skipped != null ? skipped : "no evasion attack configured", List.of(), List.of(), List.of(), List.of(),
+                    List.of(), List.of(), List.of(), masking);
         }
         AttackRecord worst = records.stream().min(Comparator.comparingDouble(r -> r.last().robustAccuracy())).orElseThrow();
         double eps = worst.epsilons().get(worst.epsilons().size() - 1);
@@ -150,9 +183,16 @@ final class Verdicts {
                         100 * r.masking().adaptiveRobustAccuracy());
             }
         }
+        for (MaskingRecord m : masking) {
+            List<String> flagged = m.checks().stream().filter(MaskingRecord.Check::flagged).map(MaskingRecord.Check::name)
+                    .toList();
+            what += flagged.isEmpty() ? "; no sign of gradient masking (" + m.checks().size() + " checks on " + m.samples()
+                    + " samples)" : "; GRADIENT MASKING suspected (" + String.join(", ", flagged) + "): the white-box figures"
+                    + " may overstate robustness";
+        }
         return new AuditReport.Family("evasion", "Evasion (adversarial examples)",
                 vulnerable ? "vulnerable" : "resists the configured attacks", skipped == null ? what : what + "; " + skipped,
-                records, List.of(), List.of());
+                records, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), masking);
     }
 
     /**

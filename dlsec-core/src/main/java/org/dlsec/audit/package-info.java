@@ -4,13 +4,13 @@
  * results to {@link org.dlsec.report} to be written as {@code report.json}, {@code samples.csv}
  * and {@code index.html}. Attacks are built only through
  * {@link org.dlsec.attack.evasion.EvasionAttacks}, so attacks added to the registry are available
- * here without change. From defence it uses only
+ * here without change. From defence it uses
  * {@link org.dlsec.defence.preprocess.NormalizedClassifier} (a model's own input normalisation: fault
- * experiments run on the model behind it, with the data normalised) and the backdoor detectors of
- * {@link org.dlsec.defence.detection} that a scan section configures, and from train the
+ * experiments run on the model behind it, with the data normalised), the input transformations of a
+ * {@code defence:} section, the backdoor detectors of a scan section, randomized smoothing and the
+ * gradient-masking checks, and from train the
  * {@link org.dlsec.train.TrainConfig} that poisoning experiments take and the
  * {@link org.dlsec.train.TrainingRun} record that names a target's members.
- * May import: core, data, model, metric, train, attack, experiment, report, defence.preprocess,
- * defence.detection.
+ * May import: core, data, model, metric, train, attack, experiment, report, defence.
  */
 package org.dlsec.audit;

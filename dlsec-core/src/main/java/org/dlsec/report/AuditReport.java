@@ -95,13 +95,17 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
     /**
      * One threat family: a verdict ({@code vulnerable}, {@code robust}, {@code not evaluated}) with a
      * one-line explanation, the attack runs (evasion), the fault experiments (hardware faults), the
-     * poisoning experiments, the privacy attacks, the model-extraction experiments and the backdoor scans.
+     * poisoning experiments, the privacy attacks, the model-extraction experiments, the backdoor scans, the
+     * certifications and the gradient-masking checks (in the evasion family).
      */
     public record Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
             List<FaultRecord> faults, List<PoisonRecord> poisons, List<PrivacyRecord> privacy,
-            List<ExtractionRecord> extraction, List<ScanRecord> scans) {
+            List<ExtractionRecord> extraction, List<ScanRecord> scans, List<CertificationRecord> certifications,
+            List<MaskingRecord> maskingChecks) {
         public Family {
             scans = scans == null ? List.of() : List.copyOf(scans);
+            certifications = certifications == null ? List.of() : List.copyOf(certifications);
+            maskingChecks = maskingChecks == null ? List.of() : List.copyOf(maskingChecks);
             attacks = attacks == null ? List.of() : List.copyOf(attacks);
             faults = faults == null ? List.of() : List.copyOf(faults);
             poisons = poisons == null ? List.of() : List.copyOf(poisons);
@@ -109,17 +113,19 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
             extraction = extraction == null ? List.of() : List.copyOf(extraction);
         }
 
-        /** A family without backdoor scans. */
+        /** A family without backdoor scans, certifications and masking checks. */
         public Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
                 List<FaultRecord> faults, List<PoisonRecord> poisons, List<PrivacyRecord> privacy,
                 List<ExtractionRecord> extraction) {
-            this(family, title, verdict, summary, attacks, faults, poisons, privacy, extraction, List.of());
+            this(family, title, verdict, summary, attacks, faults, poisons, privacy, extraction, List.of(), List.of(),
+                    List.of());
         }
 
         /** A family without privacy attacks, extraction experiments and backdoor scans. */
         public Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
                 List<FaultRecord> faults, List<PoisonRecord> poisons) {
-            this(family, title, verdict, summary, attacks, faults, poisons, List.of(), List.of(), List.of());
+            this(family, title, verdict, summary, attacks, faults, poisons, List.of(), List.of(), List.of(), List.of(),
+                    List.of());
         }
     }
 }

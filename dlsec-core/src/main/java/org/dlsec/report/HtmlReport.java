@@ -75,7 +75,8 @@ public final class HtmlReport {
 
         h.append("<h2>Verdict</h2><div class=\"cards\">");
         for (AuditReport.Family f : r.families()) {
-            String cls = f.verdict().equals("vulnerable") ? "vulnerable" : f.verdict().startsWith("resists") ? "resists" : "not";
+            String cls = f.verdict().equals("vulnerable") ? "vulnerable"
+                    : f.verdict().startsWith("resists") || f.verdict().equals("certified") ? "resists" : "not";
             h.append("<div class=\"card ").append(cls).append("\"><div class=\"verdict\">").append(esc(f.verdict()))
                     .append("</div><div><b>").append(esc(f.title())).append("</b></div><div>").append(esc(f.summary()))
                     .append("</div></div>");
@@ -291,6 +292,7 @@ public final class HtmlReport {
         }
 
         appendScans(h, r);
+        appendCertification(h, r);
 
         appendNumericalIssues(h, runs, privacy);
 
@@ -533,6 +535,59 @@ public final class HtmlReport {
                     .append("</td></tr>");
         }
         h.append("</tbody></table>\n");
+    }
+
+    /** Randomized-smoothing certificates and the gradient-masking checks. */
+    private static void appendCertification(StringBuilder h, AuditReport r) {
+        List<MaskingRecord> masking = r.families().stream().flatMap(f -> f.maskingChecks().stream()).toList();
+        if (!masking.isEmpty()) {
+            h.append("<h2>Gradient-masking checks</h2><p class=\"sub\">Athalye, Carlini and Wagner (2018): a model whose"
+                    + " gradients mislead attacks looks robust without being so. Flags: a black-box attack beats white-box"
+                    + " PGD; more PGD steps help the defender; an attack with an unbounded budget fails.</p>");
+            h.append("<table id=\"masking-checks\"><thead><tr><th class=\"l\">run</th><th class=\"l\">check</th>")
+                    .append("<th class=\"l\">figures</th><th class=\"l\">result</th></tr></thead><tbody>");
+            for (MaskingRecord m : masking) {
+                for (MaskingRecord.Check c : m.checks()) {
+                    StringBuilder fig = new StringBuilder();
+                    c.figures().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> fig
+                            .append(fig.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                            .append(e.getKey().equals("eps") ? num(e.getValue()) : pct(e.getValue())));
+                    h.append("<tr").append(c.flagged() ? " class=\"fail\"" : "").append("><td class=\"l\">")
+                            .append(esc(m.id())).append("</td><td class=\"l\">").append(esc(c.name()))
+                            .append("</td><td class=\"l\">").append(esc(fig.toString())).append("</td><td class=\"l\">")
+                            .append(c.flagged() ? "FLAGGED: " + esc(c.meaning()) : "ok").append("</td></tr>");
+                }
+            }
+            h.append("</tbody></table>\n");
+        }
+        List<CertificationRecord> certs = r.families().stream().flatMap(f -> f.certifications().stream()).toList();
+        if (certs.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Certified robustness</h2><p class=\"sub\">Randomized smoothing (Cohen, Rosenfeld, Kolter 2019): the"
+                + " smoothed classifier's prediction cannot change within the certified L2 radius, with probability 1 − α"
+                + " per sample. Certified accuracy is a lower bound on robust accuracy; every attack above gives an upper"
+                + " bound.</p>");
+        for (CertificationRecord c : certs) {
+            h.append("<table id=\"certification-").append(esc(c.id())).append("\"><thead><tr><th>L2 radius</th>")
+                    .append("<th>certified accuracy</th></tr></thead><tbody>");
+            for (int i = 0; i < c.radii().size(); i++) {
+                h.append("<tr><td>").append(num(c.radii().get(i))).append("</td><td>")
+                        .append(pct(c.certifiedAccuracy().get(i), c.samples())).append("</td></tr>");
+            }
+            h.append("</tbody></table>\n<p>").append(esc(c.id())).append(": σ = ").append(num(c.sigma())).append(", ")
+                    .append(c.samples()).append(" samples, smoothed accuracy ").append(pct(c.smoothedAccuracy(), c.samples()))
+                    .append(", ").append(c.abstentions()).append(" abstentions, ")
+                    .append(String.format(Locale.ROOT, "%.1f", c.seconds())).append(" s</p>\n");
+            if (!c.curve().isEmpty()) {
+                double[] x = c.curve().stream().mapToDouble(p -> p[0]).toArray();
+                double[] y = c.curve().stream().mapToDouble(p -> p[1]).toArray();
+                h.append("<div class=\"charts\"><img class=\"chart\" alt=\"certified accuracy of ").append(esc(c.id()))
+                        .append("\" src=\"data:image/png;base64,").append(java.util.Base64.getEncoder().encodeToString(
+                                Charts.certifiedAccuracyPng(x, y, "Randomized smoothing, σ = " + num(c.sigma()))))
+                        .append("\"></div>\n");
+            }
+        }
     }
 
     /** The backdoor scans: Neural Cleanse's per-class triggers and verdict, STRIP's calibration, the reversed triggers. */

@@ -36,6 +36,8 @@ public final class JUnitXml {
             f.privacy().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
             f.extraction().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
             f.scans().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
+            f.maskingChecks().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
+            f.certifications().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
             if (runs.isEmpty()) {
                 cases.add(new Case(cls, f.family(), 0, null, f.summary(), null));
                 continue;

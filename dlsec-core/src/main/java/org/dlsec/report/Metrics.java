@@ -16,11 +16,12 @@ import org.dlsec.metric.Interval;
  */
 public final class Metrics {
     /** The families a metric belongs to, as in {@code report.json}. */
-    public static final List<String> FAMILIES = List.of("evasion", "fault", "poisoning", "privacy", "extraction", "scan");
+    public static final List<String> FAMILIES = List.of("evasion", "fault", "poisoning", "privacy", "extraction", "scan",
+            "certification");
 
     private static final Map<String, List<String>> NAMES = Map.of(
             "evasion", List.of("robustAccuracy", "successRate", "cleanAccuracy", "meanL0", "meanL2", "medianL2", "meanLinf",
-                    "meanQueries", "meanGradients", "gradientMasking", "seconds"),
+                    "meanQueries", "meanGradients", "gradientMasking", "masked", "seconds"),
             "fault", List.of("floatAccuracy", "int8Accuracy", "accuracy", "worstAccuracy", "flipsToStop",
                     "trojanedCleanAccuracy", "triggerSuccessRate", "seconds"),
             "poisoning", List.of("cleanModelAccuracy", "poisonedModelAccuracy", "attackSuccessRate", "triggerOnCleanModel",
@@ -28,14 +29,15 @@ public final class Metrics {
             "privacy", List.of("auc", "balancedAccuracy", "tprAt01Fpr", "tprAt1Fpr", "meanConfidence", "seconds"),
             "extraction", List.of("fidelity", "substituteAccuracy", "targetAccuracy", "queries", "transferSuccess",
                     "seconds"),
-            "scan", List.of("backdoored", "anomalyIndex", "suspectedTarget", "stripFrr", "stripFar", "seconds"));
+            "scan", List.of("backdoored", "anomalyIndex", "suspectedTarget", "stripFrr", "stripFar", "seconds"),
+            "certification", List.of("certifiedAccuracy", "smoothedAccuracy", "abstentions", "seconds"));
 
     private Metrics() {}
 
     /**
      * One figure.
      *
-     * @param family evasion, fault, poisoning, privacy, extraction or scan
+     * @param family evasion, fault, poisoning, privacy, extraction, scan or certification
      * @param id the run's id in the audit
      * @param attack the attack, fault or poison it measured
      * @param name the metric, with {@code @ε} or {@code @N} for one point of a curve
@@ -77,6 +79,14 @@ public final class Metrics {
             }
             for (ScanRecord r : f.scans()) {
                 scan(out, r);
+            }
+            for (MaskingRecord r : f.maskingChecks()) {
+                Rows m = new Rows(out, "evasion", r.id(), "masking", "");
+                m.plain("masked", r.masked() ? 1.0 : 0.0);
+                m.plain("seconds", r.seconds());
+            }
+            for (CertificationRecord r : f.certifications()) {
+                certification(out, r);
             }
         }
         return List.copyOf(out);
@@ -178,6 +188,18 @@ public final class Metrics {
         if (r.transferSuccess() != null) {
             m.rate("transferSuccess", r.transferSuccess(), r.transferSamples());
         }
+        m.plain("seconds", r.seconds());
+    }
+
+    /** Certified accuracy per radius ({@code @r}; without {@code @} the largest radius), a count over the samples. */
+    private static void certification(List<Metric> out, CertificationRecord r) {
+        Rows m = new Rows(out, "certification", r.id(), "smoothing", "");
+        m.rate("smoothedAccuracy", r.smoothedAccuracy(), r.samples());
+        for (int i = 0; i < r.radii().size(); i++) {
+            m.rate("certifiedAccuracy@" + number(r.radii().get(i)), r.certifiedAccuracy().get(i), r.samples());
+        }
+        m.rate("certifiedAccuracy", r.certifiedAccuracy().get(r.certifiedAccuracy().size() - 1), r.samples());
+        m.plain("abstentions", (double) r.abstentions());
         m.plain("seconds", r.seconds());
     }
 

@@ -18,7 +18,7 @@ public final class ThreatMatrix {
     /**
      * One run.
      *
-     * @param family evasion, fault, poisoning, privacy, extraction or scan
+     * @param family evasion, fault, poisoning, privacy, extraction, scan or certification
      * @param id the run's id
      * @param attack the attack, fault or poison
      * @param phase {@code training}, {@code inference} or {@code hardware}
@@ -26,7 +26,8 @@ public final class ThreatMatrix {
      *        {@code labels} (top-1 answers only), {@code none} (no access to the model: transfer, random faults) or
      *        {@code training data} (a share of the training set, not the model)
      * @param goal {@code untargeted}, {@code targeted}, {@code degradation}, {@code backdoor}, {@code stealing},
-     *        {@code membership}, {@code reconstruction}, or for a scan (the defender's run) {@code backdoor detection}
+     *        {@code membership}, {@code reconstruction}, or for the defender's runs {@code backdoor detection} (a scan),
+     *        {@code masking check} and {@code certification}
      * @param cost what the run spent, in the family's unit (queries and gradients per sample, flipped bits, poisoned
      *        share, shadow models, queries)
      * @param metric the headline figure's name in {@link Metrics}
@@ -59,6 +60,24 @@ public final class ThreatMatrix {
             }
             for (ScanRecord r : f.scans()) {
                 rows.add(scan(r));
+            }
+            for (MaskingRecord r : f.maskingChecks()) {
+                List<String> flagged = r.checks().stream().filter(MaskingRecord.Check::flagged).map(MaskingRecord.Check::name)
+                        .toList();
+                rows.add(new Row("evasion", r.id(), "masking", "inference", "white box", "masking check",
+                        String.format(Locale.ROOT, "PGD-10, PGD-100, Square (%s queries), unbounded PGD on %d samples",
+                                r.parameters().get("squareQueries"), r.samples()), "masked", r.masked() ? 1 : 0, null,
+                        flagged.isEmpty() ? "no sign of gradient masking" : "gradient masking suspected: "
+                                + String.join(", ", flagged)));
+            }
+            for (CertificationRecord r : f.certifications()) {
+                int last = r.radii().size() - 1;
+                double acc = r.certifiedAccuracy().get(last);
+                rows.add(new Row("certification", r.id(), "smoothing", "inference", "white box", "certification",
+                        String.format(Locale.ROOT, "%s noisy predictions per sample", r.parameters().get("n")),
+                        "certifiedAccuracy", acc, Interval.wilson(acc, r.samples()), String.format(Locale.ROOT,
+                                "certified accuracy %s at L2 radius %s (σ = %s)", HtmlReport.pct(acc),
+                                Metrics.number(r.radii().get(last)), Metrics.number(r.sigma()))));
             }
         }
         return List.copyOf(rows);

@@ -74,11 +74,22 @@ class AuditTest {
               - detect: [strip, cleanse]
                 steps: 15
                 overlays: 20
+            certification:
+              - sigma: 0.25
+                n0: 10
+                n: 60
+                radii: [0, 0.25]
+                limit: 10
+            masking:
+              - squareQueries: 20
+                limit: 10
             gates:
               - evasion.fgsm.robustAccuracy <= 1
               - fault.bfa.accuracy@4 >= 0.99
               - extraction.knockoff.fidelity.lower >= 0
               - scan.cleanse-strip.backdoored == false
+              - certification.smoothing.certifiedAccuracy@0.25.upper <= 1
+              - evasion.masking.masked == false
             """;
 
     static AuditReport runSmall(Path out) {
@@ -93,7 +104,7 @@ class AuditTest {
         AuditReport r = runSmall(out);
         assertEquals("vulnerable", r.families().get(0).verdict());
         assertEquals(3, r.families().get(0).attacks().size());
-        assertEquals(6, r.families().size());
+        assertEquals(7, r.families().size());
         AuditReport.Family fault = r.families().get(1);
         assertEquals("fault", fault.family());
         assertEquals(3, fault.faults().size());
@@ -144,26 +155,47 @@ class AuditTest {
                 && m.interval() != null));
 
         // #21: gates checked after the audit (the runner does not stop on a failed one; the CLI exits with 3)
-        assertEquals(List.of(true, false, true, !sr.backdoored()),
+        // #21: certification and the gradient-masking checks
+        AuditReport.Family cert = r.families().get(6);
+        assertEquals("certification", cert.family());
+        org.dlsec.report.CertificationRecord cr = cert.certifications().get(0);
+        assertEquals(10, cr.samples());
+        assertEquals(List.of(0.0, 0.25), cr.radii());
+        assertTrue(cr.certifiedAccuracy().get(1) <= cr.certifiedAccuracy().get(0), "certified accuracy falls with the radius");
+        assertEquals(cr.certifiedAccuracy().get(1) > 0 ? "certified" : "not certified", cert.verdict());
+        assertTrue(r.metrics().stream().anyMatch(m -> m.path().equals("certification.smoothing.certifiedAccuracy@0.25")
+                && m.samples() == 10 && m.interval() != null));
+        org.dlsec.report.MaskingRecord mr = r.families().get(0).maskingChecks().get(0);
+        assertEquals(3, mr.checks().size());
+        assertEquals(10, mr.samples());
+        assertEquals(mr.checks().stream().anyMatch(org.dlsec.report.MaskingRecord.Check::flagged), mr.masked());
+        // an undefended LeNet does not mask its gradients: the unbounded attack reaches 0%
+        assertTrue(!mr.checks().get(2).flagged(), mr.checks().get(2).toString());
+        assertTrue(r.families().get(0).summary().contains("gradient masking"), r.families().get(0).summary());
+
+        assertEquals(List.of(true, false, true, !sr.backdoored(), true, !mr.masked()),
                 r.gates().stream().map(org.dlsec.report.Gate.Result::passed).toList());
         assertEquals(sr.backdoored() ? 1.0 : 0.0, r.gates().get(3).actual(), "true and false gate as 1 and 0");
         assertEquals("extraction.knockoff.fidelity.lower >= 0", r.gates().get(2).gate(), "the gate as written");
         assertTrue(r.gates().get(1).message().startsWith("accuracy@4 is "), r.gates().get(1).message());
         // the threat matrix: one row per run, on the surveys' axes
         List<org.dlsec.report.ThreatMatrix.Row> matrix = r.threatMatrix();
-        assertEquals(List.of("fgsm", "pgd", "pgd-l2", "bfa", "random", "trojan", "badnets", "labelflip", "extract-knockoff",
-                "cleanse-strip"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::id).toList());
-        assertEquals(List.of("inference", "inference", "inference", "hardware", "hardware", "hardware", "training", "training",
-                "inference", "training"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::phase).toList());
-        assertEquals(List.of("white box", "white box", "white box", "white box", "none", "white box", "training data",
-                "training data", "scores", "white box"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::knowledge).toList());
-        assertEquals(List.of("untargeted", "untargeted", "untargeted", "degradation", "degradation", "backdoor", "backdoor",
-                "degradation", "stealing", "backdoor detection"),
+        assertEquals(List.of("fgsm", "pgd", "pgd-l2", "masking", "bfa", "random", "trojan", "badnets", "labelflip",
+                "extract-knockoff", "cleanse-strip", "smoothing"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::id).toList());
+        assertEquals(List.of("inference", "inference", "inference", "inference", "hardware", "hardware", "hardware", "training",
+                "training", "inference", "training", "inference"),
+                matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::phase).toList());
+        assertEquals(List.of("white box", "white box", "white box", "white box", "white box", "none", "white box",
+                "training data", "training data", "scores", "white box", "white box"),
+                matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::knowledge).toList());
+        assertEquals(List.of("untargeted", "untargeted", "untargeted", "masking check", "degradation", "degradation",
+                "backdoor", "backdoor", "degradation", "stealing", "backdoor detection", "certification"),
                 matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::goal).toList());
-        assertEquals("anomalyIndex", matrix.get(9).metric());
+        assertEquals("anomalyIndex", matrix.get(10).metric());
+        assertEquals("certifiedAccuracy", matrix.get(11).metric());
         assertEquals("4 of " + String.format(java.util.Locale.ROOT, "%,d", bfa.weightBits()) + " weight bits",
-                matrix.get(3).cost());
-        assertEquals("10.0% of the training set (100 of 1,000)", matrix.get(6).cost());
+                matrix.get(4).cost());
+        assertEquals("10.0% of the training set (100 of 1,000)", matrix.get(7).cost());
         // every rate with its interval; a backdoor's success counted on the triggered images
         org.dlsec.report.Metrics.Metric asr = r.metrics().stream()
                 .filter(m -> m.id().equals("badnets") && m.name().equals("attackSuccessRate")).findFirst().orElseThrow();
@@ -201,6 +233,8 @@ class AuditTest {
         assertTrue(html.contains("alt=\"backdoor trigger examples of badnets\""), "the trigger grid is missing");
         assertTrue(html.contains("<h2>Backdoor scan</h2>") && html.contains("id=\"scan-cleanse-strip\"")
                 && html.contains("alt=\"reversed triggers of cleanse-strip\""), "the scan section is missing");
+        assertTrue(html.contains("id=\"certification-smoothing\"") && html.contains("id=\"masking-checks\""),
+                "the certification and masking sections are missing");
         assertTrue(!html.contains("http://") && !html.contains("https://"), "the page must not load anything");
         for (String id : new String[] {"fgsm", "pgd", "pgd-l2"}) {
             assertTrue(Files.isRegularFile(out.resolve("results/" + id + ".json")));
@@ -220,6 +254,14 @@ class AuditTest {
         assertEquals(alone.summary().meanL2(), pgd.last().meanL2(), 0.0);
         assertArrayEquals(alone.adversarialPredictions(), pgd.samples().adversarialPrediction());
         assertArrayEquals(alone.l2(), pgd.samples().l2());
+        // the certification equals dlsec certify's on the same first samples with the same seed
+        org.dlsec.report.CertificationRecord cert = r.families().get(6).certifications().get(0);
+        org.dlsec.defence.certification.Certification.Result c = org.dlsec.defence.certification.Certification.run(
+                new org.dlsec.defence.certification.RandomizedSmoothing(model,
+                        new org.dlsec.defence.certification.RandomizedSmoothing.Params(0.25, 10, 60, 0.001, 500, 3)),
+                TestSupport.mnistTest(10), new double[] {0, 0.25}, false);
+        assertEquals(List.of(c.certifiedAccuracy()[0], c.certifiedAccuracy()[1]), cert.certifiedAccuracy());
+        assertEquals(c.abstentions(), cert.abstentions());
     }
 
     @Test

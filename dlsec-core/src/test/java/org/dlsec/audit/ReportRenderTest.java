@@ -75,6 +75,8 @@ class ReportRenderTest {
         assertTrue(dom.contains("id=\"trojans\""), "no hardware-trojan table");
         assertTrue(dom.contains("id=\"scan-cleanse-strip\"") && dom.contains("alt=\"reversed triggers of cleanse-strip\""),
                 "no backdoor-scan table and trigger grid");
+        assertTrue(dom.contains("id=\"certification-smoothing\"") && dom.contains("id=\"masking-checks\""),
+                "no certification or masking-check table");
         assertTrue(dom.contains("id=\"threat-matrix\"") && dom.contains("id=\"gates\""), "no threat matrix or gates");
         // the sorting script ran: every column head of the threat matrix took a click handler and a pointer
         Matcher matrix = Pattern.compile("<table id=\"threat-matrix\"[^>]*>(.*?)</thead>", Pattern.DOTALL).matcher(dom);
