@@ -124,7 +124,7 @@ public final class RandomizedSmoothing {
 
     /** How often the base classifier answers each class on {@code num} noisy copies of x. */
     int[] counts(NDArray x, int num, long seed) {
-        Shape sample = x.getShape().dimension() == 4 ? x.getShape().slice(1) : x.getShape();
+        Shape sample = x.getShape().dimension() == base.inputShape().dimension() + 1 ? x.getShape().slice(1) : x.getShape();
         int[] counts = new int[base.numClasses()];
         NDManager parent = x.getManager();
         int done = 0;

@@ -70,6 +70,36 @@ class UserModelAttacksTest {
         return Tensors.longs(m, l);
     }
 
+    /**
+     * Randomized smoothing on feature vectors: a batch of one row, shape (1, d), is one sample of the model's (d) input
+     * (it was read as a (1, d) sample and the noisy batch became (b, 1, d): "the model expects (n, 16)"). With noise far
+     * below the features' scale the smoothed classifier answers what the base classifier answers.
+     */
+    @Test
+    void randomizedSmoothingCertifiesFeatureVectors() throws Exception {
+        UserFixtures.Arrays test = UserFixtures.csv("test.csv");
+        Shape sample = new Shape(test.d());
+        Bounds bounds = tabularBounds();
+        try (Classifier ts = Models.load(UserFixtures.dir("tabular/mlp-ts.pt"), sample, bounds);
+                NDManager m = Engines.newManager()) {
+            Classifier nts = new NormalizedClassifier(ts, tabularNorm(), bounds);
+            org.dlsec.defence.certification.RandomizedSmoothing rs = new org.dlsec.defence.certification.RandomizedSmoothing(
+                    nts, new org.dlsec.defence.certification.RandomizedSmoothing.Params(1e-4, 20, 100, 0.001, 100, 0));
+            NDArray x = Tensors.floats(m, test.x(), new Shape(test.n(), test.d()));
+            long[] base = nts.predictLabels(x).toLongArray();
+            for (int i = 0; i < 10; i++) {
+                NDArray row = Tensors.floats(m, test.row(i), new Shape(1, test.d()));
+                org.dlsec.defence.certification.RandomizedSmoothing.Certificate c = rs.certify(row, i);
+                assertEquals(base[i], c.prediction(), "row " + i);
+                assertTrue(c.radius() > 0, "row " + i + ": " + c);
+                org.dlsec.defence.certification.RandomizedSmoothing.Certificate bare = rs.certify(
+                        Tensors.floats(m, test.row(i), sample), i);
+                assertEquals(c.radius(), bare.radius(), 0, "a bare (d) sample is the same");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(c.counts(), bare.counts());
+            }
+        }
+    }
+
     @Test
     void tabularTorchScriptAndOnnxWithFlatInputsMatchPyTorch() throws Exception {
         UserFixtures.Arrays test = UserFixtures.csv("test.csv");
