@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.dlsec.core.Json;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,23 @@ class DistillationCliTest {
         assertTrue(robust[0] > 0.5, "naive PGD should be masked: robust " + robust[0]);
         // ... and the attack on logits / T takes the model down as an undefended LeNet at eps 0.3
         assertTrue(robust[1] < 0.1, "adaptive PGD: robust " + robust[1]);
+
+        // #21: the audit of the distilled model runs the same PGD on logits / T and naively beside it, with the same
+        // figures as the two commands, and flags the naive one as gradient masking
+        Path cfg = dir.resolve("audit.yaml");
+        Files.writeString(cfg, "limit: 100\nattacks:\n  - attack: pgd\n    eps: 0.3\n    steps: 20\n    stepSize: 0.025\n");
+        CliTest.Run au = run("audit", "--model", model.toString(), "--dataset", "mnist", "--config", cfg.toString(), "--out",
+                dir.resolve("audit").toString(), "--quiet");
+        assertEquals(0, au.code(), au.err());
+        JsonNode evasion = Json.MAPPER.readTree(dir.resolve("audit/report.json").toFile()).get("families").get(0);
+        JsonNode adaptive = evasion.get("attacks").get(0);
+        JsonNode naive = evasion.get("attacks").get(1);
+        assertEquals("logits/T", adaptive.get("gradients").asText());
+        assertEquals("pgd-naive", naive.get("id").asText());
+        assertEquals(robust[1], adaptive.get("points").get(0).get("robustAccuracy").asDouble(), 0, "adaptive as the command");
+        assertEquals(robust[0], naive.get("points").get(0).get("robustAccuracy").asDouble(), 0, "naive as the command");
+        assertTrue(naive.get("masking").get("flagged").asBoolean(), naive.get("masking").toString());
+        assertTrue(evasion.get("summary").asText().contains("gradient masking"), evasion.get("summary").asText());
     }
 
     @Test

@@ -34,8 +34,21 @@ public interface AttackExecutor extends AutoCloseable {
      * @param attack the attack built from {@code entry} at {@code epsilon}
      * @param naiveGradients against a defended model ({@link AuditConfig#defence()}): whether the attack gets the naive
      *        gradient (exact through the transformation) rather than the adaptive one (BPDA/EOT)
+     * @param logitTemperature the adaptive run of a defensively distilled model attacks its logits divided by this
+     *        training temperature; 0 otherwise
      */
-    record Job(AuditConfig config, AuditConfig.Entry entry, double epsilon, EvasionAttack attack, boolean naiveGradients) {}
+    record Job(AuditConfig config, AuditConfig.Entry entry, double epsilon, EvasionAttack attack, boolean naiveGradients,
+            double logitTemperature) {}
+
+    /**
+     * What a run's attack sees of {@code loaded} (the model as loaded elsewhere, e.g. on a Spark executor): its logits
+     * divided by {@code logitTemperature} when that is above 0, then the configuration's defence with naive or adaptive
+     * gradients; the driver's view of the same run.
+     */
+    static Classifier view(Classifier loaded, AuditConfig config, boolean naiveGradients, double logitTemperature) {
+        Classifier base = logitTemperature > 0 ? new org.dlsec.defence.TemperatureScaled(loaded, logitTemperature) : loaded;
+        return config.defence() == null ? base : config.defence().wrap(base, !naiveGradients, config.seed());
+    }
 
     @Override
     default void close() {}

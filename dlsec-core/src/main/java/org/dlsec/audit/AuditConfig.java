@@ -142,6 +142,9 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         /** The suffix of the id of a naive run beside an adaptive one. */
         public static final String NAIVE_SUFFIX = "-naive";
 
+        /** The default of {@code tolerance} (also for a distilled model audited without a defence section). */
+        public static final double DEFAULT_TOLERANCE = 0.05;
+
         /** Whether gradient attacks run adaptively. */
         public boolean adaptive() {
             return !gradients.equals("naive");
@@ -467,7 +470,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         if (!List.of("adaptive", "naive", "both").contains(gradients)) {
             throw m.get("gradients").error("expected adaptive, naive or both, got '" + org.dlsec.core.Text.echo(gradients) + "'");
         }
-        double tolerance = m.containsKey("tolerance") ? m.get("tolerance").number() : 0.05;
+        double tolerance = m.containsKey("tolerance") ? m.get("tolerance").number() : Defence.DEFAULT_TOLERANCE;
         if (!(tolerance >= 0 && tolerance < 1)) {
             throw m.get("tolerance").error("must be in [0, 1), got " + tolerance);
         }

@@ -30,7 +30,6 @@ import org.dlsec.report.ReportWriter;
 import org.dlsec.report.ScanRecord;
 import org.dlsec.report.CertificationRecord;
 import org.dlsec.report.MaskingRecord;
-import org.dlsec.defence.preprocess.PreprocessedClassifier;
 import org.dlsec.report.StoredResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,10 +89,8 @@ public final class AuditRunner {
         java.util.function.Supplier<Dataset> attackerData = memoize(trainData);
         Instant started = Instant.now();
         AuditConfig.Defence defence = config.defence();
-        // the model as deployed: behind the defence's transformation, with the gradients its attacks use
-        PreprocessedClassifier adaptive = defence == null || !defence.adaptive() ? null : defence.wrap(model, true, config.seed());
-        PreprocessedClassifier naive = defence == null || !defence.naive() ? null : defence.wrap(model, false, config.seed());
-        Classifier deployed = defence == null ? model : adaptive != null ? adaptive : naive;
+        Deployment dep = Deployment.of(model, config);
+        Classifier deployed = dep.deployed();
         double clean = Evaluation.accuracy(deployed, data);
         List<AttackRecord> records = new ArrayList<>();
         List<String> evasionSkipped = new ArrayList<>();
@@ -104,7 +101,7 @@ public final class AuditRunner {
                 evasionSkipped.add(entry.id());
                 continue;
             }
-            if (defence == null) {
+            if (!dep.defended()) {
                 String key = key(model, data, config, entry);
                 records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
                         () -> runOne(model, data, config, entry, entry.id(), false, key, progress, executor, attackerData)));
@@ -118,20 +115,21 @@ public final class AuditRunner {
                 continue;
             }
             AttackRecord adaptiveRun = null;
-            if (adaptive != null) {
+            if (dep.adaptive() != null) {
                 String key = key(model, data, config, entry);
                 adaptiveRun = storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
-                        () -> runOne(adaptive, data, config, entry, entry.id(), false, key, progress, executor, attackerData)
-                                .withGradients(adaptive.gradientKind()));
+                        () -> runOne(dep.adaptive(), data, config, entry, entry.id(), false, key, progress, executor,
+                                attackerData).withGradients(dep.adaptiveGradients()));
                 records.add(adaptiveRun);
             }
-            if (naive != null) {
-                String id = adaptive == null ? entry.id() : entry.id() + AuditConfig.Defence.NAIVE_SUFFIX;
+            if (dep.naive() != null) {
+                String id = dep.adaptive() == null ? entry.id() : entry.id() + AuditConfig.Defence.NAIVE_SUFFIX;
                 String key = key(model, data, config, List.of(entry, "naive gradients"));
                 AttackRecord n = storedOrRun(results, id, key, resume, AttackRecord.class,
-                        () -> runOne(naive, data, config, entry, id, true, key, progress, executor, attackerData)
+                        () -> runOne(dep.naive(), data, config, entry, id, true, key, progress, executor, attackerData)
                                 .withGradients("naive"));
-                records.add(adaptiveRun == null ? n : n.comparedWith(adaptiveRun, defence.tolerance()));
+                records.add(adaptiveRun == null ? n : n.comparedWith(adaptiveRun,
+                        defence == null ? AuditConfig.Defence.DEFAULT_TOLERANCE : defence.tolerance()));
             }
         }
         List<FaultRecord> faults = new ArrayList<>();
@@ -212,7 +210,7 @@ public final class AuditRunner {
             for (AuditConfig.MaskingEntry entry : config.masking()) {
                 String key = key(model, data, config, entry);
                 masking.add(storedOrRun(results, entry.id(), key, resume, MaskingRecord.class,
-                        () -> DefenceRuns.masking(deployed, data, entry, key, progress)));
+                        () -> DefenceRuns.masking(dep.gradientView(), data, entry, key, progress)));
             }
         }
         AuditReport report = new AuditReport(AuditReport.SCHEMA, deployed.info(),
@@ -303,7 +301,8 @@ public final class AuditRunner {
         }
         int[] targets = attack.targeted() ? EvasionRunner.randomTargets(data, config.seed()) : null;
         List<AttackResult> results = EvasionRunner.sweep(attack, entry.epsilons(), (a, eps) -> executor.run(
-                new AttackExecutor.Job(config, entry, eps, a, naiveGradients), model, data, targets, progress), data::image);
+                new AttackExecutor.Job(config, entry, eps, a, naiveGradients, naiveGradients ? 0
+                        : Deployment.distillationTemperature(model).orElse(0)), model, data, targets, progress), data::image);
         String norm = attack instanceof EpsilonAttack ea ? ea.norm().cliName()
                 : attack instanceof MinimalPerturbationAttack m && entry.epsilons().size() > 1 ? m.distanceNorm().cliName()
                 : entry.spec().norm().cliName();

@@ -70,8 +70,7 @@ final class PrivacyRuns {
         Optional<ModelCard> card = Optional.of(cardOf(model).orElseThrow(() -> new DlsecException(
                 membershipUnsupported(model, data))));
         Dataset train = trainSplit.get();
-        PrivacyRun.TrainingImages images = PrivacyRun.trainingImages(card, train,
-                (model instanceof org.dlsec.defence.preprocess.PreprocessedClassifier p ? p.inner() : model).info().source());
+        PrivacyRun.TrainingImages images = PrivacyRun.trainingImages(card, train, model.info().source());
         PrivacySpec spec = spec(e, config, e.nonMembers().equals("test") ? Math.min(e.members(), data.size()) : e.members());
         MembershipSplit split = PrivacyRun.split(spec, train, images, data);
         PrivacyOutcome o = PrivacyRun.membership(PrivacyRun.attack(spec, card, ShadowTrainer.LOCAL), model, split, images);
@@ -92,18 +91,7 @@ final class PrivacyRuns {
         return new PrivacySpec(e.attack(), e.shadows(), e.params(), e.nonMembers(), members, config.seed());
     }
 
-    /** The card of the dlsec model directory {@code model} was loaded from (behind a defence's transformation, if any). */
-    private static Optional<ModelCard> cardOf(Classifier deployed) {
-        Classifier model = deployed instanceof org.dlsec.defence.preprocess.PreprocessedClassifier p ? p.inner() : deployed;
-        if (!"dlsec".equals(model.info().kind()) || model.info().source() == null) {
-            return Optional.empty();
-        }
-        Path dir = Path.of(model.info().source());
-        if (!Files.isRegularFile(dir.resolve(ModelCard.FILE))) {
-            return Optional.empty();
-        }
-        ModelCard card = Models.card(dir);
-        // the card must describe the weights that were loaded, not a directory rewritten since
-        return model.info().sha256().equals(card.weightsSha256()) ? Optional.of(card) : Optional.empty();
+    private static Optional<ModelCard> cardOf(Classifier model) {
+        return Deployment.cardOf(model);
     }
 }

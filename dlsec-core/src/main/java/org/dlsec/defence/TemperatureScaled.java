@@ -35,6 +35,11 @@ public final class TemperatureScaled extends AbstractClassifier {
         return temperature;
     }
 
+    /** The model whose logits are scaled. */
+    public Classifier inner() {
+        return inner;
+    }
+
     @Override
     public boolean hasGradients() {
         return inner.hasGradients();

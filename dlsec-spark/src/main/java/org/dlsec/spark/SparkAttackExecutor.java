@@ -69,6 +69,7 @@ final class SparkAttackExecutor implements AttackExecutor {
         String entryId = job.entry().id();
         double eps = job.epsilon();
         boolean naive = job.naiveGradients();
+        double temperature = job.logitTemperature();
         int failOnce = sc.getConf().getInt(FAIL_ONCE, -1);
         Broadcast<ModelBundle> bundle = model;
         ModelView v = view;
@@ -77,7 +78,7 @@ final class SparkAttackExecutor implements AttackExecutor {
         List<byte[]> out;
         try {
             out = sc.parallelize(shards, shards.size())
-                    .map(shard -> ResultCodec.encode(attack(shard, bundle.value(), v, text, entryId, eps, naive, batch, failOnce)))
+                    .map(shard -> ResultCodec.encode(attack(shard, bundle.value(), v, text, entryId, eps, naive, temperature, batch, failOnce)))
                     .collect();
         } catch (Exception e) { // Spark throws its checked SparkException without declaring it
             throw Contexts.failed("attack " + entryId, e);
@@ -91,10 +92,11 @@ final class SparkAttackExecutor implements AttackExecutor {
 
     /**
      * One task: the configured attack at {@code eps} over the shard's samples, in batches of {@code batch}; against the
-     * configuration's defence when it has one, with naive or adaptive gradients as the driver's run.
+     * configuration's defence when it has one, with naive or adaptive gradients as the driver's run, on logits /
+     * {@code temperature} when it is above 0 (the adaptive run of a distilled model).
      */
     static AttackResult attack(Shard shard, ModelBundle bundle, ModelView view, String configText, String entryId, double eps,
-            boolean naive, int batch, int failOnce) {
+            boolean naive, double temperature, int batch, int failOnce) {
         TaskContext task = TaskContext.get();
         if (task != null && task.partitionId() == failOnce && task.attemptNumber() == 0) {
             throw new IllegalStateException("injected failure in partition " + failOnce + " (spark.dlsec.failOnce)");
@@ -110,7 +112,7 @@ final class SparkAttackExecutor implements AttackExecutor {
         Dataset data = shard.dataset();
         Path file = bundle.materialise(ModelBundle.defaultRoot());
         try (Classifier c = view.load(file, data.sampleShape())) {
-            Classifier target = config.defence() == null ? c : config.defence().wrap(c, !naive, config.seed());
+            Classifier target = AttackExecutor.view(c, config, naive, temperature);
             return EvasionRunner.run(a, target, data, shard.targets(), batch, shard.firstId(), false);
         }
     }
