@@ -73,4 +73,39 @@ class DefenceAuditCliTest {
         JsonNode faults = report.get("families").get(1);
         assertEquals("not evaluated", faults.get("verdict").asText());
     }
+
+    /**
+     * A model deployed behind a prediction API that answers labels only: the audit serves it in this process through
+     * dlsec serve's stack with that output policy and steals it through HTTP, as dlsec extract --target URL does.
+     */
+    @Test
+    void extractionGoesThroughTheServedOutputPolicy(@TempDir Path dir) throws Exception {
+        String base = """
+                seed: 1
+                limit: 100
+                attacks:
+                  - attack: fgsm
+                    eps: 0.1
+                extraction:
+                  - attack: knockoff
+                    budget: 300
+                    epochs: 2
+                    transferLimit: 0
+                """;
+        GatesAndCompareCliTest.Audit probs = GatesAndCompareCliTest.audit(dir, "probs", base);
+        GatesAndCompareCliTest.Audit top1 = GatesAndCompareCliTest.audit(dir, "top1", base + "defence:\n  output: top1\n");
+        assertEquals(Main.EXIT_OK, probs.code(), probs.stderr());
+        assertEquals(Main.EXIT_OK, top1.code(), top1.stderr());
+        JsonNode a = Json.MAPPER.readTree(dir.resolve("probs/report.json").toFile()).get("families").get(3);
+        JsonNode b = Json.MAPPER.readTree(dir.resolve("top1/report.json").toFile()).get("families").get(3);
+        JsonNode ra = a.get("extraction").get(0);
+        JsonNode rb = b.get("extraction").get(0);
+        assertTrue(ra.get("parameters").get("servedWithOutput") == null, ra.get("parameters").toString());
+        assertEquals("top1", rb.get("parameters").get("servedWithOutput").asText());
+        assertEquals(300, rb.get("queries").asInt());
+        assertTrue(b.get("summary").asText().startsWith("through the prediction API answering top1"), b.get("summary").asText());
+        // the same queries and seed: labels instead of probabilities train another substitute
+        assertTrue(ra.get("fidelity").asDouble() != rb.get("fidelity").asDouble()
+                || !ra.get("curve").equals(rb.get("curve")), "probs " + ra.get("fidelity") + ", top1 " + rb.get("fidelity"));
+    }
 }

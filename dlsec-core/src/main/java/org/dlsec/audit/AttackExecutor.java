@@ -47,6 +47,7 @@ public interface AttackExecutor extends AutoCloseable {
      */
     static Classifier view(Classifier loaded, AuditConfig config, boolean naiveGradients, double logitTemperature) {
         Classifier base = logitTemperature > 0 ? new org.dlsec.defence.TemperatureScaled(loaded, logitTemperature) : loaded;
+        // a defence without a transformation returns base: an output policy acts on served answers only
         return config.defence() == null ? base : config.defence().wrap(base, !naiveGradients, config.seed());
     }
 

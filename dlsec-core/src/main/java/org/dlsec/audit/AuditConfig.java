@@ -126,39 +126,44 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             org.dlsec.defence.detection.Strip strip) {}
 
     /**
-     * The input transformation a model is deployed behind ({@code dlsec attack --defence}); the audit attacks the
-     * defended model. Gradient attacks run adaptively (BPDA through a non-differentiable transformation, EOT over a
-     * randomised one: Athalye et al. 2018) and, with {@code gradients: both} (the default), also naively beside it (the
-     * exact gradient through the transformation, what a defence-unaware attacker gets); a naive result whose robust
-     * accuracy is more than {@code tolerance} above the adaptive one is flagged as gradient masking.
+     * How the model is deployed: behind an input transformation ({@code dlsec attack --defence}) and/or a prediction API
+     * with an output policy ({@code dlsec serve --output}). The audit attacks the defended model. Gradient attacks run
+     * adaptively through the transformation (BPDA for a non-differentiable one, EOT over a randomised one: Athalye et
+     * al. 2018) and, with {@code gradients: both} (the default), also naively beside it (the exact gradient through the
+     * transformation, what a defence-unaware attacker gets); a naive result whose robust accuracy is more than
+     * {@code tolerance} above the adaptive one is flagged as gradient masking. Model extraction queries the model
+     * served in this process through {@code dlsec serve}'s stack with the output policy.
      *
-     * @param transform the transformation as written ({@code squeeze:bits=1})
-     * @param spec the parsed transformation
+     * @param transform the transformation as written ({@code squeeze:bits=1}), or null
+     * @param spec the parsed transformation, or null
+     * @param output the prediction API's output policy as written ({@code top1}), or null (all probabilities)
+     * @param policy the parsed output policy, or null
      * @param gradients {@code adaptive}, {@code naive} or {@code both}
      * @param tolerance accuracy difference (fraction) above which a naive result is flagged
      */
     public record Defence(String transform, @com.fasterxml.jackson.annotation.JsonIgnore
-            org.dlsec.defence.preprocess.Preprocessors.Spec spec, String gradients, double tolerance) {
+            org.dlsec.defence.preprocess.Preprocessors.Spec spec, String output,
+            @com.fasterxml.jackson.annotation.JsonIgnore org.dlsec.defence.postprocess.OutputPolicy policy, String gradients,
+            double tolerance) {
         /** The suffix of the id of a naive run beside an adaptive one. */
         public static final String NAIVE_SUFFIX = "-naive";
 
         /** The default of {@code tolerance} (also for a distilled model audited without a defence section). */
         public static final double DEFAULT_TOLERANCE = 0.05;
 
-        /** Whether gradient attacks run adaptively. */
+        /** Whether gradient attacks run adaptively (always without a transformation). */
         public boolean adaptive() {
-            return !gradients.equals("naive");
+            return spec == null || !gradients.equals("naive");
         }
 
-        /** Whether gradient attacks also (or only) run naively. */
+        /** Whether gradient attacks also (or only) run naively through the transformation. */
         public boolean naive() {
-            return !gradients.equals("adaptive");
+            return spec != null && !gradients.equals("adaptive");
         }
 
-        /** {@code model} behind the transformation, with adaptive or naive gradients (predictions are the same). */
-        public org.dlsec.defence.preprocess.PreprocessedClassifier wrap(org.dlsec.model.Classifier model, boolean adaptive,
-                long seed) {
-            return spec.wrap(model, adaptive, seed);
+        /** {@code model} behind the transformation (or {@code model} without one), with adaptive or naive gradients. */
+        public org.dlsec.model.Classifier wrap(org.dlsec.model.Classifier model, boolean adaptive, long seed) {
+            return spec == null ? model : spec.wrap(model, adaptive, seed);
         }
     }
 
@@ -452,29 +457,44 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     }
 
     private static Defence defence(YamlNode node) {
-        node.onlyKeys(List.of("transform", "gradients", "tolerance"));
+        node.onlyKeys(List.of("transform", "output", "gradients", "tolerance"));
         Map<String, YamlNode> m = node.map();
-        if (!m.containsKey("transform")) {
-            throw node.error("missing 'transform' (the input transformation the model is deployed behind, as dlsec attack"
-                    + " --defence: " + String.join(", ", org.dlsec.defence.preprocess.Preprocessors.NAMES) + ")");
+        if (!m.containsKey("transform") && !m.containsKey("output")) {
+            throw node.error("a defence needs 'transform' (the input transformation the model is deployed behind, as dlsec"
+                    + " attack --defence: " + String.join(", ", org.dlsec.defence.preprocess.Preprocessors.NAMES) + ") or"
+                    + " 'output' (the prediction API's output policy, as dlsec serve --output: probs, top1, topk:K, rounded:D)");
         }
-        String transform = m.get("transform").string().trim();
-        org.dlsec.defence.preprocess.Preprocessors.Spec spec;
-        try {
-            spec = org.dlsec.defence.preprocess.Preprocessors.parse(transform);
-        } catch (DlsecException e) {
-            throw m.get("transform").error(e.getMessage());
+        String transform = m.containsKey("transform") ? m.get("transform").string().trim() : null;
+        org.dlsec.defence.preprocess.Preprocessors.Spec spec = null;
+        if (transform != null) {
+            try {
+                spec = org.dlsec.defence.preprocess.Preprocessors.parse(transform);
+            } catch (DlsecException e) {
+                throw m.get("transform").error(e.getMessage());
+            }
+        }
+        String output = m.containsKey("output") ? m.get("output").string().trim() : null;
+        org.dlsec.defence.postprocess.OutputPolicy policy = null;
+        if (output != null) {
+            try {
+                policy = org.dlsec.defence.postprocess.OutputPolicy.parse(output);
+            } catch (DlsecException e) {
+                throw m.get("output").error(e.getMessage());
+            }
         }
         String gradients = m.containsKey("gradients") ? m.get("gradients").string().trim().toLowerCase(java.util.Locale.ROOT)
                 : "both";
         if (!List.of("adaptive", "naive", "both").contains(gradients)) {
             throw m.get("gradients").error("expected adaptive, naive or both, got '" + org.dlsec.core.Text.echo(gradients) + "'");
         }
+        if (transform == null && m.containsKey("gradients")) {
+            throw m.get("gradients").error("'gradients' chooses how attacks see a 'transform'; this defence has none");
+        }
         double tolerance = m.containsKey("tolerance") ? m.get("tolerance").number() : Defence.DEFAULT_TOLERANCE;
         if (!(tolerance >= 0 && tolerance < 1)) {
             throw m.get("tolerance").error("must be in [0, 1), got " + tolerance);
         }
-        return new Defence(transform, spec, gradients, tolerance);
+        return new Defence(transform, spec, output, policy, gradients, tolerance);
     }
 
     /** The keys of a scan entry: the options of {@code dlsec scan} without their dashes, in camel case. */

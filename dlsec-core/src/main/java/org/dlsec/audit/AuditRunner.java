@@ -181,10 +181,14 @@ public final class AuditRunner {
                     () -> PrivacyRuns.run(deployed, data, attackerData, config, entry, key)));
         }
         List<ExtractionRecord> extraction = new ArrayList<>();
-        for (AuditConfig.ExtractionEntry entry : config.extraction()) {
-            String key = key(model, data, config, entry);
-            extraction.add(storedOrRun(results, entry.id(), key, resume, ExtractionRecord.class,
-                    () -> ExtractionRuns.run(deployed, data, entry, key, attackerData)));
+        org.dlsec.defence.postprocess.OutputPolicy policy = defence == null ? null : defence.policy();
+        String extractionSkipped = config.extraction().isEmpty() ? null : ExtractionRuns.servingUnsupported(deployed, policy);
+        if (extractionSkipped == null) {
+            for (AuditConfig.ExtractionEntry entry : config.extraction()) {
+                String key = key(model, data, config, entry);
+                extraction.add(storedOrRun(results, entry.id(), key, resume, ExtractionRecord.class,
+                        () -> ExtractionRuns.run(deployed, data, entry, key, attackerData, policy)));
+            }
         }
         List<ScanRecord> scans = new ArrayList<>();
         List<String> scanSkipped = new ArrayList<>();
@@ -217,7 +221,7 @@ public final class AuditRunner {
                 AuditReport.DataInfo.of(data), clean,
                 new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
                 Verdicts.families(clean, records, masking, evasionNote(evasionSkipped, model, maskingSkipped),
-                        faults, faultsSkipped, poisons, poisoningSkipped, extraction, privacy,
+                        faults, faultsSkipped, poisons, poisoningSkipped, extraction, extractionSkipped, privacy,
                         privacySkipped.isEmpty() ? null : String.join("; ", privacySkipped), scans,
                         scanSkipped.isEmpty() ? null : String.join("; ", scanSkipped), certifications),
                 Versions.all(), machine(), config.seed(), started, Instant.now(), List.of()).withGates(config.gates());

@@ -39,7 +39,7 @@ record Deployment(Classifier model, Classifier deployed, Classifier adaptive, Cl
     }
 
     static Deployment of(Classifier model, AuditConfig config) {
-        AuditConfig.Defence d = config.defence();
+        AuditConfig.Defence d = config.defence() == null || config.defence().spec() == null ? null : config.defence();
         OptionalDouble t = distillationTemperature(model);
         if (d == null && t.isEmpty()) {
             return new Deployment(model, model, null, null, null);
@@ -49,7 +49,7 @@ record Deployment(Classifier model, Classifier deployed, Classifier adaptive, Cl
         Classifier adaptive = d == null || d.adaptive() ? AttackExecutor.view(model, config, false, temperature) : null;
         Classifier naive = d == null || d.naive() ? AttackExecutor.view(model, config, true, 0) : null;
         // predictions do not depend on the gradient mode: queries see the transformation, not the scaled logits
-        Classifier deployed = d == null ? model : AttackExecutor.view(model, config, false, 0);
+        Classifier deployed = AttackExecutor.view(model, config, false, 0);
         String kind = null;
         if (adaptive != null) {
             String through = adaptive instanceof PreprocessedClassifier p ? p.gradientKind() : null;

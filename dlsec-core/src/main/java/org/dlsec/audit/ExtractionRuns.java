@@ -22,14 +22,43 @@ import org.dlsec.report.ExtractionRecord;
 final class ExtractionRuns {
     private ExtractionRuns() {}
 
+    /**
+     * Why the audited model cannot be served with {@code policy} for extraction, or null when it can: the prediction
+     * server takes images (C, H, W).
+     */
+    static String servingUnsupported(Classifier model, org.dlsec.defence.postprocess.OutputPolicy policy) {
+        return policy == null || model.inputShape().dimension() == 3 ? null : "extraction through the prediction API's"
+                + " output policy needs images (C, H, W); the served stack does not take inputs of shape " + model.inputShape();
+    }
+
+    /**
+     * Runs {@code e} against {@code model}; with an output policy, the model is served in this process through
+     * {@code dlsec serve}'s stack (loopback HTTP, the policy applied to every answer) and attacked, and measured, through
+     * it as {@code dlsec extract --target URL} does.
+     */
     static ExtractionRecord run(Classifier model, Dataset data, AuditConfig.ExtractionEntry e, String key,
-            Supplier<Dataset> trainData) {
+            Supplier<Dataset> trainData, org.dlsec.defence.postprocess.OutputPolicy policy) {
+        if (policy == null) {
+            return run(model, model, data, e, key, trainData, null);
+        }
+        try (org.dlsec.serve.PredictionServer server = org.dlsec.serve.PredictionServer.start(model,
+                org.dlsec.serve.ServeConfig.defaults().withOutput(policy));
+                Classifier served = org.dlsec.serve.RemoteClassifier.connect(server.uri(), null, 256)) {
+            return run(served, model, data, e, key, trainData, policy);
+        }
+    }
+
+    private static ExtractionRecord run(Classifier victim, Classifier model, Dataset data, AuditConfig.ExtractionEntry e,
+            String key, Supplier<Dataset> trainData, org.dlsec.defence.postprocess.OutputPolicy policy) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        ExtractionRun run = ExtractionRun.prepare(e.spec(data), model, model, data, () -> queryData(e.queryData(), data, trainData),
-                line -> {});
+        ExtractionRun run = ExtractionRun.prepare(e.spec(data), victim, victim, data,
+                () -> queryData(e.queryData(), data, trainData), line -> {});
         ExtractionOutcome o = run.run();
         Map<String, Object> params = new LinkedHashMap<>(o.parameters());
+        if (policy != null) {
+            params.put("servedWithOutput", policy.spec());
+        }
         if (e.spec().usesQueryData()) {
             params.put("queryDataSource", e.queryData()); // the attack's own "queryData" names the images it read
         }

@@ -26,13 +26,14 @@ final class Verdicts {
     static List<AuditReport.Family> families(double clean, List<AttackRecord> evasion, List<MaskingRecord> masking,
             String evasionSkipped,
             List<FaultRecord> faults, String faultsSkipped, List<PoisonRecord> poisons, String poisoningSkipped, List<ExtractionRecord> extraction,
+            String extractionSkipped,
             List<PrivacyRecord> privacy, String privacySkipped, List<ScanRecord> scans, String scanSkipped,
             List<CertificationRecord> certifications) {
         List<AuditReport.Family> out = new ArrayList<>();
         out.add(evasion(clean, evasion, masking, evasionSkipped));
         out.add(faults(faults, faultsSkipped));
         out.add(poisoning(poisons, poisoningSkipped));
-        out.add(extraction(extraction));
+        out.add(extraction(extraction, extractionSkipped));
         out.add(privacy(privacy, privacySkipped));
         out.add(scan(scans, scanSkipped));
         out.add(certification(certifications));
@@ -143,16 +144,17 @@ final class Verdicts {
      * model on at least {@value #EXTRACTION_FIDELITY} of the test images within its query budget: a copy good
      * enough to replace the model and to craft transfer attacks on it offline.
      */
-    private static AuditReport.Family extraction(List<ExtractionRecord> records) {
+    private static AuditReport.Family extraction(List<ExtractionRecord> records, String skipped) {
         String title = "Model extraction";
         if (records.isEmpty()) {
-            return notEvaluated("extraction", title, "no extraction experiment configured");
+            return notEvaluated("extraction", title, skipped != null ? skipped : "no extraction experiment configured");
         }
         List<String> parts = new ArrayList<>();
         boolean vulnerable = false;
         for (ExtractionRecord r : records) {
             vulnerable |= r.fidelity() >= EXTRACTION_FIDELITY;
-            parts.add(String.format("%s: with %,d queries a substitute agrees with the model on %.1f%% of %d test images"
+            Object served = r.parameters().get("servedWithOutput");
+            parts.add((served == null ? "" : "through the prediction API answering " + served + ", ") + String.format("%s: with %,d queries a substitute agrees with the model on %.1f%% of %d test images"
                     + " (its accuracy %.1f%%, the model's %.1f%%)%s", r.attack(), r.queries(), 100 * r.fidelity(),
                     r.testSamples(), 100 * r.substituteAccuracy(), 100 * r.targetAccuracy(), r.transferSuccess() == null ? ""
                             : String.format("; FGSM examples crafted on it fool the model on %.1f%%", 100 * r.transferSuccess())));

@@ -11,6 +11,6 @@
  * gradient-masking checks, and from train the
  * {@link org.dlsec.train.TrainConfig} that poisoning experiments take and the
  * {@link org.dlsec.train.TrainingRun} record that names a target's members.
- * May import: core, data, model, metric, train, attack, experiment, report, defence.
+ * May import: core, data, model, metric, train, attack, experiment, report, defence, serve.
  */
 package org.dlsec.audit;
