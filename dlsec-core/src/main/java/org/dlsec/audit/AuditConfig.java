@@ -59,7 +59,13 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      * ({@link org.dlsec.attack.fault.FaultAttacks}): the audit's {@code flips} is the BFA's {@code --bits}, its
      * {@code counts} the random faults' {@code --bits}.
      */
-    public record FaultEntry(String id, String fault, org.dlsec.attack.fault.FaultAttacks.Params params) {}
+    public record FaultEntry(String id, String fault, org.dlsec.attack.fault.FaultAttacks.Params params, boolean activations,
+            org.dlsec.experiment.FaultDefence guard) {
+        /** An entry on the weights without an integrity defence. */
+        public FaultEntry(String id, String fault, org.dlsec.attack.fault.FaultAttacks.Params params) {
+            this(id, fault, params, false, org.dlsec.experiment.FaultDefence.NONE);
+        }
+    }
 
     /**
      * One poisoning experiment: any attack of {@link org.dlsec.attack.poisoning.PoisoningAttacks} with its
@@ -686,7 +692,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
 
     private static FaultEntry faultEntry(YamlNode f, long seed) {
         f.onlyKeys(List.of("fault", "id", "flips", "attackSamples", "stopAccuracy", "candidates", "counts", "trials",
-                "faultType", "target"));
+                "faultType", "target", "on", "guard", "signature", "groupSize", "recovery"));
         Map<String, YamlNode> m = f.map();
         if (!m.containsKey("fault")) {
             throw f.error("missing 'fault' (bfa or random)");
@@ -731,12 +737,31 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             }
             p = p.withTarget((int) t);
         }
+        String on = m.containsKey("on") ? m.get("on").string().trim().toLowerCase(java.util.Locale.ROOT) : "weights";
+        if (!on.equals("weights") && !on.equals("activations")) {
+            throw m.get("on").error("expected weights or activations, got '" + org.dlsec.core.Text.echo(on) + "'");
+        }
+        for (String k : List.of("signature", "groupSize", "recovery")) {
+            if (m.containsKey(k) && !(m.containsKey("guard") && m.get("guard").string().trim().equalsIgnoreCase("checksum"))) {
+                throw m.get(k).error("'" + k + "' belongs to the checksum guard (guard: checksum)");
+            }
+        }
         try {
             org.dlsec.attack.fault.FaultAttacks.create(kind, p, Integer.MAX_VALUE); // the command's validation
+            org.dlsec.experiment.FaultDefence guard = org.dlsec.experiment.FaultDefence.parse(
+                    m.containsKey("guard") ? m.get("guard").string() : "none",
+                    m.containsKey("signature") ? m.get("signature").string() : "radar2",
+                    m.containsKey("groupSize") ? (int) positive(m.get("groupSize"), 1 << 20) : 16,
+                    m.containsKey("recovery") ? m.get("recovery").string() : "zero");
+            FaultEntry e = new FaultEntry(id, kind, p, on.equals("activations"), guard);
+            FaultRuns.spec(e); // the command's checks of the combination (e.g. the BFA with a range guard)
+            return e;
         } catch (org.dlsec.core.DlsecException e) {
+            if (e.getMessage().contains(" line ")) {
+                throw e;
+            }
             throw f.error(e.getMessage());
         }
-        return new FaultEntry(id, kind, p);
     }
 
     private static long positive(YamlNode n, long max) {

@@ -19,9 +19,12 @@ import org.dlsec.report.FaultRecord;
 final class FaultRuns {
     private FaultRuns() {}
 
-    /** The spec of entry {@code e}: the command's {@code --mode e.fault() --target weights --quantize int8}. */
+    /**
+     * The spec of entry {@code e}: the command's {@code --mode e.fault() --target weights|activations --quantize int8
+     * --defence none|checksum|range}.
+     */
     static FaultSpec spec(AuditConfig.FaultEntry e) {
-        return new FaultSpec(e.fault(), e.params(), false, true, Granularity.PER_LAYER, FaultDefence.NONE);
+        return new FaultSpec(e.fault(), e.params(), e.activations(), !e.activations(), Granularity.PER_LAYER, e.guard());
     }
 
     static FaultRecord run(Classifier model, Dataset data, AuditConfig.FaultEntry e, String key,
@@ -33,9 +36,12 @@ final class FaultRuns {
         double seconds = (System.nanoTime() - t0) / 1e9;
         org.dlsec.attack.fault.TrojanInsertion.Result t = o.trojan();
         return new FaultRecord(e.id(), key, e.fault(), c.parameters(), o.floatAccuracy(),
-                java.util.Objects.requireNonNull(c.int8Accuracy(), "the audit quantises"), c.weightBits(), c.flips(),
+                // activation faults run on the float32 model: its accuracy is the baseline
+                e.activations() ? o.floatAccuracy() : java.util.Objects.requireNonNull(c.int8Accuracy(),
+                        "the audit quantises the weights"), c.weightBits(), c.flips(),
                 c.accuracy(), c.minAccuracy(), c.flipsToStop(), started, seconds, t == null ? null
                         : new FaultRecord.Trojan(t.design(), t.target(), t.cleanAccuracy(), t.trojanedCleanAccuracy(),
-                                t.changedCleanPredictions(), t.firedOnClean(), t.triggerSuccessRate(), t.triggeredSamples()));
+                                t.changedCleanPredictions(), t.firedOnClean(), t.triggerSuccessRate(), t.triggeredSamples()),
+                e.activations() ? "activations" : "weights", o.defence());
     }
 }

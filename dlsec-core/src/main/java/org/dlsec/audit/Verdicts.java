@@ -223,14 +223,25 @@ final class Verdicts {
                 continue;
             }
             double worst = r.worstAccuracy();
-            vulnerable |= worst <= 0.5 * r.int8Accuracy();
+            Object recovered = r.defence() == null ? null : r.defence().get("accuracyAfterRecovery");
+            // with a checksum guard the deployed model is the recovered one
+            double effective = recovered instanceof Number a ? a.doubleValue() : worst;
+            vulnerable |= effective <= 0.5 * r.int8Accuracy();
             int n = r.flips().get(r.flips().size() - 1);
+            String on = "activations".equals(r.target()) ? "activation" : "weight";
             if (r.fault().equals("bfa")) {
                 parts.add(String.format("the Bit-Flip Attack drives int8 accuracy from %.1f%% to %.1f%% with %d of %,d weight"
                         + " bits flipped", 100 * r.int8Accuracy(), 100 * worst, n, r.weightBits()));
             } else {
-                parts.add(String.format("%d random bit flips leave %.1f%% on average (worst trial %.1f%%)", n,
+                parts.add(String.format("%d random %s bit flips leave %.1f%% on average (worst trial %.1f%%)", n, on,
                         100 * r.accuracy().get(r.accuracy().size() - 1), 100 * worst));
+            }
+            if (recovered instanceof Number a) {
+                parts.add(String.format("a %s checksum detects %.1f%% of the flips and recovery restores %.1f%%",
+                        r.defence().get("signature"), 100 * ((Number) r.defence().get("detectionRate")).doubleValue(),
+                        100 * a.doubleValue()));
+            } else if (r.defence() != null) {
+                parts.add("with the activation range guard in place");
             }
         }
         return new AuditReport.Family("fault", title, vulnerable ? "vulnerable" : "resists the configured attacks",

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param fault {@code bfa} (progressive Bit-Flip Attack), {@code random} (random bit flips) or {@code trojan}
  * @param parameters the experiment's parameters
  * @param floatAccuracy accuracy of the float32 model on the audited samples
- * @param int8Accuracy accuracy after int8 quantisation, before any fault (trojan: equal to {@code floatAccuracy}, the
+ * @param int8Accuracy accuracy after int8 quantisation, before any fault (activation faults, which run on the float32
+ *        model: equal to {@code floatAccuracy}; trojan: equal to {@code floatAccuracy}, the
  *        trojan works on the float32 model)
  * @param weightBits bits in the quantised weights (the attack surface; trojan: 0)
  * @param flips BFA: 0, 1, 2, … flips; random: the fault counts; trojan: empty
@@ -25,11 +26,16 @@ import java.util.Map;
  * @param started when it started
  * @param seconds wall time
  * @param trojan trojan: its effect (null for bit flips)
+ * @param target what the faults hit: {@code weights} or {@code activations}
+ * @param defence the integrity defence and what it did ({@code checksum}: detected flips, detection rate, accuracy
+ *        after recovery; {@code range}: the guarded layers), or null without one
  */
 public record FaultRecord(String id, String key, String fault, Map<String, Object> parameters, double floatAccuracy,
         double int8Accuracy, long weightBits, List<Integer> flips, List<Double> accuracy, List<Double> minAccuracy,
-        int flipsToStop, Instant started, double seconds, Trojan trojan) implements StoredResult {
+        int flipsToStop, Instant started, double seconds, Trojan trojan, String target, Map<String, Object> defence)
+        implements StoredResult {
     public FaultRecord {
+        defence = defence == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(defence));
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         flips = List.copyOf(flips);
         accuracy = List.copyOf(accuracy);
@@ -41,7 +47,7 @@ public record FaultRecord(String id, String key, String fault, Map<String, Objec
             double int8Accuracy, long weightBits, List<Integer> flips, List<Double> accuracy, List<Double> minAccuracy,
             int flipsToStop, Instant started, double seconds) {
         this(id, key, fault, parameters, floatAccuracy, int8Accuracy, weightBits, flips, accuracy, minAccuracy, flipsToStop,
-                started, seconds, null);
+                started, seconds, null, "weights", null);
     }
 
     /**

@@ -23,7 +23,7 @@ public final class Metrics {
             "evasion", List.of("robustAccuracy", "successRate", "cleanAccuracy", "meanL0", "meanL2", "medianL2", "meanLinf",
                     "meanQueries", "meanGradients", "gradientMasking", "masked", "seconds"),
             "fault", List.of("floatAccuracy", "int8Accuracy", "accuracy", "worstAccuracy", "flipsToStop",
-                    "trojanedCleanAccuracy", "triggerSuccessRate", "seconds"),
+                    "trojanedCleanAccuracy", "triggerSuccessRate", "detectionRate", "accuracyAfterRecovery", "seconds"),
             "poisoning", List.of("cleanModelAccuracy", "poisonedModelAccuracy", "attackSuccessRate", "triggerOnCleanModel",
                     "seconds"),
             "privacy", List.of("auc", "balancedAccuracy", "tprAt01Fpr", "tprAt1Fpr", "meanConfidence", "seconds"),
@@ -149,6 +149,11 @@ public final class Metrics {
             m.plain("worstAccuracy", r.worstAccuracy());
             if (single) {
                 m.plain("flipsToStop", r.flipsToStop());
+            }
+            if (r.defence() != null && r.defence().get("detectionRate") instanceof Number rate) {
+                int flips = r.flips().get(r.flips().size() - 1);
+                m.rate("detectionRate", rate.doubleValue(), single ? flips : 0);
+                m.rate("accuracyAfterRecovery", ((Number) r.defence().get("accuracyAfterRecovery")).doubleValue(), n);
             }
         }
         m.plain("seconds", r.seconds());

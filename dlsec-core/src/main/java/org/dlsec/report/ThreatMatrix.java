@@ -124,6 +124,14 @@ public final class ThreatMatrix {
         String cost = String.format(Locale.ROOT, "%d of %,d weight bits", flips, r.weightBits());
         String result = String.format(Locale.ROOT, "int8 accuracy %s → %s%s", HtmlReport.pct(r.int8Accuracy()),
                 HtmlReport.pct(acc), bfa ? "" : " (mean of trials; worst " + HtmlReport.pct(r.worstAccuracy()) + ")");
+        if ("activations".equals(r.target())) {
+            cost = String.format(Locale.ROOT, "%d activation bit faults", flips);
+        }
+        if (r.defence() != null && r.defence().get("accuracyAfterRecovery") instanceof Number rec) {
+            result += "; checksum recovery restores " + HtmlReport.pct(rec.doubleValue());
+        } else if (r.defence() != null) {
+            result += "; with the " + r.defence().get("defence") + " guard";
+        }
         return new Row("fault", r.id(), r.fault(), "hardware", bfa ? "white box" : "none", "degradation", cost, "accuracy",
                 acc, bfa ? Interval.wilson(acc, n) : null, result);
     }

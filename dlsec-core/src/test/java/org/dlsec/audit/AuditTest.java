@@ -55,6 +55,17 @@ class AuditTest {
                 trials: 2
               - fault: trojan
                 target: 1
+              - fault: bfa
+                id: bfa-checksum
+                flips: 4
+                attackSamples: 64
+                guard: checksum
+              - fault: random
+                id: random-act
+                on: activations
+                counts: [50]
+                trials: 2
+                guard: range
             poisoning:
               - poison: badnets
                 rate: 0.1
@@ -107,7 +118,18 @@ class AuditTest {
         assertEquals(7, r.families().size());
         AuditReport.Family fault = r.families().get(1);
         assertEquals("fault", fault.family());
-        assertEquals(3, fault.faults().size());
+        assertEquals(5, fault.faults().size());
+        // the integrity guards: RADAR's checksum over the BFA's flips, the range guard over activation faults
+        org.dlsec.report.FaultRecord guarded = fault.faults().get(3);
+        assertEquals("checksum", guarded.defence().get("defence"));
+        assertEquals(bfaOf(fault).flips(), guarded.flips(), "the same attack under the guard");
+        assertTrue(((Number) guarded.defence().get("detectionRate")).doubleValue() > 0.5, guarded.defence().toString());
+        assertTrue(fault.summary().contains("checksum detects"), fault.summary());
+        org.dlsec.report.FaultRecord act = fault.faults().get(4);
+        assertEquals("activations", act.target());
+        assertEquals("range", act.defence().get("defence"));
+        assertTrue(r.metrics().stream().anyMatch(m -> m.path().equals("fault.bfa-checksum.accuracyAfterRecovery")
+                && m.samples() == 60));
         org.dlsec.report.FaultRecord.Trojan trojan = fault.faults().get(2).trojan();
         assertEquals(1, trojan.target());
         assertTrue(trojan.triggerSuccessRate() > 0.5 && trojan.changedCleanPredictions() == 0, "the trojan: " + trojan);
@@ -180,22 +202,24 @@ class AuditTest {
         assertTrue(r.gates().get(1).message().startsWith("accuracy@4 is "), r.gates().get(1).message());
         // the threat matrix: one row per run, on the surveys' axes
         List<org.dlsec.report.ThreatMatrix.Row> matrix = r.threatMatrix();
-        assertEquals(List.of("fgsm", "pgd", "pgd-l2", "masking", "bfa", "random", "trojan", "badnets", "labelflip",
-                "extract-knockoff", "cleanse-strip", "smoothing"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::id).toList());
-        assertEquals(List.of("inference", "inference", "inference", "inference", "hardware", "hardware", "hardware", "training",
-                "training", "inference", "training", "inference"),
+        assertEquals(List.of("fgsm", "pgd", "pgd-l2", "masking", "bfa", "random", "trojan", "bfa-checksum", "random-act",
+                "badnets", "labelflip", "extract-knockoff", "cleanse-strip", "smoothing"),
+                matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::id).toList());
+        assertEquals(List.of("inference", "inference", "inference", "inference", "hardware", "hardware", "hardware", "hardware",
+                "hardware", "training", "training", "inference", "training", "inference"),
                 matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::phase).toList());
         assertEquals(List.of("white box", "white box", "white box", "white box", "white box", "none", "white box",
-                "training data", "training data", "scores", "white box", "white box"),
+                "white box", "none", "training data", "training data", "scores", "white box", "white box"),
                 matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::knowledge).toList());
         assertEquals(List.of("untargeted", "untargeted", "untargeted", "masking check", "degradation", "degradation",
-                "backdoor", "backdoor", "degradation", "stealing", "backdoor detection", "certification"),
-                matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::goal).toList());
-        assertEquals("anomalyIndex", matrix.get(10).metric());
-        assertEquals("certifiedAccuracy", matrix.get(11).metric());
+                "backdoor", "degradation", "degradation", "backdoor", "degradation", "stealing", "backdoor detection",
+                "certification"), matrix.stream().map(org.dlsec.report.ThreatMatrix.Row::goal).toList());
+        assertEquals("anomalyIndex", matrix.get(12).metric());
+        assertEquals("certifiedAccuracy", matrix.get(13).metric());
+        assertEquals("50 activation bit faults", matrix.get(8).cost());
         assertEquals("4 of " + String.format(java.util.Locale.ROOT, "%,d", bfa.weightBits()) + " weight bits",
                 matrix.get(4).cost());
-        assertEquals("10.0% of the training set (100 of 1,000)", matrix.get(7).cost());
+        assertEquals("10.0% of the training set (100 of 1,000)", matrix.get(9).cost());
         // every rate with its interval; a backdoor's success counted on the triggered images
         org.dlsec.report.Metrics.Metric asr = r.metrics().stream()
                 .filter(m -> m.id().equals("badnets") && m.name().equals("attackSuccessRate")).findFirst().orElseThrow();
@@ -239,6 +263,10 @@ class AuditTest {
         for (String id : new String[] {"fgsm", "pgd", "pgd-l2"}) {
             assertTrue(Files.isRegularFile(out.resolve("results/" + id + ".json")));
         }
+    }
+
+    private static org.dlsec.report.FaultRecord bfaOf(AuditReport.Family fault) {
+        return fault.faults().get(0);
     }
 
     @Test
