@@ -4,17 +4,13 @@ import java.util.List;
 import java.util.Locale;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Text;
-import org.dlsec.defence.detection.ActivationClustering;
-import org.dlsec.defence.detection.FinePruning;
-import org.dlsec.defence.detection.NeuralCleanse;
-import org.dlsec.defence.detection.SpectralSignatures;
 import org.dlsec.experiment.PoisonDefence;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dlsec poison}'s defence options: which defence runs on the poisoned victim, and its parameters. */
 final class PoisonDefenceOptions {
-    static final List<String> DETECTORS = List.of("spectral", "ac", "strip", "cleanse", "fineprune");
+    static final List<String> DETECTORS = PoisonDefence.NAMES;
 
     @Option(names = "--detect", description = "Defence: spectral (Tran et al. 2018) or ac (Chen et al. 2018) poison"
             + " detection on the training set; strip (Gao et al. 2019) run-time detection of triggered inputs; cleanse"
@@ -68,17 +64,7 @@ final class PoisonDefenceOptions {
     /** The defence, or null; {@code rate} and {@code classes} give spectral signatures' default bound. */
     PoisonDefence create(long seed, int batchSize, double rate, int classes) {
         String det = name();
-        if (det == null) {
-            return null;
-        }
-        return switch (det) {
-            case "strip" -> PoisonDefence.strip(stripOptions.create(seed));
-            case "fineprune" -> PoisonDefence.finePruning(new FinePruning(pruneRatio == null ? Double.NaN : pruneRatio,
-                    maxAccuracyDrop, finetuneEpochs, batchSize, finetuneLr, seed));
-            case "cleanse" -> PoisonDefence.cleanse(NeuralCleanse.defaults(seed).withSteps(cleanseSteps));
-            case "ac" -> PoisonDefence.screen(det, ActivationClustering.defaults(seed));
-            default -> PoisonDefence.screen(det, new SpectralSignatures(epsilon != null ? epsilon : Math.min(0.5, rate * classes),
-                    1.5, 0));
-        };
+        return det == null ? null : PoisonDefence.create(det, new PoisonDefence.Options(stripOptions.create(seed), pruneRatio,
+                maxAccuracyDrop, finetuneEpochs, finetuneLr, cleanseSteps, epsilon), seed, batchSize, rate, classes);
     }
 }

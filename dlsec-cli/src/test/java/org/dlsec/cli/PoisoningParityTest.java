@@ -41,6 +41,16 @@ class PoisoningParityTest {
             "blend", Map.of("rate", "0.1", "target", "1", "alpha", "0.2", "blendPattern", "square", "blendSize", "6"),
             "stealthy", Map.of("rate", "0.05", "target", "3", "pixels", "30", "amplitude", "0.9"));
 
+    /** Defences on some of the victims: the audit's keys, and the same as the command's options. */
+    static final Map<String, List<String>> DEFENCES = Map.of(
+            "badnets", List.of("detect: spectral", "retrain: true"),
+            "labelflip", List.of("detect: ac"),
+            "blend", List.of("detect: strip", "overlays: 20"));
+    static final Map<String, List<String>> DEFENCE_ARGS = Map.of(
+            "badnets", List.of("--detect", "spectral", "--retrain"),
+            "labelflip", List.of("--detect", "ac"),
+            "blend", List.of("--detect", "strip", "--overlays", "20"));
+
     static String kebab(String key) {
         return "--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
     }
@@ -66,6 +76,7 @@ class PoisoningParityTest {
             yaml.append("  - poison: ").append(name).append("\n    trainSamples: ").append(TRAIN)
                     .append("\n    epochs: 1\n    batchSize: 64\n");
             CASES.get(name).forEach((k, v) -> yaml.append("    ").append(k).append(": ").append(v).append('\n'));
+            DEFENCES.getOrDefault(name, List.of()).forEach(l -> yaml.append("    ").append(l).append('\n'));
         }
         AuditConfig cfg = AuditConfig.parse(yaml.toString(), "parity.yaml");
         Dataset test = TestSupport.mnistTest(TEST);
@@ -80,6 +91,7 @@ class PoisoningParityTest {
                     "--batch-size", "64", "--limit", String.valueOf(TRAIN), "--test-limit", String.valueOf(TEST), "--seed",
                     String.valueOf(SEED), "--json", dir.resolve(name + ".json").toString(), "--quiet"));
             CASES.get(name).forEach((k, v) -> args.addAll(List.of(kebab(k), v)));
+            args.addAll(DEFENCE_ARGS.getOrDefault(name, List.of()));
             CliTest.Run r = CliTest.run(args.toArray(String[]::new));
             assertEquals(0, r.code(), name + ": " + r.err());
             JsonNode n = Json.MAPPER.readTree(dir.resolve(name + ".json").toFile());
@@ -93,6 +105,14 @@ class PoisoningParityTest {
             } else {
                 assertEquals(asr.asDouble(), rec.attackSuccessRate(), 0, name);
             }
+            // the same defence, with the same findings
+            if (DEFENCES.containsKey(name)) {
+                JsonNode a = withoutSeconds(n.get("detection"));
+                JsonNode b = withoutSeconds(Json.MAPPER.readTree(Json.toString(rec.detection())));
+                assertEquals(a, b, name + ": detection");
+            } else {
+                assertTrue(rec.detection() == null, name);
+            }
             // the same parameters recorded: the trigger, target and sigma as the registry describes them
             JsonNode params = n.get("provenance").get("parameters");
             JsonNode recorded = Json.MAPPER.readTree(Json.toString(rec.parameters()));
@@ -103,5 +123,21 @@ class PoisoningParityTest {
         PoisonRecord badnets = records.stream().filter(p -> p.poison().equals("badnets")).findFirst().orElseThrow();
         assertTrue(badnets.attackSuccessRate() > badnets.triggerOnCleanModel(), "the backdoor is learned: "
                 + badnets.attackSuccessRate() + " vs " + badnets.triggerOnCleanModel());
+    }
+
+    /** {@code node} without its timings (any field named seconds, at any depth). */
+    static JsonNode withoutSeconds(JsonNode node) {
+        JsonNode copy = node.deepCopy();
+        strip(copy);
+        return copy;
+    }
+
+    private static void strip(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.remove("seconds");
+            o.elements().forEachRemaining(PoisoningParityTest::strip);
+        } else if (node.isArray()) {
+            node.elements().forEachRemaining(PoisoningParityTest::strip);
+        }
     }
 }

@@ -74,7 +74,18 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      * {@code trainSamples} training images.
      */
     public record PoisonEntry(String id, String poison, org.dlsec.attack.poisoning.PoisoningAttacks.Params params,
-            int trainSamples, int epochs, int batchSize) {}
+            int trainSamples, int epochs, int batchSize, String detect, boolean retrain,
+            org.dlsec.experiment.PoisonDefence.Options defence) {
+        /** An entry without a defence. */
+        public PoisonEntry(String id, String poison, org.dlsec.attack.poisoning.PoisoningAttacks.Params params,
+                int trainSamples, int epochs, int batchSize) {
+            this(id, poison, params, trainSamples, epochs, batchSize, null, false, null);
+        }
+    }
+
+    /** The keys of a poisoning entry's defence ({@code dlsec poison --detect} and its options, without dashes). */
+    public static final List<String> POISON_DEFENCE_KEYS = List.of("detect", "retrain", "pruneRatio", "maxAccuracyDrop",
+            "finetuneEpochs", "finetuneLr", "cleanseSteps", "epsilon", "overlays", "frr", "stripRule");
 
     /**
      * One privacy attack: a membership-inference attack ({@link #MEMBERSHIP}: {@code members} members
@@ -649,6 +660,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
         List<String> allowed = new ArrayList<>(common);
         allowed.addAll(own);
+        allowed.addAll(POISON_DEFENCE_KEYS);
         f.onlyKeys(allowed);
         String id = m.containsKey("id") ? m.get("id").string() : kind;
         if (!id.matches("[A-Za-z0-9._-]+")) {
@@ -684,7 +696,51 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         int train = m.containsKey("trainSamples") ? (int) positive(m.get("trainSamples"), 10_000_000) : 10_000;
         int epochs = m.containsKey("epochs") ? (int) positive(m.get("epochs"), 1000) : 2;
         int batch = m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 65_536) : 128;
-        return new PoisonEntry(id, kind, params, train, epochs, batch);
+        String detect = m.containsKey("detect") ? m.get("detect").string().trim().toLowerCase(java.util.Locale.ROOT) : null;
+        if (detect == null) {
+            for (String k : POISON_DEFENCE_KEYS) {
+                if (m.containsKey(k)) {
+                    throw m.get(k).error("'" + k + "' belongs to a defence: give 'detect' ("
+                            + String.join(", ", org.dlsec.experiment.PoisonDefence.NAMES) + ")");
+                }
+            }
+            return new PoisonEntry(id, kind, params, train, epochs, batch);
+        }
+        if (!org.dlsec.experiment.PoisonDefence.NAMES.contains(detect)) {
+            throw m.get("detect").error("unknown defence '" + org.dlsec.core.Text.echo(detect) + "': expected one of "
+                    + String.join(", ", org.dlsec.experiment.PoisonDefence.NAMES));
+        }
+        if (kind.equals("featurecollision")) {
+            throw m.get("detect").error("'detect' is not available with featurecollision (clean-label poisons)");
+        }
+        boolean retrain = m.containsKey("retrain") && m.get("retrain").bool();
+        if (retrain && !detect.equals("spectral") && !detect.equals("ac")) {
+            throw m.get("retrain").error("'retrain' needs detect: spectral or ac (it retrains on the samples the detector keeps)");
+        }
+        try {
+            org.dlsec.experiment.PoisonDefence.Options od = org.dlsec.experiment.PoisonDefence.Options.defaults(seed);
+            org.dlsec.defence.detection.Strip sd = od.strip();
+            org.dlsec.experiment.PoisonDefence.Options o = new org.dlsec.experiment.PoisonDefence.Options(
+                    new org.dlsec.defence.detection.Strip(
+                            m.containsKey("overlays") ? (int) positive(m.get("overlays"), 10_000) : sd.overlays(),
+                            m.containsKey("frr") ? m.get("frr").number() : sd.frr(),
+                            m.containsKey("stripRule") ? org.dlsec.defence.detection.Strip.ThresholdRule.parse(
+                                    m.get("stripRule").string()) : sd.rule(), sd.inputWeight(), sd.overlayWeight(), seed),
+                    m.containsKey("pruneRatio") ? m.get("pruneRatio").number() : null,
+                    m.containsKey("maxAccuracyDrop") ? m.get("maxAccuracyDrop").number() : od.maxAccuracyDrop(),
+                    m.containsKey("finetuneEpochs") ? (int) nonNegativeInt(m.get("finetuneEpochs")) : od.finetuneEpochs(),
+                    m.containsKey("finetuneLr") ? m.get("finetuneLr").number() : od.finetuneLr(),
+                    m.containsKey("cleanseSteps") ? (int) positive(m.get("cleanseSteps"), 100_000) : od.cleanseSteps(),
+                    m.containsKey("epsilon") ? m.get("epsilon").number() : null);
+            // the command's validation of the defence's parameters
+            org.dlsec.experiment.PoisonDefence.create(detect, o, seed, batch, rate, 10);
+            return new PoisonEntry(id, kind, params, train, epochs, batch, detect, retrain, o);
+        } catch (DlsecException e) {
+            if (e.getMessage().contains(" line ")) {
+                throw e;
+            }
+            throw f.error(e.getMessage());
+        }
     }
 
     private static final Map<String, String> FAULT_TITLES = Map.of("bfa", "the BFA", "random", "random faults", "trojan",

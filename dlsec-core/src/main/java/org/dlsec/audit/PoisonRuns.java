@@ -44,7 +44,10 @@ final class PoisonRuns {
         Dataset clean = train.first(Math.min(e.trainSamples(), train.size()));
         TrainConfig tc = new TrainConfig(e.epochs(), e.batchSize(), "adam", 2e-3, config.seed(), "cosine");
         PoisoningAttack attack = PoisoningAttacks.create(e.poison(), e.params());
-        PoisoningOutcome r = PoisoningRun.run(PoisoningSpec.of(attack, arch, tc), clean, test, progress);
+        org.dlsec.experiment.PoisonDefence defence = e.detect() == null ? null : org.dlsec.experiment.PoisonDefence.create(
+                e.detect(), e.defence(), config.seed(), e.batchSize(), attack.rate(), clean.numClasses());
+        PoisoningOutcome r = PoisoningRun.run(new PoisoningSpec(attack, arch, tc, defence, e.retrain(), config.seed()), clean,
+                test, progress);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("poison", e.poison());
         params.putAll(PoisoningAttacks.describe(attack));
@@ -54,6 +57,10 @@ final class PoisonRuns {
         params.put("batchSize", e.batchSize());
         params.put("architecture", arch.cliName());
         params.put("seed", config.seed());
+        if (e.detect() != null) {
+            params.put("detect", e.detect());
+            params.put("retrain", e.retrain());
+        }
         String grid = null;
         Integer target = attack.targetClass();
         if (target != null && r.experiment().triggered() != null && r.experiment().triggered().size() > 0) {
@@ -65,6 +72,6 @@ final class PoisonRuns {
         return new PoisonRecord(e.id(), key, e.poison(), params, r.experiment().cleanModelAccuracy(),
                 r.experiment().poisonedModelAccuracy(), r.attackSuccessRate(), r.experiment().triggerOnCleanModel(),
                 r.poisoned().poisoned().length, r.trainSamples(), started, (System.nanoTime() - t0) / 1e9, grid,
-                r.experiment().triggered() == null ? null : r.experiment().triggered().size());
+                r.experiment().triggered() == null ? null : r.experiment().triggered().size(), r.detection());
     }
 }

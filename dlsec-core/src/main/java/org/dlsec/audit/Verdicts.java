@@ -276,9 +276,43 @@ final class Verdicts {
                 parts.add(String.format("flipping %.1f%% of the labels moves accuracy from %.1f%% to %.1f%%", pct,
                         100 * r.cleanModelAccuracy(), 100 * r.poisonedModelAccuracy()));
             }
+            String defended = defenceSummary(r);
+            if (defended != null) {
+                parts.add(defended);
+            }
         }
         return new AuditReport.Family("poisoning", title, vulnerable ? "vulnerable" : "resists the configured attacks",
                 String.join("; ", parts), List.of(), List.of(), records);
+    }
+
+    /** What the defence configured on a poisoning entry found or repaired, in words, or null without one. */
+    private static String defenceSummary(PoisonRecord r) {
+        if (r.detection() == null) {
+            return null;
+        }
+        Object det = r.detection().get("detector");
+        if ("strip".equals(det)) {
+            Double far = r.detectionFigure("far");
+            return String.format("STRIP rejects %.1f%% of clean inputs and lets %s of triggered ones through", 100 * orZero(
+                    r.detectionFigure("frr")), far == null ? "n/a" : String.format("%.1f%%", 100 * far));
+        }
+        if ("fineprune".equals(det)) {
+            Double asr = r.detectionFigure("attackSuccessRate");
+            return String.format("fine-pruning leaves backdoor success at %s with clean accuracy %.1f%%", asr == null ? "n/a"
+                    : String.format("%.1f%%", 100 * asr), 100 * orZero(r.detectionFigure("cleanAccuracy")));
+        }
+        if ("cleanse".equals(det)) {
+            return Boolean.TRUE.equals(r.detection().get("targetFound"))
+                    ? "Neural Cleanse flags the backdoor's target class" : "Neural Cleanse does not flag the target class";
+        }
+        Double asr = r.detectionFigure("retrained", "attackSuccessRate");
+        return String.format("%s flags %.1f%% of the poisoned samples at %.1f%% false positives%s", det,
+                100 * orZero(r.detectionFigure("truePositiveRate")), 100 * orZero(r.detectionFigure("falsePositiveRate")),
+                asr == null ? "" : String.format("; retrained without them, backdoor success %.1f%%", 100 * asr));
+    }
+
+    private static double orZero(Double d) {
+        return d == null ? 0 : d;
     }
 
     private static AuditReport.Family notEvaluated(String family, String title, String why) {

@@ -39,6 +39,48 @@ public record PoisonDefence(String name, PoisonDetector screen, Strip strip, Fin
         return new PoisonDefence("cleanse", null, null, null, nc);
     }
 
+    /** The defences by name, as {@code dlsec poison --detect} and the audit's {@code detect} take them. */
+    public static final java.util.List<String> NAMES = java.util.List.of("spectral", "ac", "strip", "cleanse", "fineprune");
+
+    /**
+     * The knobs of the named defences (each read by one defence only).
+     *
+     * @param strip strip: the detector
+     * @param pruneRatio fineprune: share of the last conv layer's channels to prune, or null for the largest within
+     *        {@code maxAccuracyDrop}
+     * @param maxAccuracyDrop fineprune: largest clean-accuracy drop the pruning may cause
+     * @param finetuneEpochs fineprune: epochs of fine-tuning on clean data
+     * @param finetuneLr fineprune: Adam learning rate of the fine-tuning
+     * @param cleanseSteps cleanse: optimisation steps per class
+     * @param epsilon spectral: upper bound on the poisoned share of a class, or null for min(0.5, rate × classes)
+     */
+    public record Options(Strip strip, Double pruneRatio, double maxAccuracyDrop, int finetuneEpochs, double finetuneLr,
+            int cleanseSteps, Double epsilon) {
+        /** The command's defaults. */
+        public static Options defaults(long seed) {
+            return new Options(Strip.defaults(seed), null, 0.04, 3, 0.005, 300, null);
+        }
+    }
+
+    /**
+     * The defence named {@code name} (one of {@link #NAMES}) with {@code o}'s knobs; {@code batchSize} is the victim's,
+     * {@code rate} and {@code classes} give spectral signatures' default bound.
+     */
+    public static PoisonDefence create(String name, Options o, long seed, int batchSize, double rate, int classes) {
+        String det = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (det) {
+            case "strip" -> strip(o.strip());
+            case "fineprune" -> finePruning(new FinePruning(o.pruneRatio() == null ? Double.NaN : o.pruneRatio(),
+                    o.maxAccuracyDrop(), o.finetuneEpochs(), batchSize, o.finetuneLr(), seed));
+            case "cleanse" -> cleanse(NeuralCleanse.defaults(seed).withSteps(o.cleanseSteps()));
+            case "ac" -> screen(det, org.dlsec.defence.detection.ActivationClustering.defaults(seed));
+            case "spectral" -> screen(det, new org.dlsec.defence.detection.SpectralSignatures(
+                    o.epsilon() != null ? o.epsilon() : Math.min(0.5, rate * classes), 1.5, 0));
+            default -> throw new org.dlsec.core.DlsecException("unknown defence '" + org.dlsec.core.Text.echo(name)
+                    + "': expected one of " + String.join(", ", NAMES));
+        };
+    }
+
     /** Whether the defence looks for an image trigger (all but the training-set screens). */
     public boolean needsImages() {
         return screen == null;

@@ -75,7 +75,8 @@ public record PoisoningOutcome(PoisoningAttack attack, Poisoned poisoned, int tr
         return out;
     }
 
-    private Map<String, Object> detection() {
+    /** What the defence found and did, as {@code detection} of {@code dlsec poison --json}, or null without one. */
+    public Map<String, Object> detection() {
         if (screening != null) {
             PoisonDetection.Score s = screening.score(poisoned.poisoned());
             Map<String, Object> dm = new LinkedHashMap<>(screening.toMap());

@@ -25,6 +25,7 @@ public final class Metrics {
             "fault", List.of("floatAccuracy", "int8Accuracy", "accuracy", "worstAccuracy", "flipsToStop",
                     "trojanedCleanAccuracy", "triggerSuccessRate", "detectionRate", "accuracyAfterRecovery", "seconds"),
             "poisoning", List.of("cleanModelAccuracy", "poisonedModelAccuracy", "attackSuccessRate", "triggerOnCleanModel",
+                    "detectionTpr", "detectionFpr", "stripFrr", "stripFar", "defendedAttackSuccessRate", "targetFound",
                     "seconds"),
             "privacy", List.of("auc", "balancedAccuracy", "tprAt01Fpr", "tprAt1Fpr", "meanConfidence", "seconds"),
             "extraction", List.of("fidelity", "substituteAccuracy", "targetAccuracy", "queries", "transferSuccess",
@@ -166,6 +167,21 @@ public final class Metrics {
         int triggered = r.triggeredSamples() == null ? 0 : r.triggeredSamples();
         m.rate("attackSuccessRate", r.attackSuccessRate(), triggered);
         m.rate("triggerOnCleanModel", r.triggerOnCleanModel(), triggered);
+        if (r.detection() != null) {
+            Object det = r.detection().get("detector");
+            if ("strip".equals(det)) {
+                m.rate("stripFrr", r.detectionFigure("frr"), count(r.detection().get("heldOutCleanInputs")));
+                m.rate("stripFar", r.detectionFigure("far"), count(r.detection().get("triggeredInputs")));
+            } else if ("fineprune".equals(det)) {
+                m.rate("defendedAttackSuccessRate", r.detectionFigure("attackSuccessRate"), triggered);
+            } else if ("cleanse".equals(det)) {
+                m.plain("targetFound", Boolean.TRUE.equals(r.detection().get("targetFound")) ? 1.0 : 0.0);
+            } else {
+                m.rate("detectionTpr", r.detectionFigure("truePositiveRate"), r.poisonedSamples());
+                m.rate("detectionFpr", r.detectionFigure("falsePositiveRate"), r.trainSamples() - r.poisonedSamples());
+                m.rate("defendedAttackSuccessRate", r.detectionFigure("retrained", "attackSuccessRate"), triggered);
+            }
+        }
         m.plain("seconds", r.seconds());
     }
 
@@ -221,6 +237,10 @@ public final class Metrics {
             m.rate("stripFar", r.strip().far(), r.strip().triggered());
         }
         m.plain("seconds", r.seconds());
+    }
+
+    private static int count(Object o) {
+        return o instanceof Number n ? n.intValue() : 0;
     }
 
     /** ε as written in a metric name: no trailing zeros ({@code 0.1}, {@code 2}). */

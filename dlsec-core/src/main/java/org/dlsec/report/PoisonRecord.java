@@ -23,12 +23,24 @@ import java.util.Map;
  *        poisoned model's answers (null for label flipping)
  * @param triggeredSamples backdoor: the test images that got the trigger (labels other than the target), which the
  *        attack success rate is measured on; null for label flipping and in results stored before it was recorded
+ * @param detection the defence run on the victim and what it found, as {@code detection} of {@code dlsec poison --json}
+ *        ({@code detector} names it: spectral, ac, strip, fineprune, cleanse), or null without one
  */
 public record PoisonRecord(String id, String key, String poison, Map<String, Object> parameters, double cleanModelAccuracy,
         double poisonedModelAccuracy, double attackSuccessRate, double triggerOnCleanModel, int poisonedSamples,
-        int trainSamples, Instant started, double seconds, String imageGridPng, Integer triggeredSamples)
-        implements StoredResult {
+        int trainSamples, Instant started, double seconds, String imageGridPng, Integer triggeredSamples,
+        Map<String, Object> detection) implements StoredResult {
     public PoisonRecord {
         parameters = Map.copyOf(parameters);
+        detection = detection == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detection));
+    }
+
+    /** The figure a defence is judged by, as a number, or null: {@code detection.<path>}. */
+    public Double detectionFigure(String... path) {
+        Object v = detection;
+        for (String k : path) {
+            v = v instanceof Map<?, ?> m ? m.get(k) : null;
+        }
+        return v instanceof Number n ? n.doubleValue() : null;
     }
 }

@@ -144,9 +144,10 @@ public final class ThreatMatrix {
             int t = r.triggeredSamples() == null ? 0 : r.triggeredSamples();
             return new Row("poisoning", r.id(), r.poison(), "training", "training data", "backdoor", cost,
                     "attackSuccessRate", r.attackSuccessRate(), Interval.wilson(r.attackSuccessRate(), t),
-                    String.format(Locale.ROOT, "backdoor success %s, clean accuracy %s → %s",
+                    String.format(Locale.ROOT, "backdoor success %s, clean accuracy %s → %s%s",
                             HtmlReport.pct(r.attackSuccessRate()), HtmlReport.pct(r.cleanModelAccuracy()),
-                            HtmlReport.pct(r.poisonedModelAccuracy())));
+                            HtmlReport.pct(r.poisonedModelAccuracy()), r.detection() == null ? ""
+                                    : "; defence: " + r.detection().get("detector")));
         }
         return new Row("poisoning", r.id(), r.poison(), "training", "training data", "degradation", cost,
                 "poisonedModelAccuracy", r.poisonedModelAccuracy(), Interval.wilson(r.poisonedModelAccuracy(), n),

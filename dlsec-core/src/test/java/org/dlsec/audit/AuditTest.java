@@ -71,6 +71,8 @@ class AuditTest {
                 rate: 0.1
                 trainSamples: 1000
                 epochs: 1
+                detect: spectral
+                retrain: true
               - poison: labelflip
                 rate: 0.3
                 trainSamples: 1000
@@ -147,6 +149,11 @@ class AuditTest {
         assertTrue(bd.attackSuccessRate() > bd.triggerOnCleanModel(), "the backdoor fires more than the bare trigger: "
                 + bd.attackSuccessRate() + " vs " + bd.triggerOnCleanModel());
         assertTrue(Double.isNaN(poisoning.poisons().get(1).attackSuccessRate()));
+        // the defence of dlsec poison --detect spectral --retrain on the same victim
+        assertEquals("spectral", bd.detection().get("detector"));
+        assertTrue(bd.detectionFigure("retrained", "attackSuccessRate") != null, bd.detection().toString());
+        assertTrue(poisoning.summary().contains("spectral flags"), poisoning.summary());
+        assertTrue(r.metrics().stream().anyMatch(m -> m.path().equals("poisoning.badnets.detectionTpr") && m.samples() == 100));
         AuditReport.Family extraction = r.families().get(3);
         assertEquals("extraction", extraction.family());
         assertEquals(1, extraction.extraction().size());
