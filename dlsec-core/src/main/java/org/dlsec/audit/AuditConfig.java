@@ -51,7 +51,17 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      * One attack run: a unique id (file name of its stored result), the spec, and the budgets
      * (several for a robustness curve).
      */
-    public record Entry(String id, AttackSpec spec, List<Double> epsilons) {}
+    public record Entry(String id, AttackSpec spec, List<Double> epsilons, String substitute) {
+        /** An attack on the audited model itself. */
+        public Entry(String id, AttackSpec spec, List<Double> epsilons) {
+            this(id, spec, epsilons, null);
+        }
+
+        /** Whether the attack needs the audited model's gradients (a transfer attack takes the substitute's). */
+        public boolean needsTargetGradients() {
+            return substitute == null && EvasionAttacks.create(spec).needsGradients();
+        }
+    }
 
     /**
      * One hardware-fault experiment on the int8-quantised weights (scales per layer): {@code bfa} (progressive
@@ -830,7 +840,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
 
     private static Entry entry(YamlNode a, long seed) {
         a.onlyKeys(List.of("attack", "id", "eps", "norm", "steps", "stepSize", "restarts", "targeted", "maxQueries",
-                "params"));
+                "params", "substitute"));
         Map<String, YamlNode> m = a.map();
         if (!m.containsKey("attack")) {
             throw a.error("missing key 'attack' (one of " + String.join(", ", EvasionAttacks.NAMES) + ")");
@@ -878,7 +888,12 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             } catch (DlsecException typo) {
                 throw m.get("params").error(typo.getMessage());
             }
-            return new Entry(id, spec, eps);
+            String substitute = m.containsKey("substitute") ? m.get("substitute").string().trim() : null;
+            if (substitute != null && name.equals("uap")) {
+                throw m.get("substitute").error("a universal perturbation is fitted on the audited model; 'substitute'"
+                        + " crafts the other attacks on another model");
+            }
+            return new Entry(id, spec, eps, substitute);
         } catch (DlsecException ex) {
             if (ex.getMessage().contains(" line ")) {
                 throw ex;

@@ -95,7 +95,7 @@ public final class AuditRunner {
         List<AttackRecord> records = new ArrayList<>();
         List<String> evasionSkipped = new ArrayList<>();
         for (AuditConfig.Entry entry : config.attacks()) {
-            boolean gradients = EvasionAttacks.create(entry.spec()).needsGradients();
+            boolean gradients = entry.needsTargetGradients();
             if (!model.hasGradients() && gradients) {
                 // listed with the reason instead of stopping the audit: the black-box attacks still run
                 evasionSkipped.add(entry.id());
@@ -299,6 +299,24 @@ public final class AuditRunner {
         if (attack instanceof org.dlsec.attack.evasion.UniversalAttack u && !u.isFitted()) {
             attack = u.fit(model, fitData.get());
         }
+        if (entry.substitute() != null) {
+            // crafted on the attacker's own model, as dlsec attack --substitute; the audited model only classifies them
+            try (Classifier sub = org.dlsec.model.Models.load(java.nio.file.Path.of(entry.substitute()), data.sampleShape(),
+                    model.bounds())) {
+                if (sub.numClasses() != model.numClasses()) {
+                    throw new DlsecException("audit attack '" + entry.id() + "': the substitute " + entry.substitute() + " has "
+                            + sub.numClasses() + " outputs, the audited model " + model.numClasses());
+                }
+                return sweep(model, data, config, entry, id, naiveGradients, key, progress, executor,
+                        org.dlsec.attack.evasion.TransferAttack.of(attack, sub), t0, started);
+            }
+        }
+        return sweep(model, data, config, entry, id, naiveGradients, key, progress, executor, attack, t0, started);
+    }
+
+    private static AttackRecord sweep(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry, String id,
+            boolean naiveGradients, String key, boolean progress, AttackExecutor executor, EvasionAttack attack, long t0,
+            Instant started) {
         if (entry.epsilons().size() > 1 && !(attack instanceof EpsilonAttack) && !(attack instanceof MinimalPerturbationAttack)) {
             throw new DlsecException("audit attack '" + org.dlsec.core.Text.echo(entry.id()) + "': " + attack.name()
                     + " has no ε budget and does not minimise a distance, give one eps");

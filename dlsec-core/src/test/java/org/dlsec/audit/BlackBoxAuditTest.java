@@ -45,6 +45,23 @@ class BlackBoxAuditTest {
                     + " none"), sf.summary());
             assertEquals("not evaluated", sf.verdict(), "STRIP alone gives no verdict");
 
+            // a transfer attack: PGD crafted on the attacker's own TorchScript LeNet, sent to the ONNX black box, as
+            // dlsec attack --substitute does
+            String ts = TestSupport.fixture("lenet-ts.pt").toString().replace("\\", "/");
+            AuditConfig transfer = AuditConfig.parse("seed: 1\nattacks:\n  - attack: pgd\n    eps: 0.3\n    steps: 10\n"
+                    + "    substitute: \"" + ts + "\"\n", "transfer.yaml");
+            AuditReport tr = AuditRunner.run(onnx, d, transfer, "transfer.yaml", dir.resolve("t"), false, false);
+            org.dlsec.report.AttackRecord rec = tr.families().get(0).attacks().get(0);
+            assertEquals("transfer", rec.knowledge());
+            try (Classifier sub = Models.load(TestSupport.fixture("lenet-ts.pt"), d.sampleShape())) {
+                org.dlsec.attack.evasion.AttackResult alone = org.dlsec.attack.evasion.EvasionRunner.run(
+                        org.dlsec.attack.evasion.TransferAttack.of(EvasionAttacks.create(transfer.attacks().get(0).spec()), sub),
+                        onnx, d, null, 250, false);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(alone.adversarialPredictions(),
+                        rec.samples().adversarialPrediction());
+                assertEquals(alone.summary().robustAccuracy(), rec.last().robustAccuracy(), 0);
+            }
+
             AuditConfig whiteOnly = AuditConfig.parse("attacks:\n  - attack: fgsm\n    eps: 0.3\n", "w.yaml");
             AuditReport w = AuditRunner.run(onnx, d, whiteOnly, "w.yaml", dir.resolve("w"), false, false);
             assertEquals("not evaluated", w.families().get(0).verdict());

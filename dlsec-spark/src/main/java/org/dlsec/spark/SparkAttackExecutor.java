@@ -47,9 +47,10 @@ final class SparkAttackExecutor implements AttackExecutor {
 
     @Override
     public AttackResult run(Job job, Classifier local, Dataset data, int[] targets, boolean progress) {
-        if (job.attack() instanceof org.dlsec.attack.evasion.UniversalAttack) {
-            // the fitted perturbation exists only here (the executors rebuild attacks from the configuration); adding it
-            // costs no query or gradient per sample, so the driver applies it
+        if (job.attack() instanceof org.dlsec.attack.evasion.UniversalAttack
+                || job.attack() instanceof org.dlsec.attack.evasion.TransferAttack) {
+            // the fitted perturbation, or the substitute a transfer attack crafts on, exists only here (the executors
+            // rebuild attacks from the configuration and load only the audited model), so the driver runs these
             return AttackExecutor.LOCAL.run(job, local, data, targets, progress);
         }
         JavaSparkContext sc = context.sc();
