@@ -47,8 +47,13 @@ public interface AttackExecutor extends AutoCloseable {
      */
     static Classifier view(Classifier loaded, AuditConfig config, boolean naiveGradients, double logitTemperature) {
         Classifier base = logitTemperature > 0 ? new org.dlsec.defence.TemperatureScaled(loaded, logitTemperature) : loaded;
+        AuditConfig.Defence d = config.defence();
+        if (d != null && d.detector() != null) {
+            // the attacker who knows the detector attacks every view it compares; the naive one ignores it
+            return naiveGradients ? base : org.dlsec.defence.detection.FeatureSqueezingDetector.forInput(base).aware(base);
+        }
         // a defence without a transformation returns base: an output policy acts on served answers only
-        return config.defence() == null ? base : config.defence().wrap(base, !naiveGradients, config.seed());
+        return d == null ? base : d.wrap(base, !naiveGradients, config.seed());
     }
 
     @Override

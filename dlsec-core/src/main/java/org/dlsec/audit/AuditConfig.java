@@ -165,27 +165,35 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      * @param spec the parsed transformation, or null
      * @param output the prediction API's output policy as written ({@code top1}), or null (all probabilities)
      * @param policy the parsed output policy, or null
+     * @param detector the detector the deployed API rejects flagged inputs with ({@code feature-squeezing}), or null
+     * @param detectorFpr the share of clean inputs the detector's threshold flags
+     * @param detectorCalibration clean training images the threshold is set on
      * @param gradients {@code adaptive}, {@code naive} or {@code both}
      * @param tolerance accuracy difference (fraction) above which a naive result is flagged
      */
     public record Defence(String transform, @com.fasterxml.jackson.annotation.JsonIgnore
             org.dlsec.defence.preprocess.Preprocessors.Spec spec, String output,
-            @com.fasterxml.jackson.annotation.JsonIgnore org.dlsec.defence.postprocess.OutputPolicy policy, String gradients,
-            double tolerance) {
+            @com.fasterxml.jackson.annotation.JsonIgnore org.dlsec.defence.postprocess.OutputPolicy policy, String detector,
+            double detectorFpr, int detectorCalibration, String gradients, double tolerance) {
         /** The suffix of the id of a naive run beside an adaptive one. */
         public static final String NAIVE_SUFFIX = "-naive";
 
         /** The default of {@code tolerance} (also for a distilled model audited without a defence section). */
         public static final double DEFAULT_TOLERANCE = 0.05;
 
-        /** Whether gradient attacks run adaptively (always without a transformation). */
-        public boolean adaptive() {
-            return spec == null || !gradients.equals("naive");
+        /** Whether something changes what a gradient attack should do (a transformation or a detector). */
+        public boolean changesGradients() {
+            return spec != null || detector != null;
         }
 
-        /** Whether gradient attacks also (or only) run naively through the transformation. */
+        /** Whether gradient attacks run adaptively (always when nothing changes their gradients). */
+        public boolean adaptive() {
+            return !changesGradients() || !gradients.equals("naive");
+        }
+
+        /** Whether gradient attacks also (or only) run naively: through the transformation, or unaware of the detector. */
         public boolean naive() {
-            return spec != null && !gradients.equals("adaptive");
+            return changesGradients() && !gradients.equals("adaptive");
         }
 
         /** {@code model} behind the transformation (or {@code model} without one), with adaptive or naive gradients. */
@@ -484,9 +492,10 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     }
 
     private static Defence defence(YamlNode node) {
-        node.onlyKeys(List.of("transform", "output", "gradients", "tolerance"));
+        node.onlyKeys(List.of("transform", "output", "detector", "detectorFpr", "detectorCalibration", "gradients",
+                "tolerance"));
         Map<String, YamlNode> m = node.map();
-        if (!m.containsKey("transform") && !m.containsKey("output")) {
+        if (!m.containsKey("transform") && !m.containsKey("output") && !m.containsKey("detector")) {
             throw node.error("a defence needs 'transform' (the input transformation the model is deployed behind, as dlsec"
                     + " attack --defence: " + String.join(", ", org.dlsec.defence.preprocess.Preprocessors.NAMES) + ") or"
                     + " 'output' (the prediction API's output policy, as dlsec serve --output: probs, top1, topk:K, rounded:D)");
@@ -514,14 +523,30 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         if (!List.of("adaptive", "naive", "both").contains(gradients)) {
             throw m.get("gradients").error("expected adaptive, naive or both, got '" + org.dlsec.core.Text.echo(gradients) + "'");
         }
-        if (transform == null && m.containsKey("gradients")) {
-            throw m.get("gradients").error("'gradients' chooses how attacks see a 'transform'; this defence has none");
+        String detector = m.containsKey("detector") ? m.get("detector").string().trim().toLowerCase(java.util.Locale.ROOT) : null;
+        if (detector != null && !detector.equals("feature-squeezing")) {
+            throw m.get("detector").error("unknown detector '" + org.dlsec.core.Text.echo(detector) + "': expected feature-squeezing");
+        }
+        if (detector != null && transform != null) {
+            throw m.get("detector").error("give 'transform' or 'detector', not both: the audit attacks one defence at a time");
+        }
+        if (detector == null && (m.containsKey("detectorFpr") || m.containsKey("detectorCalibration"))) {
+            throw node.error("'detectorFpr' and 'detectorCalibration' belong to a 'detector'");
+        }
+        double fpr = m.containsKey("detectorFpr") ? m.get("detectorFpr").number() : 0.05;
+        if (!(fpr > 0 && fpr < 1)) {
+            throw m.get("detectorFpr").error("must be in (0, 1), got " + fpr);
+        }
+        int calibration = m.containsKey("detectorCalibration") ? (int) positive(m.get("detectorCalibration"), 1_000_000) : 1000;
+        if (transform == null && detector == null && m.containsKey("gradients")) {
+            throw m.get("gradients").error("'gradients' chooses how attacks see a 'transform' or a 'detector'; this defence"
+                    + " has neither");
         }
         double tolerance = m.containsKey("tolerance") ? m.get("tolerance").number() : Defence.DEFAULT_TOLERANCE;
         if (!(tolerance >= 0 && tolerance < 1)) {
             throw m.get("tolerance").error("must be in [0, 1), got " + tolerance);
         }
-        return new Defence(transform, spec, output, policy, gradients, tolerance);
+        return new Defence(transform, spec, output, policy, detector, fpr, calibration, gradients, tolerance);
     }
 
     /** The keys of a scan entry: the options of {@code dlsec scan} without their dashes, in camel case. */

@@ -92,6 +92,8 @@ public final class AuditRunner {
         Deployment dep = Deployment.of(model, config);
         Classifier deployed = dep.deployed();
         double clean = Evaluation.accuracy(deployed, data);
+        DetectorCheck detector = defence == null || defence.detector() == null ? null
+                : DetectorCheck.calibrate(model, attackerData.get(), data, defence, config.seed());
         List<AttackRecord> records = new ArrayList<>();
         List<String> evasionSkipped = new ArrayList<>();
         for (AuditConfig.Entry entry : config.attacks()) {
@@ -104,14 +106,15 @@ public final class AuditRunner {
             if (!dep.defended()) {
                 String key = key(model, data, config, entry);
                 records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
-                        () -> runOne(model, data, config, entry, entry.id(), false, key, progress, executor, attackerData)));
+                        () -> runOne(model, data, config, entry, entry.id(), false, key, progress, executor, attackerData,
+                                null)));
                 continue;
             }
             if (!gradients) {
                 String key = key(model, data, config, entry);
                 records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
-                        () -> runOne(deployed, data, config, entry, entry.id(), false, key, progress, executor, attackerData)
-                                .withGradients("none")));
+                        () -> runOne(deployed, data, config, entry, entry.id(), false, key, progress, executor, attackerData,
+                                detector).withGradients("none")));
                 continue;
             }
             AttackRecord adaptiveRun = null;
@@ -119,16 +122,17 @@ public final class AuditRunner {
                 String key = key(model, data, config, entry);
                 adaptiveRun = storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
                         () -> runOne(dep.adaptive(), data, config, entry, entry.id(), false, key, progress, executor,
-                                attackerData).withGradients(dep.adaptiveGradients()));
+                                attackerData, detector).withGradients(dep.adaptiveGradients()));
                 records.add(adaptiveRun);
             }
             if (dep.naive() != null) {
                 String id = dep.adaptive() == null ? entry.id() : entry.id() + AuditConfig.Defence.NAIVE_SUFFIX;
                 String key = key(model, data, config, List.of(entry, "naive gradients"));
                 AttackRecord n = storedOrRun(results, id, key, resume, AttackRecord.class,
-                        () -> runOne(dep.naive(), data, config, entry, id, true, key, progress, executor, attackerData)
-                                .withGradients("naive"));
-                records.add(adaptiveRun == null ? n : n.comparedWith(adaptiveRun,
+                        () -> runOne(dep.naive(), data, config, entry, id, true, key, progress, executor, attackerData,
+                                detector).withGradients("naive"));
+                // against a detector the two runs differ in what the detector lets through, not in masked gradients
+                records.add(adaptiveRun == null || detector != null ? n : n.comparedWith(adaptiveRun,
                         defence == null ? AuditConfig.Defence.DEFAULT_TOLERANCE : defence.tolerance()));
             }
         }
@@ -292,7 +296,7 @@ public final class AuditRunner {
      */
     static AttackRecord runOne(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry, String id,
             boolean naiveGradients, String key, boolean progress, AttackExecutor executor,
-            java.util.function.Supplier<Dataset> fitData) {
+            java.util.function.Supplier<Dataset> fitData, DetectorCheck detector) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         EvasionAttack attack = EvasionAttacks.create(entry.spec());
@@ -308,15 +312,15 @@ public final class AuditRunner {
                             + sub.numClasses() + " outputs, the audited model " + model.numClasses());
                 }
                 return sweep(model, data, config, entry, id, naiveGradients, key, progress, executor,
-                        org.dlsec.attack.evasion.TransferAttack.of(attack, sub), t0, started);
+                        org.dlsec.attack.evasion.TransferAttack.of(attack, sub), t0, started, detector);
             }
         }
-        return sweep(model, data, config, entry, id, naiveGradients, key, progress, executor, attack, t0, started);
+        return sweep(model, data, config, entry, id, naiveGradients, key, progress, executor, attack, t0, started, detector);
     }
 
     private static AttackRecord sweep(Classifier model, Dataset data, AuditConfig config, AuditConfig.Entry entry, String id,
             boolean naiveGradients, String key, boolean progress, AttackExecutor executor, EvasionAttack attack, long t0,
-            Instant started) {
+            Instant started, DetectorCheck detector) {
         if (entry.epsilons().size() > 1 && !(attack instanceof EpsilonAttack) && !(attack instanceof MinimalPerturbationAttack)) {
             throw new DlsecException("audit attack '" + org.dlsec.core.Text.echo(entry.id()) + "': " + attack.name()
                     + " has no ε budget and does not minimise a distance, give one eps");
@@ -328,7 +332,9 @@ public final class AuditRunner {
         String norm = attack instanceof EpsilonAttack ea ? ea.norm().cliName()
                 : attack instanceof MinimalPerturbationAttack m && entry.epsilons().size() > 1 ? m.distanceNorm().cliName()
                 : entry.spec().norm().cliName();
-        return AttackRecord.of(id, key, entry.epsilons(), results, norm, data, started, (System.nanoTime() - t0) / 1e9);
+        AttackRecord rec = AttackRecord.of(id, key, entry.epsilons(), results, norm, data, started,
+                (System.nanoTime() - t0) / 1e9);
+        return detector == null ? rec : rec.withDetection(detector.evaluate(results.get(results.size() - 1), data));
     }
 
     /** What a stored result must match to be reused: model, data, the attack entry, and the audit-wide settings. */

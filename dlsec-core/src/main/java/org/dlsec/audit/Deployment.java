@@ -39,7 +39,7 @@ record Deployment(Classifier model, Classifier deployed, Classifier adaptive, Cl
     }
 
     static Deployment of(Classifier model, AuditConfig config) {
-        AuditConfig.Defence d = config.defence() == null || config.defence().spec() == null ? null : config.defence();
+        AuditConfig.Defence d = config.defence() == null || !config.defence().changesGradients() ? null : config.defence();
         OptionalDouble t = distillationTemperature(model);
         if (d == null && t.isEmpty()) {
             return new Deployment(model, model, null, null, null);
@@ -52,7 +52,8 @@ record Deployment(Classifier model, Classifier deployed, Classifier adaptive, Cl
         Classifier deployed = AttackExecutor.view(model, config, false, 0);
         String kind = null;
         if (adaptive != null) {
-            String through = adaptive instanceof PreprocessedClassifier p ? p.gradientKind() : null;
+            String through = adaptive instanceof PreprocessedClassifier p ? p.gradientKind()
+                    : adaptive instanceof org.dlsec.defence.detection.DetectorAwareClassifier ? "detector-aware" : null;
             kind = t.isPresent() ? (through == null ? "logits/T" : "logits/T+" + through) : through;
         }
         return new Deployment(model, deployed, adaptive, naive, kind == null ? "naive" : kind);

@@ -175,7 +175,18 @@ final class Verdicts {
         String what = String.format("%s (%s) at ε=%s %s drives accuracy from %.1f%% to %.1f%% (success %.1f%%)",
                 worst.attack(), worst.knowledge(), trim(eps), worst.norm(), 100 * clean, 100 * worst.last().robustAccuracy(),
                 100 * worst.last().successRate());
-        boolean vulnerable = records.stream().anyMatch(r -> r.last().successRate() >= 0.5);
+        // with a detector deployed, an example it flags is rejected: only undetected errors count
+        boolean vulnerable = records.stream().anyMatch(r -> (r.undetectedSuccessRate() != null ? r.undetectedSuccessRate()
+                : r.last().successRate()) >= 0.5);
+        for (AttackRecord r : records) {
+            if (r.undetectedSuccessRate() != null) {
+                Object rate = r.detection().get("detectionRate");
+                what += String.format("; %s%s: the feature-squeezing detector flags %s of the successful examples, %.1f%% of"
+                        + " the correctly classified samples become undetected errors", r.id(),
+                        r.gradients() == null ? "" : " (" + r.gradients() + ")", rate instanceof Number x
+                                ? String.format("%.1f%%", 100 * x.doubleValue()) : "none", 100 * r.undetectedSuccessRate());
+            }
+        }
         for (AttackRecord r : records) {
             if (r.masking() != null && r.masking().flagged()) {
                 what += String.format("; gradient masking: with naive gradients %s leaves %.1f%% robust accuracy, with"

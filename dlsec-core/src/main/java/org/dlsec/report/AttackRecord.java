@@ -34,14 +34,19 @@ import org.dlsec.data.Dataset;
  *        without gradients; null without a defence
  * @param masking on a naive run beside an adaptive one: the two robust accuracies and whether the naive one is flagged
  *        as gradient masking; else null
+ * @param detection with a detector deployed ({@code defence: detector:}): its verdict on the adversarial examples of the
+ *        largest budget — {@code detectionRate} of the successful ones and {@code undetectedSuccessRate}, the share of
+ *        the correctly classified samples turned into errors the detector lets through; else null
  */
 public record AttackRecord(String id, String key, String attack, String family, String knowledge, String norm,
         Map<String, Object> parameters, List<Double> epsilons, List<AttackResult.Summary> points,
         AttackResult.PerSample samples,
         String imageGridPng, FeatureChanges featureChanges, Instant started, double seconds,
-        List<org.dlsec.core.NumericalIssue> numericalIssues, String gradients, Masking masking) implements StoredResult {
+        List<org.dlsec.core.NumericalIssue> numericalIssues, String gradients, Masking masking,
+        Map<String, Object> detection) implements StoredResult {
     public AttackRecord {
         numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
+        detection = detection == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detection));
     }
 
     /** A run against a model without a defence. */
@@ -50,7 +55,7 @@ public record AttackRecord(String id, String key, String attack, String family, 
             AttackResult.PerSample samples, String imageGridPng, FeatureChanges featureChanges, Instant started,
             double seconds, List<org.dlsec.core.NumericalIssue> numericalIssues) {
         this(id, key, attack, family, knowledge, norm, parameters, epsilons, points, samples, imageGridPng, featureChanges,
-                started, seconds, numericalIssues, null, null);
+                started, seconds, numericalIssues, null, null, null);
     }
 
     /**
@@ -69,7 +74,18 @@ public record AttackRecord(String id, String key, String attack, String family, 
     /** This record with the gradient it got against a defended model. */
     public AttackRecord withGradients(String g) {
         return new AttackRecord(id, key, attack, family, knowledge, norm, parameters, epsilons, points, samples, imageGridPng,
-                featureChanges, started, seconds, numericalIssues, g, masking);
+                featureChanges, started, seconds, numericalIssues, g, masking, detection);
+    }
+
+    /** This record with the deployed detector's verdict on its adversarial examples. */
+    public AttackRecord withDetection(Map<String, Object> d) {
+        return new AttackRecord(id, key, attack, family, knowledge, norm, parameters, epsilons, points, samples, imageGridPng,
+                featureChanges, started, seconds, numericalIssues, gradients, masking, d);
+    }
+
+    /** With a detector: the share of correctly classified samples turned into undetected errors, else null. */
+    public Double undetectedSuccessRate() {
+        return detection != null && detection.get("undetectedSuccessRate") instanceof Number n ? n.doubleValue() : null;
     }
 
     /** This (naive) record compared with {@code adaptive}. */
@@ -78,7 +94,7 @@ public record AttackRecord(String id, String key, String attack, String family, 
         double a = adaptive.last().robustAccuracy();
         return new AttackRecord(id, key, attack, family, knowledge, norm, parameters, epsilons, points, samples, imageGridPng,
                 featureChanges, started, seconds, numericalIssues, gradients,
-                new Masking(adaptive.id(), n, a, tolerance, n > a + tolerance));
+                new Masking(adaptive.id(), n, a, tolerance, n > a + tolerance), detection);
     }
 
     /** Per-sample arrays (index into the audited dataset). */

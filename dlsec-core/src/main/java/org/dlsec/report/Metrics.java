@@ -21,7 +21,8 @@ public final class Metrics {
 
     private static final Map<String, List<String>> NAMES = Map.of(
             "evasion", List.of("robustAccuracy", "successRate", "cleanAccuracy", "meanL0", "meanL2", "medianL2", "meanLinf",
-                    "meanQueries", "meanGradients", "gradientMasking", "masked", "seconds"),
+                    "meanQueries", "meanGradients", "gradientMasking", "masked", "detectionRate", "undetectedSuccessRate",
+                    "seconds"),
             "fault", List.of("floatAccuracy", "int8Accuracy", "accuracy", "worstAccuracy", "flipsToStop",
                     "trojanedCleanAccuracy", "triggerSuccessRate", "detectionRate", "accuracyAfterRecovery", "seconds"),
             "poisoning", List.of("cleanModelAccuracy", "poisonedModelAccuracy", "attackSuccessRate", "triggerOnCleanModel",
@@ -113,6 +114,11 @@ public final class Metrics {
             }
         }
         Rows last = new Rows(out, "evasion", r.id(), r.attack(), "");
+        if (r.detection() != null) {
+            last.rate("detectionRate", r.detection().get("detectionRate") instanceof Number x ? x.doubleValue() : null,
+                    count(r.detection().get("successful")));
+            last.rate("undetectedSuccessRate", r.undetectedSuccessRate(), count(r.detection().get("correctBefore")));
+        }
         if (r.masking() != null) {
             last.plain("gradientMasking", r.masking().flagged() ? 1.0 : 0.0);
         }

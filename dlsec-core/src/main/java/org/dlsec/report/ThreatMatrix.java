@@ -103,6 +103,9 @@ public final class ThreatMatrix {
         if (r.masking() != null && r.masking().flagged()) {
             result += "; GRADIENT MASKING: adaptive " + HtmlReport.pct(r.masking().adaptiveRobustAccuracy());
         }
+        if (r.undetectedSuccessRate() != null) {
+            result += "; past the detector: " + HtmlReport.pct(r.undetectedSuccessRate());
+        }
         return new Row("evasion", r.id(), r.attack(), "inference", knowledge, s.targeted() ? "targeted" : "untargeted", cost,
                 "robustAccuracy", s.robustAccuracy(), Interval.wilson(s.robustAccuracy(), s.samples()), result);
     }

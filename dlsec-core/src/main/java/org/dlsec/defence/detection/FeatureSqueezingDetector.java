@@ -56,6 +56,16 @@ public final class FeatureSqueezingDetector {
         return new FeatureSqueezingDetector(model, List.of(new BitDepthReduction(bits), new MedianSmoothing(2)), 250);
     }
 
+    /** The squeezers whose predictions the detector compares with the model's. */
+    public List<Preprocessor> squeezers() {
+        return squeezers;
+    }
+
+    /** The view of {@code model} an attacker who knows this detector attacks ({@link DetectorAwareClassifier}). */
+    public Classifier aware(Classifier model) {
+        return new DetectorAwareClassifier(model, squeezers);
+    }
+
     /** Scores of a batch (n, C, H, W): max over squeezers of ‖softmax(x) − softmax(squeeze(x))‖₁. */
     public double[] scores(NDArray x) {
         int n = (int) x.getShape().get(0);
