@@ -16,45 +16,33 @@ import org.dlsec.model.Classifier;
  * @param threshold its threshold
  * @param targetFpr the share of clean calibration images it flags
  * @param calibration clean images it was calibrated on
- * @param cleanFpr the share of the audited (clean) samples it flags
+ * @param cleanScores its scores of the audited (clean) samples
  */
 record DetectorCheck(FeatureSqueezingDetector detector, double threshold, double targetFpr, int calibration,
-        double cleanFpr) {
+        double[] cleanScores) {
     static DetectorCheck calibrate(Classifier model, Dataset train, Dataset audited, AuditConfig.Defence d, long seed) {
         FeatureSqueezingDetector det = FeatureSqueezingDetector.forInput(model);
         Dataset cal = train.sample(Math.min(d.detectorCalibration(), train.size()), seed);
         double t = FeatureSqueezingDetector.threshold(det.scores(cal, cal.size()), d.detectorFpr());
-        double[] clean = det.scores(audited, audited.size());
-        int flagged = 0;
-        for (double v : clean) {
-            flagged += v > t ? 1 : 0;
-        }
-        return new DetectorCheck(det, t, d.detectorFpr(), cal.size(), clean.length == 0 ? 0 : (double) flagged / clean.length);
+        return new DetectorCheck(det, t, d.detectorFpr(), cal.size(), det.scores(audited, audited.size()));
     }
 
     /** The detector's verdict on {@code r}'s adversarial examples (the last budget's). */
     Map<String, Object> evaluate(AttackResult r, Dataset data) {
         double[] s = detector.scores(r.adversarial(), data);
-        int successful = 0;
-        int flagged = 0;
-        for (int i = 0; i < s.length; i++) {
-            if (r.success()[i]) {
-                successful++;
-                flagged += s[i] > threshold ? 1 : 0;
-            }
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("detector", "feature-squeezing");
-        m.put("paper", "Xu, Evans, Qi, NDSS 2018");
-        m.put("threshold", threshold);
-        m.put("targetFpr", targetFpr);
-        m.put("calibrationSamples", calibration);
-        m.put("cleanFlagged", cleanFpr);
-        m.put("successful", successful);
+        double[] successful = java.util.stream.IntStream.range(0, s.length).filter(i -> r.success()[i]).mapToDouble(i -> s[i])
+                .toArray();
+        // the command's figures (dlsec attack --detect feature-squeezing), then what the deployed API lets through
+        FeatureSqueezingDetector.Evaluation ev = FeatureSqueezingDetector.evaluate(threshold, targetFpr, calibration,
+                successful, cleanScores);
+        int flagged = (int) java.util.Arrays.stream(successful).filter(v -> v > threshold).count();
+        Map<String, Object> m = new LinkedHashMap<>(ev.toMap());
+        m.put("detectionRate", successful.length == 0 ? null : ev.detectionRate());
+        m.put("successful", successful.length);
         m.put("detectedSuccessful", flagged);
-        m.put("detectionRate", successful == 0 ? null : (double) flagged / successful);
         m.put("correctBefore", r.correctBefore());
-        m.put("undetectedSuccessRate", r.correctBefore() == 0 ? null : (double) (successful - flagged) / r.correctBefore());
+        m.put("undetectedSuccessRate", r.correctBefore() == 0 ? null
+                : (double) (successful.length - flagged) / r.correctBefore());
         return m;
     }
 }
