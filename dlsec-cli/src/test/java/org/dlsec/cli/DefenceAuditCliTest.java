@@ -76,7 +76,8 @@ class DefenceAuditCliTest {
 
     /**
      * A model deployed behind a prediction API that answers labels only: the audit serves it in this process through
-     * dlsec serve's stack with that output policy and steals it through HTTP, as dlsec extract --target URL does.
+     * dlsec serve's stack with that output policy, steals it through HTTP as dlsec extract --target URL does, and runs
+     * the score-based Square through it.
      */
     @Test
     void extractionGoesThroughTheServedOutputPolicy(@TempDir Path dir) throws Exception {
@@ -86,6 +87,9 @@ class DefenceAuditCliTest {
                 attacks:
                   - attack: fgsm
                     eps: 0.1
+                  - attack: square
+                    eps: 0.3
+                    maxQueries: 100
                 extraction:
                   - attack: knockoff
                     budget: 300
@@ -104,6 +108,16 @@ class DefenceAuditCliTest {
         assertEquals("top1", rb.get("parameters").get("servedWithOutput").asText());
         assertEquals(300, rb.get("queries").asInt());
         assertTrue(b.get("summary").asText().startsWith("through the prediction API answering top1"), b.get("summary").asText());
+        // Square, which reads scores, queries the API too: with labels only its random search has nothing to climb
+        JsonNode sqA = Json.MAPPER.readTree(dir.resolve("probs/report.json").toFile()).get("families").get(0).get("attacks")
+                .get(1);
+        JsonNode sqB = Json.MAPPER.readTree(dir.resolve("top1/report.json").toFile()).get("families").get(0).get("attacks")
+                .get(1);
+        assertEquals("top1", sqB.get("parameters").get("servedWithOutput").asText());
+        assertTrue(sqA.get("parameters").get("servedWithOutput") == null);
+        double ra1 = sqA.get("points").get(0).get("robustAccuracy").asDouble();
+        double rb1 = sqB.get("points").get(0).get("robustAccuracy").asDouble();
+        assertTrue(rb1 > ra1, "Square through top1 " + rb1 + " vs through probabilities " + ra1);
         // the same queries and seed: labels instead of probabilities train another substitute
         assertTrue(ra.get("fidelity").asDouble() != rb.get("fidelity").asDouble()
                 || !ra.get("curve").equals(rb.get("curve")), "probs " + ra.get("fidelity") + ", top1 " + rb.get("fidelity"));

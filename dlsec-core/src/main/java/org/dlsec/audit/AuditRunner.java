@@ -94,6 +94,19 @@ public final class AuditRunner {
         double clean = Evaluation.accuracy(deployed, data);
         DetectorCheck detector = defence == null || defence.detector() == null ? null
                 : DetectorCheck.calibrate(model, attackerData.get(), data, defence, config.seed());
+        // the attackers who see only the prediction API's answers query it through its output policy
+        org.dlsec.defence.postprocess.OutputPolicy policy = defence == null ? null : defence.policy();
+        String servingSkipped = ServedModel.unsupported(deployed, policy);
+        try (ServedModel served = policy == null || servingSkipped != null ? null : new ServedModel(deployed, policy)) {
+            return runServed(model, data, auditTraining, config, configSource, out, resume, progress, executor, results,
+                    attackerData, started, defence, dep, deployed, clean, detector, served, servingSkipped);
+        }
+    }
+
+    private static AuditReport runServed(Classifier model, Dataset data, boolean auditTraining, AuditConfig config,
+            String configSource, Path out, boolean resume, boolean progress, AttackExecutor executor, Path results,
+            java.util.function.Supplier<Dataset> attackerData, Instant started, AuditConfig.Defence defence, Deployment dep,
+            Classifier deployed, double clean, DetectorCheck detector, ServedModel served, String servingSkipped) {
         List<AttackRecord> records = new ArrayList<>();
         List<String> evasionSkipped = new ArrayList<>();
         for (AuditConfig.Entry entry : config.attacks()) {
@@ -103,7 +116,7 @@ public final class AuditRunner {
                 evasionSkipped.add(entry.id());
                 continue;
             }
-            if (!dep.defended()) {
+            if (!dep.defended() && (gradients || served == null)) {
                 String key = key(model, data, config, entry);
                 records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
                         () -> runOne(model, data, config, entry, entry.id(), false, key, progress, executor, attackerData,
@@ -112,9 +125,16 @@ public final class AuditRunner {
             }
             if (!gradients) {
                 String key = key(model, data, config, entry);
+                // a black box queries the API as deployed (in this process, so not on the cluster); a transfer attack
+                // only sends its finished examples, as a query each
+                boolean api = served != null && entry.substitute() == null;
                 records.add(storedOrRun(results, entry.id(), key, resume, AttackRecord.class,
-                        () -> runOne(deployed, data, config, entry, entry.id(), false, key, progress, executor, attackerData,
-                                detector).withGradients("none")));
+                        () -> {
+                            AttackRecord r = runOne(api ? served.client() : deployed, data, config, entry, entry.id(), false,
+                                    key, progress, api ? AttackExecutor.LOCAL : executor, attackerData, detector)
+                                    .withGradients("none");
+                            return api ? r.withParameter("servedWithOutput", served.policy().spec()) : r;
+                        }));
                 continue;
             }
             AttackRecord adaptiveRun = null;
@@ -185,13 +205,12 @@ public final class AuditRunner {
                     () -> PrivacyRuns.run(deployed, data, attackerData, config, entry, key)));
         }
         List<ExtractionRecord> extraction = new ArrayList<>();
-        org.dlsec.defence.postprocess.OutputPolicy policy = defence == null ? null : defence.policy();
-        String extractionSkipped = config.extraction().isEmpty() ? null : ExtractionRuns.servingUnsupported(deployed, policy);
+        String extractionSkipped = config.extraction().isEmpty() ? null : servingSkipped;
         if (extractionSkipped == null) {
             for (AuditConfig.ExtractionEntry entry : config.extraction()) {
                 String key = key(model, data, config, entry);
                 extraction.add(storedOrRun(results, entry.id(), key, resume, ExtractionRecord.class,
-                        () -> ExtractionRuns.run(deployed, data, entry, key, attackerData, policy)));
+                        () -> ExtractionRuns.run(deployed, served, data, entry, key, attackerData)));
             }
         }
         List<ScanRecord> scans = new ArrayList<>();

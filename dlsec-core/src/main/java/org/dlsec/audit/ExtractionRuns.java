@@ -23,29 +23,13 @@ final class ExtractionRuns {
     private ExtractionRuns() {}
 
     /**
-     * Why the audited model cannot be served with {@code policy} for extraction, or null when it can: the prediction
-     * server takes images (C, H, W).
+     * Runs {@code e} against {@code model}, or with an output policy against the API {@code served} answers through
+     * (dlsec serve's stack in this process), attacked and measured through it as {@code dlsec extract --target URL} does.
      */
-    static String servingUnsupported(Classifier model, org.dlsec.defence.postprocess.OutputPolicy policy) {
-        return policy == null || model.inputShape().dimension() == 3 ? null : "extraction through the prediction API's"
-                + " output policy needs images (C, H, W); the served stack does not take inputs of shape " + model.inputShape();
-    }
-
-    /**
-     * Runs {@code e} against {@code model}; with an output policy, the model is served in this process through
-     * {@code dlsec serve}'s stack (loopback HTTP, the policy applied to every answer) and attacked, and measured, through
-     * it as {@code dlsec extract --target URL} does.
-     */
-    static ExtractionRecord run(Classifier model, Dataset data, AuditConfig.ExtractionEntry e, String key,
-            Supplier<Dataset> trainData, org.dlsec.defence.postprocess.OutputPolicy policy) {
-        if (policy == null) {
-            return run(model, model, data, e, key, trainData, null);
-        }
-        try (org.dlsec.serve.PredictionServer server = org.dlsec.serve.PredictionServer.start(model,
-                org.dlsec.serve.ServeConfig.defaults().withOutput(policy));
-                Classifier served = org.dlsec.serve.RemoteClassifier.connect(server.uri(), null, 256)) {
-            return run(served, model, data, e, key, trainData, policy);
-        }
+    static ExtractionRecord run(Classifier model, ServedModel served, Dataset data, AuditConfig.ExtractionEntry e, String key,
+            Supplier<Dataset> trainData) {
+        return served == null ? run(model, model, data, e, key, trainData, null)
+                : run(served.client(), model, data, e, key, trainData, served.policy());
     }
 
     private static ExtractionRecord run(Classifier victim, Classifier model, Dataset data, AuditConfig.ExtractionEntry e,

@@ -77,6 +77,14 @@ public record AttackRecord(String id, String key, String attack, String family, 
                 featureChanges, started, seconds, numericalIssues, g, masking, detection);
     }
 
+    /** This record with one more parameter (e.g. the output policy of the API the attack queried). */
+    public AttackRecord withParameter(String name, Object value) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>(parameters);
+        p.put(name, value);
+        return new AttackRecord(id, key, attack, family, knowledge, norm, p, epsilons, points, samples, imageGridPng,
+                featureChanges, started, seconds, numericalIssues, gradients, masking, detection);
+    }
+
     /** This record with the deployed detector's verdict on its adversarial examples. */
     public AttackRecord withDetection(Map<String, Object> d) {
         return new AttackRecord(id, key, attack, family, knowledge, norm, parameters, epsilons, points, samples, imageGridPng,
