@@ -83,6 +83,12 @@ class FaultParityTest {
                 yaml.append("    ").append(c[0]).append(": ").append(c[1]).append('\n');
             }
         }
+        // the same BFA under RADAR's checksum with reloading, as --defence checksum --signature full --recovery reload
+        yaml.append("  - fault: bfa\n    id: bfa-guarded\n    guard: checksum\n    signature: full\n    groupSize: 8\n"
+                + "    recovery: reload\n");
+        for (String[] c : CASES.get("bfa")) {
+            yaml.append("    ").append(c[0]).append(": ").append(c[1]).append('\n');
+        }
         AuditConfig cfg = AuditConfig.parse(yaml.toString(), "parity.yaml");
         List<FaultRecord> records;
         try (Classifier model = Models.load(pt, new Shape(1, 28, 28))) {
@@ -90,15 +96,19 @@ class FaultParityTest {
                     "parity.yaml", dir.resolve("audit"), false, false);
             records = report.families().stream().filter(f -> f.family().equals("fault")).findFirst().orElseThrow().faults();
         }
-        assertEquals(3, records.size());
+        assertEquals(4, records.size());
         for (FaultRecord rec : records) {
             String name = rec.fault();
-            Path json = dir.resolve(name + ".json");
+            boolean guarded = rec.id().equals("bfa-guarded");
+            Path json = dir.resolve(rec.id() + ".json");
             // the command's --limit cuts the training split too, so its attacker draws from the same N images
             List<String> args = new ArrayList<>(List.of("fault", "--model", pt.toString(), "--dataset", "mnist", "--mode",
                     name, "--limit", String.valueOf(N), "--seed", String.valueOf(SEED), "--json", json.toString(), "--quiet"));
             for (String[] c : CASES.get(name)) {
                 args.addAll(List.of(c[2], c[3]));
+            }
+            if (guarded) {
+                args.addAll(List.of("--defence", "checksum", "--signature", "full", "--group-size", "8", "--recovery", "reload"));
             }
             CliTest.Run r = CliTest.run(args.toArray(String[]::new));
             assertEquals(0, r.code(), name + ": " + r.err());
@@ -108,6 +118,11 @@ class FaultParityTest {
             for (String f : List.of("fault", "parameters", "floatAccuracy", "int8Accuracy", "weightBits", "flips", "accuracy",
                     "minAccuracy", "flipsToStop", "trojan")) {
                 assertEquals(stored.get(f), n.get(f), name + ": " + f);
+            }
+            if (guarded) {
+                assertEquals(n.get("defence"), stored.get("defence"), "the checksum's findings");
+                assertEquals("reload", rec.defence().get("recovery"));
+                continue;
             }
             if (name.equals("trojan")) {
                 FaultRecord.Trojan t = rec.trojan();
