@@ -156,16 +156,16 @@ class UserModelCliTest {
         assertEquals(6, attacks, "the six evasion attacks of the default configuration");
         assertEquals(2, faults, "the Bit-Flip Attack and random bit flips");
         // #21: the default audit also steals the model (Knockoff Nets, the substitute fitted to the data) and, for
-        // images, inverts it; membership inference needs a model card, so it is listed with the reason
+        // images, inverts it; membership inference takes the training split as the members (no model card) and says so
         JsonNode extraction = family(json, "extraction");
         assertEquals(1, extraction.get("extraction").size(), extraction.toString());
         assertEquals("knockoff-random", extraction.get("extraction").get(0).get("attack").asText());
         assertEquals(5000, extraction.get("extraction").get(0).get("queries").asInt());
         JsonNode privacy = family(json, "privacy");
-        assertTrue(privacy.get("summary").asText().contains("membership inference needs to know which images trained"),
-                privacy.get("summary").asText());
+        assertTrue(privacy.get("summary").asText().contains("members assumed"), privacy.get("summary").asText());
+        assertTrue(!privacy.get("verdict").asText().equals("not evaluated"), privacy.toString());
         boolean images = json.path("dataset").path("shape").size() == 3;
-        assertEquals(images ? 1 : 0, privacy.get("privacy").size(), "MI-Face on images only");
+        assertEquals(images ? 2 : 1, privacy.get("privacy").size(), "the loss attack, and MI-Face on images only");
         assertEquals(images ? "lenet5" : "mlp", extraction.get("extraction").get(0).get("parameters").get("arch").asText());
     }
 

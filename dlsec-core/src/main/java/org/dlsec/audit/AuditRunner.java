@@ -190,10 +190,9 @@ public final class AuditRunner {
         }
         List<PrivacyRecord> privacy = new ArrayList<>();
         List<String> privacySkipped = new ArrayList<>();
-        String membershipSkipped = PrivacyRuns.membershipUnsupported(deployed, data);
         String inversionSkipped = PrivacyRuns.inversionUnsupported(deployed, data);
         for (AuditConfig.PrivacyEntry entry : config.privacy()) {
-            String why = entry.inversion() ? inversionSkipped : membershipSkipped;
+            String why = entry.inversion() ? inversionSkipped : PrivacyRuns.membershipUnsupported(deployed, data, entry.attack());
             if (why != null) {
                 if (!privacySkipped.contains(why)) {
                     privacySkipped.add(why);

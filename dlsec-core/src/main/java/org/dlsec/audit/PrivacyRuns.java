@@ -30,24 +30,29 @@ import org.dlsec.report.PrivacyRecord;
 /**
  * Runs the audit's privacy attacks. Model inversion needs only the model's gradients. Membership
  * inference needs to know which images trained the model: a dlsec model directory's card records
- * it (see {@link org.dlsec.train.TrainingRun#trainingIndices}); for any other model the membership runs are skipped
- * with that reason rather than guessed.
+ * it (see {@link org.dlsec.train.TrainingRun#trainingIndices}); for any other model (a TorchScript or ONNX file) the
+ * attacks that need no shadow models take the whole training split as the members, as {@code dlsec privacy} does, and
+ * the record says so ({@code membersAssumed}); the shadow-model attacks, which train the model's architecture, are
+ * skipped with the reason.
  */
 final class PrivacyRuns {
     private PrivacyRuns() {}
 
-    /** Why the membership attacks cannot run on this model and data, or null when they can. */
-    static String membershipUnsupported(Classifier model, Dataset data) {
+    /** Why membership attack {@code attack} cannot run on this model and data, or null when it can. */
+    static String membershipUnsupported(Classifier model, Dataset data, String attack) {
         if (!"test".equals(data.split())) {
             return "membership inference draws non-members from the audited test images; this audit is on the "
                     + data.split() + " split";
         }
-        if (cardOf(model).isEmpty()) {
-            return "membership inference needs to know which images trained the model: give a dlsec model directory"
-                    + " whose card records it";
+        if (cardOf(model).isEmpty() && SHADOW.contains(attack)) {
+            return attack + " trains shadow models of the target's architecture, which only a dlsec model directory's card"
+                    + " names";
         }
         return null;
     }
+
+    /** The membership attacks that train shadow or reference models of the target's architecture. */
+    static final List<String> SHADOW = List.of("shadow", "lira", "lira-offline");
 
     /** Why inversion cannot run on this model, or null when it can. */
     static String inversionUnsupported(Classifier model, Dataset data) {
@@ -67,8 +72,11 @@ final class PrivacyRuns {
             return PrivacyRecord.inversion(e.id(), key, r.parameters(), r.confidence(), started,
                     (System.nanoTime() - t0) / 1e9, grid, r.numericalIssues());
         }
-        Optional<ModelCard> card = Optional.of(cardOf(model).orElseThrow(() -> new DlsecException(
-                membershipUnsupported(model, data))));
+        String why = membershipUnsupported(model, data, e.attack());
+        if (why != null) {
+            throw new DlsecException(why);
+        }
+        Optional<ModelCard> card = cardOf(model);
         Dataset train = trainSplit.get();
         PrivacyRun.TrainingImages images = PrivacyRun.trainingImages(card, train, model.info().source());
         PrivacySpec spec = spec(e, config, e.nonMembers().equals("test") ? Math.min(e.members(), data.size()) : e.members());
@@ -78,6 +86,8 @@ final class PrivacyRuns {
         MembershipResult.Summary s = r.summary();
         Map<String, Object> params = new LinkedHashMap<>(r.parameters());
         params.put("split", split.record());
+        params.put("members", images.placed());
+        params.put("membersAssumed", images.assumed());
         List<double[]> roc = new ArrayList<>();
         for (Roc.Point p : r.roc().points(200)) {
             roc.add(new double[] {p.fpr(), p.tpr()});

@@ -120,8 +120,10 @@ final class Verdicts {
         boolean vulnerable = false;
         for (PrivacyRecord r : membership) {
             vulnerable |= r.auc() >= 0.6 || r.tprAt1Fpr() >= 0.05;
-            parts.add(String.format("%s: AUC %.3f, TPR %.1f%% at 1%% FPR (%d members, %d non-members)", r.attack(), r.auc(),
-                    100 * r.tprAt1Fpr(), r.members(), r.nonMembers()));
+            parts.add(String.format("%s: AUC %.3f, TPR %.1f%% at 1%% FPR (%d members, %d non-members%s)", r.attack(), r.auc(),
+                    100 * r.tprAt1Fpr(), r.members(), r.nonMembers(), Boolean.TRUE.equals(r.parameters().get("membersAssumed"))
+                            ? "; members assumed: the model's card does not say which images trained it, so the whole"
+                                    + " training split stands for them" : ""));
         }
         records.stream().filter(PrivacyRecord::inversion).forEach(r -> parts.add(String.format(
                 "MI-Face reconstructed %d classes (shown below; judge them by eye)", r.confidence().length)));

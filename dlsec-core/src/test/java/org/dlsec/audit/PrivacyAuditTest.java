@@ -97,15 +97,25 @@ class PrivacyAuditTest {
         }
     }
 
+    /**
+     * A model without a card (any file a team brings): the attacks that need no shadow models take the whole training
+     * split as the members, as dlsec privacy does, and say so; the shadow-model attack, which trains the model's
+     * architecture, is listed with the reason.
+     */
     @Test
-    void membershipWithoutACardIsSkippedWithTheReason(@TempDir Path out) {
-        AuditConfig cfg = AuditConfig.parse(CONFIG.replace("limit: 200", "limit: 40"), "privacy.yaml");
+    void membershipWithoutACardAssumesTheTrainingSplitAndSaysSo(@TempDir Path out) {
+        AuditConfig cfg = AuditConfig.parse(CONFIG.replace("limit: 200", "limit: 40") + "  - attack: shadow\n    shadows: 2\n",
+                "privacy.yaml");
         AuditReport r = AuditRunner.run(TestModels.mnistLenet(), TestSupport.mnistTest(40), () -> TestSupport.mnistTrain(1000),
                 false, cfg, "privacy.yaml", out, false, false);
         AuditReport.Family privacy = r.families().stream().filter(f -> f.family().equals("privacy")).findFirst().orElseThrow();
-        assertEquals(1, privacy.privacy().size(), "inversion still runs");
-        assertEquals("not evaluated", privacy.verdict());
-        assertTrue(privacy.summary().contains("which images trained the model"), privacy.summary());
+        assertEquals(2, privacy.privacy().size(), "the loss attack and inversion run");
+        PrivacyRecord loss = privacy.privacy().get(0);
+        assertEquals(Boolean.TRUE, loss.parameters().get("membersAssumed"));
+        assertEquals(40, loss.members(), "as many members as audited non-members");
+        assertTrue(!privacy.verdict().equals("not evaluated"), privacy.verdict());
+        assertTrue(privacy.summary().contains("members assumed") && privacy.summary().contains("trains shadow models"),
+                privacy.summary());
     }
 
     @Test
