@@ -48,8 +48,9 @@ record Deployment(Classifier model, Classifier deployed, Classifier adaptive, Cl
         // the same views a Spark executor builds for the same runs
         Classifier adaptive = d == null || d.adaptive() ? AttackExecutor.view(model, config, false, temperature) : null;
         Classifier naive = d == null || d.naive() ? AttackExecutor.view(model, config, true, 0) : null;
-        // predictions do not depend on the gradient mode: queries see the transformation, not the scaled logits
-        Classifier deployed = AttackExecutor.view(model, config, false, 0);
+        // predictions do not depend on the gradient mode: queries see the transformation, not the scaled logits nor the
+        // attacker's view of a detector
+        Classifier deployed = d == null || d.spec() == null ? model : AttackExecutor.view(model, config, false, 0);
         String kind = null;
         if (adaptive != null) {
             String through = adaptive instanceof PreprocessedClassifier p ? p.gradientKind()
