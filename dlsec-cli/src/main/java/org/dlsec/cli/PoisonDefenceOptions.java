@@ -64,7 +64,7 @@ final class PoisonDefenceOptions {
     /** The defence, or null; {@code rate} and {@code classes} give spectral signatures' default bound. */
     PoisonDefence create(long seed, int batchSize, double rate, int classes) {
         String det = name();
-        return det == null ? null : PoisonDefence.create(det, new PoisonDefence.Options(stripOptions.create(seed), pruneRatio,
+        return det == null ? null : PoisonDefence.named(det, new PoisonDefence.Options(stripOptions.create(seed), pruneRatio,
                 maxAccuracyDrop, finetuneEpochs, finetuneLr, cleanseSteps, epsilon), seed, batchSize, rate, classes);
     }
 }

@@ -768,7 +768,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                     m.containsKey("cleanseSteps") ? (int) positive(m.get("cleanseSteps"), 100_000) : od.cleanseSteps(),
                     m.containsKey("epsilon") ? m.get("epsilon").number() : null);
             // the command's validation of the defence's parameters
-            org.dlsec.experiment.PoisonDefence.create(detect, o, seed, batch, rate, 10);
+            org.dlsec.experiment.PoisonDefence.named(detect, o, seed, batch, rate, 10);
             return new PoisonEntry(id, kind, params, train, epochs, batch, detect, retrain, o);
         } catch (DlsecException e) {
             if (e.getMessage().contains(" line ")) {

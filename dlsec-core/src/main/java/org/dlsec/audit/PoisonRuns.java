@@ -44,7 +44,7 @@ final class PoisonRuns {
         Dataset clean = train.first(Math.min(e.trainSamples(), train.size()));
         TrainConfig tc = new TrainConfig(e.epochs(), e.batchSize(), "adam", 2e-3, config.seed(), "cosine");
         PoisoningAttack attack = PoisoningAttacks.create(e.poison(), e.params());
-        org.dlsec.experiment.PoisonDefence defence = e.detect() == null ? null : org.dlsec.experiment.PoisonDefence.create(
+        org.dlsec.experiment.PoisonDefence defence = e.detect() == null ? null : org.dlsec.experiment.PoisonDefence.named(
                 e.detect(), e.defence(), config.seed(), e.batchSize(), attack.rate(), clean.numClasses());
         PoisoningOutcome r = PoisoningRun.run(new PoisoningSpec(attack, arch, tc, defence, e.retrain(), config.seed()), clean,
                 test, progress);

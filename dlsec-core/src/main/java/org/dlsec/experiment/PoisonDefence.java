@@ -66,7 +66,7 @@ public record PoisonDefence(String name, PoisonDetector screen, Strip strip, Fin
      * The defence named {@code name} (one of {@link #NAMES}) with {@code o}'s knobs; {@code batchSize} is the victim's,
      * {@code rate} and {@code classes} give spectral signatures' default bound.
      */
-    public static PoisonDefence create(String name, Options o, long seed, int batchSize, double rate, int classes) {
+    public static PoisonDefence named(String name, Options o, long seed, int batchSize, double rate, int classes) {
         String det = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
         return switch (det) {
             case "strip" -> strip(o.strip());
