@@ -85,11 +85,11 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      */
     public record PoisonEntry(String id, String poison, org.dlsec.attack.poisoning.PoisoningAttacks.Params params,
             int trainSamples, int epochs, int batchSize, String detect, boolean retrain,
-            org.dlsec.experiment.PoisonDefence.Options defence) {
-        /** An entry without a defence. */
+            org.dlsec.experiment.PoisonDefence.Options defence, org.dlsec.model.Architecture arch) {
+        /** An entry without a defence, retraining the audited model's own architecture. */
         public PoisonEntry(String id, String poison, org.dlsec.attack.poisoning.PoisoningAttacks.Params params,
                 int trainSamples, int epochs, int batchSize) {
-            this(id, poison, params, trainSamples, epochs, batchSize, null, false, null);
+            this(id, poison, params, trainSamples, epochs, batchSize, null, false, null, null);
         }
     }
 
@@ -678,7 +678,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     }
 
     private static PoisonEntry poisonEntry(YamlNode f, long seed) {
-        List<String> common = List.of("poison", "id", "trainSamples", "epochs", "batchSize");
+        List<String> common = List.of("poison", "id", "trainSamples", "epochs", "batchSize", "arch");
         Map<String, YamlNode> m = f.map();
         if (!m.containsKey("poison")) {
             throw f.error("missing 'poison' (" + String.join(", ", PoisoningAttacks.NAMES) + ")");
@@ -731,6 +731,14 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         int train = m.containsKey("trainSamples") ? (int) positive(m.get("trainSamples"), 10_000_000) : 10_000;
         int epochs = m.containsKey("epochs") ? (int) positive(m.get("epochs"), 1000) : 2;
         int batch = m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 65_536) : 128;
+        org.dlsec.model.Architecture arch = null;
+        if (m.containsKey("arch")) {
+            try {
+                arch = org.dlsec.model.Architecture.parse(m.get("arch").string());
+            } catch (DlsecException e) {
+                throw m.get("arch").error(e.getMessage());
+            }
+        }
         String detect = m.containsKey("detect") ? m.get("detect").string().trim().toLowerCase(java.util.Locale.ROOT) : null;
         if (detect == null) {
             for (String k : POISON_DEFENCE_KEYS) {
@@ -739,7 +747,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                             + String.join(", ", org.dlsec.experiment.PoisonDefence.NAMES) + ")");
                 }
             }
-            return new PoisonEntry(id, kind, params, train, epochs, batch);
+            return new PoisonEntry(id, kind, params, train, epochs, batch, null, false, null, arch);
         }
         if (!org.dlsec.experiment.PoisonDefence.NAMES.contains(detect)) {
             throw m.get("detect").error("unknown defence '" + org.dlsec.core.Text.echo(detect) + "': expected one of "
@@ -769,7 +777,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                     m.containsKey("epsilon") ? m.get("epsilon").number() : null);
             // the command's validation of the defence's parameters
             org.dlsec.experiment.PoisonDefence.named(detect, o, seed, batch, rate, 10);
-            return new PoisonEntry(id, kind, params, train, epochs, batch, detect, retrain, o);
+            return new PoisonEntry(id, kind, params, train, epochs, batch, detect, retrain, o, arch);
         } catch (DlsecException e) {
             if (e.getMessage().contains(" line ")) {
                 throw e;

@@ -176,13 +176,23 @@ public final class AuditRunner {
             } else if (defence != null) {
                 poisoningSkipped = "poisoning retrains the architecture and measures it without the input transformation of"
                         + " the audit's defence; audit the model without 'defence:' for it";
-            } else if (arch == null) {
-                poisoningSkipped = "needs a model whose architecture dlsec can build and train (a dlsec model directory, whose card names it)";
             } else {
+                List<String> noArch = new ArrayList<>();
                 for (AuditConfig.PoisonEntry entry : config.poisoning()) {
+                    // the victim retrains the model's architecture: its card's, or the entry's 'arch' for a model file
+                    org.dlsec.model.Architecture victim = arch != null ? arch : entry.arch();
+                    if (victim == null) {
+                        noArch.add(entry.id());
+                        continue;
+                    }
                     String key = key(model, data, config, entry);
                     poisons.add(storedOrRun(results, entry.id(), key, resume, PoisonRecord.class,
-                            () -> PoisonRuns.run(arch, attackerData.get(), data, config, entry, key, progress)));
+                            () -> PoisonRuns.run(victim, attackerData.get(), data, config, entry, key, progress)));
+                }
+                if (!noArch.isEmpty()) {
+                    poisoningSkipped = String.join(", ", noArch) + ": the victim retrains the model's architecture, which"
+                            + " only a dlsec model directory's card names; give the entry 'arch' (e.g. lenet5, vgg, resnet,"
+                            + " mlp) for a model file";
                 }
             }
         } else if (auditTraining) {

@@ -268,11 +268,8 @@ final class Verdicts {
      */
     private static AuditReport.Family poisoning(List<PoisonRecord> records, String skipped) {
         String title = "Poisoning and backdoors";
-        if (skipped != null) {
-            return notEvaluated("poisoning", title, skipped);
-        }
         if (records.isEmpty()) {
-            return notEvaluated("poisoning", title, "no poisoning experiment configured");
+            return notEvaluated("poisoning", title, skipped != null ? skipped : "no poisoning experiment configured");
         }
         List<String> parts = new ArrayList<>();
         boolean vulnerable = false;
@@ -293,6 +290,9 @@ final class Verdicts {
             if (defended != null) {
                 parts.add(defended);
             }
+        }
+        if (skipped != null) {
+            parts.add(skipped);
         }
         return new AuditReport.Family("poisoning", title, vulnerable ? "vulnerable" : "resists the configured attacks",
                 String.join("; ", parts), List.of(), List.of(), records);

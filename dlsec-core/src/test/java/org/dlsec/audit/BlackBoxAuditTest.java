@@ -62,6 +62,18 @@ class BlackBoxAuditTest {
                 assertEquals(alone.summary().robustAccuracy(), rec.last().robustAccuracy(), 0);
             }
 
+            // poisoning of a model file: the victim retrains the architecture the entry names (no card names it)
+            AuditConfig poison = AuditConfig.parse("seed: 1\nattacks:\n  - attack: square\n    eps: 0.3\n    maxQueries: 5\n"
+                    + "poisoning:\n  - poison: badnets\n    arch: lenet5\n    trainSamples: 300\n    epochs: 1\n"
+                    + "  - poison: labelflip\n    id: flip-noarch\n    trainSamples: 300\n    epochs: 1\n", "poison.yaml");
+            AuditReport pr = AuditRunner.run(onnx, d, () -> TestSupport.mnistTrain(300), true, poison, "poison.yaml",
+                    dir.resolve("p"), false, false);
+            AuditReport.Family pf = pr.families().get(2);
+            assertEquals(1, pf.poisons().size());
+            assertEquals("lenet5", pf.poisons().get(0).parameters().get("architecture"));
+            assertTrue(!pf.verdict().equals("not evaluated") && pf.summary().contains("flip-noarch: the victim retrains"),
+                    pf.summary());
+
             AuditConfig whiteOnly = AuditConfig.parse("attacks:\n  - attack: fgsm\n    eps: 0.3\n", "w.yaml");
             AuditReport w = AuditRunner.run(onnx, d, whiteOnly, "w.yaml", dir.resolve("w"), false, false);
             assertEquals("not evaluated", w.families().get(0).verdict());
