@@ -83,8 +83,7 @@ final class AuditCommand implements Callable<Integer> {
     /** One line per threat family the audit evaluated. */
     static void printVerdicts(AuditReport r) {
         for (AuditReport.Family f : r.families()) {
-            if (!f.attacks().isEmpty() || !f.faults().isEmpty() || !f.poisons().isEmpty() || !f.privacy().isEmpty()
-                    || !f.extraction().isEmpty()) {
+            if (f.hasRuns()) {
                 System.out.printf("%s: %s — %s%n", f.title(), f.verdict(), f.summary());
             }
         }

@@ -113,6 +113,12 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
             extraction = extraction == null ? List.of() : List.copyOf(extraction);
         }
 
+        /** Whether the audit ran something of this family (a run, a scan, a certification or a masking check). */
+        public boolean hasRuns() {
+            return !attacks.isEmpty() || !faults.isEmpty() || !poisons.isEmpty() || !privacy.isEmpty() || !extraction.isEmpty()
+                    || !scans.isEmpty() || !certifications.isEmpty() || !maskingChecks.isEmpty();
+        }
+
         /** A family without backdoor scans, certifications and masking checks. */
         public Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
                 List<FaultRecord> faults, List<PoisonRecord> poisons, List<PrivacyRecord> privacy,
