@@ -21,7 +21,7 @@ dataset = sys.argv[7] if len(sys.argv) > 7 else "mnist"
 torch.set_num_threads(os.cpu_count())
 torch.manual_seed(0)
 here = os.path.dirname(os.path.abspath(__file__))
-mnist = os.path.join(here, "..", "src", "main", "resources", "org", "dlsec", "data", "mnist")
+mnist = os.path.join(here, "..", "dlsec-core", "src", "main", "resources", "org", "dlsec", "data", "mnist")
 
 def idx(name):
     folder = mnist if dataset == "mnist" else os.path.join(os.environ["DLSEC_DATA"], "gtsrb")

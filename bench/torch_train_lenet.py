@@ -16,7 +16,7 @@ epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else os.cpu_count())
 torch.manual_seed(0)
 here = os.path.dirname(os.path.abspath(__file__))
-mnist = os.path.join(here, "..", "src", "main", "resources", "org", "dlsec", "data", "mnist")
+mnist = os.path.join(here, "..", "dlsec-core", "src", "main", "resources", "org", "dlsec", "data", "mnist")
 
 def idx(name):
     with gzip.open(os.path.join(mnist, name), "rb") as f:
