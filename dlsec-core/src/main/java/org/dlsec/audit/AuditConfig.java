@@ -296,7 +296,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         masks.forEach(e -> evasionRuns.add(List.of(e.id(), "masking")));
         if (defence != null && defence.adaptive() && defence.naive()) {
             for (Entry e : entries) {
-                if (EvasionAttacks.create(e.spec()).needsGradients()) {
+                if (e.needsTargetGradients()) {
                     String naive = e.id() + Defence.NAIVE_SUFFIX;
                     if (!ids.add(naive)) {
                         throw m.get("defence").error("the naive run of '" + e.id() + "' is named '" + naive
