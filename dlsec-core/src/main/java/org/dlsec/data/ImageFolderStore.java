@@ -42,6 +42,15 @@ final class ImageFolderStore implements SampleStore {
         ImageDecoder.decode(files[i], channels, height, width, resize, dst, offset);
     }
 
+    /** A batch of images: the native heap is trimmed first if earlier batches left it grown. */
+    @Override
+    public void read(int[] indices, float[] dst, int sampleSize) {
+        org.dlsec.core.NativeHeap.beforeBatch();
+        for (int k = 0; k < indices.length; k++) {
+            read(indices[k], dst, k * sampleSize);
+        }
+    }
+
     @Override
     public SampleStore select(int[] indices) {
         Path[] f = new Path[indices.length];
