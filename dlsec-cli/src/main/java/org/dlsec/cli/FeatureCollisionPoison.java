@@ -1,8 +1,6 @@
 package org.dlsec.cli;
 
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
 import org.dlsec.attack.poisoning.FeatureCollisionExperiment;
 import org.dlsec.attack.poisoning.PoisoningExperiment;
 import org.dlsec.core.DlsecException;
@@ -16,7 +14,7 @@ import org.dlsec.model.Architecture;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.Models;
-import org.dlsec.report.ImageGrid;
+import org.dlsec.report.AdversarialGrids;
 import org.dlsec.train.TrainConfig;
 
 /** {@code dlsec poison --attack featurecollision}: Poison Frogs in the transfer-learning setting. */
@@ -65,34 +63,12 @@ final class FeatureCollisionPoison {
                 + o.fc.model);
     }
 
-    /** One row per target: the target, then for up to four poisons the base and the poison. */
     private static void writeImages(PoisonCommand o, FeatureCollisionExperiment.Result r, Dataset test) {
         try {
             Files.createDirectories(o.images);
         } catch (java.io.IOException e) {
             throw new DlsecException("cannot create --images directory " + o.images + ": " + e.getMessage(), e);
         }
-        int c = (int) test.sampleShape().get(0);
-        int h = (int) test.sampleShape().get(1);
-        int w = (int) test.sampleShape().get(2);
-        int shown = Math.min(4, r.poisonsPerTarget());
-        List<String> header = new ArrayList<>(List.of("target"));
-        for (int i = 0; i < shown; i++) {
-            header.add("base " + (i + 1));
-            header.add("poison " + (i + 1));
-        }
-        ImageGrid grid = new ImageGrid(header, h <= 28 ? 4 : 3);
-        for (FeatureCollisionExperiment.Target t : r.targets()) {
-            List<ImageGrid.Panel> row = new ArrayList<>();
-            row.add(new ImageGrid.Panel(test.image(t.index()), c, h, w, "#" + t.index() + " " + t.label() + "->"
-                    + t.poisonedPrediction(), false));
-            for (int i = 0; i < shown; i++) {
-                row.add(new ImageGrid.Panel(test.image(t.bases()[i]), c, h, w, "#" + t.bases()[i], false));
-                row.add(new ImageGrid.Panel(t.crafted().poisons()[i], c, h, w, String.format("L2 %.2f", t.crafted().pixelL2()[i]),
-                        false));
-            }
-            grid.addRow(row);
-        }
-        grid.write(o.images.resolve("feature-collision.png"));
+        AdversarialGrids.featureCollision(r, test).write(o.images.resolve("feature-collision.png"));
     }
 }

@@ -125,6 +125,59 @@ class PoisoningParityTest {
                 + badnets.attackSuccessRate() + " vs " + badnets.triggerOnCleanModel());
     }
 
+    /**
+     * Clean-label feature collision (Poison Frogs) in the audit: the same extractor, targets, victims and figures as
+     * {@code dlsec poison --attack featurecollision} with the same parameters, and a verdict and threat-matrix row
+     * of its own.
+     */
+    @Test
+    void featureCollisionGivesTheSameTargetsAndVictimsAsTheCommand(@TempDir Path dir) throws Exception {
+        int train = 600;
+        long seed = 2;
+        AuditConfig cfg = AuditConfig.parse("seed: " + seed + "\nlimit: " + TEST + "\nattacks:\n  - attack: fgsm\n    eps: 0.1\n"
+                + "poisoning:\n  - poison: featurecollision\n    id: frogs\n    baseClass: 3\n    targets: 2\n    poisons: 3\n"
+                + "    iterations: 20\n    headEpochs: 10\n    trainSamples: " + train + "\n    epochs: 1\n    batchSize: 16\n",
+                "frogs.yaml");
+        AuditReport report = AuditRunner.run(TestModels.mnistLenet(), TestSupport.mnistTest(TEST),
+                () -> TestSupport.mnistTrain(train), true, cfg, "frogs.yaml", dir.resolve("audit"), false, false);
+        AuditReport.Family family = report.families().stream().filter(f -> f.family().equals("poisoning")).findFirst()
+                .orElseThrow();
+        PoisonRecord rec = family.poisons().get(0);
+        assertEquals("featurecollision", rec.poison());
+        CliTest.Run r = CliTest.run("poison", "--dataset", "mnist", "--attack", "featurecollision", "--base-class", "3",
+                "--targets", "2", "--poisons", "3", "--iterations", "20", "--epochs", "1", "--head-epochs", "10",
+                "--batch-size", "16", "--limit", String.valueOf(train), "--test-limit", String.valueOf(TEST), "--seed",
+                String.valueOf(seed), "--json", dir.resolve("fc.json").toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = Json.MAPPER.readTree(dir.resolve("fc.json").toFile());
+        assertEquals(n.get("cleanModelAccuracy").asDouble(), rec.cleanModelAccuracy(), 0);
+        assertEquals(n.get("poisonedModelAccuracy").asDouble(), rec.poisonedModelAccuracy(), 0);
+        assertEquals(n.get("attackSuccessRate").asDouble(), rec.attackSuccessRate(), 0);
+        assertEquals(3, rec.poisonedSamples());
+        assertEquals(2, rec.triggeredSamples());
+        JsonNode recorded = Json.MAPPER.readTree(Json.toString(rec.parameters()));
+        assertEquals(n.get("provenance").get("parameters").get("targets"), recorded.get("targets"), "the same targets");
+        for (JsonNode t : n.get("targets")) {
+            assertTrue(t.get("label").asInt() != 3);
+        }
+        assertTrue(rec.imageGridPng() != null && !rec.imageGridPng().isEmpty(), "targets, bases and poisons shown");
+        assertTrue(family.summary().contains("clean-label poisons per target"), family.summary());
+        JsonNode row = null;
+        for (JsonNode x : Json.MAPPER.readTree(dir.resolve("audit").resolve("report.json").toFile()).get("threatMatrix")) {
+            row = x.get("id").asText().equals("frogs") ? x : row;
+        }
+        assertNotNull(row, "a threat-matrix row");
+        assertEquals("targeted", row.get("goal").asText());
+        assertEquals("training", row.get("phase").asText());
+        // parse-time checks of the entry
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(org.dlsec.core.DlsecException.class,
+                () -> AuditConfig.parse("attacks:\n  - attack: fgsm\n    eps: 0.1\npoisoning:\n  - poison: featurecollision\n    detect: ac\n", "x.yaml")).getMessage()
+                .contains("detect"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(org.dlsec.core.DlsecException.class,
+                () -> AuditConfig.parse("attacks:\n  - attack: fgsm\n    eps: 0.1\npoisoning:\n  - poison: featurecollision\n    watermark: 1\n", "x.yaml"))
+                .getMessage().contains("watermark"));
+    }
+
     /** {@code node} without its timings (any field named seconds, at any depth). */
     static JsonNode withoutSeconds(JsonNode node) {
         JsonNode copy = node.deepCopy();

@@ -85,13 +85,23 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      */
     public record PoisonEntry(String id, String poison, org.dlsec.attack.poisoning.PoisoningAttacks.Params params,
             int trainSamples, int epochs, int batchSize, String detect, boolean retrain,
-            org.dlsec.experiment.PoisonDefence.Options defence, org.dlsec.model.Architecture arch) {
+            org.dlsec.experiment.PoisonDefence.Options defence, org.dlsec.model.Architecture arch,
+            org.dlsec.experiment.FeatureCollisionSpec collision) {
         /** An entry without a defence, retraining the audited model's own architecture. */
         public PoisonEntry(String id, String poison, org.dlsec.attack.poisoning.PoisoningAttacks.Params params,
                 int trainSamples, int epochs, int batchSize) {
-            this(id, poison, params, trainSamples, epochs, batchSize, null, false, null, null);
+            this(id, poison, params, trainSamples, epochs, batchSize, null, false, null, null, null);
+        }
+
+        /** Whether this is a clean-label feature-collision experiment ({@link #collision()} set, no {@link #params()}). */
+        public boolean featureCollision() {
+            return collision != null;
         }
     }
+
+    /** The keys of a {@code poison: featurecollision} entry beside the common ones. */
+    static final List<String> COLLISION_KEYS = List.of("baseClass", "targets", "targetIndex", "poisons", "beta", "iterations",
+            "stepSize", "watermark", "fineTune", "headEpochs");
 
     /** The keys of a poisoning entry's defence ({@code dlsec poison --detect} and its options, without dashes). */
     public static final List<String> POISON_DEFENCE_KEYS = List.of("detect", "retrain", "pruneRatio", "maxAccuracyDrop",
@@ -683,6 +693,9 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         if (!m.containsKey("poison")) {
             throw f.error("missing 'poison' (" + String.join(", ", PoisoningAttacks.NAMES) + ")");
         }
+        if (m.get("poison").string().trim().equalsIgnoreCase("featurecollision")) {
+            return collisionEntry(f, common, seed);
+        }
         String kind;
         try {
             kind = PoisoningAttacks.canonical(m.get("poison").string());
@@ -747,14 +760,11 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                             + String.join(", ", org.dlsec.experiment.PoisonDefence.NAMES) + ")");
                 }
             }
-            return new PoisonEntry(id, kind, params, train, epochs, batch, null, false, null, arch);
+            return new PoisonEntry(id, kind, params, train, epochs, batch, null, false, null, arch, null);
         }
         if (!org.dlsec.experiment.PoisonDefence.NAMES.contains(detect)) {
             throw m.get("detect").error("unknown defence '" + org.dlsec.core.Text.echo(detect) + "': expected one of "
                     + String.join(", ", org.dlsec.experiment.PoisonDefence.NAMES));
-        }
-        if (kind.equals("featurecollision")) {
-            throw m.get("detect").error("'detect' is not available with featurecollision (clean-label poisons)");
         }
         boolean retrain = m.containsKey("retrain") && m.get("retrain").bool();
         if (retrain && !detect.equals("spectral") && !detect.equals("ac")) {
@@ -777,13 +787,74 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                     m.containsKey("epsilon") ? m.get("epsilon").number() : null);
             // the command's validation of the defence's parameters
             org.dlsec.experiment.PoisonDefence.named(detect, o, seed, batch, rate, 10);
-            return new PoisonEntry(id, kind, params, train, epochs, batch, detect, retrain, o, arch);
+            return new PoisonEntry(id, kind, params, train, epochs, batch, detect, retrain, o, arch, null);
         } catch (DlsecException e) {
             if (e.getMessage().contains(" line ")) {
                 throw e;
             }
             throw f.error(e.getMessage());
         }
+    }
+
+    /**
+     * A clean-label feature-collision entry (Poison Frogs): the command's defaults
+     * ({@link org.dlsec.experiment.FeatureCollisionSpec#defaults}) with the entry's overrides, validated as the command
+     * validates them; the extractor is the victim's architecture trained on the clean training samples.
+     */
+    private static PoisonEntry collisionEntry(YamlNode f, List<String> common, long seed) {
+        List<String> allowed = new ArrayList<>(common);
+        allowed.addAll(COLLISION_KEYS);
+        for (String k : POISON_DEFENCE_KEYS) {
+            if (f.map().containsKey(k)) {
+                throw f.map().get(k).error("'" + k + "' is not available with featurecollision (clean-label poisons carry"
+                        + " no trigger for the training-set detectors)");
+            }
+        }
+        f.onlyKeys(allowed);
+        Map<String, YamlNode> m = f.map();
+        String id = m.containsKey("id") ? m.get("id").string() : "featurecollision";
+        if (!id.matches("[A-Za-z0-9._-]+")) {
+            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
+        }
+        org.dlsec.experiment.FeatureCollisionSpec d = org.dlsec.experiment.FeatureCollisionSpec.defaults(seed);
+        List<Integer> targetIndex = new ArrayList<>();
+        if (m.containsKey("targetIndex")) {
+            for (YamlNode t : m.get("targetIndex").list()) {
+                long v = t.integer();
+                if (v < 0 || v > Integer.MAX_VALUE) {
+                    throw t.error("a target index must be a test-set index >= 0, got " + v);
+                }
+                targetIndex.add((int) v);
+            }
+        }
+        org.dlsec.experiment.FeatureCollisionSpec spec;
+        try {
+            spec = new org.dlsec.experiment.FeatureCollisionSpec(
+                    m.containsKey("baseClass") ? (int) nonNegativeInt(m.get("baseClass")) : d.baseClass(),
+                    m.containsKey("targets") ? (int) positive(m.get("targets"), 1000) : d.targets(), targetIndex,
+                    m.containsKey("poisons") ? (int) positive(m.get("poisons"), 1000) : d.poisons(),
+                    m.containsKey("beta") ? m.get("beta").number() : d.beta(),
+                    m.containsKey("iterations") ? (int) positive(m.get("iterations"), 100_000) : d.iterations(),
+                    m.containsKey("stepSize") ? m.get("stepSize").number() : d.stepSize(),
+                    m.containsKey("watermark") ? m.get("watermark").number() : d.watermark(),
+                    m.containsKey("fineTune") ? Integer.valueOf((int) positive(m.get("fineTune"), 10_000_000)) : d.fineTune(),
+                    m.containsKey("headEpochs") ? (int) positive(m.get("headEpochs"), 1000) : d.headEpochs(), seed);
+            spec.attack(); // the attack's own checks on beta, steps and watermark
+        } catch (DlsecException e) {
+            throw f.error(e.getMessage());
+        }
+        int train = m.containsKey("trainSamples") ? (int) positive(m.get("trainSamples"), 10_000_000) : 10_000;
+        int epochs = m.containsKey("epochs") ? (int) positive(m.get("epochs"), 1000) : 2;
+        int batch = m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 65_536) : 128;
+        org.dlsec.model.Architecture arch = null;
+        if (m.containsKey("arch")) {
+            try {
+                arch = org.dlsec.model.Architecture.parse(m.get("arch").string());
+            } catch (DlsecException e) {
+                throw m.get("arch").error(e.getMessage());
+            }
+        }
+        return new PoisonEntry(id, "featurecollision", null, train, epochs, batch, null, false, null, arch, spec);
     }
 
     private static final Map<String, String> FAULT_TITLES = Map.of("bfa", "the BFA", "random", "random faults", "trojan",

@@ -39,6 +39,9 @@ final class PoisonRuns {
 
     static PoisonRecord run(Architecture arch, Dataset train, Dataset test, AuditConfig config, AuditConfig.PoisonEntry e,
             String key, boolean progress) {
+        if (e.featureCollision()) {
+            return collision(arch, train, test, config, e, key, progress);
+        }
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         Dataset clean = train.first(Math.min(e.trainSamples(), train.size()));
@@ -73,5 +76,40 @@ final class PoisonRuns {
                 r.experiment().poisonedModelAccuracy(), r.attackSuccessRate(), r.experiment().triggerOnCleanModel(),
                 r.poisoned().poisoned().length, r.trainSamples(), started, (System.nanoTime() - t0) / 1e9, grid,
                 r.experiment().triggered() == null ? null : r.experiment().triggered().size(), r.detection());
+    }
+
+    /**
+     * Poison Frogs in the transfer-learning setting, as {@code dlsec poison --attack featurecollision} runs it: the
+     * victim's architecture is trained on the clean pre-training part of the training samples (the feature extractor
+     * a team would download), and for each target a victim retrains the final layer on its clean part plus the
+     * target's poisons. The record's attack success is the share of targets sent to the base class, its
+     * "triggered samples" the targets, its poisoned samples the poisons of one target.
+     */
+    private static PoisonRecord collision(Architecture arch, Dataset train, Dataset test, AuditConfig config,
+            AuditConfig.PoisonEntry e, String key, boolean progress) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        Dataset clean = train.first(Math.min(e.trainSamples(), train.size()));
+        org.dlsec.experiment.FeatureCollisionRun run = org.dlsec.experiment.FeatureCollisionRun.prepare(e.collision(), clean,
+                test);
+        TrainConfig tc = new TrainConfig(e.epochs(), e.batchSize(), "adam", 2e-3, config.seed(), "cosine");
+        try (org.dlsec.model.DjlClassifier extractor = org.dlsec.attack.poisoning.PoisoningExperiment.train(arch,
+                run.pretrain(), tc, progress)) {
+            int[] targets = run.targets(extractor);
+            Map<String, Object> params = new LinkedHashMap<>(run.parameters(arch.cliName()
+                    + " trained here on the clean training samples", targets, e.epochs()));
+            params.remove("attack");
+            params.put("poison", "featurecollision");
+            params.put("trainSamples", clean.size());
+            params.put("batchSize", e.batchSize());
+            params.put("architecture", arch.cliName());
+            params.put("seed", config.seed());
+            org.dlsec.attack.poisoning.FeatureCollisionExperiment.Result r = run.run(extractor, targets, progress).result();
+            long before = r.targets().stream().filter(t -> t.baselinePrediction() == r.baseClass()).count();
+            String grid = java.util.Base64.getEncoder().encodeToString(AdversarialGrids.featureCollision(r, test).png());
+            return new PoisonRecord(e.id(), key, e.poison(), params, r.cleanAccuracyBaseline(), r.meanCleanAccuracy(),
+                    r.successRate(), (double) before / r.targets().size(), r.poisonsPerTarget(), run.train().size(), started,
+                    (System.nanoTime() - t0) / 1e9, grid, r.targets().size(), null);
+        }
     }
 }

@@ -262,9 +262,9 @@ final class Verdicts {
     }
 
     /**
-     * Poisoning is "vulnerable" when a backdoor reaches an attack success of at least 50% while the
-     * poisoned model stays within 2 points of the clean one (it would pass a clean-accuracy check),
-     * or when label flipping costs 5 points or more.
+     * Poisoning is "vulnerable" when a backdoor (or a clean-label feature collision) reaches an attack
+     * success of at least 50% while the poisoned model stays within 2 points of the clean one (it would
+     * pass a clean-accuracy check), or when label flipping or noise costs 5 points or more.
      */
     private static AuditReport.Family poisoning(List<PoisonRecord> records, String skipped) {
         String title = "Poisoning and backdoors";
@@ -276,10 +276,21 @@ final class Verdicts {
         for (PoisonRecord r : records) {
             double drop = r.cleanModelAccuracy() - r.poisonedModelAccuracy();
             double pct = 100.0 * r.poisonedSamples() / r.trainSamples();
-            if (r.poison().equals("badnets")) {
+            if (r.poison().equals("featurecollision")) {
                 vulnerable |= r.attackSuccessRate() >= 0.5 && drop <= 0.02;
-                parts.add(String.format("a backdoor in %.1f%% of the training set fires on %.1f%% of triggered inputs while"
-                        + " clean accuracy moves from %.1f%% to %.1f%%", pct, 100 * r.attackSuccessRate(),
+                parts.add(String.format("%d clean-label poisons per target (feature collision) send %.0f%% of %d targets to"
+                        + " class %s while the retrained model's accuracy moves from %.1f%% to %.1f%%", r.poisonedSamples(),
+                        100 * r.attackSuccessRate(), r.triggeredSamples(), r.parameters().get("baseClass"),
+                        100 * r.cleanModelAccuracy(), 100 * r.poisonedModelAccuracy()));
+            } else if (!Double.isNaN(r.attackSuccessRate())) {
+                // a backdoor: patch, blend, sparse or all-to-all trigger
+                vulnerable |= r.attackSuccessRate() >= 0.5 && drop <= 0.02;
+                parts.add(String.format("a backdoor (%s) in %.1f%% of the training set fires on %.1f%% of triggered inputs"
+                        + " while clean accuracy moves from %.1f%% to %.1f%%", r.poison(), pct, 100 * r.attackSuccessRate(),
+                        100 * r.cleanModelAccuracy(), 100 * r.poisonedModelAccuracy()));
+            } else if (r.poison().equals("noise")) {
+                vulnerable |= drop >= 0.05;
+                parts.add(String.format("noise on %.1f%% of the training images moves accuracy from %.1f%% to %.1f%%", pct,
                         100 * r.cleanModelAccuracy(), 100 * r.poisonedModelAccuracy()));
             } else {
                 vulnerable |= drop >= 0.05;

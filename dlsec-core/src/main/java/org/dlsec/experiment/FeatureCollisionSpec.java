@@ -32,6 +32,14 @@ public record FeatureCollisionSpec(int baseClass, int targets, List<Integer> tar
                 "must be in 1..1000, got " + targets);
     }
 
+    /**
+     * The published defaults of {@code dlsec poison --attack featurecollision}: base class 3, 5 targets drawn with the
+     * seed, 20 poisons each, β0 = 25, 200 steps of λ = 0.1, no watermark, all training images, 10 head epochs.
+     */
+    public static FeatureCollisionSpec defaults(long seed) {
+        return new FeatureCollisionSpec(3, 5, List.of(), 20, 25, 200, 0.1, 0, null, 10, seed);
+    }
+
     /** The attack (its own checks on β, steps and watermark). */
     public FeatureCollision attack() {
         return new FeatureCollision(beta, iterations, stepSize, watermark);

@@ -131,4 +131,33 @@ public final class AdversarialGrids {
         }
         return grid;
     }
+
+    /**
+     * One row per feature-collision target: the target with its label and the poisoned victim's answer, then up to
+     * four bases and the poisons crafted from them (with their pixel L2 to the base).
+     */
+    public static ImageGrid featureCollision(org.dlsec.attack.poisoning.FeatureCollisionExperiment.Result r, Dataset test) {
+        int c = (int) test.sampleShape().get(0);
+        int h = (int) test.sampleShape().get(1);
+        int w = (int) test.sampleShape().get(2);
+        int shown = Math.min(4, r.poisonsPerTarget());
+        List<String> header = new java.util.ArrayList<>(List.of("target"));
+        for (int i = 0; i < shown; i++) {
+            header.add("base " + (i + 1));
+            header.add("poison " + (i + 1));
+        }
+        ImageGrid grid = new ImageGrid(header, h <= 28 ? 4 : 3);
+        for (org.dlsec.attack.poisoning.FeatureCollisionExperiment.Target t : r.targets()) {
+            List<ImageGrid.Panel> row = new java.util.ArrayList<>();
+            row.add(new ImageGrid.Panel(test.image(t.index()), c, h, w, "#" + t.index() + " " + t.label() + "->"
+                    + t.poisonedPrediction(), false));
+            for (int i = 0; i < shown; i++) {
+                row.add(new ImageGrid.Panel(test.image(t.bases()[i]), c, h, w, "#" + t.bases()[i], false));
+                row.add(new ImageGrid.Panel(t.crafted().poisons()[i], c, h, w, String.format(java.util.Locale.ROOT, "L2 %.2f",
+                        t.crafted().pixelL2()[i]), false));
+            }
+            grid.addRow(row);
+        }
+        return grid;
+    }
 }

@@ -689,6 +689,7 @@ public final class HtmlReport {
             case "badnets-all" -> "BadNets all-to-all, class y → y+1";
             case "noise" -> "Gaussian noise on images";
             case "labelflip" -> "random label flips";
+            case "featurecollision" -> "clean-label feature collision (Poison Frogs) → class " + p.parameters().get("baseClass");
             default -> p.poison();
         };
     }

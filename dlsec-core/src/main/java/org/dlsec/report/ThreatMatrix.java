@@ -143,6 +143,17 @@ public final class ThreatMatrix {
         boolean backdoor = !Double.isNaN(r.attackSuccessRate());
         String cost = String.format(Locale.ROOT, "%s of the training set (%,d of %,d)",
                 HtmlReport.pct((double) r.poisonedSamples() / r.trainSamples()), r.poisonedSamples(), r.trainSamples());
+        if (r.poison().equals("featurecollision")) {
+            int t = r.triggeredSamples() == null ? 0 : r.triggeredSamples();
+            return new Row("poisoning", r.id(), r.poison(), "training", "training data, white box",
+                    "targeted", String.format(Locale.ROOT, "%d clean-label poisons per target (%s of the retraining set)",
+                            r.poisonedSamples(), HtmlReport.pct((double) r.poisonedSamples()
+                                    / (r.trainSamples() + r.poisonedSamples()))),
+                    "attackSuccessRate", r.attackSuccessRate(), Interval.wilson(r.attackSuccessRate(), t),
+                    String.format(Locale.ROOT, "%d of %d targets sent to the base class, accuracy %s → %s",
+                            Math.round(r.attackSuccessRate() * t), t, HtmlReport.pct(r.cleanModelAccuracy()),
+                            HtmlReport.pct(r.poisonedModelAccuracy())));
+        }
         if (backdoor) {
             int t = r.triggeredSamples() == null ? 0 : r.triggeredSamples();
             return new Row("poisoning", r.id(), r.poison(), "training", "training data", "backdoor", cost,
