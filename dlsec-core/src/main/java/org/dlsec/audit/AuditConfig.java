@@ -114,7 +114,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      * per class); {@code params} are the attack's own options, as {@code dlsec privacy --param}.
      */
     public record PrivacyEntry(String id, String attack, int members, String nonMembers, int shadows,
-            Map<String, String> params) {
+            Map<String, String> params, String dpModel) {
         /** The membership-inference attacks an audit can run. */
         public static final List<String> MEMBERSHIP = List.of("loss", "confidence", "entropy", "labelonly", "shadow", "lira",
                 "lira-offline");
@@ -125,6 +125,11 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
 
         public boolean inversion() {
             return attack.equals("inversion");
+        }
+
+        /** The same attack on the model trained with DP-SGD ({@code dpModel}), run as {@code <id>-dp}. */
+        public PrivacyEntry onDpModel() {
+            return new PrivacyEntry(id + "-dp", attack, members, nonMembers, shadows, params, dpModel);
         }
     }
 
@@ -638,7 +643,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     }
 
     private static PrivacyEntry privacyEntry(YamlNode f) {
-        f.onlyKeys(List.of("attack", "id", "members", "nonMembers", "shadows", "params"));
+        f.onlyKeys(List.of("attack", "id", "members", "nonMembers", "shadows", "params", "dpModel"));
         Map<String, YamlNode> m = f.map();
         List<String> known = new ArrayList<>(PrivacyEntry.MEMBERSHIP);
         known.add("inversion");
@@ -684,7 +689,19 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         } catch (DlsecException e) {
             throw (m.containsKey("params") ? m.get("params") : f).error(e.getMessage());
         }
-        return new PrivacyEntry(id, kind, members, nonMembers, shadows, params);
+        String dpModel = null;
+        if (m.containsKey("dpModel")) {
+            if (kind.equals("inversion")) {
+                throw m.get("dpModel").error("'dpModel' compares membership inference; inversion does not take it");
+            }
+            dpModel = m.get("dpModel").string();
+            if (!Files.isRegularFile(Path.of(dpModel).resolve(org.dlsec.model.ModelCard.FILE))) {
+                throw m.get("dpModel").error("'dpModel' must be a dlsec model directory (its card says which images trained"
+                        + " it, and its DP budget), and " + org.dlsec.core.Text.echo(dpModel) + " holds no "
+                        + org.dlsec.model.ModelCard.FILE);
+            }
+        }
+        return new PrivacyEntry(id, kind, members, nonMembers, shadows, params, dpModel);
     }
 
     private static PoisonEntry poisonEntry(YamlNode f, long seed) {

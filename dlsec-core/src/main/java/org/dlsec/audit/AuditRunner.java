@@ -212,6 +212,16 @@ public final class AuditRunner {
             String key = key(model, data, config, entry);
             privacy.add(storedOrRun(results, entry.id(), key, resume, PrivacyRecord.class,
                     () -> PrivacyRuns.run(deployed, data, attackerData, config, entry, key)));
+            if (entry.dpModel() != null) {
+                // the same attack on the model trained with DP-SGD: what the defence buys, beside what it costs
+                AuditConfig.PrivacyEntry dp = entry.onDpModel();
+                try (Classifier dpModel = org.dlsec.model.Models.load(java.nio.file.Path.of(entry.dpModel()),
+                        data.sampleShape())) {
+                    String dpKey = key(dpModel, data, config, dp);
+                    privacy.add(storedOrRun(results, dp.id(), dpKey, resume, PrivacyRecord.class,
+                            () -> PrivacyRuns.onDpModel(deployed, dpModel, data, attackerData, config, dp, dpKey)));
+                }
+            }
         }
         List<ExtractionRecord> extraction = new ArrayList<>();
         String extractionSkipped = config.extraction().isEmpty() ? null : servingSkipped;

@@ -97,6 +97,37 @@ final class PrivacyRuns {
                 Interval.bootstrapAuc(r.scores(), r.member(), config.seed()));
     }
 
+    /**
+     * The membership attack of {@code e} on {@code dpModel}, the audited model's counterpart trained with DP-SGD; the
+     * record says which run it compares with ({@code comparedWith}), the DP budget its card records
+     * ({@code dpEpsilon}, {@code dpDelta}, {@code noiseMultiplier}) and both models' accuracy on the audited samples.
+     */
+    static PrivacyRecord onDpModel(Classifier audited, Classifier dpModel, Dataset data, Supplier<Dataset> trainSplit,
+            AuditConfig config, AuditConfig.PrivacyEntry e, String key) {
+        ModelCard card = cardOf(dpModel).orElseThrow(() -> new DlsecException("dpModel " + e.dpModel()
+                + " is not a dlsec model directory"));
+        Object step = card.training() == null || card.training().extra() == null ? null
+                : card.training().extra().get("gradientStep");
+        if (!(step instanceof Map<?, ?> dp) || !(dp.get("epsilon") instanceof Number)) {
+            throw new DlsecException("dpModel " + e.dpModel() + " was not trained with DP-SGD (its card records no privacy"
+                    + " budget): train it with `dlsec train --dp`");
+        }
+        String why = membershipUnsupported(dpModel, data, e.attack());
+        if (why != null) {
+            throw new DlsecException("dpModel " + e.dpModel() + ": " + why);
+        }
+        PrivacyRecord r = run(dpModel, data, trainSplit, config, e, key);
+        Map<String, Object> params = new LinkedHashMap<>(r.parameters());
+        params.put("comparedWith", e.id().substring(0, e.id().length() - "-dp".length()));
+        params.put("dpModel", e.dpModel());
+        params.put("dpEpsilon", dp.get("epsilon"));
+        params.put("dpDelta", dp.get("delta"));
+        params.put("noiseMultiplier", dp.get("noiseMultiplier"));
+        params.put("auditedAccuracy", org.dlsec.metric.Evaluation.accuracy(audited, data));
+        params.put("dpAccuracy", org.dlsec.metric.Evaluation.accuracy(dpModel, data));
+        return r.withParameters(params);
+    }
+
     private static PrivacySpec spec(AuditConfig.PrivacyEntry e, AuditConfig config, int members) {
         return new PrivacySpec(e.attack(), e.shadows(), e.params(), e.nonMembers(), members, config.seed());
     }

@@ -119,6 +119,18 @@ final class Verdicts {
         List<String> parts = new ArrayList<>();
         boolean vulnerable = false;
         for (PrivacyRecord r : membership) {
+            if (r.onDpModel()) {
+                // the DP-SGD counterpart: what the defence buys and costs, not part of the audited model's verdict
+                PrivacyRecord plain = membership.stream().filter(p -> p.id().equals(r.parameters().get("comparedWith")))
+                        .findFirst().orElse(null);
+                parts.add(String.format("trained with DP-SGD (ε = %.2f, δ = %s; %s): %s AUC %.3f%s, TPR %.1f%% at 1%% FPR;"
+                        + " accuracy %.1f%% against the audited model's %.1f%%", ((Number) r.parameters().get("dpEpsilon"))
+                                .doubleValue(), r.parameters().get("dpDelta"), r.parameters().get("dpModel"), r.attack(), r.auc(),
+                        plain == null ? "" : String.format(" against %.3f", plain.auc()), 100 * r.tprAt1Fpr(),
+                        100 * ((Number) r.parameters().get("dpAccuracy")).doubleValue(),
+                        100 * ((Number) r.parameters().get("auditedAccuracy")).doubleValue()));
+                continue;
+            }
             vulnerable |= r.auc() >= 0.6 || r.tprAt1Fpr() >= 0.05;
             parts.add(String.format("%s: AUC %.3f, TPR %.1f%% at 1%% FPR (%d members, %d non-members%s)", r.attack(), r.auc(),
                     100 * r.tprAt1Fpr(), r.members(), r.nonMembers(), Boolean.TRUE.equals(r.parameters().get("membersAssumed"))

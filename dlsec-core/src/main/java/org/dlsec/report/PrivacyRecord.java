@@ -54,6 +54,17 @@ public record PrivacyRecord(String id, String key, String attack, Map<String, Ob
                 started, seconds, imageGridPng, numericalIssues, null);
     }
 
+    /** This record with {@code newParameters} in place of its parameters. */
+    public PrivacyRecord withParameters(Map<String, Object> newParameters) {
+        return new PrivacyRecord(id, key, attack, newParameters, auc, balancedAccuracy, tprAt01Fpr, tprAt1Fpr, members,
+                nonMembers, roc, confidence, started, seconds, imageGridPng, numericalIssues, aucInterval);
+    }
+
+    /** Whether this run attacked the DP-SGD counterpart of another run ({@code comparedWith}). */
+    public boolean onDpModel() {
+        return parameters.containsKey("comparedWith");
+    }
+
     public boolean inversion() {
         return "inversion".equals(attack);
     }

@@ -181,8 +181,11 @@ public final class ThreatMatrix {
         Object shadows = r.parameters().get("shadows");
         String cost = (shadows != null ? shadows + " shadow models, " : "") + (r.members() + r.nonMembers())
                 + " samples scored";
+        String onDp = r.onDpModel() ? String.format(Locale.ROOT, " on the DP-SGD model (ε = %.2f)",
+                ((Number) r.parameters().get("dpEpsilon")).doubleValue()) : "";
         return new Row("privacy", r.id(), r.attack(), "inference", knowledge, "membership", cost, "auc", r.auc(),
-                r.aucInterval(), String.format(Locale.ROOT, "AUC %.3f, TPR %s at 1%% FPR", r.auc(), HtmlReport.pct(r.tprAt1Fpr())));
+                r.aucInterval(), String.format(Locale.ROOT, "AUC %.3f, TPR %s at 1%% FPR%s", r.auc(), HtmlReport.pct(r.tprAt1Fpr()),
+                        onDp));
     }
 
     /**

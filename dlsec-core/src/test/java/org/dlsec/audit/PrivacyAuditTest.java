@@ -50,7 +50,14 @@ class PrivacyAuditTest {
         // overfitted on purpose: 300 images, 12 epochs
         TrainingRun.run(Architecture.LENET5, DatasetId.parse("mnist"), Optional.empty(), 300, 0,
                 new TrainConfig(12, 16, "adam", 2e-3, 4, "cosine"), modelDir, false, line -> { });
-        AuditConfig cfg = AuditConfig.parse(CONFIG, "privacy.yaml");
+        // its counterpart trained with DP-SGD on the same images (noise 1.1, clip 1)
+        Path dpDir = dir.resolve("dp");
+        TrainingRun.run(Architecture.LENET5, DatasetId.parse("mnist"), Optional.empty(), 300, 0,
+                new TrainConfig(4, 16, "adam", 2e-3, 4, "cosine"), org.dlsec.train.TrainingMethod.STANDARD,
+                n -> new org.dlsec.defence.training.DpSgd(new org.dlsec.defence.training.DpSgd.Params(1.1, 1.0, 1e-5), n,
+                        Math.min(16, n)), dpDir, false, line -> { });
+        AuditConfig cfg = AuditConfig.parse(CONFIG.replace("members: 200\n", "members: 200\n    dpModel: " + dpDir + "\n"),
+                "privacy.yaml");
         Dataset test = TestSupport.mnistTest(cfg.limit());
         Path out = dir.resolve("audit");
         AuditReport r;
@@ -58,8 +65,16 @@ class PrivacyAuditTest {
             r = AuditRunner.run(model, test, () -> TestSupport.mnistTrain(1000), false, cfg, "privacy.yaml", out, false, false);
         }
         AuditReport.Family privacy = r.families().stream().filter(f -> f.family().equals("privacy")).findFirst().orElseThrow();
-        assertEquals(2, privacy.privacy().size());
+        assertEquals(3, privacy.privacy().size(), "loss, loss on the DP model, inversion");
         PrivacyRecord loss = privacy.privacy().get(0);
+        PrivacyRecord dp = privacy.privacy().get(1);
+        assertEquals("loss-dp", dp.id());
+        assertEquals("loss", dp.parameters().get("comparedWith"));
+        JsonNode dpCard = Json.MAPPER.readTree(dpDir.resolve("dlsec-model.json").toFile());
+        assertEquals(dpCard.get("training").get("extra").get("gradientStep").get("epsilon").asDouble(),
+                ((Number) dp.parameters().get("dpEpsilon")).doubleValue(), 0);
+        assertTrue(dp.auc() < loss.auc(), "DP-SGD lowers the leak: AUC " + dp.auc() + " against " + loss.auc());
+        assertTrue(privacy.summary().contains("trained with DP-SGD"), privacy.summary());
         assertEquals("loss", loss.attack());
         assertEquals(200, loss.members());
         assertEquals(200, loss.nonMembers());
@@ -68,7 +83,7 @@ class PrivacyAuditTest {
                 privacy.verdict());
         assertTrue(loss.roc().size() > 2);
         assertNotNull(loss.parameters().get("split"), "the split is recorded");
-        PrivacyRecord inv = privacy.privacy().get(1);
+        PrivacyRecord inv = privacy.privacy().get(2);
         assertTrue(inv.inversion());
         assertEquals(10, inv.confidence().length);
         assertNotNull(inv.imageGridPng());
@@ -129,5 +144,8 @@ class PrivacyAuditTest {
         e = org.junit.jupiter.api.Assertions.assertThrows(DlsecException.class, () -> AuditConfig.parse(
                 "attacks:\n  - attack: fgsm\nprivacy:\n  - attack: inversion\n    params:\n      normalise: 3\n", "bad.yaml"));
         assertTrue(e.getMessage().contains("normalise"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(DlsecException.class, () -> AuditConfig.parse(
+                "attacks:\n  - attack: fgsm\nprivacy:\n  - attack: loss\n    dpModel: /nonexistent\n", "bad.yaml"));
+        assertTrue(e.getMessage().contains("dpModel") && e.getMessage().contains("line 5"), e.getMessage());
     }
 }
