@@ -6,8 +6,7 @@ Prints one line per epoch: 'epoch E seconds S test_accuracy A' (the seconds cove
 only: shuffle, batches of 128, Adam 1e-3, softmax cross-entropy). Reads the MNIST copy bundled in
 the repo. Used by bench/train-speed.sh; dlsec itself never needs Python.
 """
-import gzip, os, sys, time
-import numpy as np
+import os, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -15,20 +14,11 @@ import torch.nn.functional as F
 epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else os.cpu_count())
 torch.manual_seed(0)
-here = os.path.dirname(os.path.abspath(__file__))
-mnist = os.path.join(here, "..", "dlsec-core", "src", "main", "resources", "org", "dlsec", "data", "mnist")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mnist_idx import load  # noqa: E402
 
-def idx(name):
-    with gzip.open(os.path.join(mnist, name), "rb") as f:
-        data = f.read()
-    nd = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(nd)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * nd).reshape(dims)
-
-xtr = torch.tensor(idx("train-images-idx3-ubyte.gz"), dtype=torch.float32).unsqueeze(1) / 255
-ytr = torch.tensor(idx("train-labels-idx1-ubyte.gz"), dtype=torch.long)
-xte = torch.tensor(idx("t10k-images-idx3-ubyte.gz"), dtype=torch.float32).unsqueeze(1) / 255
-yte = torch.tensor(idx("t10k-labels-idx1-ubyte.gz"), dtype=torch.long)
+xtr, ytr = load("train")
+xte, yte = load("test")
 
 model = nn.Sequential(
     nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),

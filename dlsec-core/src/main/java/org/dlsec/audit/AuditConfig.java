@@ -99,6 +99,24 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
     }
 
+    /** How a poisoning entry's victim trains: {@code trainSamples}, {@code epochs}, {@code batchSize}, {@code arch}. */
+    private record Victim(int trainSamples, int epochs, int batchSize, org.dlsec.model.Architecture arch) {}
+
+    private static Victim victim(Map<String, YamlNode> m) {
+        int train = m.containsKey("trainSamples") ? (int) positive(m.get("trainSamples"), 10_000_000) : 10_000;
+        int epochs = m.containsKey("epochs") ? (int) positive(m.get("epochs"), 1000) : 2;
+        int batch = m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 65_536) : 128;
+        org.dlsec.model.Architecture arch = null;
+        if (m.containsKey("arch")) {
+            try {
+                arch = org.dlsec.model.Architecture.parse(m.get("arch").string());
+            } catch (DlsecException e) {
+                throw m.get("arch").error(e.getMessage());
+            }
+        }
+        return new Victim(train, epochs, batch, arch);
+    }
+
     /** The keys of a {@code poison: featurecollision} entry beside the common ones. */
     static final List<String> COLLISION_KEYS = List.of("baseClass", "targets", "targetIndex", "poisons", "beta", "iterations",
             "stepSize", "watermark", "fineTune", "headEpochs");
@@ -758,17 +776,11 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         } catch (org.dlsec.core.DlsecException e) {
             throw f.error(e.getMessage());
         }
-        int train = m.containsKey("trainSamples") ? (int) positive(m.get("trainSamples"), 10_000_000) : 10_000;
-        int epochs = m.containsKey("epochs") ? (int) positive(m.get("epochs"), 1000) : 2;
-        int batch = m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 65_536) : 128;
-        org.dlsec.model.Architecture arch = null;
-        if (m.containsKey("arch")) {
-            try {
-                arch = org.dlsec.model.Architecture.parse(m.get("arch").string());
-            } catch (DlsecException e) {
-                throw m.get("arch").error(e.getMessage());
-            }
-        }
+        Victim v = victim(m);
+        int train = v.trainSamples();
+        int epochs = v.epochs();
+        int batch = v.batchSize();
+        org.dlsec.model.Architecture arch = v.arch();
         String detect = m.containsKey("detect") ? m.get("detect").string().trim().toLowerCase(java.util.Locale.ROOT) : null;
         if (detect == null) {
             for (String k : POISON_DEFENCE_KEYS) {
@@ -860,17 +872,11 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         } catch (DlsecException e) {
             throw f.error(e.getMessage());
         }
-        int train = m.containsKey("trainSamples") ? (int) positive(m.get("trainSamples"), 10_000_000) : 10_000;
-        int epochs = m.containsKey("epochs") ? (int) positive(m.get("epochs"), 1000) : 2;
-        int batch = m.containsKey("batchSize") ? (int) positive(m.get("batchSize"), 65_536) : 128;
-        org.dlsec.model.Architecture arch = null;
-        if (m.containsKey("arch")) {
-            try {
-                arch = org.dlsec.model.Architecture.parse(m.get("arch").string());
-            } catch (DlsecException e) {
-                throw m.get("arch").error(e.getMessage());
-            }
-        }
+        Victim v = victim(m);
+        int train = v.trainSamples();
+        int epochs = v.epochs();
+        int batch = v.batchSize();
+        org.dlsec.model.Architecture arch = v.arch();
         return new PoisonEntry(id, "featurecollision", null, train, epochs, batch, null, false, null, arch, spec);
     }
 
