@@ -873,11 +873,8 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
             throw f.error(e.getMessage());
         }
         Victim v = victim(m);
-        int train = v.trainSamples();
-        int epochs = v.epochs();
-        int batch = v.batchSize();
-        org.dlsec.model.Architecture arch = v.arch();
-        return new PoisonEntry(id, "featurecollision", null, train, epochs, batch, null, false, null, arch, spec);
+        return new PoisonEntry(id, "featurecollision", null, v.trainSamples(), v.epochs(), v.batchSize(), null, false, null,
+                v.arch(), spec);
     }
 
     private static final Map<String, String> FAULT_TITLES = Map.of("bfa", "the BFA", "random", "random faults", "trojan",
