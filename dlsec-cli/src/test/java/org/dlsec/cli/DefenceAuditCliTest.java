@@ -121,6 +121,20 @@ class DefenceAuditCliTest {
         // the same queries and seed: labels instead of probabilities train another substitute
         assertTrue(ra.get("fidelity").asDouble() != rb.get("fidelity").asDouble()
                 || !ra.get("curve").equals(rb.get("curve")), "probs " + ra.get("fidelity") + ", top1 " + rb.get("fidelity"));
+
+        // a per-client quota of 100 queries (dlsec serve --query-budget): the attacker, a new client, gets 100 answers
+        GatesAndCompareCliTest.Audit quota = GatesAndCompareCliTest.audit(dir, "quota", base.replace("  - attack: square\n"
+                + "    eps: 0.3\n    maxQueries: 100\n", "") + "defence:\n  queryBudget: 100\n");
+        assertEquals(Main.EXIT_OK, quota.code(), quota.stderr());
+        JsonNode q = Json.MAPPER.readTree(dir.resolve("quota/report.json").toFile()).get("families").get(3);
+        JsonNode rq = q.get("extraction").get(0);
+        assertEquals(100, rq.get("queries").asInt());
+        assertEquals(100, rq.get("parameters").get("apiQueryBudget").asInt());
+        assertEquals(300, rq.get("parameters").get("requestedBudget").asInt());
+        assertEquals("probs", rq.get("parameters").get("servedWithOutput").asText());
+        assertTrue(q.get("summary").asText().contains("per-client quota of 100 queries"), q.get("summary").asText());
+        assertTrue(rq.get("fidelity").asDouble() < ra.get("fidelity").asDouble(), "a third of the queries steals less: "
+                + rq.get("fidelity") + " vs " + ra.get("fidelity"));
     }
 
     /**

@@ -203,11 +203,13 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      * @param detectorCalibration clean training images the threshold is set on
      * @param gradients {@code adaptive}, {@code naive} or {@code both}
      * @param tolerance accuracy difference (fraction) above which a naive result is flagged
+     * @param queryBudget the prediction API's per-client query quota ({@code dlsec serve --query-budget}), or null:
+     *     each extraction attacker is a new client of the API served with it, and makes at most that many queries
      */
     public record Defence(String transform, @com.fasterxml.jackson.annotation.JsonIgnore
             org.dlsec.defence.preprocess.Preprocessors.Spec spec, String output,
             @com.fasterxml.jackson.annotation.JsonIgnore org.dlsec.defence.postprocess.OutputPolicy policy, String detector,
-            double detectorFpr, int detectorCalibration, String gradients, double tolerance) {
+            double detectorFpr, int detectorCalibration, String gradients, double tolerance, Integer queryBudget) {
         /** The suffix of the id of a naive run beside an adaptive one. */
         public static final String NAIVE_SUFFIX = "-naive";
 
@@ -526,12 +528,14 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
 
     private static Defence defence(YamlNode node) {
         node.onlyKeys(List.of("transform", "output", "detector", "detectorFpr", "detectorCalibration", "gradients",
-                "tolerance"));
+                "tolerance", "queryBudget"));
         Map<String, YamlNode> m = node.map();
-        if (!m.containsKey("transform") && !m.containsKey("output") && !m.containsKey("detector")) {
+        if (!m.containsKey("transform") && !m.containsKey("output") && !m.containsKey("detector")
+                && !m.containsKey("queryBudget")) {
             throw node.error("a defence needs 'transform' (the input transformation the model is deployed behind, as dlsec"
                     + " attack --defence: " + String.join(", ", org.dlsec.defence.preprocess.Preprocessors.NAMES) + ") or"
-                    + " 'output' (the prediction API's output policy, as dlsec serve --output: probs, top1, topk:K, rounded:D)");
+                    + " 'output' (the prediction API's output policy, as dlsec serve --output: probs, top1, topk:K, rounded:D)"
+                    + " or 'queryBudget' (its per-client query quota, as dlsec serve --query-budget)");
         }
         String transform = m.containsKey("transform") ? m.get("transform").string().trim() : null;
         org.dlsec.defence.preprocess.Preprocessors.Spec spec = null;
@@ -579,7 +583,13 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         if (!(tolerance >= 0 && tolerance < 1)) {
             throw m.get("tolerance").error("must be in [0, 1), got " + tolerance);
         }
-        return new Defence(transform, spec, output, policy, detector, fpr, calibration, gradients, tolerance);
+        Integer queryBudget = m.containsKey("queryBudget") ? (int) positive(m.get("queryBudget"), Integer.MAX_VALUE) : null;
+        if (queryBudget != null && policy == null) {
+            // a quota is enforced by the prediction API, which answers with all probabilities unless told otherwise
+            output = "probs";
+            policy = org.dlsec.defence.postprocess.OutputPolicy.parse(output);
+        }
+        return new Defence(transform, spec, output, policy, detector, fpr, calibration, gradients, tolerance, queryBudget);
     }
 
     /** The keys of a scan entry: the options of {@code dlsec scan} without their dashes, in camel case. */

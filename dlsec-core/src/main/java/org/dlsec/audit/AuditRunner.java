@@ -97,7 +97,8 @@ public final class AuditRunner {
         // the attackers who see only the prediction API's answers query it through its output policy
         org.dlsec.defence.postprocess.OutputPolicy policy = defence == null ? null : defence.policy();
         String servingSkipped = ServedModel.unsupported(deployed, policy);
-        try (ServedModel served = policy == null || servingSkipped != null ? null : new ServedModel(deployed, policy)) {
+        try (ServedModel served = policy == null || servingSkipped != null ? null : new ServedModel(deployed, policy,
+                defence.queryBudget())) {
             return runServed(model, data, auditTraining, config, configSource, out, resume, progress, executor, results,
                     attackerData, started, defence, dep, deployed, clean, detector, served, servingSkipped);
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.dlsec.data.DataSource;
+import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
 import org.dlsec.data.QuerySets;
 import org.dlsec.data.SourceOptions;
@@ -28,20 +29,36 @@ final class ExtractionRuns {
      */
     static ExtractionRecord run(Classifier model, ServedModel served, Dataset data, AuditConfig.ExtractionEntry e, String key,
             Supplier<Dataset> trainData) {
-        return served == null ? run(model, model, data, e, key, trainData, null)
-                : run(served.client(), model, data, e, key, trainData, served.policy());
+        return served == null ? run(model, model, data, e, key, trainData, null, null)
+                : run(served.attackerClient(), served.client(), data, e, key, trainData, served.policy(), served.queryBudget());
     }
 
-    private static ExtractionRecord run(Classifier victim, Classifier model, Dataset data, AuditConfig.ExtractionEntry e,
-            String key, Supplier<Dataset> trainData, org.dlsec.defence.postprocess.OutputPolicy policy) {
+    private static ExtractionRecord run(Classifier victim, Classifier evaluator, Dataset data, AuditConfig.ExtractionEntry e,
+            String key, Supplier<Dataset> trainData, org.dlsec.defence.postprocess.OutputPolicy policy, Integer quota) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        ExtractionRun run = ExtractionRun.prepare(e.spec(data), victim, victim, data,
-                () -> queryData(e.queryData(), data, trainData), line -> {});
+        org.dlsec.experiment.ExtractionSpec spec = e.spec(data);
+        // an attacker who knows the API's quota spends it, and no more: the API would refuse the rest
+        org.dlsec.experiment.ExtractionSpec capped = quota == null ? spec : spec.withBudgetAtMost(quota);
+        ExtractionRun run;
+        try {
+            run = ExtractionRun.prepare(capped, victim, evaluator, data, () -> queryData(e.queryData(), data, trainData),
+                    line -> {});
+        } catch (DlsecException x) {
+            if (capped == spec) {
+                throw x;
+            }
+            throw new DlsecException("extraction " + e.id() + ": within the API's query budget of " + quota + " the attack"
+                    + " cannot run (" + x.getMessage() + "): the quota stops it; raise queryBudget or remove the entry", x);
+        }
         ExtractionOutcome o = run.run();
         Map<String, Object> params = new LinkedHashMap<>(o.parameters());
         if (policy != null) {
             params.put("servedWithOutput", policy.spec());
+        }
+        if (quota != null) {
+            params.put("apiQueryBudget", quota);
+            params.put("requestedBudget", spec.params().budget());
         }
         if (e.spec().usesQueryData()) {
             params.put("queryDataSource", e.queryData()); // the attack's own "queryData" names the images it read

@@ -10,16 +10,42 @@ import org.dlsec.serve.ServeConfig;
  * The audited model behind a prediction API with an output policy ({@code defence: output:}), served in this process
  * through {@code dlsec serve}'s stack on loopback and queried over HTTP, started when a run first needs it: the
  * attackers who see only the API's answers (score- and decision-based evasion, model extraction) query it there.
+ * With a per-client query quota ({@code defence: queryBudget:}), each extraction attacker is a new client of an API
+ * that enforces it (answering 429 beyond it, as {@code dlsec serve --query-budget} does); the auditor's own
+ * measurements (fidelity on the test images) and the evasion attacks, judged per image, use an API without it.
  */
 final class ServedModel implements AutoCloseable {
     private final Classifier model;
     private final OutputPolicy policy;
+    private final Integer queryBudget;
+    private final java.util.List<AutoCloseable> attackers = new java.util.ArrayList<>();
     private PredictionServer server;
     private Classifier client;
 
-    ServedModel(Classifier model, OutputPolicy policy) {
+    ServedModel(Classifier model, OutputPolicy policy, Integer queryBudget) {
         this.model = model;
         this.policy = policy;
+        this.queryBudget = queryBudget;
+    }
+
+    /** The API's per-client query quota, or null. */
+    Integer queryBudget() {
+        return queryBudget;
+    }
+
+    /**
+     * The API as one extraction attacker sees it: with a quota, a new client of an API enforcing it (one per
+     * attacker, so each run has the whole quota); without, {@link #client()}.
+     */
+    Classifier attackerClient() {
+        if (queryBudget == null) {
+            return client();
+        }
+        PredictionServer s = PredictionServer.start(model, ServeConfig.defaults().withOutput(policy).withQueryBudget(queryBudget));
+        attackers.add(s);
+        Classifier c = RemoteClassifier.connect(s.uri(), null, 256);
+        attackers.add(c);
+        return c;
     }
 
     /** Why {@code model} cannot be served with {@code policy}, or null when it can: the server takes images (C, H, W). */
@@ -43,6 +69,13 @@ final class ServedModel implements AutoCloseable {
 
     @Override
     public void close() {
+        for (int i = attackers.size() - 1; i >= 0; i--) {
+            try {
+                attackers.get(i).close();
+            } catch (Exception e) {
+                // closing a loopback server or client: nothing left to release
+            }
+        }
         if (client != null) {
             client.close();
         }

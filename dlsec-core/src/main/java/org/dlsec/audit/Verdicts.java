@@ -168,7 +168,10 @@ final class Verdicts {
         for (ExtractionRecord r : records) {
             vulnerable |= r.fidelity() >= EXTRACTION_FIDELITY;
             Object served = r.parameters().get("servedWithOutput");
-            parts.add((served == null ? "" : "through the prediction API answering " + served + ", ") + String.format("%s: with %,d queries a substitute agrees with the model on %.1f%% of %d test images"
+            Object quota = r.parameters().get("apiQueryBudget");
+            parts.add((served == null ? "" : "through the prediction API answering " + served + ", ")
+                    + (quota == null ? "" : "whose per-client quota of " + quota + " queries caps the attack (it asked for "
+                            + r.parameters().get("requestedBudget") + "), ") + String.format("%s: with %,d queries a substitute agrees with the model on %.1f%% of %d test images"
                     + " (its accuracy %.1f%%, the model's %.1f%%)%s", r.attack(), r.queries(), 100 * r.fidelity(),
                     r.testSamples(), 100 * r.substituteAccuracy(), 100 * r.targetAccuracy(), r.transferSuccess() == null ? ""
                             : String.format("; FGSM examples crafted on it fool the model on %.1f%%", 100 * r.transferSuccess())));

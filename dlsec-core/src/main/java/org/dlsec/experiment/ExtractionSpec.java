@@ -28,4 +28,14 @@ public record ExtractionSpec(String attack, ExtractionAttacks.Params params, int
     public boolean usesQueryData() {
         return attack.equals("knockoff") || attack.equals("copycat");
     }
+
+    /** This spec with at most {@code max} queries to the target (a prediction API's per-client quota). */
+    public ExtractionSpec withBudgetAtMost(int max) {
+        ExtractionAttacks.Params p = params;
+        if (p.budget() <= max) {
+            return this;
+        }
+        return new ExtractionSpec(attack, new ExtractionAttacks.Params(max, p.strategy(), p.rounds(), p.lambda(), p.kappa(),
+                p.arch(), p.epochs(), p.lr(), p.checkpoints(), p.seed()), seedSize, testLimit, eps, transferLimit);
+    }
 }
