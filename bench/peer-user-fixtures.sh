@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Issue #19's peer check: dlsec's PGD and Square against torchattacks' on the three user fixtures (tabular MLP behind
 # --normalize with per-feature bounds, npz CNN, PNG-folder LeNet), same model, data, eps, steps and queries; prints
-# one table with the difference in points of robust accuracy (Square: means over seeds).
+# one table with the difference in points of robust accuracy (Square: means over seeds; dlsec's Square twice: as the
+# paper's code, which redraws a window proposal that would not change the image, and with --param redraw=false, as
+# AutoAttack's square.py and torchattacks' port of it).
 # Usage: bench/peer-user-fixtures.sh TORCHATTACKS_DIR   (a checkout of Harry24k/adversarial-attacks-pytorch)
 # Env: DLSEC_SEEDS (default 0,1,2), TA_SEEDS (default 0,1,2,3).
 set -euo pipefail
@@ -31,6 +33,8 @@ for k in tabular npz images; do
   for s in ${seeds//,/ }; do
     run "$k-square-$s" ${data[$k]} "${extra[@]}" --attack square --eps "${sq_eps[$k]}" --max-queries 300 --param p=0.05 \
       --seed "$s"
+    run "$k-squarenr-$s" ${data[$k]} "${extra[@]}" --attack square --eps "${sq_eps[$k]}" --max-queries 300 --param p=0.05 \
+      --param redraw=false --seed "$s"
   done
 done
 OMP_NUM_THREADS=1 nice -n 10 "$PY" bench/torchattacks_user_fixtures.py "$ta" "$F" --seeds "${TA_SEEDS:-0,1,2,3}" \
@@ -43,16 +47,19 @@ print(f"dlsec vs torchattacks {ta['torchattacks']} (torch {ta['torch']}); robust
 print(f"{'fixture':8} {'attack':6} {'eps':>7} {'dlsec (seeds = mean)':>26} {'torchattacks (seeds = mean)':>34} {'diff':>6}  within 3")
 for row in ta["rows"]:
     k, a, eps = row["fixture"], row["attack"], row["eps"]
-    if a == "pgd":
-        curve = json.load(open(f"{tmp}/{k}-pgd.json"))["curve"]
-        d = [c["robustAccuracy"] for c in curve if abs(c["eps"] - eps) < 1e-9]
-        d_txt, t_txt = f"{d[0]:.4f}", f"{row['robustAccuracy']:.4f}"
-    else:
-        runs = sorted(glob.glob(f"{tmp}/{k}-square-*.json"))
-        d = [json.load(open(f))["robustAccuracy"] for f in runs]
-        d_txt = " / ".join(f"{v:.3f}" for v in d) + f" = {sum(d) / len(d):.4f}"
-        t_txt = " / ".join(f"{v:.3f}" for v in row["robustAccuracySeeds"]) + f" = {row['robustAccuracy']:.4f}"
-    diff = round(100 * (sum(d) / len(d) - row["robustAccuracy"]), 2) + 0.0  # no "-0.00"
-    print(f"{k:8} {a:6} {eps:7.4f} {d_txt:>26} {t_txt:>34} {diff:+6.2f}  {'yes' if abs(diff) <= 3 else 'NO'}")
+    variants = [("pgd", None)] if a == "pgd" else [("square", "square"), ("sq-nr", "squarenr")]
+    for label, stem in variants:
+        if stem is None:
+            curve = json.load(open(f"{tmp}/{k}-pgd.json"))["curve"]
+            d = [c["robustAccuracy"] for c in curve if abs(c["eps"] - eps) < 1e-9]
+            d_txt, t_txt = f"{d[0]:.4f}", f"{row['robustAccuracy']:.4f}"
+        else:
+            runs = sorted(glob.glob(f"{tmp}/{k}-{stem}-*.json"))
+            d = [json.load(open(f))["robustAccuracy"] for f in runs]
+            d_txt = " / ".join(f"{v:.3f}" for v in d) + f" = {sum(d) / len(d):.4f}"
+            t_txt = " / ".join(f"{v:.3f}" for v in row["robustAccuracySeeds"]) + f" = {row['robustAccuracy']:.4f}"
+        diff = round(100 * (sum(d) / len(d) - row["robustAccuracy"]), 2) + 0.0  # no "-0.00"
+        print(f"{k:8} {label:6} {eps:7.4f} {d_txt:>26} {t_txt:>34} {diff:+6.2f}  {'yes' if abs(diff) <= 3 else 'NO'}")
+print("square: dlsec as the paper's code (redraw); sq-nr: dlsec with --param redraw=false (AutoAttack's version)")
 PYEOF
 rm -rf "$tmp"

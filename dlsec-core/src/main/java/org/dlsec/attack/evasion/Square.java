@@ -45,8 +45,17 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
      * @param pInit initial fraction of the image changed per update, in (0, 1]
      * @param targeted targeted mode (y holds targets)
      * @param seed seed of all random choices (per sample: {@code (seed, sampleId)})
+     * @param redraw L∞: draw the window's colours again while they would leave it unchanged, as the paper's own code
+     *     ({@code square.py} of max-andr/square-attack) does; {@code false} spends such proposals as queries, as the
+     *     authors' later AutoAttack version (and torchattacks, which ports it) does
      */
-    public record Params(Norm norm, double epsilon, int maxQueries, double pInit, boolean targeted, long seed) implements AbstractEpsilonAttack.Budget {
+    public record Params(Norm norm, double epsilon, int maxQueries, double pInit, boolean targeted, long seed,
+            boolean redraw) implements AbstractEpsilonAttack.Budget {
+        /** The paper's algorithm, with the redraw. */
+        public Params(Norm norm, double epsilon, int maxQueries, double pInit, boolean targeted, long seed) {
+            this(norm, epsilon, maxQueries, pInit, targeted, seed, true);
+        }
+
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "square supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -63,18 +72,24 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
     }
 
     /** The {@code --param} names {@link #fromSpec} reads. */
-    public static final java.util.List<String> PARAMS = java.util.List.of("p");
+    public static final java.util.List<String> PARAMS = java.util.List.of("p", "redraw");
 
-    /** The registry's defaults: 10,000 queries; p_init 0.05 (L∞) or 0.1 (L2) as in the paper. */
+    /**
+     * The registry's defaults: 10,000 queries; p_init 0.05 (L∞) or 0.1 (L2) as in the paper; {@code redraw=true}
+     * (the paper's code; {@code redraw=false}: AutoAttack's and torchattacks' version).
+     */
     public static Square fromSpec(AttackSpec s) {
         double pDefault = s.norm() == Norm.L2 ? 0.1 : 0.05;
+        String redraw = s.extraString("redraw", "true").trim().toLowerCase(java.util.Locale.ROOT);
+        DlsecException.require(redraw.equals("true") || redraw.equals("false"), "redraw",
+                "must be true or false, got '" + org.dlsec.core.Text.echo(redraw) + "'");
         return new Square(new Params(s.norm(), s.epsilon(), s.maxQueriesOr(10_000), s.extraDouble("p", pDefault),
-                s.targeted(), s.seed()));
+                s.targeted(), s.seed(), redraw.equals("true")));
     }
 
     @Override
     public Square withEpsilon(double epsilon) {
-        return new Square(new Params(p.norm(), epsilon, p.maxQueries(), p.pInit(), p.targeted(), p.seed()));
+        return new Square(new Params(p.norm(), epsilon, p.maxQueries(), p.pInit(), p.targeted(), p.seed(), p.redraw()));
     }
 
     @Override
@@ -255,7 +270,7 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
                     }
                 }
             }
-            if (changes) {
+            if (changes || !p.redraw()) {
                 break;
             }
         }
