@@ -5,6 +5,8 @@
 # Usage: bench/image-folder-memory.sh [GTSRB_DIR] [BIG] [SMALL] [WORK]
 #   GTSRB_DIR defaults to $DLSEC_DATA/gtsrb or /work/shared/data/gtsrb; WORK to /tmp/dlsec-image-folder-memory.
 # JAVA_OPTS is passed on to the launcher (e.g. JAVA_OPTS=-XX:+UseG1GC to compare with the JVM's default collector).
+# TRIM_ROUNDS=N (default 0) then runs the BIG eval N more times with the native-heap governor on and off
+# (-Ddlsec.mallocTrim=false), interleaved, and prints each run's peak RSS and eval seconds: the governor's cost.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/common.sh"
@@ -31,3 +33,18 @@ for n in "$small" "$big"; do
   printf '%-8s %12.0f %14.0f %10s\n' "$n" "$(echo "$kb / 1024" | bc -l)" "$(echo "$n / $secs" | bc -l)" "$secs"
 done
 printf 'ratio %s/%s: %.2f\n' "$big" "$small" "$(echo "${rss[$big]} / ${rss[$small]}" | bc -l)"
+rounds=${TRIM_ROUNDS:-0}
+if [ "$rounds" -gt 0 ]; then
+  printf '\n%-6s %-9s %12s %10s\n' round governor "peak RSS MiB" "eval s"
+  for r in $(seq 1 "$rounds"); do
+    for mode in on off; do
+      opts=${JAVA_OPTS:-}
+      [ "$mode" = off ] && opts="$opts -Ddlsec.mallocTrim=false"
+      out=$(JAVA_OPTS="$opts" /usr/bin/time -v "$DLSEC" eval --model "$work/cnn43.pt" --dataset "$work/png$big" \
+            --batch-size 500 --quiet 2>"$work/time-trim.txt")
+      kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time-trim.txt")
+      secs=$(sed -n 's/.*queries, \([0-9.]*\) s).*/\1/p' <<<"$out")
+      printf '%-6s %-9s %12.0f %10s\n' "$r" "$mode" "$(echo "$kb / 1024" | bc -l)" "$secs"
+    done
+  done
+fi
