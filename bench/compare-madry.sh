@@ -4,7 +4,10 @@
 # the comparison prints robust accuracy before and after with their 95% Wilson intervals and whether they overlap.
 # Usage: [DLSEC=launcher] bench/compare-madry.sh [UNDEFENDED_MODEL] [MADRY_MODEL] [N]
 #   UNDEFENDED_MODEL: default the demo LeNet-5 (~/.cache/dlsec/demo-lenet5-mnist-seed0, made by ./dlsec demo)
-#   MADRY_MODEL: default runs/madry-pgd-at (made by bench/madry-at.sh, about 80 minutes on 2 cores)
+#   MADRY_MODEL: default runs/madry-pgd-at (made by bench/madry-at.sh, about 80 minutes on 2 cores before #18's
+#     oneDNN switch-off, several hours since), or a TorchScript file made by bench/torch_madry_at.py, e.g.
+#     `/usr/bin/python3 bench/torch_madry_at.py madry-small.pt 10 2 small` (PGD-7 adversarial training, Madry et
+#     al.'s recipe, of Wong et al.'s small MNIST CNN in plain PyTorch: about 25 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPT_OUT_TRACKING=true
