@@ -69,6 +69,25 @@ public final class NativeHeap {
         }
     }
 
+    /** Returns freed native memory now (glibc's {@code malloc_trim(0)}); false where that is not available. */
+    public static boolean trim() {
+        if (TRIM == null) {
+            return false;
+        }
+        synchronized (LOCK) {
+            TRIM.invoke(int.class, new Object[] {0});
+            return true;
+        }
+    }
+
+    /** Forgets the baseline, as at the start of a run (for tests). */
+    static void reset() {
+        synchronized (LOCK) {
+            batches = 0;
+            baseline = 0;
+        }
+    }
+
     /** The resident set size of this process in bytes, or -1 where it is not known. */
     public static long residentBytes() {
         try {

@@ -6,8 +6,9 @@ import org.dlsec.data.Dataset;
 /**
  * The poisoning family's interface (ART's {@code PoisoningAttack.poison}): an attack that changes a
  * share of the victim's training set, built with its parameters and seed by {@link PoisoningAttacks}.
- * Clean-label feature collision, which crafts new images against a feature extractor instead of
- * changing samples, is {@link FeatureCollision}.
+ * Clean-label feature collision, which crafts new images against a feature extractor and a target
+ * instead of changing samples, takes that extractor, target and bases first
+ * ({@link FeatureCollisionPoisoning}) and then appends its poisons here like any other member.
  */
 public interface PoisoningAttack {
     /** The registry name ({@code badnets}, {@code labelflip}, …). */
