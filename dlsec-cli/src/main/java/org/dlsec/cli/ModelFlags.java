@@ -5,8 +5,8 @@ import java.util.Map;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.DataBounds;
 import org.dlsec.data.Dataset;
-import org.dlsec.defence.preprocess.Normalization;
-import org.dlsec.defence.preprocess.NormalizedClassifier;
+import org.dlsec.model.Normalization;
+import org.dlsec.model.NormalizedClassifier;
 import org.dlsec.model.Bounds;
 import org.dlsec.model.Classifier;
 

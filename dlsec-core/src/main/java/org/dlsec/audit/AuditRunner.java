@@ -380,7 +380,7 @@ public final class AuditRunner {
     static String key(Classifier model, Dataset data, AuditConfig config, Object entry) {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("model", model.info().sha256());
-        if (model instanceof org.dlsec.defence.preprocess.NormalizedClassifier n) {
+        if (model instanceof org.dlsec.model.NormalizedClassifier n) {
             k.put("normalize", n.describe());
         }
         k.put("data", data.origin());

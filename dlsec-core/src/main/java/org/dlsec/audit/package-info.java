@@ -5,7 +5,7 @@
  * and {@code index.html}. Attacks are built only through
  * {@link org.dlsec.attack.evasion.EvasionAttacks}, so attacks added to the registry are available
  * here without change. From defence it uses
- * {@link org.dlsec.defence.preprocess.NormalizedClassifier} (a model's own input normalisation: fault
+ * {@link org.dlsec.model.NormalizedClassifier} (a model's own input normalisation: fault
  * experiments run on the model behind it, with the data normalised), the input transformations of a
  * {@code defence:} section, the backdoor detectors of a scan section, randomized smoothing and the
  * gradient-masking checks, and from train the

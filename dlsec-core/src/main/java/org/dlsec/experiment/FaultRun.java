@@ -21,7 +21,7 @@ import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.integrity.ActivationRangeGuard;
 import org.dlsec.defence.integrity.ChecksumGuard;
-import org.dlsec.defence.preprocess.NormalizedClassifier;
+import org.dlsec.model.NormalizedClassifier;
 import org.dlsec.metric.Evaluation;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.DjlClassifier;
@@ -64,7 +64,7 @@ public final class FaultRun {
     public static FaultRun prepare(FaultSpec spec, Classifier model, Dataset test, Supplier<Dataset> train) {
         NormalizedClassifier norm = model instanceof NormalizedClassifier n ? n : null;
         Classifier inner = norm == null ? model : norm.inner();
-        UnaryOperator<Dataset> view = norm == null ? x -> x : norm::normalised;
+        UnaryOperator<Dataset> view = norm == null ? x -> x : x -> normalised(norm, x);
         if (!(inner instanceof DjlClassifier c)) {
             throw new DlsecException("fault experiments change a model's weights in memory: they need a dlsec model"
                     + " directory or a TorchScript file, not " + inner.info().describe());
@@ -172,5 +172,19 @@ public final class FaultRun {
                     FaultDefence.RANGE_PROFILE_SAMPLES + " training samples");
             return List.of(ActivationRangeGuard.profile(net, guarded, trainSample.apply(FaultDefence.RANGE_PROFILE_SAMPLES)));
         }
+    }
+
+    /**
+     * {@code data} as the model behind {@code n} sees it, normalised, in memory (faults act on that inner model's
+     * weights and activations). Bounds and metadata are the data's.
+     */
+    private static Dataset normalised(NormalizedClassifier n, Dataset data) {
+        int d = data.sampleSize();
+        float[] x = new float[Math.multiplyExact(data.size(), d)];
+        for (int i = 0; i < data.size(); i++) {
+            System.arraycopy(data.image(i), 0, x, i * d, d);
+        }
+        return data.withPixels(n.normalization().apply(x, data.sampleShape()), data.labels(),
+                "normalised (" + n.normalization() + ")");
     }
 }

@@ -201,6 +201,16 @@ public final class Models {
         };
     }
 
+    /**
+     * Loads a model file as {@code options} say: its input shape and bounds and, given a normalisation, behind it
+     * ({@link NormalizedClassifier}: attacks, budgets and bounds stay in the data's units while the network sees
+     * (x − mean) / std). Closing the result closes the model.
+     */
+    public static Classifier load(Path path, LoadOptions options) {
+        Classifier c = load(path, options.inputShape(), options.bounds());
+        return options.normalization() == null ? c : NormalizedClassifier.owning(c, options.normalization(), c.bounds());
+    }
+
     /** The size of {@code block}'s saved parameters, counted without keeping them. */
     private static long parameterBytes(Block block) throws IOException {
         long[] n = new long[1];

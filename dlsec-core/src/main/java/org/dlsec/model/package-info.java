@@ -2,7 +2,9 @@
  * The {@link org.dlsec.model.Classifier} port every attack and defence uses, its implementations
  * (DJL-built and TorchScript models with gradients, black-box ONNX and function models), the seed
  * architectures, and model files with their provenance and the checks that run before a native loader
- * sees one (TorchScriptCheck, TorchPickle, OnnxCheck, ModelFiles). Uses DJL, ONNX Runtime, Apache
+ * sees one (TorchScriptCheck, TorchPickle, OnnxCheck, ModelFiles); how a loaded model sees its inputs
+ * ({@link org.dlsec.model.LoadOptions}: input shape, bounds, the (x − mean) / std it was trained with,
+ * {@link org.dlsec.model.NormalizedClassifier}). Uses DJL, ONNX Runtime, Apache
  * Commons Compress and protobuf-java. May import: core.
  */
 package org.dlsec.model;

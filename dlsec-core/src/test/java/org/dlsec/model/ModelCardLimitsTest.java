@@ -78,9 +78,9 @@ class ModelCardLimitsTest {
         byte[] weights = new byte[250_000]; // about a 28x28 LeNet's size; a 1024x1024 one needs 490 MB
         Files.write(dir.resolve("weights.params"), weights);
         Files.writeString(dir.resolve(ModelCard.FILE), card("lenet5", "[1,1024,1024]", Hashing.sha256(weights)));
-        assertThrows(DlsecException.class, () -> Models.load(dir, null)); // the first call also loads classes
+        assertThrows(DlsecException.class, () -> Models.load(dir, (Shape) null)); // the first call also loads classes
         long t0 = System.nanoTime();
-        DlsecException e = assertThrows(DlsecException.class, () -> Models.load(dir, null));
+        DlsecException e = assertThrows(DlsecException.class, () -> Models.load(dir, (Shape) null));
         double s = (System.nanoTime() - t0) / 1e9;
         // the message of the check made before Architecture.build (the later exact-size check says "expected")
         assertTrue(e.getMessage().contains("parameters need at least"), e.getMessage());

@@ -172,7 +172,7 @@ class SparkAuditTest {
         Path fixtures = Path.of("../dlsec-core/src/test/resources/fixtures/user");
         Path ts = fixtures.resolve("tabular/mlp-ts.pt");
         JsonNode norm = Json.MAPPER.readTree(fixtures.resolve("reference.json").toFile()).path("tabular").path("normalize");
-        org.dlsec.defence.preprocess.Normalization n = new org.dlsec.defence.preprocess.Normalization(
+        org.dlsec.model.Normalization n = new org.dlsec.model.Normalization(
                 floats(norm.path("mean")), floats(norm.path("std")));
         AuditConfig cfg = AuditConfig.parse("""
                 seed: 5
@@ -194,7 +194,7 @@ class SparkAuditTest {
         Path[] outs = new Path[2];
         for (int run = 0; run < 2; run++) {
             Path out = dir.resolve("tabular-" + run);
-            try (Classifier c = org.dlsec.defence.preprocess.NormalizedClassifier.owning(Models.load(ts, data.sampleShape(),
+            try (Classifier c = org.dlsec.model.NormalizedClassifier.owning(Models.load(ts, data.sampleShape(),
                     bounds), n, bounds);
                     AttackExecutor e = run == 0 ? AttackExecutor.LOCAL
                             : new SparkBackend().attacks("local[2]", ts, ModelView.of(c))) {

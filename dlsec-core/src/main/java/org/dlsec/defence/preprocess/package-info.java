@@ -7,9 +7,8 @@
  * gradient and an adaptive one BPDA (Athalye, Carlini, Wagner, ICML 2018) and EOT (Athalye et al.,
  * ICML 2018) gradients.
  *
- * <p>Also here, because it is an input transformation in front of a model though not a defence:
- * {@link org.dlsec.defence.preprocess.NormalizedClassifier}, the (x − mean) / std a model was
- * trained with, so that attacks and budgets stay in the data's own units.
+ * <p>The (x − mean) / std a model was trained with is not a defence and lives with the model:
+ * {@link org.dlsec.model.NormalizedClassifier}.
  *
  * <p>May import: core, data, model, defence.
  */

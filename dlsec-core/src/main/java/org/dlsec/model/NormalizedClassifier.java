@@ -1,14 +1,8 @@
-package org.dlsec.defence.preprocess;
+package org.dlsec.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
-import org.dlsec.model.AbstractClassifier;
-import org.dlsec.model.Bounds;
-import org.dlsec.model.Classifier;
-import org.dlsec.model.Gradient;
-import org.dlsec.model.LogitObjective;
-import org.dlsec.model.ModelInfo;
 
 /**
  * A model that expects normalised inputs, seen in the data's own space: f((x − mean) / std). Attacks,
@@ -62,19 +56,6 @@ public final class NormalizedClassifier extends AbstractClassifier {
 
     public Normalization normalization() {
         return norm;
-    }
-
-    /**
-     * {@code data} as the wrapped model sees it, normalised, in memory (for experiments that run on the
-     * wrapped model itself, such as faults in its weights). Bounds and metadata are the data's.
-     */
-    public org.dlsec.data.Dataset normalised(org.dlsec.data.Dataset data) {
-        int d = data.sampleSize();
-        float[] x = new float[Math.multiplyExact(data.size(), d)];
-        for (int i = 0; i < data.size(); i++) {
-            System.arraycopy(data.image(i), 0, x, i * d, d);
-        }
-        return data.withPixels(norm.apply(x, data.sampleShape()), data.labels(), "normalised (" + norm + ")");
     }
 
     /** For provenance and JSON. */

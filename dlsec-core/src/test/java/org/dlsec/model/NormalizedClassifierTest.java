@@ -1,4 +1,4 @@
-package org.dlsec.defence.preprocess;
+package org.dlsec.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

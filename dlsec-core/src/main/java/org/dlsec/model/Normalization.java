@@ -1,4 +1,4 @@
-package org.dlsec.defence.preprocess;
+package org.dlsec.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
