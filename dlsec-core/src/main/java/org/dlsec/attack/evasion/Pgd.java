@@ -57,8 +57,9 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", variant.cliName + " supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
-            DlsecException.require(Double.isFinite(stepSize) && stepSize > 0, "step size", "must be finite and > 0, got " + stepSize);
+            // steps first: a default step of 2.5/T is infinite for T = 0, and the error should name the steps
             DlsecException.require(steps >= 1 && steps <= 100_000, "steps", "must be in 1..100000, got " + steps);
+            DlsecException.require(Double.isFinite(stepSize) && stepSize > 0, "step size", "must be finite and > 0, got " + stepSize);
             DlsecException.require(restarts >= 1 && restarts <= 1000, "restarts", "must be in 1..1000, got " + restarts);
         }
     }
@@ -83,6 +84,99 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
     public static Pgd pgd(Norm norm, double eps, int steps, Double step, int restarts, boolean targeted, long seed) {
         return new Pgd(new Params(Variant.PGD, norm, eps, step == null ? 2.5 / steps : step, step == null, steps, true,
                 restarts, targeted, seed));
+    }
+
+    /**
+     * An L∞ attack of budget {@code eps}, to configure in one line, e.g. {@code Pgd.linf(0.3).steps(40).stepSize(0.01)
+     * .build()}. The defaults are the registry's (the command line's): PGD (Madry et al.) with a uniform random start,
+     * 40 steps of α = 2.5·ε/T, one restart, untargeted, seed 0; {@link Builder#bim()} drops the random start (10
+     * steps unless set) and {@link Builder#fgsm()} is one step of ε.
+     */
+    public static Builder linf(double eps) {
+        return new Builder(Norm.LINF, eps);
+    }
+
+    /** As {@link #linf}, in L2. */
+    public static Builder l2(double eps) {
+        return new Builder(Norm.L2, eps);
+    }
+
+    /**
+     * Fluent, validated configuration of {@link Pgd}: every setter returns this builder, and {@link #build()} checks
+     * the values, naming the parameter in the error ({@code invalid steps: must be in 1..100000, got 0}).
+     */
+    public static final class Builder {
+        private final Norm norm;
+        private final double eps;
+        private Variant variant = Variant.PGD;
+        private Integer steps;
+        private Double stepSize;
+        private int restarts = 1;
+        private boolean targeted;
+        private long seed;
+
+        private Builder(Norm norm, double eps) {
+            this.norm = norm;
+            this.eps = eps;
+        }
+
+        /** Iterations T (default 40 for PGD, 10 for BIM). */
+        public Builder steps(int t) {
+            this.steps = t;
+            return this;
+        }
+
+        /** The step α in the input's units (default 2.5·ε/T, which scales with ε along a robustness curve). */
+        public Builder stepSize(double alpha) {
+            this.stepSize = alpha;
+            return this;
+        }
+
+        /** Independent random starts; the best (first successful) run is kept per sample (default 1). */
+        public Builder restarts(int r) {
+            this.restarts = r;
+            return this;
+        }
+
+        /** Targeted: the run's targets take the place of the labels (pass them to {@code run(model, data, targets)}). */
+        public Builder targeted() {
+            this.targeted = true;
+            return this;
+        }
+
+        /** Seed of the random starts (default 0; per sample, the random draws come from (seed, sample index)). */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** BIM (Kurakin et al.): no random start, one run. */
+        public Builder bim() {
+            this.variant = Variant.BIM;
+            return this;
+        }
+
+        /** FGSM (Goodfellow et al.): one step of ε. */
+        public Builder fgsm() {
+            this.variant = Variant.FGSM;
+            return this;
+        }
+
+        /** The attack; a bad value fails here with the parameter's name. */
+        public Pgd build() {
+            return switch (variant) {
+                case FGSM -> {
+                    DlsecException.require(steps == null && stepSize == null && restarts == 1, "fgsm",
+                            "takes one step of eps: no steps, step size or restarts");
+                    yield Pgd.fgsm(norm, eps, targeted, seed);
+                }
+                case BIM -> {
+                    DlsecException.require(restarts == 1, "restarts", "BIM has no random start to restart from");
+                    yield Pgd.bim(norm, eps, steps == null ? 10 : steps, stepSize, targeted, seed);
+                }
+                case PGD -> Pgd.pgd(norm, eps, steps == null ? 40 : steps, stepSize, restarts, targeted, seed);
+            };
+        }
     }
 
     @Override

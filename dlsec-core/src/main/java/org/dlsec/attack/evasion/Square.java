@@ -87,6 +87,71 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
                 s.targeted(), s.seed(), redraw.equals("true")));
     }
 
+    /**
+     * An L∞ Square Attack of budget {@code eps}, to configure in one line, e.g. {@code Square.linf(0.3).maxQueries(1000)
+     * .build()}. Defaults as the registry's: 10,000 queries, p_init 0.05 (L∞) or 0.1 (L2), the paper's redraw,
+     * untargeted, seed 0.
+     */
+    public static Builder linf(double eps) {
+        return new Builder(Norm.LINF, eps);
+    }
+
+    /** As {@link #linf}, in L2. */
+    public static Builder l2(double eps) {
+        return new Builder(Norm.L2, eps);
+    }
+
+    /** Fluent, validated configuration of {@link Square}; {@link #build()} names a bad parameter. */
+    public static final class Builder {
+        private final Norm norm;
+        private final double eps;
+        private int maxQueries = 10_000;
+        private Double pInit;
+        private boolean redraw = true;
+        private boolean targeted;
+        private long seed;
+
+        private Builder(Norm norm, double eps) {
+            this.norm = norm;
+            this.eps = eps;
+        }
+
+        /** Queries per sample, counting the clean and final predictions (default 10,000). */
+        public Builder maxQueries(int q) {
+            this.maxQueries = q;
+            return this;
+        }
+
+        /** The initial share of the image a window covers (default 0.05 in L∞, 0.1 in L2). */
+        public Builder pInit(double p) {
+            this.pInit = p;
+            return this;
+        }
+
+        /** AutoAttack's and torchattacks' version: a proposal that leaves the image unchanged still costs a query. */
+        public Builder withoutRedraw() {
+            this.redraw = false;
+            return this;
+        }
+
+        /** Targeted: the run's targets take the place of the labels. */
+        public Builder targeted() {
+            this.targeted = true;
+            return this;
+        }
+
+        /** Seed of every random choice (per sample: (seed, sample index)). */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public Square build() {
+            return new Square(new Params(norm, eps, maxQueries, pInit != null ? pInit : norm == Norm.L2 ? 0.1 : 0.05,
+                    targeted, seed, redraw));
+        }
+    }
+
     @Override
     public Square withEpsilon(double epsilon) {
         return new Square(new Params(p.norm(), epsilon, p.maxQueries(), p.pInit(), p.targeted(), p.seed(), p.redraw()));

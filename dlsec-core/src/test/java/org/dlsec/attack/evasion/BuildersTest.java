@@ -1,0 +1,62 @@
+package org.dlsec.attack.evasion;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.dlsec.TestModels;
+import org.dlsec.TestSupport;
+import org.dlsec.core.DlsecException;
+import org.dlsec.data.Dataset;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacks in one readable line (issue #24): {@code Pgd.linf(0.3).steps(40).stepSize(0.01).build()} and
+ * {@code Square.linf(0.3).maxQueries(1000).build()} are the registry's attacks with the same parameters (the command
+ * line's defaults when a value is not set), and a bad value fails at {@code build()} naming the parameter.
+ */
+class BuildersTest {
+    static EvasionAttack registry(String name, double eps, Norm norm, Integer steps, Double step, Integer queries,
+            Map<String, String> extra) {
+        return EvasionAttacks.create(new AttackSpec(name, eps, norm, steps, step, null, false, queries, 0, extra));
+    }
+
+    @Test
+    void buildersEqualTheRegistrysAttacks() {
+        assertEquals(registry("pgd", 0.3, Norm.LINF, null, null, null, Map.of()).parameters(),
+                Pgd.linf(0.3).build().parameters(), "the registry's defaults");
+        assertEquals(registry("pgd", 0.3, Norm.LINF, 40, 0.01, null, Map.of()).parameters(),
+                Pgd.linf(0.3).steps(40).stepSize(0.01).build().parameters());
+        assertEquals(registry("bim", 1.0, Norm.L2, null, null, null, Map.of()).parameters(),
+                Pgd.l2(1.0).bim().build().parameters());
+        assertEquals(registry("fgsm", 0.1, Norm.LINF, null, null, null, Map.of()).parameters(),
+                Pgd.linf(0.1).fgsm().build().parameters());
+        assertEquals(registry("square", 0.3, Norm.LINF, null, null, 1000, Map.of()).parameters(),
+                Square.linf(0.3).maxQueries(1000).build().parameters());
+        assertEquals(registry("square", 2.0, Norm.L2, null, null, 500, Map.of("redraw", "false", "p", "0.2")).parameters(),
+                Square.l2(2.0).maxQueries(500).pInit(0.2).withoutRedraw().build().parameters());
+        // the same attack: the same adversarial examples
+        Dataset d = TestSupport.mnistTest(8);
+        AttackResult a = Pgd.linf(0.2).steps(5).seed(3).build().run(TestModels.mnistLenet(), d);
+        AttackResult b = Pgd.pgd(Norm.LINF, 0.2, 5, null, 1, false, 3).run(TestModels.mnistLenet(), d);
+        assertArrayEquals(a.adversarial(), b.adversarial());
+        assertTrue(Pgd.linf(0.3).targeted().build().targeted());
+    }
+
+    @Test
+    void badValuesFailAtBuildNamingTheParameter() {
+        assertTrue(assertThrows(DlsecException.class, () -> Pgd.linf(0.3).steps(0).build()).getMessage().contains("steps"));
+        assertTrue(assertThrows(DlsecException.class, () -> Pgd.linf(-1).build()).getMessage().contains("eps"));
+        assertTrue(assertThrows(DlsecException.class, () -> Pgd.linf(0.3).restarts(0).build()).getMessage()
+                .contains("restarts"));
+        assertTrue(assertThrows(DlsecException.class, () -> Pgd.linf(0.3).fgsm().steps(3).build()).getMessage()
+                .contains("fgsm"));
+        assertTrue(assertThrows(DlsecException.class, () -> Pgd.linf(0.3).bim().restarts(2).build()).getMessage()
+                .contains("restarts"));
+        assertTrue(assertThrows(DlsecException.class, () -> Square.linf(0.3).maxQueries(2).build()).getMessage()
+                .contains("max queries"));
+        assertTrue(assertThrows(DlsecException.class, () -> Square.linf(0.3).pInit(0).build()).getMessage().contains("p"));
+    }
+}
