@@ -105,19 +105,19 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
      * Fluent, validated configuration of {@link Pgd}: every setter returns this builder, and {@link #build()} checks
      * the values, naming the parameter in the error ({@code invalid steps: must be in 1..100000, got 0}).
      */
-    public static final class Builder {
-        private final Norm norm;
-        private final double eps;
+    public static final class Builder extends EpsilonAttackBuilder<Builder, Pgd> {
         private Variant variant = Variant.PGD;
         private Integer steps;
         private Double stepSize;
         private int restarts = 1;
-        private boolean targeted;
-        private long seed;
 
         private Builder(Norm norm, double eps) {
-            this.norm = norm;
-            this.eps = eps;
+            super(norm, eps);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /** Iterations T (default 40 for PGD, 10 for BIM). */
@@ -138,17 +138,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
             return this;
         }
 
-        /** Targeted: the run's targets take the place of the labels (pass them to {@code run(model, data, targets)}). */
-        public Builder targeted() {
-            this.targeted = true;
-            return this;
-        }
 
-        /** Seed of the random starts (default 0; per sample, the random draws come from (seed, sample index)). */
-        public Builder seed(long s) {
-            this.seed = s;
-            return this;
-        }
 
         /** BIM (Kurakin et al.): no random start, one run. */
         public Builder bim() {
@@ -162,7 +152,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
             return this;
         }
 
-        /** The attack; a bad value fails here with the parameter's name. */
+        @Override
         public Pgd build() {
             return switch (variant) {
                 case FGSM -> {

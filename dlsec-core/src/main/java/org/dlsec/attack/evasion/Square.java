@@ -102,18 +102,18 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
     }
 
     /** Fluent, validated configuration of {@link Square}; {@link #build()} names a bad parameter. */
-    public static final class Builder {
-        private final Norm norm;
-        private final double eps;
+    public static final class Builder extends EpsilonAttackBuilder<Builder, Square> {
         private int maxQueries = 10_000;
         private Double pInit;
         private boolean redraw = true;
-        private boolean targeted;
-        private long seed;
 
         private Builder(Norm norm, double eps) {
-            this.norm = norm;
-            this.eps = eps;
+            super(norm, eps);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /** Queries per sample, counting the clean and final predictions (default 10,000). */
@@ -134,18 +134,9 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
             return this;
         }
 
-        /** Targeted: the run's targets take the place of the labels. */
-        public Builder targeted() {
-            this.targeted = true;
-            return this;
-        }
 
-        /** Seed of every random choice (per sample: (seed, sample index)). */
-        public Builder seed(long s) {
-            this.seed = s;
-            return this;
-        }
 
+        @Override
         public Square build() {
             return new Square(new Params(norm, eps, maxQueries, pInit != null ? pInit : norm == Norm.L2 ? 0.1 : 0.05,
                     targeted, seed, redraw));
