@@ -81,6 +81,51 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
         return w.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * An L∞ APGD-CE of budget {@code eps} in one line, e.g. {@code AutoPgd.linf(0.3).steps(100).restarts(5).build()};
+     * defaults as the registry's: 100 iterations, one restart, untargeted, seed 0.
+     */
+    public static Builder linf(double eps) {
+        return new Builder(Norm.LINF, eps);
+    }
+
+    /** As {@link #linf}, in L2. */
+    public static Builder l2(double eps) {
+        return new Builder(Norm.L2, eps);
+    }
+
+    /** Fluent, validated configuration of {@link AutoPgd}. */
+    public static final class Builder extends EpsilonAttackBuilder<Builder, AutoPgd> {
+        private int steps = 100;
+        private int restarts = 1;
+
+        private Builder(Norm norm, double eps) {
+            super(norm, eps);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /** Iterations (default 100). */
+        public Builder steps(int t) {
+            this.steps = t;
+            return this;
+        }
+
+        /** Independent random starts (default 1). */
+        public Builder restarts(int r) {
+            this.restarts = r;
+            return this;
+        }
+
+        @Override
+        public AutoPgd build() {
+            return new AutoPgd(new Params(norm, eps, steps, restarts, targeted, seed));
+        }
+    }
+
     @Override
     public AutoPgd withEpsilon(double epsilon) {
         return new AutoPgd(new Params(p.norm(), epsilon, p.steps(), p.restarts(), p.targeted(), p.seed()));

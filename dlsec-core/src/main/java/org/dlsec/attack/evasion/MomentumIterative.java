@@ -52,6 +52,58 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
         return new MomentumIterative(new Params(norm, eps, steps, null, 1.0, targeted, seed));
     }
 
+    /**
+     * An L∞ MI-FGSM of budget {@code eps} in one line, e.g. {@code MomentumIterative.linf(0.3).steps(10).decay(1.0)
+     * .build()}; defaults as the registry's: 10 steps of ε/T, decay μ = 1.0 (Dong et al.), untargeted, seed 0.
+     */
+    public static Builder linf(double eps) {
+        return new Builder(Norm.LINF, eps);
+    }
+
+    /** As {@link #linf}, in L2. */
+    public static Builder l2(double eps) {
+        return new Builder(Norm.L2, eps);
+    }
+
+    /** Fluent, validated configuration of {@link MomentumIterative}. */
+    public static final class Builder extends EpsilonAttackBuilder<Builder, MomentumIterative> {
+        private int steps = 10;
+        private Double stepSize;
+        private double decay = 1.0;
+
+        private Builder(Norm norm, double eps) {
+            super(norm, eps);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /** Iterations T (default 10). */
+        public Builder steps(int t) {
+            this.steps = t;
+            return this;
+        }
+
+        /** The step α in the input's units (default ε/T). */
+        public Builder stepSize(double alpha) {
+            this.stepSize = alpha;
+            return this;
+        }
+
+        /** The momentum's decay μ (default 1.0). */
+        public Builder decay(double mu) {
+            this.decay = mu;
+            return this;
+        }
+
+        @Override
+        public MomentumIterative build() {
+            return new MomentumIterative(new Params(norm, eps, steps, stepSize, decay, targeted, seed));
+        }
+    }
+
     @Override
     public MomentumIterative withEpsilon(double epsilon) {
         return new MomentumIterative(new Params(p.norm(), epsilon, p.steps(), p.stepSize(), p.decay(), p.targeted(), p.seed()));

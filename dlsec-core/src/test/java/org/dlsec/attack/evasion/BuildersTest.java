@@ -37,6 +37,10 @@ class BuildersTest {
                 Square.linf(0.3).maxQueries(1000).build().parameters());
         assertEquals(registry("square", 2.0, Norm.L2, null, null, 500, Map.of("redraw", "false", "p", "0.2")).parameters(),
                 Square.l2(2.0).maxQueries(500).pInit(0.2).withoutRedraw().build().parameters());
+        assertEquals(registry("mim", 0.3, Norm.LINF, 20, null, null, Map.of("decay", "0.5")).parameters(),
+                MomentumIterative.linf(0.3).steps(20).decay(0.5).build().parameters());
+        assertEquals(registry("apgd", 0.3, Norm.LINF, null, null, null, Map.of()).parameters(),
+                AutoPgd.linf(0.3).build().parameters());
         // the same attack: the same adversarial examples
         Dataset d = TestSupport.mnistTest(8);
         AttackResult a = Pgd.linf(0.2).steps(5).seed(3).build().run(TestModels.mnistLenet(), d);
@@ -58,5 +62,9 @@ class BuildersTest {
         assertTrue(assertThrows(DlsecException.class, () -> Square.linf(0.3).maxQueries(2).build()).getMessage()
                 .contains("max queries"));
         assertTrue(assertThrows(DlsecException.class, () -> Square.linf(0.3).pInit(0).build()).getMessage().contains("p"));
+        assertTrue(assertThrows(DlsecException.class, () -> MomentumIterative.linf(0.3).steps(0).build()).getMessage()
+                .contains("steps"));
+        assertTrue(assertThrows(DlsecException.class, () -> AutoPgd.linf(0.3).restarts(0).build()).getMessage()
+                .contains("restarts"));
     }
 }
