@@ -95,9 +95,7 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
     }
 
     /** Fluent, validated configuration of {@link AutoPgd}. */
-    public static final class Builder extends EpsilonAttackBuilder<Builder, AutoPgd> {
-        private int steps = 100;
-        private int restarts = 1;
+    public static final class Builder extends IterativeAttackBuilder<Builder, AutoPgd> {
 
         private Builder(Norm norm, double eps) {
             super(norm, eps);
@@ -108,21 +106,12 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
             return this;
         }
 
-        /** Iterations (default 100). */
-        public Builder steps(int t) {
-            this.steps = t;
-            return this;
-        }
 
-        /** Independent random starts (default 1). */
-        public Builder restarts(int r) {
-            this.restarts = r;
-            return this;
-        }
 
         @Override
         public AutoPgd build() {
-            return new AutoPgd(new Params(norm, eps, steps, restarts, targeted, seed));
+            refuseStepSize("APGD chooses its own step size (Croce and Hein 2020)");
+            return new AutoPgd(new Params(norm, eps, stepsOr(100), restarts, targeted, seed));
         }
     }
 

@@ -66,9 +66,7 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
     }
 
     /** Fluent, validated configuration of {@link MomentumIterative}. */
-    public static final class Builder extends EpsilonAttackBuilder<Builder, MomentumIterative> {
-        private int steps = 10;
-        private Double stepSize;
+    public static final class Builder extends IterativeAttackBuilder<Builder, MomentumIterative> {
         private double decay = 1.0;
 
         private Builder(Norm norm, double eps) {
@@ -80,17 +78,7 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
             return this;
         }
 
-        /** Iterations T (default 10). */
-        public Builder steps(int t) {
-            this.steps = t;
-            return this;
-        }
 
-        /** The step α in the input's units (default ε/T). */
-        public Builder stepSize(double alpha) {
-            this.stepSize = alpha;
-            return this;
-        }
 
         /** The momentum's decay μ (default 1.0). */
         public Builder decay(double mu) {
@@ -100,7 +88,8 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
 
         @Override
         public MomentumIterative build() {
-            return new MomentumIterative(new Params(norm, eps, steps, stepSize, decay, targeted, seed));
+            refuseRestarts("MI-FGSM starts from the clean input: there is nothing to restart");
+            return new MomentumIterative(new Params(norm, eps, stepsOr(10), stepSize, decay, targeted, seed));
         }
     }
 

@@ -105,11 +105,8 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
      * Fluent, validated configuration of {@link Pgd}: every setter returns this builder, and {@link #build()} checks
      * the values, naming the parameter in the error ({@code invalid steps: must be in 1..100000, got 0}).
      */
-    public static final class Builder extends EpsilonAttackBuilder<Builder, Pgd> {
+    public static final class Builder extends IterativeAttackBuilder<Builder, Pgd> {
         private Variant variant = Variant.PGD;
-        private Integer steps;
-        private Double stepSize;
-        private int restarts = 1;
 
         private Builder(Norm norm, double eps) {
             super(norm, eps);
@@ -120,23 +117,8 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
             return this;
         }
 
-        /** Iterations T (default 40 for PGD, 10 for BIM). */
-        public Builder steps(int t) {
-            this.steps = t;
-            return this;
-        }
 
-        /** The step α in the input's units (default 2.5·ε/T, which scales with ε along a robustness curve). */
-        public Builder stepSize(double alpha) {
-            this.stepSize = alpha;
-            return this;
-        }
 
-        /** Independent random starts; the best (first successful) run is kept per sample (default 1). */
-        public Builder restarts(int r) {
-            this.restarts = r;
-            return this;
-        }
 
 
 
@@ -161,10 +143,10 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
                     yield Pgd.fgsm(norm, eps, targeted, seed);
                 }
                 case BIM -> {
-                    DlsecException.require(restarts == 1, "restarts", "BIM has no random start to restart from");
-                    yield Pgd.bim(norm, eps, steps == null ? 10 : steps, stepSize, targeted, seed);
+                    refuseRestarts("BIM has no random start to restart from");
+                    yield Pgd.bim(norm, eps, stepsOr(10), stepSize, targeted, seed);
                 }
-                case PGD -> Pgd.pgd(norm, eps, steps == null ? 40 : steps, stepSize, restarts, targeted, seed);
+                case PGD -> Pgd.pgd(norm, eps, stepsOr(40), stepSize, restarts, targeted, seed);
             };
         }
     }

@@ -66,5 +66,9 @@ class BuildersTest {
                 .contains("steps"));
         assertTrue(assertThrows(DlsecException.class, () -> AutoPgd.linf(0.3).restarts(0).build()).getMessage()
                 .contains("restarts"));
+        assertTrue(assertThrows(DlsecException.class, () -> AutoPgd.linf(0.3).stepSize(0.01).build()).getMessage()
+                .contains("step size"));
+        assertTrue(assertThrows(DlsecException.class, () -> MomentumIterative.linf(0.3).restarts(3).build()).getMessage()
+                .contains("restarts"));
     }
 }
