@@ -78,6 +78,82 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
         super("cw", Knowledge.WHITE_BOX, params);
     }
 
+    /**
+     * C&amp;W L2 in one line with the registry's defaults (κ = 0, c = 0.01, 9 binary-search steps of 200 Adam steps at
+     * 0.05, early abort, untargeted, seed 0), e.g. {@code CarliniWagnerL2.builder().initialConst(1).binarySteps(1)
+     * .steps(100).build()}.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Fluent, validated configuration of {@link CarliniWagnerL2}; {@link #build()} names a bad parameter. */
+    public static final class Builder {
+        private double confidence;
+        private double initialConst = 0.01;
+        private int binarySteps = 9;
+        private int steps = 200;
+        private double learningRate = 0.05;
+        private boolean abortEarly = true;
+        private boolean targeted;
+        private long seed;
+
+        private Builder() {}
+
+        /** The margin κ the adversarial logit must clear (default 0). */
+        public Builder confidence(double kappa) {
+            this.confidence = kappa;
+            return this;
+        }
+
+        /** The first trade-off constant c of the binary search (default 0.01). */
+        public Builder initialConst(double c) {
+            this.initialConst = c;
+            return this;
+        }
+
+        /** Binary-search steps over c (default 9; 1 keeps c fixed). */
+        public Builder binarySteps(int n) {
+            this.binarySteps = n;
+            return this;
+        }
+
+        /** Adam steps per value of c (default 200). */
+        public Builder steps(int t) {
+            this.steps = t;
+            return this;
+        }
+
+        /** Adam's learning rate (default 0.05). */
+        public Builder learningRate(double lr) {
+            this.learningRate = lr;
+            return this;
+        }
+
+        /** Run every step even when the loss stops improving (the default stops early, as the paper's code). */
+        public Builder noEarlyAbort() {
+            this.abortEarly = false;
+            return this;
+        }
+
+        /** Targeted: the run's targets take the place of the labels. */
+        public Builder targeted() {
+            this.targeted = true;
+            return this;
+        }
+
+        /** Seed (default 0). */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public CarliniWagnerL2 build() {
+            return new CarliniWagnerL2(new Params(confidence, initialConst, binarySteps, steps, learningRate, abortEarly,
+                    targeted, seed));
+        }
+    }
+
 
     @Override
     public boolean targeted() {

@@ -66,6 +66,52 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
         super("deepfool", Knowledge.WHITE_BOX, params);
     }
 
+    /**
+     * DeepFool in one line with the registry's defaults (overshoot 0.02, 50 iterations, the 10 most likely classes
+     * as candidates, seed 0), e.g. {@code DeepFool.builder().overshoot(0.02).maxIterations(50).build()}.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Fluent, validated configuration of {@link DeepFool}; {@link #build()} names a bad parameter. */
+    public static final class Builder {
+        private double overshoot = 0.02;
+        private int maxIterations = 50;
+        private int candidates = 10;
+        private long seed;
+
+        private Builder() {}
+
+        /** Overshoot η added to the last step (default 0.02). */
+        public Builder overshoot(double eta) {
+            this.overshoot = eta;
+            return this;
+        }
+
+        /** Iterations at most (default 50). */
+        public Builder maxIterations(int t) {
+            this.maxIterations = t;
+            return this;
+        }
+
+        /** The classes considered per step: the most likely ones (default 10). */
+        public Builder candidates(int k) {
+            this.candidates = k;
+            return this;
+        }
+
+        /** Seed (default 0). */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public DeepFool build() {
+            return new DeepFool(new Params(overshoot, maxIterations, candidates, seed));
+        }
+    }
+
 
     @Override
     public boolean targeted() {

@@ -41,6 +41,15 @@ class BuildersTest {
                 MomentumIterative.linf(0.3).steps(20).decay(0.5).build().parameters());
         assertEquals(registry("apgd", 0.3, Norm.LINF, null, null, null, Map.of()).parameters(),
                 AutoPgd.linf(0.3).build().parameters());
+        assertEquals(registry("deepfool", 0, Norm.L2, null, null, null, Map.of()).parameters(),
+                DeepFool.builder().build().parameters());
+        assertEquals(registry("deepfool", 0, Norm.L2, 20, null, null, Map.of("overshoot", "0.05")).parameters(),
+                DeepFool.builder().maxIterations(20).overshoot(0.05).build().parameters());
+        assertEquals(registry("cw", 0, Norm.L2, null, null, null, Map.of()).parameters(),
+                CarliniWagnerL2.builder().build().parameters());
+        assertEquals(registry("cw", 0, Norm.L2, 100, null, null, Map.of("c", "1", "binary-steps", "1", "abort-early", "false"))
+                .parameters(), CarliniWagnerL2.builder().initialConst(1).binarySteps(1).steps(100).noEarlyAbort().build()
+                .parameters());
         // the same attack: the same adversarial examples
         Dataset d = TestSupport.mnistTest(8);
         AttackResult a = Pgd.linf(0.2).steps(5).seed(3).build().run(TestModels.mnistLenet(), d);
@@ -70,5 +79,9 @@ class BuildersTest {
                 .contains("step size"));
         assertTrue(assertThrows(DlsecException.class, () -> MomentumIterative.linf(0.3).restarts(3).build()).getMessage()
                 .contains("restarts"));
+        assertTrue(assertThrows(DlsecException.class, () -> DeepFool.builder().overshoot(-1).build()).getMessage()
+                .contains("overshoot"));
+        assertTrue(assertThrows(DlsecException.class, () -> CarliniWagnerL2.builder().confidence(-1).build()).getMessage()
+                .contains("confidence"));
     }
 }
