@@ -83,6 +83,67 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
                 s.seed()));
     }
 
+    /**
+     * The Boundary Attack (untargeted, minimising L2) in one line with the registry's defaults (5,000 queries,
+     * spherical and source steps 0.01, step adaptation 1.5, 100 tries for a starting point, seed 0), e.g.
+     * {@code Boundary.builder().maxQueries(1000).build()}.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Fluent, validated configuration of {@link Boundary}; {@link #build()} names a bad parameter. */
+    public static final class Builder {
+        private int maxQueries = 5000;
+        private double sphericalStep = 0.01;
+        private double sourceStep = 0.01;
+        private double stepAdaptation = 1.5;
+        private int initTries = 100;
+        private long seed;
+
+        private Builder() {}
+
+        /** Queries per sample (default 5,000). */
+        public Builder maxQueries(int q) {
+            this.maxQueries = q;
+            return this;
+        }
+
+        /** The orthogonal (spherical) step, relative to the distance (default 0.01). */
+        public Builder sphericalStep(double d) {
+            this.sphericalStep = d;
+            return this;
+        }
+
+        /** The step towards the original, relative to the distance (default 0.01). */
+        public Builder sourceStep(double d) {
+            this.sourceStep = d;
+            return this;
+        }
+
+        /** The factor the steps grow or shrink by with their success rates (default 1.5). */
+        public Builder stepAdaptation(double f) {
+            this.stepAdaptation = f;
+            return this;
+        }
+
+        /** Random draws tried for a misclassified starting point (default 100). */
+        public Builder initTries(int n) {
+            this.initTries = n;
+            return this;
+        }
+
+        /** Seed (default 0). */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public Boundary build() {
+            return new Boundary(new Params(maxQueries, sphericalStep, sourceStep, stepAdaptation, initTries, seed));
+        }
+    }
+
 
     @Override
     public boolean targeted() {

@@ -72,6 +72,75 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
                 s.extraInt("max-evals", 10_000), s.extraDouble("gamma", 1.0), s.extraInt("init-tries", 100), s.seed()));
     }
 
+    /**
+     * HopSkipJump (untargeted, minimising L2) in one line with the registry's defaults (5,000 queries, 100 initial
+     * and at most 10,000 gradient-estimate queries, γ = 1, 100 tries for a starting point, seed 0), e.g.
+     * {@code HopSkipJump.l2().maxQueries(1000).build()}.
+     */
+    public static Builder l2() {
+        return new Builder(Norm.L2);
+    }
+
+    /** As {@link #l2()}, minimising L∞. */
+    public static Builder linf() {
+        return new Builder(Norm.LINF);
+    }
+
+    /** Fluent, validated configuration of {@link HopSkipJump}; {@link #build()} names a bad parameter. */
+    public static final class Builder {
+        private final Norm norm;
+        private int maxQueries = 5000;
+        private int initEvals = 100;
+        private int maxEvals = 10_000;
+        private double gamma = 1.0;
+        private int initTries = 100;
+        private long seed;
+
+        private Builder(Norm norm) {
+            this.norm = norm;
+        }
+
+        /** Queries per sample (default 5,000). */
+        public Builder maxQueries(int q) {
+            this.maxQueries = q;
+            return this;
+        }
+
+        /** Queries of the first gradient estimate, growing with √iteration (default 100). */
+        public Builder initEvals(int n) {
+            this.initEvals = n;
+            return this;
+        }
+
+        /** Queries of one gradient estimate at most (default 10,000). */
+        public Builder maxEvals(int n) {
+            this.maxEvals = n;
+            return this;
+        }
+
+        /** γ, which sets the binary search's threshold (default 1). */
+        public Builder gamma(double g) {
+            this.gamma = g;
+            return this;
+        }
+
+        /** Random draws tried for a misclassified starting point (default 100). */
+        public Builder initTries(int n) {
+            this.initTries = n;
+            return this;
+        }
+
+        /** Seed (default 0). */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public HopSkipJump build() {
+            return new HopSkipJump(new Params(norm, maxQueries, initEvals, maxEvals, gamma, initTries, seed));
+        }
+    }
+
 
     @Override
     public boolean targeted() {

@@ -50,6 +50,12 @@ class BuildersTest {
         assertEquals(registry("cw", 0, Norm.L2, 100, null, null, Map.of("c", "1", "binary-steps", "1", "abort-early", "false"))
                 .parameters(), CarliniWagnerL2.builder().initialConst(1).binarySteps(1).steps(100).noEarlyAbort().build()
                 .parameters());
+        assertEquals(registry("hsj", 0, Norm.L2, null, null, null, Map.of()).parameters(),
+                HopSkipJump.l2().build().parameters());
+        assertEquals(registry("hsj", 0, Norm.LINF, null, null, 800, Map.of("gamma", "2")).parameters(),
+                HopSkipJump.linf().maxQueries(800).gamma(2).build().parameters());
+        assertEquals(registry("boundary", 0, Norm.L2, null, null, 700, Map.of("source-step", "0.02")).parameters(),
+                Boundary.builder().maxQueries(700).sourceStep(0.02).build().parameters());
         // the same attack: the same adversarial examples
         Dataset d = TestSupport.mnistTest(8);
         AttackResult a = Pgd.linf(0.2).steps(5).seed(3).build().run(TestModels.mnistLenet(), d);
