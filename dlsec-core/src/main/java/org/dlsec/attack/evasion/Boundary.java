@@ -93,15 +93,19 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
     }
 
     /** Fluent, validated configuration of {@link Boundary}; {@link #build()} names a bad parameter. */
-    public static final class Builder {
+    public static final class Builder extends AttackBuilder<Builder, Boundary> {
         private int maxQueries = 5000;
         private double sphericalStep = 0.01;
         private double sourceStep = 0.01;
         private double stepAdaptation = 1.5;
         private int initTries = 100;
-        private long seed;
 
         private Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /** Queries per sample (default 5,000). */
         public Builder maxQueries(int q) {
@@ -133,13 +137,10 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
             return this;
         }
 
-        /** Seed (default 0). */
-        public Builder seed(long s) {
-            this.seed = s;
-            return this;
-        }
 
+        @Override
         public Boundary build() {
+            refuseTargeted("boundary is untargeted here (a targeted run needs a starting image of the target class)");
             return new Boundary(new Params(maxQueries, sphericalStep, sourceStep, stepAdaptation, initTries, seed));
         }
     }

@@ -88,17 +88,20 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
     }
 
     /** Fluent, validated configuration of {@link CarliniWagnerL2}; {@link #build()} names a bad parameter. */
-    public static final class Builder {
+    public static final class Builder extends AttackBuilder<Builder, CarliniWagnerL2> {
         private double confidence;
         private double initialConst = 0.01;
         private int binarySteps = 9;
         private int steps = 200;
         private double learningRate = 0.05;
         private boolean abortEarly = true;
-        private boolean targeted;
-        private long seed;
 
         private Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /** The margin κ the adversarial logit must clear (default 0). */
         public Builder confidence(double kappa) {
@@ -136,18 +139,9 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
             return this;
         }
 
-        /** Targeted: the run's targets take the place of the labels. */
-        public Builder targeted() {
-            this.targeted = true;
-            return this;
-        }
 
-        /** Seed (default 0). */
-        public Builder seed(long s) {
-            this.seed = s;
-            return this;
-        }
 
+        @Override
         public CarliniWagnerL2 build() {
             return new CarliniWagnerL2(new Params(confidence, initialConst, binarySteps, steps, learningRate, abortEarly,
                     targeted, seed));

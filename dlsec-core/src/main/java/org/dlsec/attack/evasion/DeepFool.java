@@ -75,13 +75,17 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
     }
 
     /** Fluent, validated configuration of {@link DeepFool}; {@link #build()} names a bad parameter. */
-    public static final class Builder {
+    public static final class Builder extends AttackBuilder<Builder, DeepFool> {
         private double overshoot = 0.02;
         private int maxIterations = 50;
         private int candidates = 10;
-        private long seed;
 
         private Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /** Overshoot η added to the last step (default 0.02). */
         public Builder overshoot(double eta) {
@@ -101,13 +105,10 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
             return this;
         }
 
-        /** Seed (default 0). */
-        public Builder seed(long s) {
-            this.seed = s;
-            return this;
-        }
 
+        @Override
         public DeepFool build() {
+            refuseTargeted("deepfool is untargeted");
             return new DeepFool(new Params(overshoot, maxIterations, candidates, seed));
         }
     }

@@ -87,17 +87,21 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
     }
 
     /** Fluent, validated configuration of {@link HopSkipJump}; {@link #build()} names a bad parameter. */
-    public static final class Builder {
+    public static final class Builder extends AttackBuilder<Builder, HopSkipJump> {
         private final Norm norm;
         private int maxQueries = 5000;
         private int initEvals = 100;
         private int maxEvals = 10_000;
         private double gamma = 1.0;
         private int initTries = 100;
-        private long seed;
 
         private Builder(Norm norm) {
             this.norm = norm;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /** Queries per sample (default 5,000). */
@@ -130,13 +134,10 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
             return this;
         }
 
-        /** Seed (default 0). */
-        public Builder seed(long s) {
-            this.seed = s;
-            return this;
-        }
 
+        @Override
         public HopSkipJump build() {
+            refuseTargeted("hsj is untargeted here (a targeted run needs a starting image of the target class)");
             return new HopSkipJump(new Params(norm, maxQueries, initEvals, maxEvals, gamma, initTries, seed));
         }
     }

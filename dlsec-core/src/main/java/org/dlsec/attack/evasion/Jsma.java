@@ -53,6 +53,45 @@ public final class Jsma extends AbstractParameterisedAttack<Jsma.Params> {
         }
     }
 
+    /**
+     * JSMA (Papernot et al. 2016; targeted, the run's targets) in one line with the registry's defaults (γ = 0.145,
+     * saliency on the probabilities, seed 0), e.g. {@code Jsma.builder().gamma(0.1).onLogits().build()}.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Fluent, validated configuration of {@link Jsma}; {@link #build()} names a bad parameter. */
+    public static final class Builder extends AttackBuilder<Builder, Jsma> {
+        private double gamma = 0.145;
+        private boolean probabilities = true;
+
+        private Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /** The largest share of the features changed (default 0.145). */
+        public Builder gamma(double g) {
+            this.gamma = g;
+            return this;
+        }
+
+        /** Saliency from the logits (JSMA-Z) instead of the probabilities (JSMA-F, the default). */
+        public Builder onLogits() {
+            this.probabilities = false;
+            return this;
+        }
+
+
+        @Override
+        public Jsma build() {
+            return new Jsma(new Params(gamma, probabilities, seed));
+        }
+    }
+
     public Jsma(Params params) {
         super("jsma", Knowledge.WHITE_BOX, params);
     }

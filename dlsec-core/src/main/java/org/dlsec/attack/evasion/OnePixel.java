@@ -84,6 +84,65 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
     }
 
 
+    /**
+     * The one-pixel attack (Su et al. 2019) in one line with the registry's defaults (1 pixel, population 100, 100
+     * generations, the queries those take, F = 0.5, untargeted, seed 0), e.g. {@code OnePixel.pixels(3).build()}.
+     */
+    public static Builder pixels(int k) {
+        return new Builder(k);
+    }
+
+    /** Fluent, validated configuration of {@link OnePixel}; {@link #build()} names a bad parameter. */
+    public static final class Builder extends AttackBuilder<Builder, OnePixel> {
+        private final int pixels;
+        private int population = 100;
+        private int iterations = 100;
+        private Integer maxQueries;
+        private double f = 0.5;
+
+        private Builder(int pixels) {
+            this.pixels = pixels;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /** Candidates per generation (default 100). */
+        public Builder population(int n) {
+            this.population = n;
+            return this;
+        }
+
+        /** Generations of differential evolution (default 100). */
+        public Builder iterations(int n) {
+            this.iterations = n;
+            return this;
+        }
+
+        /** Queries per sample (default: what the generations take, population × (iterations + 1) + 2). */
+        public Builder maxQueries(int q) {
+            this.maxQueries = q;
+            return this;
+        }
+
+        /** Differential evolution's scale F (default 0.5). */
+        public Builder f(double scale) {
+            this.f = scale;
+            return this;
+        }
+
+
+
+        @Override
+        public OnePixel build() {
+            long needed = (long) population * (iterations + 1L) + 2;
+            int q = maxQueries != null ? maxQueries : (int) Math.max(0, Math.min(Integer.MAX_VALUE, needed));
+            return new OnePixel(new Params(pixels, population, iterations, q, f, targeted, seed));
+        }
+    }
+
     @Override
     public boolean targeted() {
         return p.targeted();

@@ -89,6 +89,66 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
                 s.extraDouble("sigma", 0.001), frac, s.targeted(), s.seed()));
     }
 
+    /**
+     * ZOO's score-based random-direction estimate (Chen et al. 2017, as the registry runs it) in L∞ and one line, with
+     * the registry's defaults (10,000 queries, 50 samples per estimate, σ = 0.001, steps of 0.1·ε, seed 0), e.g.
+     * {@code Zoo.linf(0.3).maxQueries(2000).build()}.
+     */
+    public static Builder linf(double eps) {
+        return new Builder(Norm.LINF, eps);
+    }
+
+    /** As {@link #linf}, in L2. */
+    public static Builder l2(double eps) {
+        return new Builder(Norm.L2, eps);
+    }
+
+    /** Fluent, validated configuration of {@link Zoo}; {@link #build()} names a bad parameter. */
+    public static final class Builder extends EpsilonAttackBuilder<Builder, Zoo> {
+        private int maxQueries = 10_000;
+        private int samples = 50;
+        private double sigma = 0.001;
+        private double stepFraction = 0.1;
+
+        private Builder(Norm norm, double eps) {
+            super(norm, eps);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /** Queries per sample (default 10,000). */
+        public Builder maxQueries(int q) {
+            this.maxQueries = q;
+            return this;
+        }
+
+        /** Random directions per gradient estimate (default 50). */
+        public Builder samples(int n) {
+            this.samples = n;
+            return this;
+        }
+
+        /** The finite-difference scale σ (default 0.001). */
+        public Builder sigma(double s) {
+            this.sigma = s;
+            return this;
+        }
+
+        /** The step as a fraction of ε (default 0.1). */
+        public Builder stepFraction(double f) {
+            this.stepFraction = f;
+            return this;
+        }
+
+        @Override
+        public Zoo build() {
+            return new Zoo(new Params(norm, eps, maxQueries, samples, sigma, stepFraction, targeted, seed));
+        }
+    }
+
     @Override
     public Zoo withEpsilon(double epsilon) {
         return new Zoo(new Params(p.norm(), epsilon, p.maxQueries(), p.samples(), p.sigma(), p.stepFraction(), p.targeted(),

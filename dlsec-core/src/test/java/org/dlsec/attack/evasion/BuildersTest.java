@@ -56,6 +56,13 @@ class BuildersTest {
                 HopSkipJump.linf().maxQueries(800).gamma(2).build().parameters());
         assertEquals(registry("boundary", 0, Norm.L2, null, null, 700, Map.of("source-step", "0.02")).parameters(),
                 Boundary.builder().maxQueries(700).sourceStep(0.02).build().parameters());
+        assertEquals(registry("zoo", 0.3, Norm.LINF, null, null, 2000, Map.of("samples", "20")).parameters(),
+                Zoo.linf(0.3).maxQueries(2000).samples(20).build().parameters());
+        assertEquals(registry("onepixel", 0, Norm.L0, null, null, null, Map.of("pixels", "3", "population", "50")).parameters(),
+                OnePixel.pixels(3).population(50).build().parameters());
+        assertEquals(EvasionAttacks.create(new AttackSpec("jsma", 0, Norm.L0, null, null, null, true, null, 0,
+                Map.of("gamma", "0.1", "saliency", "logits"))).parameters(), Jsma.builder().gamma(0.1).onLogits().build()
+                .parameters());
         // the same attack: the same adversarial examples
         Dataset d = TestSupport.mnistTest(8);
         AttackResult a = Pgd.linf(0.2).steps(5).seed(3).build().run(TestModels.mnistLenet(), d);
@@ -87,6 +94,11 @@ class BuildersTest {
                 .contains("restarts"));
         assertTrue(assertThrows(DlsecException.class, () -> DeepFool.builder().overshoot(-1).build()).getMessage()
                 .contains("overshoot"));
+        assertTrue(assertThrows(DlsecException.class, () -> DeepFool.builder().targeted().build()).getMessage()
+                .contains("targeted"));
+        assertTrue(assertThrows(DlsecException.class, () -> HopSkipJump.l2().targeted().build()).getMessage()
+                .contains("targeted"));
+        assertTrue(CarliniWagnerL2.builder().targeted().seed(4).build().targeted());
         assertTrue(assertThrows(DlsecException.class, () -> CarliniWagnerL2.builder().confidence(-1).build()).getMessage()
                 .contains("confidence"));
     }
