@@ -93,12 +93,10 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
     }
 
     /** Fluent, validated configuration of {@link Boundary}; {@link #build()} names a bad parameter. */
-    public static final class Builder extends AttackBuilder<Builder, Boundary> {
-        private int maxQueries = 5000;
+    public static final class Builder extends DecisionAttackBuilder<Builder, Boundary> {
         private double sphericalStep = 0.01;
         private double sourceStep = 0.01;
         private double stepAdaptation = 1.5;
-        private int initTries = 100;
 
         private Builder() {}
 
@@ -107,11 +105,6 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
             return this;
         }
 
-        /** Queries per sample (default 5,000). */
-        public Builder maxQueries(int q) {
-            this.maxQueries = q;
-            return this;
-        }
 
         /** The orthogonal (spherical) step, relative to the distance (default 0.01). */
         public Builder sphericalStep(double d) {
@@ -131,16 +124,10 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
             return this;
         }
 
-        /** Random draws tried for a misclassified starting point (default 100). */
-        public Builder initTries(int n) {
-            this.initTries = n;
-            return this;
-        }
-
 
         @Override
         public Boundary build() {
-            refuseTargeted("boundary is untargeted here (a targeted run needs a starting image of the target class)");
+            untargetedOnly("boundary");
             return new Boundary(new Params(maxQueries, sphericalStep, sourceStep, stepAdaptation, initTries, seed));
         }
     }

@@ -87,13 +87,11 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
     }
 
     /** Fluent, validated configuration of {@link HopSkipJump}; {@link #build()} names a bad parameter. */
-    public static final class Builder extends AttackBuilder<Builder, HopSkipJump> {
+    public static final class Builder extends DecisionAttackBuilder<Builder, HopSkipJump> {
         private final Norm norm;
-        private int maxQueries = 5000;
         private int initEvals = 100;
         private int maxEvals = 10_000;
         private double gamma = 1.0;
-        private int initTries = 100;
 
         private Builder(Norm norm) {
             this.norm = norm;
@@ -104,11 +102,6 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
             return this;
         }
 
-        /** Queries per sample (default 5,000). */
-        public Builder maxQueries(int q) {
-            this.maxQueries = q;
-            return this;
-        }
 
         /** Queries of the first gradient estimate, growing with √iteration (default 100). */
         public Builder initEvals(int n) {
@@ -128,16 +121,10 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
             return this;
         }
 
-        /** Random draws tried for a misclassified starting point (default 100). */
-        public Builder initTries(int n) {
-            this.initTries = n;
-            return this;
-        }
-
 
         @Override
         public HopSkipJump build() {
-            refuseTargeted("hsj is untargeted here (a targeted run needs a starting image of the target class)");
+            untargetedOnly("hsj");
             return new HopSkipJump(new Params(norm, maxQueries, initEvals, maxEvals, gamma, initTries, seed));
         }
     }
