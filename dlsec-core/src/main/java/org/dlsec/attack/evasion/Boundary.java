@@ -105,7 +105,6 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
             return this;
         }
 
-
         /** The orthogonal (spherical) step, relative to the distance (default 0.01). */
         public Builder sphericalStep(double d) {
             this.sphericalStep = d;
@@ -123,7 +122,6 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
             this.stepAdaptation = f;
             return this;
         }
-
 
         @Override
         public Boundary build() {

@@ -102,7 +102,6 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
             return this;
         }
 
-
         /** Queries of the first gradient estimate, growing with √iteration (default 100). */
         public Builder initEvals(int n) {
             this.initEvals = n;
@@ -120,7 +119,6 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
             this.gamma = g;
             return this;
         }
-
 
         @Override
         public HopSkipJump build() {
