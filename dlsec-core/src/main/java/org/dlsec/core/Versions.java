@@ -36,6 +36,11 @@ public final class Versions {
         return PROPS.getProperty("pytorch.version", "unknown");
     }
 
+    /** The ONNX Runtime version dlsec is built and tested with. */
+    public static String onnxRuntime() {
+        return PROPS.getProperty("onnxruntime.version", "unknown");
+    }
+
     /** All versions a result should record, in a stable order. */
     public static Map<String, String> all() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -365,7 +365,22 @@ public final class Models {
         return null;
     }
 
+    /** Whether ONNX Runtime (optional in dlsec-core) is on the classpath. */
+    public static boolean onnxRuntimeAvailable() {
+        try {
+            Class.forName("ai.onnxruntime.OrtEnvironment", false, Models.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     private static BlackBoxClassifier loadOnnx(Path file, Shape inputShape, Bounds bounds) {
+        if (!onnxRuntimeAvailable()) {
+            throw new DlsecException(file + " is an ONNX model, and ONNX Runtime is not on the classpath: add"
+                    + " com.microsoft.onnxruntime:onnxruntime:" + org.dlsec.core.Versions.onnxRuntime()
+                    + " to the project (dlsec-core declares it optional; the dlsec command line has it)");
+        }
         requireShape(inputShape, file);
         String sha = Hashing.sha256(file);
         OnnxPredictor predictor = OnnxPredictor.open(file, inputShape.getShape());

@@ -1,0 +1,30 @@
+package org.dlsec.junit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import org.dlsec.core.DlsecException;
+import org.dlsec.model.Models;
+import org.junit.jupiter.api.Test;
+
+/**
+ * This module depends on dlsec-core alone, as a user's project does: ONNX Runtime (optional in dlsec-core) is not
+ * on its classpath, and an .onnx file gets one line naming the artifact to add, not a NoClassDefFoundError.
+ */
+class LibraryClasspathTest {
+    @Test
+    void anOnnxFileWithoutOnnxRuntimeIsOneClearError() {
+        assertFalse(Models.onnxRuntimeAvailable(), "ONNX Runtime came in transitively");
+        DlsecException e = assertThrows(DlsecException.class, () -> Models.load(
+                Path.of("..", "dlsec-core", "src", "test", "resources", "fixtures", "lenet.onnx"), new Shape(1, 28, 28)));
+        assertTrue(e.getMessage().contains("ONNX Runtime is not on the classpath: add com.microsoft.onnxruntime:onnxruntime:"),
+                e.getMessage());
+        assertTrue(!e.getMessage().contains("unknown"), "the version is named: " + e.getMessage());
+        for (String absent : new String[] {"picocli.CommandLine", "org.slf4j.simple.SimpleLogger"}) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName(absent), absent + " is on a library user's classpath");
+        }
+    }
+}
