@@ -424,10 +424,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         } catch (org.dlsec.core.DlsecException e) {
             throw m.get("attack").error(e.getMessage());
         }
-        String id = m.containsKey("id") ? m.get("id").string() : "extract-" + attack;
-        if (!id.matches("[A-Za-z0-9._-]+")) {
-            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
-        }
+        String id = entryId(m, "extract-" + attack, Integer.MAX_VALUE);
         List<Integer> checkpoints = new ArrayList<>();
         if (m.containsKey("checkpoints")) {
             YamlNode c = m.get("checkpoints");
@@ -473,10 +470,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         f.onlyKeys(List.of("id", "sigma", "n0", "n", "alpha", "radii", "batchSize", "limit"));
         Map<String, YamlNode> m = f.map();
         double sigma = m.containsKey("sigma") ? m.get("sigma").number() : 0.25;
-        String id = m.containsKey("id") ? m.get("id").string() : "smoothing";
-        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
-        }
+        String id = entryId(m, "smoothing", ID_MAX);
         List<Double> radii = new ArrayList<>();
         if (m.containsKey("radii")) {
             YamlNode r = m.get("radii");
@@ -508,10 +502,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     private static MaskingEntry maskingEntry(YamlNode f, long seed) {
         f.onlyKeys(List.of("id", "eps", "squareQueries", "tolerance", "limit"));
         Map<String, YamlNode> m = f.map();
-        String id = m.containsKey("id") ? m.get("id").string() : "masking";
-        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
-        }
+        String id = entryId(m, "masking", ID_MAX);
         try {
             org.dlsec.defence.GradientMaskingChecks.Config c = new org.dlsec.defence.GradientMaskingChecks.Config(
                     m.containsKey("eps") ? nonNegative(m.get("eps")) : 0.3,
@@ -629,10 +620,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                 throw m.get(k).error("'" + k + "' belongs to STRIP (detect: strip)");
             }
         }
-        String id = m.containsKey("id") ? m.get("id").string() : detect.replace('+', '-');
-        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
-        }
+        String id = entryId(m, detect.replace('+', '-'), ID_MAX);
         try {
             // the command's defaults and validation
             org.dlsec.defence.detection.NeuralCleanse nc = null;
@@ -662,6 +650,22 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
     }
 
+    /** The longest id of the entries that limit it. */
+    private static final int ID_MAX = 64;
+
+    /**
+     * An entry's {@code id} (the file name of its stored result), or {@code dflt}: letters, digits, '.', '_' and '-'
+     * only, at most {@code maxLength} characters.
+     */
+    private static String entryId(Map<String, YamlNode> m, String dflt, int maxLength) {
+        String id = m.containsKey("id") ? m.get("id").string() : dflt;
+        if (!id.matches("[A-Za-z0-9._-]+") || id.length() > maxLength) {
+            // only a given id can be bad: the defaults are names of attacks and detectors
+            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
+        }
+        return id;
+    }
+
     private static long nonNegativeInt(YamlNode n) {
         long v = n.integer();
         if (v < 0 || v > Integer.MAX_VALUE) {
@@ -682,10 +686,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         if (!known.contains(kind)) {
             throw m.get("attack").error("unknown privacy attack '" + org.dlsec.core.Text.echo(kind) + "' (one of " + String.join(", ", known) + ")");
         }
-        String id = m.containsKey("id") ? m.get("id").string() : kind;
-        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw (m.containsKey("id") ? m.get("id") : f).error("an id may use letters, digits, '.', '_' and '-' only");
-        }
+        String id = entryId(m, kind, ID_MAX);
         if (kind.equals("inversion") && (m.containsKey("members") || m.containsKey("nonMembers") || m.containsKey("shadows"))) {
             throw f.error("'members', 'nonMembers' and 'shadows' belong to membership inference; inversion takes 'params'");
         }
@@ -755,10 +756,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         allowed.addAll(own);
         allowed.addAll(POISON_DEFENCE_KEYS);
         f.onlyKeys(allowed);
-        String id = m.containsKey("id") ? m.get("id").string() : kind;
-        if (!id.matches("[A-Za-z0-9._-]+")) {
-            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
-        }
+        String id = entryId(m, kind, Integer.MAX_VALUE);
         double rate = m.containsKey("rate") ? m.get("rate").number() : 0.05;
         if (!(rate > 0 && rate < 1)) {
             throw (m.containsKey("rate") ? m.get("rate") : f).error("rate must be in (0, 1), got " + rate);
@@ -851,10 +849,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
         f.onlyKeys(allowed);
         Map<String, YamlNode> m = f.map();
-        String id = m.containsKey("id") ? m.get("id").string() : "featurecollision";
-        if (!id.matches("[A-Za-z0-9._-]+")) {
-            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
-        }
+        String id = entryId(m, "featurecollision", Integer.MAX_VALUE);
         org.dlsec.experiment.FeatureCollisionSpec d = org.dlsec.experiment.FeatureCollisionSpec.defaults(seed);
         List<Integer> targetIndex = new ArrayList<>();
         if (m.containsKey("targetIndex")) {
@@ -901,10 +896,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         if (!org.dlsec.attack.fault.FaultAttacks.NAMES.contains(kind)) {
             throw m.get("fault").error("unknown fault '" + org.dlsec.core.Text.echo(kind) + "' (bfa, random or trojan)");
         }
-        String id = m.containsKey("id") ? m.get("id").string() : kind;
-        if (!id.matches("[A-Za-z0-9._-]+")) {
-            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
-        }
+        String id = entryId(m, kind, Integer.MAX_VALUE);
         List<String> own = org.dlsec.attack.fault.FaultAttacks.keys(kind);
         for (String other : org.dlsec.attack.fault.FaultAttacks.NAMES) {
             for (String k : org.dlsec.attack.fault.FaultAttacks.keys(other)) {
@@ -983,10 +975,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         if (!EvasionAttacks.NAMES.contains(name)) {
             throw m.get("attack").error("unknown attack '" + org.dlsec.core.Text.echo(name) + "' (one of " + String.join(", ", EvasionAttacks.NAMES) + ")");
         }
-        String id = m.containsKey("id") ? m.get("id").string() : name;
-        if (!id.matches("[A-Za-z0-9_.-]{1,64}")) {
-            throw m.get("id").error("an id may use letters, digits, '.', '_' and '-' only");
-        }
+        String id = entryId(m, name, ID_MAX);
         List<Double> eps = new ArrayList<>();
         if (m.containsKey("eps")) {
             YamlNode e = m.get("eps");

@@ -220,7 +220,7 @@ public final class AuditRunner {
                         data.sampleShape())) {
                     String dpKey = key(dpModel, data, config, dp);
                     privacy.add(storedOrRun(results, dp.id(), dpKey, resume, PrivacyRecord.class,
-                            () -> PrivacyRuns.onDpModel(deployed, dpModel, data, attackerData, config, dp, dpKey)));
+                            () -> PrivacyRuns.onDpModel(clean, dpModel, data, attackerData, config, dp, dpKey)));
                 }
             }
         }

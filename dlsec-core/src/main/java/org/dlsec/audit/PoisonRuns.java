@@ -45,7 +45,7 @@ final class PoisonRuns {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         Dataset clean = train.first(Math.min(e.trainSamples(), train.size()));
-        TrainConfig tc = new TrainConfig(e.epochs(), e.batchSize(), "adam", 2e-3, config.seed(), "cosine");
+        TrainConfig tc = victimTraining(e, config);
         PoisoningAttack attack = PoisoningAttacks.create(e.poison(), e.params());
         org.dlsec.experiment.PoisonDefence defence = e.detect() == null ? null : org.dlsec.experiment.PoisonDefence.named(
                 e.detect(), e.defence(), config.seed(), e.batchSize(), attack.rate(), clean.numClasses());
@@ -92,7 +92,7 @@ final class PoisonRuns {
         Dataset clean = train.first(Math.min(e.trainSamples(), train.size()));
         org.dlsec.experiment.FeatureCollisionRun run = org.dlsec.experiment.FeatureCollisionRun.prepare(e.collision(), clean,
                 test);
-        TrainConfig tc = new TrainConfig(e.epochs(), e.batchSize(), "adam", 2e-3, config.seed(), "cosine");
+        TrainConfig tc = victimTraining(e, config);
         try (org.dlsec.model.DjlClassifier extractor = org.dlsec.attack.poisoning.PoisoningExperiment.train(arch,
                 run.pretrain(), tc, progress)) {
             int[] targets = run.targets(extractor);
@@ -111,5 +111,10 @@ final class PoisonRuns {
                     r.successRate(), (double) before / r.targets().size(), r.poisonsPerTarget(), run.train().size(), started,
                     (System.nanoTime() - t0) / 1e9, grid, r.targets().size(), null);
         }
+    }
+
+    /** How every victim (and feature extractor) of an entry trains: the command's Adam at 2e-3 with cosine decay. */
+    private static TrainConfig victimTraining(AuditConfig.PoisonEntry e, AuditConfig config) {
+        return new TrainConfig(e.epochs(), e.batchSize(), "adam", 2e-3, config.seed(), "cosine");
     }
 }

@@ -100,9 +100,10 @@ final class PrivacyRuns {
     /**
      * The membership attack of {@code e} on {@code dpModel}, the audited model's counterpart trained with DP-SGD; the
      * record says which run it compares with ({@code comparedWith}), the DP budget its card records
-     * ({@code dpEpsilon}, {@code dpDelta}, {@code noiseMultiplier}) and both models' accuracy on the audited samples.
+     * ({@code dpEpsilon}, {@code dpDelta}, {@code noiseMultiplier}) and both models' accuracy on the audited samples
+     * ({@code auditedAccuracy}: the audit's clean accuracy of the deployed model).
      */
-    static PrivacyRecord onDpModel(Classifier audited, Classifier dpModel, Dataset data, Supplier<Dataset> trainSplit,
+    static PrivacyRecord onDpModel(double auditedAccuracy, Classifier dpModel, Dataset data, Supplier<Dataset> trainSplit,
             AuditConfig config, AuditConfig.PrivacyEntry e, String key) {
         ModelCard card = cardOf(dpModel).orElseThrow(() -> new DlsecException("dpModel " + e.dpModel()
                 + " is not a dlsec model directory"));
@@ -123,7 +124,7 @@ final class PrivacyRuns {
         params.put("dpEpsilon", dp.get("epsilon"));
         params.put("dpDelta", dp.get("delta"));
         params.put("noiseMultiplier", dp.get("noiseMultiplier"));
-        params.put("auditedAccuracy", org.dlsec.metric.Evaluation.accuracy(audited, data));
+        params.put("auditedAccuracy", auditedAccuracy);
         params.put("dpAccuracy", org.dlsec.metric.Evaluation.accuracy(dpModel, data));
         return r.withParameters(params);
     }

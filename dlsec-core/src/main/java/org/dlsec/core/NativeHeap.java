@@ -57,8 +57,7 @@ public final class NativeHeap {
                 return;
             }
             if (rss > baseline + baseline * SLACK_PERCENT / 100) {
-                TRIM.invoke(int.class, new Object[] {0});
-                TRIMS.incrementAndGet();
+                trim();
                 long after = residentBytes();
                 // what a trim cannot return is held: the baseline follows it, so a run whose live memory
                 // grew for a reason of its own does not trim before every batch
@@ -76,6 +75,7 @@ public final class NativeHeap {
         }
         synchronized (LOCK) {
             TRIM.invoke(int.class, new Object[] {0});
+            TRIMS.incrementAndGet();
             return true;
         }
     }

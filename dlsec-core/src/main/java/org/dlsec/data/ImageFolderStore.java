@@ -46,9 +46,7 @@ final class ImageFolderStore implements SampleStore {
     @Override
     public void read(int[] indices, float[] dst, int sampleSize) {
         org.dlsec.core.NativeHeap.beforeBatch();
-        for (int k = 0; k < indices.length; k++) {
-            read(indices[k], dst, k * sampleSize);
-        }
+        SampleStore.super.read(indices, dst, sampleSize);
     }
 
     @Override
