@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class PackageRulesTest {
     /** The main source trees of the modules, relative to the repository root (the tests' working directory). */
-    static final List<Path> ROOTS = List.of(Path.of("dlsec-core/src/main/java"), Path.of("dlsec-cli/src/main/java"),
+    static final List<Path> ROOTS = List.of(Path.of("dlsec-core/src/main/java"), Path.of("dlsec-audit/src/main/java"),
+            Path.of("dlsec-cli/src/main/java"),
             Path.of("dlsec-spark/src/main/java"), Path.of("dlsec-junit/src/main/java"));
     private static final String PREFIX = "org.dlsec.";
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadmeLibrarySnippetsTest {
     private static final List<String> IMPORTS = List.of("java.util.*", "java.nio.file.*", "org.dlsec.data.*",
-            "org.dlsec.model.*", "org.dlsec.attack.evasion.*", "org.dlsec.attack.extraction.*", "org.dlsec.serve.*",
+            "org.dlsec.model.*", "org.dlsec.attack.evasion.*", "org.dlsec.attack.extraction.*",
             "org.dlsec.defence.postprocess.*");
     private static final String[][] ASSUMED = {{"Classifier", "model"}, {"Dataset", "test"}, {"Dataset", "fashionMnist"}};
 

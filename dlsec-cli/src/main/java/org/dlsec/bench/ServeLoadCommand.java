@@ -16,7 +16,7 @@ import org.dlsec.data.DatasetId;
 import org.dlsec.data.Datasets;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.Engines;
-import org.dlsec.serve.RemoteClassifier;
+import org.dlsec.model.RemoteClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

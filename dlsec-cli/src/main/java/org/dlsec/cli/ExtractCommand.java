@@ -15,7 +15,7 @@ import org.dlsec.experiment.ExtractionRun;
 import org.dlsec.experiment.ExtractionSpec;
 import org.dlsec.model.Architecture;
 import org.dlsec.model.Classifier;
-import org.dlsec.serve.RemoteClassifier;
+import org.dlsec.model.RemoteClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,6 +2,7 @@ package org.dlsec.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import org.dlsec.core.DlsecException;
 
 /**
  * The one place dlsec touches DJL's engine start-up. Before the engine loads it sets, unless the
@@ -12,6 +13,8 @@ import ai.djl.ndarray.NDManager;
  */
 public final class Engines {
     public static final String ENGINE = "PyTorch";
+    /** The libtorch version DJL's PyTorch engine of this build expects from the natives jar. */
+    public static final String NATIVES_VERSION = "2.7.1";
 
     static {
         configureOffline();
@@ -37,7 +40,17 @@ public final class Engines {
      * {@link LibTorchNumerics}).
      */
     public static Engine engine() {
-        Engine e = Engine.getEngine(ENGINE);
+        Engine e;
+        try {
+            e = Engine.getEngine(ENGINE);
+        } catch (RuntimeException | UnsatisfiedLinkError failure) {
+            if (Engines.class.getClassLoader().getResource("native/lib/pytorch.properties") == null) {
+                throw new DlsecException("PyTorch's native library is not on the classpath and dlsec never downloads it: add "
+                        + "ai.djl.pytorch:pytorch-native-cpu:" + NATIVES_VERSION + " with the classifier of your platform "
+                        + "(linux-x86_64, osx-aarch64, win-x86_64), or a CUDA build (pytorch-native-cu*), see the README", failure);
+            }
+            throw failure;
+        }
         LibTorchNumerics.configure();
         return e;
     }

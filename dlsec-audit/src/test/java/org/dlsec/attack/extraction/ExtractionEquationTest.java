@@ -13,7 +13,7 @@ import org.dlsec.model.Classifier;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.Models;
 import org.dlsec.serve.PredictionServer;
-import org.dlsec.serve.RemoteClassifier;
+import org.dlsec.model.RemoteClassifier;
 import org.dlsec.serve.ServeConfig;
 import org.dlsec.train.ModelTrainer;
 import org.dlsec.train.TrainConfig;

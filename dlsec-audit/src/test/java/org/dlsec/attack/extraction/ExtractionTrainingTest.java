@@ -22,7 +22,7 @@ import org.dlsec.model.Classifier;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.Engines;
 import org.dlsec.serve.PredictionServer;
-import org.dlsec.serve.RemoteClassifier;
+import org.dlsec.model.RemoteClassifier;
 import org.dlsec.serve.ServeConfig;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.dlsec.serve;
+package org.dlsec.model;
 
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,11 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Json;
-import org.dlsec.model.BatchPredictor;
-import org.dlsec.model.BlackBoxClassifier;
-import org.dlsec.model.Bounds;
-import org.dlsec.model.ModelInfo;
-import org.dlsec.model.ScoreKind;
 
 /**
  * A black-box {@link org.dlsec.model.Classifier} for a {@code dlsec serve} URL: every prediction is a

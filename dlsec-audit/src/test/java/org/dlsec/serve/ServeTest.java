@@ -1,5 +1,6 @@
 package org.dlsec.serve;
 
+import org.dlsec.model.RemoteClassifier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -9,7 +9,7 @@ import org.dlsec.TestSupport;
 import org.dlsec.data.Dataset;
 import org.dlsec.defence.postprocess.OutputPolicy;
 import org.dlsec.model.Engines;
-import org.dlsec.serve.RemoteClassifier;
+import org.dlsec.model.RemoteClassifier;
 import org.junit.jupiter.api.Test;
 
 /**

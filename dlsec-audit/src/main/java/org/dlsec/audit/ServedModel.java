@@ -3,7 +3,7 @@ package org.dlsec.audit;
 import org.dlsec.defence.postprocess.OutputPolicy;
 import org.dlsec.model.Classifier;
 import org.dlsec.serve.PredictionServer;
-import org.dlsec.serve.RemoteClassifier;
+import org.dlsec.model.RemoteClassifier;
 import org.dlsec.serve.ServeConfig;
 
 /**
