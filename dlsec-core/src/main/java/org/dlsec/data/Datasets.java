@@ -75,6 +75,19 @@ public final class Datasets {
         return DataSource.open(nameOrPath, SourceOptions.of(split, dataDir));
     }
 
+    /**
+     * {@link #load(String, String, Optional)} with the data directory of {@code DLSEC_DATA}, or none (the bundled
+     * MNIST needs none).
+     *
+     * @param nameOrPath a built-in dataset ({@code mnist}, {@code fashion-mnist}, {@code gtsrb}) or a file or directory
+     * @param split {@code train} or {@code test}
+     * @return the dataset, held in memory or streamed depending on its format
+     * @throws org.dlsec.core.DlsecException when the data cannot be found or read (the message names the file and place)
+     */
+    public static Dataset load(String nameOrPath, String split) {
+        return load(nameOrPath, split, Optional.empty());
+    }
+
     private static Optional<Path> envDataDir() {
         String env = System.getenv("DLSEC_DATA");
         return env == null || env.isBlank() ? Optional.empty() : Optional.of(Path.of(env));

@@ -81,6 +81,118 @@ public final class KnockoffNets implements ExtractionAttack {
         }
     }
 
+    /**
+     * A builder with the command line's defaults: random sampling, a LeNet-5 knockoff trained for 10 epochs in
+     * batches of 64 with Adam at 1e-3, adaptive bandit steps of 64 queries and step size 0.1, seed 0. Only the
+     * query budget has no default.
+     *
+     * <pre>{@code
+     * ExtractionAttack knockoff = KnockoffNets.builder(fashionMnist).budget(20_000).build();
+     * try (DjlClassifier stolen = knockoff.extract(remote)) { ... }
+     * }</pre>
+     *
+     * @param queryData the attacker's natural images, whose labels are never read
+     * @return a builder; {@link Builder#build()} validates every value and names the one that is wrong
+     */
+    public static Builder builder(Dataset queryData) {
+        return new Builder(queryData);
+    }
+
+    /** Builds a {@link KnockoffNets} attack one named parameter at a time; not thread-safe. */
+    public static final class Builder {
+        private final Dataset queryData;
+        private Strategy strategy = Strategy.RANDOM;
+        private int budget;
+        private Architecture arch = Architecture.LENET5;
+        private int epochs = 10;
+        private int batchSize = 64;
+        private double learningRate = 1e-3;
+        private int[] checkpoints = new int[0];
+        private long seed;
+
+        private Builder(Dataset queryData) {
+            DlsecException.require(queryData != null, "query data", "must be given");
+            this.queryData = queryData;
+        }
+
+        /**
+         * Sets target queries the attack may make.
+         *
+         * @param n target queries the attack may make (at least 1)
+         * @return this builder
+         */
+        public Builder budget(int n) {
+            this.budget = n;
+            return this;
+        }
+
+        /**
+         * Adaptive sampling (the paper's gradient bandit over the query set's classes) instead of random.
+         *
+         * @return this builder
+         */
+        public Builder adaptive() {
+            this.strategy = Strategy.ADAPTIVE;
+            return this;
+        }
+
+        /**
+         * Sets the knockoff's architecture.
+         *
+         * @param a the knockoff's architecture (default LeNet-5)
+         * @return this builder
+         */
+        public Builder architecture(Architecture a) {
+            DlsecException.require(a != null, "architecture", "must be given");
+            this.arch = a;
+            return this;
+        }
+
+        /**
+         * @param epochs passes over the transfer set (default 10)
+         * @param batchSize mini-batch size (default 64)
+         * @param learningRate Adam step size (default 1e-3)
+         * @return this builder
+         */
+        public Builder training(int epochs, int batchSize, double learningRate) {
+            this.epochs = epochs;
+            this.batchSize = batchSize;
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /**
+         * Sets query counts below the budget at which a knockoff is also trained and reported.
+         *
+         * @param queryCounts query counts below the budget at which a knockoff is also trained and reported
+         * @return this builder
+         */
+        public Builder checkpoints(int... queryCounts) {
+            this.checkpoints = queryCounts.clone();
+            return this;
+        }
+
+        /**
+         * Sets seed of the sampling and the training.
+         *
+         * @param s seed of the sampling and the training (default 0)
+         * @return this builder
+         */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /**
+         * @return the attack
+         * @throws DlsecException naming the parameter when a value is out of range (a budget of 0 among them)
+         */
+        public KnockoffNets build() {
+            return new KnockoffNets(new Params(strategy, budget, arch, new SubstituteTrainer(epochs, batchSize, learningRate),
+                    checkpoints, 64, 0.1, seed), queryData);
+        }
+    }
+
     private final Params p;
     private final Dataset queryData;
     private final boolean labelsOnly;
