@@ -59,15 +59,15 @@ public final class GradientMaskingChecks {
     public static Result run(Classifier model, Dataset data, Config cfg, boolean progress) {
         DlsecException.require(model.hasGradients(), "model", "has no gradients: masking checks compare white- and black-box");
         double range = model.bounds().max() - model.bounds().min();
-        AttackResult pgd10 = EvasionRunner.run(Pgd.pgd(Norm.LINF, cfg.epsilon(), 10, null, 1, false, cfg.seed()), model, data,
+        AttackResult pgd10 = EvasionRunner.run(Pgd.linf(cfg.epsilon()).steps(10).seed(cfg.seed()).build(), model, data,
                 null, 250, progress);
-        AttackResult pgd100 = EvasionRunner.run(Pgd.pgd(Norm.LINF, cfg.epsilon(), 100, null, 1, false, cfg.seed()), model, data,
+        AttackResult pgd100 = EvasionRunner.run(Pgd.linf(cfg.epsilon()).steps(100).seed(cfg.seed()).build(), model, data,
                 null, 250, progress);
         AttackResult square = EvasionRunner.run(new Square(new Square.Params(Norm.LINF, cfg.epsilon(), cfg.squareQueries(), 0.05,
                 false, cfg.seed())), model, data, null, 250, progress);
         // from the clean input, not a random start: a random point of the whole input range is itself
         // misclassified, which would clear a blind attack
-        AttackResult unbounded = EvasionRunner.run(Pgd.bim(Norm.LINF, range, 100, null, false, cfg.seed()), model, data,
+        AttackResult unbounded = EvasionRunner.run(Pgd.linf(range).bim().steps(100).seed(cfg.seed()).build(), model, data,
                 null, 250, progress);
         double white = Math.min(pgd10.robustAccuracy(), pgd100.robustAccuracy());
         List<Check> checks = new ArrayList<>();

@@ -1,14 +1,19 @@
 package org.dlsec.experiment;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.dlsec.attack.evasion.AttackResult;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Json;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
 import org.dlsec.model.ModelInfo;
+import org.dlsec.model.NormalizedClassifier;
 
 /**
  * What {@code --json} of a dlsec command writes, one shape for every command: the outcome's own fields (as the
@@ -40,6 +45,36 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
     /** The output of {@code command} with the outcome's fields and nothing else yet. */
     public static CommandOutput of(String command, Map<String, Object> outcome) {
         return new CommandOutput(command, outcome, "model", null, null, null, null, null, null, null);
+    }
+
+    /**
+     * What {@code dlsec attack --json} writes, for an attack a library user ran
+     * ({@link org.dlsec.attack.evasion.EvasionAttack#run(Classifier, Dataset)}): the same fields, the model, the data
+     * and the result's provenance.
+     *
+     * <pre>{@code
+     * AttackResult r = Pgd.linf(0.3).build().run(model, test);
+     * CommandOutput.attack(r, model, test).write(Path.of("pgd.json"));
+     * }</pre>
+     *
+     * @param result the result, with its provenance (from {@code run}); a result of {@code generate} on tensors has
+     *     none, and is refused
+     * @param model the model it ran on
+     * @param data the data it ran on
+     * @return the output; {@link #write(Path)} writes it
+     * @throws org.dlsec.core.DlsecException when the result carries no provenance
+     */
+    public static CommandOutput attack(AttackResult result, Classifier model, Dataset data) {
+        org.dlsec.core.DlsecException.require(result.provenance() != null, "result",
+                "has no provenance: run the attack with run(model, data) rather than generate on tensors");
+        Object eps = result.parameters().get("eps");
+        Object norm = result.parameters().get("norm");
+        List<Double> budgets = new ArrayList<>();
+        budgets.add(eps instanceof Number n ? n.doubleValue() : null);
+        Map<String, Object> fields = EvasionOutcome.fields(List.of(result), budgets, norm == null ? null : norm.toString());
+        Map<String, Object> normalization = model instanceof NormalizedClassifier nc ? nc.describe() : null;
+        return new CommandOutput("attack", fields, "model", model.info(), normalization, null, data.name(), data.split(), null,
+                result.provenance());
     }
 
     /** With the model it ran on and the normalisation in front of it (null when none). */

@@ -25,15 +25,28 @@ public record EvasionOutcome(EvasionSpec spec, List<AttackResult> results, Featu
     }
 
     /** The outcome's fields of {@code dlsec attack --json} (the command adds the model, defence, data and provenance). */
-    @SuppressWarnings("unchecked")
     public Map<String, Object> json() {
-        List<Double> budgets = spec.budgets();
-        Map<String, Object> out = new LinkedHashMap<>(Json.MAPPER.convertValue(last().summary(), Map.class));
+        Map<String, Object> out = fields(results, spec.budgets(), spec.normName());
+        if (detection != null) {
+            out.put("detection", detection.toMap());
+        }
+        return out;
+    }
+
+    /**
+     * The attack's fields of {@code dlsec attack --json} for its results at {@code budgets} (one result per budget):
+     * the last budget's summary, budget, norm, parameters and per-sample record, every numerical issue, and the
+     * curve when there is more than one budget.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> fields(List<AttackResult> results, List<Double> budgets, String norm) {
+        AttackResult last = results.get(results.size() - 1);
+        Map<String, Object> out = new LinkedHashMap<>(Json.MAPPER.convertValue(last.summary(), Map.class));
         out.put("eps", budgets.get(budgets.size() - 1));
-        out.put("norm", spec.normName());
-        out.put("parameters", last().parameters());
+        out.put("norm", norm);
+        out.put("parameters", last.parameters());
         out.put("numericalIssues", results.stream().flatMap(r -> r.numericalIssues().stream()).toList());
-        out.put("perSample", last().perSample()); // the audit's per-sample record (its "samples"), at the largest budget
+        out.put("perSample", last.perSample()); // the audit's per-sample record (its "samples"), at the largest budget
         if (budgets.size() > 1) {
             List<Map<String, Object>> curve = new ArrayList<>();
             for (int i = 0; i < budgets.size(); i++) {
@@ -42,9 +55,6 @@ public record EvasionOutcome(EvasionSpec spec, List<AttackResult> results, Featu
                 curve.add(point);
             }
             out.put("curve", curve);
-        }
-        if (detection != null) {
-            out.put("detection", detection.toMap());
         }
         return out;
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Assertions;
  * void pgdDoesNotBreakTheSignClassifier() {
  *     Dataset test = Datasets.load("signs/", "test", Optional.empty()).first(500);
  *     try (Classifier model = Models.load(Path.of("model.pt"), test.sampleShape())) {
- *         DlsecAssertions.assertRobustAccuracy(model, test, Pgd.pgd(Norm.LINF, 0.03, 40, null, 1, false, 0), 0.5);
+ *         DlsecAssertions.assertRobustAccuracy(model, test, Pgd.linf(0.03).steps(40).build(), 0.5);
  *     }
  * }
  * }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.dlsec.attack.evasion.AttackResult;
 import org.dlsec.attack.evasion.EvasionAttack;
-import org.dlsec.attack.evasion.Norm;
 import org.dlsec.attack.evasion.Pgd;
 import org.dlsec.data.Dataset;
 import org.dlsec.data.Datasets;
@@ -26,7 +25,7 @@ import org.opentest4j.AssertionFailedError;
 class DlsecAssertionsTest {
     static final Path FIXTURES = Path.of("..", "dlsec-core", "src", "test", "resources", "fixtures");
     static final Dataset TEST = Datasets.load("mnist", "test", Optional.empty()).first(200);
-    static final EvasionAttack PGD = Pgd.pgd(Norm.LINF, 0.3, 40, 0.01, 1, false, 0);
+    static final EvasionAttack PGD = Pgd.linf(0.3).steps(40).stepSize(0.01).build();
 
     @Test
     void robustAccuracyFailsTheUndefendedLeNetAndPassesTheAdversariallyTrainedCnn() {

@@ -1,11 +1,18 @@
 package org.dlsec.attack.evasion;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.NumericalIssue;
+import org.dlsec.core.Provenance;
+import org.dlsec.core.Tensors;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
 
 /**
  * The outcome of an evasion attack on n samples, kept per sample (other toolkits throw this away)
@@ -22,6 +29,9 @@ import org.dlsec.core.NumericalIssue;
  * @param adversarial the adversarial examples, flattened (n·C·H·W); not serialised to JSON
  * @param numericalIssues non-finite losses, gradients or iterates the attack recovered from (restarted with a smaller
  *     step, or gave the sample up: then it is marked failed); empty when none
+ * @param provenance what ran on what (model file and SHA-256, data origin, the attack's parameters and seed, versions,
+ *     start and end): set by {@link EvasionAttack#run(Classifier, Dataset)} and {@link EvasionRunner}; null for a
+ *     result of {@link EvasionAttack#generate} on tensors, which knows no model file or data origin
  */
 public record AttackResult(
         String attack,
@@ -43,7 +53,8 @@ public record AttackResult(
         long[] gradients,
         double[] seconds,
         @JsonIgnore float[] adversarial,
-        List<NumericalIssue> numericalIssues) {
+        List<NumericalIssue> numericalIssues,
+        @JsonIgnore Provenance provenance) {
 
     public AttackResult {
         int n = labels.length;
@@ -60,6 +71,16 @@ public record AttackResult(
         numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
     }
 
+    /** A result without provenance yet. */
+    public AttackResult(String attack, Knowledge knowledge, boolean targeted, Map<String, Object> parameters,
+            long[] sampleShape, long[] sampleIds, int[] labels, int[] targets, int[] cleanPredictions,
+            int[] adversarialPredictions, boolean[] success, boolean[] failed, double[] l0, double[] l2, double[] linf,
+            long[] queries, long[] gradients, double[] seconds, float[] adversarial, List<NumericalIssue> numericalIssues) {
+        this(attack, knowledge, targeted, parameters, sampleShape, sampleIds, labels, targets, cleanPredictions,
+                adversarialPredictions, success, failed, l0, l2, linf, queries, gradients, seconds, adversarial, numericalIssues,
+                null);
+    }
+
     /** A result without numerical issues. */
     public AttackResult(String attack, Knowledge knowledge, boolean targeted, Map<String, Object> parameters,
             long[] sampleShape, long[] sampleIds, int[] labels, int[] targets, int[] cleanPredictions,
@@ -73,7 +94,19 @@ public record AttackResult(
     public AttackResult withNumericalIssues(List<NumericalIssue> issues) {
         return new AttackResult(attack, knowledge, targeted, parameters, sampleShape, sampleIds, labels, targets,
                 cleanPredictions, adversarialPredictions, success, failed, l0, l2, linf, queries, gradients, seconds, adversarial,
-                issues);
+                issues, provenance);
+    }
+
+    /**
+     * The same result with its provenance.
+     *
+     * @param p what ran on what, or null
+     * @return a copy carrying {@code p}
+     */
+    public AttackResult withProvenance(Provenance p) {
+        return new AttackResult(attack, knowledge, targeted, parameters, sampleShape, sampleIds, labels, targets,
+                cleanPredictions, adversarialPredictions, success, failed, l0, l2, linf, queries, gradients, seconds, adversarial,
+                numericalIssues, p);
     }
 
     /**
@@ -112,7 +145,7 @@ public record AttackResult(
         params.put("eps", eps);
         params.put("budgetFrom", "distances of one run (" + norm.cliName() + ")");
         return new AttackResult(attack, knowledge, targeted, params, sampleShape, sampleIds, labels, targets,
-                cleanPredictions, pred, ok, failed, z0, z2, zinf, queries, gradients, seconds, adv, numericalIssues);
+                cleanPredictions, pred, ok, failed, z0, z2, zinf, queries, gradients, seconds, adv, numericalIssues, provenance);
     }
 
     public int size() {
@@ -250,7 +283,7 @@ public record AttackResult(
                 parts.stream().flatMapToLong(p -> Arrays.stream(p.queries)).toArray(),
                 parts.stream().flatMapToLong(p -> Arrays.stream(p.gradients)).toArray(),
                 parts.stream().flatMapToDouble(p -> Arrays.stream(p.seconds)).toArray(),
-                concatFloats(parts), parts.stream().flatMap(p -> p.numericalIssues.stream()).toList());
+                concatFloats(parts), parts.stream().flatMap(p -> p.numericalIssues.stream()).toList(), f.provenance);
     }
 
     private static boolean[] concatBool(List<AttackResult> parts, boolean successes) {
@@ -293,7 +326,20 @@ public record AttackResult(
         }
         return new AttackResult(attack, knowledge, targeted, parameters, sampleShape, sampleIds, trueLabels.clone(), targets,
                 cleanPredictions, adversarialPredictions, ok, failed, l0, l2, linf, queries, gradients, seconds, adversarial,
-                numericalIssues);
+                numericalIssues, provenance);
+    }
+
+    /**
+     * All adversarial examples as one tensor of shape (n, sample shape…), e.g. (n, 1, 28, 28) for MNIST.
+     *
+     * @param manager the manager the tensor is attached to: closing it frees the tensor's native memory
+     * @return a new tensor; the result keeps its own copy
+     */
+    public NDArray adversarialExamples(NDManager manager) {
+        long[] dims = new long[sampleShape.length + 1];
+        dims[0] = size();
+        System.arraycopy(sampleShape, 0, dims, 1, sampleShape.length);
+        return Tensors.floats(manager, adversarial, new Shape(dims));
     }
 
     /** Sample {@code i}'s adversarial example, in the sample's shape (CHW for images), flattened. */

@@ -57,4 +57,40 @@ public interface EvasionAttack {
         }
         return generate(model, x, y, ids);
     }
+
+    /**
+     * {@link #generate(Classifier, NDArray, NDArray)} on plain Java arrays, for callers that do not use DJL types:
+     * the tensors are made and freed here, and the adversarial examples come back in the result
+     * ({@link AttackResult#adversarialExample(int)}, flattened in the model's sample layout).
+     *
+     * @param model the model under attack
+     * @param inputs one flattened sample per row, each of {@code model.inputShape().size()} values in the model's
+     *     bounds (pixels in [0, 1] for the bundled datasets)
+     * @param labels the true class of each sample (its target class for a targeted attack)
+     * @return the attack's result on these samples, with sample ids 0..n-1
+     * @throws org.dlsec.core.DlsecException when the rows or labels do not match the model
+     */
+    default AttackResult generate(Classifier model, float[][] inputs, int[] labels) {
+        org.dlsec.core.DlsecException.require(inputs != null && labels != null && inputs.length == labels.length,
+                "labels", "one label per input row is needed");
+        org.dlsec.core.DlsecException.require(inputs.length > 0, "inputs", "must not be empty");
+        long[] sample = model.inputShape().getShape();
+        int d = Math.toIntExact(model.inputShape().size());
+        float[] flat = new float[Math.multiplyExact(inputs.length, d)];
+        for (int i = 0; i < inputs.length; i++) {
+            org.dlsec.core.DlsecException.require(inputs[i] != null && inputs[i].length == d, "inputs",
+                    "row " + i + " has " + (inputs[i] == null ? 0 : inputs[i].length) + " values, the model takes " + d);
+            int k = labels[i];
+            org.dlsec.core.DlsecException.require(k >= 0 && k < model.numClasses(), "labels",
+                    "label " + k + " of row " + i + " is not a class of the model (0.." + (model.numClasses() - 1) + ")");
+            System.arraycopy(inputs[i], 0, flat, i * d, d);
+        }
+        long[] dims = new long[sample.length + 1];
+        dims[0] = inputs.length;
+        System.arraycopy(sample, 0, dims, 1, sample.length);
+        try (ai.djl.ndarray.NDManager m = org.dlsec.model.Engines.newManager()) {
+            return generate(model, org.dlsec.core.Tensors.floats(m, flat, new ai.djl.ndarray.types.Shape(dims)),
+                    org.dlsec.core.Tensors.longs(m, labels));
+        }
+    }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Progress;
+import org.dlsec.core.Provenance;
 import org.dlsec.core.Seeds;
 import org.dlsec.data.Dataset;
 import org.dlsec.model.Classifier;
@@ -63,6 +64,9 @@ public final class EvasionRunner {
                     + data.numClasses() + " classes");
         }
         List<AttackResult> parts = new ArrayList<>();
+        Object seed = attack.parameters().get("seed");
+        Provenance started = Provenance.start(model.info().sha256(), model.info().describe(), data.origin()
+                + (firstId > 0 ? " | from sample " + firstId : ""), attack.parameters(), seed instanceof Number n ? n.longValue() : 0);
         try (NDManager root = Engines.newManager();
                 Progress bar = progress ? Progress.start(attack.name(), data.size()) : Progress.none()) {
             for (int from = 0; from < data.size(); from += batchSize) {
@@ -100,7 +104,7 @@ public final class EvasionRunner {
                 }
             }
         }
-        return AttackResult.concat(parts);
+        return AttackResult.concat(parts).withProvenance(started.finishedNow());
     }
 
     /** How one budget is attacked: the attack at that budget, run on the samples (locally, or on a cluster). */

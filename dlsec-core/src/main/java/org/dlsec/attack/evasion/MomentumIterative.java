@@ -48,7 +48,7 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
     }
 
     /** The paper's setting: μ = 1, α = ε/T. */
-    public static MomentumIterative of(Norm norm, double eps, int steps, boolean targeted, long seed) {
+    static MomentumIterative of(Norm norm, double eps, int steps, boolean targeted, long seed) {
         return new MomentumIterative(new Params(norm, eps, steps, null, 1.0, targeted, seed));
     }
 

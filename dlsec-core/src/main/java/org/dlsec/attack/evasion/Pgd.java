@@ -70,18 +70,18 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
     }
 
     /** FGSM: one step of ε. */
-    public static Pgd fgsm(Norm norm, double eps, boolean targeted, long seed) {
+    static Pgd fgsm(Norm norm, double eps, boolean targeted, long seed) {
         return new Pgd(new Params(Variant.FGSM, norm, eps, 1.0, true, 1, false, 1, targeted, seed));
     }
 
     /** BIM: {@code steps} steps of α from the clean input (α = 2.5ε/T when {@code step} is null). */
-    public static Pgd bim(Norm norm, double eps, int steps, Double step, boolean targeted, long seed) {
+    static Pgd bim(Norm norm, double eps, int steps, Double step, boolean targeted, long seed) {
         return new Pgd(new Params(Variant.BIM, norm, eps, step == null ? 2.5 / steps : step, step == null, steps, false, 1,
                 targeted, seed));
     }
 
     /** PGD: random start, {@code steps} steps of α (α = 2.5ε/T when {@code step} is null), restarts. */
-    public static Pgd pgd(Norm norm, double eps, int steps, Double step, int restarts, boolean targeted, long seed) {
+    static Pgd pgd(Norm norm, double eps, int steps, Double step, int restarts, boolean targeted, long seed) {
         return new Pgd(new Params(Variant.PGD, norm, eps, step == null ? 2.5 / steps : step, step == null, steps, true,
                 restarts, targeted, seed));
     }

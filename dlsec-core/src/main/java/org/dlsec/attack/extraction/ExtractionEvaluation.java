@@ -3,7 +3,6 @@ package org.dlsec.attack.extraction;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.dlsec.attack.evasion.AttackResult;
-import org.dlsec.attack.evasion.Norm;
 import org.dlsec.attack.evasion.Pgd;
 import org.dlsec.attack.evasion.TransferAttack;
 import org.dlsec.core.DlsecException;
@@ -71,7 +70,7 @@ public final class ExtractionEvaluation {
         int used = 0;
         if (transferLimit > 0 && substitute.hasGradients()) {
             used = Math.min(transferLimit, test.size());
-            TransferAttack fgsm = TransferAttack.of(Pgd.fgsm(Norm.LINF, eps, false, seed), substitute);
+            TransferAttack fgsm = TransferAttack.of(Pgd.linf(eps).fgsm().seed(seed).build(), substitute);
             int success = 0;
             int correct = 0;
             try (NDManager root = Engines.newManager()) {

@@ -10,7 +10,6 @@ import org.dlsec.TestModels;
 import org.dlsec.TestSupport;
 import org.dlsec.attack.evasion.AttackResult;
 import org.dlsec.attack.evasion.EvasionRunner;
-import org.dlsec.attack.evasion.Norm;
 import org.dlsec.attack.evasion.Pgd;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
@@ -42,7 +41,7 @@ class FeatureSqueezingDetectorTest {
         Dataset test = TestSupport.mnistTest(120);
         double[] cal = det.scores(calibration, calibration.size());
         double t = FeatureSqueezingDetector.threshold(cal, 0.05);
-        AttackResult r = EvasionRunner.run(Pgd.pgd(Norm.LINF, 0.1, 20, 0.01, 1, false, 0), model, test, null, 120, false);
+        AttackResult r = EvasionRunner.run(Pgd.linf(0.1).steps(20).stepSize(0.01).build(), model, test, null, 120, false);
         double[] adv = det.scores(r.adversarial(), test);
         double[] successful = new double[adv.length];
         int k = 0;

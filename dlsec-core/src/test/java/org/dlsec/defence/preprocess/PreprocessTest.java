@@ -13,7 +13,6 @@ import org.dlsec.TestModels;
 import org.dlsec.TestSupport;
 import org.dlsec.attack.evasion.AttackResult;
 import org.dlsec.attack.evasion.EvasionRunner;
-import org.dlsec.attack.evasion.Norm;
 import org.dlsec.attack.evasion.Pgd;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Tensors;
@@ -81,7 +80,7 @@ class PreprocessTest {
     @Test
     void bpdaPgdBreaksBitDepthSqueezingWhileNaivePgdFails() {
         Classifier model = TestModels.mnistLenet();
-        Pgd pgd = Pgd.pgd(Norm.LINF, 0.3, 20, 0.025, 1, false, 0);
+        Pgd pgd = Pgd.linf(0.3).steps(20).stepSize(0.025).build();
         AttackResult undefended = EvasionRunner.run(pgd, model, DATA, null, 80, false);
         PreprocessedClassifier naive = Preprocessors.parse("squeeze:bits=4").wrap(model, false, 0);
         AttackResult n = EvasionRunner.run(pgd, naive, DATA, null, 80, false);
@@ -98,7 +97,7 @@ class PreprocessTest {
     void medianSmoothingFallsToBpda() {
         Classifier model = TestModels.mnistLenet();
         PreprocessedClassifier med = Preprocessors.parse("median:k=2").wrap(model, true, 0);
-        AttackResult a = EvasionRunner.run(Pgd.pgd(Norm.LINF, 0.3, 20, 0.025, 1, false, 0), med, DATA, null, 80, false);
+        AttackResult a = EvasionRunner.run(Pgd.linf(0.3).steps(20).stepSize(0.025).build(), med, DATA, null, 80, false);
         assertTrue(a.cleanAccuracy() > 0.85, "clean behind median " + a.cleanAccuracy());
         assertTrue(a.robustAccuracy() < 0.15, "BPDA robust accuracy against median smoothing " + a.robustAccuracy());
     }
