@@ -56,6 +56,18 @@ public final class GradientMaskingChecks {
 
     private GradientMaskingChecks() {}
 
+    /**
+     * {@link #run(Classifier, Dataset, Config, boolean)} without a progress bar.
+     *
+     * @param model the model to check
+     * @param data the samples to attack
+     * @param cfg the budget and seed of the checks
+     * @return every check with its figures and whether it flags gradient masking
+     */
+    public static Result run(Classifier model, Dataset data, Config cfg) {
+        return run(model, data, cfg, false);
+    }
+
     public static Result run(Classifier model, Dataset data, Config cfg, boolean progress) {
         DlsecException.require(model.hasGradients(), "model", "has no gradients: masking checks compare white- and black-box");
         double range = model.bounds().max() - model.bounds().min();

@@ -52,6 +52,88 @@ public final class Lira implements MembershipAttack {
         this.seed = seed;
     }
 
+    /**
+     * Online LiRA with the paper's defaults for few reference models: one variance shared by all samples, seed 0.
+     *
+     * <pre>{@code
+     * MembershipAttack lira = Lira.online(ShadowSpec.fromCard(card, 16, Map.of(), 0)).seed(1).build();
+     * }</pre>
+     *
+     * @param spec the reference (shadow) models to train: architecture, training recipe and count
+     * @return a builder; {@link Builder#build()} validates the combination
+     */
+    public static Builder online(ShadowSpec spec) {
+        return new Builder(spec, true);
+    }
+
+    /**
+     * Offline LiRA (OUT models only), otherwise as {@link #online(ShadowSpec)}.
+     *
+     * @param spec the reference (shadow) models to train
+     * @return a builder
+     */
+    public static Builder offline(ShadowSpec spec) {
+        return new Builder(spec, false);
+    }
+
+    /** Builds a {@link Lira} attack one named choice at a time; not thread-safe. */
+    public static final class Builder {
+        private final ShadowSpec spec;
+        private final boolean online;
+        private boolean globalVariance = true;
+        private long seed;
+        private ShadowTrainer trainer = ShadowTrainer.LOCAL;
+
+        private Builder(ShadowSpec spec, boolean online) {
+            this.spec = spec;
+            this.online = online;
+        }
+
+        /**
+         * One Gaussian variance per sample instead of one shared by all (the paper's choice with 64 or more
+         * reference models).
+         *
+         * @return this builder
+         */
+        public Builder perSampleVariance() {
+            this.globalVariance = false;
+            return this;
+        }
+
+        /**
+         * Sets the seed of the reference models' data splits and training.
+         *
+         * @param s the seed (default 0)
+         * @return this builder
+         */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /**
+         * Trains the reference models with {@code t} (e.g. on Spark) instead of in this JVM.
+         *
+         * @param t the trainer
+         * @return this builder
+         */
+        public Builder trainer(ShadowTrainer t) {
+            this.trainer = t;
+            return this;
+        }
+
+        /**
+         * Builds the attack.
+         *
+         * @return the attack
+         * @throws DlsecException naming the parameter when the spec or trainer is missing, or online LiRA has fewer
+         *     than 2 reference models
+         */
+        public Lira build() {
+            return new Lira(spec, online, globalVariance, seed, trainer);
+        }
+    }
+
     @Override
     public String name() {
         return online ? "lira" : "lira-offline";

@@ -84,6 +84,18 @@ public final class Certification {
     }
 
     /** Certifies every sample of {@code data}. */
+    /**
+     * {@link #run(RandomizedSmoothing, Dataset, double[], boolean)} without a progress bar.
+     *
+     * @param smoothing the smoothed classifier
+     * @param data the samples to certify
+     * @param radii the L2 radii at which certified accuracy is reported
+     * @return certified accuracy at each radius and the per-sample certificates
+     */
+    public static Result run(RandomizedSmoothing smoothing, Dataset data, double[] radii) {
+        return run(smoothing, data, radii, false);
+    }
+
     public static Result run(RandomizedSmoothing smoothing, Dataset data, double[] radii, boolean progress) {
         DlsecException.require(radii.length > 0, "radii", "give at least one radius");
         for (double r : radii) {
