@@ -16,15 +16,15 @@ import org.junit.jupiter.api.Assertions;
  * Robustness checks for a team's own JUnit 5 suite: a model that regresses fails the build with the measured figure,
  * its 95% interval and where it came from.
  *
- * {@snippet :
+ * <pre>{@code
  * @Test
  * void pgdDoesNotBreakTheSignClassifier() {
- *     Dataset test = Datasets.load("signs/", "test", Optional.empty()).first(500);
- *     try (Classifier model = Models.load(Path.of("model.pt"), test.sampleShape())) {
+ *     Dataset test = Datasets.load("signs/", "test").first(500);
+ *     try (Classifier model = Models.load(Path.of("model.pt"), LoadOptions.of(test.sampleShape()))) {
  *         DlsecAssertions.assertRobustAccuracy(model, test, Pgd.linf(0.03).steps(40).build(), 0.5);
  *     }
  * }
- * }
+ * }</pre>
  *
  * <p>Each check runs the attack or the scan in the calling thread with the library's defaults (batches of 250, no
  * progress bar) and returns what it measured, so a test can go on to assert more. The model's query counters are
@@ -38,7 +38,14 @@ public final class DlsecAssertions {
      * Runs {@code attack} on {@code data} and fails unless the robust accuracy (samples still classified correctly
      * after the attack, over all samples) is at least {@code atLeast}.
      *
-     * @return the attack's result (per-sample arrays, summary)
+     * @param model the model under test; its query counters are not reset
+     * @param data the samples to attack (labels are the true classes)
+     * @param attack an untargeted evasion attack, e.g. {@code Pgd.linf(0.3).steps(40).build()}
+     * @param atLeast the robust accuracy required, a fraction in [0, 1]
+     * @return the attack's result (per-sample arrays, summary, provenance)
+     * @throws org.opentest4j.AssertionFailedError when the requirement is not met; the message carries the figure, its
+     *     95% Wilson interval, the clean accuracy and the provenance
+     * @throws IllegalArgumentException when {@code atLeast} is not in [0, 1]
      */
     public static AttackResult assertRobustAccuracy(Classifier model, Dataset data, EvasionAttack attack, double atLeast) {
         return robustAccuracy(model, data, attack, atLeast, false);
@@ -47,6 +54,15 @@ public final class DlsecAssertions {
     /**
      * As {@link #assertRobustAccuracy}, but the lower end of the 95% Wilson interval must reach {@code atLeast}: the
      * check passes only when the data are enough to say so with confidence.
+     *
+     * @param model the model under test; its query counters are not reset
+     * @param data the samples to attack (labels are the true classes)
+     * @param attack an untargeted evasion attack, e.g. {@code Pgd.linf(0.3).steps(40).build()}
+     * @param atLeast the robust accuracy required, a fraction in [0, 1]
+     * @return the attack's result (per-sample arrays, summary, provenance)
+     * @throws org.opentest4j.AssertionFailedError when the requirement is not met; the message carries the figure, its
+     *     95% Wilson interval, the clean accuracy and the provenance
+     * @throws IllegalArgumentException when {@code atLeast} is not in [0, 1]
      */
     public static AttackResult assertRobustAccuracyWithConfidence(Classifier model, Dataset data, EvasionAttack attack,
             double atLeast) {
@@ -73,13 +89,25 @@ public final class DlsecAssertions {
      * Scans {@code model} with Neural Cleanse (Wang et al. 2019; the library's defaults, seed 0) on the clean images
      * {@code clean} and fails if a class is flagged as a backdoor target.
      *
+     * @param model the model under test (it needs input gradients: a TorchScript or DJL model)
+     * @param clean clean, correctly labelled images (a hundred suffice for MNIST-sized tasks)
      * @return the scan's result (per-class reversed triggers and anomaly indices)
+     * @throws org.opentest4j.AssertionFailedError when a class is flagged; the message names it, its anomaly index and
+     *     the provenance
      */
     public static NeuralCleanse.Result assertNoBackdoor(Classifier model, Dataset clean) {
         return assertNoBackdoor(model, clean, NeuralCleanse.defaults(0));
     }
 
-    /** As {@link #assertNoBackdoor(Classifier, Dataset)} with the scan's parameters given. */
+    /**
+     * As {@link #assertNoBackdoor(Classifier, Dataset)} with the scan's parameters given.
+     *
+     * @param model the model under test
+     * @param clean clean, correctly labelled images
+     * @param scan the scan, e.g. {@code NeuralCleanse.defaults(0).withSteps(100)}
+     * @return the scan's result
+     * @throws org.opentest4j.AssertionFailedError when a class is flagged
+     */
     public static NeuralCleanse.Result assertNoBackdoor(Classifier model, Dataset clean, NeuralCleanse scan) {
         NeuralCleanse.Result r = scan.scan(model, clean, false);
         if (r.backdoored()) {
