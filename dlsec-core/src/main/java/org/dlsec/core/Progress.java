@@ -16,15 +16,33 @@ public final class Progress implements AutoCloseable {
         this.bar = bar;
     }
 
+    /**
+     * Turns progress bars on or off for the whole JVM (every later {@link #start}); bars already shown
+     * are not affected. Thread-safe.
+     *
+     * @param on false to show no progress bars (the CLI's {@code --quiet}); the initial value is true unless
+     *           the system property {@code dlsec.progress} is {@code false}
+     */
     public static void setEnabled(boolean on) {
         enabled = on;
     }
 
-    /** A progress object that shows nothing. */
+    /**
+     * A progress object that shows nothing.
+     * @return a progress object whose methods do nothing; closing it is optional
+     */
     public static Progress none() {
         return new Progress(null);
     }
 
+    /**
+     * Shows a progress bar on stderr, or nothing when progress is disabled. Close it (try-with-resources)
+     * when the task is done.
+     *
+     * @param task the name shown before the bar
+     * @param total the number of steps the task has, at least 0
+     * @return a progress object for this task; use it from one thread
+     */
     public static Progress start(String task, long total) {
         if (!enabled) {
             return new Progress(null);
@@ -34,12 +52,22 @@ public final class Progress implements AutoCloseable {
         return new Progress(bar);
     }
 
+    /**
+     * Advances the bar.
+     *
+     * @param n steps done since the last call
+     */
     public void step(long n) {
         if (bar != null) {
             bar.stepBy(n);
         }
     }
 
+    /**
+     * Shows {@code text} after the bar, e.g. the current accuracy.
+     *
+     * @param text a short message, replacing the previous one
+     */
     public void message(String text) {
         if (bar != null) {
             bar.setExtraMessage(text);
