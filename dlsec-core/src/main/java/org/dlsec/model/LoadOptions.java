@@ -9,13 +9,13 @@ import java.util.Objects;
  * same choices as the command line's {@code --resize}/data shape, {@code --bounds} and {@code --normalize}.
  * Immutable; the {@code with…} methods return a changed copy.
  *
- * {@snippet :
+ * <pre>{@code
  * LoadOptions o = LoadOptions.of(new Shape(3, 32, 32))
  *         .withNormalization(Normalization.parse("mean=0.485,0.456,0.406,std=0.229,0.224,0.225"));
  * try (Classifier model = Models.load(Path.of("resnet.pt"), o)) {
  *     // attacks and budgets in [0, 1] pixels; the network sees (x - mean) / std
  * }
- * }
+ * }</pre>
  *
  * @param inputShape one sample's shape: (C, H, W) for images, (d) for feature vectors; checked against the model,
  *     and needed for TorchScript and ONNX files, which do not always declare it

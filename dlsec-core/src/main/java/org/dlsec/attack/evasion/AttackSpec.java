@@ -8,7 +8,7 @@ import org.dlsec.core.DlsecException;
 /**
  * What a user asked for, by name and options, before it becomes an {@link EvasionAttack}: the CLI's
  * and the audit config's common language. Attack-specific knobs go in {@code extra} (e.g.
- * {@code confidence=0} for C&W); {@link #extraDouble} and friends read them with validation.
+ * {@code confidence=0} for C&amp;W); {@link #extraDouble} and friends read them with validation.
  *
  * @param name attack name (see {@link EvasionAttacks#NAMES})
  * @param epsilon budget for ε-bounded attacks (the first of a list; the runner sweeps the rest)

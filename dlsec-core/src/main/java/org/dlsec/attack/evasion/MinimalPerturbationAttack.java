@@ -1,7 +1,7 @@
 package org.dlsec.attack.evasion;
 
 /**
- * An attack that searches for the smallest successful perturbation in a norm rather than within a budget (C&W,
+ * An attack that searches for the smallest successful perturbation in a norm rather than within a budget (C&amp;W,
  * DeepFool, HopSkipJump, Boundary; Foolbox's minimisation attacks). One run answers every budget: at ε, a sample
  * counts as broken when the attack fooled it with a perturbation of norm at most ε ({@link AttackResult#withinBudget}).
  */
