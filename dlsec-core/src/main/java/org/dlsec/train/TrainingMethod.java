@@ -21,7 +21,9 @@ public record TrainingMethod(String name, BatchTransform transform, BatchLoss lo
         }
     }
 
-    /** A method without a teacher phase. */
+    /**
+     * A method without a teacher phase.
+     */
     public TrainingMethod(String name, BatchTransform transform, BatchLoss loss, Map<String, Object> parameters) {
         this(name, transform, loss, null, parameters);
     }

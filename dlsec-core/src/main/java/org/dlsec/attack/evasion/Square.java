@@ -51,7 +51,15 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
      */
     public record Params(Norm norm, double epsilon, int maxQueries, double pInit, boolean targeted, long seed,
             boolean redraw) implements AbstractEpsilonAttack.Budget {
-        /** The paper's algorithm, with the redraw. */
+        /**
+         * The paper's algorithm, with the redraw.
+         * @param norm linf or l2
+         * @param epsilon the budget ε ≥ 0
+         * @param maxQueries per-sample query budget including the clean and final predictions (≥ 3)
+         * @param pInit initial fraction of the image changed per update, in (0, 1]
+         * @param targeted targeted mode (y holds targets)
+         * @param seed seed of all random choices (per sample: {@code (seed, sampleId)})
+         */
         public Params(Norm norm, double epsilon, int maxQueries, double pInit, boolean targeted, long seed) {
             this(norm, epsilon, maxQueries, pInit, targeted, seed, true);
         }

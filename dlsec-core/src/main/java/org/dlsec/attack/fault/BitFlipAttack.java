@@ -41,7 +41,12 @@ public final class BitFlipAttack implements FaultAttack {
      * @param stopAccuracy stop as soon as the evaluation accuracy is at most this (e.g. 0.11, chance + 1 point)
      */
     public record Config(int maxFlips, int bitsPerStep, double stopAccuracy, int candidatesPerLayer) {
-        /** The paper's search: one candidate per layer. */
+        /**
+         * The paper's search: one candidate per layer.
+         * @param maxFlips budget of bit flips
+         * @param bitsPerStep bits flipped together per step (n_b in the paper; 1 for the classic BFA)
+         * @param stopAccuracy stop as soon as the evaluation accuracy is at most this (e.g. 0.11, chance + 1 point)
+         */
         public Config(int maxFlips, int bitsPerStep, double stopAccuracy) {
             this(maxFlips, bitsPerStep, stopAccuracy, 1);
         }

@@ -53,7 +53,12 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
         java.util.Objects.requireNonNull(trigger, "trigger");
     }
 
-    /** The attack with the poisoned samples drawn from the trigger's own seed (one key for both, as {@code dlsec poison} does). */
+    /**
+     * The attack with the poisoned samples drawn from the trigger's own seed (one key for both, as {@code dlsec poison} does).
+     * @param target the class the trigger forces
+     * @param rate the fraction of the training set poisoned (at most 5%: above that it is BadNets)
+     * @param trigger the low-visibility trigger
+     */
     public StealthyAttack(int target, double rate, SparseTrigger trigger) {
         this(target, rate, trigger, trigger.seed());
     }

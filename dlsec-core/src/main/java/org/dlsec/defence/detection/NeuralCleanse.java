@@ -101,7 +101,14 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
             numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
         }
 
-        /** A trigger found without numerical accidents. */
+        /**
+         * A trigger found without numerical accidents.
+         * @param mask H·W values in [0, 1]
+         * @param pattern C·H·W values in [0, 1]
+         * @param maskL1 ‖m‖₁ of the kept mask
+         * @param attackSuccess share of the last batches sent to the class with the kept trigger
+         * @param reached whether the mask reached the success threshold (if not, the last mask is kept)
+         */
         public ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached) {
             this(label, mask, pattern, maskL1, attackSuccess, reached, List.of());
         }
