@@ -6,6 +6,9 @@ package org.dlsec.attack.evasion;
  * counts as broken when the attack fooled it with a perturbation of norm at most ε ({@link AttackResult#withinBudget}).
  */
 public interface MinimalPerturbationAttack extends EvasionAttack {
-    /** The norm whose distance the attack minimises, in which its budgets are read. */
+    /**
+     * The norm whose distance the attack minimises, in which its budgets are read.
+     * @return l2 or linf
+     */
     Norm distanceNorm();
 }
