@@ -29,7 +29,12 @@ import org.dlsec.model.LogitObjective;
 public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
     /** Which published setting. */
     public enum Variant {
-        FGSM("fgsm"), BIM("bim"), PGD("pgd");
+        /** One step of ε (Goodfellow et al.). */
+        FGSM("fgsm"),
+        /** T steps from the clean input (Kurakin et al.). */
+        BIM("bim"),
+        /** T steps from a random start in the ε-ball, with restarts (Madry et al.). */
+        PGD("pgd");
 
         final String cliName;
 
