@@ -441,9 +441,10 @@ public final class Dataset {
 
     /**
      * A random sample of {@code n} items, drawn with {@code seed}.
-     * @param n the number of samples; all of them, shuffled, when {@code n >= size()}
+     * @param n the number of samples, 1 to {@link #size()}
      * @param seed the draw's seed
      * @return the sample, in the drawn order
+     * @throws org.dlsec.core.DlsecException when {@code n} is out of range
      */
     public Dataset sample(int n, long seed) {
         DlsecException.require(n > 0 && n <= size(), "sample size", n + " (dataset has " + size() + ")");
@@ -457,7 +458,7 @@ public final class Dataset {
      * @return {train, validation}
      * @param fraction the validation share, in (0, 1)
      * @param seed the split's seed
-     * @throws org.dlsec.core.DlsecException when {@code fraction} is out of range or leaves a side empty
+     * @throws org.dlsec.core.DlsecException when {@code fraction} is out of range
      */
     public Dataset[] splitValidation(double fraction, long seed) {
         int[][] parts = validationIndices(fraction, seed);
@@ -517,10 +518,10 @@ public final class Dataset {
     /**
      * A dataset with the same labels and metadata but other pixels (e.g. adversarial or poisoned), in memory.
      * @param newPixels the new values, as many as this dataset has (not copied)
-     * @param newLabels the new labels, one per sample, or null to keep these
+     * @param newLabels the new labels, one per new sample (not copied)
      * @param description what changed, appended to the origin
      * @return a new in-memory dataset
-     * @throws org.dlsec.core.DlsecException when the sizes do not match
+     * @throws org.dlsec.core.DlsecException when the sizes do not match or a label is out of range
      */
     public Dataset withPixels(float[] newPixels, int[] newLabels, String description) {
         Dataset d = new Dataset(name, split, sampleShape(), numClasses, newPixels, newLabels,

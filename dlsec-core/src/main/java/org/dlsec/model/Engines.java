@@ -39,7 +39,7 @@ public final class Engines {
      * The PyTorch engine, with libtorch's numerics configured and self-checked on first use (see
      * {@link LibTorchNumerics}).
      * @return the engine; the first call loads libtorch and may take a few seconds
-     * @throws IllegalStateException when the engine cannot be loaded (no native library for this platform)
+     * @throws ai.djl.engine.EngineException when the engine cannot be loaded (no native library for this platform)
      */
     public static Engine engine() {
         Engine e = Engine.getEngine(ENGINE);

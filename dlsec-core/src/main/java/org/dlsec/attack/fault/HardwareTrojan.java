@@ -76,7 +76,8 @@ public final class HardwareTrojan implements ActivationHook {
      * @param clean clean calibration samples
      * @param target the class the trigger forces, 0 to K−1
      * @return the trojan
-     * @throws org.dlsec.core.DlsecException when no trigger stands out from the clean activations
+     * @throws org.dlsec.core.DlsecException when {@code target} is not a class of the model, or the network does not start
+     *         with a convolution the trojan can watch
      */
     public static HardwareTrojan design(DjlClassifier classifier, Dataset clean, int target) {
         DlsecException.require(target >= 0 && target < classifier.numClasses(), "target",
@@ -236,7 +237,7 @@ public final class HardwareTrojan implements ActivationHook {
      * {@code classifier} with this trojan in its datapath: dormant (bit-for-bit the same outputs)
      * until the trigger fires. The result does not own {@code classifier}.
      * @param classifier the network
-     * @return a black-box view of the infected network
+     * @return a classifier computing the infected network's outputs (no gradients)
      */
     public org.dlsec.model.Classifier infect(DjlClassifier classifier) {
         if (kernel == null) {

@@ -91,7 +91,8 @@ public record TrojanInsertion(int target, int calibrationSamples) implements Fau
      * @param classifier the network
      * @param calibration clean samples
      * @return the trojan
-     * @throws org.dlsec.core.DlsecException when no trigger stands out
+     * @throws org.dlsec.core.DlsecException when the target is not a class of the model, or the network does not start
+     *         with a convolution the trojan can watch
      */
     public HardwareTrojan design(DjlClassifier classifier, Dataset calibration) {
         DlsecException.require(target < classifier.numClasses(), "trojan target",

@@ -23,8 +23,8 @@ public final class MembershipAttacks {
      * The {@code --param} names {@link #create} accepts for {@code name} (a membership attack), so that
      * an audit configuration can refuse a typo before any attack runs.
      * @param name a membership attack's name
-     * @return the names, possibly empty
-     * @throws org.dlsec.core.DlsecException when the name is unknown
+     * @return the attack's own option names followed by the shadow-training overrides (an unknown name gets the
+     *         overrides only)
      */
     public static List<String> paramNames(String name) {
         List<String> own = switch (name == null ? "" : name.toLowerCase(Locale.ROOT)) {

@@ -40,7 +40,7 @@ public final class Prada {
         }
 
         /**
-         * The paper's setting: δ = 0.95, at least 12 distances, a window of 500.
+         * dlsec's defaults: flag when W &lt; 0.9, test from 100 distances on, over the last 5,000.
          *
          * @return the configuration
          */

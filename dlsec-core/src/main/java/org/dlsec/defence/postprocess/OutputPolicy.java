@@ -95,8 +95,8 @@ public final class OutputPolicy {
 
     /**
      * This policy with a reverse-sigmoid perturbation (β = 0 switches it off).
-     * @param beta β of the reverse sigmoid, at least 0
-     * @param gamma γ of the reverse sigmoid, positive
+     * @param beta β of the reverse sigmoid, in [0, 1]
+     * @param gamma γ of the reverse sigmoid, in (0, 100]
      * @return a new policy
      * @throws org.dlsec.core.DlsecException when a value is out of range
      */
@@ -106,9 +106,9 @@ public final class OutputPolicy {
 
     /**
      * This policy with Gaussian noise of standard deviation σ on the probabilities (0 switches it off).
-     * @param sigma σ, at least 0
+     * @param sigma σ, in [0, 1]
      * @return a new policy
-     * @throws org.dlsec.core.DlsecException when {@code sigma} is negative or not finite
+     * @throws org.dlsec.core.DlsecException when {@code sigma} is outside [0, 1]
      */
     public OutputPolicy withNoise(double sigma) {
         return new OutputPolicy(kind, k, beta, gamma, sigma);
