@@ -48,9 +48,9 @@ public final class AtomicFiles {
      * Checks that {@code file} may be written as an output: it does not exist yet, or it is a regular
      * file (links followed). Call it before long work, so that a bad {@code --json} fails at once.
      *
-     * @return the path to replace: {@code file}, or the regular file a link names
      * @param file the output path; must not be null or empty
      * @param what how the file is named in error messages, e.g. {@code "--json"}
+     * @return the path to replace: {@code file}, or the regular file a link names
      * @throws DlsecException when {@code file} is empty, a directory, a device, pipe or socket, or a
      *         dangling symbolic link
      */
@@ -166,9 +166,9 @@ public final class AtomicFiles {
      * Creates the output directory {@code dir} and its missing parents; refuses a path that exists
      * and is not a directory (links followed).
      *
-     * @return the directories this call created, outermost first (for {@link #removeEmpty})
      * @param dir the directory to create; must not be null or empty
      * @param what how the directory is named in error messages, e.g. {@code "--out"}
+     * @return the directories this call created, outermost first (for {@link #removeEmpty})
      * @throws DlsecException when {@code dir} exists and is not a directory, or cannot be created
      */
     public static List<Path> directory(Path dir, String what) {

@@ -16,12 +16,12 @@ public record NumericalIssue(String method, String subject, int step, String pro
     /**
      * Checks that every text component is present.
      *
-     * @throws IllegalArgumentException when {@code method}, {@code subject}, {@code problem} or {@code action} is null
      * @param method the method's name as in the results, e.g. {@code cw}, {@code neural-cleanse}
      * @param subject what was being optimised, e.g. {@code sample 12}, {@code class 3}, {@code batch 7 of epoch 2}
      * @param step the iteration (or update) at which it happened, 0-based; −1 when not applicable
      * @param problem what was not finite, e.g. {@code non-finite gradient}
      * @param action what was done, e.g. {@code restarted from the last finite point with step 0.025}
+     * @throws IllegalArgumentException when {@code method}, {@code subject}, {@code problem} or {@code action} is null
      */
     public NumericalIssue {
         if (method == null || subject == null || problem == null || action == null) {

@@ -32,8 +32,6 @@ public record Provenance(
     /**
      * Copies the maps (immutable afterwards) and checks that the identifying components are present.
      *
-     * @throws NullPointerException when {@code modelSha256}, {@code model}, {@code data}, {@code parameters},
-     *         {@code versions}, {@code started} or {@code finished} is null, or a map holds a null key or value
      * @param modelSha256 SHA-256 of the model's weights file
      * @param model a short description of the model (path, kind, architecture)
      * @param data dataset name, split and subset
@@ -42,6 +40,8 @@ public record Provenance(
      * @param versions dlsec, DJL, PyTorch, Java versions
      * @param started when the run started (UTC)
      * @param finished when it finished (UTC)
+     * @throws NullPointerException when {@code modelSha256}, {@code model}, {@code data}, {@code parameters},
+     *         {@code versions}, {@code started} or {@code finished} is null, or a map holds a null key or value
      */
     public Provenance {
         Objects.requireNonNull(modelSha256, "modelSha256");

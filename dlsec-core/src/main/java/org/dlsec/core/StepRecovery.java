@@ -39,11 +39,11 @@ public final class StepRecovery {
      * retried from its last finite point with the step factor halved, false when it is given up
      * (then {@code giveUpAction} says what the result keeps for it).
      *
-     * @param subject how the subject is named in the record, e.g. "sample 12"
-     * @param baseStep the method's nominal step size, to state the new step; NaN when the method has none
      * @param s the subject's index, 0 to subjects−1
+     * @param subject how the subject is named in the record, e.g. "sample 12"
      * @param step the iteration at which it happened, 0-based
      * @param problem what was not finite, e.g. {@code "non-finite gradient"}
+     * @param baseStep the method's nominal step size, to state the new step; NaN when the method has none
      * @param giveUpAction what the result keeps for a subject that is given up, e.g. {@code "kept the clean input"}
      * @return true to retry with the halved factor ({@link #factor(int)}), false when the subject is given up
      *         after {@value #MAX_RETRIES} retries

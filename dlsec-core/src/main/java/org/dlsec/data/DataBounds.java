@@ -20,12 +20,12 @@ public record DataBounds(float[] lower, float[] upper, String how) {
     /**
      * Checks and copies the arrays.
      *
-     * @throws NullPointerException when {@code how} is null
-     * @throws org.dlsec.core.DlsecException when the arrays are empty or differ in length, or a range is not finite
-     *         or has lower above upper
      * @param lower one value (the same for every feature) or one per feature
      * @param upper as {@code lower}, same length, each ≥ its lower bound
      * @param how where the bounds come from, for the JSON and the report ("[0,1] pixels", "given", ...)
+     * @throws NullPointerException when {@code how} is null
+     * @throws org.dlsec.core.DlsecException when the arrays are empty or differ in length, or a range is not finite
+     *         or has lower above upper
      */
     public DataBounds {
         Objects.requireNonNull(how, "how");

@@ -39,17 +39,17 @@ public final class Dataset {
     /**
      * An in-memory image dataset with values in [0, 1].
      *
-     * @param pixels N*C*H*W values in [0,1], NCHW order (not copied: the caller hands it over)
-     * @param labels N labels in [0, numClasses)
-     * @param groups optional N group ids (e.g. GTSRB tracks) for leak-free splits, or null
-     * @param origin a human-readable description of where the data came from, for provenance
      * @param name the dataset's name, e.g. {@code mnist}
      * @param split the split's name, e.g. {@code test}
      * @param channels C, at least 1
      * @param height H, at least 1
      * @param width W, at least 1
      * @param numClasses the number of classes, at least 2
+     * @param pixels N*C*H*W values in [0,1], NCHW order (not copied: the caller hands it over)
+     * @param labels N labels in [0, numClasses)
+     * @param groups optional N group ids (e.g. GTSRB tracks) for leak-free splits, or null
      * @param classNames the class names in label order, or null
+     * @param origin a human-readable description of where the data came from, for provenance
      * @throws org.dlsec.core.DlsecException when a dimension is not positive, the counts do not match or a label is out
      *         of range
      */
@@ -62,16 +62,16 @@ public final class Dataset {
     /**
      * An in-memory dataset of any sample shape.
      *
-     * @param sampleShape the shape of one sample: (C, H, W) for images, (d) for feature vectors
-     * @param values N * sampleShape.size() values, sample after sample (not copied)
-     * @param bounds the valid range of the values
      * @param name the dataset's name
      * @param split the split's name
+     * @param sampleShape the shape of one sample: (C, H, W) for images, (d) for feature vectors
      * @param numClasses the number of classes, at least 2
+     * @param values N * sampleShape.size() values, sample after sample (not copied)
      * @param labels N labels in [0, numClasses) (not copied)
      * @param groups optional N group ids for leak-free splits, or null
      * @param classNames the class names in label order, or null
      * @param origin a human-readable description of where the data came from, for provenance
+     * @param bounds the valid range of the values
      * @throws org.dlsec.core.DlsecException when the shape is invalid, the counts do not match, a label is out of range or
      *         per-feature bounds do not fit the sample size
      */
@@ -455,9 +455,9 @@ public final class Dataset {
      * Splits off a validation part. With group ids (GTSRB tracks) whole groups go to one side, so
      * near-duplicate frames never straddle the split; otherwise samples are split at random.
      *
-     * @return {train, validation}
      * @param fraction the validation share, in (0, 1)
      * @param seed the split's seed
+     * @return {train, validation}
      * @throws org.dlsec.core.DlsecException when {@code fraction} is out of range
      */
     public Dataset[] splitValidation(double fraction, long seed) {
@@ -472,9 +472,9 @@ public final class Dataset {
     /**
      * The indices {@link #splitValidation} puts on each side, in increasing order.
      *
-     * @return {train indices, validation indices}
      * @param fraction the validation share, in (0, 1)
      * @param seed the split's seed
+     * @return {train indices, validation indices}
      * @throws org.dlsec.core.DlsecException when {@code fraction} is out of range
      */
     public int[][] validationIndices(double fraction, long seed) {

@@ -27,8 +27,6 @@ public record SourceOptions(String split, Optional<Path> dataDir, String labelCo
     /**
      * Normalises and checks every option, so that a bad one fails before a file is opened.
      *
-     * @throws org.dlsec.core.DlsecException when the split is unknown, the NumPy keys are missing or equal, the resize
-     *         is invalid or the bounds cannot be parsed
      * @param split "train" or "test" (a single file or folder without splits ignores it and reports "all")
      * @param dataDir folder of the built-in datasets, if any
      * @param labelColumn the CSV label column's name (or 0-based number when there is no header), or null
@@ -39,6 +37,8 @@ public record SourceOptions(String split, Optional<Path> dataDir, String labelCo
      * @param resizeWidth the width images are resized to, or 0 for no resizing
      * @param bounds null for the default (images [0,1], feature vectors the training split's per-feature
      *        min/max), "data" for the training split's per-feature min/max, or "lo,hi"
+     * @throws org.dlsec.core.DlsecException when the split is unknown, the NumPy keys are missing or equal, the resize
+     *         is invalid or the bounds cannot be parsed
      */
     public SourceOptions {
         if (!"train".equals(split) && !"test".equals(split)) {

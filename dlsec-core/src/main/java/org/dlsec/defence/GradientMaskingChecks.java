@@ -39,12 +39,12 @@ public final class GradientMaskingChecks {
         /**
          * Checks the configuration.
          *
-         * @throws org.dlsec.core.DlsecException when ε is not positive, the query budget is below 1 or the tolerance is
-         *         outside [0, 1)
          * @param epsilon the L∞ budget of the comparisons
          * @param squareQueries Square's query budget per sample
          * @param tolerance accuracy difference (fraction) below which no flag is raised
          * @param seed seed of the attacks
+         * @throws org.dlsec.core.DlsecException when ε is not positive, the query budget is below 1 or the tolerance is
+         *         outside [0, 1)
          */
         public Config {
             DlsecException.require(Double.isFinite(epsilon) && epsilon > 0, "eps", "must be > 0, got " + epsilon);

@@ -33,7 +33,6 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
     /**
      * Copies the maps (immutable afterwards).
      *
-     * @throws org.dlsec.core.DlsecException when {@code command} is missing
      * @param command the command's name (attack, eval, fault, …)
      * @param outcome the outcome's fields, in order
      * @param modelKey the key the model goes under ({@code model}, or {@code target} for a model reached over HTTP)
@@ -44,6 +43,7 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
      * @param split the dataset's split, or null
      * @param samples samples the outcome is over, or null (then the outcome says it)
      * @param provenance what ran, on what, with which seed, when; null only where the outcome carries its own
+     * @throws org.dlsec.core.DlsecException when {@code command} is missing
      */
     public CommandOutput {
         DlsecException.require(command != null && !command.isBlank(), "command", "is missing");

@@ -23,13 +23,13 @@ public record EvasionSpec(AttackSpec attack, List<Double> budgets, int batchSize
     /**
      * Copies the budgets and checks that the attack can be built and suits them.
      *
-     * @throws org.dlsec.core.DlsecException when no budget is given, the attack spec is invalid, or several budgets are
-     *         given for an attack that has none
      * @param attack the attack's spec
      * @param budgets ε values, in order (one, or several for a curve: ε-bounded attacks run at each, minimal-perturbation
      *        attacks run once and are read at each from their distances)
      * @param batchSize samples per batch (results do not depend on it)
      * @param detection the detector, or null
+     * @throws org.dlsec.core.DlsecException when no budget is given, the attack spec is invalid, or several budgets are
+     *         given for an attack that has none
      */
     public EvasionSpec {
         budgets = List.copyOf(budgets);
@@ -52,9 +52,9 @@ public record EvasionSpec(AttackSpec attack, List<Double> budgets, int batchSize
         /**
          * Checks the detector's settings.
          *
-         * @throws org.dlsec.core.DlsecException when {@code calibration} is below 1 or {@code fpr} is outside (0, 1)
          * @param fpr the false-positive rate on the calibration images, in (0, 1)
          * @param calibration clean calibration images
+         * @throws org.dlsec.core.DlsecException when {@code calibration} is below 1 or {@code fpr} is outside (0, 1)
          */
         public Detection {
             DlsecException.require(calibration >= 1, "--calibration", "must be at least 1, got " + calibration);

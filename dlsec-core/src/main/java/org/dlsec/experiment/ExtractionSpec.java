@@ -20,14 +20,14 @@ public record ExtractionSpec(String attack, ExtractionAttacks.Params params, int
     /**
      * Canonicalises the attack's name and checks the limits.
      *
-     * @throws org.dlsec.core.DlsecException when the name is unknown, the parameters are missing, or a limit or ε is
-     *         negative
      * @param attack an {@link ExtractionAttacks} name
      * @param params the attack's parameters
      * @param seedSize jacobian: seed images taken from the start of the test split
      * @param testLimit evaluate on at most this many test images (null: all)
      * @param eps the FGSM budget of the transfer measure
      * @param transferLimit test images of the transfer measure (0 skips it)
+     * @throws org.dlsec.core.DlsecException when the name is unknown, the parameters are missing, or a limit or ε is
+     *         negative
      */
     public ExtractionSpec {
         attack = ExtractionAttacks.canonical(attack);

@@ -29,11 +29,11 @@ public record FaultDefence(String kind, ChecksumGuard.Signature signature, int g
     /**
      * Checks the kind and the group size.
      *
-     * @throws org.dlsec.core.DlsecException when the kind is unknown or {@code groupSize} is below 1
      * @param kind {@code none}, {@code checksum} or {@code range}
      * @param signature checksum: the group signature
      * @param groupSize checksum: weights per group
      * @param recovery checksum: what happens to a flagged group
+     * @throws org.dlsec.core.DlsecException when the kind is unknown or {@code groupSize} is below 1
      */
     public FaultDefence {
         kind = kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT);

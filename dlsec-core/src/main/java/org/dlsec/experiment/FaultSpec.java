@@ -24,14 +24,14 @@ public record FaultSpec(String attack, FaultAttacks.Params params, boolean activ
      * Canonicalises the attack's name and refuses combinations that would do something other than asked (e.g. the
      * BFA on float32 weights, a checksum on activations).
      *
-     * @throws org.dlsec.core.DlsecException when the name is unknown, the combination is not available, or the
-     *         parameters are missing
      * @param attack a {@link FaultAttacks} name
      * @param params the attack's parameters (their seed is the experiment's)
      * @param activations fault activations instead of weights (random faults on a dlsec model directory)
      * @param int8 quantise the weights to int8 first (random weight faults may also hit float32 weights)
      * @param granularity int8 scales per layer or per output channel
      * @param defence the integrity defence
+     * @throws org.dlsec.core.DlsecException when the name is unknown, the combination is not available, or the
+     *         parameters are missing
      */
     public FaultSpec {
         attack = FaultAttacks.canonical(attack);

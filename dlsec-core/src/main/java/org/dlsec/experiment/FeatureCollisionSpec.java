@@ -27,7 +27,6 @@ public record FeatureCollisionSpec(int baseClass, int targets, List<Integer> tar
     /**
      * Copies the target list and checks the counts.
      *
-     * @throws org.dlsec.core.DlsecException when a count is out of range
      * @param baseClass the class the poisons look like and the targets are pushed to
      * @param targets targets drawn when {@code targetIndex} is empty
      * @param targetIndex test-set indices of the targets (empty: draw {@code targets})
@@ -39,6 +38,7 @@ public record FeatureCollisionSpec(int baseClass, int targets, List<Integer> tar
      * @param fineTune the victim retrains its final layer on the last N training images only (null: all)
      * @param headEpochs epochs of final-layer retraining
      * @param seed seed of the target draw and the retraining
+     * @throws org.dlsec.core.DlsecException when a count is out of range
      */
     public FeatureCollisionSpec {
         targetIndex = targetIndex == null ? List.of() : List.copyOf(targetIndex);

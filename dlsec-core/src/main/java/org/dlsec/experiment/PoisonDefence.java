@@ -19,12 +19,12 @@ public record PoisonDefence(String name, PoisonDetector screen, Strip strip, Fin
     /**
      * Checks that exactly one defence is set.
      *
-     * @throws IllegalArgumentException when none or several are set
      * @param name {@code spectral}, {@code ac}, {@code strip}, {@code fineprune} or {@code cleanse}
      * @param screen the poison detector run on the training set, or null
      * @param strip run-time detection of triggered inputs, or null
      * @param finePruning pruning and fine-tuning of the victim, or null
      * @param cleanse trigger reverse-engineering on the victim, or null
+     * @throws IllegalArgumentException when none or several are set
      */
     public PoisonDefence {
         int set = (screen == null ? 0 : 1) + (strip == null ? 0 : 1) + (finePruning == null ? 0 : 1) + (cleanse == null ? 0 : 1);

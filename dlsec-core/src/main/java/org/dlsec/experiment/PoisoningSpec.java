@@ -21,14 +21,14 @@ public record PoisoningSpec(PoisoningAttack attack, Architecture architecture, T
     /**
      * Checks the components.
      *
-     * @throws NullPointerException when the attack, architecture or training is missing
-     * @throws org.dlsec.core.DlsecException when {@code retrain} is set without a training-set screen
      * @param attack the poisoning attack (from {@link org.dlsec.attack.poisoning.PoisoningAttacks})
      * @param architecture the victim's architecture
      * @param training the victim's training schedule and seed
      * @param defence the defence, or null
      * @param retrain with a training-set screen: retrain on the samples it keeps and measure again
      * @param seed the seed of the defences' data splits and of the provenance
+     * @throws NullPointerException when the attack, architecture or training is missing
+     * @throws org.dlsec.core.DlsecException when {@code retrain} is set without a training-set screen
      */
     public PoisoningSpec {
         java.util.Objects.requireNonNull(attack, "attack");

@@ -24,8 +24,6 @@ public record PrivacySpec(String attack, int shadows, Map<String, String> params
     /**
      * Lower-cases the attack's name, checks it and the non-member source, and copies the options.
      *
-     * @throws org.dlsec.core.DlsecException when the attack is missing or not available, or {@code nonMembers} is
-     *         neither {@code test} nor {@code train}
      * @param attack loss, confidence, entropy, shadow, lira, lira-offline, labelonly or inversion (lower-cased)
      * @param shadows shadow / reference models of the attacks that train them
      * @param params attack-specific key=value options (kept in the order given)
@@ -33,6 +31,8 @@ public record PrivacySpec(String attack, int shadows, Map<String, String> params
      *        that did not train the target)
      * @param members members audited, and as many non-members
      * @param seed seed of the split and of every random choice
+     * @throws org.dlsec.core.DlsecException when the attack is missing or not available, or {@code nonMembers} is
+     *         neither {@code test} nor {@code train}
      */
     public PrivacySpec {
         DlsecException.require(attack != null && !attack.isBlank(), "--attack", "is missing");

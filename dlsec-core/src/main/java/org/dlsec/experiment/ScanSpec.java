@@ -18,11 +18,11 @@ public record ScanSpec(String detect, NeuralCleanse cleanse, Strip strip, long s
     /**
      * Checks that a detector is given.
      *
-     * @throws org.dlsec.core.DlsecException when both detectors are null
      * @param detect the detector list as given (recorded)
      * @param cleanse Neural Cleanse, or null
      * @param strip STRIP, or null
      * @param seed seed of the batch order and of STRIP's split
+     * @throws org.dlsec.core.DlsecException when both detectors are null
      */
     public ScanSpec {
         DlsecException.require(cleanse != null || strip != null, "--detect", "name at least one detector");

@@ -26,10 +26,10 @@ public record Interval(double lower, double upper, String method) {
     /**
      * Checks the ends.
      *
-     * @throws org.dlsec.core.DlsecException when {@code lower > upper}
      * @param lower lower end
      * @param upper upper end
      * @param method {@code wilson} or {@code bootstrap}
+     * @throws org.dlsec.core.DlsecException when {@code lower > upper}
      */
     public Interval {
         DlsecException.require(lower <= upper, "interval", "lower end " + lower + " above upper end " + upper);

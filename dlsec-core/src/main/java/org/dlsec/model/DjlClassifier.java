@@ -30,14 +30,14 @@ public final class DjlClassifier extends AbstractClassifier {
     private final ParameterStore parameters;
 
     /**
-     * @param symbolic true for TorchScript modules (forward through the autograd-enabled path)
-     * Wraps {@code model}; the classifier owns it and closes it with {@link #close()}.
-     *
      * @param model the DJL model with its block and initialised parameters
      * @param inputShape one sample's shape
      * @param numClasses the number of outputs, at least 2
      * @param bounds the inputs' valid range
      * @param info provenance of the model
+     * @param symbolic true for TorchScript modules (forward through the autograd-enabled path)
+     * Wraps {@code model}; the classifier owns it and closes it with {@link #close()}.
+     *
      * @throws DlsecException when the shape, class count or bounds are invalid
      */
     public DjlClassifier(Model model, Shape inputShape, int numClasses, Bounds bounds, ModelInfo info,

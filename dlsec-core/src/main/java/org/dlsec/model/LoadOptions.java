@@ -26,12 +26,12 @@ public record LoadOptions(Shape inputShape, Bounds bounds, Normalization normali
     /**
      * Checks the options.
      *
-     * @throws NullPointerException when {@code inputShape} or {@code bounds} is null
-     * @throws org.dlsec.core.DlsecException when per-feature bounds do not have one interval per value of {@code inputShape}
      * @param inputShape one sample's shape: (C, H, W) for images, (d) for feature vectors; checked against the model,
      *        and needed for TorchScript and ONNX files, which do not always declare it
      * @param bounds the inputs' valid range in the data's own units ({@link Bounds#UNIT} for pixels, or per feature)
      * @param normalization the (x − mean) / std the model expects, or null for none
+     * @throws NullPointerException when {@code inputShape} or {@code bounds} is null
+     * @throws org.dlsec.core.DlsecException when per-feature bounds do not have one interval per value of {@code inputShape}
      */
     public LoadOptions {
         Objects.requireNonNull(inputShape, "inputShape");

@@ -17,10 +17,10 @@ public record SampleLayout(int channels, int height, int width) {
     /**
      * Checks the dimensions.
      *
-     * @throws DlsecException when a dimension is below 1
      * @param channels C, at least 1
      * @param height H, at least 1 (1 for a feature vector)
      * @param width W, at least 1 (d for a feature vector)
+     * @throws DlsecException when a dimension is below 1
      */
     public SampleLayout {
         if (channels < 1 || height < 1 || width < 1) {

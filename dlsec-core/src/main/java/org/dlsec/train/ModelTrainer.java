@@ -61,9 +61,9 @@ public final class ModelTrainer {
     }
 
     /**
-     * @param batchLoss the loss of a batch, or null for softmax cross-entropy on the (transformed) inputs
      * @param config the training parameters
      * @param transform rewrites each batch before the update, or null for none
+     * @param batchLoss the loss of a batch, or null for softmax cross-entropy on the (transformed) inputs
      * @param listener hears each epoch's figures, or null
      * @param progress whether to show a progress bar on stderr
      */
@@ -73,11 +73,11 @@ public final class ModelTrainer {
     }
 
     /**
-     * @param gradientStep how each update's gradient and batches are formed (DP-SGD), or null for one
-     *     backward pass of the batch loss over shuffled batches; cannot be combined with a batchLoss
      * @param config the training parameters
      * @param transform rewrites each batch before the update, or null for none
      * @param batchLoss the loss of a batch, or null for softmax cross-entropy
+     * @param gradientStep how each update's gradient and batches are formed (DP-SGD), or null for one
+     *     backward pass of the batch loss over shuffled batches; cannot be combined with a batchLoss
      * @param listener hears each epoch's figures (from the training thread), or null
      * @param progress whether to show a progress bar on stderr
      * @throws org.dlsec.core.DlsecException when both {@code batchLoss} and {@code gradientStep} are given
@@ -108,10 +108,10 @@ public final class ModelTrainer {
     /**
      * Trains {@code model} in place.
      *
-     * @param validation held-out part of the training data, or null
-     * @param test test split, or null
      * @param model the network; its parameters are updated in place and left frozen afterwards; not closed
      * @param train the training samples
+     * @param validation held-out part of the training data, or null
+     * @param test test split, or null
      * @param extra what to record under the card's {@code training.extra} besides the numerical issues
      * @return the training record for the model card
      * @throws org.dlsec.core.DlsecException when the data does not fit the model or training does not recover from

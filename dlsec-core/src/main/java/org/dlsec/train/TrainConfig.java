@@ -18,13 +18,13 @@ public record TrainConfig(int epochs, int batchSize, String optimizer, double le
     /**
      * Normalises the names (lower case) and checks every value.
      *
-     * @throws org.dlsec.core.DlsecException when a value is out of range; the message names it
      * @param epochs passes over the training data (1..10000)
      * @param batchSize mini-batch size (1..65536)
      * @param optimizer adam or sgd (SGD with momentum 0.9)
      * @param learningRate step size (0, 10]
      * @param seed seed of initialisation and shuffling
      * @param schedule constant, or cosine (decays the rate to 0 over the run, by update)
+     * @throws org.dlsec.core.DlsecException when a value is out of range; the message names it
      */
     public TrainConfig {
         DlsecException.require(epochs >= 1 && epochs <= 10_000, "epochs", "must be in 1..10000, got " + epochs);

@@ -22,12 +22,12 @@ public record TrainingMethod(String name, BatchTransform transform, BatchLoss lo
     /**
      * Normalises the defaults and copies the parameters.
      *
-     * @throws IllegalArgumentException when both a teacher phase and a loss are given
      * @param name the method's name as the model card records it, e.g. {@code standard}, {@code pgd-at}
      * @param transform rewrites each batch before the update; null means {@link BatchTransform#NONE}
      * @param loss the batch loss, or null for softmax cross-entropy on the transformed batch
      * @param teacher the teacher phase (distillation), or null; excludes {@code loss}
      * @param parameters what the card records about the method; copied, null means none
+     * @throws IllegalArgumentException when both a teacher phase and a loss are given
      */
     public TrainingMethod {
         transform = transform == null ? BatchTransform.NONE : transform;

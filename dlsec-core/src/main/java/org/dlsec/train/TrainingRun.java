@@ -25,15 +25,15 @@ public final class TrainingRun {
     private TrainingRun() {}
 
     /**
-     * @param limit use only the first N training images (null: all)
-     * @param validation fraction held out (0: none)
-     * @param log receives one human-readable line per step (start, each epoch, saved)
      * @param arch the architecture to train
      * @param id the dataset
      * @param dataDir where its files are, or empty for the defaults
+     * @param limit use only the first N training images (null: all)
+     * @param validation fraction held out (0: none)
      * @param config the training parameters
      * @param out the model directory to write (created; existing files replaced)
      * @param progress whether to show progress bars on stderr
+     * @param log receives one human-readable line per step (start, each epoch, saved)
      * @return the card written
      * @throws org.dlsec.core.DlsecException when the data cannot be read, the parameters are invalid or the model cannot
      *         be written
@@ -47,7 +47,6 @@ public final class TrainingRun {
      * As above, trained with {@code method} (adversarial training, noise augmentation, ...) and
      * {@code step}, both recorded in the card.
      *
-     * @param step builds the gradient step (e.g. DP-SGD) for the training-set size, or null for plain training
      * @param arch the architecture to train
      * @param id the dataset
      * @param dataDir where its files are, or empty for the defaults
@@ -55,6 +54,7 @@ public final class TrainingRun {
      * @param validation the fraction held out, in [0, 1)
      * @param config the training parameters
      * @param method the training method
+     * @param step builds the gradient step (e.g. DP-SGD) for the training-set size, or null for plain training
      * @param out the model directory to write
      * @param progress whether to show progress bars on stderr
      * @param log receives one line per step

@@ -70,7 +70,6 @@ public record AttackResult(
     /**
      * Checks that the per-sample arrays have one entry per sample and copies the parameter map and the issue list.
      *
-     * @throws IllegalArgumentException when a per-sample array or {@code targets} has a length other than {@code labels.length}
      * @param attack the attack's name, e.g. {@code pgd}
      * @param knowledge what the attack needed from the model
      * @param targeted whether the attack aimed at target classes
@@ -92,6 +91,7 @@ public record AttackResult(
      * @param adversarial the adversarial examples, flattened (n·C·H·W); not serialised to JSON
      * @param numericalIssues non-finite losses, gradients or iterates the attack recovered from (restarted with a smaller
      *        step, or gave the sample up: then it is marked failed); empty when none
+     * @throws IllegalArgumentException when a per-sample array or {@code targets} has a length other than {@code labels.length}
      */
     public AttackResult {
         int n = labels.length;

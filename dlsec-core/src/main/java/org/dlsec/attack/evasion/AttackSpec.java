@@ -27,8 +27,6 @@ public record AttackSpec(String name, double epsilon, Norm norm, Integer steps, 
     /**
      * Normalises the name (trimmed, lower case) and the norm (null means linf) and checks every option.
      *
-     * @throws org.dlsec.core.DlsecException when ε is negative, not finite or beyond float range, or steps, step
-     *         size, restarts or max queries is given and not positive; the message names the option
      * @param name attack name (see {@link EvasionAttacks#NAMES})
      * @param epsilon budget for ε-bounded attacks (the first of a list; the runner sweeps the rest)
      * @param norm linf or l2 where the attack supports both
@@ -39,6 +37,8 @@ public record AttackSpec(String name, double epsilon, Norm norm, Integer steps, 
      * @param maxQueries query budget per sample for black-box attacks (null: the attack's default)
      * @param seed seed of all randomness
      * @param extra attack-specific options
+     * @throws org.dlsec.core.DlsecException when ε is negative, not finite or beyond float range, or steps, step
+     *         size, restarts or max queries is given and not positive; the message names the option
      */
     public AttackSpec {
         name = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);

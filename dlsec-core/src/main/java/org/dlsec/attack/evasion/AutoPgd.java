@@ -51,13 +51,13 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param norm linf or l2
          * @param epsilon the budget ε ≥ 0
          * @param steps iterations N ≥ 1 per run, i.e. gradient calls per sample and run (paper: 100)
          * @param restarts runs ≥ 1 (each from a new random start, on the samples not yet fooled)
          * @param targeted targeted mode (y holds targets)
          * @param seed seed of the random starts
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "apgd supports linf and l2, got " + norm);

@@ -48,13 +48,13 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param maxQueries per-sample query budget including the clean and final predictions (≥ 3)
          * @param sphericalStep initial orthogonal step δ, relative to the current distance (&gt; 0)
          * @param sourceStep initial step ε towards the original, relative to the current distance, in (0, 1)
          * @param stepAdaptation the factor by which the steps grow or shrink (&gt; 1)
          * @param initTries uniform-noise draws allowed for the initialisation (≥ 1)
          * @param seed seed of all random choices (per sample)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(maxQueries >= 3, "max queries",

@@ -54,7 +54,6 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param confidence κ ≥ 0
          * @param initialConst initial c &gt; 0 (ART: 0.01; the authors' code: 0.001)
          * @param binarySteps binary-search steps ≥ 1 (authors: 9)
@@ -63,6 +62,7 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
          * @param abortEarly stop a sample's search step when its loss stalls
          * @param targeted targeted mode (y holds targets)
          * @param seed recorded for provenance (the attack draws no random numbers)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(Double.isFinite(confidence) && confidence >= 0, "confidence", "must be finite and >= 0, got "

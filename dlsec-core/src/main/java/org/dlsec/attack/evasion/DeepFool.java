@@ -48,11 +48,11 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param overshoot η ≥ 0 (paper: 0.02)
          * @param maxIterations iterations ≥ 1 (paper: 50)
          * @param candidates number of classes considered, including k₀, 2..1000 (capped at the model's K)
          * @param seed recorded for provenance (the attack draws no random numbers)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(Double.isFinite(overshoot) && overshoot >= 0 && overshoot <= 10, "overshoot",

@@ -46,7 +46,6 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param norm l2 or linf: the distance minimised
          * @param maxQueries per-sample query budget including the clean and final predictions (≥ 3)
          * @param initEvals B0, the first iteration's number of gradient queries (≥ 1)
@@ -54,6 +53,7 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
          * @param gamma γ of the binary-search threshold θ (&gt; 0)
          * @param initTries uniform-noise draws allowed for the initialisation (≥ 1)
          * @param seed seed of all random choices (per sample)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(norm == Norm.L2 || norm == Norm.LINF, "norm", "hsj supports l2 and linf, got " + norm);

@@ -47,11 +47,11 @@ public final class Jsma extends AbstractParameterisedAttack<Jsma.Params> {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param gamma γ ∈ (0, 1], the largest fraction of features that may change (paper: up to 14.5%)
          * @param probabilities forward derivatives of the softmax output F ("JSMA-F", the default) rather
          *        than of the logits Z ("JSMA-Z")
          * @param seed recorded for provenance (targets are drawn by the runner from the seed)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(Double.isFinite(gamma) && gamma > 0 && gamma <= 1, "gamma", "must be in (0, 1], got " + gamma);

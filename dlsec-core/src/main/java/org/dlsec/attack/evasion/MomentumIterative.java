@@ -34,7 +34,6 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param norm linf or l2
          * @param epsilon the budget ε ≥ 0
          * @param steps iterations T ≥ 1 (the paper uses 10)
@@ -42,6 +41,7 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
          * @param decay the momentum decay μ ≥ 0 (the paper's 1.0; μ = 0 is BIM with L1-normalised gradients)
          * @param targeted targeted mode (y holds targets)
          * @param seed recorded for provenance (the attack draws no random numbers)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "mim supports linf and l2, got " + norm);

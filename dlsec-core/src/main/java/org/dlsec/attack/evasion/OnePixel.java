@@ -50,7 +50,6 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param pixels the number of pixels changed (≥ 1)
          * @param population the DE population size (≥ 4, DE/rand/1 needs three others)
          * @param iterations the number of DE generations after the initial population (≥ 0)
@@ -58,6 +57,7 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
          * @param f the differential weight F, in (0, 2]
          * @param targeted targeted mode (y holds targets)
          * @param seed seed of all random choices (per sample)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(pixels >= 1, "pixels", "must be >= 1, got " + pixels);

@@ -62,7 +62,6 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param variant fgsm, bim or pgd
          * @param norm linf or l2
          * @param epsilon the budget ε ≥ 0
@@ -73,6 +72,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
          * @param restarts independent runs ≥ 1 (only meaningful with a random start)
          * @param targeted targeted mode (y holds targets)
          * @param seed seed of the random starts
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", variant.cliName + " supports linf and l2, got " + norm);

@@ -17,11 +17,11 @@ public record RobustnessCurve(String attack, String norm, double[] epsilons, Lis
     /**
      * Checks that there is one point per budget and copies the list.
      *
-     * @throws IllegalArgumentException when {@code epsilons} and {@code points} differ in length
      * @param attack attack name
      * @param norm the norm ε is measured in
      * @param epsilons the budgets, in the order given
      * @param points the summary at each budget
+     * @throws IllegalArgumentException when {@code epsilons} and {@code points} differ in length
      */
     public RobustnessCurve {
         if (epsilons.length != points.size()) {

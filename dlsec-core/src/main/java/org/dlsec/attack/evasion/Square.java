@@ -67,7 +67,6 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param norm linf or l2
          * @param epsilon the budget ε ≥ 0
          * @param maxQueries per-sample query budget including the clean and final predictions (≥ 3)
@@ -77,6 +76,7 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
          * @param redraw L∞: draw the window's colours again while they would leave it unchanged, as the paper's own code
          *        ({@code square.py} of max-andr/square-attack) does; {@code false} spends such proposals as queries, as the
          *        authors' later AutoAttack version (and torchattacks, which ports it) does
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "square supports linf and l2, got " + norm);

@@ -41,13 +41,13 @@ public final class UniversalPerturbation {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param norm linf or l2
          * @param epsilon ξ, the radius of the ball v is projected onto, &gt; 0
          * @param delta δ ∈ [0, 1): stop once the fooling rate reaches 1 − δ (paper: 0.2)
          * @param maxPasses passes over the fitting set ≥ 1
          * @param deepFool the DeepFool settings of the inner steps (overshoot, iterations, candidates)
          * @param seed seed of the visiting order
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "uap supports linf and l2, got " + norm);

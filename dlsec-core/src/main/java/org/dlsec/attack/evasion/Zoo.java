@@ -53,7 +53,6 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param norm linf or l2
          * @param epsilon the budget ε ≥ 0
          * @param maxQueries per-sample query budget including the clean and final predictions (≥ 5)
@@ -62,6 +61,7 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
          * @param stepFraction the PGD step η as a fraction of ε, in (0, 1]
          * @param targeted targeted mode (y holds targets)
          * @param seed seed of all random choices (per sample: {@code (seed, sampleId)})
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "zoo supports linf and l2, got " + norm);

@@ -49,9 +49,9 @@ public final class EquationSolving implements ExtractionAttack {
         /**
          * Checks the query count.
          *
-         * @throws org.dlsec.core.DlsecException when {@code queries} is negative
          * @param queries points to query; 0 means the minimum, d + 1
          * @param seed seed of the random points beyond d + 1
+         * @throws org.dlsec.core.DlsecException when {@code queries} is negative
          */
         public Params {
             DlsecException.require(queries >= 0, "queries", "must be >= 0, got " + queries);

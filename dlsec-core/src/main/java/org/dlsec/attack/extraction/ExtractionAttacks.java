@@ -38,7 +38,6 @@ public final class ExtractionAttacks {
         /**
          * Checks the budget and copies the checkpoints.
          *
-         * @throws org.dlsec.core.DlsecException when {@code budget} is below 1
          * @param budget target queries the attack may make
          * @param strategy knockoff, copycat: {@code random} or {@code adaptive} sampling of the query set
          * @param rounds jacobian: substitute epochs rho
@@ -50,6 +49,7 @@ public final class ExtractionAttacks {
          * @param lr the substitute's Adam learning rate
          * @param checkpoints knockoff, copycat: query counts at which fidelity is also measured (a curve)
          * @param seed seed of every random choice
+         * @throws org.dlsec.core.DlsecException when {@code budget} is below 1
          */
         public Params {
             DlsecException.require(budget >= 1, "--budget", "must be at least 1, got " + budget);

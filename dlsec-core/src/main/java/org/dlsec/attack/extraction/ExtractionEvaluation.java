@@ -45,11 +45,11 @@ public final class ExtractionEvaluation {
     }
 
     /**
-     * @param eps FGSM L∞ budget for the transfer measure
-     * @param transferLimit first test inputs used for it (0 = skip)
      * @param target the target; queried
      * @param substitute the substitute
      * @param test the test images
+     * @param eps FGSM L∞ budget for the transfer measure
+     * @param transferLimit first test inputs used for it (0 = skip)
      * @param seed seed of the transfer measure
      * @return accuracy, fidelity and transfer success
      */

@@ -46,7 +46,6 @@ public final class JacobianAugmentation implements ExtractionAttack {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
          * @param rounds substitute epochs ρ (labelling + training rounds)
          * @param lambda step λ of the augmentation
          * @param tau period of the step-size sign flip (0 = never flip)
@@ -55,6 +54,7 @@ public final class JacobianAugmentation implements ExtractionAttack {
          * @param arch the substitute's architecture
          * @param trainer training per round
          * @param seed seed of the reservoir and the training
+         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
          */
         public Params {
             DlsecException.require(rounds >= 1 && rounds <= 50, "rounds", "must be in 1..50, got " + rounds);
@@ -81,9 +81,9 @@ public final class JacobianAugmentation implements ExtractionAttack {
     private Checkpoints listener = Checkpoints.NONE;
 
     /**
+     * @param params the rounds, step and reservoir
      * @param seedSet the attacker's initial inputs (their labels are not used: the target labels them)
      * @param budget stop augmenting before the queries would exceed this (0 = no limit)
-     * @param params the rounds, step and reservoir
      */
     public JacobianAugmentation(Params params, Dataset seedSet, int budget) {
         DlsecException.require(seedSet.size() >= 1, "seed set", "must not be empty");

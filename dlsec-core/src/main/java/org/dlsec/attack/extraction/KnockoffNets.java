@@ -84,7 +84,6 @@ public final class KnockoffNets implements ExtractionAttack {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
          * @param strategy random or adaptive
          * @param budget target queries
          * @param arch the knockoff's architecture
@@ -94,6 +93,7 @@ public final class KnockoffNets implements ExtractionAttack {
          * @param stepBatch adaptive: queries per bandit step
          * @param bandit adaptive: the bandit's step size
          * @param seed seed of the sampling and the training
+         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
          */
         public Params {
             DlsecException.require(strategy != null, "strategy", "must be given");

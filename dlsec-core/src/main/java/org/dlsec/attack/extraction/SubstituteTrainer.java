@@ -30,10 +30,10 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      * @param epochs passes over the transfer set per call
      * @param batchSize mini-batch size
      * @param learningRate Adam step size
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      */
     public SubstituteTrainer {
         DlsecException.require(epochs >= 1 && epochs <= 1000, "substitute epochs", "must be in 1..1000, got " + epochs);

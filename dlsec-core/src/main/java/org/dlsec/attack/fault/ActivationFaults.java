@@ -24,8 +24,8 @@ public final class ActivationFaults implements ActivationHook {
     private long[][] sites;
 
     /**
-     * @param layerSizes activations per sample at every layer's output ({@link LayerHookClassifier#outputSizes()})
      * @param layers the hooked layers (indices among the network's children)
+     * @param layerSizes activations per sample at every layer's output ({@link LayerHookClassifier#outputSizes()})
      * @param faults N, faults per sample and forward pass, at least 0
      * @param type what a fault does to its bit
      * @param seed the trial's seed

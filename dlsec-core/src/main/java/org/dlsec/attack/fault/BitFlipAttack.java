@@ -56,12 +56,12 @@ public final class BitFlipAttack implements FaultAttack {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
          * @param maxFlips budget of bit flips
          * @param bitsPerStep bits flipped together per step (n_b in the paper; 1 for the classic BFA)
          * @param stopAccuracy stop as soon as the evaluation accuracy is at most this (e.g. 0.11, chance + 1 point)
          * @param candidatesPerLayer bits per layer whose exact loss the cross-layer search compares (1: the paper's search;
          *        more needs one bit per step)
+         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
          */
         public Config {
             DlsecException.require(candidatesPerLayer >= 1, "candidates per layer",

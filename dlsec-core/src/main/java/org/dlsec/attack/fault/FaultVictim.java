@@ -25,7 +25,6 @@ public record FaultVictim(DjlClassifier model, Dataset data, Dataset attackerDat
     /**
      * Checks the required components; null hooks become {@link Hooks#NONE}.
      *
-     * @throws NullPointerException when the model, data, target or granularity is null
      * @param model the model (behind any normalising wrapper: {@code data} is then normalised too)
      * @param data the samples the accuracy is measured on
      * @param attackerData the attacker's samples ({@link FaultAttack#attackerSamples()} of them; the BFA's batch, the
@@ -34,6 +33,7 @@ public record FaultVictim(DjlClassifier model, Dataset data, Dataset attackerDat
      *        codes, the trojan the datapath)
      * @param granularity int8 scales per layer or per output channel
      * @param hooks where a defence watches (never null; {@link Hooks#NONE} for no defence)
+     * @throws NullPointerException when the model, data, target or granularity is null
      */
     public FaultVictim {
         Objects.requireNonNull(model, "model");

@@ -35,12 +35,12 @@ public final class RandomFaultInjection implements FaultAttack {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
          * @param type what a fault does to its bit
          * @param counts the fault counts N (per model for weights, per sample for activations)
          * @param trials trials per count, at least 1
          * @param seed seed of the fault positions
          * @param layers the hooked layers for activation faults (indices among the network's children)
+         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
          */
         public Config {
             DlsecException.require(counts != null && !counts.isEmpty(), "bits", "give at least one fault count");

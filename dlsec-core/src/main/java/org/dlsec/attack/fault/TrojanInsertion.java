@@ -20,9 +20,9 @@ public record TrojanInsertion(int target, int calibrationSamples) implements Fau
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      * @param target the class the trigger forces
      * @param calibrationSamples clean training samples the designer profiles the activations on
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      */
     public TrojanInsertion {
         DlsecException.require(target >= 0, "trojan target", "must be a class index, got " + target);

@@ -29,12 +29,12 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
     /**
      * Checks the flags and copies them and the record.
      *
-     * @throws org.dlsec.core.DlsecException when there is not one flag per audit sample or {@code targetTrainSize} is not positive
      * @param audit members first, then non-members
      * @param member true for the first {@code members} samples of {@code audit}
      * @param population the attacker's auxiliary data (disjoint from the target's training set and the audit set)
      * @param targetTrainSize how many samples trained the target (shadow models train on as many)
      * @param record which indices of which split went where, and the seed
+     * @throws org.dlsec.core.DlsecException when there is not one flag per audit sample or {@code targetTrainSize} is not positive
      */
     public MembershipSplit {
         DlsecException.require(audit.size() == member.length, "member", member.length + " flags for "

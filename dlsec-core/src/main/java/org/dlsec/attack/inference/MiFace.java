@@ -47,8 +47,8 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
         /**
          * Checks and copies the classes.
          *
-         * @throws org.dlsec.core.DlsecException when no class is given
          * @param classes class indices, each below the model's class count
+         * @throws org.dlsec.core.DlsecException when no class is given
          */
         public Classes {
             DlsecException.require(classes != null && classes.length > 0, "classes", "name at least one class");
@@ -132,8 +132,8 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
      * @param patience steps without improvement before stopping, at least 1
      * @param tolerance improvement that counts
      * @param targetCost stop when every class's cost is below it
-     * @throws org.dlsec.core.DlsecException when a value is out of range
      * @param normalise true to normalise the gradient step (the default), false for the paper's plain λ·∇c
+     * @throws org.dlsec.core.DlsecException when a value is out of range
      */
     public MiFace(int steps, double stepSize, double smoothing, int patience, double tolerance, double targetCost,
             boolean normalise) {

@@ -19,10 +19,10 @@ public record ShadowSpec(Architecture architecture, TrainConfig config, int coun
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      * @param architecture the architecture of every shadow model
      * @param config the training recipe (its seed is the base; shadow s uses seed + s)
      * @param count number of shadow models (≥ 1; LiRA online needs ≥ 2)
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      */
     public ShadowSpec {
         DlsecException.require(architecture != null, "architecture", "must be given");

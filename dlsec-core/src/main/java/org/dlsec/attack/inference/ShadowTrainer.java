@@ -14,10 +14,10 @@ public interface ShadowTrainer extends AutoCloseable {
     ShadowTrainer LOCAL = ShadowModels::trainAll;
 
     /**
+     * @param spec the models' architecture and recipe
      * @param sets the training set of each model
      * @param probes for each model, the datasets to compute its logits on
      * @return {@code [model][probe][sample][class]} logits
-     * @param spec the models' architecture and recipe
      */
     double[][][][] trainAndProbe(ShadowSpec spec, Dataset[] sets, Dataset[][] probes);
 

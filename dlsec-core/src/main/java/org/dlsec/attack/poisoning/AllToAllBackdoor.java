@@ -15,10 +15,10 @@ public record AllToAllBackdoor(TriggerPattern trigger, double rate, long seed) i
     /**
      * Checks the trigger.
      *
-     * @throws NullPointerException when {@code trigger} is null
      * @param trigger the trigger stamped into the poisons and, at test time, into any input
      * @param rate share of the training set poisoned, in (0, 1)
      * @param seed draws the poisoned samples
+     * @throws NullPointerException when {@code trigger} is null
      */
     public AllToAllBackdoor {
         java.util.Objects.requireNonNull(trigger, "trigger");

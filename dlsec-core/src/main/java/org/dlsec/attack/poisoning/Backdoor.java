@@ -20,13 +20,13 @@ public record Backdoor(String name, TriggerPattern trigger, int target, double r
     /**
      * Checks the trigger and the target.
      *
-     * @throws NullPointerException when {@code trigger} is null
-     * @throws org.dlsec.core.DlsecException when {@code target} is negative
      * @param name {@code badnets} or {@code blend}
      * @param trigger the trigger stamped into the poisons and, at test time, into any input
      * @param target the class the trigger forces
      * @param rate share of the training set poisoned, in (0, 1)
      * @param seed draws the poisoned samples
+     * @throws NullPointerException when {@code trigger} is null
+     * @throws org.dlsec.core.DlsecException when {@code target} is negative
      */
     public Backdoor {
         java.util.Objects.requireNonNull(trigger, "trigger");

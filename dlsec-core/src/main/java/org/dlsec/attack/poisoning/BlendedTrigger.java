@@ -18,9 +18,9 @@ public record BlendedTrigger(double alpha, long seed) implements TriggerPattern 
     /**
      * Checks the blend weight.
      *
-     * @throws org.dlsec.core.DlsecException when {@code alpha} is outside (0, 1]
      * @param alpha blending weight, in (0, 1]
      * @param seed draws the pattern
+     * @throws org.dlsec.core.DlsecException when {@code alpha} is outside (0, 1]
      */
     public BlendedTrigger {
         DlsecException.require(alpha > 0 && alpha <= 1, "alpha", "must be in (0, 1], got " + alpha);

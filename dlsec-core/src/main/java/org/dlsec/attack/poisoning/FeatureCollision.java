@@ -50,11 +50,11 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      * @param beta0 the unscaled weight of the similarity to the base (the paper's β0)
      * @param iterations forward-backward steps
      * @param stepSize the initial forward step λ
      * @param watermark the opacity γ of the target blended into the base, in [0, 1); 0 for none
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      */
     public FeatureCollision {
         DlsecException.require(beta0 >= 0 && Double.isFinite(beta0), "beta", "must be finite and ≥ 0, got " + beta0);

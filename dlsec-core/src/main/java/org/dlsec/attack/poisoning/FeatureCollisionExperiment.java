@@ -152,10 +152,10 @@ public final class FeatureCollisionExperiment {
      * @param train the victim's (clean) training set for the final layer
      * @param test the test set: targets and bases come from it, and clean accuracy is measured on it
      * @param targets test indices of the targets (outside the base class)
-     * @param head how the final layer is retrained (its seed is the victim's)
      * @param baseClass the class the poisons look like
      * @param poisons poisons per target, at least 1
      * @param attack the crafting
+     * @param head how the final layer is retrained (its seed is the victim's)
      * @param progress whether to show a progress bar on stderr
      * @return the per-target results; every victim is closed before this returns
      */

@@ -21,10 +21,10 @@ public record SparseTrigger(int pixels, float amplitude, long seed) implements T
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      * @param pixels number of trigger positions (1 .. H·W)
      * @param amplitude additive change at each position, in (0, 1]
      * @param seed draws the positions (the attacker's secret key)
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      */
     public SparseTrigger {
         DlsecException.require(pixels >= 1 && pixels <= 4096, "trigger pixels", "must be in 1..4096, got " + pixels);

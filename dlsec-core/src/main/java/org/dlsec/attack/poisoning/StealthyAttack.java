@@ -49,12 +49,12 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
     /**
      * Checks the rate, the target and the trigger.
      *
-     * @throws org.dlsec.core.DlsecException when the rate is outside (0, 0.05] or the target is negative
-     * @throws NullPointerException when the trigger is null
      * @param target the class the trigger forces
      * @param rate the fraction of the training set poisoned (at most 5%: above that it is BadNets)
      * @param trigger the low-visibility trigger
      * @param seed draws the poisoned samples ({@link #poison(Dataset)})
+     * @throws org.dlsec.core.DlsecException when the rate is outside (0, 0.05] or the target is negative
+     * @throws NullPointerException when the trigger is null
      */
     public StealthyAttack {
         DlsecException.require(rate > 0 && rate <= 0.05, "rate", "the stealthy attack is a low-rate poisoning: must be in"

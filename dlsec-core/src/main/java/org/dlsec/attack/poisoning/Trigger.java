@@ -16,10 +16,10 @@ public record Trigger(int size, float value, double alpha) implements TriggerPat
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      * @param size the patch's side in pixels, 1 to 16
      * @param value the value the patch is set to, finite (1 is white for [0, 1] images)
      * @param alpha the blend weight α, in (0, 1]
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
      */
     public Trigger {
         DlsecException.require(size >= 1 && size <= 16, "trigger size", "must be in 1..16, got " + size);

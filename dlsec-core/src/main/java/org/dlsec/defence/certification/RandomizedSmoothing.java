@@ -49,13 +49,13 @@ public final class RandomizedSmoothing {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          * @param sigma noise standard deviation σ &gt; 0
          * @param n0 selection samples (Cohen et al.: 100)
          * @param n estimation samples (Cohen et al.: 100,000; 1,000 gives smaller radii)
          * @param alpha failure probability of the certificate, in (0, 0.5)
          * @param batchSize noisy copies per forward pass
          * @param seed seed of the noise
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
          */
         public Params {
             DlsecException.require(Double.isFinite(sigma) && sigma > 0 && sigma <= 10, "sigma", "must be in (0, 10], got " + sigma);

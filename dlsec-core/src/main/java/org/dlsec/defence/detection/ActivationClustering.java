@@ -44,12 +44,12 @@ public record ActivationClustering(int dims, double maxShare, double minSilhouet
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
      * @param dims dimensions kept before clustering (paper: 10), 1..100
      * @param maxShare largest relative size of a cluster still considered poison, in (0, 0.5]
      * @param minSilhouette smallest silhouette score of the 2-split considered poison, in [-1, 1]
      * @param restarts k-means++ restarts, 1..100
      * @param seed seed of the clustering
+     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
      */
     public ActivationClustering {
         DlsecException.require(dims >= 1 && dims <= 100, "dims", "must be in 1..100, got " + dims);

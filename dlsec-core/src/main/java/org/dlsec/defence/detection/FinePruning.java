@@ -80,7 +80,6 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
      * @param pruneRatio share of the last conv layer's channels to prune, in [0, 1), or NaN to search for
      *        the largest ratio within {@code maxAccuracyDrop}
      * @param maxAccuracyDrop largest drop of clean accuracy the search accepts, in (0, 1)
@@ -88,6 +87,7 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
      * @param batchSize fine-tuning batch size
      * @param learningRate fine-tuning learning rate (Adam, cosine decay)
      * @param seed seed of the fine-tuning shuffles
+     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
      */
     public FinePruning {
         DlsecException.require(Double.isNaN(pruneRatio) || (pruneRatio >= 0 && pruneRatio < 1), "prune ratio",
@@ -181,10 +181,10 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
     /**
      * Fine-prunes {@code model} in place.
      *
+     * @param model the victim; its weights are changed in place (pruned channels zeroed, then fine-tuned)
      * @param clean the defender's clean data: activations, the accuracy the search watches, and fine-tuning
      * @param test clean data the stages are scored on (disjoint from {@code clean})
      * @param attackSuccess the backdoor's success on a model, or null when unknown (then NaN is reported)
-     * @param model the victim; its weights are changed in place (pruned channels zeroed, then fine-tuned)
      * @param progress whether to show progress bars on stderr
      * @return the pruned layer and the accuracy and attack success at each stage
      * @throws org.dlsec.core.DlsecException when the model is not a sequential dlsec network

@@ -68,7 +68,6 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
      * @param steps optimisation steps per class, 1..100000
      * @param batchSize clean images per step, 1..4096
      * @param learningRate Adam step on the tanh parameters, (0, 10]
@@ -77,6 +76,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
      * @param anomalyThreshold anomaly index above which a class is flagged (paper: 2), &gt; 0
      * @param patience steps between adjustments of λ, 1..10000
      * @param seed seed of the batch order
+     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
      */
     public NeuralCleanse {
         DlsecException.require(steps >= 1 && steps <= 100_000, "steps", "must be in 1..100000, got " + steps);
@@ -139,12 +139,12 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
 
         /**
          * A trigger found without numerical accidents.
+         * @param label the class the trigger sends inputs to
          * @param mask H·W values in [0, 1]
          * @param pattern C·H·W values in [0, 1]
          * @param maskL1 ‖m‖₁ of the kept mask
          * @param attackSuccess share of the last batches sent to the class with the kept trigger
          * @param reached whether the mask reached the success threshold (if not, the last mask is kept)
-         * @param label the class the trigger sends inputs to
          */
         public ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached) {
             this(label, mask, pattern, maskL1, attackSuccess, reached, List.of());

@@ -63,13 +63,13 @@ public final class PoisonScreening {
      * Retrains {@code arch} with {@code config} on {@code poisonedTrain} without the samples
      * {@code detection} flags, and scores it on {@code test} (and, for a backdoor, with the trigger).
      *
-     * @param trigger the backdoor trigger, or null (label flipping, noise)
-     * @param target the backdoor target class (ignored without a trigger)
      * @param arch the victim's architecture
      * @param poisonedTrain the poisoned training set
      * @param detection the screen's flags
      * @param test the clean test set
      * @param config the training parameters
+     * @param trigger the backdoor trigger, or null (label flipping, noise)
+     * @param target the backdoor target class (ignored without a trigger)
      * @param progress whether to show progress bars on stderr
      * @return the retrained victim's figures; the model itself is closed
      */

@@ -26,10 +26,10 @@ public final class Prada {
         /**
          * Checks every parameter.
          *
-         * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
          * @param delta flag when W &lt; delta (0..1)
          * @param minDistances distances needed before the first test (at least 12)
          * @param window how many of the most recent distances are tested (12..5000)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
          */
         public Config {
             DlsecException.require(delta > 0 && delta < 1, "prada delta", "must be in (0, 1), got " + delta);

@@ -40,11 +40,11 @@ public record SpectralSignatures(double epsilon, double removal, double minTopSh
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
      * @param epsilon upper bound on the fraction of a class that is poisoned, in (0, 0.5]
      * @param removal multiple of ε·n removed per class, in (0, 10] (paper: 1.5)
      * @param minTopShare classes whose top singular direction explains less of the variance are left
      *        alone, in [0, 1) (0 = every class, the paper's rule)
+     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
      */
     public SpectralSignatures {
         DlsecException.require(epsilon > 0 && epsilon <= 0.5, "epsilon", "must be in (0, 0.5], got " + epsilon);

@@ -98,13 +98,13 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
     /**
      * Checks every parameter.
      *
-     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
      * @param overlays N, clean images superimposed on each input, 1..10000
      * @param frr target false rejection rate of the threshold, in (0, 1)
      * @param rule how the threshold is derived from the clean entropies
      * @param inputWeight weight a of the input in the superimposition, in (0, 10]
      * @param overlayWeight weight b of the overlay image, in (0, 10]
      * @param seed seed of the overlay draws
+     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
      */
     public Strip {
         DlsecException.require(overlays >= 1 && overlays <= 10_000, "overlays", "N must be in 1..10000, got " + overlays);
@@ -129,10 +129,10 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
      * The mean prediction entropy (bits) of every input of {@code inputs} over its N superimpositions
      * with images of {@code pool}.
      *
-     * @param stream distinguishes independent uses of the same inputs (e.g. calibration and evaluation)
      * @param model the classifier; not closed
      * @param inputs the inputs to score
      * @param pool the images superimposed on them
+     * @param stream distinguishes independent uses of the same inputs (e.g. calibration and evaluation)
      * @param bar the progress bar to advance
      * @return one entropy per input, in bits; low entropy means a trigger dominates
      */
@@ -345,9 +345,9 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
      * Splits a clean set the defender holds into the three disjoint parts STRIP needs, at random with
      * {@code seed}: the overlay pool, the calibration inputs and the held-out clean inputs (a third each).
      *
-     * @return {pool, calibration, held-out}
      * @param clean the defender's clean set, at least 3 samples
      * @param seed the split's seed
+     * @return {pool, calibration, held-out}
      */
     public static Dataset[] split(Dataset clean, long seed) {
         DlsecException.require(clean.size() >= 3, "data", "STRIP needs at least 3 clean images, got " + clean.size());

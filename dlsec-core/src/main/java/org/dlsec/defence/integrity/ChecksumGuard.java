@@ -164,9 +164,9 @@ public final class ChecksumGuard {
     /**
      * Takes the golden signatures of {@code model}'s current (clean) codes.
      *
+     * @param model the int8 model in its trusted state
      * @param groupSize weights per group (RADAR uses 512 on ImageNet models; small nets need smaller groups)
      * @param key       the secret from which the ±1 masks are derived
-     * @param model the int8 model in its trusted state
      * @param signature the bits kept per group
      * @return the guard, recovering by zeroing (RADAR)
      * @throws org.dlsec.core.DlsecException when {@code groupSize} is below 1

@@ -48,10 +48,10 @@ public final class PreprocessedClassifier extends AbstractClassifier {
     private final AtomicLong calls = new AtomicLong();
 
     /**
-     * @param eotSamples draws averaged by an adaptive gradient of a randomised preprocessor (1..10000)
      * @param inner the model behind the transformation; not owned, not closed
      * @param pre the transformation g
      * @param mode the gradient attacks get
+     * @param eotSamples draws averaged by an adaptive gradient of a randomised preprocessor (1..10000)
      * @param seed seed of the random draws
      * @throws org.dlsec.core.DlsecException when {@code eotSamples} is out of range
      */

@@ -20,8 +20,8 @@ public final class Quantisation implements Preprocessor {
     private final double[] thresholds;
 
     /**
-     * @param thresholds L − 1 increasing thresholds in (0, 1) on the unit range, or null for midpoints
      * @param levels L, 2 to 65,536
+     * @param thresholds L − 1 increasing thresholds in (0, 1) on the unit range, or null for midpoints
      * @throws org.dlsec.core.DlsecException when a value is out of range or the thresholds are not increasing
      */
     public Quantisation(int levels, double[] thresholds) {

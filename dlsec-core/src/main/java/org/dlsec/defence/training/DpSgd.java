@@ -42,10 +42,10 @@ public final class DpSgd implements GradientStep {
         /**
          * Checks the parameters.
          *
-         * @throws org.dlsec.core.DlsecException when a value is outside the range given above
          * @param noise noise multiplier σ (> 0)
          * @param clip per-example L2 clipping norm C (> 0)
          * @param delta δ of the reported (ε, δ) (in (0, 1))
+         * @throws org.dlsec.core.DlsecException when a value is outside the range given above
          */
         public Params {
             DlsecException.require(noise > 0 && Double.isFinite(noise), "noise", "must be positive, got " + noise);
@@ -68,9 +68,9 @@ public final class DpSgd implements GradientStep {
     private final List<org.dlsec.core.NumericalIssue> issues = new ArrayList<>();
 
     /**
+     * @param params the noise multiplier, clipping norm and δ
      * @param trainSize n, the number of training examples
      * @param batchSize the expected batch size (q = batchSize / n)
-     * @param params the noise multiplier, clipping norm and δ
      * @throws org.dlsec.core.DlsecException when the training set is empty or the batch size is out of range
      */
     public DpSgd(Params params, int trainSize, int batchSize) {

@@ -29,10 +29,10 @@ public final class FastAdversarialTraining implements BatchTransform {
     private volatile int batchesPerEpoch;
 
     /**
-     * @param alpha step size; null for 1.25·ε as in the paper
-     * @param warmup ramp of ε (and α) over the first epochs
      * @param eps the L∞ budget ε, positive, in the data's units
+     * @param alpha step size; null for 1.25·ε as in the paper
      * @param seed seed of the random starts
+     * @param warmup ramp of ε (and α) over the first epochs
      * @throws org.dlsec.core.DlsecException when a value is out of range
      */
     public FastAdversarialTraining(double eps, Double alpha, long seed, EpsilonWarmup warmup) {

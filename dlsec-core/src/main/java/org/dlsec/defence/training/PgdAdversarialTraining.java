@@ -30,11 +30,11 @@ public final class PgdAdversarialTraining implements BatchTransform {
     private volatile int batchesPerEpoch;
 
     /**
-     * @param alpha step size; null for 2.5·ε/steps (Madry et al.'s rule of thumb)
-     * @param warmup ramp of ε (and α) over the first epochs
      * @param eps the L∞ budget ε, positive, in the data's units
      * @param steps PGD iterations per batch, at least 1 (Madry et al.: 40 on MNIST)
+     * @param alpha step size; null for 2.5·ε/steps (Madry et al.'s rule of thumb)
      * @param seed seed of the random starts
+     * @param warmup ramp of ε (and α) over the first epochs
      * @throws org.dlsec.core.DlsecException when a value is out of range
      */
     public PgdAdversarialTraining(double eps, int steps, Double alpha, long seed, EpsilonWarmup warmup) {

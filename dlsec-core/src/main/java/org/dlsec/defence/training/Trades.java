@@ -33,12 +33,12 @@ public final class Trades {
     private volatile int batchesPerEpoch;
 
     /**
-     * @param alpha step size; null for 2.5·ε/steps
-     * @param warmup ramp of ε (and α) over the first epochs
      * @param eps the L∞ budget ε, positive, in the data's units
      * @param steps inner maximisation steps, at least 1 (Zhang et al.: 10)
+     * @param alpha step size; null for 2.5·ε/steps
      * @param beta the trade-off β between accuracy and robustness, at least 0 (Zhang et al.: 6)
      * @param seed seed of the random starts
+     * @param warmup ramp of ε (and α) over the first epochs
      * @throws org.dlsec.core.DlsecException when a value is out of range
      */
     public Trades(double eps, int steps, Double alpha, double beta, long seed, EpsilonWarmup warmup) {

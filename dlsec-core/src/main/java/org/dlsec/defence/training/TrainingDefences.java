@@ -16,12 +16,12 @@ public final class TrainingDefences {
      * An adversarial training method.
      *
      * @param kind pgd, trades or fast
-     * @param stepSize the inner attack's step, or null for the method's default
-     * @param beta TRADES's trade-off (ignored by the others)
-     * @param warmup ramp of ε over the first epochs ({@link EpsilonWarmup#NONE} for none)
      * @param eps the L∞ budget ε, positive
      * @param steps the inner attack's steps, at least 1 (ignored by fast)
+     * @param stepSize the inner attack's step, or null for the method's default
+     * @param beta TRADES's trade-off (ignored by the others)
      * @param seed seed of the random starts
+     * @param warmup ramp of ε over the first epochs ({@link EpsilonWarmup#NONE} for none)
      * @return the training method
      * @throws org.dlsec.core.DlsecException when {@code kind} is unknown or a value is out of range
      */
