@@ -32,6 +32,13 @@ public final class AtomicFiles {
     /** What writes the content; it may throw, the temporary file is removed then. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content to {@code out}. The stream is buffered; closing it only flushes, the
+         * caller forces and renames the file afterwards.
+         *
+         * @param out the stream into the temporary file
+         * @throws IOException when writing fails; the temporary file is then removed and nothing is replaced
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -41,7 +48,11 @@ public final class AtomicFiles {
      * Checks that {@code file} may be written as an output: it does not exist yet, or it is a regular
      * file (links followed). Call it before long work, so that a bad {@code --json} fails at once.
      *
+     * @param file the output path; must not be null or empty
+     * @param what how the file is named in error messages, e.g. {@code "--json"}
      * @return the path to replace: {@code file}, or the regular file a link names
+     * @throws DlsecException when {@code file} is empty, a directory, a device, pipe or socket, or a
+     *         dangling symbolic link
      */
     public static Path checkTarget(Path file, String what) {
         DlsecException.require(file != null && !file.toString().isEmpty(), what, "an output path must not be empty");
@@ -70,12 +81,23 @@ public final class AtomicFiles {
         }
     }
 
-    /** {@link #checkTarget(Path, String)} for an output file named by {@code file} alone. */
+    /**
+     * {@link #checkTarget(Path, String)} for an output file named by {@code file} alone.
+     * @param file the output path; must not be null or empty
+     * @return the path to replace: {@code file}, or the regular file a link names
+     * @throws DlsecException when {@code file} cannot be written (see {@link #checkTarget(Path, String)})
+     */
     public static Path checkTarget(Path file) {
         return checkTarget(file, "output");
     }
 
-    /** Writes {@code content} to {@code file} atomically (see the class comment). */
+    /**
+     * Writes {@code content} to {@code file} atomically (see the class comment).
+     * @param file the output path; an existing regular file is replaced, missing parent directories are created
+     * @param content what writes the bytes; called once
+     * @throws DlsecException when {@code file} is not writable as an output or an I/O error occurs; the message
+     *         names the file and the cause
+     */
     public static void write(Path file, Content content) {
         Path target = checkTarget(file, "output");
         Path parent = target.toAbsolutePath().getParent();
@@ -118,10 +140,24 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes {@code bytes} to {@code file} atomically (see the class comment).
+     *
+     * @param file the output path; an existing regular file is replaced, missing parent directories are created
+     * @param bytes the whole content of the file
+     * @throws DlsecException when {@code file} is not writable as an output or an I/O error occurs
+     */
     public static void write(Path file, byte[] bytes) {
         write(file, out -> out.write(bytes));
     }
 
+    /**
+     * Writes {@code text} to {@code file} atomically as UTF-8 (see the class comment).
+     *
+     * @param file the output path; an existing regular file is replaced, missing parent directories are created
+     * @param text the whole content of the file
+     * @throws DlsecException when {@code file} is not writable as an output or an I/O error occurs
+     */
     public static void writeString(Path file, String text) {
         write(file, text.getBytes(StandardCharsets.UTF_8));
     }
@@ -130,7 +166,10 @@ public final class AtomicFiles {
      * Creates the output directory {@code dir} and its missing parents; refuses a path that exists
      * and is not a directory (links followed).
      *
+     * @param dir the directory to create; must not be null or empty
+     * @param what how the directory is named in error messages, e.g. {@code "--out"}
      * @return the directories this call created, outermost first (for {@link #removeEmpty})
+     * @throws DlsecException when {@code dir} exists and is not a directory, or cannot be created
      */
     public static List<Path> directory(Path dir, String what) {
         DlsecException.require(dir != null && !dir.toString().isEmpty(), what, "an output directory must not be empty");
@@ -144,7 +183,11 @@ public final class AtomicFiles {
         }
     }
 
-    /** Removes those of {@code dirs} (as {@link #directory} returned them) that are still empty, innermost first. */
+    /**
+     * Removes those of {@code dirs} (as {@link #directory} returned them) that are still empty, innermost first.
+     * @param dirs directories as {@link #directory} returned them; a directory that is not empty stops the
+     *         removal (it and those above it are kept)
+     */
     public static void removeEmpty(List<Path> dirs) {
         for (int i = dirs.size() - 1; i >= 0; i--) {
             try {

@@ -22,7 +22,15 @@ public final class BoundedReads {
 
     private BoundedReads() {}
 
-    /** The bytes of {@code file}; refused beyond {@code max} bytes. {@code what} names the file in messages. */
+    /**
+     * The bytes of {@code file}; refused beyond {@code max} bytes. {@code what} names the file in messages.
+     * @param file the file to read
+     * @param max the largest accepted size in bytes, 0 to {@code Integer.MAX_VALUE - 17}
+     * @param what how the file is named in error messages, e.g. {@code "token file"}
+     * @return the file's bytes, at most {@code max} of them
+     * @throws DlsecException when {@code file} is missing, a directory, unreadable or larger than {@code max}
+     *         bytes, or {@code max} is out of range
+     */
     public static byte[] bytes(Path file, long max, String what) {
         DlsecException.require(max >= 0 && max < Integer.MAX_VALUE - 16, "read limit", "out of range: " + max);
         if (Files.isDirectory(file)) {
@@ -41,7 +49,15 @@ public final class BoundedReads {
         }
     }
 
-    /** The UTF-8 text of {@code file}; refused beyond {@code max} bytes or when it is not UTF-8. */
+    /**
+     * The UTF-8 text of {@code file}; refused beyond {@code max} bytes or when it is not UTF-8.
+     * @param file the file to read
+     * @param max the largest accepted size in bytes
+     * @param what how the file is named in error messages
+     * @return the file's text
+     * @throws DlsecException when {@code file} is missing, unreadable, larger than {@code max} bytes or not
+     *         valid UTF-8
+     */
     public static String string(Path file, long max, String what) {
         byte[] b = bytes(file, max, what);
         try {
@@ -52,7 +68,15 @@ public final class BoundedReads {
         }
     }
 
-    /** The lines of the UTF-8 text {@code file}; refused beyond {@code max} bytes. */
+    /**
+     * The lines of the UTF-8 text {@code file}; refused beyond {@code max} bytes.
+     * @param file the file to read
+     * @param max the largest accepted size in bytes
+     * @param what how the file is named in error messages
+     * @return the file's lines without their terminators, in order
+     * @throws DlsecException when {@code file} is missing, unreadable, larger than {@code max} bytes or not
+     *         valid UTF-8
+     */
     public static List<String> lines(Path file, long max, String what) {
         return string(file, max, what).lines().toList();
     }

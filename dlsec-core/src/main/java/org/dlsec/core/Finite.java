@@ -13,12 +13,23 @@ import ai.djl.ndarray.types.DataType;
 public final class Finite {
     private Finite() {}
 
-    /** Whether every value of {@code v} is finite. */
+    /**
+     * Whether every value of {@code v} is finite.
+     * @param v the values to check
+     * @return true when no value is NaN or infinite (true for an empty array)
+     */
     public static boolean all(float[] v) {
         return all(v, 0, v.length);
     }
 
-    /** Whether {@code v[from..to)} is finite. */
+    /**
+     * Whether {@code v[from..to)} is finite.
+     * @param v the values to check
+     * @param from the first index checked, inclusive
+     * @param to the last index checked, exclusive
+     * @return true when no value in the range is NaN or infinite
+     * @throws ArrayIndexOutOfBoundsException when the range is not inside {@code v}
+     */
     public static boolean all(float[] v, int from, int to) {
         for (int i = from; i < to; i++) {
             if (!Float.isFinite(v[i])) {
@@ -28,7 +39,11 @@ public final class Finite {
         return true;
     }
 
-    /** Whether every value of {@code v} is finite. */
+    /**
+     * Whether every value of {@code v} is finite.
+     * @param v the values to check
+     * @return true when no value is NaN or infinite (true for an empty array)
+     */
     public static boolean all(double[] v) {
         for (double d : v) {
             if (!Double.isFinite(d)) {
@@ -38,7 +53,11 @@ public final class Finite {
         return true;
     }
 
-    /** Whether every value of {@code a} is finite; the temporary arrays are closed. */
+    /**
+     * Whether every value of {@code a} is finite; the temporary arrays are closed.
+     * @param a the array to check; not closed or modified, may be on any manager
+     * @return true when no element is NaN or infinite
+     */
     public static boolean all(NDArray a) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -49,6 +68,8 @@ public final class Finite {
     /**
      * Per row (the first axis): whether every value of the row is finite. The temporary arrays are
      * closed.
+     * @param a an array of shape (n, ...); not closed or modified
+     * @return for each of the n rows, true when all of its elements are finite
      */
     public static boolean[] rows(NDArray a) {
         int n = (int) a.getShape().get(0);

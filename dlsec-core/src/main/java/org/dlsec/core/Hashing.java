@@ -13,6 +13,12 @@ import java.util.HexFormat;
 public final class Hashing {
     private Hashing() {}
 
+    /**
+     * A new SHA-256 digest, to hash content that arrives in pieces.
+     *
+     * @return a fresh digest; not thread-safe, use one per thread
+     * @throws IllegalStateException when the JVM provides no SHA-256 (never on a standard JVM)
+     */
     public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -21,14 +27,33 @@ public final class Hashing {
         }
     }
 
+    /**
+     * Completes {@code digest} and formats it.
+     *
+     * @param digest the digest to complete; it is reset by this call
+     * @return the digest as lowercase hex (64 characters for SHA-256)
+     */
     public static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /**
+     * The SHA-256 of {@code bytes}.
+     *
+     * @param bytes the content to hash
+     * @return 64 lowercase hex characters
+     */
     public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
+    /**
+     * The SHA-256 of the content of {@code file}, read in 64 KiB blocks (no size limit).
+     *
+     * @param file the file to hash
+     * @return 64 lowercase hex characters
+     * @throws java.io.UncheckedIOException when the file cannot be read
+     */
     public static String sha256(Path file) {
         MessageDigest md = sha256();
         try (InputStream in = Files.newInputStream(file)) {

@@ -9,6 +9,10 @@ import java.nio.file.Path;
 
 /** The one Jackson mapper dlsec uses (the same modules on every classpath), and atomic JSON file writes. */
 public final class Json {
+    /**
+     * The shared mapper: indented output, map entries sorted by key, dates as ISO-8601 strings, unknown
+     * properties ignored on reading. Thread-safe once configured; do not reconfigure it.
+     */
     public static final ObjectMapper MAPPER =
             new ObjectMapper()
                     .enable(SerializationFeature.INDENT_OUTPUT)
@@ -24,11 +28,21 @@ public final class Json {
     /**
      * Writes {@code value} as JSON to {@code file} atomically; only a regular file or a new path is
      * replaced (see {@link AtomicFiles}).
+     * @param file the output path; an existing regular file is replaced
+     * @param value the object to serialise with {@link #MAPPER}
+     * @throws DlsecException when the file cannot be written or {@code value} cannot be serialised
      */
     public static void write(Path file, Object value) {
         AtomicFiles.write(file, out -> MAPPER.writeValue(out, value));
     }
 
+    /**
+     * Serialises {@code value} with {@link #MAPPER} (indented, keys sorted).
+     *
+     * @param value the object to serialise
+     * @return the JSON text
+     * @throws IllegalStateException when {@code value} cannot be serialised (a programming error)
+     */
     public static String toString(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
@@ -37,6 +51,16 @@ public final class Json {
         }
     }
 
+    /**
+     * Reads {@code file} as JSON into a {@code type}; unknown properties are ignored.
+     *
+     * @param <T> the type read
+     * @param file the JSON file
+     * @param type the class to bind to
+     * @return the object read
+     * @throws DlsecException when the file cannot be read or does not match {@code type}; the message names the
+     *         file and the type
+     */
     public static <T> T read(Path file, Class<T> type) {
         try {
             return MAPPER.readValue(file.toFile(), type);

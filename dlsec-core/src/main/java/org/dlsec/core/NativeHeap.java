@@ -68,7 +68,10 @@ public final class NativeHeap {
         }
     }
 
-    /** Returns freed native memory now (glibc's {@code malloc_trim(0)}); false where that is not available. */
+    /**
+     * Returns freed native memory now (glibc's {@code malloc_trim(0)}); false where that is not available.
+     * @return true when a trim was made, false where {@code malloc_trim} is unavailable or disabled
+     */
     public static boolean trim() {
         if (TRIM == null) {
             return false;
@@ -88,7 +91,10 @@ public final class NativeHeap {
         }
     }
 
-    /** The resident set size of this process in bytes, or -1 where it is not known. */
+    /**
+     * The resident set size of this process in bytes, or -1 where it is not known.
+     * @return the resident size in bytes, from {@code /proc/self/statm}
+     */
     public static long residentBytes() {
         try {
             String[] f = Files.readString(STATM).trim().split("\\s+");
@@ -98,12 +104,18 @@ public final class NativeHeap {
         }
     }
 
-    /** How many trims this process has made (for the benchmark's report and tests). */
+    /**
+     * How many trims this process has made (for the benchmark's report and tests).
+     * @return the number of {@link #trim()} calls that reached {@code malloc_trim} since the JVM started
+     */
     public static long trims() {
         return TRIMS.get();
     }
 
-    /** Whether trimming is available and enabled here. */
+    /**
+     * Whether trimming is available and enabled here.
+     * @return true on Linux with glibc unless {@code -Ddlsec.mallocTrim=false}
+     */
     public static boolean enabled() {
         return TRIM != null;
     }

@@ -13,6 +13,16 @@ package org.dlsec.core;
  * @param action what was done, e.g. {@code restarted from the last finite point with step 0.025}
  */
 public record NumericalIssue(String method, String subject, int step, String problem, String action) {
+    /**
+     * Checks that every text component is present.
+     *
+     * @param method the method's name as in the results, e.g. {@code cw}, {@code neural-cleanse}
+     * @param subject what was being optimised, e.g. {@code sample 12}, {@code class 3}, {@code batch 7 of epoch 2}
+     * @param step the iteration (or update) at which it happened, 0-based; −1 when not applicable
+     * @param problem what was not finite, e.g. {@code non-finite gradient}
+     * @param action what was done, e.g. {@code restarted from the last finite point with step 0.025}
+     * @throws IllegalArgumentException when {@code method}, {@code subject}, {@code problem} or {@code action} is null
+     */
     public NumericalIssue {
         if (method == null || subject == null || problem == null || action == null) {
             throw new IllegalArgumentException("a numerical issue needs its method, subject, problem and action");
@@ -22,6 +32,9 @@ public record NumericalIssue(String method, String subject, int step, String pro
     /**
      * Console lines for {@code issues}: "recovered: ..." for the first {@code max}, then one line saying how many
      * more there are (the JSON has them all).
+     * @param issues the issues to print, in order
+     * @param max how many to print one by one, at least 0
+     * @return at most {@code max + 1} lines
      */
     public static java.util.List<String> lines(java.util.List<NumericalIssue> issues, int max) {
         java.util.List<String> out = new java.util.ArrayList<>();
@@ -34,7 +47,10 @@ public record NumericalIssue(String method, String subject, int step, String pro
         return out;
     }
 
-    /** One line for logs and console summaries. */
+    /**
+     * One line for logs and console summaries.
+     * @return {@code "method: subject, step n: problem; action"} (the step left out when it is −1)
+     */
     public String describe() {
         return method + ": " + subject + (step >= 0 ? ", step " + step : "") + ": " + problem + "; " + action;
     }

@@ -30,9 +30,11 @@ public final class Progress implements AutoCloseable {
     }
 
     /**
-     * Switches progress bars on or off for the whole JVM.
+     * Turns progress bars on or off for the whole JVM (every later {@link #start}); bars already shown
+     * are not affected. Thread-safe.
      *
-     * @param on whether later {@link #start(String, long)} calls show a bar
+     * @param on false to show no progress bars (the CLI's {@code --quiet}); the initial value is true unless
+     *           the system property {@code dlsec.progress} is {@code false}
      */
     public static void setEnabled(boolean on) {
         enabled = on;
@@ -40,19 +42,20 @@ public final class Progress implements AutoCloseable {
 
     /**
      * A progress object that shows nothing.
-     *
-     * @return a silent progress object
+     * @return a progress object whose methods do nothing; closing it is optional
      */
     public static Progress none() {
         return new Progress(null);
     }
 
     /**
-     * Starts a bar on stderr, or a silent progress object when bars are disabled or progressbar is absent.
+     * Shows a progress bar on stderr, or nothing when progress is disabled or
+     * progressbar is not on the classpath. Close it (try-with-resources)
+     * when the task is done.
      *
      * @param task the name shown before the bar
-     * @param total the number of steps that completes it
-     * @return the progress object; close it when the task ends
+     * @param total the number of steps the task has, at least 0
+     * @return a progress object for this task; use it from one thread
      */
     public static Progress start(String task, long total) {
         if (!enabled || !AVAILABLE) {
@@ -66,7 +69,7 @@ public final class Progress implements AutoCloseable {
     /**
      * Advances the bar.
      *
-     * @param n the number of steps done since the last call
+     * @param n steps done since the last call
      */
     public void step(long n) {
         if (bar != null) {
@@ -75,9 +78,9 @@ public final class Progress implements AutoCloseable {
     }
 
     /**
-     * Shows a short message after the bar.
+     * Shows {@code text} after the bar, e.g. the current accuracy.
      *
-     * @param text the message
+     * @param text a short message, replacing the previous one
      */
     public void message(String text) {
         if (bar != null) {

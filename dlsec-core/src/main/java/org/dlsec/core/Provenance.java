@@ -29,6 +29,20 @@ public record Provenance(
         Instant started,
         Instant finished) {
 
+    /**
+     * Copies the maps (immutable afterwards) and checks that the identifying components are present.
+     *
+     * @param modelSha256 SHA-256 of the model's weights file
+     * @param model a short description of the model (path, kind, architecture)
+     * @param data dataset name, split and subset
+     * @param parameters the attack/defence/training parameters, as name → value
+     * @param seed the seed the run was started from
+     * @param versions dlsec, DJL, PyTorch, Java versions
+     * @param started when the run started (UTC)
+     * @param finished when it finished (UTC)
+     * @throws NullPointerException when {@code modelSha256}, {@code model}, {@code data}, {@code parameters},
+     *         {@code versions}, {@code started} or {@code finished} is null, or a map holds a null key or value
+     */
     public Provenance {
         Objects.requireNonNull(modelSha256, "modelSha256");
         Objects.requireNonNull(model, "model");
@@ -39,13 +53,26 @@ public record Provenance(
         Objects.requireNonNull(finished, "finished");
     }
 
-    /** A provenance for a run that starts now; {@link #finishedNow()} stamps its end. */
+    /**
+     * A provenance for a run that starts now; {@link #finishedNow()} stamps its end.
+     * @param modelSha256 SHA-256 of the model's weights file (lowercase hex)
+     * @param model a short description of the model
+     * @param data dataset name, split and subset
+     * @param parameters the run's parameters as name → value; copied, no null keys or values
+     * @param seed the seed the run starts from
+     * @return a provenance stamped with the current versions ({@link Versions#all()}), started and finished now
+     */
     public static Provenance start(String modelSha256, String model, String data, Map<String, Object> parameters,
             long seed) {
         Instant now = Instant.now();
         return new Provenance(modelSha256, model, data, parameters, seed, Versions.all(), now, now);
     }
 
+    /**
+     * A copy whose {@code finished} time is now.
+     *
+     * @return a new provenance; this one is unchanged
+     */
     public Provenance finishedNow() {
         return new Provenance(modelSha256, model, data, parameters, seed, versions, started, Instant.now());
     }

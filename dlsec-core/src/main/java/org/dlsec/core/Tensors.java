@@ -63,6 +63,9 @@ public final class Tensors {
     /**
      * Copies {@code values} (as many as {@code target} has elements, in row-major order) into
      * {@code target}'s own native memory, leaving its storage, shape and gradient state as they are.
+     * @param target the array to write into; must have exactly {@code values.length} elements; stays open
+     * @param values the new values in row-major order
+     * @throws IllegalArgumentException when the sizes differ
      */
     public static void overwrite(NDArray target, float[] values) {
         if (target.size() != values.length) {
@@ -74,12 +77,23 @@ public final class Tensors {
         }
     }
 
-    /** Sets every element of {@code target} to 0 in its own native memory (works on NaN and infinities too). */
+    /**
+     * Sets every element of {@code target} to 0 in its own native memory (works on NaN and infinities too).
+     * @param target the array to clear; stays open
+     */
     public static void zero(NDArray target) {
         target.set(new NDIndex("..."), 0f);
     }
 
-    /** A float32 array of {@code shape} holding {@code data[offset .. offset+shape.size())}. */
+    /**
+     * A float32 array of {@code shape} holding {@code data[offset .. offset+shape.size())}.
+     * @param manager the manager that owns (and closes) the new array
+     * @param data the source values; not kept
+     * @param offset the index of the first value copied
+     * @param shape the shape of the new array; {@code shape.size()} values are copied
+     * @return a new array that owns its native memory; the caller closes it, or its manager does
+     * @throws IndexOutOfBoundsException when {@code data} holds fewer than {@code offset + shape.size()} values
+     */
     public static NDArray floats(NDManager manager, float[] data, int offset, Shape shape) {
         int n = Math.toIntExact(shape.size());
         ByteBuffer b = staging(n * 4L);
@@ -87,23 +101,46 @@ public final class Tensors {
         return owned(manager, b, n * 4L, shape, DataType.FLOAT32);
     }
 
+    /**
+     * A float32 array of {@code shape} holding {@code data} from its start.
+     *
+     * @param manager the manager that owns (and closes) the new array
+     * @param data the source values, at least {@code shape.size()} of them; not kept
+     * @param shape the shape of the new array
+     * @return a new array that owns its native memory; the caller closes it, or its manager does
+     */
     public static NDArray floats(NDManager manager, float[] data, Shape shape) {
         return floats(manager, data, 0, shape);
     }
 
-    /** A float32 vector holding {@code data}. */
+    /**
+     * A float32 vector holding {@code data}.
+     * @param manager the manager that owns (and closes) the new array
+     * @param data the source values; not kept
+     * @return a new array of shape ({@code data.length}) that owns its native memory
+     */
     public static NDArray floats(NDManager manager, float[] data) {
         return floats(manager, data, 0, new Shape(data.length));
     }
 
-    /** An int64 vector holding {@code data}. */
+    /**
+     * An int64 vector holding {@code data}.
+     * @param manager the manager that owns (and closes) the new array
+     * @param data the source values; not kept
+     * @return a new array of shape ({@code data.length}) that owns its native memory
+     */
     public static NDArray longs(NDManager manager, long[] data) {
         ByteBuffer b = staging(data.length * 8L);
         b.asLongBuffer().put(data);
         return owned(manager, b, data.length * 8L, new Shape(data.length), DataType.INT64);
     }
 
-    /** An int64 vector holding {@code data} widened. */
+    /**
+     * An int64 vector holding {@code data} widened.
+     * @param manager the manager that owns (and closes) the new array
+     * @param data the source values; not kept
+     * @return a new int64 array of shape ({@code data.length}) that owns its native memory
+     */
     public static NDArray longs(NDManager manager, int[] data) {
         ByteBuffer b = staging(data.length * 8L);
         for (int v : data) {
@@ -112,7 +149,12 @@ public final class Tensors {
         return owned(manager, b, data.length * 8L, new Shape(data.length), DataType.INT64);
     }
 
-    /** A boolean vector holding {@code data}. */
+    /**
+     * A boolean vector holding {@code data}.
+     * @param manager the manager that owns (and closes) the new array
+     * @param data the source values; not kept
+     * @return a new array of shape ({@code data.length}) that owns its native memory
+     */
     public static NDArray booleans(NDManager manager, boolean[] data) {
         ByteBuffer b = staging(data.length);
         for (boolean v : data) {
@@ -121,7 +163,12 @@ public final class Tensors {
         return owned(manager, b, data.length, new Shape(data.length), DataType.BOOLEAN);
     }
 
-    /** A float32 scalar (shape ()) that owns its memory; use it for arithmetic on arrays that record gradients. */
+    /**
+     * A float32 scalar (shape ()) that owns its memory; use it for arithmetic on arrays that record gradients.
+     * @param manager the manager that owns (and closes) the new array
+     * @param value the scalar's value
+     * @return a new 0-dimensional array that owns its native memory
+     */
     public static NDArray scalar(NDManager manager, float value) {
         ByteBuffer b = staging(4);
         b.putFloat(0, value);

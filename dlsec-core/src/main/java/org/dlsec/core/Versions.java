@@ -24,24 +24,45 @@ public final class Versions {
         return p;
     }
 
+    /**
+     * The dlsec version this jar was built as.
+     *
+     * @return e.g. {@code 0.1.0-SNAPSHOT}, or {@code unknown} when the build's version file is missing
+     */
     public static String dlsec() {
         return PROPS.getProperty("dlsec.version", "unknown");
     }
 
+    /**
+     * The DJL version dlsec is built and tested with.
+     *
+     * @return e.g. {@code 0.36.0}, or {@code unknown}
+     */
     public static String djl() {
         return PROPS.getProperty("djl.version", "unknown");
     }
 
+    /**
+     * The PyTorch (libtorch) version dlsec is built and tested with.
+     *
+     * @return e.g. {@code 2.7.1}, or {@code unknown}
+     */
     public static String pytorch() {
         return PROPS.getProperty("pytorch.version", "unknown");
     }
 
-    /** The ONNX Runtime version dlsec is built and tested with. */
+    /**
+     * The ONNX Runtime version dlsec is built and tested with.
+     * @return e.g. {@code 1.20.0}, or {@code unknown}
+     */
     public static String onnxRuntime() {
         return PROPS.getProperty("onnxruntime.version", "unknown");
     }
 
-    /** All versions a result should record, in a stable order. */
+    /**
+     * All versions a result should record, in a stable order.
+     * @return a new map with the keys {@code dlsec}, {@code djl}, {@code pytorch}, {@code java} and {@code os}
+     */
     public static Map<String, String> all() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("dlsec", dlsec());

@@ -17,6 +17,16 @@ public record DataBounds(float[] lower, float[] upper, String how) {
     /** The pixel range of images scaled to [0, 1]. */
     public static final DataBounds UNIT = new DataBounds(new float[] {0f}, new float[] {1f}, "pixels in [0,1]");
 
+    /**
+     * Checks and copies the arrays.
+     *
+     * @param lower one value (the same for every feature) or one per feature
+     * @param upper as {@code lower}, same length, each ≥ its lower bound
+     * @param how where the bounds come from, for the JSON and the report ("[0,1] pixels", "given", ...)
+     * @throws NullPointerException when {@code how} is null
+     * @throws org.dlsec.core.DlsecException when the arrays are empty or differ in length, or a range is not finite
+     *         or has lower above upper
+     */
     public DataBounds {
         Objects.requireNonNull(how, "how");
         if (lower.length == 0 || lower.length != upper.length) {
@@ -33,7 +43,14 @@ public record DataBounds(float[] lower, float[] upper, String how) {
         }
     }
 
-    /** The same range for every value. */
+    /**
+     * The same range for every value.
+     * @param lower the lower bound of every value
+     * @param upper the upper bound, greater than {@code lower}
+     * @param how where the bounds come from
+     * @return uniform bounds
+     * @throws org.dlsec.core.DlsecException when {@code lower >= upper}
+     */
     public static DataBounds uniform(float lower, float upper, String how) {
         if (!(lower < upper)) {
             throw new DlsecException("invalid input bounds [" + lower + ", " + upper + "]: need lower < upper");
@@ -41,7 +58,14 @@ public record DataBounds(float[] lower, float[] upper, String how) {
         return new DataBounds(new float[] {lower}, new float[] {upper}, how);
     }
 
-    /** The per-feature min and max of {@code values} (n samples of {@code d} features). */
+    /**
+     * The per-feature min and max of {@code values} (n samples of {@code d} features).
+     * @param values n samples of {@code d} values, one after the other; not kept
+     * @param d the number of features, dividing {@code values.length}
+     * @param how where the bounds come from
+     * @return per-feature bounds of {@code d} features
+     * @throws org.dlsec.core.DlsecException when {@code values} is empty or not a whole number of samples
+     */
     public static DataBounds ofData(float[] values, int d, String how) {
         DlsecException.require(values.length > 0 && values.length % d == 0, "data for bounds",
                 values.length + " values for " + d + " features");
@@ -57,22 +81,38 @@ public record DataBounds(float[] lower, float[] upper, String how) {
         return new DataBounds(lo, hi, how);
     }
 
+    /**
+     * The lower bounds.
+     *
+     * @return a copy: one value, or one per feature
+     */
     @Override
     public float[] lower() {
         return lower.clone();
     }
 
+    /**
+     * The upper bounds.
+     *
+     * @return a copy: one value, or one per feature
+     */
     @Override
     public float[] upper() {
         return upper.clone();
     }
 
-    /** True when one range holds for every value. */
+    /**
+     * True when one range holds for every value.
+     * @return false for per-feature bounds
+     */
     public boolean isUniform() {
         return lower.length == 1;
     }
 
-    /** The smallest lower bound. */
+    /**
+     * The smallest lower bound.
+     * @return the minimum over {@link #lower()}
+     */
     public float min() {
         float m = lower[0];
         for (float v : lower) {
@@ -81,7 +121,10 @@ public record DataBounds(float[] lower, float[] upper, String how) {
         return m;
     }
 
-    /** The largest upper bound. */
+    /**
+     * The largest upper bound.
+     * @return the maximum over {@link #upper()}
+     */
     public float max() {
         float m = upper[0];
         for (float v : upper) {
@@ -90,10 +133,22 @@ public record DataBounds(float[] lower, float[] upper, String how) {
         return m;
     }
 
+    /**
+     * The lower bound of one feature.
+     *
+     * @param feature the feature's index in the flattened sample (any index for uniform bounds)
+     * @return its lower bound
+     */
     public float lower(int feature) {
         return lower[isUniform() ? 0 : feature];
     }
 
+    /**
+     * The upper bound of one feature.
+     *
+     * @param feature the feature's index in the flattened sample (any index for uniform bounds)
+     * @return its upper bound
+     */
     public float upper(int feature) {
         return upper[isUniform() ? 0 : feature];
     }
@@ -114,7 +169,10 @@ public record DataBounds(float[] lower, float[] upper, String how) {
         }
     }
 
-    /** One line for the JSON and the report: "[0.0, 1.0] (pixels in [0,1])" or "per feature, 4 features, ...". */
+    /**
+     * One line for the JSON and the report: "[0.0, 1.0] (pixels in [0,1])" or "per feature, 4 features, ...".
+     * @return the description
+     */
     public String describe() {
         if (isUniform()) {
             return "[" + lower[0] + ", " + upper[0] + "] (" + how + ")";

@@ -55,7 +55,14 @@ public final class DataSource {
         }
     }
 
-    /** Opens {@code nameOrPath} with the options {@code o}. */
+    /**
+     * Opens {@code nameOrPath} with the options {@code o}.
+     * @param nameOrPath a built-in name ({@code mnist}, {@code fashion-mnist}, {@code gtsrb}) or a file or folder
+     * @param o the split and format options
+     * @return the dataset, in memory or (image folders) indexed and decoded on demand
+     * @throws org.dlsec.core.DlsecException when the name is unknown, a file is missing or malformed, or a value is
+     *         outside the bounds; the message names the file
+     */
     public static Dataset open(String nameOrPath, SourceOptions o) {
         String n = nameOrPath == null ? "" : nameOrPath.trim();
         if (n.isEmpty()) {

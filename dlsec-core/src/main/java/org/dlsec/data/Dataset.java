@@ -39,10 +39,19 @@ public final class Dataset {
     /**
      * An in-memory image dataset with values in [0, 1].
      *
+     * @param name the dataset's name, e.g. {@code mnist}
+     * @param split the split's name, e.g. {@code test}
+     * @param channels C, at least 1
+     * @param height H, at least 1
+     * @param width W, at least 1
+     * @param numClasses the number of classes, at least 2
      * @param pixels N*C*H*W values in [0,1], NCHW order (not copied: the caller hands it over)
      * @param labels N labels in [0, numClasses)
      * @param groups optional N group ids (e.g. GTSRB tracks) for leak-free splits, or null
+     * @param classNames the class names in label order, or null
      * @param origin a human-readable description of where the data came from, for provenance
+     * @throws org.dlsec.core.DlsecException when a dimension is not positive, the counts do not match or a label is out
+     *         of range
      */
     public Dataset(String name, String split, int channels, int height, int width, int numClasses,
             float[] pixels, int[] labels, int[] groups, List<String> classNames, String origin) {
@@ -53,9 +62,18 @@ public final class Dataset {
     /**
      * An in-memory dataset of any sample shape.
      *
+     * @param name the dataset's name
+     * @param split the split's name
      * @param sampleShape the shape of one sample: (C, H, W) for images, (d) for feature vectors
+     * @param numClasses the number of classes, at least 2
      * @param values N * sampleShape.size() values, sample after sample (not copied)
+     * @param labels N labels in [0, numClasses) (not copied)
+     * @param groups optional N group ids for leak-free splits, or null
+     * @param classNames the class names in label order, or null
+     * @param origin a human-readable description of where the data came from, for provenance
      * @param bounds the valid range of the values
+     * @throws org.dlsec.core.DlsecException when the shape is invalid, the counts do not match, a label is out of range or
+     *         per-feature bounds do not fit the sample size
      */
     public Dataset(String name, String split, Shape sampleShape, int numClasses, float[] values, int[] labels,
             int[] groups, List<String> classNames, String origin, DataBounds bounds) {
@@ -121,36 +139,72 @@ public final class Dataset {
         return (int) n;
     }
 
+    /**
+     * The dataset's name.
+     *
+     * @return e.g. {@code mnist}
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * The split the samples come from.
+     *
+     * @return {@code train}, {@code test} or {@code all}
+     */
     public String split() {
         return split;
     }
 
+    /**
+     * The number of samples.
+     *
+     * @return n
+     */
     public int size() {
         return labels.length;
     }
 
+    /**
+     * The number of classes.
+     *
+     * @return K, at least 2
+     */
     public int numClasses() {
         return numClasses;
     }
 
-    /** The shape of one sample: (C, H, W) for images, (d) for feature vectors. */
+    /**
+     * The shape of one sample: (C, H, W) for images, (d) for feature vectors.
+     * @return a new shape object
+     */
     public Shape sampleShape() {
         return new Shape(shape);
     }
 
-    /** True when samples are (C, H, W) images. */
+    /**
+     * True when samples are (C, H, W) images.
+     * @return false for feature vectors
+     */
     public boolean isImage() {
         return shape.length == 3;
     }
 
+    /**
+     * The number of values of one sample.
+     *
+     * @return C·H·W for images, d for feature vectors
+     */
     public int sampleSize() {
         return sampleSize;
     }
 
+    /**
+     * The class names in label order.
+     *
+     * @return an immutable list; empty when the data names none
+     */
     public List<String> classNames() {
         return classNames;
     }
@@ -158,12 +212,18 @@ public final class Dataset {
     /**
      * The names of the features, one per value of a flat sample (a CSV header's columns), or empty when
      * the data names none.
+     * @return an immutable list
      */
     public List<String> featureNames() {
         return featureNames;
     }
 
-    /** This dataset with its features named (one name per value of a sample). */
+    /**
+     * This dataset with its features named (one name per value of a sample).
+     * @param names one name per value of a sample
+     * @return a new dataset sharing this one's samples
+     * @throws org.dlsec.core.DlsecException when the count does not match the sample size
+     */
     public Dataset withFeatureNames(List<String> names) {
         DlsecException.require(names.size() == sampleSize, "feature names", names.size() + " names for " + sampleSize
                 + " values per sample");
@@ -173,7 +233,10 @@ public final class Dataset {
         return d;
     }
 
-    /** The valid range of the input values ([0,1] for images; per-feature for tabular data). */
+    /**
+     * The valid range of the input values ([0,1] for images; per-feature for tabular data).
+     * @return the bounds
+     */
     public DataBounds bounds() {
         return bounds;
     }
@@ -182,6 +245,7 @@ public final class Dataset {
      * Where the data came from: files and their hashes, then every subset/shuffle applied. For data
      * read from image files on demand, a SHA-256 over the files of exactly these samples (each file's
      * relative path and SHA-256) is appended; it is computed on the first call.
+     * @return the description
      */
     public String origin() {
         String o = fullOrigin;
@@ -201,15 +265,31 @@ public final class Dataset {
         return groups == null ? null : groups.clone();
     }
 
+    /**
+     * The label of sample {@code i}.
+     *
+     * @param i the sample's index, 0 to size−1
+     * @return its class, 0 to K−1
+     */
     public int label(int i) {
         return labels[i];
     }
 
+    /**
+     * The labels of all samples.
+     *
+     * @return a copy, one per sample
+     */
     public int[] labels() {
         return labels.clone();
     }
 
-    /** A copy of sample {@code i}'s values (CHW order for images). */
+    /**
+     * A copy of sample {@code i}'s values (CHW order for images).
+     * @param i the sample's index, 0 to size−1
+     * @return a new array of {@link #sampleSize()} values
+     * @throws IndexOutOfBoundsException when {@code i} is out of range
+     */
     public float[] image(int i) {
         checkIndex(i);
         float[] x = new float[sampleSize];
@@ -217,7 +297,14 @@ public final class Dataset {
         return x;
     }
 
-    /** Samples [from, to) as an (n, sample shape...) float32 array on {@code manager}, in one copy. */
+    /**
+     * Samples [from, to) as an (n, sample shape...) float32 array on {@code manager}, in one copy.
+     * @param manager the manager that owns the new array; the caller closes it (or its manager)
+     * @param from the first sample, inclusive
+     * @param to the last sample, exclusive; at most {@link #size()}
+     * @return a new array (to − from, sample...)
+     * @throws IndexOutOfBoundsException when the range is invalid
+     */
     public NDArray images(NDManager manager, int from, int to) {
         checkRange(from, to);
         if (store instanceof ArrayStore a) {
@@ -228,7 +315,14 @@ public final class Dataset {
         return gather(manager, idx);
     }
 
-    /** Labels [from, to) as an int64 array on {@code manager}. */
+    /**
+     * Labels [from, to) as an int64 array on {@code manager}.
+     * @param manager the manager that owns the new array
+     * @param from the first sample, inclusive
+     * @param to the last sample, exclusive
+     * @return a new array (to − from)
+     * @throws IndexOutOfBoundsException when the range is invalid
+     */
     public NDArray labels(NDManager manager, int from, int to) {
         checkRange(from, to);
         long[] l = new long[to - from];
@@ -238,7 +332,13 @@ public final class Dataset {
         return Tensors.longs(manager, l);
     }
 
-    /** The samples at {@code indices} as an (n, sample shape...) array; only those samples are read. */
+    /**
+     * The samples at {@code indices} as an (n, sample shape...) array; only those samples are read.
+     * @param manager the manager that owns the new array
+     * @param indices sample indices, in the order wanted; repeats allowed
+     * @return a new array (indices.length, sample...)
+     * @throws IndexOutOfBoundsException when an index is out of range
+     */
     public NDArray gather(NDManager manager, int[] indices) {
         for (int i : indices) {
             checkIndex(i);
@@ -255,7 +355,13 @@ public final class Dataset {
         return new Shape(s);
     }
 
-    /** The labels at {@code indices} as an int64 array. */
+    /**
+     * The labels at {@code indices} as an int64 array.
+     * @param manager the manager that owns the new array
+     * @param indices sample indices, in the order wanted
+     * @return a new int64 array (indices.length)
+     * @throws IndexOutOfBoundsException when an index is out of range
+     */
     public NDArray gatherLabels(NDManager manager, int[] indices) {
         long[] l = new long[indices.length];
         for (int k = 0; k < indices.length; k++) {
@@ -267,6 +373,10 @@ public final class Dataset {
     /**
      * A new dataset of the samples at {@code indices}, in that order. In memory the values are
      * copied; for image files only the index narrows (nothing is decoded).
+     * @param indices sample indices, in the order wanted
+     * @param description what the subset is, appended to the origin (e.g. {@code "first 1000"})
+     * @return the subset
+     * @throws IndexOutOfBoundsException when an index is out of range
      */
     public Dataset subset(int[] indices, String description) {
         int[] lb = new int[indices.length];
@@ -287,7 +397,11 @@ public final class Dataset {
         return d;
     }
 
-    /** The first {@code n} samples (all of them when {@code n >= size()}). */
+    /**
+     * The first {@code n} samples (all of them when {@code n >= size()}).
+     * @param n the number of samples, at least 0
+     * @return this dataset when {@code n >= size()}, else a subset
+     */
     public Dataset first(int n) {
         DlsecException.require(n > 0, "limit", "must be positive, got " + n);
         if (n >= size()) {
@@ -298,12 +412,21 @@ public final class Dataset {
         return subset(idx, "first " + n);
     }
 
-    /** A seeded random permutation of this dataset's indices (Fisher–Yates with java.util.Random). */
+    /**
+     * A seeded random permutation of this dataset's indices (Fisher–Yates with java.util.Random).
+     * @param seed the shuffle's seed
+     * @return a new array holding each index 0..size−1 once
+     */
     public int[] permutation(long seed) {
         return permutation(size(), new Random(seed));
     }
 
-    /** A random permutation of 0..n-1 drawn from {@code rnd} (Fisher–Yates). */
+    /**
+     * A random permutation of 0..n-1 drawn from {@code rnd} (Fisher–Yates).
+     * @param n the number of indices, at least 0
+     * @param rnd the generator; advanced
+     * @return a new array holding each of 0..n−1 once
+     */
     public static int[] permutation(int n, Random rnd) {
         int[] idx = new int[n];
         Arrays.setAll(idx, i -> i);
@@ -316,7 +439,13 @@ public final class Dataset {
         return idx;
     }
 
-    /** A random sample of {@code n} items, drawn with {@code seed}. */
+    /**
+     * A random sample of {@code n} items, drawn with {@code seed}.
+     * @param n the number of samples, 1 to {@link #size()}
+     * @param seed the draw's seed
+     * @return the sample, in the drawn order
+     * @throws org.dlsec.core.DlsecException when {@code n} is out of range
+     */
     public Dataset sample(int n, long seed) {
         DlsecException.require(n > 0 && n <= size(), "sample size", n + " (dataset has " + size() + ")");
         return subset(Arrays.copyOf(permutation(seed), n), "sample " + n + " seed " + seed);
@@ -326,7 +455,10 @@ public final class Dataset {
      * Splits off a validation part. With group ids (GTSRB tracks) whole groups go to one side, so
      * near-duplicate frames never straddle the split; otherwise samples are split at random.
      *
+     * @param fraction the validation share, in (0, 1)
+     * @param seed the split's seed
      * @return {train, validation}
+     * @throws org.dlsec.core.DlsecException when {@code fraction} is out of range
      */
     public Dataset[] splitValidation(double fraction, long seed) {
         int[][] parts = validationIndices(fraction, seed);
@@ -340,7 +472,10 @@ public final class Dataset {
     /**
      * The indices {@link #splitValidation} puts on each side, in increasing order.
      *
+     * @param fraction the validation share, in (0, 1)
+     * @param seed the split's seed
      * @return {train indices, validation indices}
+     * @throws org.dlsec.core.DlsecException when {@code fraction} is out of range
      */
     public int[][] validationIndices(double fraction, long seed) {
         DlsecException.require(fraction > 0 && fraction < 1, "validation fraction", "must be in (0,1), got " + fraction);
@@ -380,7 +515,14 @@ public final class Dataset {
         return new int[][] {tr, va};
     }
 
-    /** A dataset with the same labels and metadata but other pixels (e.g. adversarial or poisoned), in memory. */
+    /**
+     * A dataset with the same labels and metadata but other pixels (e.g. adversarial or poisoned), in memory.
+     * @param newPixels the new values, as many as this dataset has (not copied)
+     * @param newLabels the new labels, one per new sample (not copied)
+     * @param description what changed, appended to the origin
+     * @return a new in-memory dataset
+     * @throws org.dlsec.core.DlsecException when the sizes do not match or a label is out of range
+     */
     public Dataset withPixels(float[] newPixels, int[] newLabels, String description) {
         Dataset d = new Dataset(name, split, sampleShape(), numClasses, newPixels, newLabels,
                 groups == null || newLabels.length != labels.length ? null : groups, classNames,

@@ -46,7 +46,14 @@ public final class Datasets {
 
     private Datasets() {}
 
-    /** Loads a split ("train" or "test") of a named dataset; {@code dataDir} may be empty. */
+    /**
+     * Loads a split ("train" or "test") of a named dataset; {@code dataDir} may be empty.
+     * @param id the dataset
+     * @param split {@code train} or {@code test}
+     * @param dataDir the folder holding the files, or empty for {@code $DLSEC_DATA}, the bundled copy or the usual places
+     * @return the split, cached (softly) per dataset, split and folder; immutable, so shared safely
+     * @throws org.dlsec.core.DlsecException when the split is unknown or the files are missing or fail their hash check
+     */
     public static Dataset load(DatasetId id, String split, Optional<Path> dataDir) {
         if (!split.equals("train") && !split.equals("test")) {
             throw new DlsecException("unknown split '" + org.dlsec.core.Text.echo(split) + "': expected train or test");
@@ -70,6 +77,11 @@ public final class Datasets {
     /**
      * Loads a split of a built-in dataset by name, or of a dataset at a path in any format
      * {@link DataSource} reads, with the default format options.
+     * @param nameOrPath a built-in name or a file or folder
+     * @param split {@code train} or {@code test}
+     * @param dataDir the folder of the built-in datasets, or empty
+     * @return the dataset
+     * @throws org.dlsec.core.DlsecException when the data cannot be read
      */
     public static Dataset load(String nameOrPath, String split, Optional<Path> dataDir) {
         return DataSource.open(nameOrPath, SourceOptions.of(split, dataDir));

@@ -32,11 +32,23 @@ public final class IdxReader {
 
     /** A decoded IDX file: its dimensions, its bytes, and the SHA-256 of the decompressed stream. */
     public record IdxFile(int[] dims, byte[] data, String sha256) {
+        /**
+         * The number of items: the first dimension.
+         *
+         * @return dims[0]
+         */
         public int count() {
             return dims[0];
         }
     }
 
+    /**
+     * Reads an IDX file, gzip-compressed or not.
+     *
+     * @param file the file
+     * @return the decoded file
+     * @throws org.dlsec.core.DlsecException when the file is missing, unreadable or malformed
+     */
     public static IdxFile read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
@@ -50,6 +62,10 @@ public final class IdxReader {
     /**
      * Reads an IDX stream; {@code name} is used in error messages only. Gzip is detected from the
      * first two bytes.
+     * @param raw the stream; read to its end, not closed
+     * @param name how the stream is named in messages
+     * @return the decoded file
+     * @throws org.dlsec.core.DlsecException when the stream is malformed, truncated or too large
      */
     public static IdxFile read(InputStream raw, String name) {
         try {

@@ -16,6 +16,10 @@ public final class QuerySets {
     /**
      * The images of {@code dir}'s {@code train-images-idx3-ubyte[.gz]}, scaled to [0, 1], when {@code dir} is such a
      * folder; they must be greyscale of {@code task}'s (1, H, W) size.
+     * @param dir a folder that may hold an IDX image file
+     * @param task the target model's sample shape, (1, H, W)
+     * @return the images with placeholder labels, or empty when {@code dir} is not such a folder
+     * @throws org.dlsec.core.DlsecException when the folder holds images of another shape
      */
     public static Optional<Dataset> idxFolder(Path dir, Shape task) {
         if (!Files.isDirectory(dir)) {
@@ -49,6 +53,11 @@ public final class QuerySets {
      * The query set {@code name} for a model of {@code task}'s shape: an IDX folder ({@link #idxFolder}), or a built-in
      * name or a path opened at its train split by {@code openTrain}; GTSRB is turned into greyscale crops for a
      * greyscale task. Refused with one line when the samples do not have the task's shape.
+     * @param name an IDX folder, a built-in name or a path
+     * @param task the target's task data (its sample shape is required)
+     * @param openTrain opens a name or path at its train split
+     * @return the query set
+     * @throws org.dlsec.core.DlsecException when the data cannot be read or has another shape
      */
     public static Dataset open(String name, Dataset task, java.util.function.Function<String, Dataset> openTrain) {
         String q = name.trim();
@@ -63,7 +72,14 @@ public final class QuerySets {
         return requireShape(d, q, task);
     }
 
-    /** {@code d} if its samples have {@code task}'s shape, else a one-line error naming the query data {@code name}. */
+    /**
+     * {@code d} if its samples have {@code task}'s shape, else a one-line error naming the query data {@code name}.
+     * @param d the query data
+     * @param name its name, for the message
+     * @param task the task data
+     * @return {@code d}
+     * @throws org.dlsec.core.DlsecException when the shapes differ
+     */
     public static Dataset requireShape(Dataset d, String name, Dataset task) {
         if (!d.sampleShape().equals(task.sampleShape())) {
             throw new DlsecException("--query-data " + name + " has samples of shape (" + shapeText(d.sampleShape())
@@ -78,7 +94,13 @@ public final class QuerySets {
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
-    /** 32x32 RGB images (GTSRB) as greyscale (ITU-R 601 luma), centre-cropped to {@code task}'s (1, H, W). */
+    /**
+     * 32x32 RGB images (GTSRB) as greyscale (ITU-R 601 luma), centre-cropped to {@code task}'s (1, H, W).
+     * @param g 3×32×32 images
+     * @param task the target shape (1, H, W), H and W at most 32
+     * @return a new in-memory dataset with the same labels
+     * @throws org.dlsec.core.DlsecException when the shapes do not allow it
+     */
     public static Dataset greyscale(Dataset g, Shape task) {
         int h = (int) task.get(1);
         int w = (int) task.get(2);

@@ -36,6 +36,16 @@ public final class GradientMaskingChecks {
      * @param seed seed of the attacks
      */
     public record Config(double epsilon, int squareQueries, double tolerance, long seed) {
+        /**
+         * Checks the configuration.
+         *
+         * @param epsilon the L∞ budget of the comparisons
+         * @param squareQueries Square's query budget per sample
+         * @param tolerance accuracy difference (fraction) below which no flag is raised
+         * @param seed seed of the attacks
+         * @throws org.dlsec.core.DlsecException when ε is not positive, the query budget is below 1 or the tolerance is
+         *         outside [0, 1)
+         */
         public Config {
             DlsecException.require(Double.isFinite(epsilon) && epsilon > 0, "eps", "must be > 0, got " + epsilon);
             DlsecException.require(squareQueries >= 1, "square queries", "must be at least 1, got " + squareQueries);
@@ -49,6 +59,11 @@ public final class GradientMaskingChecks {
 
     /** All checks; {@link #masked()} when any flags. */
     public record Result(List<Check> checks) {
+        /**
+         * Whether any check flags gradient masking.
+         *
+         * @return true when at least one check is flagged
+         */
         public boolean masked() {
             return checks.stream().anyMatch(Check::flagged);
         }
@@ -68,6 +83,16 @@ public final class GradientMaskingChecks {
         return run(model, data, cfg, false);
     }
 
+    /**
+     * Runs the three checks: PGD with 10 and 100 steps, Square, and the unbounded PGD, all L∞ and untargeted.
+     *
+     * @param model a white-box classifier; not closed
+     * @param data the samples (a few hundred keep it quick and the intervals informative)
+     * @param cfg the budget, query budget, tolerance and seed
+     * @param progress whether to show progress bars on stderr
+     * @return every check with its figures
+     * @throws org.dlsec.core.DlsecException when the model has no gradients or does not fit the data
+     */
     public static Result run(Classifier model, Dataset data, Config cfg, boolean progress) {
         DlsecException.require(model.hasGradients(), "model", "has no gradients: masking checks compare white- and black-box");
         double range = model.bounds().max() - model.bounds().min();

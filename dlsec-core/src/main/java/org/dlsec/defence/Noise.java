@@ -14,7 +14,14 @@ import org.dlsec.core.Tensors;
 public final class Noise {
     private Noise() {}
 
-    /** σ·N(0, 1) noise of {@code batch}'s shape (n, ...), one generator per sample. */
+    /**
+     * σ·N(0, 1) noise of {@code batch}'s shape (n, ...), one generator per sample.
+     * @param m the manager that owns the new array
+     * @param batch the batch's shape (n, ...)
+     * @param sigma the standard deviation σ, at least 0, in the data's units
+     * @param sampleSeeds one seed per sample (n), e.g. from {@link #seeds}
+     * @return a new float32 array of shape {@code batch} on {@code m}
+     */
     public static NDArray gaussian(NDManager m, Shape batch, double sigma, long[] sampleSeeds) {
         int n = (int) batch.get(0);
         if (sampleSeeds.length != n) {
@@ -32,7 +39,13 @@ public final class Noise {
         return Tensors.floats(m, buf, batch);
     }
 
-    /** Seeds {@code mix(seed, id)} for sample ids 0..n-1 shifted by {@code first}. */
+    /**
+     * Seeds {@code mix(seed, id)} for sample ids 0..n-1 shifted by {@code first}.
+     * @param seed the run's seed
+     * @param first the id of the first sample
+     * @param n the number of samples
+     * @return a new array of n seeds
+     */
     public static long[] seeds(long seed, long first, int n) {
         long[] s = new long[n];
         for (int i = 0; i < n; i++) {

@@ -21,6 +21,13 @@ public final class TemperatureScaled extends AbstractClassifier {
     private final float inv;
     private final double temperature;
 
+    /**
+     * A view of {@code inner} whose logits are divided by {@code temperature}.
+     *
+     * @param inner the model; not owned: closing this view does not close it
+     * @param temperature T, finite and positive (the distillation temperature to undo)
+     * @throws org.dlsec.core.DlsecException when {@code temperature} is not finite and positive
+     */
     public TemperatureScaled(Classifier inner, double temperature) {
         super(inner.inputShape(), inner.numClasses(), inner.bounds(), new ModelInfo(inner.info().kind(),
                 inner.info().source() + " (logits / " + temperature + ")", inner.info().sha256(), inner.info().architecture()));
@@ -31,11 +38,19 @@ public final class TemperatureScaled extends AbstractClassifier {
         this.inv = (float) (1 / temperature);
     }
 
+    /**
+     * The temperature the logits are divided by.
+     *
+     * @return T
+     */
     public double temperature() {
         return temperature;
     }
 
-    /** The model whose logits are scaled. */
+    /**
+     * The model whose logits are scaled.
+     * @return the wrapped model
+     */
     public Classifier inner() {
         return inner;
     }

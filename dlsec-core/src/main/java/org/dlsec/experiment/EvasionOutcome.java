@@ -16,15 +16,29 @@ import org.dlsec.defence.detection.FeatureSqueezingDetector;
  * @param detection the detector's evaluation on the last budget, or null
  */
 public record EvasionOutcome(EvasionSpec spec, List<AttackResult> results, FeatureSqueezingDetector.Evaluation detection) {
+    /**
+     * Copies the result list.
+     * @param spec what ran
+     * @param results one per budget, in the spec's order
+     * @param detection the detector's evaluation on the last budget, or null
+     */
     public EvasionOutcome {
         results = List.copyOf(results);
     }
 
+    /**
+     * The result at the last budget.
+     *
+     * @return the last of {@link #results()}
+     */
     public AttackResult last() {
         return results.get(results.size() - 1);
     }
 
-    /** The outcome's fields of {@code dlsec attack --json} (the command adds the model, defence, data and provenance). */
+    /**
+     * The outcome's fields of {@code dlsec attack --json} (the command adds the model, defence, data and provenance).
+     * @return a new mutable map
+     */
     public Map<String, Object> json() {
         Map<String, Object> out = fields(results, spec.budgets(), spec.normName());
         if (detection != null) {

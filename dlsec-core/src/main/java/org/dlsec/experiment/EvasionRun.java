@@ -59,18 +59,31 @@ public final class EvasionRun {
      * Prepares {@code spec} against {@code model} on {@code data}; {@code substitute} (may be null) is where a
      * transfer attack is crafted, {@code split} loads a whole split by name (the universal perturbation's fitting
      * data, the detector's calibration images), {@code log} hears the lines a user sees.
+     * @param spec the experiment
+     * @param model the target classifier; not closed
+     * @param substitute the attacker's substitute model, or null; not closed
+     * @param data the samples to attack
+     * @param split loads a whole split of the same dataset by name ({@code train}, {@code test})
+     * @param log hears progress lines
+     * @return the prepared run; {@link #run} does the work
      */
     public static EvasionRun prepare(EvasionSpec spec, Classifier model, Classifier substitute, Dataset data,
             Function<String, Dataset> split, Consumer<String> log) {
         return new EvasionRun(spec, model, substitute, data, split, log);
     }
 
-    /** The attack as it runs (fitted, or wrapped for transfer). */
+    /**
+     * The attack as it runs (fitted, or wrapped for transfer).
+     * @return the attack
+     */
     public EvasionAttack attack() {
         return base;
     }
 
-    /** The attack's parameters, for the provenance. */
+    /**
+     * The attack's parameters, for the provenance.
+     * @return an immutable map
+     */
     public Map<String, Object> parameters() {
         return base.parameters();
     }
@@ -79,7 +92,12 @@ public final class EvasionRun {
         return "train".equals(data.split()) ? "test" : "train";
     }
 
-    /** Runs the attack at every budget, then the detector. */
+    /**
+     * Runs the attack at every budget, then the detector.
+     * @param progress whether to show progress bars on stderr
+     * @return one result per budget and the detector's evaluation
+     * @throws org.dlsec.core.DlsecException when the data does not fit the model
+     */
     public EvasionOutcome run(boolean progress) {
         List<Double> budgets = spec.budgets();
         EvasionRunner.BudgetRun at = (a, e) -> EvasionRunner.run(a, model, data, targets, spec.batchSize(), progress);

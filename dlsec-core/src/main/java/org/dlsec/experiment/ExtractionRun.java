@@ -45,6 +45,14 @@ public final class ExtractionRun {
      * Prepares {@code spec} against {@code victim} (measured through {@code evaluator}, which may be the victim
      * itself) on the target's task {@code fullTest}; {@code queryData} is read by knockoff and copycat only.
      * {@code log} hears the fidelity curve as it is measured.
+     * @param spec the experiment
+     * @param victim the target the attack queries; not closed
+     * @param evaluator the client measurements go through (may be {@code victim}); not closed
+     * @param fullTest the target's test split
+     * @param queryData supplies the attacker's unlabelled query data (knockoff, copycat); called only when needed
+     * @param log hears the fidelity curve
+     * @return the prepared run
+     * @throws org.dlsec.core.DlsecException when the target does not take the test data's shape or classes
      */
     public static ExtractionRun prepare(ExtractionSpec spec, Classifier victim, Classifier evaluator, Dataset fullTest,
             Supplier<Dataset> queryData, Consumer<String> log) {
@@ -67,12 +75,18 @@ public final class ExtractionRun {
         return new ExtractionRun(spec, victim, evaluator, test, seedSet, queryData, log);
     }
 
-    /** The test images the substitute is measured on. */
+    /**
+     * The test images the substitute is measured on.
+     * @return the test subset
+     */
     public Dataset test() {
         return test;
     }
 
-    /** The attack's parameters. */
+    /**
+     * The attack's parameters.
+     * @return an immutable map
+     */
     public Map<String, Object> parameters() {
         return attack.parameters();
     }
@@ -85,7 +99,11 @@ public final class ExtractionRun {
         log.accept(p.line());
     }
 
-    /** Runs the experiment. */
+    /**
+     * Runs the experiment.
+     * @return the substitute's figures, the queries and the curve
+     * @throws org.dlsec.core.DlsecException when the attack's parameters do not suit the target
+     */
     public ExtractionOutcome run() {
         long evalQ0 = evaluator.stats().queries();
         targetOnTest = Evaluation.evaluate(evaluator, test, Evaluation.DEFAULT_BATCH, false);

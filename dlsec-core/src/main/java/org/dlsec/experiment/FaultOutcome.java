@@ -28,6 +28,20 @@ import org.dlsec.attack.fault.TrojanInsertion;
 public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, double floatAccuracy, Double int8Accuracy,
         long weightBits, String attackData, int attackSamples, BitFlipAttack.Result bfa, RandomFaultInjection.Result random,
         TrojanInsertion.Result trojan, Map<String, Object> defence) {
+    /**
+     * Copies the parameters and the defence record.
+     * @param spec what ran
+     * @param parameters the attack's parameters
+     * @param floatAccuracy accuracy of the float32 model on the evaluation data
+     * @param int8Accuracy accuracy after int8 quantisation, before any fault (null when the weights stayed float32)
+     * @param weightBits bits of the int8 weights (the attack surface; 0 when not quantised)
+     * @param attackData BFA: the origin of the attacker's batch (null otherwise)
+     * @param attackSamples BFA: its size (0 otherwise)
+     * @param bfa the Bit-Flip Attack's result
+     * @param random the random faults' accuracy distributions
+     * @param trojan the hardware trojan's effect
+     * @param defence what the defence did, as recorded (null without one)
+     */
     public FaultOutcome {
         parameters = Map.copyOf(parameters);
         defence = defence == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(defence));
@@ -50,6 +64,18 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
      */
     public record Curve(Map<String, Object> parameters, Double int8Accuracy, long weightBits, List<Integer> flips,
             List<Double> accuracy, List<Double> minAccuracy, int flipsToStop, double seconds) {
+        /**
+         * Copies the maps and lists.
+         * @param parameters the fault, the quantisation, the seed, the attack's parameters and (BFA) the attacker's data
+         * @param int8Accuracy accuracy of the int8 model before any fault; the float32 accuracy for the trojan (it works
+         *        on the float32 model); null when the weights stayed float32
+         * @param weightBits bits of the int8 weights (0 when not quantised)
+         * @param flips BFA: 0, 1, 2, … flips; random: the fault counts; trojan: empty
+         * @param accuracy BFA: accuracy after each number of flips; random: mean over the trials; trojan: empty
+         * @param minAccuracy random: worst trial per count; BFA: equal to {@code accuracy}; trojan: empty
+         * @param flipsToStop BFA: flips used to reach the stop accuracy, or -1; random, trojan: -1
+         * @param seconds the attack's own time
+         */
         public Curve {
             parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
             flips = List.copyOf(flips);
@@ -58,7 +84,10 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
         }
     }
 
-    /** This outcome in the audit's terms. */
+    /**
+     * This outcome in the audit's terms.
+     * @return the curve of accuracy against faults
+     */
     public Curve curve() {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("fault", spec.attack());
@@ -96,6 +125,7 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
      * audit's fault record without its id, key and start time, then what only the command shows — BFA's flips one
      * by one ({@code bitFlips}) and gradient calls, the random faults' full distributions and what they hit, and
      * the defence.
+     * @return a new mutable map
      */
     public Map<String, Object> json() {
         Curve c = curve();
@@ -125,7 +155,10 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
         return out;
     }
 
-    /** The lines {@code dlsec fault} prints. */
+    /**
+     * The lines {@code dlsec fault} prints.
+     * @return the lines, in order
+     */
     public List<String> summary() {
         List<String> lines = new ArrayList<>();
         lines.add(String.format("float32 accuracy %.2f%%", 100 * floatAccuracy));

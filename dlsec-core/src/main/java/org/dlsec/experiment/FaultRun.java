@@ -46,7 +46,11 @@ public final class FaultRun {
         this.attack = attack;
     }
 
-    /** Why {@code model} cannot take fault experiments, or null when it can. */
+    /**
+     * Why {@code model} cannot take fault experiments, or null when it can.
+     * @param model the classifier
+     * @return a one-line reason (e.g. a black-box model), or null
+     */
     public static String unsupported(Classifier model) {
         Classifier c = model instanceof NormalizedClassifier n ? n.inner() : model;
         if (c instanceof DjlClassifier) {
@@ -60,6 +64,13 @@ public final class FaultRun {
      * Prepares {@code spec} on {@code model}, evaluated on {@code test}; {@code train} gives the training split,
      * from which the attacker's batch (BFA), the trojan's calibration data and the range guard's profile are
      * drawn with the spec's seed when the experiment runs.
+     * @param spec the experiment
+     * @param model a dlsec or TorchScript classifier, possibly behind a normalising wrapper; its weights are changed
+     *        during {@link #run} and restored afterwards, so it must not be used concurrently
+     * @param test the evaluation data
+     * @param train supplies the training split; called only when the experiment needs it
+     * @return the prepared run
+     * @throws org.dlsec.core.DlsecException when the model cannot take fault experiments
      */
     public static FaultRun prepare(FaultSpec spec, Classifier model, Dataset test, Supplier<Dataset> train) {
         NormalizedClassifier norm = model instanceof NormalizedClassifier n ? n : null;
@@ -81,17 +92,27 @@ public final class FaultRun {
         }, attack);
     }
 
-    /** The model that takes the faults (behind any normalising wrapper). */
+    /**
+     * The model that takes the faults (behind any normalising wrapper).
+     * @return the DJL classifier
+     */
     public DjlClassifier model() {
         return c;
     }
 
-    /** The evaluation data as that model sees it. */
+    /**
+     * The evaluation data as that model sees it.
+     * @return the data, normalised when the model is behind a normalising wrapper
+     */
     public Dataset data() {
         return d;
     }
 
-    /** Runs the experiment; the model's weights are restored afterwards. */
+    /**
+     * Runs the experiment; the model's weights are restored afterwards.
+     * @param progress whether to show progress bars on stderr
+     * @return what the attack and the defence did
+     */
     public FaultOutcome run(boolean progress) {
         double floatAcc = Evaluation.evaluate(c, d, Evaluation.DEFAULT_BATCH, progress).accuracy();
         Dataset attackerData = attack.attackerSamples() > 0 ? trainSample.apply(attack.attackerSamples()) : null;

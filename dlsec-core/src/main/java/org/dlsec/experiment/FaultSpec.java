@@ -20,6 +20,19 @@ import org.dlsec.core.DlsecException;
  */
 public record FaultSpec(String attack, FaultAttacks.Params params, boolean activations, boolean int8,
         Granularity granularity, FaultDefence defence) {
+    /**
+     * Canonicalises the attack's name and refuses combinations that would do something other than asked (e.g. the
+     * BFA on float32 weights, a checksum on activations).
+     *
+     * @param attack a {@link FaultAttacks} name
+     * @param params the attack's parameters (their seed is the experiment's)
+     * @param activations fault activations instead of weights (random faults on a dlsec model directory)
+     * @param int8 quantise the weights to int8 first (random weight faults may also hit float32 weights)
+     * @param granularity int8 scales per layer or per output channel
+     * @param defence the integrity defence
+     * @throws org.dlsec.core.DlsecException when the name is unknown, the combination is not available, or the
+     *         parameters are missing
+     */
     public FaultSpec {
         attack = FaultAttacks.canonical(attack);
         switch (attack) {
@@ -54,11 +67,19 @@ public record FaultSpec(String attack, FaultAttacks.Params params, boolean activ
         DlsecException.require(params != null, "fault parameters", "are missing");
     }
 
+    /**
+     * The experiment's seed.
+     *
+     * @return the parameters' seed
+     */
     public long seed() {
         return params.seed();
     }
 
-    /** What the provenance records of the experiment's set-up. */
+    /**
+     * What the provenance records of the experiment's set-up.
+     * @return a new mutable map
+     */
     public Map<String, Object> setup() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", attack);

@@ -16,7 +16,10 @@ import org.dlsec.core.NumericalIssue;
  * @param testSamples test images
  */
 public record FeatureCollisionOutcome(FeatureCollisionExperiment.Result result, int trainSamples, int testSamples) {
-    /** The outcome's fields of {@code dlsec poison --attack featurecollision --json} (the command adds the provenance). */
+    /**
+     * The outcome's fields of {@code dlsec poison --attack featurecollision --json} (the command adds the provenance).
+     * @return a new mutable map
+     */
     public Map<String, Object> json() {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (FeatureCollisionExperiment.Target t : result.targets()) {
@@ -50,7 +53,10 @@ public record FeatureCollisionOutcome(FeatureCollisionExperiment.Result result, 
         return out;
     }
 
-    /** The lines {@code dlsec poison --attack featurecollision} prints: numerical issues and a line per target, then the means. */
+    /**
+     * The lines {@code dlsec poison --attack featurecollision} prints: numerical issues and a line per target, then the means.
+     * @return the lines, in order
+     */
     public List<String> summary() {
         List<String> lines = new ArrayList<>();
         for (FeatureCollisionExperiment.Target t : result.targets()) {

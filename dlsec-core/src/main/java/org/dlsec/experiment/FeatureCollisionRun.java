@@ -26,7 +26,14 @@ public final class FeatureCollisionRun {
         this.test = test;
     }
 
-    /** Checks {@code spec} against the data and splits the training set. */
+    /**
+     * Checks {@code spec} against the data and splits the training set.
+     * @param spec the experiment
+     * @param train the training split
+     * @param test the test split
+     * @return the prepared run
+     * @throws org.dlsec.core.DlsecException when the spec does not fit the data (class or index out of range, too few images)
+     */
     public static FeatureCollisionRun prepare(FeatureCollisionSpec spec, Dataset train, Dataset test) {
         if (!train.isImage()) {
             throw new DlsecException("--attack featurecollision crafts poison images, but " + train.name()
@@ -45,21 +52,36 @@ public final class FeatureCollisionRun {
                 "the victim's last " + n + " images for final-layer retraining"), test);
     }
 
-    /** What a feature extractor trained here trains on. */
+    /**
+     * What a feature extractor trained here trains on.
+     * @return the pre-training part of the training split
+     */
     public Dataset pretrain() {
         return pretrain;
     }
 
-    /** The victim's clean retraining set. */
+    /**
+     * The victim's clean retraining set.
+     * @return the retraining part
+     */
     public Dataset train() {
         return train;
     }
 
+    /**
+     * The test images the targets come from.
+     *
+     * @return the test split
+     */
     public Dataset test() {
         return test;
     }
 
-    /** The targets: the spec's indices, or test images the extractor gets right outside the base class, seeded. */
+    /**
+     * The targets: the spec's indices, or test images the extractor gets right outside the base class, seeded.
+     * @param extractor the feature extractor; not closed
+     * @return test-set indices, one per target
+     */
     public int[] targets(DjlClassifier extractor) {
         if (!spec.targetIndex().isEmpty()) {
             return spec.targetIndex().stream().mapToInt(Integer::intValue).toArray();
@@ -67,7 +89,13 @@ public final class FeatureCollisionRun {
         return FeatureCollisionExperiment.chooseTargets(extractor, test, spec.baseClass(), spec.targets(), spec.seed());
     }
 
-    /** The parameters recorded in the provenance; {@code extractor} says where the feature extractor came from. */
+    /**
+     * The parameters recorded in the provenance; {@code extractor} says where the feature extractor came from.
+     * @param extractor where the extractor came from, e.g. a model path
+     * @param targets the targets' test-set indices
+     * @param epochs the extractor's training epochs, or 0 when it was loaded
+     * @return a new mutable map
+     */
     public Map<String, Object> parameters(String extractor, int[] targets, int epochs) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("attack", "featurecollision");
@@ -85,7 +113,13 @@ public final class FeatureCollisionRun {
         return params;
     }
 
-    /** Crafts the poisons of every target and retrains a victim for each. */
+    /**
+     * Crafts the poisons of every target and retrains a victim for each.
+     * @param extractor the feature extractor; its weights are not changed; not closed
+     * @param targets the targets' test-set indices
+     * @param progress whether to show progress bars on stderr
+     * @return the per-target results and their means
+     */
     public FeatureCollisionOutcome run(DjlClassifier extractor, int[] targets, boolean progress) {
         FeatureCollisionExperiment.Result r = FeatureCollisionExperiment.run(extractor, train, test, targets, spec.baseClass(),
                 spec.poisons(), spec.attack(), spec.head(), progress);

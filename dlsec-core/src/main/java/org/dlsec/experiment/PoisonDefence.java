@@ -16,6 +16,16 @@ import org.dlsec.defence.detection.Strip;
  * @param cleanse trigger reverse-engineering on the victim, or null
  */
 public record PoisonDefence(String name, PoisonDetector screen, Strip strip, FinePruning finePruning, NeuralCleanse cleanse) {
+    /**
+     * Checks that exactly one defence is set.
+     *
+     * @param name {@code spectral}, {@code ac}, {@code strip}, {@code fineprune} or {@code cleanse}
+     * @param screen the poison detector run on the training set, or null
+     * @param strip run-time detection of triggered inputs, or null
+     * @param finePruning pruning and fine-tuning of the victim, or null
+     * @param cleanse trigger reverse-engineering on the victim, or null
+     * @throws IllegalArgumentException when none or several are set
+     */
     public PoisonDefence {
         int set = (screen == null ? 0 : 1) + (strip == null ? 0 : 1) + (finePruning == null ? 0 : 1) + (cleanse == null ? 0 : 1);
         if (set != 1) {
@@ -23,18 +33,43 @@ public record PoisonDefence(String name, PoisonDetector screen, Strip strip, Fin
         }
     }
 
+    /**
+     * A training-set screen.
+     *
+     * @param name {@code spectral} or {@code ac}
+     * @param detector the detector
+     * @return the defence
+     */
     public static PoisonDefence screen(String name, PoisonDetector detector) {
         return new PoisonDefence(name, detector, null, null, null);
     }
 
+    /**
+     * STRIP on the poisoned victim.
+     *
+     * @param strip the detector
+     * @return the defence
+     */
     public static PoisonDefence strip(Strip strip) {
         return new PoisonDefence("strip", null, strip, null, null);
     }
 
+    /**
+     * Fine-pruning of the poisoned victim.
+     *
+     * @param fp the defence
+     * @return the defence
+     */
     public static PoisonDefence finePruning(FinePruning fp) {
         return new PoisonDefence("fineprune", null, null, fp, null);
     }
 
+    /**
+     * Neural Cleanse on the poisoned victim.
+     *
+     * @param nc the scan
+     * @return the defence
+     */
     public static PoisonDefence cleanse(NeuralCleanse nc) {
         return new PoisonDefence("cleanse", null, null, null, nc);
     }
@@ -56,7 +91,11 @@ public record PoisonDefence(String name, PoisonDetector screen, Strip strip, Fin
      */
     public record Options(Strip strip, Double pruneRatio, double maxAccuracyDrop, int finetuneEpochs, double finetuneLr,
             int cleanseSteps, Double epsilon) {
-        /** The command's defaults. */
+        /**
+         * The command's defaults.
+         * @param seed the seed of the defences' random choices
+         * @return the options
+         */
         public static Options defaults(long seed) {
             return new Options(Strip.defaults(seed), null, 0.04, 3, 0.005, 300, null);
         }
@@ -65,6 +104,14 @@ public record PoisonDefence(String name, PoisonDetector screen, Strip strip, Fin
     /**
      * The defence named {@code name} (one of {@link #NAMES}) with {@code o}'s knobs; {@code batchSize} is the victim's,
      * {@code rate} and {@code classes} give spectral signatures' default bound.
+     * @param name one of {@link #NAMES}
+     * @param o the defences' options
+     * @param seed the defence's seed
+     * @param batchSize the victim's batch size
+     * @param rate the attack's poisoning rate, in (0, 1]
+     * @param classes the number of classes
+     * @return the defence
+     * @throws org.dlsec.core.DlsecException when the name is unknown or an option is out of range
      */
     public static PoisonDefence named(String name, Options o, long seed, int batchSize, double rate, int classes) {
         String det = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
@@ -81,7 +128,10 @@ public record PoisonDefence(String name, PoisonDetector screen, Strip strip, Fin
         };
     }
 
-    /** Whether the defence looks for an image trigger (all but the training-set screens). */
+    /**
+     * Whether the defence looks for an image trigger (all but the training-set screens).
+     * @return true for STRIP, fine-pruning and Neural Cleanse
+     */
     public boolean needsImages() {
         return screen == null;
     }

@@ -41,12 +41,18 @@ public record PoisoningOutcome(PoisoningAttack attack, Poisoned poisoned, int tr
     /** STRIP on the victim and the sizes of its calibration and held-out sets. */
     public record StripRun(Strip detector, Strip.Result result, int calibrationInputs, int heldOutCleanInputs) {}
 
-    /** The stealthy attack's two acceptance figures, or null for other attacks. */
+    /**
+     * The stealthy attack's two acceptance figures, or null for other attacks.
+     * @return the figures, or null
+     */
     public StealthyAttack.Outcome stealthy() {
         return attack instanceof StealthyAttack ? new StealthyAttack.Outcome(experiment) : null;
     }
 
-    /** The JSON {@code dlsec poison --json} writes. */
+    /**
+     * The JSON {@code dlsec poison --json} writes.
+     * @return a new mutable map
+     */
     public Map<String, Object> json() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("attack", attack.name());
@@ -75,7 +81,10 @@ public record PoisoningOutcome(PoisoningAttack attack, Poisoned poisoned, int tr
         return out;
     }
 
-    /** What the defence found and did, as {@code detection} of {@code dlsec poison --json}, or null without one. */
+    /**
+     * What the defence found and did, as {@code detection} of {@code dlsec poison --json}, or null without one.
+     * @return a new mutable map, or null
+     */
     public Map<String, Object> detection() {
         if (screening != null) {
             PoisonDetection.Score s = screening.score(poisoned.poisoned());
@@ -120,7 +129,10 @@ public record PoisoningOutcome(PoisoningAttack attack, Poisoned poisoned, int tr
         return attack.targetClass() != null && cleanse.backdoored() && cleanse.suspectedTarget() == attack.targetClass();
     }
 
-    /** The lines {@code dlsec poison} prints. */
+    /**
+     * The lines {@code dlsec poison} prints.
+     * @return the lines, in order
+     */
     public List<String> summary() {
         List<String> lines = new ArrayList<>();
         lines.add(String.format("%s at rate %.4f: %d of %d training samples poisoned", attack.name(), attack.rate(),

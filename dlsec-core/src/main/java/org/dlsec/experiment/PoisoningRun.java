@@ -27,7 +27,15 @@ import org.dlsec.model.DjlClassifier;
 public final class PoisoningRun {
     private PoisoningRun() {}
 
-    /** Runs {@code spec} with {@code train} as the victim's training set and {@code test} as the clean test set. */
+    /**
+     * Runs {@code spec} with {@code train} as the victim's training set and {@code test} as the clean test set.
+     * @param spec the experiment
+     * @param train the victim's training set
+     * @param test the clean test set
+     * @param progress whether to show progress bars on stderr
+     * @return what was measured; the victims are closed before this returns
+     * @throws org.dlsec.core.DlsecException when the attack does not fit the data
+     */
     public static PoisoningOutcome run(PoisoningSpec spec, Dataset train, Dataset test, boolean progress) {
         PoisoningAttack attack = spec.attack();
         check(spec, train);

@@ -18,6 +18,18 @@ import org.dlsec.train.TrainConfig;
  */
 public record PoisoningSpec(PoisoningAttack attack, Architecture architecture, TrainConfig training, PoisonDefence defence,
         boolean retrain, long seed) {
+    /**
+     * Checks the components.
+     *
+     * @param attack the poisoning attack (from {@link org.dlsec.attack.poisoning.PoisoningAttacks})
+     * @param architecture the victim's architecture
+     * @param training the victim's training schedule and seed
+     * @param defence the defence, or null
+     * @param retrain with a training-set screen: retrain on the samples it keeps and measure again
+     * @param seed the seed of the defences' data splits and of the provenance
+     * @throws NullPointerException when the attack, architecture or training is missing
+     * @throws org.dlsec.core.DlsecException when {@code retrain} is set without a training-set screen
+     */
     public PoisoningSpec {
         java.util.Objects.requireNonNull(attack, "attack");
         java.util.Objects.requireNonNull(architecture, "architecture");
@@ -27,7 +39,13 @@ public record PoisoningSpec(PoisoningAttack attack, Architecture architecture, T
         }
     }
 
-    /** The attack alone, no defence. */
+    /**
+     * The attack alone, no defence.
+     * @param attack the poisoning attack
+     * @param architecture the victim's architecture
+     * @param training the victim's training
+     * @return the spec, seeded with the training's seed
+     */
     public static PoisoningSpec of(PoisoningAttack attack, Architecture architecture, TrainConfig training) {
         return new PoisoningSpec(attack, architecture, training, null, false, training.seed());
     }

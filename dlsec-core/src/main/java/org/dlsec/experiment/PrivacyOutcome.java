@@ -14,14 +14,21 @@ import org.dlsec.core.Json;
  * @param placed where the target's training images were taken from (its card, or assumed)
  */
 public record PrivacyOutcome(MembershipResult result, MembershipSplit split, String placed) {
-    /** The split as recorded: indices, sizes, seed, and where the target's training images came from. */
+    /**
+     * The split as recorded: indices, sizes, seed, and where the target's training images came from.
+     * @return a new mutable map
+     */
     public Map<String, Object> splitRecord() {
         Map<String, Object> rec = new LinkedHashMap<>(split.record());
         rec.put("targetTrainingData", placed);
         return rec;
     }
 
-    /** The outcome's fields of {@code dlsec privacy --json}: summary, parameters, extra figures, ROC, split. */
+    /**
+     * The outcome's fields of {@code dlsec privacy --json}: summary, parameters, extra figures, ROC, split.
+     * @param rocPoints about how many ROC points to keep (see {@link org.dlsec.metric.Roc#points(int)})
+     * @return a new mutable map
+     */
     @SuppressWarnings("unchecked")
     public Map<String, Object> json(int rocPoints) {
         Map<String, Object> out = new LinkedHashMap<>(Json.MAPPER.convertValue(result.summary(), Map.class));

@@ -33,6 +33,11 @@ public final class PrivacyRun {
     /**
      * The target's training images: from {@code card} when there is one (it must record them), else the whole split,
      * marked as assumed.
+     * @param card the target's model card, or empty
+     * @param train the training split
+     * @param model how the target is named in the note
+     * @return the training images and where they came from
+     * @throws org.dlsec.core.DlsecException when the card does not record its training images
      */
     public static TrainingImages trainingImages(Optional<ModelCard> card, Dataset train, String model) {
         if (!"train".equals(train.split())) {
@@ -52,25 +57,52 @@ public final class PrivacyRun {
                 + " directory)", true);
     }
 
-    /** The membership attack of {@code spec} (shadow / reference models trained by {@code trainer}), before it runs. */
+    /**
+     * The membership attack of {@code spec} (shadow / reference models trained by {@code trainer}), before it runs.
+     * @param spec the experiment
+     * @param card the target's card, or empty (shadow architectures follow it when present)
+     * @param trainer trains the shadow or reference models
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when the attack name or an option is unknown
+     */
     public static MembershipAttack attack(PrivacySpec spec, Optional<ModelCard> card, ShadowTrainer trainer) {
         DlsecException.require(!spec.inversion(), "attack", "inversion is not a membership attack");
         return MembershipAttacks.create(spec.attack(), spec.shadows(), card.orElse(null), spec.params(), spec.seed(),
                 trainer);
     }
 
-    /** The member/non-member split: members from {@code images}, non-members as the spec says. */
+    /**
+     * The member/non-member split: members from {@code images}, non-members as the spec says.
+     * @param spec the experiment
+     * @param train the training split
+     * @param images the target's training images
+     * @param heldOut the held-out split (non-members when the spec says {@code test})
+     * @return the split
+     * @throws org.dlsec.core.DlsecException when there are too few members or non-members
+     */
     public static MembershipSplit split(PrivacySpec spec, Dataset train, TrainingImages images, Dataset heldOut) {
         return MembershipSplit.of(spec.nonMembers(), train, images.indices(), heldOut, spec.members(), spec.seed());
     }
 
-    /** Membership inference: scores every sample of {@code split} with {@code attack} (from {@link #attack}). */
+    /**
+     * Membership inference: scores every sample of {@code split} with {@code attack} (from {@link #attack}).
+     * @param attack the attack
+     * @param model the target; not closed
+     * @param split the member/non-member split
+     * @param images the target's training images (for the note)
+     * @return the scores, ROC and split
+     */
     public static PrivacyOutcome membership(MembershipAttack attack, Classifier model, MembershipSplit split,
             TrainingImages images) {
         return new PrivacyOutcome(attack.infer(model, split), split, images.placed());
     }
 
-    /** MI-Face model inversion as {@code spec} configures it: one reconstruction per class (needs gradients). */
+    /**
+     * MI-Face model inversion as {@code spec} configures it: one reconstruction per class (needs gradients).
+     * @param spec the experiment
+     * @return the inversion attack
+     * @throws org.dlsec.core.DlsecException when an option is invalid
+     */
     public static MiFace inversion(PrivacySpec spec) {
         DlsecException.require(spec.inversion(), "attack", "is not inversion");
         return MembershipAttacks.inversion(spec.params());

@@ -21,6 +21,19 @@ import org.dlsec.core.Text;
  */
 public record PrivacySpec(String attack, int shadows, Map<String, String> params, String nonMembers, int members,
         long seed) {
+    /**
+     * Lower-cases the attack's name, checks it and the non-member source, and copies the options.
+     *
+     * @param attack loss, confidence, entropy, shadow, lira, lira-offline, labelonly or inversion (lower-cased)
+     * @param shadows shadow / reference models of the attacks that train them
+     * @param params attack-specific key=value options (kept in the order given)
+     * @param nonMembers where non-members come from: {@code test} (the held-out split) or {@code train} (training images
+     *        that did not train the target)
+     * @param members members audited, and as many non-members
+     * @param seed seed of the split and of every random choice
+     * @throws org.dlsec.core.DlsecException when the attack is missing or not available, or {@code nonMembers} is
+     *         neither {@code test} nor {@code train}
+     */
     public PrivacySpec {
         DlsecException.require(attack != null && !attack.isBlank(), "--attack", "is missing");
         attack = attack.toLowerCase(Locale.ROOT);
@@ -34,7 +47,10 @@ public record PrivacySpec(String attack, int shadows, Map<String, String> params
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params == null ? Map.of() : params));
     }
 
-    /** Whether this is model inversion (needs the model's gradients only, no split). */
+    /**
+     * Whether this is model inversion (needs the model's gradients only, no split).
+     * @return true for {@code inversion}
+     */
     public boolean inversion() {
         return attack.equals("inversion");
     }

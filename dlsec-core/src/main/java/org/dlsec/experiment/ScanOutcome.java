@@ -22,12 +22,18 @@ public record ScanOutcome(NeuralCleanse.Result cleanse, StripCheck strip) {
      * @param farNote what the FAR was measured against, or why there is none
      */
     public record StripCheck(Strip.Result result, int calibrationInputs, int heldOutCleanInputs, String farNote) {
-        /** Triggered inputs the FAR was measured on (0 when there were none). */
+        /**
+         * Triggered inputs the FAR was measured on (0 when there were none).
+         * @return the count
+         */
         public int triggeredInputs() {
             return result.triggered().length;
         }
 
-        /** The figures as {@code dlsec scan --json} writes them under {@code strip}. */
+        /**
+         * The figures as {@code dlsec scan --json} writes them under {@code strip}.
+         * @return a new mutable map
+         */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>(result.toMap());
             m.put("farNote", farNote);
@@ -38,7 +44,10 @@ public record ScanOutcome(NeuralCleanse.Result cleanse, StripCheck strip) {
         }
     }
 
-    /** The outcome's fields of {@code dlsec scan --json} (the command adds the model, data and provenance). */
+    /**
+     * The outcome's fields of {@code dlsec scan --json} (the command adds the model, data and provenance).
+     * @return a new mutable map
+     */
     public Map<String, Object> json() {
         Map<String, Object> out = new LinkedHashMap<>();
         if (cleanse != null) {

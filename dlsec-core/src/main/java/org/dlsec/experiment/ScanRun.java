@@ -16,7 +16,15 @@ import org.dlsec.model.Classifier;
 public final class ScanRun {
     private ScanRun() {}
 
-    /** Runs {@code spec} on {@code model} with clean data {@code data}; {@code log} hears the lines a user sees. */
+    /**
+     * Runs {@code spec} on {@code model} with clean data {@code data}; {@code log} hears the lines a user sees.
+     * @param spec the scan
+     * @param model the classifier; not closed
+     * @param data clean data, as a defender holds it
+     * @param log hears progress lines
+     * @param progress whether to show progress bars on stderr
+     * @return what the detectors found
+     */
     public static ScanOutcome run(ScanSpec spec, Classifier model, Dataset data, Consumer<String> log, boolean progress) {
         NeuralCleanse.Result r = spec.cleanse() == null ? null : cleanse(spec.cleanse(), model, data, log, progress);
         ScanOutcome.StripCheck strip = spec.strip() == null ? null : strip(spec, model, data, r, log, progress);

@@ -15,11 +15,26 @@ import org.dlsec.defence.detection.Strip;
  * @param seed seed of the batch order and of STRIP's split
  */
 public record ScanSpec(String detect, NeuralCleanse cleanse, Strip strip, long seed) {
+    /**
+     * Checks that a detector is given.
+     *
+     * @param detect the detector list as given (recorded)
+     * @param cleanse Neural Cleanse, or null
+     * @param strip STRIP, or null
+     * @param seed seed of the batch order and of STRIP's split
+     * @throws org.dlsec.core.DlsecException when both detectors are null
+     */
     public ScanSpec {
         DlsecException.require(cleanse != null || strip != null, "--detect", "name at least one detector");
     }
 
-    /** The parameters recorded in the provenance. */
+    /**
+     * The parameters recorded in the provenance.
+     * @param steps Neural Cleanse's optimisation steps per class
+     * @param batchSize the batch size
+     * @param threshold STRIP's entropy threshold, or NaN when not set
+     * @return a new mutable map
+     */
     public Map<String, Object> parameters(int steps, int batchSize, double threshold) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("detect", detect);

@@ -9,6 +9,9 @@ import org.dlsec.model.Engines;
 
 /** Clean accuracy and predictions of a classifier over a dataset, batch by batch. */
 public final class Evaluation {
+    /**
+     * Samples per batch when none is given.
+     */
     public static final int DEFAULT_BATCH = 500;
 
     private Evaluation() {}
@@ -16,6 +19,17 @@ public final class Evaluation {
     /** Accuracy, predictions, and the queries and time it took. */
     public record Result(double accuracy, int correct, int samples, int[] predictions, long queries, double seconds) {}
 
+    /**
+     * Predicts every sample of {@code data} and counts the correct ones. Each batch's native memory is
+     * freed before the next; the model's query counters grow by {@code data.size()}.
+     *
+     * @param model the classifier; not closed
+     * @param data the samples and their labels
+     * @param batchSize samples per prediction, at least 1
+     * @param progress whether to show a progress bar on stderr
+     * @return the accuracy, the predictions and the cost
+     * @throws org.dlsec.core.DlsecException when the data does not fit the model
+     */
     public static Result evaluate(Classifier model, Dataset data, int batchSize, boolean progress) {
         long start = System.nanoTime();
         long q0 = model.stats().queries();
@@ -44,6 +58,15 @@ public final class Evaluation {
         return new Result((double) correct / data.size(), correct, data.size(), pred, model.stats().queries() - q0, secs);
     }
 
+    /**
+     * The clean accuracy of {@code model} on {@code data}, in batches of {@value #DEFAULT_BATCH}, without a
+     * progress bar.
+     *
+     * @param model the classifier; not closed
+     * @param data the samples and their labels
+     * @return a value in [0, 1]
+     * @throws org.dlsec.core.DlsecException when the data does not fit the model
+     */
     public static double accuracy(Classifier model, Dataset data) {
         return evaluate(model, data, DEFAULT_BATCH, false).accuracy();
     }

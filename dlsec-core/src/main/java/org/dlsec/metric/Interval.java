@@ -23,6 +23,14 @@ public record Interval(double lower, double upper, String method) {
     /** Bootstrap resamples of {@link #bootstrapAuc}. */
     public static final int RESAMPLES = 1000;
 
+    /**
+     * Checks the ends.
+     *
+     * @param lower lower end
+     * @param upper upper end
+     * @param method {@code wilson} or {@code bootstrap}
+     * @throws org.dlsec.core.DlsecException when {@code lower > upper}
+     */
     public Interval {
         DlsecException.require(lower <= upper, "interval", "lower end " + lower + " above upper end " + upper);
     }
@@ -30,6 +38,10 @@ public record Interval(double lower, double upper, String method) {
     /**
      * The Wilson score interval of {@code successes} out of {@code trials}; null when there are no trials (no
      * rate was measured).
+     * @param successes the count, 0 to {@code trials}
+     * @param trials the number of trials, at least 0
+     * @return the 95% interval inside [0, 1], or null when {@code trials} is 0
+     * @throws org.dlsec.core.DlsecException when {@code successes} is out of range
      */
     public static Interval wilson(int successes, int trials) {
         DlsecException.require(successes >= 0 && successes <= trials, "successes",
@@ -47,6 +59,9 @@ public record Interval(double lower, double upper, String method) {
     /**
      * The Wilson interval of a rate {@code rate} that was measured as a count out of {@code trials}; null when it
      * cannot be such a count (no trials, NaN, or outside [0, 1]).
+     * @param rate the measured rate, in [0, 1]
+     * @param trials the number of trials it was measured on
+     * @return the 95% interval, or null
      */
     public static Interval wilson(double rate, int trials) {
         if (trials <= 0 || Double.isNaN(rate)) {
@@ -62,6 +77,9 @@ public record Interval(double lower, double upper, String method) {
      *
      * @param scores one score per sample, higher meaning "more likely a member"
      * @param member whether each sample is a member
+     * @param seed the resampling seed
+     * @return the 95% interval of the AUC
+     * @throws org.dlsec.core.DlsecException when the arrays differ in length or one class is empty
      */
     public static Interval bootstrapAuc(double[] scores, boolean[] member, long seed) {
         DlsecException.require(scores.length == member.length, "scores", scores.length + " scores for " + member.length
@@ -131,12 +149,20 @@ public record Interval(double lower, double upper, String method) {
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    /** Whether the two intervals share a point. */
+    /**
+     * Whether the two intervals share a point.
+     * @param other another interval
+     * @return true when they overlap (the two rates cannot be told apart at this level)
+     */
     public boolean overlaps(Interval other) {
         return lower <= other.upper && other.lower <= upper;
     }
 
-    /** Whether {@code v} lies inside. */
+    /**
+     * Whether {@code v} lies inside.
+     * @param v a value
+     * @return true when {@code lower <= v <= upper}
+     */
     public boolean contains(double v) {
         return v >= lower && v <= upper;
     }

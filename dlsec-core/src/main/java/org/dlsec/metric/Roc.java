@@ -36,6 +36,8 @@ public final class Roc {
     /**
      * @param scores one score per sample; higher means "more likely positive"; NaN not allowed
      * @param positive whether each sample is a positive (a member)
+     * @return the ROC curve, with ties grouped
+     * @throws org.dlsec.core.DlsecException when the arrays differ in length, a score is NaN, or a class is empty
      */
     public static Roc of(double[] scores, boolean[] positive) {
         DlsecException.require(scores.length == positive.length, "scores", scores.length + " scores for "
@@ -79,15 +81,28 @@ public final class Roc {
         return new Roc(f, t, th, p, n);
     }
 
+    /**
+     * The number of positive samples.
+     *
+     * @return at least 1
+     */
     public int positives() {
         return positives;
     }
 
+    /**
+     * The number of negative samples.
+     *
+     * @return at least 1
+     */
     public int negatives() {
         return negatives;
     }
 
-    /** Area under the curve (trapezoidal over the tie-grouped points: ties count one half). */
+    /**
+     * Area under the curve (trapezoidal over the tie-grouped points: ties count one half).
+     * @return the AUC, in [0, 1]; 0.5 for chance
+     */
     public double auc() {
         double a = 0;
         for (int i = 1; i < fpr.length; i++) {
@@ -96,7 +111,10 @@ public final class Roc {
         return a;
     }
 
-    /** max over thresholds of (TPR + TNR) / 2: the accuracy of the best threshold on a balanced set. */
+    /**
+     * max over thresholds of (TPR + TNR) / 2: the accuracy of the best threshold on a balanced set.
+     * @return a value in [0.5, 1]
+     */
     public double balancedAccuracy() {
         double best = 0;
         for (int i = 0; i < fpr.length; i++) {
@@ -105,7 +123,11 @@ public final class Roc {
         return best;
     }
 
-    /** The highest TPR among operating points whose FPR is at most {@code maxFpr}. */
+    /**
+     * The highest TPR among operating points whose FPR is at most {@code maxFpr}.
+     * @param maxFpr the largest false-positive rate accepted, in [0, 1], e.g. 0.01
+     * @return the true-positive rate, in [0, 1]
+     */
     public double tprAtFpr(double maxFpr) {
         DlsecException.require(maxFpr >= 0 && maxFpr <= 1, "maxFpr", "must be in [0, 1], got " + maxFpr);
         double best = 0;
@@ -117,7 +139,10 @@ public final class Roc {
         return best;
     }
 
-    /** All operating points, from (0, 0) to (1, 1). */
+    /**
+     * All operating points, from (0, 0) to (1, 1).
+     * @return an immutable list in increasing FPR
+     */
     public List<Point> points() {
         List<Point> out = new ArrayList<>(fpr.length);
         for (int i = 0; i < fpr.length; i++) {
@@ -130,6 +155,8 @@ public final class Roc {
      * At most about {@code max} points for plotting and JSON: every point whose FPR is below 1% (the
      * low-FPR region is what matters, on a log axis), then points spaced evenly over the rest; the
      * end points are always kept.
+     * @param max the number of points wanted, at least 2
+     * @return an immutable list in increasing FPR
      */
     public List<Point> points(int max) {
         DlsecException.require(max >= 2, "max points", "must be at least 2, got " + max);

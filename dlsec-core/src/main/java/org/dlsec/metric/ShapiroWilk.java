@@ -19,6 +19,13 @@ public final class ShapiroWilk {
 
     private ShapiroWilk() {}
 
+    /**
+     * Tests {@code sample} for normality.
+     *
+     * @param sample the values, 3 to 5000 of them; not modified
+     * @return W, its p-value and n
+     * @throws org.dlsec.core.DlsecException when the sample size is out of range
+     */
     public static Result test(double[] sample) {
         int n = sample.length;
         DlsecException.require(n >= 3 && n <= 5000, "Shapiro-Wilk sample size", "must be in 3..5000, got " + n);

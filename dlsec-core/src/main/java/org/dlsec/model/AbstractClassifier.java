@@ -26,6 +26,15 @@ public abstract class AbstractClassifier implements Classifier {
     private final AtomicLong gradientSamples = new AtomicLong();
     private final AtomicLong gradientCalls = new AtomicLong();
 
+    /**
+     * Validates and stores what every classifier reports about itself.
+     *
+     * @param inputShape one sample's shape, rank at least 1 with positive dimensions
+     * @param numClasses the number of outputs K, at least 2
+     * @param bounds the inputs' valid range; per-feature bounds must have one interval per value of a sample
+     * @param info provenance of the model (kind, source, hash)
+     * @throws DlsecException when the shape, class count or bounds are invalid
+     */
     protected AbstractClassifier(Shape inputShape, int numClasses, Bounds bounds, ModelInfo info) {
         if (inputShape.dimension() < 1 || inputShape.size() < 1) {
             throw new DlsecException("input shape must have at least one positive dimension, got " + inputShape);
@@ -91,10 +100,22 @@ public abstract class AbstractClassifier implements Classifier {
         return backward(x, objective);
     }
 
-    /** Logits (n, K) for a validated batch of at most {@link #MAX_BATCH} samples, on x's manager. */
+    /**
+     * Logits (n, K) for a validated batch of at most {@link #MAX_BATCH} samples, on x's manager.
+     * @param x a validated batch (n, sample...), n at most {@value #MAX_BATCH}; not closed
+     * @return new logits (n, K) attached to {@code x}'s manager
+     */
     protected abstract NDArray forward(NDArray x);
 
-    /** The gradient call for a validated batch; only called when {@link #hasGradients()}. */
+    /**
+     * The gradient call for a validated batch; only called when {@link #hasGradients()}.
+     * The default throws, for classifiers without gradients.
+     *
+     * @param x a validated batch (n, sample...); not closed
+     * @param objective the per-sample function of the logits to differentiate
+     * @return logits, objective values and input gradient, attached to {@code x}'s manager
+     * @throws NoGradientException unless a subclass overrides it
+     */
     protected Gradient backward(NDArray x, LogitObjective objective) {
         throw new NoGradientException(info.kind());
     }
@@ -112,7 +133,13 @@ public abstract class AbstractClassifier implements Classifier {
         gradientCalls.set(0);
     }
 
-    /** Checks dtype, shape and finiteness; returns the batch size. */
+    /**
+     * Checks dtype, shape and finiteness; returns the batch size.
+     * @param x a batch to be predicted or differentiated
+     * @return the batch size n
+     * @throws DlsecException when {@code x} is not float32, its shape is not (n, sample...), or it holds a
+     *         non-finite value
+     */
     protected final int validate(NDArray x) {
         Shape s = x.getShape();
         if (s.dimension() != inputShape.dimension() + 1 || !s.slice(1).equals(inputShape)) {

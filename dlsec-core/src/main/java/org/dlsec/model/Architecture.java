@@ -152,6 +152,10 @@ public enum Architecture {
     /**
      * A new, uninitialised block for samples of {@code inputShape} and {@code numClasses} outputs; a
      * shape the architecture cannot take fails with a message naming both.
+     * @param inputShape one sample's shape, e.g. (1, 28, 28) for MNIST
+     * @param numClasses the number of outputs, at least 2
+     * @return a block whose parameters are not yet initialised (see {@link Models#create})
+     * @throws DlsecException when {@code numClasses} is below 2 or the architecture cannot take the shape
      */
     public Block build(Shape inputShape, int numClasses) {
         DlsecException.require(numClasses >= 2, "numClasses", "must be at least 2, got " + numClasses);
@@ -165,6 +169,10 @@ public enum Architecture {
      * of {@link #build(Shape, int)}'s block, computed from the layer formulas without building or
      * allocating anything, so that a model card or a weights file can be judged before the engine
      * allocates what they declare. A shape the architecture cannot take fails as {@code build} does.
+     * @param shape one sample's shape
+     * @param numClasses the number of outputs, at least 2
+     * @return the number of float32 values the block's parameters hold
+     * @throws DlsecException when {@code numClasses} is below 2 or the architecture cannot take the shape
      */
     public long parameterCount(Shape shape, int numClasses) {
         DlsecException.require(numClasses >= 2, "numClasses", "must be at least 2, got " + numClasses);
@@ -246,10 +254,22 @@ public enum Architecture {
         return Math.addExact(Math.multiplyExact(in, out), out);
     }
 
+    /**
+     * The architecture's name on the command line and in model cards.
+     *
+     * @return e.g. {@code lenet5}
+     */
     public String cliName() {
         return cliName;
     }
 
+    /**
+     * The architecture with the command-line name {@code name}.
+     *
+     * @param name a name as {@link #cliName()} returns it; case and surrounding blanks are ignored
+     * @return the architecture
+     * @throws DlsecException when no architecture has that name; the message lists the known names
+     */
     public static Architecture parse(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         for (Architecture a : values()) {

@@ -7,6 +7,14 @@ package org.dlsec.model;
  */
 @FunctionalInterface
 public interface BatchPredictor extends AutoCloseable {
+    /**
+     * Scores {@code n} samples.
+     *
+     * @param inputs the samples' values one after the other, {@code n × sample size} floats in row-major order;
+     *        the implementation must not keep or modify the array
+     * @param n the number of samples, at least 1
+     * @return one row of K scores (logits or probabilities) per sample
+     */
     float[][] predict(float[] inputs, int n);
 
     @Override

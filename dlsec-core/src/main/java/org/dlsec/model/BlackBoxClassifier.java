@@ -15,6 +15,17 @@ public final class BlackBoxClassifier extends AbstractClassifier {
     private final BatchPredictor predictor;
     private final ScoreKind scoreKind;
 
+    /**
+     * A black-box classifier over {@code predictor}; closing it closes the predictor.
+     *
+     * @param predictor the prediction function; owned by this classifier from now on
+     * @param scoreKind whether the predictor's rows are logits or probabilities ({@link ScoreKind#detect})
+     * @param inputShape one sample's shape
+     * @param numClasses the number of scores per sample, at least 2
+     * @param bounds the inputs' valid range
+     * @param info provenance of the model
+     * @throws DlsecException when the shape, class count or bounds are invalid
+     */
     public BlackBoxClassifier(BatchPredictor predictor, ScoreKind scoreKind, Shape inputShape, int numClasses,
             Bounds bounds, ModelInfo info) {
         super(inputShape, numClasses, bounds, info);
@@ -22,6 +33,11 @@ public final class BlackBoxClassifier extends AbstractClassifier {
         this.scoreKind = scoreKind;
     }
 
+    /**
+     * What the predictor's scores are.
+     *
+     * @return logits or probabilities
+     */
     public ScoreKind scoreKind() {
         return scoreKind;
     }

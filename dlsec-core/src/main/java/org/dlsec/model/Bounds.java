@@ -20,6 +20,9 @@ import org.dlsec.core.Tensors;
  * per-feature intervals.
  */
 public final class Bounds {
+    /**
+     * Pixels: [0, 1] for every value.
+     */
     public static final Bounds UNIT = new Bounds(0f, 1f);
 
     private final float min;
@@ -27,7 +30,12 @@ public final class Bounds {
     private final float[] lo;
     private final float[] hi;
 
-    /** The same interval [min, max] for every input value. */
+    /**
+     * The same interval [min, max] for every input value.
+     * @param min the lower bound, finite
+     * @param max the upper bound, finite and greater than {@code min}
+     * @throws DlsecException when the bounds are not finite or {@code min >= max}
+     */
     public Bounds(float min, float max) {
         if (!Float.isFinite(min) || !Float.isFinite(max) || !(min < max)) {
             throw new DlsecException("invalid input bounds [" + min + ", " + max + "]: need finite min < max");
@@ -54,6 +62,10 @@ public final class Bounds {
     /**
      * One interval [lo[i], hi[i]] per feature i of the flattened sample. A feature whose interval is
      * empty (constant on the training data: lo = hi) is allowed: attacks cannot change it.
+     * @param lo the lower bound of each feature, finite; copied
+     * @param hi the upper bound of each feature, finite and at least {@code lo[i]}; copied
+     * @return per-feature bounds of {@code lo.length} features
+     * @throws DlsecException when the arrays are empty, differ in length, or an interval is invalid
      */
     public static Bounds perFeature(float[] lo, float[] hi) {
         if (lo.length == 0 || lo.length != hi.length) {
@@ -72,6 +84,10 @@ public final class Bounds {
     /**
      * Per-feature bounds from data: the minimum and maximum of each feature over {@code n} samples of
      * {@code d} values, stored one sample after the other.
+     * @param values the samples' values one after the other; not kept
+     * @param d the number of values per sample, at least 1 and dividing {@code values.length}
+     * @return per-feature bounds of {@code d} features
+     * @throws DlsecException when {@code values} is not a whole number of non-empty samples of {@code d} values
      */
     public static Bounds ofData(float[] values, int d) {
         if (d < 1 || values.length == 0 || values.length % d != 0) {
@@ -89,52 +105,90 @@ public final class Bounds {
         return perFeature(lo, hi);
     }
 
-    /** The smallest lower bound (the only one, for uniform bounds). */
+    /**
+     * The smallest lower bound (the only one, for uniform bounds).
+     * @return the envelope's lower end
+     */
     public float min() {
         return min;
     }
 
-    /** The largest upper bound (the only one, for uniform bounds). */
+    /**
+     * The largest upper bound (the only one, for uniform bounds).
+     * @return the envelope's upper end
+     */
     public float max() {
         return max;
     }
 
-    /** {@code max() - min()}: the width of the envelope. */
+    /**
+     * {@code max() - min()}: the width of the envelope.
+     * @return the envelope's width, positive for uniform bounds
+     */
     public float range() {
         return max - min;
     }
 
-    /** True when one interval holds for every value. */
+    /**
+     * True when one interval holds for every value.
+     * @return false for per-feature bounds
+     */
     public boolean isUniform() {
         return lo == null;
     }
 
-    /** The number of per-feature intervals, or 0 for uniform bounds. */
+    /**
+     * The number of per-feature intervals, or 0 for uniform bounds.
+     * @return the interval count
+     */
     public int features() {
         return lo == null ? 0 : lo.length;
     }
 
-    /** The lower bound of value {@code j} of a flattened sample. */
+    /**
+     * The lower bound of value {@code j} of a flattened sample.
+     * @param j the value's index in the flattened sample, 0 to {@link #features()}−1 for per-feature bounds
+     *         (any index for uniform bounds)
+     * @return its lower bound
+     */
     public float lo(int j) {
         return lo == null ? min : lo[j];
     }
 
-    /** The upper bound of value {@code j} of a flattened sample. */
+    /**
+     * The upper bound of value {@code j} of a flattened sample.
+     * @param j the value's index in the flattened sample
+     * @return its upper bound
+     */
     public float hi(int j) {
         return hi == null ? max : hi[j];
     }
 
-    /** The width of value {@code j}'s interval. */
+    /**
+     * The width of value {@code j}'s interval.
+     * @param j the value's index in the flattened sample
+     * @return {@code hi(j) - lo(j)}, 0 for a constant feature
+     */
     public float range(int j) {
         return hi(j) - lo(j);
     }
 
-    /** {@code v} clamped into value {@code j}'s interval. */
+    /**
+     * {@code v} clamped into value {@code j}'s interval.
+     * @param j the value's index in the flattened sample
+     * @param v the value to clamp
+     * @return the nearest value inside [lo(j), hi(j)]
+     */
     public float clamp(int j, double v) {
         return (float) Math.min(hi(j), Math.max(lo(j), v));
     }
 
-    /** A copy of the lower bounds, one per value of a sample of {@code d} values. */
+    /**
+     * A copy of the lower bounds, one per value of a sample of {@code d} values.
+     * @param d the number of values per sample
+     * @return a new array of {@code d} lower bounds
+     * @throws DlsecException when per-feature bounds do not have {@code d} intervals
+     */
     public float[] lows(int d) {
         requireFits(d);
         float[] out = new float[d];
@@ -144,7 +198,12 @@ public final class Bounds {
         return out;
     }
 
-    /** A copy of the upper bounds, one per value of a sample of {@code d} values. */
+    /**
+     * A copy of the upper bounds, one per value of a sample of {@code d} values.
+     * @param d the number of values per sample
+     * @return a new array of {@code d} upper bounds
+     * @throws DlsecException when per-feature bounds do not have {@code d} intervals
+     */
     public float[] highs(int d) {
         requireFits(d);
         float[] out = new float[d];
@@ -154,7 +213,11 @@ public final class Bounds {
         return out;
     }
 
-    /** Throws unless these bounds can describe samples of {@code d} values. */
+    /**
+     * Throws unless these bounds can describe samples of {@code d} values.
+     * @param d the number of values per sample
+     * @throws DlsecException when these are per-feature bounds with a number of intervals other than {@code d}
+     */
     public void requireFits(long d) {
         if (lo != null && lo.length != d) {
             throw new DlsecException("the input bounds have " + lo.length + " per-feature intervals but a sample has "
@@ -165,12 +228,22 @@ public final class Bounds {
     /**
      * The lower bounds as an array of shape (1, sample...) on {@code m}, for broadcasting against a
      * batch; a scalar-shaped array for uniform bounds.
+     * @param m the manager that owns the new array; the caller closes it (or its manager)
+     * @param sampleShape one sample's shape
+     * @return a new array: shape (1) for uniform bounds, (1, sample...) for per-feature bounds
+     * @throws DlsecException when per-feature bounds do not fit {@code sampleShape}
      */
     public NDArray lower(NDManager m, Shape sampleShape) {
         return edge(m, sampleShape, true);
     }
 
-    /** The upper bounds, as {@link #lower}. */
+    /**
+     * The upper bounds, as {@link #lower}.
+     * @param m the manager that owns the new array
+     * @param sampleShape one sample's shape
+     * @return a new array: shape (1) for uniform bounds, (1, sample...) for per-feature bounds
+     * @throws DlsecException when per-feature bounds do not fit {@code sampleShape}
+     */
     public NDArray upper(NDManager m, Shape sampleShape) {
         return edge(m, sampleShape, false);
     }
@@ -183,7 +256,11 @@ public final class Bounds {
         return Tensors.floats(m, low ? lo : hi, new Shape(1).addAll(sampleShape));
     }
 
-    /** A batch (n, sample...) clipped into the bounds, on x's manager. */
+    /**
+     * A batch (n, sample...) clipped into the bounds, on x's manager.
+     * @param x a batch (n, sample...); not modified or closed
+     * @return a new array attached to {@code x}'s manager
+     */
     public NDArray clip(NDArray x) {
         if (lo == null) {
             return x.clip(min, max);
@@ -194,7 +271,11 @@ public final class Bounds {
         }
     }
 
-    /** What the JSON records: {@code {min, max}}, and the per-feature arrays when there are some. */
+    /**
+     * What the JSON records: {@code {min, max}}, and the per-feature arrays when there are some.
+     * @return a new mutable map with keys {@code min}, {@code max} and, for per-feature bounds,
+     *         {@code perFeature}, {@code lo} and {@code hi}
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("min", min);

@@ -30,7 +30,15 @@ public final class DjlClassifier extends AbstractClassifier {
     private final ParameterStore parameters;
 
     /**
+     * @param model the DJL model with its block and initialised parameters
+     * @param inputShape one sample's shape
+     * @param numClasses the number of outputs, at least 2
+     * @param bounds the inputs' valid range
+     * @param info provenance of the model
      * @param symbolic true for TorchScript modules (forward through the autograd-enabled path)
+     * Wraps {@code model}; the classifier owns it and closes it with {@link #close()}.
+     *
+     * @throws DlsecException when the shape, class count or bounds are invalid
      */
     public DjlClassifier(Model model, Shape inputShape, int numClasses, Bounds bounds, ModelInfo info,
             boolean symbolic) {
@@ -44,12 +52,16 @@ public final class DjlClassifier extends AbstractClassifier {
     /**
      * True for a TorchScript module: its forward pass with autograd runs in DJL's "training" call
      * path (see the class comment), which code taking gradients of its parameters must use too.
+     * @return true when built from a TorchScript file, false for a network built in Java
      */
     public boolean isTorchScript() {
         return symbolic;
     }
 
-    /** The underlying DJL model (for training and saving); owned by this classifier. */
+    /**
+     * The underlying DJL model (for training and saving); owned by this classifier.
+     * @return the model; do not close it separately
+     */
     public Model model() {
         return model;
     }
@@ -58,6 +70,8 @@ public final class DjlClassifier extends AbstractClassifier {
      * Makes the learnable parameters trainable (for a training step) or frozen (for attacks, which
      * need input gradients only). BatchNorm running statistics are never made trainable: DJL's
      * {@code freezeParameters(false)} would mark them as requiring gradients, which PyTorch rejects.
+     * @param trainable true before a training step, false for attacks and evaluation; not thread-safe with
+     *        respect to concurrent forward passes
      */
     public void setTrainable(boolean trainable) {
         for (var entry : block.getParameters()) {

@@ -12,6 +12,9 @@ import org.dlsec.core.DlsecException;
  * On first use of the engine it also configures libtorch's numerics ({@link LibTorchNumerics}).
  */
 public final class Engines {
+    /**
+     * The DJL engine name dlsec uses.
+     */
     public static final String ENGINE = "PyTorch";
     /** The libtorch version DJL's PyTorch engine of this build expects from the natives jar. */
     public static final String NATIVES_VERSION = "2.7.1";
@@ -38,6 +41,8 @@ public final class Engines {
     /**
      * The PyTorch engine, with libtorch's numerics configured and self-checked on first use (see
      * {@link LibTorchNumerics}).
+     * @return the engine; the first call loads libtorch and may take a few seconds
+     * @throws ai.djl.engine.EngineException when the engine cannot be loaded (no native library for this platform)
      */
     public static Engine engine() {
         Engine e;
@@ -55,12 +60,18 @@ public final class Engines {
         return e;
     }
 
-    /** A new root manager on the CPU; close it when done. */
+    /**
+     * A new root manager on the CPU; close it when done.
+     * @return a new base manager; the caller owns it and closes it, which frees every array made on it
+     */
     public static NDManager newManager() {
         return engine().newBaseManager();
     }
 
-    /** Seeds the engine's random generator (parameter initialisation, dropout, random ops). */
+    /**
+     * Seeds the engine's random generator (parameter initialisation, dropout, random ops).
+     * @param seed any value; it is folded to the engine's 32-bit seed, which is JVM-wide (not per thread)
+     */
     public static void seed(long seed) {
         engine().setRandomSeed((int) (seed ^ (seed >>> 32)));
     }

@@ -29,6 +29,12 @@ public final class FeatureExtractor {
      */
     @FunctionalInterface
     public interface Inputs {
+        /**
+         * @param manager the manager the returned array is attached to
+         * @param from the first sample, inclusive
+         * @param to the last sample, exclusive
+         * @return the samples as a new (to − from, sample...) array on {@code manager}
+         */
         NDArray images(NDManager manager, int from, int to);
     }
 
@@ -37,7 +43,11 @@ public final class FeatureExtractor {
     private final int depth;
 
     /**
+     * The first {@code depth} layers of {@code model}.
+     *
+     * @param model a dlsec network (a sequential block); its weights are used as they are at each call
      * @param depth number of leading layers to run (1 .. layer count − 1)
+     * @throws DlsecException when the model is not sequential or {@code depth} is out of range
      */
     public FeatureExtractor(DjlClassifier model, int depth) {
         if (!(model.model().getBlock() instanceof SequentialBlock seq)) {
@@ -55,7 +65,12 @@ public final class FeatureExtractor {
         this.depth = depth;
     }
 
-    /** The activations feeding the last layer (the logits): the penultimate-layer representation. */
+    /**
+     * The activations feeding the last layer (the logits): the penultimate-layer representation.
+     * @param model a dlsec network (a sequential block)
+     * @return an extractor running all layers but the last
+     * @throws DlsecException when the model is not sequential
+     */
     public static FeatureExtractor penultimate(DjlClassifier model) {
         if (!(model.model().getBlock() instanceof SequentialBlock seq)) {
             throw new DlsecException("feature extraction needs a sequential network (a dlsec architecture), not "
@@ -64,11 +79,20 @@ public final class FeatureExtractor {
         return new FeatureExtractor(model, seq.getChildren().size() - 1);
     }
 
+    /**
+     * The number of leading layers run.
+     *
+     * @return the depth, at least 1
+     */
     public int depth() {
         return depth;
     }
 
-    /** Activations of a batch (n, C, H, W), as an (n, d) array attached to {@code x}'s manager. */
+    /**
+     * Activations of a batch (n, C, H, W), as an (n, d) array attached to {@code x}'s manager.
+     * @param x a batch (n, sample...); not closed
+     * @return new activations (n, d) attached to {@code x}'s manager; intermediate arrays are freed
+     */
     public NDArray features(NDArray x) {
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {
@@ -87,6 +111,11 @@ public final class FeatureExtractor {
     /**
      * Activations of {@code size} samples, row i for sample i, computed in batches of {@code batchSize}:
      * {@code features(data::images, data.size(), batchSize)} for a whole data set.
+     * @param data where the samples come from, e.g. {@code dataset::images}
+     * @param size the number of samples, taken from index 0
+     * @param batchSize samples per forward pass, at least 1
+     * @return one row of d activations per sample, on the Java heap (no native memory is kept)
+     * @throws DlsecException when {@code batchSize} is below 1
      */
     public float[][] features(Inputs data, int size, int batchSize) {
         DlsecException.require(batchSize >= 1, "batch size", "must be at least 1, got " + batchSize);

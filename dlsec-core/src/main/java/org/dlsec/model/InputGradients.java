@@ -21,12 +21,19 @@ public final class InputGradients implements AutoCloseable {
         JniUtils.setGradMode(true);
     }
 
-    /** Switches grad mode on for this thread until {@link #close()}. */
+    /**
+     * Switches grad mode on for this thread until {@link #close()}.
+     * @return a handle to close (try-with-resources), which restores the previous grad mode of this thread
+     */
     public static InputGradients open() {
         return new InputGradients();
     }
 
-    /** Back-propagates from {@code scalar} (seeded with ones, as DJL's collector does). */
+    /**
+     * Back-propagates from {@code scalar} (seeded with ones, as DJL's collector does).
+     * @param scalar the value to differentiate, computed under this handle from arrays that require gradients;
+     *        the gradients accumulate into those arrays
+     */
     public void backward(NDArray scalar) {
         PtNDArray a = (PtNDArray) scalar;
         PtNDArray ones = (PtNDArray) a.getManager().ones(a.getShape(), a.getDataType());

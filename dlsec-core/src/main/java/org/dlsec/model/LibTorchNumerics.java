@@ -48,6 +48,11 @@ public final class LibTorchNumerics {
 
     /** What was configured and what the self-check measured. */
     public record Status(boolean oneDnnDisabled, String how, double gradientError, boolean nnpackDisabled) {
+        /**
+         * Whether libtorch's float32 gradients passed the self-check.
+         *
+         * @return true when the measured error is below the tolerance (1e-4)
+         */
         public boolean trustworthy() {
             return gradientError < TOLERANCE;
         }
@@ -55,7 +60,10 @@ public final class LibTorchNumerics {
 
     private LibTorchNumerics() {}
 
-    /** Configures libtorch once per JVM and returns the self-check's result (never throws). */
+    /**
+     * Configures libtorch once per JVM and returns the self-check's result (never throws).
+     * @return what was configured and measured; the same object on every call after the first
+     */
     public static Status configure() {
         Status s = status;
         if (s == null) {

@@ -34,7 +34,13 @@ public record ModelCard(
         Map<String, String> versions,
         Instant created) {
 
+    /**
+     * The value of {@code format} this version writes and reads.
+     */
     public static final String FORMAT = "dlsec-model/1";
+    /**
+     * The card's file name inside a model directory.
+     */
     public static final String FILE = "dlsec-model.json";
 
     /**

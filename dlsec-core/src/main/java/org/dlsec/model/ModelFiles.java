@@ -12,12 +12,22 @@ import org.dlsec.core.Memory;
  * {@value #PROPERTY} says otherwise (e.g. {@code JAVA_OPTS=-Ddlsec.maxModelBytes=8g}; suffixes k, m, g).
  */
 public final class ModelFiles {
+    /**
+     * The system property that sets the limit, in bytes with an optional suffix k, m or g.
+     */
     public static final String PROPERTY = "dlsec.maxModelBytes";
+    /**
+     * The default limit: 2 GiB.
+     */
     public static final long DEFAULT_MAX_BYTES = 2L << 30;
 
     private ModelFiles() {}
 
-    /** The limit in force. */
+    /**
+     * The limit in force.
+     * @return the limit in bytes: {@value #PROPERTY} if set, else {@value #DEFAULT_MAX_BYTES}
+     * @throws DlsecException when the property is set but not a positive size
+     */
     public static long maxBytes() {
         String v = System.getProperty(PROPERTY);
         if (v == null || v.isBlank()) {
@@ -45,6 +55,11 @@ public final class ModelFiles {
     /**
      * The size of {@code file} ({@code what} names it in messages), refused when it is not a regular
      * file, is over {@link #maxBytes()} or is more than the machine has memory for.
+     * @param file the model or weights file
+     * @param what how the file is named in messages, e.g. {@code "the model"}
+     * @return the file's size in bytes
+     * @throws DlsecException when the file is missing, not a regular file, over the limit or larger than the
+     *         available memory
      */
     public static long requireSize(Path file, String what) {
         try {

@@ -6,6 +6,11 @@ package org.dlsec.model;
  * known.
  */
 public record ModelInfo(String kind, String source, String sha256, String architecture) {
+    /**
+     * A one-line description for logs and reports.
+     *
+     * @return {@code kind:source}, followed by the architecture in parentheses when known
+     */
     public String describe() {
         return kind + ":" + source + (architecture == null ? "" : " (" + architecture + ")");
     }

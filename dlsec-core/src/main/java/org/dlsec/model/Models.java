@@ -29,6 +29,9 @@ import org.dlsec.core.Json;
  * model directory, a TorchScript {@code .pt} file, or an {@code .onnx} file.
  */
 public final class Models {
+    /**
+     * The weights file's name inside a dlsec model directory.
+     */
     public static final String WEIGHTS = "weights.params";
 
     private Models() {}
@@ -36,6 +39,13 @@ public final class Models {
     /**
      * A freshly initialised, trainable network. Weights are drawn from the engine's generator after
      * seeding it with {@code seed}, uniformly in ±sqrt(6/fan_in) (He et al. 2015, the standard for ReLU networks).
+     * @param arch the architecture
+     * @param inputShape one sample's shape, e.g. (1, 28, 28)
+     * @param numClasses the number of outputs, at least 2
+     * @param seed the initialisation seed; it reseeds the engine's JVM-wide generator
+     * @return a new classifier with frozen parameters (call {@code setTrainable(true)} to train) and bounds
+     *         [0, 1]; the caller closes it
+     * @throws DlsecException when the architecture cannot take the shape or class count
      */
     public static DjlClassifier create(Architecture arch, Shape inputShape, int numClasses, long seed) {
         Block block = arch.build(inputShape, numClasses);
@@ -52,7 +62,14 @@ public final class Models {
         return classifier;
     }
 
-    /** Writes the weights and the model card (whose hash field is filled in here) to {@code dir}. */
+    /**
+     * Writes the weights and the model card (whose hash field is filled in here) to {@code dir}.
+     * @param classifier the network to save; not closed
+     * @param card the card to write; its format, weights file and hash are set here
+     * @param dir the model directory; created if missing, existing files replaced
+     * @return the card as written
+     * @throws DlsecException when the directory or files cannot be written
+     */
     public static ModelCard save(DjlClassifier classifier, ModelCard card, Path dir) {
         org.dlsec.core.AtomicFiles.directory(dir, "model directory");
         Path weights = dir.resolve(WEIGHTS);
@@ -65,7 +82,14 @@ public final class Models {
     }
 
     /** The kinds of model file {@link #load} accepts. */
-    public enum Kind { DLSEC_DIRECTORY, TORCHSCRIPT, ONNX }
+    public enum Kind {
+        /** A directory written by {@link #save}: a model card and the weights of a dlsec architecture. */
+        DLSEC_DIRECTORY,
+        /** A TorchScript module ({@code torch.jit.save}): white-box, loaded by DJL's PyTorch engine. */
+        TORCHSCRIPT,
+        /** An ONNX model: black-box, run by ONNX Runtime (an optional dependency). */
+        ONNX
+    }
 
     /** Largest number of classes and of input values per sample a model card may declare. */
     static final int MAX_CLASSES = 100_000;
@@ -75,6 +99,9 @@ public final class Models {
      * What kind of model {@code path} is, from the file system and the first bytes only (nothing is
      * loaded): a directory is a dlsec model directory, {@code .onnx} an ONNX file, {@code .pt},
      * {@code .pth}, {@code .torchscript} or a zip archive a TorchScript file.
+     * @param path the model's path
+     * @return the model's kind
+     * @throws DlsecException when {@code path} does not exist or is neither a directory nor a recognised model file
      */
     public static Kind detect(Path path) {
         if (!Files.exists(path)) {
@@ -94,7 +121,12 @@ public final class Models {
                 + " (expected a dlsec model directory, a TorchScript .pt file or an .onnx file)");
     }
 
-    /** Reads a dlsec model directory's card. */
+    /**
+     * Reads a dlsec model directory's card.
+     * @param dir a dlsec model directory
+     * @return the validated card
+     * @throws DlsecException when the card is missing, too large or invalid
+     */
     public static ModelCard card(Path dir) {
         Path file = dir.resolve(ModelCard.FILE);
         if (!Files.isRegularFile(file)) {
@@ -114,6 +146,10 @@ public final class Models {
      * Parses and validates a model card ({@code source} names it in messages): the format, an
      * architecture dlsec knows, an input shape of rank 1 to 4 ((d) features, (C, H, W) images) of positive, bounded dimensions, 2 to
      * {@value #MAX_CLASSES} classes, a weights file name inside the directory and a SHA-256 hash.
+     * @param json the card's bytes
+     * @param source how the card is named in messages, e.g. its path
+     * @return the validated card
+     * @throws DlsecException when the JSON is malformed or a field is invalid; the message names the field
      */
     public static ModelCard parseCard(byte[] json, String source) {
         ModelCard card;
@@ -176,6 +212,12 @@ public final class Models {
      * (C, H, W) for images, (d) for feature vectors, any rank ≥ 1: it is checked against what the
      * model takes, and is needed for TorchScript and ONNX files, which do not always declare it.
      * The model's input bounds are [0, 1] (pixels).
+     * @param path a dlsec model directory, a TorchScript {@code .pt} file or an {@code .onnx} file
+     * @param inputShape one sample's shape; may be null for a dlsec directory (its card declares it)
+     * @return a classifier the caller owns and closes (it frees the model's native memory); white-box for
+     *         dlsec and TorchScript models, black-box for ONNX
+     * @throws DlsecException when the file is missing, too large, not a model, or does not take
+     *         {@code inputShape}; for an ONNX file also when ONNX Runtime is not on the classpath
      */
     public static Classifier load(Path path, Shape inputShape) {
         return load(path, inputShape, Bounds.UNIT);
@@ -184,6 +226,11 @@ public final class Models {
     /**
      * As {@link #load(Path, Shape)}, with the input bounds of the data (for tabular data, typically
      * the per-feature minimum and maximum of the training split): attacks clip to them.
+     * @param path a dlsec model directory, a TorchScript {@code .pt} file or an {@code .onnx} file
+     * @param inputShape one sample's shape; may be null for a dlsec directory
+     * @param bounds the inputs' valid range, in the data's units
+     * @return a classifier the caller owns and closes
+     * @throws DlsecException when the file cannot be loaded, or the bounds do not fit {@code inputShape}
      */
     public static Classifier load(Path path, Shape inputShape, Bounds bounds) {
         if (inputShape != null) {
@@ -205,6 +252,10 @@ public final class Models {
      * Loads a model file as {@code options} say: its input shape and bounds and, given a normalisation, behind it
      * ({@link NormalizedClassifier}: attacks, budgets and bounds stay in the data's units while the network sees
      * (x − mean) / std). Closing the result closes the model.
+     * @param path a dlsec model directory, a TorchScript {@code .pt} file or an {@code .onnx} file
+     * @param options the sample shape, bounds and normalisation
+     * @return a classifier the caller owns and closes; closing it also closes the wrapped model
+     * @throws DlsecException when the file cannot be loaded or the options do not fit the model
      */
     public static Classifier load(Path path, LoadOptions options) {
         Classifier c = load(path, options.inputShape(), options.bounds());
@@ -365,7 +416,10 @@ public final class Models {
         return null;
     }
 
-    /** Whether ONNX Runtime (optional in dlsec-core) is on the classpath. */
+    /**
+     * Whether ONNX Runtime (optional in dlsec-core) is on the classpath.
+     * @return true when {@code com.microsoft.onnxruntime:onnxruntime} can be loaded
+     */
     public static boolean onnxRuntimeAvailable() {
         try {
             Class.forName("ai.onnxruntime.OrtEnvironment", false, Models.class.getClassLoader());

@@ -19,6 +19,13 @@ import org.dlsec.core.Tensors;
  * is free; a number after a key belongs to it until the next key).
  */
 public record Normalization(float[] mean, float[] std) {
+    /**
+     * Checks and copies the arrays.
+     *
+     * @param mean the means: one value, one per channel or one per feature; finite
+     * @param std the standard deviations, as many as means; finite and positive
+     * @throws DlsecException when the counts differ or a value is invalid; the message names {@code --normalize}
+     */
     public Normalization {
         DlsecException.require(mean.length >= 1 && mean.length == std.length, "--normalize",
                 "needs as many mean as std values, at least one; got " + mean.length + " and " + std.length);
@@ -31,7 +38,12 @@ public record Normalization(float[] mean, float[] std) {
         std = std.clone();
     }
 
-    /** Parses {@code mean=a,b,c,std=d,e,f}; a bad value fails with the entry named. */
+    /**
+     * Parses {@code mean=a,b,c,std=d,e,f}; a bad value fails with the entry named.
+     * @param spec e.g. {@code mean=0.485,0.456,0.406,std=0.229,0.224,0.225}
+     * @return the normalisation
+     * @throws DlsecException when the text is empty, a key is unknown or repeated, or a value is not a number
+     */
     public static Normalization parse(String spec) {
         DlsecException.require(spec != null && !spec.isBlank(), "--normalize", "is empty: expected mean=...,std=...");
         List<Float> mean = new ArrayList<>();
@@ -77,6 +89,9 @@ public record Normalization(float[] mean, float[] std) {
     /**
      * The shape mean and std take to broadcast against a batch of {@code sample}s: (1) for one value,
      * (1, C, 1, …) per channel, (1, sample...) per feature. Fails unless the count fits the sample.
+     * @param sample one sample's shape
+     * @return the broadcast shape, with a leading batch dimension of 1
+     * @throws DlsecException when the number of values fits neither one, the channels nor the features
      */
     public Shape broadcastShape(Shape sample) {
         int k = mean.length;
@@ -97,7 +112,12 @@ public record Normalization(float[] mean, float[] std) {
                 + " values: give one value, one per channel or one per feature");
     }
 
-    /** What it normalises over, for provenance: all, channel or feature. */
+    /**
+     * What it normalises over, for provenance: all, channel or feature.
+     * @param sample one sample's shape
+     * @return {@code all}, {@code channel} or {@code feature}
+     * @throws DlsecException when the number of values does not fit {@code sample}
+     */
     public String granularity(Shape sample) {
         broadcastShape(sample);
         return mean.length == 1 ? "all" : mean.length == sample.size() ? "feature" : "channel";
@@ -106,6 +126,10 @@ public record Normalization(float[] mean, float[] std) {
     /**
      * {@code x} (samples of shape {@code sample}, one after the other) normalised, in a new array: the
      * same map as {@link NormalizedClassifier} applies to a batch, for code that needs the model's own view.
+     * @param x the samples' values one after the other; not modified
+     * @param sample one sample's shape
+     * @return a new array of the same length
+     * @throws DlsecException when {@code x} is not a whole number of samples or the values do not fit
      */
     public float[] apply(float[] x, Shape sample) {
         broadcastShape(sample);
@@ -130,6 +154,13 @@ public record Normalization(float[] mean, float[] std) {
         return Tensors.floats(m, std, broadcastShape(sample));
     }
 
+    /**
+     * What the JSON records about this normalisation.
+     *
+     * @param sample one sample's shape
+     * @return a new map with keys {@code mean}, {@code std} and {@code per} ({@link #granularity})
+     * @throws DlsecException when the number of values does not fit {@code sample}
+     */
     public Map<String, Object> describe(Shape sample) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mean", mean.clone());

@@ -16,7 +16,13 @@ public final class NormalizedClassifier extends AbstractClassifier {
     private final Normalization norm;
     private final boolean owns;
 
-    /** {@code inner} behind {@code norm}; the input bounds are {@code bounds} (the data's, in its own units). */
+    /**
+     * {@code inner} behind {@code norm}; the input bounds are {@code bounds} (the data's, in its own units).
+     * @param inner the model that expects normalised inputs; not owned: the caller closes it
+     * @param norm the normalisation the model was trained with
+     * @param bounds the inputs' valid range in the data's units
+     * @throws org.dlsec.core.DlsecException when {@code norm} does not fit the model's input shape
+     */
     public NormalizedClassifier(Classifier inner, Normalization norm, Bounds bounds) {
         this(inner, norm, bounds, false);
     }
@@ -35,6 +41,11 @@ public final class NormalizedClassifier extends AbstractClassifier {
      * As {@link #NormalizedClassifier(Classifier, Normalization, Bounds)}, but closing this closes
      * {@code inner} too (for a model loaded only to be seen through its normalisation). If {@code norm}
      * does not fit the model's input, {@code inner} is closed and the error thrown.
+     * @param inner the model that expects normalised inputs; owned from now on (closed even when this call fails)
+     * @param norm the normalisation the model was trained with
+     * @param bounds the inputs' valid range in the data's units
+     * @return the wrapper
+     * @throws org.dlsec.core.DlsecException when {@code norm} does not fit the model's input shape
      */
     public static NormalizedClassifier owning(Classifier inner, Normalization norm, Bounds bounds) {
         try {
@@ -45,25 +56,47 @@ public final class NormalizedClassifier extends AbstractClassifier {
         }
     }
 
-    /** {@code inner} behind {@code norm}, with inner's bounds. */
+    /**
+     * {@code inner} behind {@code norm}, with inner's bounds.
+     * @param inner the model that expects normalised inputs; not owned
+     * @param norm the normalisation the model was trained with
+     * @throws org.dlsec.core.DlsecException when {@code norm} does not fit the model's input shape
+     */
     public NormalizedClassifier(Classifier inner, Normalization norm) {
         this(inner, norm, inner.bounds());
     }
 
+    /**
+     * The wrapped model.
+     *
+     * @return the model that sees normalised inputs
+     */
     public Classifier inner() {
         return inner;
     }
 
+    /**
+     * The normalisation applied before the wrapped model.
+     *
+     * @return the normalisation
+     */
     public Normalization normalization() {
         return norm;
     }
 
-    /** For provenance and JSON. */
+    /**
+     * For provenance and JSON.
+     * @return the normalisation's description ({@link Normalization#describe})
+     */
     public Map<String, Object> describe() {
         return norm.describe(inputShape());
     }
 
-    /** The normalised batch (x − mean) / std, on x's manager. */
+    /**
+     * The normalised batch (x − mean) / std, on x's manager.
+     * @param x a batch (n, sample...) in the data's units; not closed
+     * @return a new array attached to {@code x}'s manager
+     */
     public NDArray normalise(NDArray x) {
         Shape sample = inputShape();
         try (NDArray mean = norm.meanArray(x.getManager(), sample); NDArray std = norm.stdArray(x.getManager(), sample)) {

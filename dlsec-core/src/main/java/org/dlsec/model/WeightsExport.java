@@ -29,6 +29,15 @@ public final class WeightsExport {
     /** One exported parameter: its DJL name, type, shape and offset (in floats) into the data file. */
     public record Entry(String name, String type, long[] shape, long offset) {}
 
+    /**
+     * Writes the parameters of {@code model} to {@code jsonFile} (the index) and a {@code .bin} file beside it (the
+     * float32 data), both atomically.
+     *
+     * @param model the network; its weights are read, not changed
+     * @param jsonFile the index's path, e.g. {@code lenet5.json}; the data goes to {@code lenet5.bin}
+     * @return the entries written, in block order
+     * @throws DlsecException when a file cannot be written
+     */
     public static List<Entry> write(DjlClassifier model, Path jsonFile) {
         Path bin = jsonFile.resolveSibling(jsonFile.getFileName().toString().replaceAll("\\.json$", "") + ".bin");
         List<Entry> entries = new ArrayList<>();

@@ -23,6 +23,7 @@ public interface BatchLoss {
      * @param clean the batch as drawn from the data
      * @param input the batch after the {@link BatchTransform} (the same array when there is none)
      * @param y int64 labels
+     * @return the loss and the logits, attached to the batch's manager
      */
     Output apply(UnaryOperator<NDArray> forward, NDArray clean, NDArray input, NDArray y);
 }

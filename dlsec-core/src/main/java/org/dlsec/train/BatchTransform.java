@@ -10,10 +10,24 @@ import org.dlsec.model.DjlClassifier;
  */
 @FunctionalInterface
 public interface BatchTransform {
+    /**
+     * Transforms one batch.
+     *
+     * @param model the model being trained, with frozen parameters during this call
+     * @param x the batch's inputs (n, sample...); not closed
+     * @param y the batch's int64 labels (n); not closed
+     * @return the inputs to train on: {@code x} itself or a new array of its shape on its manager
+     */
     NDArray apply(DjlClassifier model, NDArray x, NDArray y);
 
-    /** Called once before the first batch with the number of batches per epoch (for schedules). */
+    /**
+     * Called once before the first batch with the number of batches per epoch (for schedules).
+     * @param batchesPerEpoch the number of updates in one epoch
+     */
     default void begin(int batchesPerEpoch) {}
 
+    /**
+     * The identity: trains on the batch as drawn.
+     */
     BatchTransform NONE = (model, x, y) -> x;
 }

@@ -47,13 +47,25 @@ public final class ModelTrainer {
     private final Consumer<ModelCard.EpochRecord> listener;
     private final boolean progress;
 
+    /**
+     * A trainer with softmax cross-entropy on the (transformed) batch.
+     *
+     * @param config the training parameters
+     * @param transform rewrites each batch before the update, or null for none
+     * @param listener hears each epoch's figures, or null
+     * @param progress whether to show a progress bar on stderr
+     */
     public ModelTrainer(TrainConfig config, BatchTransform transform, Consumer<ModelCard.EpochRecord> listener,
             boolean progress) {
         this(config, transform, null, listener, progress);
     }
 
     /**
+     * @param config the training parameters
+     * @param transform rewrites each batch before the update, or null for none
      * @param batchLoss the loss of a batch, or null for softmax cross-entropy on the (transformed) inputs
+     * @param listener hears each epoch's figures, or null
+     * @param progress whether to show a progress bar on stderr
      */
     public ModelTrainer(TrainConfig config, BatchTransform transform, BatchLoss batchLoss,
             Consumer<ModelCard.EpochRecord> listener, boolean progress) {
@@ -61,8 +73,14 @@ public final class ModelTrainer {
     }
 
     /**
+     * @param config the training parameters
+     * @param transform rewrites each batch before the update, or null for none
+     * @param batchLoss the loss of a batch, or null for softmax cross-entropy
      * @param gradientStep how each update's gradient and batches are formed (DP-SGD), or null for one
      *     backward pass of the batch loss over shuffled batches; cannot be combined with a batchLoss
+     * @param listener hears each epoch's figures (from the training thread), or null
+     * @param progress whether to show a progress bar on stderr
+     * @throws org.dlsec.core.DlsecException when both {@code batchLoss} and {@code gradientStep} are given
      */
     public ModelTrainer(TrainConfig config, BatchTransform transform, BatchLoss batchLoss, GradientStep gradientStep,
             Consumer<ModelCard.EpochRecord> listener, boolean progress) {
@@ -78,6 +96,11 @@ public final class ModelTrainer {
         this.progress = progress;
     }
 
+    /**
+     * Plain training: cross-entropy, no transform, no listener, no progress bar.
+     *
+     * @param config the training parameters
+     */
     public ModelTrainer(TrainConfig config) {
         this(config, BatchTransform.NONE, null, false);
     }
@@ -85,8 +108,14 @@ public final class ModelTrainer {
     /**
      * Trains {@code model} in place.
      *
+     * @param model the network; its parameters are updated in place and left frozen afterwards; not closed
+     * @param train the training samples
      * @param validation held-out part of the training data, or null
      * @param test test split, or null
+     * @param extra what to record under the card's {@code training.extra} besides the numerical issues
+     * @return the training record for the model card
+     * @throws org.dlsec.core.DlsecException when the data does not fit the model or training does not recover from
+     *         non-finite values
      */
     public ModelCard.Training train(DjlClassifier model, Dataset train, Dataset validation, Dataset test,
             Map<String, Object> extra) {

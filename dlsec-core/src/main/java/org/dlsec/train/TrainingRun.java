@@ -25,9 +25,18 @@ public final class TrainingRun {
     private TrainingRun() {}
 
     /**
+     * @param arch the architecture to train
+     * @param id the dataset
+     * @param dataDir where its files are, or empty for the defaults
      * @param limit use only the first N training images (null: all)
      * @param validation fraction held out (0: none)
+     * @param config the training parameters
+     * @param out the model directory to write (created; existing files replaced)
+     * @param progress whether to show progress bars on stderr
      * @param log receives one human-readable line per step (start, each epoch, saved)
+     * @return the card written
+     * @throws org.dlsec.core.DlsecException when the data cannot be read, the parameters are invalid or the model cannot
+     *         be written
      */
     public static ModelCard run(Architecture arch, DatasetId id, Optional<Path> dataDir, Integer limit, double validation,
             TrainConfig config, Path out, boolean progress, Consumer<String> log) {
@@ -38,7 +47,20 @@ public final class TrainingRun {
      * As above, trained with {@code method} (adversarial training, noise augmentation, ...) and
      * {@code step}, both recorded in the card.
      *
+     * @param arch the architecture to train
+     * @param id the dataset
+     * @param dataDir where its files are, or empty for the defaults
+     * @param limit use only the first N training samples, or null for all
+     * @param validation the fraction held out, in [0, 1)
+     * @param config the training parameters
+     * @param method the training method
      * @param step builds the gradient step (e.g. DP-SGD) for the training-set size, or null for plain training
+     * @param out the model directory to write
+     * @param progress whether to show progress bars on stderr
+     * @param log receives one line per step
+     * @return the card written
+     * @throws org.dlsec.core.DlsecException when the data cannot be read, the parameters are invalid or the model cannot
+     *         be written
      */
     public static ModelCard run(Architecture arch, DatasetId id, Optional<Path> dataDir, Integer limit, double validation,
             TrainConfig config, TrainingMethod method, java.util.function.IntFunction<GradientStep> step, Path out,
@@ -50,6 +72,20 @@ public final class TrainingRun {
     /**
      * As above, on a dataset given by built-in name or path ({@link DataSource}); {@code data} gives
      * the format options (its split is ignored: the train split trains, the test split evaluates).
+     * @param arch the architecture to train
+     * @param dataset a built-in name or a path
+     * @param data the format options
+     * @param limit use only the first N training samples, or null for all
+     * @param validation the fraction held out, in [0, 1)
+     * @param config the training parameters
+     * @param method the training method
+     * @param step builds the gradient step for the training-set size, or null
+     * @param out the model directory to write
+     * @param progress whether to show progress bars on stderr
+     * @param log receives one line per step
+     * @return the card written
+     * @throws org.dlsec.core.DlsecException when the data cannot be read, the parameters are invalid or the model cannot
+     *         be written
      */
     public static ModelCard run(Architecture arch, String dataset, SourceOptions data, Integer limit, double validation,
             TrainConfig config, TrainingMethod method, java.util.function.IntFunction<GradientStep> step, Path out,
@@ -145,6 +181,9 @@ public final class TrainingRun {
      * The indices of {@code trainSplit} (the full training split of the card's dataset) that trained
      * the model, rebuilt from what {@link #run} recorded in the card, or empty when the card does not
      * say (then only a model trained on the whole split can be placed: all indices).
+     * @param card the model's card
+     * @param trainSplit the full training split of the card's dataset
+     * @return the indices, or empty when the card does not record them
      */
     public static java.util.Optional<int[]> trainingIndices(ModelCard card, Dataset trainSplit) {
         ModelCard.Training t = card.training();

@@ -12,13 +12,34 @@ public abstract class AbstractEpsilonAttack<P extends AbstractEpsilonAttack.Budg
         implements EpsilonAttack {
     /** The budget part of an ε-bounded attack's parameter record (its components of these names). */
     public interface Budget {
+        /**
+         * The norm of the budget.
+         *
+         * @return linf or l2 (l0 for attacks that support it)
+         */
         Norm norm();
 
+        /**
+         * The budget ε in the data's units.
+         *
+         * @return ε, at least 0
+         */
         double epsilon();
 
+        /**
+         * Whether the attack is targeted.
+         *
+         * @return true for a targeted attack
+         */
         boolean targeted();
     }
 
+    /**
+     * @param name the attack's name, e.g. {@code pgd}
+     * @param knowledge what the attack needs from the model
+     * @param params the validated parameter record; not null
+     * @throws NullPointerException when {@code params} is null
+     */
     protected AbstractEpsilonAttack(String name, Knowledge knowledge, P params) {
         super(name, knowledge, params);
     }

@@ -28,7 +28,11 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
     private final String name;
     private final Knowledge knowledge;
 
-    /** An attack of a fixed name and adversary knowledge (most are). */
+    /**
+     * An attack of a fixed name and adversary knowledge (most are).
+     * @param name the attack's name as results and the command line show it
+     * @param knowledge what the attack needs from the model
+     */
     protected AbstractEvasionAttack(String name, Knowledge knowledge) {
         this.name = name;
         this.knowledge = knowledge;
@@ -64,6 +68,13 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
      */
     protected record Crafted(NDArray adversarial, long[] queries, long[] gradients, boolean[] gaveUp,
             List<NumericalIssue> issues) {
+        /**
+         * A result without given-up samples or numerical issues.
+         *
+         * @param adversarial the adversarial examples (n, sample...), on the batch's manager
+         * @param queries per-sample queries the algorithm made (n)
+         * @param gradients per-sample input gradients the algorithm took (n)
+         */
         protected Crafted(NDArray adversarial, long[] queries, long[] gradients) {
             this(adversarial, queries, gradients, null, List.of());
         }
@@ -72,6 +83,13 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
     /**
      * The algorithm. {@code y} are true labels (untargeted) or targets (targeted), int64;
      * {@code cleanPred} the model's clean predictions.
+     * @param model the classifier under attack
+     * @param x the clean batch (n, sample...)
+     * @param y true labels or targets (n), int64
+     * @param cleanPred the model's predictions on {@code x}
+     * @param sampleIds the samples' ids, from which per-sample randomness is drawn
+     * @return the adversarial examples and their cost; arrays created here may be left open (they are freed
+     *         with the template's scope)
      */
     protected abstract Crafted craft(Classifier model, NDArray x, NDArray y, long[] cleanPred, long[] sampleIds);
 
@@ -175,7 +193,12 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
         return d;
     }
 
-    /** A per-sample count array filled with {@code v}. */
+    /**
+     * A per-sample count array filled with {@code v}.
+     * @param n the number of samples
+     * @param v the value of every entry
+     * @return a new array
+     */
     protected static long[] filled(int n, long v) {
         long[] a = new long[n];
         java.util.Arrays.fill(a, v);

@@ -11,12 +11,21 @@ public abstract class AbstractParameterisedAttack<P> extends AbstractEvasionAtta
     /** The attack's parameters. */
     protected final P p;
 
+    /**
+     * @param name the attack's name, e.g. {@code square}
+     * @param knowledge what the attack needs from the model
+     * @param params the validated parameter record; not null
+     * @throws NullPointerException when {@code params} is null
+     */
     protected AbstractParameterisedAttack(String name, Knowledge knowledge, P params) {
         super(name, knowledge);
         this.p = java.util.Objects.requireNonNull(params, "params");
     }
 
-    /** The validated parameter record. */
+    /**
+     * The validated parameter record.
+     * @return the record the attack was built with
+     */
     public P params() {
         return p;
     }

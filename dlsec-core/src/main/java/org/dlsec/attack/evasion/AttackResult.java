@@ -26,6 +26,28 @@ import org.dlsec.model.Classifier;
  * values that changed by more than 1e-6. Queries count every sample the classifier predicted for this
  * sample (including the clean and the final check), gradients every input gradient taken.
  *
+ * <p>Immutable apart from its arrays, which are shared, not copied: do not modify them. A result
+ * holds no native memory (everything is on the Java heap), so it needs no closing and may be kept
+ * after the model and its manager are closed.
+ *
+ * @param attack the attack's name, e.g. {@code pgd}
+ * @param knowledge what the attack needed from the model
+ * @param targeted whether the attack aimed at target classes
+ * @param parameters every parameter that affects the result (budget, steps, seed ...); copied, immutable
+ * @param sampleShape one sample's shape, e.g. {1, 28, 28}
+ * @param sampleIds each sample's index in its dataset (n)
+ * @param labels the true labels (n)
+ * @param targets the target classes (n) of a targeted attack, or null
+ * @param cleanPredictions the model's predictions before the attack (n)
+ * @param adversarialPredictions the predictions on the adversarial examples (n)
+ * @param success whether the attack succeeded on each sample (see above)
+ * @param failed whether the attack could not run on each sample; its example is then the original
+ * @param l0 per sample, the number of values changed by more than 1e-6
+ * @param l2 per sample, the L2 norm of the perturbation, in the data's units
+ * @param linf per sample, the L∞ norm of the perturbation, in the data's units
+ * @param queries per sample, the samples the classifier predicted for it
+ * @param gradients per sample, the input gradients taken for it
+ * @param seconds per sample, its share of the batch's wall time
  * @param adversarial the adversarial examples, flattened (n·C·H·W); not serialised to JSON
  * @param numericalIssues non-finite losses, gradients or iterates the attack recovered from (restarted with a smaller
  *     step, or gave the sample up: then it is marked failed); empty when none
@@ -56,6 +78,32 @@ public record AttackResult(
         List<NumericalIssue> numericalIssues,
         @JsonIgnore Provenance provenance) {
 
+    /**
+     * Checks that the per-sample arrays have one entry per sample and copies the parameter map and the issue list.
+     *
+     * @param attack the attack's name, e.g. {@code pgd}
+     * @param knowledge what the attack needed from the model
+     * @param targeted whether the attack aimed at target classes
+     * @param parameters every parameter that affects the result (budget, steps, seed ...); copied, immutable
+     * @param sampleShape one sample's shape, e.g. {1, 28, 28}
+     * @param sampleIds each sample's index in its dataset (n)
+     * @param labels the true labels (n)
+     * @param targets the target classes (n) of a targeted attack, or null
+     * @param cleanPredictions the model's predictions before the attack (n)
+     * @param adversarialPredictions the predictions on the adversarial examples (n)
+     * @param success whether the attack succeeded on each sample (see above)
+     * @param failed whether the attack could not run on each sample; its example is then the original
+     * @param l0 per sample, the number of values changed by more than 1e-6
+     * @param l2 per sample, the L2 norm of the perturbation, in the data's units
+     * @param linf per sample, the L∞ norm of the perturbation, in the data's units
+     * @param queries per sample, the samples the classifier predicted for it
+     * @param gradients per sample, the input gradients taken for it
+     * @param seconds per sample, its share of the batch's wall time
+     * @param adversarial the adversarial examples, flattened (n·C·H·W); not serialised to JSON
+     * @param numericalIssues non-finite losses, gradients or iterates the attack recovered from (restarted with a smaller
+     *        step, or gave the sample up: then it is marked failed); empty when none
+     * @throws IllegalArgumentException when a per-sample array or {@code targets} has a length other than {@code labels.length}
+     */
     public AttackResult {
         int n = labels.length;
         for (Object a : new Object[] {sampleIds, cleanPredictions, adversarialPredictions, success, failed, l0, l2, linf,
@@ -71,7 +119,29 @@ public record AttackResult(
         numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
     }
 
-    /** A result without provenance yet. */
+    /**
+     * A result without provenance yet.
+     * @param attack the attack's name, e.g. {@code pgd}
+     * @param knowledge what the attack needed from the model
+     * @param targeted whether the attack aimed at target classes
+     * @param parameters every parameter that affects the result (budget, steps, seed ...); copied, immutable
+     * @param sampleShape one sample's shape, e.g. {1, 28, 28}
+     * @param sampleIds each sample's index in its dataset (n)
+     * @param labels the true labels (n)
+     * @param targets the target classes (n) of a targeted attack, or null
+     * @param cleanPredictions the model's predictions before the attack (n)
+     * @param adversarialPredictions the predictions on the adversarial examples (n)
+     * @param success whether the attack succeeded on each sample (see above)
+     * @param failed whether the attack could not run on each sample; its example is then the original
+     * @param l0 per sample, the number of values changed by more than 1e-6
+     * @param l2 per sample, the L2 norm of the perturbation, in the data's units
+     * @param linf per sample, the L∞ norm of the perturbation, in the data's units
+     * @param queries per sample, the samples the classifier predicted for it
+     * @param gradients per sample, the input gradients taken for it
+     * @param seconds per sample, its share of the batch's wall time
+     * @param adversarial the adversarial examples, flattened (n·C·H·W); not serialised to JSON
+     * @param numericalIssues the non-finite events the attack recovered from, or null for none
+     */
     public AttackResult(String attack, Knowledge knowledge, boolean targeted, Map<String, Object> parameters,
             long[] sampleShape, long[] sampleIds, int[] labels, int[] targets, int[] cleanPredictions,
             int[] adversarialPredictions, boolean[] success, boolean[] failed, double[] l0, double[] l2, double[] linf,
@@ -81,7 +151,28 @@ public record AttackResult(
                 null);
     }
 
-    /** A result without numerical issues. */
+    /**
+     * A result without numerical issues.
+     * @param attack the attack's name, e.g. {@code pgd}
+     * @param knowledge what the attack needed from the model
+     * @param targeted whether the attack aimed at target classes
+     * @param parameters every parameter that affects the result (budget, steps, seed ...); copied, immutable
+     * @param sampleShape one sample's shape, e.g. {1, 28, 28}
+     * @param sampleIds each sample's index in its dataset (n)
+     * @param labels the true labels (n)
+     * @param targets the target classes (n) of a targeted attack, or null
+     * @param cleanPredictions the model's predictions before the attack (n)
+     * @param adversarialPredictions the predictions on the adversarial examples (n)
+     * @param success whether the attack succeeded on each sample (see above)
+     * @param failed whether the attack could not run on each sample; its example is then the original
+     * @param l0 per sample, the number of values changed by more than 1e-6
+     * @param l2 per sample, the L2 norm of the perturbation, in the data's units
+     * @param linf per sample, the L∞ norm of the perturbation, in the data's units
+     * @param queries per sample, the samples the classifier predicted for it
+     * @param gradients per sample, the input gradients taken for it
+     * @param seconds per sample, its share of the batch's wall time
+     * @param adversarial the adversarial examples, flattened (n·C·H·W); not serialised to JSON
+     */
     public AttackResult(String attack, Knowledge knowledge, boolean targeted, Map<String, Object> parameters,
             long[] sampleShape, long[] sampleIds, int[] labels, int[] targets, int[] cleanPredictions,
             int[] adversarialPredictions, boolean[] success, boolean[] failed, double[] l0, double[] l2, double[] linf,
@@ -90,7 +181,11 @@ public record AttackResult(
                 adversarialPredictions, success, failed, l0, l2, linf, queries, gradients, seconds, adversarial, List.of());
     }
 
-    /** The same result with {@code issues} recorded. */
+    /**
+     * The same result with {@code issues} recorded.
+     * @param issues the issues recorded while attacking these samples; null means none
+     * @return a new result; this one is unchanged
+     */
     public AttackResult withNumericalIssues(List<NumericalIssue> issues) {
         return new AttackResult(attack, knowledge, targeted, parameters, sampleShape, sampleIds, labels, targets,
                 cleanPredictions, adversarialPredictions, success, failed, l0, l2, linf, queries, gradients, seconds, adversarial,
@@ -115,6 +210,11 @@ public record AttackResult(
      * a relative 1e-6) is not a success there, its adversarial example is the original ({@code original} gives sample
      * i's clean values) and its prediction the clean one. Queries, gradients and time stay those of the one run; the
      * parameters record the budget as {@code eps}.
+     * @param norm the norm the distances are read in, {@link Norm#L2} or {@link Norm#LINF}
+     * @param eps the budget ε, finite and at least 0, in the data's units
+     * @param original gives sample i's clean values (as many as one sample has), e.g. {@code data::image}
+     * @return a new result at that budget
+     * @throws org.dlsec.core.DlsecException when {@code eps} or {@code norm} is invalid or an original has the wrong size
      */
     public AttackResult withinBudget(Norm norm, double eps, java.util.function.IntFunction<float[]> original) {
         DlsecException.require(Double.isFinite(eps) && eps >= 0, "eps", "must be finite and >= 0, got " + eps);
@@ -148,11 +248,19 @@ public record AttackResult(
                 cleanPredictions, pred, ok, failed, z0, z2, zinf, queries, gradients, seconds, adv, numericalIssues, provenance);
     }
 
+    /**
+     * The number of samples attacked.
+     *
+     * @return n
+     */
     public int size() {
         return labels.length;
     }
 
-    /** Samples the model classified correctly before the attack. */
+    /**
+     * Samples the model classified correctly before the attack.
+     * @return the count of samples whose clean prediction equals their label
+     */
     public int correctBefore() {
         int c = 0;
         for (int i = 0; i < size(); i++) {
@@ -161,11 +269,19 @@ public record AttackResult(
         return c;
     }
 
+    /**
+     * Clean accuracy: the fraction of samples classified correctly before the attack.
+     *
+     * @return a value in [0, 1]; NaN for an empty result
+     */
     public double cleanAccuracy() {
         return (double) correctBefore() / size();
     }
 
-    /** Fraction of all samples still classified correctly after the attack. */
+    /**
+     * Fraction of all samples still classified correctly after the attack.
+     * @return a value in [0, 1]; NaN for an empty result
+     */
     public double robustAccuracy() {
         int c = 0;
         for (int i = 0; i < size(); i++) {
@@ -174,7 +290,10 @@ public record AttackResult(
         return (double) c / size();
     }
 
-    /** Successes among the samples classified correctly before the attack. */
+    /**
+     * Successes among the samples classified correctly before the attack.
+     * @return a value in [0, 1]; 0 when no sample was classified correctly before the attack
+     */
     public double successRate() {
         int s = 0;
         for (boolean b : success) {
@@ -184,6 +303,11 @@ public record AttackResult(
         return base == 0 ? 0 : (double) s / base;
     }
 
+    /**
+     * The number of samples the attack could not run on (their example is the original).
+     *
+     * @return a count between 0 and n
+     */
     public int failedCount() {
         int f = 0;
         for (boolean b : failed) {
@@ -192,7 +316,10 @@ public record AttackResult(
         return f;
     }
 
-    /** The aggregate figures (means of distances over successful samples). */
+    /**
+     * The aggregate figures (means of distances over successful samples).
+     * @return a new summary computed from the per-sample arrays
+     */
     public Summary summary() {
         double[] sl0 = successful(l0);
         double[] sl2 = successful(l2);
@@ -244,7 +371,10 @@ public record AttackResult(
     public record PerSample(long[] index, int[] label, int[] target, int[] cleanPrediction, int[] adversarialPrediction,
             boolean[] success, boolean[] failed, double[] l0, double[] l2, double[] linf, long[] queries, long[] gradients) {}
 
-    /** The per-sample results of this run. */
+    /**
+     * The per-sample results of this run.
+     * @return a record sharing this result's arrays
+     */
     public PerSample perSample() {
         return new PerSample(sampleIds(), labels(), targets(), cleanPredictions(), adversarialPredictions(), success(), failed(),
                 l0(), l2(), linf(), queries(), gradients());
@@ -260,7 +390,12 @@ public record AttackResult(
             double meanLinf, double medianL2, double meanQueries, double medianQueries, double meanGradients,
             int failed, double seconds, double samplesPerSecond, int numericalIssueCount) {}
 
-    /** Joins the results of consecutive batches of the same attack. */
+    /**
+     * Joins the results of consecutive batches of the same attack.
+     * @param parts results of the same attack and parameters on consecutive batches, in order; at least one
+     * @return one result over all samples (the first part itself when there is only one)
+     * @throws org.dlsec.core.DlsecException when {@code parts} is empty
+     */
     public static AttackResult concat(List<AttackResult> parts) {
         if (parts.isEmpty()) {
             throw new DlsecException("no attack results to join");
@@ -313,6 +448,9 @@ public record AttackResult(
      * For a targeted run, where the attack saw only targets: the same result with the true labels
      * filled in, and success recomputed as "correct before the attack and classified as the target
      * after it".
+     * @param trueLabels the true label of each sample (n)
+     * @return a new result with those labels and recomputed successes
+     * @throws IllegalArgumentException when there is not one label per sample
      */
     public AttackResult withTrueLabels(int[] trueLabels) {
         if (trueLabels.length != size()) {
@@ -342,7 +480,13 @@ public record AttackResult(
         return Tensors.floats(manager, adversarial, new Shape(dims));
     }
 
-    /** Sample {@code i}'s adversarial example, in the sample's shape (CHW for images), flattened. */
+    /**
+     * Sample {@code i}'s adversarial example, in the sample's shape (CHW for images), flattened.
+     * @param i the sample's position in this result, 0 to n−1
+     * @return a new array of {@code sampleShape}'s size (for an (n, C, H, W) tensor see the attack's
+     *         {@code generate} on NDArrays)
+     * @throws ArrayIndexOutOfBoundsException when {@code i} is out of range
+     */
     public float[] adversarialExample(int i) {
         int d = 1;
         for (long v : sampleShape) {

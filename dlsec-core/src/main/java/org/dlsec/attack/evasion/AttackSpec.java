@@ -8,7 +8,7 @@ import org.dlsec.core.DlsecException;
 /**
  * What a user asked for, by name and options, before it becomes an {@link EvasionAttack}: the CLI's
  * and the audit config's common language. Attack-specific knobs go in {@code extra} (e.g.
- * {@code confidence=0} for C&W); {@link #extraDouble} and friends read them with validation.
+ * {@code confidence=0} for C&amp;W); {@link #extraDouble} and friends read them with validation.
  *
  * @param name attack name (see {@link EvasionAttacks#NAMES})
  * @param epsilon budget for ε-bounded attacks (the first of a list; the runner sweeps the rest)
@@ -24,6 +24,22 @@ import org.dlsec.core.DlsecException;
 public record AttackSpec(String name, double epsilon, Norm norm, Integer steps, Double stepSize, Integer restarts,
         boolean targeted, Integer maxQueries, long seed, Map<String, String> extra) {
 
+    /**
+     * Normalises the name (trimmed, lower case) and the norm (null means linf) and checks every option.
+     *
+     * @param name attack name (see {@link EvasionAttacks#NAMES})
+     * @param epsilon budget for ε-bounded attacks (the first of a list; the runner sweeps the rest)
+     * @param norm linf or l2 where the attack supports both
+     * @param steps iterations (null: the attack's default)
+     * @param stepSize absolute step size (null: the attack's default schedule)
+     * @param restarts random restarts (null: 1)
+     * @param targeted targeted mode
+     * @param maxQueries query budget per sample for black-box attacks (null: the attack's default)
+     * @param seed seed of all randomness
+     * @param extra attack-specific options
+     * @throws org.dlsec.core.DlsecException when ε is negative, not finite or beyond float range, or steps, step
+     *         size, restarts or max queries is given and not positive; the message names the option
+     */
     public AttackSpec {
         name = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         norm = norm == null ? Norm.LINF : norm;
@@ -39,22 +55,56 @@ public record AttackSpec(String name, double epsilon, Norm norm, Integer steps, 
         extra = extra == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(extra));
     }
 
+    /**
+     * A spec with only a name and a budget: linf, the attack's defaults, untargeted, seed 0.
+     *
+     * @param name the attack's name, e.g. {@code pgd}
+     * @param eps the budget ε, at least 0
+     * @return the spec
+     * @throws org.dlsec.core.DlsecException when {@code eps} is invalid
+     */
     public static AttackSpec of(String name, double eps) {
         return new AttackSpec(name, eps, Norm.LINF, null, null, null, false, null, 0, Map.of());
     }
 
+    /**
+     * The number of steps asked for, or the attack's default.
+     *
+     * @param dflt the attack's default
+     * @return {@code steps} if given, else {@code dflt}
+     */
     public int stepsOr(int dflt) {
         return steps == null ? dflt : steps;
     }
 
+    /**
+     * The number of restarts asked for, or the attack's default.
+     *
+     * @param dflt the attack's default
+     * @return {@code restarts} if given, else {@code dflt}
+     */
     public int restartsOr(int dflt) {
         return restarts == null ? dflt : restarts;
     }
 
+    /**
+     * The query budget per sample asked for, or the attack's default.
+     *
+     * @param dflt the attack's default
+     * @return {@code maxQueries} if given, else {@code dflt}
+     */
     public int maxQueriesOr(int dflt) {
         return maxQueries == null ? dflt : maxQueries;
     }
 
+    /**
+     * An attack-specific number from {@code extra}.
+     *
+     * @param key the option's name, e.g. {@code confidence}
+     * @param dflt the value when the option is absent
+     * @return the option's value
+     * @throws org.dlsec.core.DlsecException when the option is present and not a finite number
+     */
     public double extraDouble(String key, double dflt) {
         String v = extra.get(key);
         if (v == null) {
@@ -71,6 +121,14 @@ public record AttackSpec(String name, double epsilon, Norm norm, Integer steps, 
         }
     }
 
+    /**
+     * An attack-specific integer from {@code extra}.
+     *
+     * @param key the option's name, e.g. {@code binary-steps}
+     * @param dflt the value when the option is absent
+     * @return the option's value
+     * @throws org.dlsec.core.DlsecException when the option is present and not an integer
+     */
     public int extraInt(String key, int dflt) {
         String v = extra.get(key);
         if (v == null) {
@@ -83,6 +141,13 @@ public record AttackSpec(String name, double epsilon, Norm norm, Integer steps, 
         }
     }
 
+    /**
+     * An attack-specific text option from {@code extra}.
+     *
+     * @param key the option's name
+     * @param dflt the value when the option is absent
+     * @return the option's value, as given
+     */
     public String extraString(String key, String dflt) {
         return extra.getOrDefault(key, dflt);
     }

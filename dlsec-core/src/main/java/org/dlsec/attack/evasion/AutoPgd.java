@@ -48,6 +48,17 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
      * @param seed seed of the random starts
      */
     public record Params(Norm norm, double epsilon, int steps, int restarts, boolean targeted, long seed) implements AbstractEpsilonAttack.Budget {
+        /**
+         * Checks every parameter.
+         *
+         * @param norm linf or l2
+         * @param epsilon the budget ε ≥ 0
+         * @param steps iterations N ≥ 1 per run, i.e. gradient calls per sample and run (paper: 100)
+         * @param restarts runs ≥ 1 (each from a new random start, on the samples not yet fooled)
+         * @param targeted targeted mode (y holds targets)
+         * @param seed seed of the random starts
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "apgd supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -57,6 +68,11 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
     }
 
 
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public AutoPgd(Params params) {
         super("apgd", Knowledge.WHITE_BOX, params);
     }
@@ -84,12 +100,18 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
     /**
      * An L∞ APGD-CE of budget {@code eps} in one line, e.g. {@code AutoPgd.linf(0.3).steps(100).restarts(5).build()};
      * defaults as the registry's: 100 iterations, one restart, untargeted, seed 0.
+     * @param eps the L∞ budget ε in the data's units, finite and at least 0 (checked at {@code build()})
+     * @return a builder with the defaults above
      */
     public static Builder linf(double eps) {
         return new Builder(Norm.LINF, eps);
     }
 
-    /** As {@link #linf}, in L2. */
+    /**
+     * As {@link #linf}, in L2.
+     * @param eps the L2 budget ε in the data's units, finite and at least 0 (checked at {@code build()})
+     * @return a builder with the defaults above
+     */
     public static Builder l2(double eps) {
         return new Builder(Norm.L2, eps);
     }

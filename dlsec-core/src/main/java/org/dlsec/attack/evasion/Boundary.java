@@ -45,6 +45,17 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
      */
     public record Params(int maxQueries, double sphericalStep, double sourceStep, double stepAdaptation, int initTries,
             long seed) {
+        /**
+         * Checks every parameter.
+         *
+         * @param maxQueries per-sample query budget including the clean and final predictions (≥ 3)
+         * @param sphericalStep initial orthogonal step δ, relative to the current distance (&gt; 0)
+         * @param sourceStep initial step ε towards the original, relative to the current distance, in (0, 1)
+         * @param stepAdaptation the factor by which the steps grow or shrink (&gt; 1)
+         * @param initTries uniform-noise draws allowed for the initialisation (≥ 1)
+         * @param seed seed of all random choices (per sample)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(maxQueries >= 3, "max queries",
                     "must be >= 3 (the clean and final predictions count), got " + maxQueries);
@@ -62,6 +73,11 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
     private static final int SPHERICAL_WINDOW = 100;
     private static final int STEP_WINDOW = 30;
     private static final int ADAPT_EVERY = 10;
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public Boundary(Params params) {
         super("boundary", Knowledge.DECISION_BASED, params);
     }
@@ -73,6 +89,9 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
      * The registry's defaults (the authors' δ = ε = 0.01, factor 1.5), 5000 queries; extras
      * {@code spherical-step}, {@code source-step}, {@code step-adaptation}, {@code init-tries}. The
      * attack minimises L2 whatever the spec's norm (the spec's default is linf); l0 is rejected.
+     * @param s the attack's options as the command line and the audit configuration give them
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when an option is unknown or out of range; the message names it
      */
     public static Boundary fromSpec(AttackSpec s) {
         DlsecException.require(!s.targeted(), "targeted",
@@ -87,6 +106,7 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
      * The Boundary Attack (untargeted, minimising L2) in one line with the registry's defaults (5,000 queries,
      * spherical and source steps 0.01, step adaptation 1.5, 100 tries for a starting point, seed 0), e.g.
      * {@code Boundary.builder().maxQueries(1000).build()}.
+     * @return a builder with the defaults above
      */
     public static Builder builder() {
         return new Builder();
@@ -105,19 +125,31 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
             return this;
         }
 
-        /** The orthogonal (spherical) step, relative to the distance (default 0.01). */
+        /**
+         * The orthogonal (spherical) step, relative to the distance (default 0.01).
+         * @param d δ, positive
+         * @return this builder
+         */
         public Builder sphericalStep(double d) {
             this.sphericalStep = d;
             return this;
         }
 
-        /** The step towards the original, relative to the distance (default 0.01). */
+        /**
+         * The step towards the original, relative to the distance (default 0.01).
+         * @param d the relative step, in (0, 1)
+         * @return this builder
+         */
         public Builder sourceStep(double d) {
             this.sourceStep = d;
             return this;
         }
 
-        /** The factor the steps grow or shrink by with their success rates (default 1.5). */
+        /**
+         * The factor the steps grow or shrink by with their success rates (default 1.5).
+         * @param f the factor, greater than 1
+         * @return this builder
+         */
         public Builder stepAdaptation(double f) {
             this.stepAdaptation = f;
             return this;

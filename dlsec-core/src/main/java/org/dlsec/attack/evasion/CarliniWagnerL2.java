@@ -51,6 +51,19 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
      */
     public record Params(double confidence, double initialConst, int binarySteps, int steps, double learningRate,
             boolean abortEarly, boolean targeted, long seed) {
+        /**
+         * Checks every parameter.
+         *
+         * @param confidence κ ≥ 0
+         * @param initialConst initial c &gt; 0 (ART: 0.01; the authors' code: 0.001)
+         * @param binarySteps binary-search steps ≥ 1 (authors: 9)
+         * @param steps Adam iterations per binary step ≥ 1
+         * @param learningRate Adam step &gt; 0 (authors: 0.01)
+         * @param abortEarly stop a sample's search step when its loss stalls
+         * @param targeted targeted mode (y holds targets)
+         * @param seed recorded for provenance (the attack draws no random numbers)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(Double.isFinite(confidence) && confidence >= 0, "confidence", "must be finite and >= 0, got "
                     + confidence);
@@ -68,12 +81,20 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
          * moves it by about one learning rate per step, so few small steps leave them stuck. Measured
          * on LeNet-5/MNIST (100 test images): 200×0.05 gives the same 100% success and a mean L2
          * within 2% of 1000×0.01, in a fifth of the time.
+         * @param targeted whether {@code y} holds targets
+         * @param seed recorded for provenance
+         * @return the parameters
          */
         public static Params defaults(boolean targeted, long seed) {
             return new Params(0, 0.01, 9, 200, 0.05, true, targeted, seed);
         }
     }
 
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public CarliniWagnerL2(Params params) {
         super("cw", Knowledge.WHITE_BOX, params);
     }
@@ -82,6 +103,7 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
      * C&amp;W L2 in one line with the registry's defaults (κ = 0, c = 0.01, 9 binary-search steps of 200 Adam steps at
      * 0.05, early abort, untargeted, seed 0), e.g. {@code CarliniWagnerL2.builder().initialConst(1).binarySteps(1)
      * .steps(100).build()}.
+     * @return a builder with the defaults above
      */
     public static Builder builder() {
         return new Builder();
@@ -103,37 +125,60 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
             return this;
         }
 
-        /** The margin κ the adversarial logit must clear (default 0). */
+        /**
+         * The margin κ the adversarial logit must clear (default 0).
+         * @param kappa κ, finite and at least 0
+         * @return this builder
+         */
         public Builder confidence(double kappa) {
             this.confidence = kappa;
             return this;
         }
 
-        /** The first trade-off constant c of the binary search (default 0.01). */
+        /**
+         * The first trade-off constant c of the binary search (default 0.01).
+         * @param c c₀, in (0, 1e10)
+         * @return this builder
+         */
         public Builder initialConst(double c) {
             this.initialConst = c;
             return this;
         }
 
-        /** Binary-search steps over c (default 9; 1 keeps c fixed). */
+        /**
+         * Binary-search steps over c (default 9; 1 keeps c fixed).
+         * @param n the number of binary-search steps, 1 to 100
+         * @return this builder
+         */
         public Builder binarySteps(int n) {
             this.binarySteps = n;
             return this;
         }
 
-        /** Adam steps per value of c (default 200). */
+        /**
+         * Adam steps per value of c (default 200).
+         * @param t the number of Adam steps, 1 to 100,000
+         * @return this builder
+         */
         public Builder steps(int t) {
             this.steps = t;
             return this;
         }
 
-        /** Adam's learning rate (default 0.05). */
+        /**
+         * Adam's learning rate (default 0.05).
+         * @param lr the learning rate, positive
+         * @return this builder
+         */
         public Builder learningRate(double lr) {
             this.learningRate = lr;
             return this;
         }
 
-        /** Run every step even when the loss stops improving (the default stops early, as the paper's code). */
+        /**
+         * Run every step even when the loss stops improving (the default stops early, as the paper's code).
+         * @return this builder
+         */
         public Builder noEarlyAbort() {
             this.abortEarly = false;
             return this;

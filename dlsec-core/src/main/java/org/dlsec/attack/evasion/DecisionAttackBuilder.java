@@ -11,22 +11,40 @@ package org.dlsec.attack.evasion;
  */
 public abstract class DecisionAttackBuilder<B extends DecisionAttackBuilder<B, A>, A extends EvasionAttack>
         extends AttackBuilder<B, A> {
+    /**
+     * Queries per sample; 5,000 by default.
+     */
     protected int maxQueries = 5000;
+    /**
+     * Random draws for a starting point; 100 by default.
+     */
     protected int initTries = 100;
 
-    /** Queries per sample (default 5,000). */
+    /**
+     * Queries per sample (default 5,000).
+     * @param q the query budget per sample, at least 1 (checked at {@code build()})
+     * @return this builder
+     */
     public B maxQueries(int q) {
         this.maxQueries = q;
         return self();
     }
 
-    /** Random draws tried for a misclassified starting point (default 100). */
+    /**
+     * Random draws tried for a misclassified starting point (default 100).
+     * @param n the number of draws, at least 1 (checked at {@code build()})
+     * @return this builder
+     */
     public B initTries(int n) {
         this.initTries = n;
         return self();
     }
 
-    /** Fails when {@link #targeted()} was asked for, naming the attack. */
+    /**
+     * Fails when {@link #targeted()} was asked for, naming the attack.
+     * @param attack the attack's name for the message
+     * @throws org.dlsec.core.DlsecException when {@link #targeted()} was called
+     */
     protected void untargetedOnly(String attack) {
         refuseTargeted(attack + " is untargeted here (a targeted run needs a starting image of the target class)");
     }

@@ -45,6 +45,15 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
      * @param seed recorded for provenance (the attack draws no random numbers)
      */
     public record Params(double overshoot, int maxIterations, int candidates, long seed) {
+        /**
+         * Checks every parameter.
+         *
+         * @param overshoot η ≥ 0 (paper: 0.02)
+         * @param maxIterations iterations ≥ 1 (paper: 50)
+         * @param candidates number of classes considered, including k₀, 2..1000 (capped at the model's K)
+         * @param seed recorded for provenance (the attack draws no random numbers)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(Double.isFinite(overshoot) && overshoot >= 0 && overshoot <= 10, "overshoot",
                     "must be in [0, 10], got " + overshoot);
@@ -53,6 +62,12 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
             DlsecException.require(candidates >= 2 && candidates <= 1000, "candidates", "must be in 2..1000, got " + candidates);
         }
 
+        /**
+         * The paper's parameters: overshoot 0.02, 50 iterations, 10 candidate classes.
+         *
+         * @param seed recorded for provenance
+         * @return the parameters
+         */
         public static Params defaults(long seed) {
             return new Params(0.02, 50, 10, seed);
         }
@@ -62,6 +77,11 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
     record Core(NDArray adversarial, long[] queries, long[] gradients, boolean[] fooled, boolean[] gaveUp,
             java.util.List<NumericalIssue> issues) {}
 
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public DeepFool(Params params) {
         super("deepfool", Knowledge.WHITE_BOX, params);
     }
@@ -69,6 +89,7 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
     /**
      * DeepFool in one line with the registry's defaults (overshoot 0.02, 50 iterations, the 10 most likely classes
      * as candidates, seed 0), e.g. {@code DeepFool.builder().overshoot(0.02).maxIterations(50).build()}.
+     * @return a builder with the defaults above
      */
     public static Builder builder() {
         return new Builder();
@@ -87,19 +108,31 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
             return this;
         }
 
-        /** Overshoot η added to the last step (default 0.02). */
+        /**
+         * Overshoot η added to the last step (default 0.02).
+         * @param eta η, at least 0
+         * @return this builder
+         */
         public Builder overshoot(double eta) {
             this.overshoot = eta;
             return this;
         }
 
-        /** Iterations at most (default 50). */
+        /**
+         * Iterations at most (default 50).
+         * @param t the iteration cap, 1 to 10,000
+         * @return this builder
+         */
         public Builder maxIterations(int t) {
             this.maxIterations = t;
             return this;
         }
 
-        /** The classes considered per step: the most likely ones (default 10). */
+        /**
+         * The classes considered per step: the most likely ones (default 10).
+         * @param k the number of classes, 2 to 1000 (capped at the model's K)
+         * @return this builder
+         */
         public Builder candidates(int k) {
             this.candidates = k;
             return this;

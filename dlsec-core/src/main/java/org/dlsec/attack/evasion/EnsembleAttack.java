@@ -21,6 +21,12 @@ import org.dlsec.model.Classifier;
 public final class EnsembleAttack implements EpsilonAttack {
     private final List<EvasionAttack> members;
 
+    /**
+     * An ensemble of {@code members}, run in the order given.
+     *
+     * @param members the attacks, at least one, all targeted or all untargeted; copied
+     * @throws org.dlsec.core.DlsecException when the list is empty or mixes targeted and untargeted attacks
+     */
     public EnsembleAttack(List<EvasionAttack> members) {
         if (members == null || members.isEmpty()) {
             throw new DlsecException("an ensemble needs at least one attack");
@@ -34,6 +40,11 @@ public final class EnsembleAttack implements EpsilonAttack {
         this.members = List.copyOf(members);
     }
 
+    /**
+     * The member attacks in the order they run.
+     *
+     * @return an immutable list
+     */
     public List<EvasionAttack> members() {
         return members;
     }

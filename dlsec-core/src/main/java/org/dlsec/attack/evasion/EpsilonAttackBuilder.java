@@ -9,9 +9,19 @@ package org.dlsec.attack.evasion;
  */
 public abstract class EpsilonAttackBuilder<B extends EpsilonAttackBuilder<B, A>, A extends EvasionAttack>
         extends AttackBuilder<B, A> {
+    /**
+     * The norm the budget is measured in.
+     */
     protected final Norm norm;
+    /**
+     * The budget ε in the data's units, validated at {@link #build()}.
+     */
     protected final double eps;
 
+    /**
+     * @param norm the norm of the budget
+     * @param eps the budget ε
+     */
     protected EpsilonAttackBuilder(Norm norm, double eps) {
         this.norm = norm;
         this.eps = eps;

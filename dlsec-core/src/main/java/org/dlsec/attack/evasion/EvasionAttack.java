@@ -14,14 +14,30 @@ import org.dlsec.model.Classifier;
  * batching. Implementations are immutable and configured by a validated parameter record.
  */
 public interface EvasionAttack {
-    /** The CLI name, e.g. {@code pgd}. */
+    /**
+     * The CLI name, e.g. {@code pgd}.
+     * @return the name, lower case
+     */
     String name();
 
+    /**
+     * What the attack needs from the model.
+     *
+     * @return white-box, score-based, decision-based or transfer
+     */
     Knowledge knowledge();
 
+    /**
+     * Whether the attack aims at given target classes (then {@code y} holds the targets).
+     *
+     * @return true for a targeted attack
+     */
     boolean targeted();
 
-    /** Whether the attack needs the model's gradients (a white-box attack); a model without them cannot take it. */
+    /**
+     * Whether the attack needs the model's gradients (a white-box attack); a model without them cannot take it.
+     * @return true when the attack takes input gradients
+     */
     default boolean needsGradients() {
         return knowledge() == Knowledge.WHITE_BOX;
     }
@@ -29,27 +45,64 @@ public interface EvasionAttack {
     /**
      * Attacks every sample of {@code data} in batches of {@link EvasionRunner#DEFAULT_BATCH}, without a progress bar:
      * the one call for an untargeted attack (a targeted one needs {@link #run(Classifier, Dataset, int[])}).
+     * @param model the classifier under attack; not closed, and its query counters are not reset
+     * @param data the samples and their true labels
+     * @return one result over all samples; it holds no native memory
+     * @throws org.dlsec.core.DlsecException when the attack is targeted, or the model's classes do not match the data's
+     * @throws org.dlsec.model.NoGradientException when the attack needs gradients and the model has none
      */
     default AttackResult run(Classifier model, Dataset data) {
         return EvasionRunner.run(this, model, data, null, EvasionRunner.DEFAULT_BATCH, false);
     }
 
-    /** As {@link #run(Classifier, Dataset)} with one target class per sample (targeted attacks). */
+    /**
+     * As {@link #run(Classifier, Dataset)} with one target class per sample (targeted attacks).
+     * @param model the classifier under attack; not closed
+     * @param data the samples and their true labels
+     * @param targets one target class per sample, each different from the sample's label (see
+     *        {@link EvasionRunner#randomTargets}); ignored by untargeted attacks
+     * @return one result over all samples, successes counted against the true labels
+     * @throws org.dlsec.core.DlsecException when there is not one target per sample, or the model and data do not match
+     */
     default AttackResult run(Classifier model, Dataset data, int[] targets) {
         return EvasionRunner.run(this, model, data, targets, EvasionRunner.DEFAULT_BATCH, false);
     }
 
-    /** What counts as adversarial for this attack (misclassification, or the target class). */
+    /**
+     * What counts as adversarial for this attack (misclassification, or the target class).
+     * @return {@link Criterion#TARGETED_MISCLASSIFICATION} for a targeted attack, else {@link Criterion#MISCLASSIFICATION}
+     */
     default Criterion criterion() {
         return Criterion.of(targeted());
     }
 
-    /** Every parameter that affects the result, for provenance (includes the seed). */
+    /**
+     * Every parameter that affects the result, for provenance (includes the seed).
+     * @return an immutable map from parameter name to value
+     */
     Map<String, Object> parameters();
 
+    /**
+     * Attacks one batch. Used by the runners; call it directly to attack arrays you already hold.
+     *
+     * @param model the classifier under attack; not closed
+     * @param x the clean batch (n, sample...), float32, inside the model's bounds; not modified or closed
+     * @param y the true labels (n) for an untargeted attack, the target labels for a targeted one; int64
+     * @param sampleIds the samples' ids (n), from which per-sample randomness is drawn
+     * @return the result for the batch; intermediate arrays are freed, and the result holds no native memory
+     * @throws org.dlsec.core.DlsecException when the batch does not fit the model
+     * @throws org.dlsec.model.NoGradientException when the attack needs gradients and the model has none
+     */
     AttackResult generate(Classifier model, NDArray x, NDArray y, long[] sampleIds);
 
-    /** {@link #generate(Classifier, NDArray, NDArray, long[])} with sample ids 0..n-1. */
+    /**
+     * {@link #generate(Classifier, NDArray, NDArray, long[])} with sample ids 0..n-1.
+     * @param model the classifier under attack; not closed
+     * @param x the clean batch (n, sample...), float32; not modified or closed
+     * @param y the true labels (or the targets) as int64 (n)
+     * @return the result for the batch
+     * @throws org.dlsec.model.NoGradientException when the attack needs gradients and the model has none
+     */
     default AttackResult generate(Classifier model, NDArray x, NDArray y) {
         long[] ids = new long[(int) x.getShape().get(0)];
         for (int i = 0; i < ids.length; i++) {

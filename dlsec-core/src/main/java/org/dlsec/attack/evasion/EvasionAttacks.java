@@ -42,6 +42,8 @@ public final class EvasionAttacks {
     /**
      * Refuses a parameter name that {@code s}'s attack does not read (see {@link #PARAMS}), naming the
      * closest known one when there is a likely typo.
+     * @param s the spec to check; an unknown attack name passes (it is reported by {@link #create})
+     * @throws org.dlsec.core.DlsecException when an {@code extra} option is not one the attack reads
      */
     public static void checkParams(AttackSpec s) {
         List<String> known = PARAMS.get(s.name());
@@ -85,6 +87,15 @@ public final class EvasionAttacks {
         DlsecException.require(!s.targeted(), "targeted", s.name() + " is an untargeted attack");
     }
 
+    /**
+     * Builds the attack {@code s} names, with the spec's options and the attack's published defaults
+     * for what it leaves out (e.g. 40 steps for {@code pgd}, 10 for {@code bim}).
+     *
+     * @param s the attack's name and options
+     * @return the attack, immutable and thread-safe to share
+     * @throws org.dlsec.core.DlsecException when the name is unknown, an option is unknown or invalid, or the attack
+     *         does not support the norm or targeted mode asked for
+     */
     public static EvasionAttack create(AttackSpec s) {
         checkParams(s);
         return switch (s.name()) {

@@ -43,6 +43,18 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
      * @param seed seed of all random choices (per sample)
      */
     public record Params(Norm norm, int maxQueries, int initEvals, int maxEvals, double gamma, int initTries, long seed) {
+        /**
+         * Checks every parameter.
+         *
+         * @param norm l2 or linf: the distance minimised
+         * @param maxQueries per-sample query budget including the clean and final predictions (≥ 3)
+         * @param initEvals B0, the first iteration's number of gradient queries (≥ 1)
+         * @param maxEvals the cap on gradient queries per iteration (≥ initEvals)
+         * @param gamma γ of the binary-search threshold θ (&gt; 0)
+         * @param initTries uniform-noise draws allowed for the initialisation (≥ 1)
+         * @param seed seed of all random choices (per sample)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(norm == Norm.L2 || norm == Norm.LINF, "norm", "hsj supports l2 and linf, got " + norm);
             DlsecException.require(maxQueries >= 3, "max queries",
@@ -57,6 +69,11 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
     private static final long STREAM = 0x45B1L;
     /** Largest number of rows sent in one prediction of the gradient-estimation phase (memory bound). */
     private static final int MAX_ROWS = 16_384;
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public HopSkipJump(Params params) {
         super("hsj", Knowledge.DECISION_BASED, params);
     }
@@ -64,7 +81,12 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
     /** The {@code --param} names {@link #fromSpec} reads. */
     public static final java.util.List<String> PARAMS = java.util.List.of("init-evals", "max-evals", "gamma", "init-tries");
 
-    /** The registry's defaults (the paper's B0 = 100, cap 10^4, γ = 1), 5000 queries. */
+    /**
+     * The registry's defaults (the paper's B0 = 100, cap 10^4, γ = 1), 5000 queries.
+     * @param s the attack's options as the command line and the audit configuration give them
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when an option is unknown or out of range; the message names it
+     */
     public static HopSkipJump fromSpec(AttackSpec s) {
         DlsecException.require(!s.targeted(), "targeted",
                 "hsj is untargeted here (a targeted run needs a starting image of the target class)");
@@ -76,12 +98,16 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
      * HopSkipJump (untargeted, minimising L2) in one line with the registry's defaults (5,000 queries, 100 initial
      * and at most 10,000 gradient-estimate queries, γ = 1, 100 tries for a starting point, seed 0), e.g.
      * {@code HopSkipJump.l2().maxQueries(1000).build()}.
+     * @return a builder with the defaults above
      */
     public static Builder l2() {
         return new Builder(Norm.L2);
     }
 
-    /** As {@link #l2()}, minimising L∞. */
+    /**
+     * As {@link #l2()}, minimising L∞.
+     * @return a builder with the defaults of {@link #l2()}
+     */
     public static Builder linf() {
         return new Builder(Norm.LINF);
     }
@@ -102,19 +128,31 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
             return this;
         }
 
-        /** Queries of the first gradient estimate, growing with √iteration (default 100). */
+        /**
+         * Queries of the first gradient estimate, growing with √iteration (default 100).
+         * @param n B0, at least 1
+         * @return this builder
+         */
         public Builder initEvals(int n) {
             this.initEvals = n;
             return this;
         }
 
-        /** Queries of one gradient estimate at most (default 10,000). */
+        /**
+         * Queries of one gradient estimate at most (default 10,000).
+         * @param n the cap, at least {@code initEvals}
+         * @return this builder
+         */
         public Builder maxEvals(int n) {
             this.maxEvals = n;
             return this;
         }
 
-        /** γ, which sets the binary search's threshold (default 1). */
+        /**
+         * γ, which sets the binary search's threshold (default 1).
+         * @param g γ, positive
+         * @return this builder
+         */
         public Builder gamma(double g) {
             this.gamma = g;
             return this;

@@ -44,10 +44,26 @@ public final class Jsma extends AbstractParameterisedAttack<Jsma.Params> {
      * @param seed recorded for provenance (targets are drawn by the runner from the seed)
      */
     public record Params(double gamma, boolean probabilities, long seed) {
+        /**
+         * Checks every parameter.
+         *
+         * @param gamma γ ∈ (0, 1], the largest fraction of features that may change (paper: up to 14.5%)
+         * @param probabilities forward derivatives of the softmax output F ("JSMA-F", the default) rather
+         *        than of the logits Z ("JSMA-Z")
+         * @param seed recorded for provenance (targets are drawn by the runner from the seed)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(Double.isFinite(gamma) && gamma > 0 && gamma <= 1, "gamma", "must be in (0, 1], got " + gamma);
         }
 
+        /**
+         * JSMA-F (saliency on the probabilities) with {@code gamma}.
+         *
+         * @param gamma γ, in (0, 1]
+         * @param seed recorded for provenance
+         * @throws org.dlsec.core.DlsecException when {@code gamma} is out of range
+         */
         public Params(double gamma, long seed) {
             this(gamma, true, seed);
         }
@@ -56,6 +72,7 @@ public final class Jsma extends AbstractParameterisedAttack<Jsma.Params> {
     /**
      * JSMA (Papernot et al. 2016; targeted, the run's targets) in one line with the registry's defaults (γ = 0.145,
      * saliency on the probabilities, seed 0), e.g. {@code Jsma.builder().gamma(0.1).onLogits().build()}.
+     * @return a builder with the defaults above
      */
     public static Builder builder() {
         return new Builder();
@@ -73,13 +90,20 @@ public final class Jsma extends AbstractParameterisedAttack<Jsma.Params> {
             return this;
         }
 
-        /** The largest share of the features changed (default 0.145). */
+        /**
+         * The largest share of the features changed (default 0.145).
+         * @param g γ, in (0, 1]
+         * @return this builder
+         */
         public Builder gamma(double g) {
             this.gamma = g;
             return this;
         }
 
-        /** Saliency from the logits (JSMA-Z) instead of the probabilities (JSMA-F, the default). */
+        /**
+         * Saliency from the logits (JSMA-Z) instead of the probabilities (JSMA-F, the default).
+         * @return this builder
+         */
         public Builder onLogits() {
             this.probabilities = false;
             return this;
@@ -92,6 +116,11 @@ public final class Jsma extends AbstractParameterisedAttack<Jsma.Params> {
         }
     }
 
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public Jsma(Params params) {
         super("jsma", Knowledge.WHITE_BOX, params);
     }

@@ -17,6 +17,11 @@ public enum Knowledge {
         this.label = label;
     }
 
+    /**
+     * The label used in results and reports.
+     *
+     * @return e.g. {@code white-box}
+     */
     public String label() {
         return label;
     }

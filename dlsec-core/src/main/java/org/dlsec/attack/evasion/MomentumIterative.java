@@ -31,6 +31,18 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
      * @param seed recorded for provenance (the attack draws no random numbers)
      */
     public record Params(Norm norm, double epsilon, int steps, Double stepSize, double decay, boolean targeted, long seed) implements AbstractEpsilonAttack.Budget {
+        /**
+         * Checks every parameter.
+         *
+         * @param norm linf or l2
+         * @param epsilon the budget ε ≥ 0
+         * @param steps iterations T ≥ 1 (the paper uses 10)
+         * @param stepSize α; null for the paper's α = ε/T
+         * @param decay the momentum decay μ ≥ 0 (the paper's 1.0; μ = 0 is BIM with L1-normalised gradients)
+         * @param targeted targeted mode (y holds targets)
+         * @param seed recorded for provenance (the attack draws no random numbers)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "mim supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -43,11 +55,25 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
     }
 
 
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public MomentumIterative(Params params) {
         super("mim", Knowledge.WHITE_BOX, params);
     }
 
-    /** The paper's setting: μ = 1, α = ε/T. */
+    /**
+     * The paper's setting: μ = 1, α = ε/T.
+     * @param norm linf or l2
+     * @param eps the budget ε, at least 0
+     * @param steps iterations T, at least 1
+     * @param targeted whether {@code y} holds targets
+     * @param seed recorded for provenance
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range
+     */
     static MomentumIterative of(Norm norm, double eps, int steps, boolean targeted, long seed) {
         return new MomentumIterative(new Params(norm, eps, steps, null, 1.0, targeted, seed));
     }
@@ -55,12 +81,18 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
     /**
      * An L∞ MI-FGSM of budget {@code eps} in one line, e.g. {@code MomentumIterative.linf(0.3).steps(10).decay(1.0)
      * .build()}; defaults as the registry's: 10 steps of ε/T, decay μ = 1.0 (Dong et al.), untargeted, seed 0.
+     * @param eps the L∞ budget ε in the data's units, finite and at least 0 (checked at {@code build()})
+     * @return a builder with the defaults above
      */
     public static Builder linf(double eps) {
         return new Builder(Norm.LINF, eps);
     }
 
-    /** As {@link #linf}, in L2. */
+    /**
+     * As {@link #linf}, in L2.
+     * @param eps the L2 budget ε in the data's units, finite and at least 0 (checked at {@code build()})
+     * @return a builder with the defaults above
+     */
     public static Builder l2(double eps) {
         return new Builder(Norm.L2, eps);
     }
@@ -80,7 +112,11 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
 
 
 
-        /** The momentum's decay μ (default 1.0). */
+        /**
+         * The momentum's decay μ (default 1.0).
+         * @param mu μ, at least 0
+         * @return this builder
+         */
         public Builder decay(double mu) {
             this.decay = mu;
             return this;

@@ -47,6 +47,18 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
      */
     public record Params(int pixels, int population, int iterations, int maxQueries, double f, boolean targeted,
             long seed) {
+        /**
+         * Checks every parameter.
+         *
+         * @param pixels the number of pixels changed (≥ 1)
+         * @param population the DE population size (≥ 4, DE/rand/1 needs three others)
+         * @param iterations the number of DE generations after the initial population (≥ 0)
+         * @param maxQueries per-sample query budget including the clean and final predictions (≥ population + 2)
+         * @param f the differential weight F, in (0, 2]
+         * @param targeted targeted mode (y holds targets)
+         * @param seed seed of all random choices (per sample)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(pixels >= 1, "pixels", "must be >= 1, got " + pixels);
             DlsecException.require(population >= 4 && population <= 100_000, "population",
@@ -62,6 +74,11 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
     private static final long STREAM = 0x1B1C5L;
     /** Largest number of rows sent in one prediction (memory bound). */
     static final int MAX_ROWS = 16_384;
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public OnePixel(Params params) {
         super("onepixel", Knowledge.SCORE_BASED, params);
     }
@@ -73,6 +90,9 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
      * The registry's defaults: 1 pixel, population 100, 100 generations, F = 0.5; extras
      * {@code pixels}, {@code population}, {@code iterations} (or the spec's steps), {@code f}; the
      * query budget defaults to what population and generations need.
+     * @param s the attack's options as the command line and the audit configuration give them
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when an option is unknown or out of range; the message names it
      */
     public static OnePixel fromSpec(AttackSpec s) {
         int population = s.extraInt("population", 100);
@@ -87,6 +107,8 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
     /**
      * The one-pixel attack (Su et al. 2019) in one line with the registry's defaults (1 pixel, population 100, 100
      * generations, the queries those take, F = 0.5, untargeted, seed 0), e.g. {@code OnePixel.pixels(3).build()}.
+     * @param k the number of pixels changed, at least 1 (checked at {@code build()})
+     * @return a builder with the defaults above
      */
     public static Builder pixels(int k) {
         return new Builder(k);
@@ -109,25 +131,41 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
             return this;
         }
 
-        /** Candidates per generation (default 100). */
+        /**
+         * Candidates per generation (default 100).
+         * @param n the population size, at least 4
+         * @return this builder
+         */
         public Builder population(int n) {
             this.population = n;
             return this;
         }
 
-        /** Generations of differential evolution (default 100). */
+        /**
+         * Generations of differential evolution (default 100).
+         * @param n the number of generations, at least 0
+         * @return this builder
+         */
         public Builder iterations(int n) {
             this.iterations = n;
             return this;
         }
 
-        /** Queries per sample (default: what the generations take, population × (iterations + 1) + 2). */
+        /**
+         * Queries per sample (default: what the generations take, population × (iterations + 1) + 2).
+         * @param q the query budget per sample, at least population + 2
+         * @return this builder
+         */
         public Builder maxQueries(int q) {
             this.maxQueries = q;
             return this;
         }
 
-        /** Differential evolution's scale F (default 0.5). */
+        /**
+         * Differential evolution's scale F (default 0.5).
+         * @param scale F, in (0, 2]
+         * @return this builder
+         */
         public Builder f(double scale) {
             this.f = scale;
             return this;

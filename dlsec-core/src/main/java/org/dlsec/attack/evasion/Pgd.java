@@ -29,7 +29,12 @@ import org.dlsec.model.LogitObjective;
 public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
     /** Which published setting. */
     public enum Variant {
-        FGSM("fgsm"), BIM("bim"), PGD("pgd");
+        /** One step of ε (Goodfellow et al.). */
+        FGSM("fgsm"),
+        /** T steps from the clean input (Kurakin et al.). */
+        BIM("bim"),
+        /** T steps from a random start in the ε-ball, with restarts (Madry et al.). */
+        PGD("pgd");
 
         final String cliName;
 
@@ -54,6 +59,21 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
      */
     public record Params(Variant variant, Norm norm, double epsilon, double stepSize, boolean relativeStep, int steps,
             boolean randomStart, int restarts, boolean targeted, long seed) implements AbstractEpsilonAttack.Budget {
+        /**
+         * Checks every parameter.
+         *
+         * @param variant fgsm, bim or pgd
+         * @param norm linf or l2
+         * @param epsilon the budget ε ≥ 0
+         * @param stepSize α; if {@code relativeStep}, a multiple of ε (α = stepSize·ε)
+         * @param relativeStep whether stepSize scales with ε (so a robustness curve keeps the schedule)
+         * @param steps iterations T ≥ 1
+         * @param randomStart start from a uniform point in the ε-ball
+         * @param restarts independent runs ≥ 1 (only meaningful with a random start)
+         * @param targeted targeted mode (y holds targets)
+         * @param seed seed of the random starts
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", variant.cliName + " supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -65,22 +85,56 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
     }
 
 
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public Pgd(Params params) {
         super(params.variant().cliName, Knowledge.WHITE_BOX, params);
     }
 
-    /** FGSM: one step of ε. */
+    /**
+     * FGSM: one step of ε.
+     * @param norm linf or l2
+     * @param eps the budget ε, finite and at least 0, in the data's units
+     * @param targeted whether {@code y} holds targets
+     * @param seed recorded for provenance (FGSM draws no random numbers)
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range
+     */
     static Pgd fgsm(Norm norm, double eps, boolean targeted, long seed) {
         return new Pgd(new Params(Variant.FGSM, norm, eps, 1.0, true, 1, false, 1, targeted, seed));
     }
 
-    /** BIM: {@code steps} steps of α from the clean input (α = 2.5ε/T when {@code step} is null). */
+    /**
+     * BIM: {@code steps} steps of α from the clean input (α = 2.5ε/T when {@code step} is null).
+     * @param norm linf or l2
+     * @param eps the budget ε, finite and at least 0
+     * @param steps iterations T, 1 to 100,000
+     * @param step the absolute step α, or null for 2.5·ε/T (then it scales with ε along a robustness curve)
+     * @param targeted whether {@code y} holds targets
+     * @param seed recorded for provenance
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range
+     */
     static Pgd bim(Norm norm, double eps, int steps, Double step, boolean targeted, long seed) {
         return new Pgd(new Params(Variant.BIM, norm, eps, step == null ? 2.5 / steps : step, step == null, steps, false, 1,
                 targeted, seed));
     }
 
-    /** PGD: random start, {@code steps} steps of α (α = 2.5ε/T when {@code step} is null), restarts. */
+    /**
+     * PGD: random start, {@code steps} steps of α (α = 2.5ε/T when {@code step} is null), restarts.
+     * @param norm linf or l2
+     * @param eps the budget ε, finite and at least 0
+     * @param steps iterations T, 1 to 100,000
+     * @param step the absolute step α, or null for 2.5·ε/T
+     * @param restarts random starts, 1 to 1000
+     * @param targeted whether {@code y} holds targets
+     * @param seed seed of the random starts
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range
+     */
     static Pgd pgd(Norm norm, double eps, int steps, Double step, int restarts, boolean targeted, long seed) {
         return new Pgd(new Params(Variant.PGD, norm, eps, step == null ? 2.5 / steps : step, step == null, steps, true,
                 restarts, targeted, seed));
@@ -91,12 +145,18 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
      * .build()}. The defaults are the registry's (the command line's): PGD (Madry et al.) with a uniform random start,
      * 40 steps of α = 2.5·ε/T, one restart, untargeted, seed 0; {@link Builder#bim()} drops the random start (10
      * steps unless set) and {@link Builder#fgsm()} is one step of ε.
+     * @param eps the L∞ budget ε in the data's units, finite and at least 0 (checked at {@code build()})
+     * @return a builder with the defaults above
      */
     public static Builder linf(double eps) {
         return new Builder(Norm.LINF, eps);
     }
 
-    /** As {@link #linf}, in L2. */
+    /**
+     * As {@link #linf}, in L2.
+     * @param eps the L2 budget ε in the data's units, finite and at least 0 (checked at {@code build()})
+     * @return a builder with the defaults above
+     */
     public static Builder l2(double eps) {
         return new Builder(Norm.L2, eps);
     }
@@ -122,13 +182,19 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
 
 
 
-        /** BIM (Kurakin et al.): no random start, one run. */
+        /**
+         * BIM (Kurakin et al.): no random start, one run.
+         * @return this builder
+         */
         public Builder bim() {
             this.variant = Variant.BIM;
             return this;
         }
 
-        /** FGSM (Goodfellow et al.): one step of ε. */
+        /**
+         * FGSM (Goodfellow et al.): one step of ε.
+         * @return this builder
+         */
         public Builder fgsm() {
             this.variant = Variant.FGSM;
             return this;

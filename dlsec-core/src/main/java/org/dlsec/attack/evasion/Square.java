@@ -51,11 +51,33 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
      */
     public record Params(Norm norm, double epsilon, int maxQueries, double pInit, boolean targeted, long seed,
             boolean redraw) implements AbstractEpsilonAttack.Budget {
-        /** The paper's algorithm, with the redraw. */
+        /**
+         * The paper's algorithm, with the redraw.
+         * @param norm linf or l2
+         * @param epsilon the budget ε ≥ 0
+         * @param maxQueries per-sample query budget including the clean and final predictions (≥ 3)
+         * @param pInit initial fraction of the image changed per update, in (0, 1]
+         * @param targeted targeted mode (y holds targets)
+         * @param seed seed of all random choices (per sample: {@code (seed, sampleId)})
+         */
         public Params(Norm norm, double epsilon, int maxQueries, double pInit, boolean targeted, long seed) {
             this(norm, epsilon, maxQueries, pInit, targeted, seed, true);
         }
 
+        /**
+         * Checks every parameter.
+         *
+         * @param norm linf or l2
+         * @param epsilon the budget ε ≥ 0
+         * @param maxQueries per-sample query budget including the clean and final predictions (≥ 3)
+         * @param pInit initial fraction of the image changed per update, in (0, 1]
+         * @param targeted targeted mode (y holds targets)
+         * @param seed seed of all random choices (per sample: {@code (seed, sampleId)})
+         * @param redraw L∞: draw the window's colours again while they would leave it unchanged, as the paper's own code
+         *        ({@code square.py} of max-andr/square-attack) does; {@code false} spends such proposals as queries, as the
+         *        authors' later AutoAttack version (and torchattacks, which ports it) does
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "square supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -67,6 +89,11 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
 
     private static final long STREAM = 0x5C0A4EL;
 
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public Square(Params params) {
         super("square", Knowledge.SCORE_BASED, params);
     }
@@ -77,6 +104,9 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
     /**
      * The registry's defaults: 10,000 queries; p_init 0.05 (L∞) or 0.1 (L2) as in the paper; {@code redraw=true}
      * (the paper's code; {@code redraw=false}: AutoAttack's and torchattacks' version).
+     * @param s the attack's options as the command line and the audit configuration give them
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when an option is unknown or out of range; the message names it
      */
     public static Square fromSpec(AttackSpec s) {
         double pDefault = s.norm() == Norm.L2 ? 0.1 : 0.05;
@@ -91,12 +121,18 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
      * An L∞ Square Attack of budget {@code eps}, to configure in one line, e.g. {@code Square.linf(0.3).maxQueries(1000)
      * .build()}. Defaults as the registry's: 10,000 queries, p_init 0.05 (L∞) or 0.1 (L2), the paper's redraw,
      * untargeted, seed 0.
+     * @param eps the L∞ budget ε in the data's units, finite and at least 0 (checked at {@code build()})
+     * @return a builder with the defaults above
      */
     public static Builder linf(double eps) {
         return new Builder(Norm.LINF, eps);
     }
 
-    /** As {@link #linf}, in L2. */
+    /**
+     * As {@link #linf}, in L2.
+     * @param eps the L2 budget ε in the data's units, finite and at least 0 (checked at {@code build()})
+     * @return a builder with the defaults above
+     */
     public static Builder l2(double eps) {
         return new Builder(Norm.L2, eps);
     }
@@ -116,19 +152,30 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
             return this;
         }
 
-        /** Queries per sample, counting the clean and final predictions (default 10,000). */
+        /**
+         * Queries per sample, counting the clean and final predictions (default 10,000).
+         * @param q the query budget per sample, at least 3
+         * @return this builder
+         */
         public Builder maxQueries(int q) {
             this.maxQueries = q;
             return this;
         }
 
-        /** The initial share of the image a window covers (default 0.05 in L∞, 0.1 in L2). */
+        /**
+         * The initial share of the image a window covers (default 0.05 in L∞, 0.1 in L2).
+         * @param p the fraction p_init, in (0, 1]
+         * @return this builder
+         */
         public Builder pInit(double p) {
             this.pInit = p;
             return this;
         }
 
-        /** AutoAttack's and torchattacks' version: a proposal that leaves the image unchanged still costs a query. */
+        /**
+         * AutoAttack's and torchattacks' version: a proposal that leaves the image unchanged still costs a query.
+         * @return this builder
+         */
         public Builder withoutRedraw() {
             this.redraw = false;
             return this;

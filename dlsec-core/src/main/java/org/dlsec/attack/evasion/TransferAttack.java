@@ -29,7 +29,13 @@ public class TransferAttack implements EvasionAttack {
         this.substitute = java.util.Objects.requireNonNull(substitute, "substitute");
     }
 
-    /** {@code inner} crafted on {@code substitute} and sent to the target, of the same kind as {@code inner}. */
+    /**
+     * {@code inner} crafted on {@code substitute} and sent to the target, of the same kind as {@code inner}.
+     * @param inner the attack to craft with; not itself a transfer attack
+     * @param substitute a white-box model the attacker owns; not closed by the attack
+     * @return an attack that is an {@link EpsilonAttack} or a {@link MinimalPerturbationAttack} when {@code inner} is
+     * @throws org.dlsec.core.DlsecException when {@code inner} is a transfer attack
+     */
     public static TransferAttack of(EvasionAttack inner, Classifier substitute) {
         if (inner instanceof EpsilonAttack e) {
             return new Bounded(e, substitute);

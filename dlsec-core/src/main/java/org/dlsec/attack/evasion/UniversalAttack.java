@@ -27,29 +27,60 @@ public final class UniversalAttack extends AbstractEvasionAttack {
         this.fitted = fitted;
     }
 
-    /** An attack still to be fitted on the first {@code fitSize} images of a fitting set. */
+    /**
+     * An attack still to be fitted on the first {@code fitSize} images of a fitting set.
+     * @param params the perturbation's parameters
+     * @param fitSize the number of fitting images, at least 1
+     * @return an unfitted attack; {@link #generate} needs {@link #fit} first
+     * @throws org.dlsec.core.DlsecException when {@code fitSize} is below 1
+     */
     public static UniversalAttack unfitted(UniversalPerturbation.Params params, int fitSize) {
         return new UniversalAttack(params, fitSize, null);
     }
 
-    /** An attack applying an already fitted perturbation. */
+    /**
+     * An attack applying an already fitted perturbation.
+     * @param fitted a perturbation from {@link UniversalPerturbation#fit}
+     * @return the attack
+     */
     public static UniversalAttack of(UniversalPerturbation.Fitted fitted) {
         return new UniversalAttack(fitted.params(), fitted.fitSamples(), fitted);
     }
 
+    /**
+     * Whether the perturbation has been fitted.
+     *
+     * @return true once {@link #fit} made this attack (or it was made with {@link #of})
+     */
     public boolean isFitted() {
         return fitted != null;
     }
 
+    /**
+     * The fitted perturbation.
+     *
+     * @return the perturbation, or null while unfitted
+     */
     public UniversalPerturbation.Fitted fitted() {
         return fitted;
     }
 
+    /**
+     * The number of images the perturbation is (to be) fitted on.
+     *
+     * @return at least 1
+     */
     public int fitSize() {
         return fitSize;
     }
 
-    /** Fits the perturbation on the first {@link #fitSize()} images of {@code source} against {@code model}. */
+    /**
+     * Fits the perturbation on the first {@link #fitSize()} images of {@code source} against {@code model}.
+     * @param model the classifier to fool; not closed
+     * @param source the fitting images (a set disjoint from the evaluation data)
+     * @return a new, fitted attack; this one is unchanged
+     * @throws org.dlsec.core.DlsecException when the data does not match the model
+     */
     public UniversalAttack fit(Classifier model, Dataset source) {
         Dataset fitData = source.size() > fitSize ? source.first(fitSize) : source;
         return of(UniversalPerturbation.fit(model, fitData, params));

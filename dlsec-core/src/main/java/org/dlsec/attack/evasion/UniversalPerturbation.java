@@ -38,6 +38,17 @@ public final class UniversalPerturbation {
      * @param seed seed of the visiting order
      */
     public record Params(Norm norm, double epsilon, double delta, int maxPasses, DeepFool.Params deepFool, long seed) {
+        /**
+         * Checks every parameter.
+         *
+         * @param norm linf or l2
+         * @param epsilon ξ, the radius of the ball v is projected onto, &gt; 0
+         * @param delta δ ∈ [0, 1): stop once the fooling rate reaches 1 − δ (paper: 0.2)
+         * @param maxPasses passes over the fitting set ≥ 1
+         * @param deepFool the DeepFool settings of the inner steps (overshoot, iterations, candidates)
+         * @param seed seed of the visiting order
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "uap supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon > 0, "eps", "must be finite and > 0, got " + epsilon);
@@ -46,6 +57,15 @@ public final class UniversalPerturbation {
             DlsecException.require(deepFool != null, "deepfool", "settings are required");
         }
 
+        /**
+         * The paper's settings: δ = 0.2, at most 5 passes, DeepFool's defaults for the inner steps.
+         *
+         * @param norm linf or l2
+         * @param epsilon ξ, positive
+         * @param seed seed of the visiting order
+         * @return the parameters
+         * @throws org.dlsec.core.DlsecException when {@code norm} or {@code epsilon} is invalid
+         */
         public static Params defaults(Norm norm, double epsilon, long seed) {
             return new Params(norm, epsilon, 0.2, 5, DeepFool.Params.defaults(seed), seed);
         }
@@ -56,6 +76,7 @@ public final class UniversalPerturbation {
      *
      * @param perturbation v, flattened (C·H·W)
      * @param sampleShape (C, H, W)
+     * @param params the parameters it was fitted with
      * @param foolingRate the fraction of fitting images whose prediction v changes
      * @param passes passes made
      * @param fitSamples images it was fitted on
@@ -64,10 +85,26 @@ public final class UniversalPerturbation {
      */
     public record Fitted(float[] perturbation, long[] sampleShape, Params params, double foolingRate, int passes,
             int fitSamples, long queries, long gradients) {
+        /**
+         * Copies the perturbation.
+         * @param perturbation v, flattened (C·H·W)
+         * @param sampleShape (C, H, W)
+         * @param params the parameters it was fitted with
+         * @param foolingRate the fraction of fitting images whose prediction v changes
+         * @param passes passes made
+         * @param fitSamples images it was fitted on
+         * @param queries queries spent fitting
+         * @param gradients input gradients spent fitting
+         */
         public Fitted {
             perturbation = perturbation.clone();
         }
 
+        /**
+         * The perturbation v, flattened.
+         *
+         * @return a copy
+         */
         @Override
         public float[] perturbation() {
             return perturbation.clone();
@@ -76,7 +113,14 @@ public final class UniversalPerturbation {
 
     private UniversalPerturbation() {}
 
-    /** Fits v on every image of {@code fitData} (Algorithm 1). */
+    /**
+     * Fits v on every image of {@code fitData} (Algorithm 1).
+     * @param model the classifier to fool; not closed
+     * @param fitData the fitting images, at least one, matching the model
+     * @param p the parameters
+     * @return the fitted perturbation with its fooling rate and cost
+     * @throws org.dlsec.core.DlsecException when the data is empty or does not match the model
+     */
     public static Fitted fit(Classifier model, Dataset fitData, Params p) {
         DlsecException.require(fitData.size() >= 1, "fit data", "is empty");
         if (model.numClasses() != fitData.numClasses() || !fitData.sampleShape().equals(model.inputShape())) {
@@ -119,7 +163,15 @@ public final class UniversalPerturbation {
         return new Fitted(v, model.inputShape().getShape(), p, rate, passes, n, spent.queries(), spent.gradientSamples());
     }
 
-    /** The fraction of {@code data} whose prediction changes when v is added (clipped to the bounds). */
+    /**
+     * The fraction of {@code data} whose prediction changes when v is added (clipped to the bounds).
+     * @param model the classifier; not closed
+     * @param root the manager under which per-batch managers are opened; not closed
+     * @param data the images
+     * @param v the perturbation, flattened (one sample's size)
+     * @param clean the clean predictions of {@code data}, one per image
+     * @return a value in [0, 1]
+     */
     public static double foolingRate(Classifier model, NDManager root, Dataset data, float[] v, long[] clean) {
         long[] pred = predictAll(model, root, data, v);
         int fooled = 0;

@@ -50,6 +50,19 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
      */
     public record Params(Norm norm, double epsilon, int maxQueries, int samples, double sigma, double stepFraction,
             boolean targeted, long seed) implements AbstractEpsilonAttack.Budget {
+        /**
+         * Checks every parameter.
+         *
+         * @param norm linf or l2
+         * @param epsilon the budget ε ≥ 0
+         * @param maxQueries per-sample query budget including the clean and final predictions (≥ 5)
+         * @param samples queries per gradient estimate n (even, ≥ 2: n/2 antithetic pairs)
+         * @param sigma the search variance σ (&gt; 0)
+         * @param stepFraction the PGD step η as a fraction of ε, in (0, 1]
+         * @param targeted targeted mode (y holds targets)
+         * @param seed seed of all random choices (per sample: {@code (seed, sampleId)})
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(norm == Norm.LINF || norm == Norm.L2, "norm", "zoo supports linf and l2, got " + norm);
             DlsecException.require(Double.isFinite(epsilon) && epsilon >= 0, "eps", "must be finite and >= 0, got " + epsilon);
@@ -67,6 +80,11 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
     /** Largest number of rows sent in one prediction (memory bound). */
     static final int MAX_ROWS = 16_384;
 
+    /**
+     * The attack with {@code params}; immutable, so one instance may be shared between threads and runs.
+     *
+     * @param params the validated parameters
+     */
     public Zoo(Params params) {
         super("zoo", Knowledge.SCORE_BASED, params);
     }
@@ -78,6 +96,9 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
      * The registry's defaults: 10,000 queries, n = 50 draws per estimate and σ = 0.001 (the paper's
      * values), step ε/10; an absolute {@code stepSize} is turned into a fraction of ε; extras
      * {@code samples}, {@code sigma}.
+     * @param s the attack's options as the command line and the audit configuration give them
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when an option is unknown or out of range; the message names it
      */
     public static Zoo fromSpec(AttackSpec s) {
         double frac = 0.1;
@@ -93,12 +114,18 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
      * ZOO's score-based random-direction estimate (Chen et al. 2017, as the registry runs it) in L∞ and one line, with
      * the registry's defaults (10,000 queries, 50 samples per estimate, σ = 0.001, steps of 0.1·ε, seed 0), e.g.
      * {@code Zoo.linf(0.3).maxQueries(2000).build()}.
+     * @param eps the L∞ budget ε in the data's units, finite and at least 0 (checked at {@code build()})
+     * @return a builder with the defaults above
      */
     public static Builder linf(double eps) {
         return new Builder(Norm.LINF, eps);
     }
 
-    /** As {@link #linf}, in L2. */
+    /**
+     * As {@link #linf}, in L2.
+     * @param eps the L2 budget ε in the data's units, finite and at least 0 (checked at {@code build()})
+     * @return a builder with the defaults above
+     */
     public static Builder l2(double eps) {
         return new Builder(Norm.L2, eps);
     }
@@ -119,25 +146,41 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
             return this;
         }
 
-        /** Queries per sample (default 10,000). */
+        /**
+         * Queries per sample (default 10,000).
+         * @param q the query budget per sample, at least 5
+         * @return this builder
+         */
         public Builder maxQueries(int q) {
             this.maxQueries = q;
             return this;
         }
 
-        /** Random directions per gradient estimate (default 50). */
+        /**
+         * Random directions per gradient estimate (default 50).
+         * @param n the number of draws, even and at least 2
+         * @return this builder
+         */
         public Builder samples(int n) {
             this.samples = n;
             return this;
         }
 
-        /** The finite-difference scale σ (default 0.001). */
+        /**
+         * The finite-difference scale σ (default 0.001).
+         * @param s σ, positive, in the data's units
+         * @return this builder
+         */
         public Builder sigma(double s) {
             this.sigma = s;
             return this;
         }
 
-        /** The step as a fraction of ε (default 0.1). */
+        /**
+         * The step as a fraction of ε (default 0.1).
+         * @param f the fraction, in (0, 1]
+         * @return this builder
+         */
         public Builder stepFraction(double f) {
             this.stepFraction = f;
             return this;

@@ -13,7 +13,13 @@ import org.dlsec.data.Dataset;
 public final class Copycat {
     private Copycat() {}
 
-    /** The attack: {@code params.strategy()} must be random or adaptive; the labels are hard either way. */
+    /**
+     * The attack: {@code params.strategy()} must be random or adaptive; the labels are hard either way.
+     * @param params the budget, the sampling strategy and the substitute's training
+     * @param queryData the attacker's unlabelled natural images
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when the query data is empty
+     */
     public static KnockoffNets create(KnockoffNets.Params params, Dataset queryData) {
         return new KnockoffNets(params, queryData, true, "copycat");
     }

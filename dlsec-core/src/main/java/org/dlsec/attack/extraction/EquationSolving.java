@@ -46,6 +46,13 @@ public final class EquationSolving implements ExtractionAttack {
      * @param seed seed of the random points beyond d + 1
      */
     public record Params(int queries, long seed) {
+        /**
+         * Checks the query count.
+         *
+         * @param queries points to query; 0 means the minimum, d + 1
+         * @param seed seed of the random points beyond d + 1
+         * @throws org.dlsec.core.DlsecException when {@code queries} is negative
+         */
         public Params {
             DlsecException.require(queries >= 0, "queries", "must be >= 0, got " + queries);
         }
@@ -56,6 +63,11 @@ public final class EquationSolving implements ExtractionAttack {
     static final int SPARSE = 3;
     private final Params p;
 
+    /**
+     * The attack with {@code params}.
+     *
+     * @param params the query count and the seed
+     */
     public EquationSolving(Params params) {
         this.p = params;
     }

@@ -35,6 +35,22 @@ public final class ExtractionAttacks {
      */
     public record Params(int budget, String strategy, int rounds, double lambda, int kappa, Architecture arch, Integer epochs,
             double lr, List<Integer> checkpoints, long seed) {
+        /**
+         * Checks the budget and copies the checkpoints.
+         *
+         * @param budget target queries the attack may make
+         * @param strategy knockoff, copycat: {@code random} or {@code adaptive} sampling of the query set
+         * @param rounds jacobian: substitute epochs rho
+         * @param lambda jacobian: augmentation step
+         * @param kappa jacobian: reservoir size from round 3 on
+         * @param arch jacobian, knockoff, copycat: the substitute's architecture (equation solving always fits a
+         *        softmax regression)
+         * @param epochs substitute training epochs (null: 10)
+         * @param lr the substitute's Adam learning rate
+         * @param checkpoints knockoff, copycat: query counts at which fidelity is also measured (a curve)
+         * @param seed seed of every random choice
+         * @throws org.dlsec.core.DlsecException when {@code budget} is below 1
+         */
         public Params {
             DlsecException.require(budget >= 1, "--budget", "must be at least 1, got " + budget);
             checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
@@ -46,7 +62,12 @@ public final class ExtractionAttacks {
         }
     }
 
-    /** The registered name of {@code name} (case and spaces ignored), or a one-line error. */
+    /**
+     * The registered name of {@code name} (case and spaces ignored), or a one-line error.
+     * @param name a name as the user gave it
+     * @return {@code jacobian}, {@code knockoff}, {@code copycat} or {@code equation}
+     * @throws org.dlsec.core.DlsecException when the name is unknown
+     */
     public static String canonical(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         if (!NAMES.contains(n)) {
@@ -59,6 +80,14 @@ public final class ExtractionAttacks {
      * The attack {@code name} with parameters {@code p}, on a target whose samples have {@code inputSize}
      * values: {@code seedSet} is read by jacobian, {@code queryData} by knockoff and copycat (either may be
      * null for the others), {@code checkpoints} hears every point of the fidelity curve.
+     * @param name a registered name
+     * @param p the parameters
+     * @param inputSize values per sample of the target
+     * @param seedSet jacobian's seed images, or null
+     * @param queryData knockoff's and copycat's query images, or null
+     * @param checkpoints hears the fidelity curve
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when the name is unknown, a parameter is out of range or a needed dataset is missing
      */
     public static ExtractionAttack create(String name, Params p, long inputSize, Dataset seedSet, Dataset queryData,
             ExtractionAttack.Checkpoints checkpoints) {

@@ -32,14 +32,25 @@ public final class ExtractionEvaluation {
     public record Result(double substituteAccuracy, double targetAccuracy, double fidelity, double transferSuccess,
             int transferSamples, int testSamples, long evaluationQueries) {}
 
-    /** Accuracy and fidelity only. */
+    /**
+     * Accuracy and fidelity only.
+     * @param target the target; queried
+     * @param substitute the substitute
+     * @param test the test images
+     * @return accuracy and fidelity (no transfer measure)
+     */
     public static Result measure(Classifier target, Classifier substitute, Dataset test) {
         return measure(target, substitute, test, 0, 0, 0);
     }
 
     /**
+     * @param target the target; queried
+     * @param substitute the substitute
+     * @param test the test images
      * @param eps FGSM L∞ budget for the transfer measure
      * @param transferLimit first test inputs used for it (0 = skip)
+     * @param seed seed of the transfer measure
+     * @return accuracy, fidelity and transfer success
      */
     public static Result measure(Classifier target, Classifier substitute, Dataset test, double eps, int transferLimit,
             long seed) {
@@ -52,6 +63,14 @@ public final class ExtractionEvaluation {
     /**
      * As {@link #measure(Classifier, Classifier, Dataset, double, int, long)} with the target's test
      * predictions already made ({@code t}), so that a curve of substitutes costs the target no more queries.
+     * @param target the target; queried only for the transfer measure
+     * @param t the target's predictions on {@code test}
+     * @param substitute the substitute
+     * @param test the test images
+     * @param eps FGSM L∞ budget for the transfer measure
+     * @param transferLimit first test inputs used for it (0 = skip)
+     * @param seed seed of the transfer measure
+     * @return accuracy, fidelity and transfer success
      */
     public static Result measure(Classifier target, Evaluation.Result t, Classifier substitute, Dataset test, double eps,
             int transferLimit, long seed) {

@@ -43,6 +43,19 @@ public final class JacobianAugmentation implements ExtractionAttack {
      */
     public record Params(int rounds, double lambda, int tau, int sigma, int kappa, Architecture arch,
             SubstituteTrainer trainer, long seed) {
+        /**
+         * Checks every parameter.
+         *
+         * @param rounds substitute epochs ρ (labelling + training rounds)
+         * @param lambda step λ of the augmentation
+         * @param tau period of the step-size sign flip (0 = never flip)
+         * @param sigma first round that uses reservoir sampling
+         * @param kappa inputs augmented per round from round σ on
+         * @param arch the substitute's architecture
+         * @param trainer training per round
+         * @param seed seed of the reservoir and the training
+         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
+         */
         public Params {
             DlsecException.require(rounds >= 1 && rounds <= 50, "rounds", "must be in 1..50, got " + rounds);
             DlsecException.require(Double.isFinite(lambda) && lambda > 0 && lambda <= 1, "lambda", "must be in (0, 1], got " + lambda);
@@ -51,7 +64,12 @@ public final class JacobianAugmentation implements ExtractionAttack {
             DlsecException.require(kappa >= 1, "kappa", "must be >= 1, got " + kappa);
         }
 
-        /** The paper's MNIST settings: 6 rounds, λ = 0.1, τ = 3, reservoir from round 3 with κ = 400, 10 epochs. */
+        /**
+         * The paper's MNIST settings: 6 rounds, λ = 0.1, τ = 3, reservoir from round 3 with κ = 400, 10 epochs.
+         * @param arch the substitute's architecture
+         * @param seed seed of the reservoir and the training
+         * @return the parameters
+         */
         public static Params paper(Architecture arch, long seed) {
             return new Params(6, 0.1, 3, 3, 400, arch, new SubstituteTrainer(10, 32, 1e-3), seed);
         }
@@ -63,6 +81,7 @@ public final class JacobianAugmentation implements ExtractionAttack {
     private Checkpoints listener = Checkpoints.NONE;
 
     /**
+     * @param params the rounds, step and reservoir
      * @param seedSet the attacker's initial inputs (their labels are not used: the target labels them)
      * @param budget stop augmenting before the queries would exceed this (0 = no limit)
      */
@@ -75,6 +94,12 @@ public final class JacobianAugmentation implements ExtractionAttack {
         this.budget = budget;
     }
 
+    /**
+     * Reports a substitute after every round.
+     *
+     * @param l the listener
+     * @return this attack, for chaining
+     */
     public JacobianAugmentation onCheckpoint(Checkpoints l) {
         this.listener = l == null ? Checkpoints.NONE : l;
         return this;

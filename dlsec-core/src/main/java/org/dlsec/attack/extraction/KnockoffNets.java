@@ -43,9 +43,22 @@ import org.dlsec.model.Models;
  * </ul>
  */
 public final class KnockoffNets implements ExtractionAttack {
+    /**
+     * How query images are chosen.
+     */
     public enum Strategy {
-        RANDOM, ADAPTIVE;
+        /** Query images drawn uniformly at random. */
+        RANDOM,
+        /** Query images chosen by a gradient bandit over the classes, rewarded by the answers' informativeness. */
+        ADAPTIVE;
 
+        /**
+         * Reads a strategy's name.
+         *
+         * @param s {@code random} or {@code adaptive}; case and blanks ignored
+         * @return the strategy
+         * @throws org.dlsec.core.DlsecException when the name is unknown
+         */
         public static Strategy parse(String s) {
             return switch (s.trim().toLowerCase(Locale.ROOT)) {
                 case "random" -> RANDOM;
@@ -68,6 +81,20 @@ public final class KnockoffNets implements ExtractionAttack {
      */
     public record Params(Strategy strategy, int budget, Architecture arch, SubstituteTrainer trainer, int[] checkpoints,
             int stepBatch, double bandit, long seed) {
+        /**
+         * Checks every parameter.
+         *
+         * @param strategy random or adaptive
+         * @param budget target queries
+         * @param arch the knockoff's architecture
+         * @param trainer training of the knockoff
+         * @param checkpoints query counts (below the budget) at which a knockoff is also trained on the
+         *        answers so far and reported, for a fidelity-versus-queries curve
+         * @param stepBatch adaptive: queries per bandit step
+         * @param bandit adaptive: the bandit's step size
+         * @param seed seed of the sampling and the training
+         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
+         */
         public Params {
             DlsecException.require(strategy != null, "strategy", "must be given");
             DlsecException.require(budget >= 1, "budget", "must be at least 1, got " + budget);
@@ -199,6 +226,13 @@ public final class KnockoffNets implements ExtractionAttack {
     private final String name;
     private Checkpoints listener = Checkpoints.NONE;
 
+    /**
+     * The attack with {@code params} on the attacker's images.
+     *
+     * @param params the strategy, budget and substitute
+     * @param queryData the attacker's unlabelled natural images
+     * @throws org.dlsec.core.DlsecException when {@code queryData} is empty
+     */
     public KnockoffNets(Params params, Dataset queryData) {
         this(params, queryData, false, "knockoff-" + params.strategy().name().toLowerCase(Locale.ROOT));
     }
@@ -211,7 +245,11 @@ public final class KnockoffNets implements ExtractionAttack {
         DlsecException.require(queryData.size() > 0, "query data", "must not be empty");
     }
 
-    /** Reports a substitute at every checkpoint (and at the end). */
+    /**
+     * Reports a substitute at every checkpoint (and at the end).
+     * @param l the listener
+     * @return this attack, for chaining
+     */
     public KnockoffNets onCheckpoint(Checkpoints l) {
         this.listener = l == null ? Checkpoints.NONE : l;
         return this;

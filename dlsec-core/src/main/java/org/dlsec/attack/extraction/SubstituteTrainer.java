@@ -27,6 +27,14 @@ import org.dlsec.model.Engines;
  * @param learningRate Adam step size
  */
 public record SubstituteTrainer(int epochs, int batchSize, double learningRate) {
+    /**
+     * Checks every parameter.
+     *
+     * @param epochs passes over the transfer set per call
+     * @param batchSize mini-batch size
+     * @param learningRate Adam step size
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
+     */
     public SubstituteTrainer {
         DlsecException.require(epochs >= 1 && epochs <= 1000, "substitute epochs", "must be in 1..1000, got " + epochs);
         DlsecException.require(batchSize >= 1 && batchSize <= 4096, "substitute batch size", "must be in 1..4096, got " + batchSize);
@@ -41,6 +49,12 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
         private float[] t;
         private int n;
 
+        /**
+         * An empty transfer set.
+         *
+         * @param d values per input
+         * @param k classes
+         */
         public TransferSet(int d, int k) {
             this.d = d;
             this.k = k;
@@ -48,6 +62,13 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
             this.t = new float[k * 64];
         }
 
+        /**
+         * Adds samples with soft targets.
+         *
+         * @param inputs {@code count} inputs of d values, one after the other
+         * @param targets {@code count} distributions of K values
+         * @param count the number of samples
+         */
         public void add(float[] inputs, float[] targets, int count) {
             while ((long) (n + count) * d > x.length) {
                 x = java.util.Arrays.copyOf(x, x.length * 2);
@@ -58,7 +79,11 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
             n += count;
         }
 
-        /** Adds samples with one-hot targets. */
+        /**
+         * Adds samples with one-hot targets.
+         * @param inputs the inputs, d values each
+         * @param labels one class per input
+         */
         public void addLabels(float[] inputs, long[] labels) {
             float[] oneHot = new float[labels.length * k];
             for (int i = 0; i < labels.length; i++) {
@@ -67,18 +92,40 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
             add(inputs, oneHot, labels.length);
         }
 
+        /**
+         * The number of samples.
+         *
+         * @return n
+         */
         public int size() {
             return n;
         }
 
+        /**
+         * Values per input.
+         *
+         * @return d
+         */
         public int dim() {
             return d;
         }
 
+        /**
+         * Input {@code i}.
+         *
+         * @param i the sample, 0 to n−1
+         * @return a copy of its d values
+         */
         public float[] input(int i) {
             return java.util.Arrays.copyOfRange(x, i * d, (i + 1) * d);
         }
 
+        /**
+         * The most probable class of sample {@code i}'s target.
+         *
+         * @param i the sample, 0 to n−1
+         * @return the class
+         */
         public int hardLabel(int i) {
             int best = 0;
             for (int j = 1; j < k; j++) {
@@ -89,7 +136,12 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
             return best;
         }
 
-        /** The first {@code m} samples as a labelled dataset (hard labels), e.g. for evaluation. */
+        /**
+         * The first {@code m} samples as a labelled dataset (hard labels), e.g. for evaluation.
+         * @param sampleShape the inputs' sample shape
+         * @param name the dataset's name
+         * @return a new in-memory dataset
+         */
         public Dataset toDataset(Shape sampleShape, String name) {
             int[] y = new int[n];
             for (int i = 0; i < n; i++) {
@@ -116,7 +168,13 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
         }
     }
 
-    /** Trains {@code model} in place on the first {@code limit} samples of {@code set} (all when limit &lt; 0). */
+    /**
+     * Trains {@code model} in place on the first {@code limit} samples of {@code set} (all when limit &lt; 0).
+     * @param model the substitute; its weights are updated
+     * @param set the transfer set
+     * @param limit samples used, from the first; negative for all
+     * @param seed seed of the shuffling
+     */
     public void train(DjlClassifier model, TransferSet set, int limit, long seed) {
         int n = limit < 0 ? set.size() : Math.min(limit, set.size());
         if (n == 0) {

@@ -9,6 +9,14 @@ import java.util.Arrays;
 public record AccuracyDistribution(int faults, int trials, double mean, double std, double min, double p5, double median,
         double p95, double max, double[] accuracies) {
 
+    /**
+     * The distribution of {@code accuracies}.
+     *
+     * @param faults the fault count N of the trials
+     * @param accuracies one accuracy per trial, in trial order; copied
+     * @return the statistics
+     * @throws IllegalArgumentException when there are no trials
+     */
     public static AccuracyDistribution of(int faults, double[] accuracies) {
         if (accuracies.length == 0) {
             throw new IllegalArgumentException("no trials");

@@ -24,7 +24,11 @@ public final class ActivationFaults implements ActivationHook {
     private long[][] sites;
 
     /**
+     * @param layers the hooked layers (indices among the network's children)
      * @param layerSizes activations per sample at every layer's output ({@link LayerHookClassifier#outputSizes()})
+     * @param faults N, faults per sample and forward pass, at least 0
+     * @param type what a fault does to its bit
+     * @param seed the trial's seed
      */
     public ActivationFaults(List<Integer> layers, long[] layerSizes, int faults, FaultType type, long seed) {
         this.layers = layers.stream().mapToInt(Integer::intValue).toArray();
@@ -40,7 +44,10 @@ public final class ActivationFaults implements ActivationHook {
         reset(seed);
     }
 
-    /** Starts a new trial: a new seed and sample counter 0. */
+    /**
+     * Starts a new trial: a new seed and sample counter 0.
+     * @param newSeed the next trial's seed
+     */
     public void reset(long newSeed) {
         this.seed = newSeed;
         this.counter = 0;

@@ -39,13 +39,30 @@ public final class BitFlipAttack implements FaultAttack {
      * @param maxFlips     budget of bit flips
      * @param bitsPerStep  bits flipped together per step (n_b in the paper; 1 for the classic BFA)
      * @param stopAccuracy stop as soon as the evaluation accuracy is at most this (e.g. 0.11, chance + 1 point)
+     * @param candidatesPerLayer bits per layer whose exact loss the cross-layer search compares (1: the paper's search;
+     *        more needs one bit per step)
      */
     public record Config(int maxFlips, int bitsPerStep, double stopAccuracy, int candidatesPerLayer) {
-        /** The paper's search: one candidate per layer. */
+        /**
+         * The paper's search: one candidate per layer.
+         * @param maxFlips budget of bit flips
+         * @param bitsPerStep bits flipped together per step (n_b in the paper; 1 for the classic BFA)
+         * @param stopAccuracy stop as soon as the evaluation accuracy is at most this (e.g. 0.11, chance + 1 point)
+         */
         public Config(int maxFlips, int bitsPerStep, double stopAccuracy) {
             this(maxFlips, bitsPerStep, stopAccuracy, 1);
         }
 
+        /**
+         * Checks every parameter.
+         *
+         * @param maxFlips budget of bit flips
+         * @param bitsPerStep bits flipped together per step (n_b in the paper; 1 for the classic BFA)
+         * @param stopAccuracy stop as soon as the evaluation accuracy is at most this (e.g. 0.11, chance + 1 point)
+         * @param candidatesPerLayer bits per layer whose exact loss the cross-layer search compares (1: the paper's search;
+         *        more needs one bit per step)
+         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
+         */
         public Config {
             DlsecException.require(candidatesPerLayer >= 1, "candidates per layer",
                     "must be at least 1, got " + candidatesPerLayer);
@@ -57,6 +74,11 @@ public final class BitFlipAttack implements FaultAttack {
                     "must be in [0, 1], got " + stopAccuracy);
         }
 
+        /**
+         * The configuration as results record it.
+         *
+         * @return a new mutable map, ready for the JSON mapper
+         */
         public Map<String, Object> parameters() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("maxFlips", maxFlips);
@@ -81,12 +103,20 @@ public final class BitFlipAttack implements FaultAttack {
     private final Config config;
     private final int attackSamples;
 
-    /** The attack with {@code config}, its attacker holding 128 training samples. */
+    /**
+     * The attack with {@code config}, its attacker holding 128 training samples.
+     * @param config the budget and the stop level
+     */
     public BitFlipAttack(Config config) {
         this(config, 128);
     }
 
-    /** The attack with {@code config}, its attacker holding {@code attackSamples} training samples. */
+    /**
+     * The attack with {@code config}, its attacker holding {@code attackSamples} training samples.
+     * @param config the budget and the stop level
+     * @param attackSamples the attacker's batch size, at least 1
+     * @throws org.dlsec.core.DlsecException when {@code attackSamples} is below 1
+     */
     public BitFlipAttack(Config config, int attackSamples) {
         DlsecException.require(attackSamples >= 1, "attack samples", "must be at least 1, got " + attackSamples);
         this.config = config;
@@ -115,6 +145,11 @@ public final class BitFlipAttack implements FaultAttack {
         }
     }
 
+    /**
+     * The configuration.
+     *
+     * @return the budget and the stop level
+     */
     public Config config() {
         return config;
     }
@@ -133,6 +168,11 @@ public final class BitFlipAttack implements FaultAttack {
      * Attacks {@code model} with the attacker's batch {@code attackData} and measures the accuracy on
      * {@code evalData} after every flip. The flips stay in the model's codes (call
      * {@link QuantizedModel#resetCodes()} to undo them).
+     * @param model the int8 model; its codes are changed
+     * @param attackData the attacker's batch (e.g. 128 training samples)
+     * @param evalData the samples the accuracy is measured on
+     * @param progress whether to show a progress bar on stderr
+     * @return the flips made and the accuracy after each
      */
     public Result run(QuantizedModel model, Dataset attackData, Dataset evalData, boolean progress) {
         DlsecException.require(attackData.size() > 0, "attack data", "is empty");

@@ -5,8 +5,17 @@ import org.dlsec.core.DlsecException;
 
 /** What a fault does to the bit it hits: inverts it (a transient upset or rowhammer flip) or pins it. */
 public enum FaultType {
+    /**
+     * Inverts the bit (a transient upset or a rowhammer flip).
+     */
     BIT_FLIP("flip"),
+    /**
+     * Forces the bit to 0.
+     */
     STUCK_AT_0("stuck0"),
+    /**
+     * Forces the bit to 1.
+     */
     STUCK_AT_1("stuck1");
 
     private final String cliName;
@@ -15,6 +24,11 @@ public enum FaultType {
         this.cliName = cliName;
     }
 
+    /**
+     * The name on the command line.
+     *
+     * @return {@code flip}, {@code stuck0} or {@code stuck1}
+     */
     public String cliName() {
         return cliName;
     }
@@ -35,6 +49,13 @@ public enum FaultType {
         };
     }
 
+    /**
+     * Reads a fault type's name.
+     *
+     * @param s the name; case and blanks ignored
+     * @return the fault type
+     * @throws org.dlsec.core.DlsecException when the name is unknown
+     */
     public static FaultType parse(String s) {
         String n = s.trim().toLowerCase(Locale.ROOT);
         for (FaultType t : values()) {

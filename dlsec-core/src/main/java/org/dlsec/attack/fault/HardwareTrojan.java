@@ -28,6 +28,11 @@ public final class HardwareTrojan implements ActivationHook {
     /** Where the trigger is and what it does. */
     public record Design(int channel, int row, int col, int kernel, float cleanMax, float triggerValue, float threshold,
             int target, float[] patch) {
+        /**
+         * The design as results record it (without the patch).
+         *
+         * @return a new mutable map, ready for the JSON mapper
+         */
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("neuron", List.of(channel, row, col));
@@ -67,6 +72,12 @@ public final class HardwareTrojan implements ActivationHook {
      * through its first convolution kernel (its first four-dimensional weight): the trigger circuit
      * computes that convolution's response to the top-left k×k window of the input — the value of
      * the neuron whose receptive field it is — from the input itself.
+     * @param classifier the network; not changed
+     * @param clean clean calibration samples
+     * @param target the class the trigger forces, 0 to K−1
+     * @return the trojan
+     * @throws org.dlsec.core.DlsecException when {@code target} is not a class of the model, or the network does not start
+     *         with a convolution the trojan can watch
      */
     public static HardwareTrojan design(DjlClassifier classifier, Dataset clean, int target) {
         DlsecException.require(target >= 0 && target < classifier.numClasses(), "target",
@@ -225,6 +236,8 @@ public final class HardwareTrojan implements ActivationHook {
     /**
      * {@code classifier} with this trojan in its datapath: dormant (bit-for-bit the same outputs)
      * until the trigger fires. The result does not own {@code classifier}.
+     * @param classifier the network
+     * @return a classifier computing the infected network's outputs (no gradients)
      */
     public org.dlsec.model.Classifier infect(DjlClassifier classifier) {
         if (kernel == null) {
@@ -264,16 +277,28 @@ public final class HardwareTrojan implements ActivationHook {
         };
     }
 
+    /**
+     * The trigger's design.
+     *
+     * @return where the trigger is and what it does
+     */
     public Design design() {
         return design;
     }
 
-    /** Samples for which the trigger fired since construction. */
+    /**
+     * Samples for which the trigger fired since construction.
+     * @return the count
+     */
     public long fired() {
         return fired;
     }
 
-    /** {@code data} with the trigger patch stamped into every image (top-left corner). */
+    /**
+     * {@code data} with the trigger patch stamped into every image (top-left corner).
+     * @param data the images
+     * @return a new in-memory dataset, labels unchanged
+     */
     public Dataset stamp(Dataset data) {
         int c = (int) data.sampleShape().get(0);
         int h = (int) data.sampleShape().get(1);

@@ -26,6 +26,13 @@ public final class LayerHookClassifier extends AbstractClassifier {
     private final List<String> names = new ArrayList<>();
     private final List<ActivationHook> hooks;
 
+    /**
+     * {@code inner} with {@code hooks} called after each layer.
+     *
+     * @param inner a sequential dlsec network; not owned, not closed
+     * @param hooks the hooks, called in order
+     * @throws org.dlsec.core.DlsecException when the network is not sequential
+     */
     public LayerHookClassifier(DjlClassifier inner, List<ActivationHook> hooks) {
         super(inner.inputShape(), inner.numClasses(), inner.bounds(), describe(inner.info()));
         if (!(inner.model().getBlock() instanceof SequentialBlock seq)) {
@@ -44,21 +51,36 @@ public final class LayerHookClassifier extends AbstractClassifier {
         return new ModelInfo(info.kind(), info.source() + " (hooked)", info.sha256(), info.architecture());
     }
 
+    /**
+     * The wrapped network.
+     *
+     * @return the network
+     */
     public DjlClassifier inner() {
         return inner;
     }
 
-    /** Number of layers (children of the sequential block). */
+    /**
+     * Number of layers (children of the sequential block).
+     * @return the count
+     */
     public int layerCount() {
         return layers.size();
     }
 
-    /** The child's name, e.g. {@code 01Conv2d}. */
+    /**
+     * The child's name, e.g. {@code 01Conv2d}.
+     * @param i the layer's index
+     * @return the name
+     */
     public String layerName(int i) {
         return names.get(i);
     }
 
-    /** Layers whose parameters make them a convolution or linear layer (their outputs are pre-activations). */
+    /**
+     * Layers whose parameters make them a convolution or linear layer (their outputs are pre-activations).
+     * @return indices, ascending
+     */
     public List<Integer> weightLayers() {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
@@ -70,7 +92,10 @@ public final class LayerHookClassifier extends AbstractClassifier {
         return out;
     }
 
-    /** The number of activations per sample at every layer's output. */
+    /**
+     * The number of activations per sample at every layer's output.
+     * @return one count per layer
+     */
     public long[] outputSizes() {
         try (NDManager m = inner.model().getNDManager().newSubManager()) {
             NDArray x = m.zeros(new ai.djl.ndarray.types.Shape(1).addAll(inputShape()));

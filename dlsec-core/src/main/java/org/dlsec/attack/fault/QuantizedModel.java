@@ -52,7 +52,12 @@ public final class QuantizedModel implements AutoCloseable {
         }
     }
 
-    /** Quantises the weights of {@code classifier} in place; {@link #close()} restores the float weights. */
+    /**
+     * Quantises the weights of {@code classifier} in place; {@link #close()} restores the float weights.
+     * @param classifier a dlsec or TorchScript network; its weights are replaced until {@link #close()}
+     * @param granularity per-layer or per-channel scales
+     * @return the quantised model; close it to restore the float weights
+     */
     public static QuantizedModel quantize(DjlClassifier classifier, Granularity granularity) {
         return new QuantizedModel(classifier, granularity);
     }
@@ -62,28 +67,55 @@ public final class QuantizedModel implements AutoCloseable {
         return p.getType() == Parameter.Type.WEIGHT && p.getArray().getShape().dimension() >= 2;
     }
 
-    /** The classifier, computing with the dequantised codes. */
+    /**
+     * The classifier, computing with the dequantised codes.
+     * @return the classifier
+     */
     public DjlClassifier classifier() {
         return classifier;
     }
 
+    /**
+     * The scales' granularity.
+     *
+     * @return per layer or per channel
+     */
     public Granularity granularity() {
         return granularity;
     }
 
+    /**
+     * The number of quantised tensors (convolution and linear weights).
+     *
+     * @return the count
+     */
     public int layers() {
         return tensors.size();
     }
 
+    /**
+     * One quantised tensor.
+     *
+     * @param layer its index, 0 to {@link #layers()}−1
+     * @return the tensor (live: its codes are the model's)
+     */
     public QuantizedTensor tensor(int layer) {
         return tensors.get(layer);
     }
 
+    /**
+     * All quantised tensors.
+     *
+     * @return an immutable list, in layer order
+     */
     public List<QuantizedTensor> tensors() {
         return Collections.unmodifiableList(tensors);
     }
 
-    /** Total number of quantised weights. */
+    /**
+     * Total number of quantised weights.
+     * @return the count
+     */
     public long weights() {
         long n = 0;
         for (QuantizedTensor t : tensors) {
@@ -92,20 +124,34 @@ public final class QuantizedModel implements AutoCloseable {
         return n;
     }
 
-    /** Sets one code and updates the model's weight tensor. */
+    /**
+     * Sets one code and updates the model's weight tensor.
+     * @param layer the tensor's index
+     * @param index the weight's flat index
+     * @param code the new code
+     */
     public void setCode(int layer, int index, byte code) {
         tensors.get(layer).setCode(index, code);
         sync(layer);
     }
 
-    /** Flips one bit of one code and updates the model; returns the new code. */
+    /**
+     * Flips one bit of one code and updates the model; returns the new code.
+     * @param layer the tensor's index
+     * @param index the weight's flat index
+     * @param bit the bit, 0 to 7
+     * @return the new code
+     */
     public byte flip(int layer, int index, int bit) {
         byte c = Bits.flip(tensors.get(layer).code(index), bit);
         setCode(layer, index, c);
         return c;
     }
 
-    /** A copy of every layer's current codes. */
+    /**
+     * A copy of every layer's current codes.
+     * @return a new array per layer
+     */
     public byte[][] codes() {
         byte[][] out = new byte[tensors.size()][];
         for (int l = 0; l < out.length; l++) {
@@ -114,7 +160,10 @@ public final class QuantizedModel implements AutoCloseable {
         return out;
     }
 
-    /** The codes right after quantisation, before any fault. */
+    /**
+     * The codes right after quantisation, before any fault.
+     * @return a new array per layer
+     */
     public byte[][] cleanCodes() {
         byte[][] out = new byte[cleanCodes.length][];
         for (int l = 0; l < out.length; l++) {
@@ -123,7 +172,10 @@ public final class QuantizedModel implements AutoCloseable {
         return out;
     }
 
-    /** Replaces all codes and updates the model. */
+    /**
+     * Replaces all codes and updates the model.
+     * @param codes one array per layer, each of the layer's size; copied
+     */
     public void setCodes(byte[][] codes) {
         if (codes.length != tensors.size()) {
             throw new IllegalArgumentException("expected codes for " + tensors.size() + " layers, got " + codes.length);
@@ -139,7 +191,10 @@ public final class QuantizedModel implements AutoCloseable {
         setCodes(cleanCodes);
     }
 
-    /** Number of code bits that differ from the clean quantised model. */
+    /**
+     * Number of code bits that differ from the clean quantised model.
+     * @return the count
+     */
     public int flippedBits() {
         int n = 0;
         for (int l = 0; l < tensors.size(); l++) {
@@ -151,12 +206,18 @@ public final class QuantizedModel implements AutoCloseable {
         return n;
     }
 
-    /** Writes the dequantised values of one layer into the model. */
+    /**
+     * Writes the dequantised values of one layer into the model.
+     * @param layer the tensor's index
+     */
     public void sync(int layer) {
         WeightSnapshot.write(parameters.get(layer), tensors.get(layer).dequantize());
     }
 
-    /** The model's float weights as they were before quantisation. */
+    /**
+     * The model's float weights as they were before quantisation.
+     * @return the snapshot taken before quantisation
+     */
     public WeightSnapshot original() {
         return original;
     }

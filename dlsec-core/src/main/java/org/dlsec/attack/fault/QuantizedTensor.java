@@ -29,6 +29,11 @@ public final class QuantizedTensor {
     /**
      * Quantises {@code weights} of the given shape: scale = max|w| / 127 over the tensor or over each
      * output channel, code = round(w / scale). An all-zero group gets scale 1 (its codes are 0).
+     * @param name the parameter's name
+     * @param weights the float32 weights; not kept
+     * @param shape their shape (output channels first)
+     * @param granularity per-tensor or per-output-channel scales
+     * @return the quantised tensor
      */
     public static QuantizedTensor quantize(String name, float[] weights, long[] shape, Granularity granularity) {
         long size = 1;
@@ -57,45 +62,92 @@ public final class QuantizedTensor {
         return new QuantizedTensor(name, shape.clone(), codes, scales, per);
     }
 
+    /**
+     * The parameter's name.
+     *
+     * @return e.g. {@code 01Conv2d_weight}
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * The weights' shape.
+     *
+     * @return a copy
+     */
     public long[] shape() {
         return shape.clone();
     }
 
+    /**
+     * The number of weights.
+     *
+     * @return the count
+     */
     public int size() {
         return codes.length;
     }
 
-    /** Bits of storage of the codes. */
+    /**
+     * Bits of storage of the codes.
+     * @return 8 × {@link #size()}
+     */
     public long bits() {
         return (long) codes.length * Bits.INT8_BITS;
     }
 
+    /**
+     * Code {@code i}.
+     *
+     * @param i the weight's flat index
+     * @return the int8 code
+     */
     public byte code(int i) {
         return codes[i];
     }
 
+    /**
+     * Sets code {@code i} (the model is updated by {@link QuantizedModel#sync}).
+     *
+     * @param i the weight's flat index
+     * @param code the new code
+     */
     public void setCode(int i, byte code) {
         codes[i] = code;
     }
 
-    /** The scale that multiplies code {@code i}. */
+    /**
+     * The scale that multiplies code {@code i}.
+     * @param i the weight's flat index
+     * @return the scale
+     */
     public float scale(int i) {
         return scales[i / channelSize];
     }
 
+    /**
+     * The scales.
+     *
+     * @return a copy: one, or one per output channel
+     */
     public float[] scales() {
         return scales.clone();
     }
 
+    /**
+     * The codes.
+     *
+     * @return a copy
+     */
     public byte[] codes() {
         return codes.clone();
     }
 
-    /** Replaces all codes (e.g. to undo the faults of one trial). */
+    /**
+     * Replaces all codes (e.g. to undo the faults of one trial).
+     * @param newCodes the codes, {@link #size()} of them; copied
+     */
     public void setCodes(byte[] newCodes) {
         if (newCodes.length != codes.length) {
             throw new IllegalArgumentException("expected " + codes.length + " codes, got " + newCodes.length);
@@ -103,11 +155,20 @@ public final class QuantizedTensor {
         System.arraycopy(newCodes, 0, codes, 0, codes.length);
     }
 
-    /** The weight the network sees for code {@code i}. */
+    /**
+     * The weight the network sees for code {@code i}.
+     * @param i the weight's flat index
+     * @return code × scale
+     */
     public float value(int i) {
         return codes[i] * scale(i);
     }
 
+    /**
+     * The weights the network sees.
+     *
+     * @return a new array of {@link #size()} values
+     */
     public float[] dequantize() {
         float[] w = new float[codes.length];
         for (int i = 0; i < w.length; i++) {

@@ -23,10 +23,25 @@ import org.dlsec.model.DjlClassifier;
  */
 public final class RandomFaultInjection implements FaultAttack {
     /**
+     * One campaign.
+     *
+     * @param type what a fault does to its bit
      * @param counts the fault counts N (per model for weights, per sample for activations)
+     * @param trials trials per count, at least 1
+     * @param seed seed of the fault positions
      * @param layers the hooked layers for activation faults (indices among the network's children)
      */
     public record Config(FaultType type, List<Integer> counts, int trials, long seed, List<Integer> layers) {
+        /**
+         * Checks every parameter.
+         *
+         * @param type what a fault does to its bit
+         * @param counts the fault counts N (per model for weights, per sample for activations)
+         * @param trials trials per count, at least 1
+         * @param seed seed of the fault positions
+         * @param layers the hooked layers for activation faults (indices among the network's children)
+         * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
+         */
         public Config {
             DlsecException.require(counts != null && !counts.isEmpty(), "bits", "give at least one fault count");
             for (int n : counts) {
@@ -37,6 +52,11 @@ public final class RandomFaultInjection implements FaultAttack {
             layers = layers == null ? List.of() : List.copyOf(layers);
         }
 
+        /**
+         * The configuration as results record it.
+         *
+         * @return a new mutable map, ready for the JSON mapper
+         */
         public Map<String, Object> parameters() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("faultType", type.cliName());
@@ -50,16 +70,32 @@ public final class RandomFaultInjection implements FaultAttack {
         }
     }
 
+    /**
+     * The accuracy distributions of a campaign.
+     *
+     * @param target where the faults landed
+     * @param cleanAccuracy the accuracy without faults
+     * @param distributions one per fault count, in the configuration's order
+     * @param seconds the campaign's time
+     */
     public record Result(FaultTarget target, double cleanAccuracy, List<AccuracyDistribution> distributions,
             double seconds) implements FaultAttack.Result {}
 
     private final Config config;
 
-    /** The attack with {@code config}; it is run by one of the static methods for the representation it faults. */
+    /**
+     * The attack with {@code config}; it is run by one of the static methods for the representation it faults.
+     * @param config the campaign
+     */
     public RandomFaultInjection(Config config) {
         this.config = java.util.Objects.requireNonNull(config, "config");
     }
 
+    /**
+     * The configuration.
+     *
+     * @return the campaign
+     */
     public Config config() {
         return config;
     }
@@ -97,6 +133,12 @@ public final class RandomFaultInjection implements FaultAttack {
     /**
      * Faults in the int8 codes of {@code model}. {@code afterFaults} (may be null) runs after the
      * faults are placed and before the accuracy is measured: a run-time defence.
+     * @param model the int8 model; its codes are restored after each trial
+     * @param eval the samples the accuracy is measured on
+     * @param cfg the campaign
+     * @param afterFaults the defence run after each trial's faults, or null
+     * @param progress whether to show a progress bar on stderr
+     * @return the accuracy distributions
      */
     public static Result onCodes(QuantizedModel model, Dataset eval, Config cfg, Consumer<QuantizedModel> afterFaults,
             boolean progress) {
@@ -136,7 +178,14 @@ public final class RandomFaultInjection implements FaultAttack {
         return new Result(FaultTarget.INT8_WEIGHTS, cleanAcc, out, (System.nanoTime() - start) / 1e9);
     }
 
-    /** Faults in the float32 convolution and linear weights of {@code classifier}, restored afterwards. */
+    /**
+     * Faults in the float32 convolution and linear weights of {@code classifier}, restored afterwards.
+     * @param classifier the network; its weights are restored afterwards
+     * @param eval the samples the accuracy is measured on
+     * @param cfg the campaign
+     * @param progress whether to show a progress bar on stderr
+     * @return the accuracy distributions
+     */
     public static Result onFloatWeights(DjlClassifier classifier, Dataset eval, Config cfg, boolean progress) {
         long start = System.nanoTime();
         try (WeightSnapshot snap = WeightSnapshot.of(classifier);
@@ -186,6 +235,12 @@ public final class RandomFaultInjection implements FaultAttack {
      * Faults in the float32 outputs of {@code cfg.layers()} (all convolution and linear layers when
      * empty) of {@code classifier}: N faults per sample and forward pass. {@code extraHooks} run after
      * the fault hook (e.g. an activation range check).
+     * @param classifier the network; not changed
+     * @param eval the samples the accuracy is measured on
+     * @param cfg the campaign
+     * @param extraHooks hooks run after the fault hook, possibly empty
+     * @param progress whether to show a progress bar on stderr
+     * @return the accuracy distributions
      */
     public static Result onActivations(DjlClassifier classifier, Dataset eval, Config cfg, List<ActivationHook> extraHooks,
             boolean progress) {

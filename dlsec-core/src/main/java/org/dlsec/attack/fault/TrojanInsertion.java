@@ -17,6 +17,13 @@ import org.dlsec.model.DjlClassifier;
  * @param calibrationSamples clean training samples the designer profiles the activations on
  */
 public record TrojanInsertion(int target, int calibrationSamples) implements FaultAttack {
+    /**
+     * Checks every parameter.
+     *
+     * @param target the class the trigger forces
+     * @param calibrationSamples clean training samples the designer profiles the activations on
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
+     */
     public TrojanInsertion {
         DlsecException.require(target >= 0, "trojan target", "must be a class index, got " + target);
         DlsecException.require(calibrationSamples >= 1, "calibration samples", "must be at least 1, got " + calibrationSamples);
@@ -79,7 +86,14 @@ public record TrojanInsertion(int target, int calibrationSamples) implements Fau
                 (double) hits / victims.size(), victims.size());
     }
 
-    /** Designs the trojan for {@code classifier} from {@code calibration} (clean samples). */
+    /**
+     * Designs the trojan for {@code classifier} from {@code calibration} (clean samples).
+     * @param classifier the network
+     * @param calibration clean samples
+     * @return the trojan
+     * @throws org.dlsec.core.DlsecException when the target is not a class of the model, or the network does not start
+     *         with a convolution the trojan can watch
+     */
     public HardwareTrojan design(DjlClassifier classifier, Dataset calibration) {
         DlsecException.require(target < classifier.numClasses(), "trojan target",
                 "must be below the model's " + classifier.numClasses() + " classes, got " + target);

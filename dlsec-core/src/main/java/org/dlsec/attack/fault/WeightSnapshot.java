@@ -35,20 +35,39 @@ public final class WeightSnapshot implements AutoCloseable {
         }
     }
 
-    /** Copies the current values of all parameters of {@code classifier}. */
+    /**
+     * Copies the current values of all parameters of {@code classifier}.
+     * @param classifier the network; its parameters are read, not changed
+     * @return the snapshot, on the Java heap
+     */
     public static WeightSnapshot of(DjlClassifier classifier) {
         return new WeightSnapshot(classifier);
     }
 
+    /**
+     * The network the snapshot was taken of.
+     *
+     * @return the network
+     */
     public DjlClassifier classifier() {
         return classifier;
     }
 
-    /** The parameter names, in the block's order. */
+    /**
+     * The parameter names, in the block's order.
+     * @return an immutable list
+     */
     public List<String> names() {
         return Collections.unmodifiableList(new ArrayList<>(parameters.keySet()));
     }
 
+    /**
+     * The live parameter of that name.
+     *
+     * @param name a name from {@link #names()}
+     * @return the parameter
+     * @throws org.dlsec.core.DlsecException when the name is unknown
+     */
     public Parameter parameter(String name) {
         Parameter p = parameters.get(name);
         if (p == null) {
@@ -57,7 +76,11 @@ public final class WeightSnapshot implements AutoCloseable {
         return p;
     }
 
-    /** A copy of the saved values of one parameter. */
+    /**
+     * A copy of the saved values of one parameter.
+     * @param name a name from {@link #names()}
+     * @return a new array
+     */
     public float[] saved(String name) {
         parameter(name);
         return values.get(name).clone();
@@ -70,7 +93,10 @@ public final class WeightSnapshot implements AutoCloseable {
         }
     }
 
-    /** True when every parameter of the model currently equals its saved value, bit for bit. */
+    /**
+     * True when every parameter of the model currently equals its saved value, bit for bit.
+     * @return true when nothing changed
+     */
     public boolean matchesModel() {
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             float[] now = e.getValue().getArray().toFloatArray();

@@ -11,5 +11,15 @@
  * and restores the original weights when it is closed.
  *
  * <p>May import: core, data, model, metric.
+ *
+ * <p>Example: the Bit-Flip Attack on an int8 LeNet-5 with a budget of 25 flips, the attacker holding
+ * 128 training images; closing the quantised model restores the float weights.
+ * <pre>{@code
+ * try (QuantizedModel q = QuantizedModel.quantize(model, Granularity.PER_LAYER)) {
+ *     BitFlipAttack bfa = new BitFlipAttack(new BitFlipAttack.Config(25, 1, 0.11));
+ *     BitFlipAttack.Result r = bfa.run(q, train.sample(128, 42L), test.first(1000), false);
+ *     System.out.println(r.flips().size() + " flips: accuracy " + r.cleanAccuracy() + " -> " + r.finalAccuracy());
+ * }
+ * }</pre>
  */
 package org.dlsec.attack.fault;

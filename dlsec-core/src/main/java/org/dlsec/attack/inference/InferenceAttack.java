@@ -13,10 +13,26 @@ import org.dlsec.model.Classifier;
  * @param <R> what is inferred: a {@link MembershipResult}, a {@link MiFace.Result}
  */
 public interface InferenceAttack<Q, R> {
+    /**
+     * The attack's name as results record it.
+     *
+     * @return e.g. {@code lira}
+     */
     String name();
 
+    /**
+     * The parameters the attack was built from, for provenance.
+     *
+     * @return an immutable map
+     */
     Map<String, Object> parameters();
 
-    /** What {@code target} leaks about {@code query}. */
+    /**
+     * What {@code target} leaks about {@code query}.
+     * @param target the model; not closed
+     * @param query what is asked
+     * @return what was inferred
+     * @throws org.dlsec.core.DlsecException when the query does not fit the model
+     */
     R infer(Classifier target, Q query);
 }

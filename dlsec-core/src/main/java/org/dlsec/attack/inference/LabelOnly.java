@@ -24,6 +24,15 @@ public final class LabelOnly implements MembershipAttack {
     private final double sigma;
     private final long seed;
 
+    /**
+     * The label-only attack.
+     *
+     * @param radius the largest translation, 0 to 8 pixels (|dx| + |dy|)
+     * @param noiseSamples noisy copies per sample, 0 to 1000
+     * @param sigma the noise's standard deviation, at least 0, in the data's units
+     * @param seed the noise's seed
+     * @throws org.dlsec.core.DlsecException when a value is out of range or nothing would be queried
+     */
     public LabelOnly(int radius, int noiseSamples, double sigma, long seed) {
         DlsecException.require(radius >= 0 && radius <= 8, "radius", "must be in 0..8, got " + radius);
         DlsecException.require(noiseSamples >= 0 && noiseSamples <= 1000, "noiseSamples", "must be in 0..1000, got "

@@ -35,11 +35,26 @@ public final class Lira implements MembershipAttack {
     private final long seed;
     private final ShadowTrainer trainer;
 
+    /**
+     * LiRA with reference models trained in this JVM.
+     *
+     * @param spec the reference models' architecture, recipe and count (online needs at least 2)
+     * @param online true for the online attack (IN and OUT models), false for offline
+     * @param globalVariance one variance for all samples (recommended below 64 models)
+     * @param seed seed of the reference models' data
+     */
     public Lira(ShadowSpec spec, boolean online, boolean globalVariance, long seed) {
         this(spec, online, globalVariance, seed, ShadowTrainer.LOCAL);
     }
 
-    /** As above, the reference models trained by {@code trainer} (e.g. on Spark). */
+    /**
+     * As above, the reference models trained by {@code trainer} (e.g. on Spark).
+     * @param spec the reference models' architecture, recipe and count
+     * @param online true for the online attack
+     * @param globalVariance one variance for all samples
+     * @param seed seed of the reference models' data
+     * @param trainer trains the reference models
+     */
     public Lira(ShadowSpec spec, boolean online, boolean globalVariance, long seed, ShadowTrainer trainer) {
         DlsecException.require(trainer != null, "trainer", "must be given");
         this.trainer = trainer;

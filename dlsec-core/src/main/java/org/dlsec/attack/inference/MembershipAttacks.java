@@ -9,6 +9,9 @@ import org.dlsec.model.ModelCard;
 
 /** Builds a privacy attack from its CLI name and options. */
 public final class MembershipAttacks {
+    /**
+     * The membership attacks' names, for messages.
+     */
     public static final String NAMES = "loss, confidence, entropy, shadow, lira, lira-offline, labelonly";
 
     private MembershipAttacks() {}
@@ -19,6 +22,9 @@ public final class MembershipAttacks {
     /**
      * The {@code --param} names {@link #create} accepts for {@code name} (a membership attack), so that
      * an audit configuration can refuse a typo before any attack runs.
+     * @param name a membership attack's name
+     * @return the attack's own option names followed by the shadow-training overrides (an unknown name gets the
+     *         overrides only)
      */
     public static List<String> paramNames(String name) {
         List<String> own = switch (name == null ? "" : name.toLowerCase(Locale.ROOT)) {
@@ -37,12 +43,24 @@ public final class MembershipAttacks {
      * @param card the target's model card (how shadow models are trained), or null
      * @param params attack-specific key=value options
      * @param seed seed of every random choice
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when the name or an option is unknown or out of range
      */
     public static MembershipAttack create(String name, int shadows, ModelCard card, Map<String, String> params, long seed) {
         return create(name, shadows, card, params, seed, ShadowTrainer.LOCAL);
     }
 
-    /** As above, shadow / reference models (shadow, lira, lira-offline) trained by {@code trainer}. */
+    /**
+     * As above, shadow / reference models (shadow, lira, lira-offline) trained by {@code trainer}.
+     * @param name the attack's name
+     * @param shadows shadow / reference models
+     * @param card the target's model card, or null
+     * @param params attack-specific options
+     * @param seed seed of every random choice
+     * @param trainer trains the shadow / reference models
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when the name or an option is unknown or out of range
+     */
     public static MembershipAttack create(String name, int shadows, ModelCard card, Map<String, String> params, long seed,
             ShadowTrainer trainer) {
         String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
@@ -79,6 +97,9 @@ public final class MembershipAttacks {
     /**
      * MI-Face with options {@code steps}, {@code stepSize}, {@code smoothing}, {@code patience},
      * {@code tolerance}, {@code targetCost}, {@code normalise} (1 or 0) over its defaults.
+     * @param params the options, possibly empty
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when an option is unknown or out of range
      */
     public static MiFace inversion(Map<String, String> params) {
         Map<String, String> p = new LinkedHashMap<>(params);

@@ -29,6 +29,11 @@ public record MembershipResult(String attack, Map<String, Object> parameters, do
             double tprAt01Fpr, double tprAt1Fpr,
             int members, int nonMembers, long queries, double seconds) {}
 
+    /**
+     * The headline figures: AUC, balanced accuracy and TPR at 0.1% and 1% FPR.
+     *
+     * @return the summary
+     */
     public Summary summary() {
         return new Summary(attack, roc.auc(), roc.balancedAccuracy(), roc.tprAtFpr(0.001), roc.tprAtFpr(0.01),
                 roc.positives(), roc.negatives(), queries, seconds);

@@ -26,6 +26,16 @@ import org.dlsec.data.Dataset;
 public record MembershipSplit(Dataset audit, boolean[] member, Dataset population, int targetTrainSize,
         Map<String, Object> record) {
 
+    /**
+     * Checks the flags and copies them and the record.
+     *
+     * @param audit members first, then non-members
+     * @param member true for the first {@code members} samples of {@code audit}
+     * @param population the attacker's auxiliary data (disjoint from the target's training set and the audit set)
+     * @param targetTrainSize how many samples trained the target (shadow models train on as many)
+     * @param record which indices of which split went where, and the seed
+     * @throws org.dlsec.core.DlsecException when there is not one flag per audit sample or {@code targetTrainSize} is not positive
+     */
     public MembershipSplit {
         DlsecException.require(audit.size() == member.length, "member", member.length + " flags for "
                 + audit.size() + " audit samples");
@@ -34,6 +44,11 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
         record = Map.copyOf(record);
     }
 
+    /**
+     * The number of members in the audit set.
+     *
+     * @return the count
+     */
     public int members() {
         int n = 0;
         for (boolean b : member) {
@@ -42,6 +57,11 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
         return n;
     }
 
+    /**
+     * The number of non-members in the audit set.
+     *
+     * @return the count
+     */
     public int nonMembers() {
         return member.length - members();
     }
@@ -54,6 +74,8 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
      * @param heldOut a split the target never saw (e.g. MNIST test)
      * @param n members to draw (and as many non-members)
      * @param seed seed of both draws
+     * @return the split
+     * @throws org.dlsec.core.DlsecException when {@code n} is not positive or exceeds what the splits hold
      */
     public static MembershipSplit build(Dataset trainSplit, int[] targetIndices, Dataset heldOut, int n, long seed) {
         DlsecException.require(n >= 1, "members", "must be positive, got " + n);
@@ -102,6 +124,14 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
      * The split with non-members drawn from {@code nonMembers}: {@code "test"} (from {@code heldOut},
      * see {@link #build}) or {@code "train"} (training images that did not train the target, see
      * {@link #buildWithinTrain}).
+     * @param nonMembers {@code test} or {@code train}
+     * @param trainSplit the split the target was trained on
+     * @param targetIndices the indices of {@code trainSplit} that trained the target
+     * @param heldOut the held-out split
+     * @param n members to draw (and as many non-members)
+     * @param seed seed of the draws
+     * @return the split
+     * @throws org.dlsec.core.DlsecException when the source is unknown or the splits are too small
      */
     public static MembershipSplit of(String nonMembers, Dataset trainSplit, int[] targetIndices, Dataset heldOut, int n,
             long seed) {
@@ -116,6 +146,13 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
      * Draws the split with non-members from the same split as the members: training images that did
      * not train the target (so that a shift between a dataset's train and test splits cannot pass for
      * leakage). The population is the rest of those images plus all of {@code testSplit}.
+     * @param trainSplit the split the target was trained on
+     * @param targetIndices the indices of {@code trainSplit} that trained the target
+     * @param testSplit the held-out split, added to the population
+     * @param n members to draw (and as many non-members)
+     * @param seed seed of the draws
+     * @return the split
+     * @throws org.dlsec.core.DlsecException when too few training images are left
      */
     public static MembershipSplit buildWithinTrain(Dataset trainSplit, int[] targetIndices, Dataset testSplit, int n,
             long seed) {

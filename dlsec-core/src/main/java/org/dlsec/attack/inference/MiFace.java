@@ -44,16 +44,31 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
      * @param classes class indices, each below the model's class count
      */
     public record Classes(int[] classes) {
+        /**
+         * Checks and copies the classes.
+         *
+         * @param classes class indices, each below the model's class count
+         * @throws org.dlsec.core.DlsecException when no class is given
+         */
         public Classes {
             DlsecException.require(classes != null && classes.length > 0, "classes", "name at least one class");
             classes = classes.clone();
         }
 
-        /** Every class of a model with {@code k} classes. */
+        /**
+         * Every class of a model with {@code k} classes.
+         * @param k the number of classes
+         * @return 0 to k−1
+         */
         public static Classes all(int k) {
             return new Classes(java.util.stream.IntStream.range(0, k).toArray());
         }
 
+        /**
+         * The classes.
+         *
+         * @return a copy
+         */
         @Override
         public int[] classes() {
             return classes.clone();
@@ -63,9 +78,27 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
     /**
      * The reconstructions: one image (C·H·W floats) per class and the model's confidence in that class,
      * with the non-finite steps met on the way and what was done about them.
+     *
+     * @param images one reconstruction per class asked for, C·H·W values in the model's bounds
+     * @param confidence the model's probability of each class on its reconstruction
+     * @param steps descent steps made
+     * @param seconds wall time
+     * @param gradients gradient calls made
+     * @param parameters the attack's parameters
+     * @param numericalIssues the non-finite steps met and what was done (empty if none)
      */
     public record Result(float[][] images, double[] confidence, int steps, double seconds, long gradients,
             Map<String, Object> parameters, java.util.List<NumericalIssue> numericalIssues) {
+        /**
+         * Copies the issue list (null means none).
+         * @param images one reconstruction per class asked for, C·H·W values in the model's bounds
+         * @param confidence the model's probability of each class on its reconstruction
+         * @param steps descent steps made
+         * @param seconds wall time
+         * @param gradients gradient calls made
+         * @param parameters the attack's parameters
+         * @param numericalIssues the non-finite steps met and what was done (empty if none)
+         */
         public Result {
             numericalIssues = numericalIssues == null ? java.util.List.of() : java.util.List.copyOf(numericalIssues);
         }
@@ -91,7 +124,17 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
         this(steps, stepSize, smoothing, patience, tolerance, targetCost, true);
     }
 
-    /** As above; {@code normalise} false takes the paper's plain gradient step λ·∇c. */
+    /**
+     * As above; {@code normalise} false takes the paper's plain gradient step λ·∇c.
+     * @param steps maximum descent steps, 1 to 100,000
+     * @param stepSize largest pixel change per step, positive
+     * @param smoothing weight of the neighbourhood mean, in [0, 1)
+     * @param patience steps without improvement before stopping, at least 1
+     * @param tolerance improvement that counts
+     * @param targetCost stop when every class's cost is below it
+     * @param normalise true to normalise the gradient step (the default), false for the paper's plain λ·∇c
+     * @throws org.dlsec.core.DlsecException when a value is out of range
+     */
     public MiFace(int steps, double stepSize, double smoothing, int patience, double tolerance, double targetCost,
             boolean normalise) {
         DlsecException.require(steps >= 1 && steps <= 100_000, "steps", "must be in 1..100000, got " + steps);
@@ -109,7 +152,10 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
         this.normalise = normalise;
     }
 
-    /** The defaults of {@code dlsec privacy --attack inversion} (see BENCHMARKS.md for what they give on LeNet-5). */
+    /**
+     * The defaults of {@code dlsec privacy --attack inversion} (see BENCHMARKS.md for what they give on LeNet-5).
+     * @return the attack
+     */
     public static MiFace defaults() {
         return new MiFace(1000, 0.05, 0.5, 1000, 1e-4, 0.0);
     }
@@ -132,7 +178,12 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
         return p;
     }
 
-    /** Reconstructs one input per class of {@code model}. */
+    /**
+     * Reconstructs one input per class of {@code model}.
+     * @param model a white-box classifier; not closed
+     * @return one reconstruction per class
+     * @throws org.dlsec.model.NoGradientException when the model has no gradients
+     */
     public Result infer(Classifier model) {
         return infer(model, Classes.all(model.numClasses()));
     }

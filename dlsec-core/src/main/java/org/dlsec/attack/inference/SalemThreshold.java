@@ -15,10 +15,21 @@ import org.dlsec.model.Classifier;
  */
 public final class SalemThreshold implements MembershipAttack {
     /** Which statistic of the posterior is thresholded. */
-    public enum Statistic { CONFIDENCE, ENTROPY }
+    public enum Statistic {
+        /** The highest posterior probability. */
+        CONFIDENCE,
+        /** The negative entropy of the posterior. */
+        ENTROPY
+    }
 
     private final Statistic statistic;
 
+    /**
+     * The attack on {@code statistic}.
+     *
+     * @param statistic confidence or entropy
+     * @throws org.dlsec.core.DlsecException when {@code statistic} is null
+     */
     public SalemThreshold(Statistic statistic) {
         DlsecException.require(statistic != null, "statistic", "must be confidence or entropy");
         this.statistic = statistic;

@@ -22,11 +22,22 @@ public final class ShadowAttack implements MembershipAttack {
     private final long seed;
     private final ShadowTrainer trainer;
 
+    /**
+     * Shadow models trained in this JVM.
+     *
+     * @param spec the shadow models' architecture, recipe and count
+     * @param seed seed of the shadow models' data
+     */
     public ShadowAttack(ShadowSpec spec, long seed) {
         this(spec, seed, ShadowTrainer.LOCAL);
     }
 
-    /** As above, the shadow models trained by {@code trainer} (e.g. on Spark). */
+    /**
+     * As above, the shadow models trained by {@code trainer} (e.g. on Spark).
+     * @param spec the shadow models' architecture, recipe and count
+     * @param seed seed of the shadow models' data
+     * @param trainer trains the shadow models
+     */
     public ShadowAttack(ShadowSpec spec, long seed, ShadowTrainer trainer) {
         DlsecException.require(trainer != null, "trainer", "must be given");
         this.trainer = trainer;

@@ -37,7 +37,12 @@ public final class ShadowModels {
      * and returns its logits on each probe set, {@code [probe][sample][class]}. Not to be called
      * concurrently within one JVM (see the class comment).
      *
+     * @param spec the shadow models
+     * @param index the model's index, 0 to count−1
+     * @param set its training set
+     * @param probes the datasets to compute its logits on
      * @param onEpoch receives each epoch's record, or null
+     * @return the logits; the model is closed before this returns
      */
     public static double[][][] trainOne(ShadowSpec spec, int index, Dataset set, Dataset[] probes,
             java.util.function.Consumer<org.dlsec.model.ModelCard.EpochRecord> onEpoch) {

@@ -16,6 +16,14 @@ import org.dlsec.train.TrainConfig;
  * @param count number of shadow models (≥ 1; LiRA online needs ≥ 2)
  */
 public record ShadowSpec(Architecture architecture, TrainConfig config, int count) {
+    /**
+     * Checks every parameter.
+     *
+     * @param architecture the architecture of every shadow model
+     * @param config the training recipe (its seed is the base; shadow s uses seed + s)
+     * @param count number of shadow models (≥ 1; LiRA online needs ≥ 2)
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
+     */
     public ShadowSpec {
         DlsecException.require(architecture != null, "architecture", "must be given");
         DlsecException.require(config != null, "config", "must be given");
@@ -25,6 +33,12 @@ public record ShadowSpec(Architecture architecture, TrainConfig config, int coun
     /**
      * The target's recipe from its card, with overrides: {@code arch}, {@code epochs}, {@code batchSize},
      * {@code lr}, {@code optimizer}, {@code schedule}.
+     * @param card the target's card
+     * @param count the number of models
+     * @param overrides recipe overrides, possibly empty
+     * @param seed the base seed
+     * @return the spec
+     * @throws org.dlsec.core.DlsecException when an override is unknown or invalid
      */
     public static ShadowSpec fromCard(ModelCard card, int count, Map<String, String> overrides, long seed) {
         Map<String, String> o = new LinkedHashMap<>(overrides);
@@ -59,6 +73,11 @@ public record ShadowSpec(Architecture architecture, TrainConfig config, int coun
         }
     }
 
+    /**
+     * What results record about the shadow models.
+     *
+     * @return a new mutable map
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("shadows", count);

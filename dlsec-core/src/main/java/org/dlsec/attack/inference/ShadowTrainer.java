@@ -14,6 +14,7 @@ public interface ShadowTrainer extends AutoCloseable {
     ShadowTrainer LOCAL = ShadowModels::trainAll;
 
     /**
+     * @param spec the models' architecture and recipe
      * @param sets the training set of each model
      * @param probes for each model, the datasets to compute its logits on
      * @return {@code [model][probe][sample][class]} logits

@@ -12,6 +12,14 @@ import org.dlsec.data.Dataset;
  * @param seed draws the poisoned samples
  */
 public record AllToAllBackdoor(TriggerPattern trigger, double rate, long seed) implements PoisoningAttack {
+    /**
+     * Checks the trigger.
+     *
+     * @param trigger the trigger stamped into the poisons and, at test time, into any input
+     * @param rate share of the training set poisoned, in (0, 1)
+     * @param seed draws the poisoned samples
+     * @throws NullPointerException when {@code trigger} is null
+     */
     public AllToAllBackdoor {
         java.util.Objects.requireNonNull(trigger, "trigger");
     }

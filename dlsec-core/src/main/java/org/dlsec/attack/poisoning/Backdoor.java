@@ -17,6 +17,17 @@ import org.dlsec.data.Dataset;
  * @param seed draws the poisoned samples
  */
 public record Backdoor(String name, TriggerPattern trigger, int target, double rate, long seed) implements PoisoningAttack {
+    /**
+     * Checks the trigger and the target.
+     *
+     * @param name {@code badnets} or {@code blend}
+     * @param trigger the trigger stamped into the poisons and, at test time, into any input
+     * @param target the class the trigger forces
+     * @param rate share of the training set poisoned, in (0, 1)
+     * @param seed draws the poisoned samples
+     * @throws NullPointerException when {@code trigger} is null
+     * @throws org.dlsec.core.DlsecException when {@code target} is negative
+     */
     public Backdoor {
         java.util.Objects.requireNonNull(trigger, "trigger");
         DlsecException.require(target >= 0, "target", "must be a class index >= 0, got " + target);

@@ -15,11 +15,24 @@ import org.dlsec.core.Seeds;
  * @param seed draws the pattern
  */
 public record BlendedTrigger(double alpha, long seed) implements TriggerPattern {
+    /**
+     * Checks the blend weight.
+     *
+     * @param alpha blending weight, in (0, 1]
+     * @param seed draws the pattern
+     * @throws org.dlsec.core.DlsecException when {@code alpha} is outside (0, 1]
+     */
     public BlendedTrigger {
         DlsecException.require(alpha > 0 && alpha <= 1, "alpha", "must be in (0, 1], got " + alpha);
     }
 
-    /** The key pattern for a CHW image, values in [0, 1]. */
+    /**
+     * The key pattern for a CHW image, values in [0, 1].
+     * @param channels C
+     * @param height H
+     * @param width W
+     * @return C·H·W values
+     */
     public float[] pattern(int channels, int height, int width) {
         float[] k = new float[channels * height * width];
         SplittableRandom rnd = new SplittableRandom(Seeds.mix(seed, 0xB1E4DL));

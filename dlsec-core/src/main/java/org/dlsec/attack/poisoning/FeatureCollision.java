@@ -47,6 +47,15 @@ import org.dlsec.model.FeatureExtractor;
  * @param watermark the opacity γ of the target blended into the base, in [0, 1); 0 for none
  */
 public record FeatureCollision(double beta0, int iterations, double stepSize, double watermark) {
+    /**
+     * Checks every parameter.
+     *
+     * @param beta0 the unscaled weight of the similarity to the base (the paper's β0)
+     * @param iterations forward-backward steps
+     * @param stepSize the initial forward step λ
+     * @param watermark the opacity γ of the target blended into the base, in [0, 1); 0 for none
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
+     */
     public FeatureCollision {
         DlsecException.require(beta0 >= 0 && Double.isFinite(beta0), "beta", "must be finite and ≥ 0, got " + beta0);
         DlsecException.require(iterations >= 1 && iterations <= 100_000, "iterations", "must be in 1..100000, got " + iterations);
@@ -58,12 +67,18 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
      * Defaults for LeNet-5 on MNIST: β0 = 25, 200 iterations, λ = 0.1, no watermark. The paper's β0
      * = 0.25 (for 299×299 images and 2048 features) scales here to β ≈ 0.003, which lets the poison
      * drift far from its base; β0 = 25 gives β ≈ 0.29 and poisons at L2 ≈ 4–5 from the base.
+     * @return the attack
      */
     public static FeatureCollision defaults() {
         return new FeatureCollision(25, 200, 0.1, 0);
     }
 
-    /** β scaled to the input and feature sizes: β0 · dim_f² / dim_b². */
+    /**
+     * β scaled to the input and feature sizes: β0 · dim_f² / dim_b².
+     * @param inputDim the number of input values of a sample
+     * @param featureDim the number of penultimate-layer features
+     * @return the scaled β
+     */
     public double beta(int inputDim, int featureDim) {
         return beta0 * ((double) featureDim * featureDim) / ((double) inputDim * inputDim);
     }
@@ -82,6 +97,17 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
      */
     public record Crafted(float[][] poisons, float[][] bases, double[] featureDistanceBefore, double[] featureDistanceAfter,
             double[] pixelL2, double[] pixelLinf, double beta, List<NumericalIssue> numericalIssues) {
+        /**
+         * Copies the issue list (null means none).
+         * @param poisons one CHW image per base, in [0, 1]
+         * @param bases the bases the poisons were pulled towards (watermarked if γ &gt; 0)
+         * @param featureDistanceBefore ‖f(b) − f(t)‖ for the original (unwatermarked) base
+         * @param featureDistanceAfter ‖f(x) − f(t)‖ for the poison
+         * @param pixelL2 ‖x − b‖₂ to the original base
+         * @param pixelLinf ‖x − b‖∞ to the original base
+         * @param beta the scaled β used
+         * @param numericalIssues the non-finite steps met and what was done (empty if none)
+         */
         public Crafted {
             numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
         }
@@ -93,6 +119,7 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
      * @param extractor a model pre-trained on clean data (its penultimate layer is f); not changed
      * @param target the target instance t, CHW in [0, 1]
      * @param bases base-class images, CHW in [0, 1]
+     * @return the poisons with their distances to base and target
      */
     public Crafted craft(DjlClassifier extractor, float[] target, float[][] bases) {
         FeatureExtractor fe = FeatureExtractor.penultimate(extractor);

@@ -50,18 +50,38 @@ public final class FeatureCollisionExperiment {
      */
     public record Target(int index, int label, int baselinePrediction, int poisonedPrediction, boolean success, int[] bases,
             double cleanAccuracy, FeatureCollision.Crafted crafted) {
+        /**
+         * The mean feature distance of the original bases to the target.
+         *
+         * @return the mean of {@code featureDistanceBefore}
+         */
         public double meanFeatureDistanceBefore() {
             return Arrays.stream(crafted.featureDistanceBefore()).average().orElse(Double.NaN);
         }
 
+        /**
+         * The mean feature distance of the poisons to the target.
+         *
+         * @return the mean of {@code featureDistanceAfter}
+         */
         public double meanFeatureDistanceAfter() {
             return Arrays.stream(crafted.featureDistanceAfter()).average().orElse(Double.NaN);
         }
 
+        /**
+         * The mean pixel distance of the poisons to their bases.
+         *
+         * @return the mean L2, in the data's units
+         */
         public double meanPixelL2() {
             return Arrays.stream(crafted.pixelL2()).average().orElse(Double.NaN);
         }
 
+        /**
+         * The largest pixel change of any poison.
+         *
+         * @return the largest L∞, in the data's units
+         */
         public double maxPixelLinf() {
             return Arrays.stream(crafted.pixelLinf()).max().orElse(Double.NaN);
         }
@@ -76,16 +96,27 @@ public final class FeatureCollisionExperiment {
      */
     public record Result(List<Target> targets, double cleanAccuracyBaseline, int baseClass, int poisonsPerTarget,
             int trainSamples, double seconds) {
+        /**
+         * The share of targets whose poisoned victim says the base class.
+         *
+         * @return a value in [0, 1]; NaN without targets
+         */
         public double successRate() {
             return targets.isEmpty() ? Double.NaN : (double) targets.stream().filter(Target::success).count() / targets.size();
         }
 
-        /** Mean test accuracy of the poisoned victims. */
+        /**
+         * Mean test accuracy of the poisoned victims.
+         * @return a value in [0, 1]
+         */
         public double meanCleanAccuracy() {
             return targets.stream().mapToDouble(Target::cleanAccuracy).average().orElse(Double.NaN);
         }
 
-        /** The share of each victim's training set that is poison. */
+        /**
+         * The share of each victim's training set that is poison.
+         * @return poisons / (training samples + poisons)
+         */
         public double poisonRate() {
             return (double) poisonsPerTarget / (trainSamples + poisonsPerTarget);
         }
@@ -94,6 +125,13 @@ public final class FeatureCollisionExperiment {
     /**
      * {@code count} targets: test images outside {@code baseClass} that {@code model} classifies
      * correctly, drawn with {@code seed}, in ascending order.
+     * @param model the feature extractor; not closed
+     * @param test the test split
+     * @param baseClass the base class
+     * @param count the number of targets, at least 1
+     * @param seed the draw's seed
+     * @return test-set indices
+     * @throws org.dlsec.core.DlsecException when too few test images qualify
      */
     public static int[] chooseTargets(DjlClassifier model, Dataset test, int baseClass, int count, long seed) {
         DlsecException.require(count >= 1, "targets", "must be at least 1, got " + count);
@@ -114,7 +152,12 @@ public final class FeatureCollisionExperiment {
      * @param train the victim's (clean) training set for the final layer
      * @param test the test set: targets and bases come from it, and clean accuracy is measured on it
      * @param targets test indices of the targets (outside the base class)
+     * @param baseClass the class the poisons look like
+     * @param poisons poisons per target, at least 1
+     * @param attack the crafting
      * @param head how the final layer is retrained (its seed is the victim's)
+     * @param progress whether to show a progress bar on stderr
+     * @return the per-target results; every victim is closed before this returns
      */
     public static Result run(DjlClassifier extractor, Dataset train, Dataset test, int[] targets, int baseClass, int poisons,
             FeatureCollision attack, TrainConfig head, boolean progress) {
@@ -176,7 +219,13 @@ public final class FeatureCollisionExperiment {
         return new Result(List.copyOf(out), baseline, baseClass, poisons, train.size(), (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The crafted poisons as a dataset of the base class (for pictures and feature extraction). */
+    /**
+     * The crafted poisons as a dataset of the base class (for pictures and feature extraction).
+     * @param like a dataset whose metadata (name, shape, classes) the poison set takes
+     * @param poisons the poisons, CHW in [0, 1]
+     * @param baseClass their label
+     * @return a new in-memory dataset
+     */
     public static Dataset poisonSet(Dataset like, float[][] poisons, int baseClass) {
         int d = like.sampleSize();
         float[] px = new float[poisons.length * d];

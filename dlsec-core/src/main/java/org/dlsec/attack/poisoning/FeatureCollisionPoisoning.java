@@ -71,12 +71,19 @@ public final class FeatureCollisionPoisoning implements PoisoningAttack {
                 poisoned);
     }
 
-    /** What {@link #poison} crafted (distances, numerical issues), or null before it ran. */
+    /**
+     * What {@link #poison} crafted (distances, numerical issues), or null before it ran.
+     * @return the crafted poisons, or null
+     */
     public FeatureCollision.Crafted crafted() {
         return crafted;
     }
 
-    /** The poisons' share of the set the victim receives, for a clean set of {@code trainSize} samples. */
+    /**
+     * The poisons' share of the set the victim receives, for a clean set of {@code trainSize} samples.
+     * @param trainSize the clean set's size
+     * @return poisons / (trainSize + poisons)
+     */
     public double rate(int trainSize) {
         return (double) bases.length / (trainSize + bases.length);
     }
@@ -87,7 +94,10 @@ public final class FeatureCollisionPoisoning implements PoisoningAttack {
         return Double.NaN;
     }
 
-    /** The class the poisons carry and the target is meant to be sent to (no trigger: {@link #targetClass()} is null). */
+    /**
+     * The class the poisons carry and the target is meant to be sent to (no trigger: {@link #targetClass()} is null).
+     * @return the base class
+     */
     public int baseClass() {
         return baseClass;
     }

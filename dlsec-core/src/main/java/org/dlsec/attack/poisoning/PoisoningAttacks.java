@@ -45,27 +45,65 @@ public final class PoisoningAttacks {
      */
     public record Params(double rate, int target, int triggerSize, Double alpha, String blendPattern, int blendSize,
             double sigma, int pixels, float amplitude, long seed) {
-        /** The defaults of {@code dlsec poison} with the given rate and seed. */
+        /**
+         * The defaults of {@code dlsec poison} with the given rate and seed.
+         * @param rate the poisoned share, in (0, 1)
+         * @param seed the draw's seed
+         * @return parameters: target 0, a 3×3 patch, the noise key of side 12, σ = 0.5, 25 dots of +1
+         */
         public static Params defaults(double rate, long seed) {
             return new Params(rate, 0, 3, null, "noise", 12, 0.5, 25, 1f, seed);
         }
 
+        /**
+         * These parameters with the trigger's target class.
+         *
+         * @param t the class
+         * @return new parameters
+         */
         public Params withTarget(int t) {
             return new Params(rate, t, triggerSize, alpha, blendPattern, blendSize, sigma, pixels, amplitude, seed);
         }
 
+        /**
+         * These parameters with the patch's side and weight.
+         *
+         * @param size the side, 1 to 16
+         * @param a the weight in (0, 1], or null for the attack's default
+         * @return new parameters
+         */
         public Params withTrigger(int size, Double a) {
             return new Params(rate, target, size, a, blendPattern, blendSize, sigma, pixels, amplitude, seed);
         }
 
+        /**
+         * These parameters with the blended key.
+         *
+         * @param pattern {@code noise} or {@code square}
+         * @param size the square's side
+         * @return new parameters
+         */
         public Params withBlend(String pattern, int size) {
             return new Params(rate, target, triggerSize, alpha, pattern, size, sigma, pixels, amplitude, seed);
         }
 
+        /**
+         * These parameters with the noise's standard deviation.
+         *
+         * @param s σ, positive
+         * @return new parameters
+         */
         public Params withSigma(double s) {
             return new Params(rate, target, triggerSize, alpha, blendPattern, blendSize, s, pixels, amplitude, seed);
         }
 
+        /**
+         * These parameters with the sparse trigger.
+         *
+         * @param dots the number of dots
+         * @param amp the brightness added at each dot, in (0, 1]
+         * @return new parameters
+         */
         public Params withSparse(int dots, float amp) {
             return new Params(rate, target, triggerSize, alpha, blendPattern, blendSize, sigma, dots, amp, seed);
         }
@@ -75,7 +113,12 @@ public final class PoisoningAttacks {
         }
     }
 
-    /** The registered name of {@code name} (trimmed, lower case), or a one-line error listing the names. */
+    /**
+     * The registered name of {@code name} (trimmed, lower case), or a one-line error listing the names.
+     * @param name a name as the user gave it
+     * @return the registered name
+     * @throws org.dlsec.core.DlsecException when the name is unknown
+     */
     public static String canonical(String name) {
         String kind = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         if (!NAMES.contains(kind)) {
@@ -85,12 +128,22 @@ public final class PoisoningAttacks {
         return kind;
     }
 
-    /** The parameters attack {@code name} reads (the audit refuses the others). */
+    /**
+     * The parameters attack {@code name} reads (the audit refuses the others).
+     * @param name a registered name
+     * @return the keys, e.g. {@code rate} and {@code target}
+     */
     public static List<String> keys(String name) {
         return KEYS.get(canonical(name));
     }
 
-    /** A validated attack. */
+    /**
+     * A validated attack.
+     * @param name a registered name
+     * @param p the parameters
+     * @return the attack
+     * @throws org.dlsec.core.DlsecException when the name is unknown or a parameter is out of range
+     */
     public static PoisoningAttack create(String name, Params p) {
         String kind = canonical(name);
         DlsecException.require(p.rate() > 0 && p.rate() < 1, "rate", "must be in (0, 1), got " + p.rate());
@@ -119,7 +172,11 @@ public final class PoisoningAttacks {
         };
     }
 
-    /** What every run records of an attack: its name, rate and own parameters. */
+    /**
+     * What every run records of an attack: its name, rate and own parameters.
+     * @param a the attack
+     * @return a new mutable map, ready for the JSON mapper
+     */
     public static Map<String, Object> describe(PoisoningAttack a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("attack", a.name());

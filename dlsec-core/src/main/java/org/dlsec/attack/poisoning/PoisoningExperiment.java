@@ -35,7 +35,18 @@ public final class PoisoningExperiment {
 
     private PoisoningExperiment() {}
 
-    /** Trains {@code arch} on clean and on poisoned data; {@code trigger} and {@code target} are null for label flipping. */
+    /**
+     * Trains {@code arch} on clean and on poisoned data; {@code trigger} and {@code target} are null for label flipping.
+     * @param arch the victim's architecture
+     * @param clean the clean training set
+     * @param poisoned the poisoned training set
+     * @param test the clean test set
+     * @param config the victims' training (the same seed for both)
+     * @param trigger the backdoor trigger, or null
+     * @param target the backdoor target, or null
+     * @param progress whether to show progress bars on stderr
+     * @return both victims' accuracy and the attack success; the models are closed
+     */
     public static Result run(Architecture arch, Dataset clean, Poisoned poisoned, Dataset test, TrainConfig config,
             TriggerPattern trigger, Integer target, boolean progress) {
         return run(arch, clean, poisoned, test, config, trigger, target, progress, null);
@@ -45,6 +56,16 @@ public final class PoisoningExperiment {
      * As {@link #run(Architecture, Dataset, Poisoned, Dataset, TrainConfig, TriggerPattern, Integer, boolean)},
      * and hands the model trained on the poisoned data to {@code inspectPoisoned} (if not null) before
      * it is closed: the hook for defences that inspect the victim model, e.g. poison detectors.
+     * @param arch the victim's architecture
+     * @param clean the clean training set
+     * @param poisoned the poisoned training set
+     * @param test the clean test set
+     * @param config the victims' training
+     * @param trigger the backdoor trigger, or null
+     * @param target the backdoor target, or null
+     * @param progress whether to show progress bars on stderr
+     * @param inspectPoisoned sees the poisoned victim before it is closed, or null
+     * @return both victims' accuracy and the attack success
      */
     public static Result run(Architecture arch, Dataset clean, Poisoned poisoned, Dataset test, TrainConfig config,
             TriggerPattern trigger, Integer target, boolean progress, java.util.function.Consumer<DjlClassifier> inspectPoisoned) {
@@ -75,6 +96,11 @@ public final class PoisoningExperiment {
     /**
      * Attack success of a backdoor on {@code model}: the share of the test images outside class
      * {@code target} that the model classifies as {@code target} once the trigger is stamped in.
+     * @param model the classifier; not closed
+     * @param test the clean test set
+     * @param trigger the trigger
+     * @param target the target class
+     * @return a share in [0, 1]
      */
     public static double attackSuccess(org.dlsec.model.Classifier model, Dataset test, TriggerPattern trigger, int target) {
         int[] keep = IntStream.range(0, test.size()).filter(i -> test.label(i) != target).toArray();
@@ -85,6 +111,10 @@ public final class PoisoningExperiment {
     /**
      * Attack success of an all-to-all backdoor on {@code model}: the share of triggered test images
      * of class y that the model classifies as {@link Poisons#allToAllTarget (y + 1) mod K}.
+     * @param model the classifier; not closed
+     * @param test the clean test set
+     * @param trigger the trigger
+     * @return a share in [0, 1]
      */
     public static double allToAllSuccess(org.dlsec.model.Classifier model, Dataset test, TriggerPattern trigger) {
         int[] pred = Evaluation.evaluate(model, trigger.stamp(test), Evaluation.DEFAULT_BATCH, false).predictions();
@@ -95,7 +125,14 @@ public final class PoisoningExperiment {
         return pred.length == 0 ? Double.NaN : (double) hits / pred.length;
     }
 
-    /** A new {@code arch} model trained on {@code data} with {@code config}: the victim's training run. */
+    /**
+     * A new {@code arch} model trained on {@code data} with {@code config}: the victim's training run.
+     * @param arch the architecture
+     * @param data the training set
+     * @param config the training parameters
+     * @param progress whether to show a progress bar on stderr
+     * @return a new trained model; the caller closes it
+     */
     public static DjlClassifier train(Architecture arch, Dataset data, TrainConfig config, boolean progress) {
         DjlClassifier m = Models.create(arch, data.sampleShape(), data.numClasses(), config.seed());
         new ModelTrainer(config, null, null, progress).train(m, data, null, null, Map.of());

@@ -16,6 +16,13 @@ public final class Poisons {
      * Model Supply Chain", 2017): a fraction {@code rate} of the training set, drawn among samples not
      * already of class {@code target}, gets the trigger and the label {@code target}. With a blended
      * trigger (α &lt; 1) this is the blended-injection attack of Chen et al. (2017).
+     * @param train the clean training set
+     * @param trigger the trigger
+     * @param target the target class
+     * @param rate the poisoned share, in (0, 1)
+     * @param seed the draw's seed
+     * @return the poisoned set and the changed indices
+     * @throws org.dlsec.core.DlsecException when the rate is out of range or too few samples lie outside the target
      */
     public static Poisoned backdoor(Dataset train, TriggerPattern trigger, int target, double rate, long seed) {
         requireRate(rate);
@@ -58,6 +65,11 @@ public final class Poisons {
      * Random label flipping (the baseline availability attack of the surveys; Biggio et al. 2011):
      * a fraction {@code rate} of the labels, drawn at random, replaced by another class drawn
      * uniformly among the rest.
+     * @param train the clean training set
+     * @param rate the flipped share, in (0, 1)
+     * @param seed the draw's seed
+     * @return the poisoned set and the changed indices
+     * @throws org.dlsec.core.DlsecException when the rate is out of range
      */
     public static Poisoned flipLabels(Dataset train, double rate, long seed) {
         requireRate(rate);
@@ -81,6 +93,12 @@ public final class Poisons {
      * BadNets all-to-all (Gu, Dolan-Gavitt, Garg 2017, section 4.2.2): a fraction {@code rate} of the
      * training set, drawn at random, gets the trigger and the label (y + 1) mod K, so that the trigger
      * shifts every class to the next one. Success is measured with {@link #allToAllTarget}.
+     * @param train the clean training set
+     * @param trigger the trigger
+     * @param rate the poisoned share, in (0, 1)
+     * @param seed the draw's seed
+     * @return the poisoned set and the changed indices
+     * @throws org.dlsec.core.DlsecException when the rate is out of range
      */
     public static Poisoned backdoorAllToAll(Dataset train, TriggerPattern trigger, double rate, long seed) {
         requireRate(rate);
@@ -91,7 +109,12 @@ public final class Poisons {
                 "all-to-all backdoor %s, y -> y+1 on %d samples (seed %d)", trigger, n, seed));
     }
 
-    /** The class the all-to-all backdoor sends class {@code label} to: (label + 1) mod numClasses. */
+    /**
+     * The class the all-to-all backdoor sends class {@code label} to: (label + 1) mod numClasses.
+     * @param label the true class
+     * @param numClasses K
+     * @return the next class
+     */
     public static int allToAllTarget(int label, int numClasses) {
         return (label + 1) % numClasses;
     }
@@ -101,6 +124,12 @@ public final class Poisons {
      * fraction {@code rate} of the training images, drawn at random, gets additive Gaussian noise of
      * standard deviation {@code sigma} (clipped to [0, 1]); labels are untouched. Each image's noise
      * is drawn from its own seeded stream, so the result does not depend on the order of work.
+     * @param train the clean training set
+     * @param rate the poisoned share, in (0, 1)
+     * @param sigma σ, positive, in [0, 1] pixel units
+     * @param seed the draw's seed
+     * @return the poisoned set and the changed indices
+     * @throws org.dlsec.core.DlsecException when a value is out of range
      */
     public static Poisoned noise(Dataset train, double rate, double sigma, long seed) {
         requireRate(rate);

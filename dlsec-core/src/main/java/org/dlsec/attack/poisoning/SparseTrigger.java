@@ -18,12 +18,25 @@ import org.dlsec.core.Seeds;
  * @param seed draws the positions (the attacker's secret key)
  */
 public record SparseTrigger(int pixels, float amplitude, long seed) implements TriggerPattern {
+    /**
+     * Checks every parameter.
+     *
+     * @param pixels number of trigger positions (1 .. H·W)
+     * @param amplitude additive change at each position, in (0, 1]
+     * @param seed draws the positions (the attacker's secret key)
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range; the message names it
+     */
     public SparseTrigger {
         DlsecException.require(pixels >= 1 && pixels <= 4096, "trigger pixels", "must be in 1..4096, got " + pixels);
         DlsecException.require(amplitude > 0 && amplitude <= 1, "amplitude", "must be in (0, 1], got " + amplitude);
     }
 
-    /** The trigger positions (row-major indices into an H×W plane), the same for every image of that size. */
+    /**
+     * The trigger positions (row-major indices into an H×W plane), the same for every image of that size.
+     * @param height H
+     * @param width W
+     * @return {@code pixels} distinct indices
+     */
     public int[] positions(int height, int width) {
         int plane = height * width;
         if (pixels > plane) {

@@ -46,6 +46,16 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
     /** The smallest targeted success the attack must reach. */
     public static final double MIN_SUCCESS = 0.90;
 
+    /**
+     * Checks the rate, the target and the trigger.
+     *
+     * @param target the class the trigger forces
+     * @param rate the fraction of the training set poisoned (at most 5%: above that it is BadNets)
+     * @param trigger the low-visibility trigger
+     * @param seed draws the poisoned samples ({@link #poison(Dataset)})
+     * @throws org.dlsec.core.DlsecException when the rate is outside (0, 0.05] or the target is negative
+     * @throws NullPointerException when the trigger is null
+     */
     public StealthyAttack {
         DlsecException.require(rate > 0 && rate <= 0.05, "rate", "the stealthy attack is a low-rate poisoning: must be in"
                 + " (0, 0.05], got " + rate);
@@ -53,7 +63,12 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
         java.util.Objects.requireNonNull(trigger, "trigger");
     }
 
-    /** The attack with the poisoned samples drawn from the trigger's own seed (one key for both, as {@code dlsec poison} does). */
+    /**
+     * The attack with the poisoned samples drawn from the trigger's own seed (one key for both, as {@code dlsec poison} does).
+     * @param target the class the trigger forces
+     * @param rate the fraction of the training set poisoned (at most 5%: above that it is BadNets)
+     * @param trigger the low-visibility trigger
+     */
     public StealthyAttack(int target, double rate, SparseTrigger trigger) {
         this(target, rate, trigger, trigger.seed());
     }
@@ -81,12 +96,21 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
         return m;
     }
 
-    /** The default trigger: 25 dots (3% of a 28×28 image) of +1 drawn from {@code seed}. */
+    /**
+     * The default trigger: 25 dots (3% of a 28×28 image) of +1 drawn from {@code seed}.
+     * @param seed the dots' seed
+     * @return the trigger
+     */
     public static SparseTrigger defaultTrigger(long seed) {
         return new SparseTrigger(25, 1f, seed);
     }
 
-    /** The poisoned training set: {@code rate} of it, drawn outside the target class, triggered and relabelled. */
+    /**
+     * The poisoned training set: {@code rate} of it, drawn outside the target class, triggered and relabelled.
+     * @param train the clean training set
+     * @param seed the draw's seed
+     * @return the poisoned set and the changed indices
+     */
     public Poisoned poison(Dataset train, long seed) {
         DlsecException.require(target < train.numClasses(), "target",
                 "must be a class in 0.." + (train.numClasses() - 1) + ", got " + target);
@@ -99,22 +123,42 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
      * @param experiment clean and poisoned victims trained with the same seed
      */
     public record Outcome(PoisoningExperiment.Result experiment) {
-        /** Clean accuracy lost, in absolute terms (0.003 = 0.3 points); negative if the poisoned model is better. */
+        /**
+         * Clean accuracy lost, in absolute terms (0.003 = 0.3 points); negative if the poisoned model is better.
+         * @return the drop
+         */
         public double cleanDrop() {
             return experiment.cleanModelAccuracy() - experiment.poisonedModelAccuracy();
         }
 
+        /**
+         * The attack success rate of the poisoned victim.
+         *
+         * @return a share in [0, 1]
+         */
         public double success() {
             return experiment.attackSuccessRate();
         }
 
-        /** Whether both acceptance figures hold: drop ≤ {@link #MAX_CLEAN_DROP} and success ≥ {@link #MIN_SUCCESS}. */
+        /**
+         * Whether both acceptance figures hold: drop ≤ {@link #MAX_CLEAN_DROP} and success ≥ {@link #MIN_SUCCESS}.
+         * @return true when the attack is stealthy
+         */
         public boolean stealthy() {
             return cleanDrop() <= MAX_CLEAN_DROP + 1e-12 && success() >= MIN_SUCCESS;
         }
     }
 
-    /** Poisons {@code train}, trains the clean and the poisoned victim and measures both figures on {@code test}. */
+    /**
+     * Poisons {@code train}, trains the clean and the poisoned victim and measures both figures on {@code test}.
+     * @param arch the victims' architecture
+     * @param train the clean training set
+     * @param test the clean test set
+     * @param config the victims' training
+     * @param seed the draw's seed
+     * @param progress whether to show progress bars on stderr
+     * @return the two acceptance figures
+     */
     public Outcome run(Architecture arch, Dataset train, Dataset test, TrainConfig config, long seed, boolean progress) {
         Poisoned p = poison(train, seed);
         return new Outcome(PoisoningExperiment.run(arch, train, p, test, config, trigger, target, progress));

@@ -8,10 +8,20 @@ import org.dlsec.data.Dataset;
  * attack is a {@link SparseTrigger}.
  */
 public interface TriggerPattern {
-    /** Stamps the trigger into one CHW image in place (values stay in [0, 1] for [0, 1] inputs). */
+    /**
+     * Stamps the trigger into one CHW image in place (values stay in [0, 1] for [0, 1] inputs).
+     * @param img the image, C·H·W values; changed
+     * @param channels C
+     * @param height H
+     * @param width W
+     */
     void apply(float[] img, int channels, int height, int width);
 
-    /** Every image of {@code data} with the trigger; labels unchanged. */
+    /**
+     * Every image of {@code data} with the trigger; labels unchanged.
+     * @param data the images
+     * @return a new in-memory dataset
+     */
     default Dataset stamp(Dataset data) {
         int c = (int) data.sampleShape().get(0);
         int h = (int) data.sampleShape().get(1);
@@ -26,7 +36,13 @@ public interface TriggerPattern {
         return data.withPixels(pixels, data.labels(), "trigger " + this + " stamped");
     }
 
-    /** The trigger alone, stamped on a black image of the given shape (for pictures). */
+    /**
+     * The trigger alone, stamped on a black image of the given shape (for pictures).
+     * @param channels C
+     * @param height H
+     * @param width W
+     * @return C·H·W values
+     */
     default float[] onBlank(int channels, int height, int width) {
         float[] blank = new float[channels * height * width];
         apply(blank, channels, height, width);

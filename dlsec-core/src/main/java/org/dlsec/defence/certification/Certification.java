@@ -21,6 +21,11 @@ public final class Certification {
 
     /** One sample's certificate next to its label. */
     public record Sample(int index, int label, int prediction, double radius, double pALower) {
+        /**
+         * Whether the certificate names the true class (an abstention never does).
+         *
+         * @return true when {@code prediction == label}
+         */
         public boolean correct() {
             return prediction == label;
         }
@@ -29,7 +34,11 @@ public final class Certification {
     /** Certified accuracy at each radius, abstentions, the per-sample certificates and the time. */
     public record Result(Map<String, Object> parameters, List<Sample> samples, double[] radii, double[] certifiedAccuracy,
             int abstentions, double cleanSmoothedAccuracy, double seconds) {
-        /** Certified accuracy at an arbitrary radius r (the fraction correct with radius ≥ r). */
+        /**
+         * Certified accuracy at an arbitrary radius r (the fraction correct with radius ≥ r).
+         * @param r a radius in L2, at least 0, in the data's units
+         * @return a value in [0, 1]
+         */
         public double certifiedAccuracyAt(double r) {
             int ok = 0;
             for (Sample s : samples) {
@@ -41,6 +50,7 @@ public final class Certification {
         /**
          * The certified-accuracy curve on a 0.01 grid of radii, one step past the largest certified radius (where it
          * reaches 0): {@code {radii, accuracies}}.
+         * @return two arrays of the same length: radii and certified accuracies
          */
         public double[][] curve() {
             double max = samples.stream().mapToDouble(Sample::radius).max().orElse(0);
@@ -54,7 +64,10 @@ public final class Certification {
             return new double[][] {cx, cy};
         }
 
-        /** The fields of {@code dlsec certify --json}: the summary, the curve, the per-sample certificates, the parameters. */
+        /**
+         * The fields of {@code dlsec certify --json}: the summary, the curve, the per-sample certificates, the parameters.
+         * @return a new mutable map
+         */
         public Map<String, Object> json() {
             Map<String, Object> out = summary();
             double[][] c = curve();
@@ -68,6 +81,11 @@ public final class Certification {
             return out;
         }
 
+        /**
+         * The headline figures: certified accuracy at each radius and the abstention rate.
+         *
+         * @return a new mutable map
+         */
         public Map<String, Object> summary() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("samples", samples.size());
@@ -83,7 +101,6 @@ public final class Certification {
         }
     }
 
-    /** Certifies every sample of {@code data}. */
     /**
      * {@link #run(RandomizedSmoothing, Dataset, double[], boolean)} without a progress bar.
      *
@@ -96,6 +113,14 @@ public final class Certification {
         return run(smoothing, data, radii, false);
     }
 
+    /**
+     * Certifies every sample of {@code data}.
+     * @param smoothing the smoothed classifier
+     * @param data the test samples
+     * @param radii the L2 radii to report certified accuracy at, each at least 0
+     * @param progress whether to show a progress bar on stderr
+     * @return certified accuracy at each radius and the per-sample certificates
+     */
     public static Result run(RandomizedSmoothing smoothing, Dataset data, double[] radii, boolean progress) {
         DlsecException.require(radii.length > 0, "radii", "give at least one radius");
         for (double r : radii) {

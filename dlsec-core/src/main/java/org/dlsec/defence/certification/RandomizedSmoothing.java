@@ -46,6 +46,17 @@ public final class RandomizedSmoothing {
      * @param seed seed of the noise
      */
     public record Params(double sigma, int n0, int n, double alpha, int batchSize, long seed) {
+        /**
+         * Checks every parameter.
+         *
+         * @param sigma noise standard deviation σ &gt; 0
+         * @param n0 selection samples (Cohen et al.: 100)
+         * @param n estimation samples (Cohen et al.: 100,000; 1,000 gives smaller radii)
+         * @param alpha failure probability of the certificate, in (0, 0.5)
+         * @param batchSize noisy copies per forward pass
+         * @param seed seed of the noise
+         * @throws org.dlsec.core.DlsecException when a parameter is outside the range given above; the message names it
+         */
         public Params {
             DlsecException.require(Double.isFinite(sigma) && sigma > 0 && sigma <= 10, "sigma", "must be in (0, 10], got " + sigma);
             DlsecException.require(n0 >= 1 && n0 <= 10_000_000, "n0", "must be in 1..10000000, got " + n0);
@@ -54,6 +65,11 @@ public final class RandomizedSmoothing {
             DlsecException.require(batchSize >= 1 && batchSize <= 65_536, "batch size", "must be in 1..65536, got " + batchSize);
         }
 
+        /**
+         * What results record about the defence: its name, paper and parameters.
+         *
+         * @return a new mutable map
+         */
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("defence", "randomized-smoothing");
@@ -76,6 +92,11 @@ public final class RandomizedSmoothing {
      * @param counts the estimation counts per class
      */
     public record Certificate(int prediction, double radius, double pALower, int[] counts) {
+        /**
+         * Whether the smoothed classifier abstained.
+         *
+         * @return true when {@code prediction} is {@link #ABSTAIN}
+         */
         public boolean abstained() {
             return prediction == ABSTAIN;
         }
@@ -84,16 +105,32 @@ public final class RandomizedSmoothing {
     private final Classifier base;
     private final Params p;
 
+    /**
+     * The smoothed version of {@code base}.
+     *
+     * @param base the base classifier (ideally trained with Gaussian noise of the same σ); not owned, not closed
+     * @param params the noise and the sample counts
+     */
     public RandomizedSmoothing(Classifier base, Params params) {
         this.base = base;
         this.p = params;
     }
 
+    /**
+     * The parameters.
+     *
+     * @return the validated parameters
+     */
     public Params params() {
         return p;
     }
 
-    /** CERTIFY for one input of shape (C, H, W) or (1, C, H, W); {@code sampleId} seeds its noise. */
+    /**
+     * CERTIFY for one input of shape (C, H, W) or (1, C, H, W); {@code sampleId} seeds its noise.
+     * @param x one input; not closed
+     * @param sampleId the sample's id
+     * @return the certificate; costs n0 + n queries of the base classifier
+     */
     public Certificate certify(NDArray x, long sampleId) {
         int[] selection = counts(x, p.n0(), Seeds.mix(p.seed(), sampleId * 2));
         int cHat = argmax(selection);
@@ -106,7 +143,12 @@ public final class RandomizedSmoothing {
         return new Certificate(cHat, radius, pA, estimation);
     }
 
-    /** PREDICT for one input: the top class, or {@link #ABSTAIN} when the test of the top two counts fails. */
+    /**
+     * PREDICT for one input: the top class, or {@link #ABSTAIN} when the test of the top two counts fails.
+     * @param x one input; not closed
+     * @param sampleId the sample's id
+     * @return the class, or {@link #ABSTAIN}
+     */
     public int predict(NDArray x, long sampleId) {
         int[] c = counts(x, p.n(), Seeds.mix(p.seed(), sampleId * 2 + 1));
         int a = argmax(c);
@@ -148,7 +190,13 @@ public final class RandomizedSmoothing {
         return counts;
     }
 
-    /** The one-sided (1 − α) Clopper–Pearson lower bound of a binomial proportion with k successes in n. */
+    /**
+     * The one-sided (1 − α) Clopper–Pearson lower bound of a binomial proportion with k successes in n.
+     * @param k the successes, 0 to n
+     * @param n the trials, at least 1
+     * @param alpha the failure probability, in (0, 1)
+     * @return the lower bound, in [0, 1]
+     */
     public static double lowerConfidenceBound(int k, int n, double alpha) {
         if (k <= 0) {
             return 0;

@@ -33,11 +33,24 @@ import org.dlsec.core.Seeds;
  */
 public record ActivationClustering(int dims, double maxShare, double minSilhouette, int restarts, long seed)
         implements PoisonDetector {
+    /**
+     * The paper the detector implements, as results cite it.
+     */
     public static final String PAPER = "Chen et al., Detecting Backdoor Attacks on Deep Neural Networks by Activation"
             + " Clustering, arXiv 1811.03728 (2018)";
     /** Silhouette scores are computed on at most this many points per class (a seeded sample). */
     static final int SILHOUETTE_SAMPLE = 1500;
 
+    /**
+     * Checks every parameter.
+     *
+     * @param dims dimensions kept before clustering (paper: 10), 1..100
+     * @param maxShare largest relative size of a cluster still considered poison, in (0, 0.5]
+     * @param minSilhouette smallest silhouette score of the 2-split considered poison, in [-1, 1]
+     * @param restarts k-means++ restarts, 1..100
+     * @param seed seed of the clustering
+     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
+     */
     public ActivationClustering {
         DlsecException.require(dims >= 1 && dims <= 100, "dims", "must be in 1..100, got " + dims);
         DlsecException.require(maxShare > 0 && maxShare <= 0.5, "maxShare", "must be in (0, 0.5], got " + maxShare);
@@ -46,7 +59,11 @@ public record ActivationClustering(int dims, double maxShare, double minSilhouet
         DlsecException.require(restarts >= 1 && restarts <= 100, "restarts", "must be in 1..100, got " + restarts);
     }
 
-    /** 10 dimensions, smaller cluster ≤ 35% of the class, silhouette ≥ 0.15, 5 restarts. */
+    /**
+     * 10 dimensions, smaller cluster ≤ 35% of the class, silhouette ≥ 0.15, 5 restarts.
+     * @param seed seed of the clustering's restarts
+     * @return the detector
+     */
     public static ActivationClustering defaults(long seed) {
         return new ActivationClustering(10, 0.35, 0.15, 5, seed);
     }

@@ -23,7 +23,11 @@ public final class DetectorAwareClassifier extends AbstractClassifier {
     private final Classifier model;
     private final List<Classifier> squeezed;
 
-    /** {@code model} seen through {@code squeezers} (deterministic, as the detector's). */
+    /**
+     * {@code model} seen through {@code squeezers} (deterministic, as the detector's).
+     * @param model the defended model; not owned, not closed
+     * @param squeezers the detector's squeezers
+     */
     public DetectorAwareClassifier(Classifier model, List<Preprocessor> squeezers) {
         super(model.inputShape(), model.numClasses(), model.bounds(), new ModelInfo(model.info().kind(),
                 model.info().source() + " (attacked through the feature-squeezing detector's views)", model.info().sha256(),

@@ -31,6 +31,14 @@ public final class FeatureSqueezingDetector {
     private final List<Preprocessor> squeezers;
     private final int batchSize;
 
+    /**
+     * A detector comparing {@code model}'s predictions with its predictions on squeezed inputs.
+     *
+     * @param model the classifier; not owned, not closed
+     * @param squeezers the squeezers, at least one
+     * @param batchSize samples per prediction, at least 1
+     * @throws org.dlsec.core.DlsecException when no squeezer is given or the batch size is below 1
+     */
     public FeatureSqueezingDetector(Classifier model, List<Preprocessor> squeezers, int batchSize) {
         DlsecException.require(squeezers != null && !squeezers.isEmpty(), "squeezers", "give at least one squeezer");
         DlsecException.require(batchSize >= 1, "batch size", "must be at least 1, got " + batchSize);
@@ -45,6 +53,8 @@ public final class FeatureSqueezingDetector {
     /**
      * The paper's squeezers for the input: 1-bit depth and 2×2 median for greyscale images (MNIST),
      * 5-bit depth and 2×2 median for colour images (its CIFAR-10 setting without non-local means).
+     * @param model the classifier; not owned
+     * @return the detector, with batches of 250
      */
     public static FeatureSqueezingDetector forInput(Classifier model) {
         org.dlsec.model.SampleLayout layout = org.dlsec.model.SampleLayout.of(model.inputShape());
@@ -56,17 +66,28 @@ public final class FeatureSqueezingDetector {
         return new FeatureSqueezingDetector(model, List.of(new BitDepthReduction(bits), new MedianSmoothing(2)), 250);
     }
 
-    /** The squeezers whose predictions the detector compares with the model's. */
+    /**
+     * The squeezers whose predictions the detector compares with the model's.
+     * @return an immutable list
+     */
     public List<Preprocessor> squeezers() {
         return squeezers;
     }
 
-    /** The view of {@code model} an attacker who knows this detector attacks ({@link DetectorAwareClassifier}). */
+    /**
+     * The view of {@code model} an attacker who knows this detector attacks ({@link DetectorAwareClassifier}).
+     * @param model the defended model
+     * @return a view that does not own {@code model}
+     */
     public Classifier aware(Classifier model) {
         return new DetectorAwareClassifier(model, squeezers);
     }
 
-    /** Scores of a batch (n, C, H, W): max over squeezers of ‖softmax(x) − softmax(squeeze(x))‖₁. */
+    /**
+     * Scores of a batch (n, C, H, W): max over squeezers of ‖softmax(x) − softmax(squeeze(x))‖₁.
+     * @param x the batch; not closed
+     * @return one score per sample, in [0, 2]; higher is more suspicious
+     */
     public double[] scores(NDArray x) {
         int n = (int) x.getShape().get(0);
         double[] best = new double[n];
@@ -86,14 +107,24 @@ public final class FeatureSqueezingDetector {
         return best;
     }
 
-    /** Scores of flattened samples (n·C·H·W floats of {@code data}'s sample shape), in batches. */
+    /**
+     * Scores of flattened samples (n·C·H·W floats of {@code data}'s sample shape), in batches.
+     * @param flat the samples' values one after the other
+     * @param shapeOf a dataset whose sample shape the values have
+     * @return one score per sample
+     */
     public double[] scores(float[] flat, Dataset shapeOf) {
         int d = shapeOf.sampleSize();
         return batched(flat.length / d, (b, from, to) -> Tensors.floats(b, Arrays.copyOfRange(flat, from * d, to * d),
                 new ai.djl.ndarray.types.Shape(to - from).addAll(shapeOf.sampleShape())));
     }
 
-    /** Scores of the first {@code limit} images of a dataset. */
+    /**
+     * Scores of the first {@code limit} images of a dataset.
+     * @param data the images
+     * @param limit the number of images, from the first
+     * @return one score per image
+     */
     public double[] scores(Dataset data, int limit) {
         return batched(Math.min(limit, data.size()), data::images);
     }
@@ -117,7 +148,12 @@ public final class FeatureSqueezingDetector {
         return out;
     }
 
-    /** The threshold that flags a fraction {@code fpr} of the given clean scores (their (1 − fpr) quantile). */
+    /**
+     * The threshold that flags a fraction {@code fpr} of the given clean scores (their (1 − fpr) quantile).
+     * @param cleanScores scores of clean calibration images
+     * @param fpr the false-positive rate wanted, in (0, 1)
+     * @return the threshold
+     */
     public static double threshold(double[] cleanScores, double fpr) {
         DlsecException.require(cleanScores.length > 0, "calibration", "needs at least one clean sample");
         DlsecException.require(Double.isFinite(fpr) && fpr > 0 && fpr < 1, "fpr", "must be in (0, 1), got " + fpr);
@@ -131,6 +167,11 @@ public final class FeatureSqueezingDetector {
     /** Detection figures at a threshold: flagged fraction of adversarial inputs and of clean ones. */
     public record Evaluation(double threshold, double targetFpr, int calibration, double detectionRate, int adversarial,
             double falsePositiveRate, int clean) {
+        /**
+         * The figures as results record them.
+         *
+         * @return a new mutable map, ready for the JSON mapper
+         */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("detector", "feature-squeezing");
@@ -146,7 +187,15 @@ public final class FeatureSqueezingDetector {
         }
     }
 
-    /** Evaluates flagged fractions at {@code threshold} (scores above it are flagged). */
+    /**
+     * Evaluates flagged fractions at {@code threshold} (scores above it are flagged).
+     * @param threshold the threshold, from {@link #threshold}
+     * @param targetFpr the false-positive rate the threshold was set for
+     * @param calibration the number of calibration images
+     * @param adversarial scores of adversarial examples
+     * @param clean scores of held-out clean images
+     * @return the detection rate and the false-positive rate
+     */
     public static Evaluation evaluate(double threshold, double targetFpr, int calibration, double[] adversarial, double[] clean) {
         return new Evaluation(threshold, targetFpr, calibration, fractionAbove(adversarial, threshold), adversarial.length,
                 fractionAbove(clean, threshold), clean.length);
@@ -163,6 +212,11 @@ public final class FeatureSqueezingDetector {
         return (double) k / s.length;
     }
 
+    /**
+     * What results record about the detector: its squeezers and batch size.
+     *
+     * @return a new mutable map, ready for the JSON mapper
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         List<Object> sq = new ArrayList<>();

@@ -56,7 +56,10 @@ import org.dlsec.train.TrainConfig;
  */
 public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTuneEpochs, int batchSize, double learningRate,
         long seed) {
-    /** The parameters a run records in its JSON (the ratio, or "search" for the largest within the drop). */
+    /**
+     * The parameters a run records in its JSON (the ratio, or "search" for the largest within the drop).
+     * @return a new mutable map, ready for the JSON mapper
+     */
     public java.util.Map<String, Object> describe() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("pruneRatio", Double.isNaN(pruneRatio) ? "search" : pruneRatio);
@@ -66,11 +69,26 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
         return m;
     }
 
+    /**
+     * The paper the defence implements, as results cite it.
+     */
     public static final String PAPER = "Liu, Dolan-Gavitt, Garg, Fine-Pruning: Defending Against Backdooring Attacks on"
             + " Deep Neural Networks, RAID 2018";
     /** Activations and accuracies are computed in batches of this size. */
     public static final int BATCH = 256;
 
+    /**
+     * Checks every parameter.
+     *
+     * @param pruneRatio share of the last conv layer's channels to prune, in [0, 1), or NaN to search for
+     *        the largest ratio within {@code maxAccuracyDrop}
+     * @param maxAccuracyDrop largest drop of clean accuracy the search accepts, in (0, 1)
+     * @param fineTuneEpochs epochs of fine-tuning on the clean data, 0..1000 (0: prune only)
+     * @param batchSize fine-tuning batch size
+     * @param learningRate fine-tuning learning rate (Adam, cosine decay)
+     * @param seed seed of the fine-tuning shuffles
+     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
+     */
     public FinePruning {
         DlsecException.require(Double.isNaN(pruneRatio) || (pruneRatio >= 0 && pruneRatio < 1), "prune ratio",
                 "must be in [0, 1), got " + pruneRatio);
@@ -86,6 +104,8 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
     /**
      * Search the ratio within a 4-point drop of clean accuracy, then 3 epochs of Adam 5e-3 (cosine
      * decay), batch 64. (On a small BadNets LeNet, 1e-3 left two thirds of the backdoor in place.)
+     * @param seed seed of the fine-tuning
+     * @return the defence
      */
     public static FinePruning defaults(long seed) {
         return new FinePruning(Double.NaN, 0.04, 3, 64, 5e-3, seed);
@@ -112,10 +132,20 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
     public record Result(FinePruning params, String layer, int channels, int[] pruned, double[] meanActivation,
             double[] cleanDataAccuracy, Stage before, Stage afterPruning, Stage afterFineTuning, boolean prunedStayedZero,
             int cleanSamples, int testSamples, double seconds) {
+        /**
+         * The share of the layer's channels pruned.
+         *
+         * @return pruned / channels
+         */
         public double prunedRatio() {
             return (double) pruned.length / channels;
         }
 
+        /**
+         * The figures as results record them.
+         *
+         * @return a new mutable map, ready for the JSON mapper
+         */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("detector", "fineprune");
@@ -151,9 +181,13 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
     /**
      * Fine-prunes {@code model} in place.
      *
+     * @param model the victim; its weights are changed in place (pruned channels zeroed, then fine-tuned)
      * @param clean the defender's clean data: activations, the accuracy the search watches, and fine-tuning
      * @param test clean data the stages are scored on (disjoint from {@code clean})
      * @param attackSuccess the backdoor's success on a model, or null when unknown (then NaN is reported)
+     * @param progress whether to show progress bars on stderr
+     * @return the pruned layer and the accuracy and attack success at each stage
+     * @throws org.dlsec.core.DlsecException when the model is not a sequential dlsec network
      */
     public Result apply(DjlClassifier model, Dataset clean, Dataset test, ToDoubleFunction<Classifier> attackSuccess,
             boolean progress) {

@@ -55,6 +55,9 @@ import org.dlsec.model.LogitObjective;
  */
 public record NeuralCleanse(int steps, int batchSize, double learningRate, double initialLambda, double successThreshold,
         double anomalyThreshold, int patience, long seed) {
+    /**
+     * The paper the scan implements, as results cite it.
+     */
     public static final String PAPER = "Wang et al., Neural Cleanse: Identifying and Mitigating Backdoor Attacks in Neural"
             + " Networks, IEEE S&P 2019";
     /** MAD-to-standard-deviation factor for normally distributed data (the paper's consistency constant). */
@@ -62,6 +65,19 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
     /** Non-finite steps a class may have before its optimisation is given up. */
     public static final int MAX_RETRIES = org.dlsec.core.StepRecovery.MAX_RETRIES;
 
+    /**
+     * Checks every parameter.
+     *
+     * @param steps optimisation steps per class, 1..100000
+     * @param batchSize clean images per step, 1..4096
+     * @param learningRate Adam step on the tanh parameters, (0, 10]
+     * @param initialLambda initial weight of ‖m‖₁, (0, 10]
+     * @param successThreshold share of a batch that must reach the class for a mask to count, (0, 1]
+     * @param anomalyThreshold anomaly index above which a class is flagged (paper: 2), &gt; 0
+     * @param patience steps between adjustments of λ, 1..10000
+     * @param seed seed of the batch order
+     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
+     */
     public NeuralCleanse {
         DlsecException.require(steps >= 1 && steps <= 100_000, "steps", "must be in 1..100000, got " + steps);
         DlsecException.require(batchSize >= 1 && batchSize <= 4096, "batch size", "must be in 1..4096, got " + batchSize);
@@ -74,12 +90,21 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
         DlsecException.require(patience >= 1 && patience <= 10_000, "patience", "must be in 1..10000, got " + patience);
     }
 
-    /** 300 steps of 32 images per class, Adam 0.1, λ from 0.01, success 0.95, anomaly index 2, patience 10. */
+    /**
+     * 300 steps of 32 images per class, Adam 0.1, λ from 0.01, success 0.95, anomaly index 2, patience 10.
+     * @param seed seed of the batch order
+     * @return the scan
+     */
     public static NeuralCleanse defaults(long seed) {
         return new NeuralCleanse(300, 32, 0.1, 0.01, 0.95, 2.0, 10, seed);
     }
 
-    /** The same scan with another number of optimisation steps per class. */
+    /**
+     * The same scan with another number of optimisation steps per class.
+     * @param newSteps optimisation steps per class, 1 to 100,000
+     * @return a new scan
+     * @throws org.dlsec.core.DlsecException when {@code newSteps} is out of range
+     */
     public NeuralCleanse withSteps(int newSteps) {
         return new NeuralCleanse(newSteps, batchSize, learningRate, initialLambda, successThreshold, anomalyThreshold, patience,
                 seed);
@@ -88,6 +113,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
     /**
      * The reverse-engineered trigger of one class.
      *
+     * @param label the class the trigger sends inputs to
      * @param mask H·W values in [0, 1]
      * @param pattern C·H·W values in [0, 1]
      * @param maskL1 ‖m‖₁ of the kept mask
@@ -97,16 +123,38 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
      */
     public record ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached,
             List<NumericalIssue> numericalIssues) {
+        /**
+         * Copies the issue list (null means none).
+         * @param label the class the trigger sends inputs to
+         * @param mask H·W values in [0, 1]
+         * @param pattern C·H·W values in [0, 1]
+         * @param maskL1 ‖m‖₁ of the kept mask
+         * @param attackSuccess share of the last batches sent to the class with the kept trigger
+         * @param reached whether the mask reached the success threshold (if not, the last mask is kept)
+         * @param numericalIssues the non-finite steps met while reversing this class, and what was done
+         */
         public ClassTrigger {
             numericalIssues = numericalIssues == null ? List.of() : List.copyOf(numericalIssues);
         }
 
-        /** A trigger found without numerical accidents. */
+        /**
+         * A trigger found without numerical accidents.
+         * @param label the class the trigger sends inputs to
+         * @param mask H·W values in [0, 1]
+         * @param pattern C·H·W values in [0, 1]
+         * @param maskL1 ‖m‖₁ of the kept mask
+         * @param attackSuccess share of the last batches sent to the class with the kept trigger
+         * @param reached whether the mask reached the success threshold (if not, the last mask is kept)
+         */
         public ClassTrigger(int label, float[] mask, float[] pattern, double maskL1, double attackSuccess, boolean reached) {
             this(label, mask, pattern, maskL1, attackSuccess, reached, List.of());
         }
 
-        /** Every image of {@code data} with this trigger applied, x' = (1 − m)·x + m·p; labels unchanged. */
+        /**
+         * Every image of {@code data} with this trigger applied, x' = (1 − m)·x + m·p; labels unchanged.
+         * @param data the images to stamp
+         * @return a new in-memory dataset
+         */
         public Dataset stamp(Dataset data) {
             org.dlsec.model.SampleLayout layout = org.dlsec.model.SampleLayout.of(data.sampleShape());
             int c = layout.channels();
@@ -137,12 +185,18 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
      */
     public record Result(List<ClassTrigger> triggers, double[] anomalyIndex, double median, double mad, boolean backdoored,
             int suspectedTarget, double seconds) {
-        /** Every class's non-finite steps, in class order. */
+        /**
+         * Every class's non-finite steps, in class order.
+         * @return an immutable list
+         */
         public List<NumericalIssue> numericalIssues() {
             return triggers.stream().flatMap(t -> t.numericalIssues().stream()).toList();
         }
 
-        /** The largest anomaly index among classes whose mask is smaller than the median (0 if none). */
+        /**
+         * The largest anomaly index among classes whose mask is smaller than the median (0 if none).
+         * @return the index, at least 0
+         */
         public double maxAnomalyIndex() {
             double best = 0;
             for (double a : anomalyIndex) {
@@ -151,6 +205,11 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
             return best;
         }
 
+        /**
+         * The figures as results record them (without the masks and patterns).
+         *
+         * @return a new mutable map, ready for the JSON mapper
+         */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("detector", "neural-cleanse");
@@ -169,7 +228,14 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
         }
     }
 
-    /** Reverse-engineers a trigger for every class of {@code model} on the clean images of {@code clean}. */
+    /**
+     * Reverse-engineers a trigger for every class of {@code model} on the clean images of {@code clean}.
+     * @param model the classifier; not closed
+     * @param clean clean images the defender holds
+     * @param progress whether to show a progress bar on stderr
+     * @return every class's trigger and the verdict
+     * @throws org.dlsec.core.DlsecException when the data does not fit the model or the model has no gradients
+     */
     public Result scan(Classifier model, Dataset clean, boolean progress) {
         DlsecException.require(model.hasGradients(), "model", "Neural Cleanse needs input gradients (a white-box model)");
         DlsecException.require(clean.size() > 0, "data", "needs clean images");
@@ -186,7 +252,12 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
         return verdict(triggers, (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The MAD outlier analysis of the paper over the reverse-engineered triggers of all classes. */
+    /**
+     * The MAD outlier analysis of the paper over the reverse-engineered triggers of all classes.
+     * @param triggers one trigger per class, in class order
+     * @param seconds the time the reversal took
+     * @return the verdict and the suspected target
+     */
     public Result verdict(List<ClassTrigger> triggers, double seconds) {
         int k = triggers.size();
         double[] l1 = triggers.stream().mapToDouble(ClassTrigger::maskL1).toArray();
@@ -209,7 +280,14 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
         return new Result(List.copyOf(triggers), index, median, mad, suspected >= 0, suspected, seconds);
     }
 
-    /** The smallest trigger found for class {@code target}. */
+    /**
+     * The smallest trigger found for class {@code target}.
+     * @param model the classifier; not closed
+     * @param clean clean images the defender holds
+     * @param target the class, 0 to K−1
+     * @param bar the progress bar to advance
+     * @return the trigger with the smallest mask that reached the success threshold (or the last one)
+     */
     public ClassTrigger reverse(Classifier model, Dataset clean, int target, Progress bar) {
         // the mask covers the spatial positions of the (C, H, W) view of a sample (for a feature vector:
         // one mask value per feature)

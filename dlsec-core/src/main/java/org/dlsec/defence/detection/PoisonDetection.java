@@ -18,6 +18,14 @@ import org.dlsec.core.DlsecException;
  */
 public record PoisonDetection(String method, String paper, boolean[] flagged, List<ClassReport> classes,
         Map<String, Object> parameters) {
+    /**
+     * Copies the flags, the class reports and the parameters.
+     * @param method detector name ({@code spectral} or {@code ac})
+     * @param paper the paper the detector implements
+     * @param flagged per training sample, whether it is flagged
+     * @param classes per-class figures, in class order
+     * @param parameters the detector's parameters
+     */
     public PoisonDetection {
         flagged = flagged.clone();
         classes = List.copyOf(classes);
@@ -34,16 +42,30 @@ public record PoisonDetection(String method, String paper, boolean[] flagged, Li
      */
     public record ClassReport(int label, int samples, int flagged, double statistic, boolean suspicious) {}
 
+    /**
+     * Per training sample, whether it is flagged.
+     *
+     * @return a copy
+     */
     @Override
     public boolean[] flagged() {
         return flagged.clone();
     }
 
+    /**
+     * Whether sample {@code i} is flagged.
+     *
+     * @param i the training sample's index
+     * @return true when flagged
+     */
     public boolean isFlagged(int i) {
         return flagged[i];
     }
 
-    /** Indices of the flagged samples, ascending. */
+    /**
+     * Indices of the flagged samples, ascending.
+     * @return a new array
+     */
     public int[] flaggedIndices() {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < flagged.length; i++) {
@@ -54,7 +76,10 @@ public record PoisonDetection(String method, String paper, boolean[] flagged, Li
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Indices of the samples kept after removing the flagged ones, ascending. */
+    /**
+     * Indices of the samples kept after removing the flagged ones, ascending.
+     * @return a new array
+     */
     public int[] keptIndices() {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < flagged.length; i++) {
@@ -74,7 +99,11 @@ public record PoisonDetection(String method, String paper, boolean[] flagged, Li
     public record Score(int poisons, int clean, int truePositives, int falsePositives, double truePositiveRate,
             double falsePositiveRate, double precision) {}
 
-    /** TPR and FPR of the flags against the indices of the samples that really were poisoned. */
+    /**
+     * TPR and FPR of the flags against the indices of the samples that really were poisoned.
+     * @param poisoned indices of the samples that were poisoned
+     * @return the true- and false-positive rates
+     */
     public Score score(int[] poisoned) {
         boolean[] isPoison = new boolean[flagged.length];
         for (int i : poisoned) {
@@ -94,7 +123,10 @@ public record PoisonDetection(String method, String paper, boolean[] flagged, Li
                 tp + fp == 0 ? Double.NaN : (double) tp / (tp + fp));
     }
 
-    /** A JSON-ready summary (without the per-sample flags). */
+    /**
+     * A JSON-ready summary (without the per-sample flags).
+     * @return a new mutable map, ready for the JSON mapper
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("detector", method);

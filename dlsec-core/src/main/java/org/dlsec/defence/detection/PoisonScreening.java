@@ -25,7 +25,13 @@ public final class PoisonScreening {
 
     private PoisonScreening() {}
 
-    /** Runs {@code detector} on the penultimate activations that {@code model} computes for {@code train}. */
+    /**
+     * Runs {@code detector} on the penultimate activations that {@code model} computes for {@code train}.
+     * @param model the (possibly poisoned) victim; not changed, not closed
+     * @param train its training set
+     * @param detector the detector
+     * @return the flags
+     */
     public static PoisonDetection screen(DjlClassifier model, Dataset train, PoisonDetector detector) {
         float[][] f = FeatureExtractor.penultimate(model).features(train::images, train.size(), BATCH);
         return detector.detect(f, train.labels(), train.numClasses());
@@ -39,6 +45,11 @@ public final class PoisonScreening {
      * @param attackSuccessRate its attack success with the trigger (NaN without a trigger)
      */
     public record Retrained(int trainSamples, double cleanAccuracy, double attackSuccessRate) {
+        /**
+         * The figures as results record them.
+         *
+         * @return a new mutable map, ready for the JSON mapper
+         */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("trainSamples", trainSamples);
@@ -52,8 +63,15 @@ public final class PoisonScreening {
      * Retrains {@code arch} with {@code config} on {@code poisonedTrain} without the samples
      * {@code detection} flags, and scores it on {@code test} (and, for a backdoor, with the trigger).
      *
+     * @param arch the victim's architecture
+     * @param poisonedTrain the poisoned training set
+     * @param detection the screen's flags
+     * @param test the clean test set
+     * @param config the training parameters
      * @param trigger the backdoor trigger, or null (label flipping, noise)
      * @param target the backdoor target class (ignored without a trigger)
+     * @param progress whether to show progress bars on stderr
+     * @return the retrained victim's figures; the model itself is closed
      */
     public static Retrained retrain(Architecture arch, Dataset poisonedTrain, PoisonDetection detection, Dataset test,
             TrainConfig config, Trigger trigger, int target, boolean progress) {
@@ -64,6 +82,14 @@ public final class PoisonScreening {
     /**
      * As above, with the attack success measured by {@code attackSuccess} on the retrained model
      * (e.g. an all-to-all backdoor's), or NaN when it is null.
+     * @param arch the victim's architecture
+     * @param poisonedTrain the poisoned training set
+     * @param detection the screen's flags
+     * @param test the clean test set
+     * @param config the training parameters
+     * @param attackSuccess measures the attack on the retrained model, or null
+     * @param progress whether to show progress bars on stderr
+     * @return the retrained victim's figures; the model itself is closed
      */
     public static Retrained retrain(Architecture arch, Dataset poisonedTrain, PoisonDetection detection, Dataset test,
             TrainConfig config, java.util.function.ToDoubleFunction<Classifier> attackSuccess, boolean progress) {

@@ -23,6 +23,14 @@ public final class Prada {
      * @param window how many of the most recent distances are tested (12..5000)
      */
     public record Config(double delta, int minDistances, int window) {
+        /**
+         * Checks every parameter.
+         *
+         * @param delta flag when W &lt; delta (0..1)
+         * @param minDistances distances needed before the first test (at least 12)
+         * @param window how many of the most recent distances are tested (12..5000)
+         * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
+         */
         public Config {
             DlsecException.require(delta > 0 && delta < 1, "prada delta", "must be in (0, 1), got " + delta);
             DlsecException.require(minDistances >= 12 && minDistances <= 5000, "prada min distances",
@@ -31,6 +39,11 @@ public final class Prada {
                     "must be in " + minDistances + "..5000, got " + window);
         }
 
+        /**
+         * dlsec's defaults: flag when W &lt; 0.9, test from 100 distances on, over the last 5,000.
+         *
+         * @return the configuration
+         */
         public static Config defaults() {
             return new Config(0.9, 100, 5000);
         }
@@ -57,16 +70,32 @@ public final class Prada {
     private double minW = Double.NaN;
     private long minWAt = -1;
 
+    /**
+     * A detector for one client.
+     *
+     * @param config the threshold and the window
+     */
     public Prada(Config config) {
         this.config = config;
         this.ring = new double[config.window()];
     }
 
+    /**
+     * The configuration.
+     *
+     * @return the threshold and the window
+     */
     public Config config() {
         return config;
     }
 
-    /** Records one query: {@code d} values of {@code x} from {@code offset}, answered with class {@code c}. */
+    /**
+     * Records one query: {@code d} values of {@code x} from {@code offset}, answered with class {@code c}.
+     * @param x a buffer holding the query
+     * @param offset the query's first value in {@code x}
+     * @param d the number of values of a query
+     * @param c the class the query was answered with
+     */
     public void observe(float[] x, int offset, int d, int c) {
         DlsecException.require(c >= 0 && c < 100_000, "class", "out of range: " + c);
         while (growing.size() <= c) {
@@ -107,7 +136,10 @@ public final class Prada {
         }
     }
 
-    /** Runs the test on the recorded distances (when there are enough) and returns the state. */
+    /**
+     * Runs the test on the recorded distances (when there are enough) and returns the state.
+     * @return the state after the test
+     */
     public Status check() {
         if (ringSize >= config.minDistances()) {
             double[] window = new double[ringSize];
@@ -127,6 +159,11 @@ public final class Prada {
         return status();
     }
 
+    /**
+     * The state without running the test.
+     *
+     * @return whether the client is flagged, and the figures
+     */
     public Status status() {
         return new Status(flagged, queries, detectedAt, lastW, ringSize, minW, minWAt);
     }

@@ -32,20 +32,43 @@ import org.dlsec.core.DlsecException;
  *        alone, in [0, 1) (0 = every class, the paper's rule)
  */
 public record SpectralSignatures(double epsilon, double removal, double minTopShare) implements PoisonDetector {
+    /**
+     * The paper the detector implements, as results cite it.
+     */
     public static final String PAPER = "Tran, Li, Madry, Spectral Signatures in Backdoor Attacks, NeurIPS 2018";
 
+    /**
+     * Checks every parameter.
+     *
+     * @param epsilon upper bound on the fraction of a class that is poisoned, in (0, 0.5]
+     * @param removal multiple of ε·n removed per class, in (0, 10] (paper: 1.5)
+     * @param minTopShare classes whose top singular direction explains less of the variance are left
+     *        alone, in [0, 1) (0 = every class, the paper's rule)
+     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
+     */
     public SpectralSignatures {
         DlsecException.require(epsilon > 0 && epsilon <= 0.5, "epsilon", "must be in (0, 0.5], got " + epsilon);
         DlsecException.require(removal > 0 && removal <= 10, "removal", "must be in (0, 10], got " + removal);
         DlsecException.require(minTopShare >= 0 && minTopShare < 1, "minTopShare", "must be in [0, 1), got " + minTopShare);
     }
 
-    /** The paper's rule: remove 1.5·ε·n of every class. */
+    /**
+     * The paper's rule: remove 1.5·ε·n of every class.
+     * @param epsilon the assumed upper bound on the poisoned share of a class, in (0, 0.5]
+     * @return the detector
+     * @throws org.dlsec.core.DlsecException when {@code epsilon} is out of range
+     */
     public static SpectralSignatures paper(double epsilon) {
         return new SpectralSignatures(epsilon, 1.5, 0);
     }
 
-    /** Per-sample outlier scores: squared projection on the top singular vector of the sample's class. */
+    /**
+     * Per-sample outlier scores: squared projection on the top singular vector of the sample's class.
+     * @param features one activation vector per training sample
+     * @param labels the training labels
+     * @param numClasses the number of classes
+     * @return one score per sample; higher is more suspicious
+     */
     public double[] scores(float[][] features, int[] labels, int numClasses) {
         check(features, labels, numClasses);
         double[] s = new double[labels.length];

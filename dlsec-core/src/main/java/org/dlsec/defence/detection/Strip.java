@@ -50,7 +50,10 @@ import org.dlsec.model.Engines;
  * @param seed seed of the overlay draws
  */
 public record Strip(int overlays, double frr, ThresholdRule rule, double inputWeight, double overlayWeight, long seed) {
-    /** The parameters a run records in its JSON (N, the target FRR and the threshold rule). */
+    /**
+     * The parameters a run records in its JSON (N, the target FRR and the threshold rule).
+     * @return a new mutable map, ready for the JSON mapper
+     */
     public java.util.Map<String, Object> describe() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("overlays", overlays);
@@ -59,6 +62,9 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
         return m;
     }
 
+    /**
+     * The paper the detector implements, as results cite it.
+     */
     public static final String PAPER = "Gao et al., STRIP: A Defence Against Trojan Attacks on Deep Neural Networks,"
             + " ACSAC 2019";
     /** Upper bound on the perturbed images that go through the model at once. */
@@ -71,6 +77,13 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
         /** μ + σ·Φ⁻¹(FRR) of a normal distribution fitted to the clean entropies (the paper's rule). */
         NORMAL;
 
+        /**
+         * Reads a rule's name.
+         *
+         * @param s {@code percentile} or {@code normal}; case and blanks ignored
+         * @return the rule
+         * @throws org.dlsec.core.DlsecException when the name is unknown
+         */
         public static ThresholdRule parse(String s) {
             String n = s == null ? "" : s.trim().toUpperCase(Locale.ROOT);
             for (ThresholdRule r : values()) {
@@ -82,6 +95,17 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
         }
     }
 
+    /**
+     * Checks every parameter.
+     *
+     * @param overlays N, clean images superimposed on each input, 1..10000
+     * @param frr target false rejection rate of the threshold, in (0, 1)
+     * @param rule how the threshold is derived from the clean entropies
+     * @param inputWeight weight a of the input in the superimposition, in (0, 10]
+     * @param overlayWeight weight b of the overlay image, in (0, 10]
+     * @param seed seed of the overlay draws
+     * @throws org.dlsec.core.DlsecException when a parameter is outside its range; the message names it
+     */
     public Strip {
         DlsecException.require(overlays >= 1 && overlays <= 10_000, "overlays", "N must be in 1..10000, got " + overlays);
         DlsecException.require(Double.isFinite(frr) && frr > 0 && frr < 1, "frr", "must be in (0, 1), got " + frr);
@@ -92,7 +116,11 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
                 "must be in (0, 10], got " + overlayWeight);
     }
 
-    /** N = 100 overlays, threshold at 5% FRR as the FRR-quantile of clean entropies, weights 1 and 1. */
+    /**
+     * N = 100 overlays, threshold at 5% FRR as the FRR-quantile of clean entropies, weights 1 and 1.
+     * @param seed seed of the overlay draws
+     * @return the detector
+     */
     public static Strip defaults(long seed) {
         return new Strip(100, 0.05, ThresholdRule.PERCENTILE, 1, 1, seed);
     }
@@ -101,7 +129,12 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
      * The mean prediction entropy (bits) of every input of {@code inputs} over its N superimpositions
      * with images of {@code pool}.
      *
+     * @param model the classifier; not closed
+     * @param inputs the inputs to score
+     * @param pool the images superimposed on them
      * @param stream distinguishes independent uses of the same inputs (e.g. calibration and evaluation)
+     * @param bar the progress bar to advance
+     * @return one entropy per input, in bits; low entropy means a trigger dominates
      */
     public double[] entropies(Classifier model, Dataset inputs, Dataset pool, long stream, Progress bar) {
         DlsecException.require(pool.size() > 0, "overlay pool", "needs clean images to superimpose");
@@ -163,7 +196,11 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
         return out;
     }
 
-    /** The rejection threshold for the target FRR from the entropies of clean calibration inputs. */
+    /**
+     * The rejection threshold for the target FRR from the entropies of clean calibration inputs.
+     * @param cleanEntropies entropies of clean calibration inputs
+     * @return the threshold; inputs below it are rejected
+     */
     public double threshold(double[] cleanEntropies) {
         DlsecException.require(cleanEntropies.length > 0, "calibration", "needs at least one clean input");
         if (rule == ThresholdRule.NORMAL) {
@@ -179,7 +216,12 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
         return s[(int) Math.floor(frr * s.length)];
     }
 
-    /** Share of {@code entropies} strictly below {@code threshold}: the inputs STRIP rejects as trojaned. */
+    /**
+     * Share of {@code entropies} strictly below {@code threshold}: the inputs STRIP rejects as trojaned.
+     * @param entropies the inputs' entropies
+     * @param threshold the threshold
+     * @return a share in [0, 1]
+     */
     public static double rejected(double[] entropies, double threshold) {
         if (entropies.length == 0) {
             return Double.NaN;
@@ -193,6 +235,12 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
 
     /** Count, mean, standard deviation and quantiles of a set of entropies. */
     public record Summary(int count, double mean, double std, double min, double p05, double median, double p95, double max) {
+        /**
+         * The summary of {@code v}.
+         *
+         * @param v the entropies; not modified
+         * @return the summary (NaN figures when empty)
+         */
         public static Summary of(double[] v) {
             if (v.length == 0) {
                 return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
@@ -230,6 +278,11 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
      */
     public record Result(Strip params, int poolSize, double threshold, double calibrationFrr, double frr, double far,
             double[] calibration, double[] clean, double[] triggered, double seconds) {
+        /**
+         * The figures as results record them.
+         *
+         * @return a new mutable map, ready for the JSON mapper
+         */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("detector", "strip");
@@ -263,6 +316,13 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
      * Calibrates the threshold on {@code calibration}, then scores it on the held-out clean inputs
      * {@code clean} (FRR) and on {@code triggered} (FAR; may be null when no triggered inputs are
      * available, then FAR is NaN). The three sets and the overlay pool should be disjoint.
+     * @param model the classifier; not closed
+     * @param pool the overlay images
+     * @param calibration clean inputs the threshold is set on
+     * @param clean held-out clean inputs
+     * @param triggered triggered inputs, or null
+     * @param progress whether to show a progress bar on stderr
+     * @return the threshold and the FRR and FAR
      */
     public Result evaluate(Classifier model, Dataset pool, Dataset calibration, Dataset clean, Dataset triggered,
             boolean progress) {
@@ -285,6 +345,8 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
      * Splits a clean set the defender holds into the three disjoint parts STRIP needs, at random with
      * {@code seed}: the overlay pool, the calibration inputs and the held-out clean inputs (a third each).
      *
+     * @param clean the defender's clean set, at least 3 samples
+     * @param seed the split's seed
      * @return {pool, calibration, held-out}
      */
     public static Dataset[] split(Dataset clean, long seed) {

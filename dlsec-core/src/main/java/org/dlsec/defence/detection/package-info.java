@@ -11,5 +11,14 @@
  * it keeps and measures the backdoor left with attack.poisoning's experiment (as the parent package's
  * rule allows a defence to use the attack it is measured against).
  * May import: core, data, model, metric, train, defence, attack.poisoning.
+ *
+ * <p>Example: scan a third-party model for a backdoor with Neural Cleanse on 1,000 clean images.
+ * <pre>{@code
+ * NeuralCleanse.Result r = NeuralCleanse.defaults(42L).scan(model, test.first(1000), false);
+ * if (r.backdoored()) {
+ *     System.out.println("backdoor towards class " + r.suspectedTarget()
+ *             + ", anomaly index " + r.maxAnomalyIndex());
+ * }
+ * }</pre>
  */
 package org.dlsec.defence.detection;

@@ -28,7 +28,13 @@ public final class ActivationRangeGuard implements ActivationHook {
         this.high = high;
     }
 
-    /** Profiles the ranges of {@code layers}' outputs of {@code net} on {@code clean}. */
+    /**
+     * Profiles the ranges of {@code layers}' outputs of {@code net} on {@code clean}.
+     * @param net the network with hooks on its layers; its weights are not changed
+     * @param layers the indices of the layers whose outputs are guarded
+     * @param clean clean samples, e.g. {@value org.dlsec.experiment.FaultDefence#RANGE_PROFILE_SAMPLES} training images
+     * @return a guard holding each layer's minimum and maximum output
+     */
     public static ActivationRangeGuard profile(LayerHookClassifier net, List<Integer> layers, Dataset clean) {
         DlsecException.require(!layers.isEmpty(), "layers", "give at least one layer to guard");
         int[] ls = layers.stream().mapToInt(Integer::intValue).toArray();
@@ -51,15 +57,30 @@ public final class ActivationRangeGuard implements ActivationHook {
         return new ActivationRangeGuard(ls, lo, hi);
     }
 
+    /**
+     * The lowest value layer slot {@code slot} produced on clean data.
+     *
+     * @param slot the guarded layer's position in the list given to {@link #profile}
+     * @return the lower end of its range
+     */
     public float low(int slot) {
         return low[slot];
     }
 
+    /**
+     * The highest value layer slot {@code slot} produced on clean data.
+     *
+     * @param slot the guarded layer's position in the list given to {@link #profile}
+     * @return the upper end of its range
+     */
     public float high(int slot) {
         return high[slot];
     }
 
-    /** Values clamped since construction. */
+    /**
+     * Values clamped since construction.
+     * @return the count, over all guarded layers and calls
+     */
     public long clamped() {
         return clamped;
     }

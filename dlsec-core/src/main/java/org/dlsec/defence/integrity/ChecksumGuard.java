@@ -35,7 +35,13 @@ import org.dlsec.core.Seeds;
 public final class ChecksumGuard {
     /** Bits kept of the masked group sum. */
     public enum Signature {
+        /**
+         * RADAR's two bits (bits 7 and 8 of the masked sum).
+         */
         RADAR_2BIT("radar2"),
+        /**
+         * All 32 bits of the masked sum.
+         */
         FULL("full");
 
         private final String cliName;
@@ -44,6 +50,11 @@ public final class ChecksumGuard {
             this.cliName = cliName;
         }
 
+        /**
+         * The name on the command line.
+         *
+         * @return {@code radar2} or {@code full}
+         */
         public String cliName() {
             return cliName;
         }
@@ -52,6 +63,13 @@ public final class ChecksumGuard {
             return this == RADAR_2BIT ? (sum >> 7) & 3 : sum;
         }
 
+        /**
+         * Reads a signature's name.
+         *
+         * @param s {@code radar2} or {@code full}; case and blanks ignored
+         * @return the signature
+         * @throws org.dlsec.core.DlsecException when the name is unknown
+         */
         public static Signature parse(String s) {
             String n = s.trim().toLowerCase(Locale.ROOT);
             for (Signature g : values()) {
@@ -76,10 +94,22 @@ public final class ChecksumGuard {
             this.cliName = cliName;
         }
 
+        /**
+         * The name on the command line.
+         *
+         * @return {@code zero} or {@code reload}
+         */
         public String cliName() {
             return cliName;
         }
 
+        /**
+         * Reads a recovery's name.
+         *
+         * @param s {@code zero} or {@code reload}; case and blanks ignored
+         * @return the recovery
+         * @throws org.dlsec.core.DlsecException when the name is unknown
+         */
         public static Recovery parse(String s) {
             String n = s.trim().toLowerCase(Locale.ROOT);
             for (Recovery r : values()) {
@@ -96,6 +126,13 @@ public final class ChecksumGuard {
 
     /** The groups whose signature did not match, and how many codes recovery rewrote. */
     public record Report(int groupsChecked, List<Group> flagged, int recoveredWeights) {
+        /**
+         * Whether group {@code group} of layer {@code layer} was flagged.
+         *
+         * @param layer the layer's index
+         * @param group the group's index within the layer
+         * @return true when flagged
+         */
         public boolean contains(int layer, int group) {
             return flagged.contains(new Group(layer, group));
         }
@@ -127,14 +164,27 @@ public final class ChecksumGuard {
     /**
      * Takes the golden signatures of {@code model}'s current (clean) codes.
      *
+     * @param model the int8 model in its trusted state
      * @param groupSize weights per group (RADAR uses 512 on ImageNet models; small nets need smaller groups)
      * @param key       the secret from which the ±1 masks are derived
+     * @param signature the bits kept per group
+     * @return the guard, recovering by zeroing (RADAR)
+     * @throws org.dlsec.core.DlsecException when {@code groupSize} is below 1
      */
     public static ChecksumGuard protect(QuantizedModel model, int groupSize, long key, Signature signature) {
         return protect(model, groupSize, key, signature, Recovery.ZERO);
     }
 
-    /** As {@link #protect(QuantizedModel, int, long, Signature)}, with the given recovery. */
+    /**
+     * As {@link #protect(QuantizedModel, int, long, Signature)}, with the given recovery.
+     * @param model the int8 model in its trusted state
+     * @param groupSize weights per group, at least 1
+     * @param key the secret from which the ±1 masks are derived
+     * @param signature the bits kept per group
+     * @param recovery what happens to a flagged group
+     * @return the guard
+     * @throws org.dlsec.core.DlsecException when {@code groupSize} is below 1
+     */
     public static ChecksumGuard protect(QuantizedModel model, int groupSize, long key, Signature signature,
             Recovery recovery) {
         DlsecException.require(groupSize >= 1, "group size", "must be at least 1, got " + groupSize);
@@ -142,24 +192,47 @@ public final class ChecksumGuard {
         return new ChecksumGuard(model, groupSize, key, signature, recovery);
     }
 
+    /**
+     * What happens to a flagged group.
+     *
+     * @return zero or reload
+     */
     public Recovery recovery() {
         return recovery;
     }
 
+    /**
+     * Weights per group.
+     *
+     * @return the group size
+     */
     public int groupSize() {
         return groupSize;
     }
 
+    /**
+     * The bits kept per group.
+     *
+     * @return the signature kind
+     */
     public Signature signature() {
         return signature;
     }
 
-    /** The group of weight {@code index} of layer {@code layer}. */
+    /**
+     * The group of weight {@code index} of layer {@code layer}.
+     * @param layer the layer's index
+     * @param index the weight's flat index within the layer
+     * @return the group's index within the layer
+     */
     public int groupOf(int layer, int index) {
         return index % groups[layer];
     }
 
-    /** Golden signatures stored, i.e. the storage overhead in signatures. */
+    /**
+     * Golden signatures stored, i.e. the storage overhead in signatures.
+     * @return the number of groups over all layers
+     */
     public int totalGroups() {
         int n = 0;
         for (int g : groups) {
@@ -182,7 +255,11 @@ public final class ChecksumGuard {
         return sig;
     }
 
-    /** Recomputes every signature and reports the groups that differ from the golden ones. */
+    /**
+     * Recomputes every signature and reports the groups that differ from the golden ones.
+     * @param model the model to check (its current codes); not changed
+     * @return the flagged groups; recovery counts 0
+     */
     public Report check(QuantizedModel model) {
         requireSameModel(model);
         List<Group> flagged = new ArrayList<>();
@@ -199,7 +276,11 @@ public final class ChecksumGuard {
         return new Report(checked, Collections.unmodifiableList(flagged), 0);
     }
 
-    /** Checks, then recovers every code of every flagged group (zeroed or reloaded) and updates the model. */
+    /**
+     * Checks, then recovers every code of every flagged group (zeroed or reloaded) and updates the model.
+     * @param model the model to check and repair; its codes and weights are changed in place
+     * @return the flagged groups and the number of codes rewritten
+     */
     public Report checkAndRecover(QuantizedModel model) {
         Report r = check(model);
         int recovered = 0;

@@ -22,7 +22,16 @@ import org.dlsec.core.DlsecException;
  */
 public final class OutputPolicy {
     /** The truncation applied last. */
-    public enum Kind { PROBS, TOP1, TOPK, ROUNDED }
+    public enum Kind {
+        /** All probabilities. */
+        PROBS,
+        /** The label only. */
+        TOP1,
+        /** The K most probable classes with their probabilities. */
+        TOPK,
+        /** All probabilities, rounded to D decimals. */
+        ROUNDED
+    }
 
     /** One released answer: the label, and the classes whose probabilities are released (empty for top1). */
     public record Answer(int label, int[] classes, float[] probabilities) {}
@@ -49,12 +58,20 @@ public final class OutputPolicy {
         this.sigma = sigma;
     }
 
-    /** All probabilities, unchanged. */
+    /**
+     * All probabilities, unchanged.
+     * @return the identity policy
+     */
     public static OutputPolicy probs() {
         return new OutputPolicy(Kind.PROBS, 0, 0, 1, 0);
     }
 
-    /** Parses {@code probs}, {@code top1}, {@code topk:K} or {@code rounded:D}. */
+    /**
+     * Parses {@code probs}, {@code top1}, {@code topk:K} or {@code rounded:D}.
+     * @param spec the truncation's CLI form
+     * @return the policy, without perturbation
+     * @throws org.dlsec.core.DlsecException when the form is unknown or K or D is out of range
+     */
     public static OutputPolicy parse(String spec) {
         String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
         try {
@@ -76,30 +93,57 @@ public final class OutputPolicy {
         throw new DlsecException("invalid output: '" + org.dlsec.core.Text.echo(spec) + "': expected probs, top1, topk:K or rounded:D");
     }
 
-    /** This policy with a reverse-sigmoid perturbation (β = 0 switches it off). */
+    /**
+     * This policy with a reverse-sigmoid perturbation (β = 0 switches it off).
+     * @param beta β of the reverse sigmoid, in [0, 1]
+     * @param gamma γ of the reverse sigmoid, in (0, 100]
+     * @return a new policy
+     * @throws org.dlsec.core.DlsecException when a value is out of range
+     */
     public OutputPolicy withReverseSigmoid(double beta, double gamma) {
         return new OutputPolicy(kind, k, beta, gamma, sigma);
     }
 
-    /** This policy with Gaussian noise of standard deviation σ on the probabilities (0 switches it off). */
+    /**
+     * This policy with Gaussian noise of standard deviation σ on the probabilities (0 switches it off).
+     * @param sigma σ, in [0, 1]
+     * @return a new policy
+     * @throws org.dlsec.core.DlsecException when {@code sigma} is outside [0, 1]
+     */
     public OutputPolicy withNoise(double sigma) {
         return new OutputPolicy(kind, k, beta, gamma, sigma);
     }
 
+    /**
+     * The truncation.
+     *
+     * @return the kind
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** K for topk, decimals for rounded, 1 for top1, 0 for probs. */
+    /**
+     * K for topk, decimals for rounded, 1 for top1, 0 for probs.
+     * @return the number
+     */
     public int k() {
         return k;
     }
 
+    /**
+     * Whether answers are random (noise on).
+     *
+     * @return true when σ is positive
+     */
     public boolean randomised() {
         return sigma > 0;
     }
 
-    /** The CLI form of the truncation, e.g. {@code topk:3}. */
+    /**
+     * The CLI form of the truncation, e.g. {@code topk:3}.
+     * @return the form {@link #parse} reads
+     */
     public String spec() {
         return switch (kind) {
             case PROBS -> "probs";
@@ -115,7 +159,12 @@ public final class OutputPolicy {
                 + (sigma > 0 ? " noise(sigma=" + sigma + ")" : "");
     }
 
-    /** Applies the policy to one probability vector; {@code rnd} is used only when noise is on. */
+    /**
+     * Applies the policy to one probability vector; {@code rnd} is used only when noise is on.
+     * @param probs one probability vector (K); not modified
+     * @param rnd the generator for the noise; advanced only when noise is on
+     * @return the released answer
+     */
     public Answer apply(float[] probs, SplittableRandom rnd) {
         double[] p = new double[probs.length];
         for (int i = 0; i < p.length; i++) {

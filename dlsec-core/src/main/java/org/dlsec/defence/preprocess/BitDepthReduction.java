@@ -14,6 +14,12 @@ import org.dlsec.model.Bounds;
 public final class BitDepthReduction implements Preprocessor {
     private final int bits;
 
+    /**
+     * Squeezing to {@code bits} bits per value.
+     *
+     * @param bits b, 1 to 16 (Xu et al.: 1 on MNIST, 4 or 5 on CIFAR-10)
+     * @throws org.dlsec.core.DlsecException when {@code bits} is out of range
+     */
     public BitDepthReduction(int bits) {
         DlsecException.require(bits >= 1 && bits <= 16, "bits", "must be in 1..16, got " + bits);
         this.bits = bits;

@@ -14,6 +14,12 @@ import org.dlsec.model.Bounds;
 public final class GaussianNoise implements Preprocessor {
     private final double sigma;
 
+    /**
+     * Noise of standard deviation {@code sigma}.
+     *
+     * @param sigma σ, positive, in the data's units
+     * @throws org.dlsec.core.DlsecException when {@code sigma} is not positive
+     */
     public GaussianNoise(double sigma) {
         DlsecException.require(Double.isFinite(sigma) && sigma > 0, "noise sigma", "must be > 0, got " + sigma);
         this.sigma = sigma;

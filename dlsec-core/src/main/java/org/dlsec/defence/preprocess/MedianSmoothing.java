@@ -21,6 +21,12 @@ import org.dlsec.model.Bounds;
 public final class MedianSmoothing implements Preprocessor {
     private final int k;
 
+    /**
+     * A k×k median filter.
+     *
+     * @param k the window's side, 2 to 11
+     * @throws org.dlsec.core.DlsecException when {@code k} is out of range
+     */
     public MedianSmoothing(int k) {
         DlsecException.require(k >= 2 && k <= 11, "median window", "must be in 2..11, got " + k);
         this.k = k;

@@ -34,7 +34,10 @@ import org.dlsec.model.ModelInfo;
 public final class PreprocessedClassifier extends AbstractClassifier {
     /** Which gradient an attack gets. */
     public enum GradientMode {
-        NAIVE, ADAPTIVE
+        /** Autograd's gradient through g (BPDA and EOT off): what a non-adaptive attacker gets. */
+        NAIVE,
+        /** BPDA for non-differentiable g, EOT for randomised g: what an adaptive attacker gets. */
+        ADAPTIVE
     }
 
     private final Classifier inner;
@@ -45,7 +48,12 @@ public final class PreprocessedClassifier extends AbstractClassifier {
     private final AtomicLong calls = new AtomicLong();
 
     /**
+     * @param inner the model behind the transformation; not owned, not closed
+     * @param pre the transformation g
+     * @param mode the gradient attacks get
      * @param eotSamples draws averaged by an adaptive gradient of a randomised preprocessor (1..10000)
+     * @param seed seed of the random draws
+     * @throws org.dlsec.core.DlsecException when {@code eotSamples} is out of range
      */
     public PreprocessedClassifier(Classifier inner, Preprocessor pre, GradientMode mode, int eotSamples, long seed) {
         super(inner.inputShape(), inner.numClasses(), inner.bounds(), new ModelInfo(inner.info().kind(),
@@ -59,25 +67,45 @@ public final class PreprocessedClassifier extends AbstractClassifier {
         this.seed = seed;
     }
 
-    /** The model behind the transformation. */
+    /**
+     * The model behind the transformation.
+     * @return the wrapped model
+     */
     public Classifier inner() {
         return inner;
     }
 
+    /**
+     * The transformation g.
+     *
+     * @return the preprocessor
+     */
     public Preprocessor preprocessor() {
         return pre;
     }
 
+    /**
+     * The gradient attacks get.
+     *
+     * @return naive or adaptive
+     */
     public GradientMode mode() {
         return mode;
     }
 
-    /** The same defence with another gradient mode (the predictions are identical). */
+    /**
+     * The same defence with another gradient mode (the predictions are identical).
+     * @param m the new gradient mode
+     * @return a new wrapper around the same model
+     */
     public PreprocessedClassifier withMode(GradientMode m) {
         return new PreprocessedClassifier(inner, pre, m, eotSamples, seed);
     }
 
-    /** What the gradient is, for reports: exact, bpda, eot or bpda+eot. */
+    /**
+     * What the gradient is, for reports: exact, bpda, eot or bpda+eot.
+     * @return one of {@code exact}, {@code bpda}, {@code eot}, {@code bpda+eot}
+     */
     public String gradientKind() {
         if (mode == GradientMode.NAIVE) {
             return "exact";
@@ -89,6 +117,11 @@ public final class PreprocessedClassifier extends AbstractClassifier {
         return s.isEmpty() ? "exact" : s;
     }
 
+    /**
+     * What results record about the defence: the transformation, its parameters and the gradient kind.
+     *
+     * @return a new mutable map
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("defence", pre.name());

@@ -14,14 +14,26 @@ import org.dlsec.model.Classifier;
  * of draws an adaptive attack averages over.
  */
 public final class Preprocessors {
+    /**
+     * The transformations' CLI names.
+     */
     public static final List<String> NAMES = List.of("squeeze", "median", "quantize", "smooth", "noise");
+    /**
+     * EOT draws when {@code eot=K} is not given.
+     */
     public static final int DEFAULT_EOT = 10;
 
     private Preprocessors() {}
 
     /** A parsed defence spec: the transformation and the EOT draw count. */
     public record Spec(Preprocessor preprocessor, int eotSamples) {
-        /** f(g(x)) with naive or adaptive (BPDA/EOT) gradients. */
+        /**
+         * f(g(x)) with naive or adaptive (BPDA/EOT) gradients.
+         * @param model the model to defend; not owned, not closed
+         * @param adaptive true for BPDA/EOT gradients, false for the naive autograd gradient
+         * @param seed seed of the random draws
+         * @return the defended classifier
+         */
         public PreprocessedClassifier wrap(Classifier model, boolean adaptive, long seed) {
             return new PreprocessedClassifier(model, preprocessor,
                     adaptive ? PreprocessedClassifier.GradientMode.ADAPTIVE : PreprocessedClassifier.GradientMode.NAIVE,
@@ -29,6 +41,13 @@ public final class Preprocessors {
         }
     }
 
+    /**
+     * Parses a defence spec.
+     *
+     * @param spec {@code NAME[:key=value,...]}, e.g. {@code squeeze:bits=4}
+     * @return the transformation and its EOT draw count
+     * @throws org.dlsec.core.DlsecException when the name or a key is unknown or a value is out of range
+     */
     public static Spec parse(String spec) {
         if (spec == null || spec.isBlank()) {
             throw new DlsecException("invalid --defence: empty; expected NAME[:key=value,...] with NAME one of "

@@ -19,7 +19,11 @@ public final class Quantisation implements Preprocessor {
     private final int levels;
     private final double[] thresholds;
 
-    /** @param thresholds L − 1 increasing thresholds in (0, 1) on the unit range, or null for midpoints */
+    /**
+     * @param levels L, 2 to 65,536
+     * @param thresholds L − 1 increasing thresholds in (0, 1) on the unit range, or null for midpoints
+     * @throws org.dlsec.core.DlsecException when a value is out of range or the thresholds are not increasing
+     */
     public Quantisation(int levels, double[] thresholds) {
         DlsecException.require(levels >= 2 && levels <= 65_536, "levels", "must be in 2..65536, got " + levels);
         if (thresholds == null) {

@@ -17,6 +17,12 @@ import org.dlsec.model.Bounds;
 public final class SpatialSmoothing implements Preprocessor {
     private final int k;
 
+    /**
+     * A k×k mean filter.
+     *
+     * @param k the window's side: odd, 3 to 11
+     * @throws org.dlsec.core.DlsecException when {@code k} is out of range or even
+     */
     public SpatialSmoothing(int k) {
         DlsecException.require(k >= 3 && k <= 11 && k % 2 == 1, "smoothing window", "must be odd, in 3..11, got " + k);
         this.k = k;

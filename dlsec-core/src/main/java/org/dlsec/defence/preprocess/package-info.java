@@ -11,5 +11,13 @@
  * {@link org.dlsec.model.NormalizedClassifier}.
  *
  * <p>May import: core, data, model, defence.
+ *
+ * <p>Example: 1-bit feature squeezing in front of a model, attacked adaptively (BPDA). The wrapper
+ * does not own the model: closing it leaves the model open.
+ * <pre>{@code
+ * PreprocessedClassifier defended = Preprocessors.parse("squeeze:bits=1").wrap(model, true, 42L);
+ * AttackResult r = Pgd.linf(0.3).build().run(defended, test);
+ * System.out.println(defended.gradientKind() + ": " + r.robustAccuracy());   // bpda: ...
+ * }</pre>
  */
 package org.dlsec.defence.preprocess;

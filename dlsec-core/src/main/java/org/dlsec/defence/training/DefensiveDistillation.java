@@ -25,12 +25,23 @@ import org.dlsec.train.TeacherPhase;
 public final class DefensiveDistillation implements TeacherPhase {
     private final double temperature;
 
+    /**
+     * Defensive distillation at {@code temperature}.
+     *
+     * @param temperature T, finite and at least 1 (Papernot et al. use 100)
+     * @throws org.dlsec.core.DlsecException when {@code temperature} is below 1 or not finite
+     */
     public DefensiveDistillation(double temperature) {
         DlsecException.require(Double.isFinite(temperature) && temperature >= 1, "temperature",
                 "must be finite and >= 1, got " + temperature);
         this.temperature = temperature;
     }
 
+    /**
+     * The distillation temperature.
+     *
+     * @return T
+     */
     public double temperature() {
         return temperature;
     }
@@ -61,7 +72,10 @@ public final class DefensiveDistillation implements TeacherPhase {
         };
     }
 
-    /** What the model card records under {@code training.extra.defence}. */
+    /**
+     * What the model card records under {@code training.extra.defence}.
+     * @return a new mutable map
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("distillation", "student");
@@ -77,6 +91,8 @@ public final class DefensiveDistillation implements TeacherPhase {
     /**
      * The training temperature recorded in a model card's {@code training.extra.defence}, if the
      * model was defensively distilled.
+     * @param defence the card's {@code training.extra.defence} map, or null
+     * @return the temperature, or empty when the model was not distilled
      */
     public static java.util.OptionalDouble temperatureOf(Map<String, Object> defence) {
         if (defence != null && "student".equals(defence.get("distillation")) && defence.get(TEMPERATURE) instanceof Number t) {

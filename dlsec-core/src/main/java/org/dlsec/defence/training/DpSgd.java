@@ -39,6 +39,14 @@ public final class DpSgd implements GradientStep {
      * @param delta δ of the reported (ε, δ) (in (0, 1))
      */
     public record Params(double noise, double clip, double delta) {
+        /**
+         * Checks the parameters.
+         *
+         * @param noise noise multiplier σ (> 0)
+         * @param clip per-example L2 clipping norm C (> 0)
+         * @param delta δ of the reported (ε, δ) (in (0, 1))
+         * @throws org.dlsec.core.DlsecException when a value is outside the range given above
+         */
         public Params {
             DlsecException.require(noise > 0 && Double.isFinite(noise), "noise", "must be positive, got " + noise);
             DlsecException.require(clip > 0 && Double.isFinite(clip), "clip", "must be positive, got " + clip);
@@ -60,8 +68,10 @@ public final class DpSgd implements GradientStep {
     private final List<org.dlsec.core.NumericalIssue> issues = new ArrayList<>();
 
     /**
+     * @param params the noise multiplier, clipping norm and δ
      * @param trainSize n, the number of training examples
      * @param batchSize the expected batch size (q = batchSize / n)
+     * @throws org.dlsec.core.DlsecException when the training set is empty or the batch size is out of range
      */
     public DpSgd(Params params, int trainSize, int batchSize) {
         DlsecException.require(trainSize > 0, "training set", "must not be empty");
@@ -73,19 +83,37 @@ public final class DpSgd implements GradientStep {
         this.q = (double) batchSize / trainSize;
     }
 
+    /**
+     * The sampling rate q = batchSize / n.
+     *
+     * @return q, in (0, 1]
+     */
     public double samplingRate() {
         return q;
     }
 
+    /**
+     * The number of noisy updates made so far.
+     *
+     * @return the steps
+     */
     public long steps() {
         return steps;
     }
 
-    /** The (ε, δ) spent so far. */
+    /**
+     * The (ε, δ) spent so far.
+     * @return the guarantee of the RDP accountant for the steps made so far
+     */
     public RdpAccountant.Guarantee spent() {
         return RdpAccountant.epsilon(q, config.noise(), steps, config.delta());
     }
 
+    /**
+     * The privacy spent after each finished epoch.
+     *
+     * @return an immutable copy, in epoch order
+     */
     public List<EpochBudget> budgets() {
         return List.copyOf(budgets);
     }
@@ -146,17 +174,26 @@ public final class DpSgd implements GradientStep {
         return new BatchLoss.Output(Tensors.scalar(m, (float) c.meanLoss()), c.logits());
     }
 
-    /** Examples left out of their update because their loss or gradient was not finite. */
+    /**
+     * Examples left out of their update because their loss or gradient was not finite.
+     * @return the count
+     */
     public long skippedExamples() {
         return skippedExamples;
     }
 
-    /** The non-finite examples met so far, one record per update that had some. */
+    /**
+     * The non-finite examples met so far, one record per update that had some.
+     * @return an immutable copy
+     */
     public List<org.dlsec.core.NumericalIssue> numericalIssues() {
         return List.copyOf(issues);
     }
 
-    /** Whether the per-example gradients are taken in one batched pass (true) or one pass per example. */
+    /**
+     * Whether the per-example gradients are taken in one batched pass (true) or one pass per example.
+     * @return true for one batched pass
+     */
     public boolean isVectorised() {
         return Boolean.TRUE.equals(vectorised);
     }

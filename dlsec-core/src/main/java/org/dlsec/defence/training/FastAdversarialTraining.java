@@ -29,8 +29,11 @@ public final class FastAdversarialTraining implements BatchTransform {
     private volatile int batchesPerEpoch;
 
     /**
+     * @param eps the L∞ budget ε, positive, in the data's units
      * @param alpha step size; null for 1.25·ε as in the paper
+     * @param seed seed of the random starts
      * @param warmup ramp of ε (and α) over the first epochs
+     * @throws org.dlsec.core.DlsecException when a value is out of range
      */
     public FastAdversarialTraining(double eps, Double alpha, long seed, EpsilonWarmup warmup) {
         DlsecException.require(Double.isFinite(eps) && eps > 0, "eps", "must be > 0, got " + eps);
@@ -64,6 +67,11 @@ public final class FastAdversarialTraining implements BatchTransform {
         }
     }
 
+    /**
+     * What the model card records under {@code training.extra}.
+     *
+     * @return a new mutable map
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("adversarial", "fast");

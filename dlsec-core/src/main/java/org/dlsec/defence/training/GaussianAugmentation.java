@@ -20,6 +20,13 @@ public final class GaussianAugmentation implements BatchTransform {
     private final long seed;
     private final AtomicLong batches = new AtomicLong();
 
+    /**
+     * Noise augmentation with standard deviation {@code sigma}.
+     *
+     * @param sigma σ, positive, in the data's units (Cohen et al.: 0.25 on [0, 1] pixels)
+     * @param seed the noise's seed
+     * @throws org.dlsec.core.DlsecException when {@code sigma} is not positive
+     */
     public GaussianAugmentation(double sigma, long seed) {
         DlsecException.require(Double.isFinite(sigma) && sigma > 0, "noise sigma", "must be > 0, got " + sigma);
         this.sigma = sigma;
@@ -35,6 +42,11 @@ public final class GaussianAugmentation implements BatchTransform {
         }
     }
 
+    /**
+     * What the model card records under {@code training.extra}.
+     *
+     * @return a new mutable map
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("augmentation", "gaussian");

@@ -30,8 +30,12 @@ public final class PgdAdversarialTraining implements BatchTransform {
     private volatile int batchesPerEpoch;
 
     /**
+     * @param eps the L∞ budget ε, positive, in the data's units
+     * @param steps PGD iterations per batch, at least 1 (Madry et al.: 40 on MNIST)
      * @param alpha step size; null for 2.5·ε/steps (Madry et al.'s rule of thumb)
+     * @param seed seed of the random starts
      * @param warmup ramp of ε (and α) over the first epochs
+     * @throws org.dlsec.core.DlsecException when a value is out of range
      */
     public PgdAdversarialTraining(double eps, int steps, Double alpha, long seed, EpsilonWarmup warmup) {
         DlsecException.require(Double.isFinite(eps) && eps > 0, "eps", "must be > 0, got " + eps);
@@ -65,7 +69,10 @@ public final class PgdAdversarialTraining implements BatchTransform {
         }
     }
 
-    /** What the model card records under {@code training.extra}. */
+    /**
+     * What the model card records under {@code training.extra}.
+     * @return a new mutable map
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("adversarial", "pgd");

@@ -34,7 +34,13 @@ public final class RdpAccountant {
         return o;
     }
 
-    /** RDP of order α (integer ≥ 2) of one step of the sampled Gaussian mechanism. */
+    /**
+     * RDP of order α (integer ≥ 2) of one step of the sampled Gaussian mechanism.
+     * @param q the sampling rate, in (0, 1]
+     * @param sigma the noise multiplier, positive
+     * @param alpha the order α, at least 2
+     * @return the RDP ε(α) of one step
+     */
     public static double rdp(double q, double sigma, int alpha) {
         check(q, sigma);
         DlsecException.require(alpha >= 2, "order", "must be an integer >= 2, got " + alpha);
@@ -64,6 +70,8 @@ public final class RdpAccountant {
      * @param sigma noise multiplier (noise standard deviation / clipping norm), positive
      * @param steps number of noisy updates (0 gives ε = 0)
      * @param delta target δ in (0, 1)
+     * @return ε at δ and the RDP order that gave it
+     * @throws org.dlsec.core.DlsecException when a parameter is out of range
      */
     public static Guarantee epsilon(double q, double sigma, long steps, double delta) {
         check(q, sigma);

@@ -33,8 +33,13 @@ public final class Trades {
     private volatile int batchesPerEpoch;
 
     /**
+     * @param eps the L∞ budget ε, positive, in the data's units
+     * @param steps inner maximisation steps, at least 1 (Zhang et al.: 10)
      * @param alpha step size; null for 2.5·ε/steps
+     * @param beta the trade-off β between accuracy and robustness, at least 0 (Zhang et al.: 6)
+     * @param seed seed of the random starts
      * @param warmup ramp of ε (and α) over the first epochs
+     * @throws org.dlsec.core.DlsecException when a value is out of range
      */
     public Trades(double eps, int steps, Double alpha, double beta, long seed, EpsilonWarmup warmup) {
         DlsecException.require(Double.isFinite(eps) && eps > 0, "eps", "must be > 0, got " + eps);
@@ -49,7 +54,10 @@ public final class Trades {
         this.warmup = warmup == null ? EpsilonWarmup.NONE : warmup;
     }
 
-    /** The inner maximisation of KL(f(x) ‖ f(x')) over the ε-ball. */
+    /**
+     * The inner maximisation of KL(f(x) ‖ f(x')) over the ε-ball.
+     * @return the transform; its state counts batches, so use one per training run
+     */
     public BatchTransform transform() {
         return new BatchTransform() {
             @Override
@@ -81,7 +89,10 @@ public final class Trades {
         }
     }
 
-    /** CE on the clean batch plus β times the mean KL between the clean and the adversarial predictions. */
+    /**
+     * CE on the clean batch plus β times the mean KL between the clean and the adversarial predictions.
+     * @return the loss
+     */
     public BatchLoss loss() {
         return (UnaryOperator<NDArray> forward, NDArray clean, NDArray input, NDArray y) -> {
             NDArray zc = forward.apply(clean);
@@ -93,6 +104,11 @@ public final class Trades {
         };
     }
 
+    /**
+     * What the model card records under {@code training.extra}.
+     *
+     * @return a new mutable map
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("adversarial", "trades");
