@@ -42,10 +42,15 @@ public final class RemoteClassifier implements BatchPredictor {
     }
 
     /**
-     * Connects to a prediction server (reads {@code GET /v1/health}) and returns it as a classifier.
+     * Connects to a prediction server (reads {@code GET /v1/health}) and returns it as a classifier. The classifier
+     * holds no native memory; closing it releases nothing but is harmless. Safe for one thread at a time.
      *
+     * @param base the server's address, {@code http://} or {@code https://}, e.g. {@code http://127.0.0.1:8080}
      * @param token bearer token, or null
      * @param batchSize inputs per request (capped at the server's limit)
+     * @return a black-box classifier whose every prediction is a counted request
+     * @throws DlsecException when the address is not http(s), the server cannot be reached, or it is not a dlsec
+     *     prediction server
      */
     public static BlackBoxClassifier connect(URI base, String token, int batchSize) {
         DlsecException.require(batchSize >= 1, "batch size", "must be at least 1, got " + batchSize);
@@ -73,7 +78,11 @@ public final class RemoteClassifier implements BatchPredictor {
         return new BlackBoxClassifier(rc, ScoreKind.PROBABILITIES, s, k, b, info);
     }
 
-    /** The server's output policy, e.g. {@code top1}. */
+    /**
+     * The server's output policy.
+     *
+     * @return the policy's name, e.g. {@code top1} or {@code probs}
+     */
     public String output() {
         return output;
     }
@@ -207,13 +216,25 @@ public final class RemoteClassifier implements BatchPredictor {
     /** A refusal by the server (4xx/5xx), with its status: 429 means budget spent or rate limited. */
     public static final class RemoteException extends DlsecException {
         private static final long serialVersionUID = 1L;
+        /** The HTTP status of the refusal. */
         private final int status;
 
+        /**
+         * A refusal.
+         *
+         * @param status the HTTP status
+         * @param message what the server said
+         */
         public RemoteException(int status, String message) {
             super(message);
             this.status = status;
         }
 
+        /**
+         * The HTTP status of the refusal.
+         *
+         * @return the status, e.g. 429 when the budget is spent or the client is rate limited
+         */
         public int status() {
             return status;
         }

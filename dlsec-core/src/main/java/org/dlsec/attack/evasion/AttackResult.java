@@ -102,6 +102,7 @@ public record AttackResult(
      * @param adversarial the adversarial examples, flattened (n·C·H·W); not serialised to JSON
      * @param numericalIssues non-finite losses, gradients or iterates the attack recovered from (restarted with a smaller
      *        step, or gave the sample up: then it is marked failed); empty when none
+     * @param provenance what ran on what, or null (a result of {@code generate} on tensors)
      * @throws IllegalArgumentException when a per-sample array or {@code targets} has a length other than {@code labels.length}
      */
     public AttackResult {
