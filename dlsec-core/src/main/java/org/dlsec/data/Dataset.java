@@ -20,6 +20,9 @@ import org.dlsec.core.Tensors;
  * they return and nothing else, and subsets, shuffles and {@link #first(int)} narrow the index
  * without decoding. In memory, batches become NDArrays with one bulk copy. Subsets, shuffles and
  * splits are seeded and return new datasets that record where they came from in {@link #origin()}.
+ *
+ * <p>A dataset holds no native memory and may be shared between threads; the NDArrays its batch methods
+ * return belong to the {@code NDManager} passed in, which the caller closes.
  */
 public final class Dataset {
     private final String name;

@@ -14,6 +14,11 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Black-box implementations answer {@link #hasGradients()} with false and throw
  * {@link NoGradientException} from the gradient methods.
+ *
+ * <p>Ownership and threads: a classifier owns the native memory of its model (weights, sessions) until
+ * {@link #close()}; wrappers such as {@link NormalizedClassifier} say whether they own the model they wrap.
+ * The query counters are atomic, but dlsec itself calls a classifier from one thread at a time (parallel
+ * runners load one per task); share one between threads only where its implementation says it may.
  */
 public interface Classifier extends AutoCloseable {
     /**

@@ -11,7 +11,9 @@ import org.dlsec.model.Classifier;
  * <p>{@code y} holds the true labels (int64) for an untargeted attack and the target labels for a
  * targeted one, as in ART. {@code sampleIds} identify the samples (their index in the dataset) so
  * that per-sample randomness is drawn from {@code (seed, sampleId)} and a result does not depend on
- * batching. Implementations are immutable and configured by a validated parameter record.
+ * batching. Implementations are immutable and configured by a validated parameter record, so one
+ * attack may be reused across runs and threads; every array a run creates is freed before it returns
+ * (the {@link AttackResult} lives on the Java heap).
  */
 public interface EvasionAttack {
     /**
