@@ -30,6 +30,7 @@ public record SampleLayout(int channels, int height, int width) {
 
     /**
      * The (C, H, W) view of a sample shape of any rank ≥ 1.
+     *
      * @param sample one sample's shape, rank at least 1
      * @return the layout
      * @throws DlsecException when the shape has rank 0 or a dimension does not fit an {@code int}
@@ -54,6 +55,7 @@ public record SampleLayout(int channels, int height, int width) {
 
     /**
      * True for samples that are flat feature vectors (one row).
+     *
      * @return true when channels and height are 1
      */
     public boolean isVector() {
