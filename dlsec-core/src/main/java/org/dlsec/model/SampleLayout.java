@@ -33,7 +33,8 @@ public record SampleLayout(int channels, int height, int width) {
      *
      * @param sample one sample's shape, rank at least 1
      * @return the layout
-     * @throws DlsecException when the shape has rank 0 or a dimension does not fit an {@code int}
+     * @throws DlsecException when the shape has rank 0
+     * @throws ArithmeticException when a dimension (or C, the product of the leading ones) does not fit an {@code int}
      */
     public static SampleLayout of(Shape sample) {
         int r = sample.dimension();

@@ -426,8 +426,7 @@ public record AttackResult(
      * Sample {@code i}'s adversarial example, in the sample's shape (CHW for images), flattened.
      *
      * @param i the sample's position in this result, 0 to n−1
-     * @return a new array of {@code sampleShape}'s size (for an (n, C, H, W) tensor see the attack's
-     *         {@code generate} on NDArrays)
+     * @return a new array holding that sample's values in row-major order ({@code sampleShape}'s size)
      * @throws ArrayIndexOutOfBoundsException when {@code i} is out of range
      */
     public float[] adversarialExample(int i) {
