@@ -83,6 +83,7 @@ public final class AtomicFiles {
 
     /**
      * {@link #checkTarget(Path, String)} for an output file named by {@code file} alone.
+     *
      * @param file the output path; must not be null or empty
      * @return the path to replace: {@code file}, or the regular file a link names
      * @throws DlsecException when {@code file} cannot be written (see {@link #checkTarget(Path, String)})
@@ -93,6 +94,7 @@ public final class AtomicFiles {
 
     /**
      * Writes {@code content} to {@code file} atomically (see the class comment).
+     *
      * @param file the output path; an existing regular file is replaced, missing parent directories are created
      * @param content what writes the bytes; called once
      * @throws DlsecException when {@code file} is not writable as an output or an I/O error occurs; the message
@@ -185,6 +187,7 @@ public final class AtomicFiles {
 
     /**
      * Removes those of {@code dirs} (as {@link #directory} returned them) that are still empty, innermost first.
+     *
      * @param dirs directories as {@link #directory} returned them; a directory that is not empty stops the
      *         removal (it and those above it are kept)
      */

@@ -24,6 +24,7 @@ public final class BoundedReads {
 
     /**
      * The bytes of {@code file}; refused beyond {@code max} bytes. {@code what} names the file in messages.
+     *
      * @param file the file to read
      * @param max the largest accepted size in bytes, 0 to {@code Integer.MAX_VALUE - 17}
      * @param what how the file is named in error messages, e.g. {@code "token file"}
@@ -51,6 +52,7 @@ public final class BoundedReads {
 
     /**
      * The UTF-8 text of {@code file}; refused beyond {@code max} bytes or when it is not UTF-8.
+     *
      * @param file the file to read
      * @param max the largest accepted size in bytes
      * @param what how the file is named in error messages
@@ -70,6 +72,7 @@ public final class BoundedReads {
 
     /**
      * The lines of the UTF-8 text {@code file}; refused beyond {@code max} bytes.
+     *
      * @param file the file to read
      * @param max the largest accepted size in bytes
      * @param what how the file is named in error messages

@@ -15,6 +15,7 @@ public final class Finite {
 
     /**
      * Whether every value of {@code v} is finite.
+     *
      * @param v the values to check
      * @return true when no value is NaN or infinite (true for an empty array)
      */
@@ -24,6 +25,7 @@ public final class Finite {
 
     /**
      * Whether {@code v[from..to)} is finite.
+     *
      * @param v the values to check
      * @param from the first index checked, inclusive
      * @param to the last index checked, exclusive
@@ -41,6 +43,7 @@ public final class Finite {
 
     /**
      * Whether every value of {@code v} is finite.
+     *
      * @param v the values to check
      * @return true when no value is NaN or infinite (true for an empty array)
      */
@@ -55,6 +58,7 @@ public final class Finite {
 
     /**
      * Whether every value of {@code a} is finite; the temporary arrays are closed.
+     *
      * @param a the array to check; not closed or modified, may be on any manager
      * @return true when no element is NaN or infinite
      */
@@ -68,6 +72,7 @@ public final class Finite {
     /**
      * Per row (the first axis): whether every value of the row is finite. The temporary arrays are
      * closed.
+     *
      * @param a an array of shape (n, ...); not closed or modified
      * @return for each of the n rows, true when all of its elements are finite
      */

@@ -28,6 +28,7 @@ public final class Json {
     /**
      * Writes {@code value} as JSON to {@code file} atomically; only a regular file or a new path is
      * replaced (see {@link AtomicFiles}).
+     *
      * @param file the output path; an existing regular file is replaced
      * @param value the object to serialise with {@link #MAPPER}
      * @throws DlsecException when the file cannot be written or {@code value} cannot be serialised

@@ -11,6 +11,7 @@ public final class Memory {
 
     /**
      * Bytes the heap can still hand out (after a full collection, at most).
+     *
      * @return {@code maxMemory - (totalMemory - freeMemory)}, in bytes
      */
     public static long available() {
@@ -21,6 +22,7 @@ public final class Memory {
     /**
      * Fails when {@code bytes} (what {@code what} needs) exceed the heap still available; the
      * message says how much was asked for, how much there is, and how to get more.
+     *
      * @param bytes the size of the planned allocation, in bytes; negative means an overflowed size computation
      * @param what how the allocation is named in the message, e.g. {@code "the test split"}
      * @throws DlsecException when {@code bytes} is negative or more than the heap can still provide after a
@@ -50,6 +52,7 @@ public final class Memory {
      * Fails when a native allocation of {@code bytes} (model weights loaded by the engine) exceeds
      * the memory the operating system reports as available ({@code MemAvailable} in
      * {@code /proc/meminfo}); does nothing where that is not known.
+     *
      * @param bytes the size of the planned native allocation, in bytes
      * @param what how the allocation is named in the message
      * @throws DlsecException when {@code bytes} exceeds the operating system's available memory
@@ -64,6 +67,7 @@ public final class Memory {
 
     /**
      * MemAvailable from /proc/meminfo in bytes, or -1 where it is not known.
+     *
      * @return the available memory in bytes, or -1 (not Linux, or {@code /proc/meminfo} unreadable)
      */
     public static long nativeAvailable() {

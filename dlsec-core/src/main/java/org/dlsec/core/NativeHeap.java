@@ -70,6 +70,7 @@ public final class NativeHeap {
 
     /**
      * Returns freed native memory now (glibc's {@code malloc_trim(0)}); false where that is not available.
+     *
      * @return true when a trim was made, false where {@code malloc_trim} is unavailable or disabled
      */
     public static boolean trim() {
@@ -93,6 +94,7 @@ public final class NativeHeap {
 
     /**
      * The resident set size of this process in bytes, or -1 where it is not known.
+     *
      * @return the resident size in bytes, from {@code /proc/self/statm}
      */
     public static long residentBytes() {
@@ -106,6 +108,7 @@ public final class NativeHeap {
 
     /**
      * How many trims this process has made (for the benchmark's report and tests).
+     *
      * @return the number of {@link #trim()} calls that reached {@code malloc_trim} since the JVM started
      */
     public static long trims() {
@@ -114,6 +117,7 @@ public final class NativeHeap {
 
     /**
      * Whether trimming is available and enabled here.
+     *
      * @return true on Linux with glibc unless {@code -Ddlsec.mallocTrim=false}
      */
     public static boolean enabled() {

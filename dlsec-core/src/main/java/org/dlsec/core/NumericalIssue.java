@@ -32,6 +32,7 @@ public record NumericalIssue(String method, String subject, int step, String pro
     /**
      * Console lines for {@code issues}: "recovered: ..." for the first {@code max}, then one line saying how many
      * more there are (the JSON has them all).
+     *
      * @param issues the issues to print, in order
      * @param max how many to print one by one, at least 0
      * @return at most {@code max + 1} lines
@@ -49,6 +50,7 @@ public record NumericalIssue(String method, String subject, int step, String pro
 
     /**
      * One line for logs and console summaries.
+     *
      * @return {@code "method: subject, step n: problem; action"} (the step left out when it is −1)
      */
     public String describe() {

@@ -42,6 +42,7 @@ public final class Progress implements AutoCloseable {
 
     /**
      * A progress object that shows nothing.
+     *
      * @return a progress object whose methods do nothing; closing it is optional
      */
     public static Progress none() {

@@ -55,6 +55,7 @@ public record Provenance(
 
     /**
      * A provenance for a run that starts now; {@link #finishedNow()} stamps its end.
+     *
      * @param modelSha256 SHA-256 of the model's weights file (lowercase hex)
      * @param model a short description of the model
      * @param data dataset name, split and subset

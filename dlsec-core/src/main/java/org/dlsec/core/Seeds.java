@@ -12,6 +12,7 @@ public final class Seeds {
 
     /**
      * SplitMix64 finaliser over the pair: a well-spread 64-bit seed for (seed, id).
+     *
      * @param seed the run's seed
      * @param id the sample's (or any subject's) stable identifier, e.g. its index in the dataset
      * @return a 64-bit seed that depends on both and is well spread even for consecutive ids
@@ -25,6 +26,7 @@ public final class Seeds {
 
     /**
      * A generator for the randomness of sample {@code id} under {@code seed}.
+     *
      * @param seed the run's seed
      * @param id the sample's stable identifier
      * @return a new generator seeded with {@link #mix(long, long)}; not thread-safe, use it for this sample only

@@ -57,6 +57,7 @@ public final class StepRecovery {
     /**
      * As above, for a method that keeps its own step size: {@code retryAction} receives the halved
      * factor and says what the retry does.
+     *
      * @param s the subject's index, 0 to subjects−1
      * @param subject how the subject is named in the record, e.g. "sample 12"
      * @param step the iteration at which it happened, 0-based
@@ -81,6 +82,7 @@ public final class StepRecovery {
 
     /**
      * The step factor of subject {@code s}: 1 until its first non-finite event, then halved at each.
+     *
      * @param s the subject's index, 0 to subjects−1
      * @return 1, ½, ¼, ... ; multiply the method's step size by it
      */
@@ -100,6 +102,7 @@ public final class StepRecovery {
 
     /**
      * The subjects' count of non-finite events.
+     *
      * @param s the subject's index, 0 to subjects−1
      * @return how many times {@link #fail} was called for it
      */

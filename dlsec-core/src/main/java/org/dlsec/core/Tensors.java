@@ -63,6 +63,7 @@ public final class Tensors {
     /**
      * Copies {@code values} (as many as {@code target} has elements, in row-major order) into
      * {@code target}'s own native memory, leaving its storage, shape and gradient state as they are.
+     *
      * @param target the array to write into; must have exactly {@code values.length} elements; stays open
      * @param values the new values in row-major order
      * @throws IllegalArgumentException when the sizes differ
@@ -79,6 +80,7 @@ public final class Tensors {
 
     /**
      * Sets every element of {@code target} to 0 in its own native memory (works on NaN and infinities too).
+     *
      * @param target the array to clear; stays open
      */
     public static void zero(NDArray target) {
@@ -87,6 +89,7 @@ public final class Tensors {
 
     /**
      * A float32 array of {@code shape} holding {@code data[offset .. offset+shape.size())}.
+     *
      * @param manager the manager that owns (and closes) the new array
      * @param data the source values; not kept
      * @param offset the index of the first value copied
@@ -115,6 +118,7 @@ public final class Tensors {
 
     /**
      * A float32 vector holding {@code data}.
+     *
      * @param manager the manager that owns (and closes) the new array
      * @param data the source values; not kept
      * @return a new array of shape ({@code data.length}) that owns its native memory
@@ -125,6 +129,7 @@ public final class Tensors {
 
     /**
      * An int64 vector holding {@code data}.
+     *
      * @param manager the manager that owns (and closes) the new array
      * @param data the source values; not kept
      * @return a new array of shape ({@code data.length}) that owns its native memory
@@ -137,6 +142,7 @@ public final class Tensors {
 
     /**
      * An int64 vector holding {@code data} widened.
+     *
      * @param manager the manager that owns (and closes) the new array
      * @param data the source values; not kept
      * @return a new int64 array of shape ({@code data.length}) that owns its native memory
@@ -151,6 +157,7 @@ public final class Tensors {
 
     /**
      * A boolean vector holding {@code data}.
+     *
      * @param manager the manager that owns (and closes) the new array
      * @param data the source values; not kept
      * @return a new array of shape ({@code data.length}) that owns its native memory
@@ -165,6 +172,7 @@ public final class Tensors {
 
     /**
      * A float32 scalar (shape ()) that owns its memory; use it for arithmetic on arrays that record gradients.
+     *
      * @param manager the manager that owns (and closes) the new array
      * @param value the scalar's value
      * @return a new 0-dimensional array that owns its native memory

@@ -15,6 +15,7 @@ public final class Text {
      * {@code s} with every control character escaped: C0 controls and DEL as {@code \r}, {@code \n},
      * {@code \t} or {@code \xHH}, C1 controls, line/paragraph separators and bidirectional overrides
      * as {@code \}{@code uHHHH}; a backslash stays a backslash. Null becomes "null".
+     *
      * @param s the text to escape; may be null
      * @return {@code s} itself when there is nothing to escape, otherwise an escaped copy
      */
@@ -63,6 +64,7 @@ public final class Text {
 
     /**
      * {@code s} escaped and cut to {@link #ECHO_LIMIT} characters, saying how long it was when cut.
+     *
      * @param s the text to echo; may be null
      * @return one printable line of at most about {@value #ECHO_LIMIT} characters plus the length note
      */
@@ -72,6 +74,7 @@ public final class Text {
 
     /**
      * {@code s} escaped and cut to {@code limit} characters, saying how long it was when cut.
+     *
      * @param s the text to echo; may be null
      * @param limit the number of characters of {@code s} kept, at least 0
      * @return one printable line

@@ -53,6 +53,7 @@ public final class Versions {
 
     /**
      * The ONNX Runtime version dlsec is built and tested with.
+     *
      * @return e.g. {@code 1.20.0}, or {@code unknown}
      */
     public static String onnxRuntime() {
@@ -61,6 +62,7 @@ public final class Versions {
 
     /**
      * All versions a result should record, in a stable order.
+     *
      * @return a new map with the keys {@code dlsec}, {@code djl}, {@code pytorch}, {@code java} and {@code os}
      */
     public static Map<String, String> all() {

@@ -45,6 +45,7 @@ public record DataBounds(float[] lower, float[] upper, String how) {
 
     /**
      * The same range for every value.
+     *
      * @param lower the lower bound of every value
      * @param upper the upper bound, greater than {@code lower}
      * @param how where the bounds come from
@@ -60,6 +61,7 @@ public record DataBounds(float[] lower, float[] upper, String how) {
 
     /**
      * The per-feature min and max of {@code values} (n samples of {@code d} features).
+     *
      * @param values n samples of {@code d} values, one after the other; not kept
      * @param d the number of features, dividing {@code values.length}
      * @param how where the bounds come from
@@ -103,6 +105,7 @@ public record DataBounds(float[] lower, float[] upper, String how) {
 
     /**
      * True when one range holds for every value.
+     *
      * @return false for per-feature bounds
      */
     public boolean isUniform() {
@@ -111,6 +114,7 @@ public record DataBounds(float[] lower, float[] upper, String how) {
 
     /**
      * The smallest lower bound.
+     *
      * @return the minimum over {@link #lower()}
      */
     public float min() {
@@ -123,6 +127,7 @@ public record DataBounds(float[] lower, float[] upper, String how) {
 
     /**
      * The largest upper bound.
+     *
      * @return the maximum over {@link #upper()}
      */
     public float max() {
@@ -171,6 +176,7 @@ public record DataBounds(float[] lower, float[] upper, String how) {
 
     /**
      * One line for the JSON and the report: "[0.0, 1.0] (pixels in [0,1])" or "per feature, 4 features, ...".
+     *
      * @return the description
      */
     public String describe() {

@@ -57,6 +57,7 @@ public final class DataSource {
 
     /**
      * Opens {@code nameOrPath} with the options {@code o}.
+     *
      * @param nameOrPath a built-in name ({@code mnist}, {@code fashion-mnist}, {@code gtsrb}) or a file or folder
      * @param o the split and format options
      * @return the dataset, in memory or (image folders) indexed and decoded on demand

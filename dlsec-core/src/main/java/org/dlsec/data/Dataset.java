@@ -20,6 +20,9 @@ import org.dlsec.core.Tensors;
  * they return and nothing else, and subsets, shuffles and {@link #first(int)} narrow the index
  * without decoding. In memory, batches become NDArrays with one bulk copy. Subsets, shuffles and
  * splits are seeded and return new datasets that record where they came from in {@link #origin()}.
+ *
+ * <p>A dataset holds no native memory and may be shared between threads; the NDArrays its batch methods
+ * return belong to the {@code NDManager} passed in, which the caller closes.
  */
 public final class Dataset {
     private final String name;
@@ -177,6 +180,7 @@ public final class Dataset {
 
     /**
      * The shape of one sample: (C, H, W) for images, (d) for feature vectors.
+     *
      * @return a new shape object
      */
     public Shape sampleShape() {
@@ -185,6 +189,7 @@ public final class Dataset {
 
     /**
      * True when samples are (C, H, W) images.
+     *
      * @return false for feature vectors
      */
     public boolean isImage() {
@@ -212,6 +217,7 @@ public final class Dataset {
     /**
      * The names of the features, one per value of a flat sample (a CSV header's columns), or empty when
      * the data names none.
+     *
      * @return an immutable list
      */
     public List<String> featureNames() {
@@ -220,6 +226,7 @@ public final class Dataset {
 
     /**
      * This dataset with its features named (one name per value of a sample).
+     *
      * @param names one name per value of a sample
      * @return a new dataset sharing this one's samples
      * @throws org.dlsec.core.DlsecException when the count does not match the sample size
@@ -235,6 +242,7 @@ public final class Dataset {
 
     /**
      * The valid range of the input values ([0,1] for images; per-feature for tabular data).
+     *
      * @return the bounds
      */
     public DataBounds bounds() {
@@ -245,6 +253,7 @@ public final class Dataset {
      * Where the data came from: files and their hashes, then every subset/shuffle applied. For data
      * read from image files on demand, a SHA-256 over the files of exactly these samples (each file's
      * relative path and SHA-256) is appended; it is computed on the first call.
+     *
      * @return the description
      */
     public String origin() {
@@ -286,6 +295,7 @@ public final class Dataset {
 
     /**
      * A copy of sample {@code i}'s values (CHW order for images).
+     *
      * @param i the sample's index, 0 to size−1
      * @return a new array of {@link #sampleSize()} values
      * @throws IndexOutOfBoundsException when {@code i} is out of range
@@ -299,6 +309,7 @@ public final class Dataset {
 
     /**
      * Samples [from, to) as an (n, sample shape...) float32 array on {@code manager}, in one copy.
+     *
      * @param manager the manager that owns the new array; the caller closes it (or its manager)
      * @param from the first sample, inclusive
      * @param to the last sample, exclusive; at most {@link #size()}
@@ -317,6 +328,7 @@ public final class Dataset {
 
     /**
      * Labels [from, to) as an int64 array on {@code manager}.
+     *
      * @param manager the manager that owns the new array
      * @param from the first sample, inclusive
      * @param to the last sample, exclusive
@@ -334,6 +346,7 @@ public final class Dataset {
 
     /**
      * The samples at {@code indices} as an (n, sample shape...) array; only those samples are read.
+     *
      * @param manager the manager that owns the new array
      * @param indices sample indices, in the order wanted; repeats allowed
      * @return a new array (indices.length, sample...)
@@ -357,6 +370,7 @@ public final class Dataset {
 
     /**
      * The labels at {@code indices} as an int64 array.
+     *
      * @param manager the manager that owns the new array
      * @param indices sample indices, in the order wanted
      * @return a new int64 array (indices.length)
@@ -373,6 +387,7 @@ public final class Dataset {
     /**
      * A new dataset of the samples at {@code indices}, in that order. In memory the values are
      * copied; for image files only the index narrows (nothing is decoded).
+     *
      * @param indices sample indices, in the order wanted
      * @param description what the subset is, appended to the origin (e.g. {@code "first 1000"})
      * @return the subset
@@ -399,6 +414,7 @@ public final class Dataset {
 
     /**
      * The first {@code n} samples (all of them when {@code n >= size()}).
+     *
      * @param n the number of samples, at least 0
      * @return this dataset when {@code n >= size()}, else a subset
      */
@@ -414,6 +430,7 @@ public final class Dataset {
 
     /**
      * A seeded random permutation of this dataset's indices (Fisher–Yates with java.util.Random).
+     *
      * @param seed the shuffle's seed
      * @return a new array holding each index 0..size−1 once
      */
@@ -423,6 +440,7 @@ public final class Dataset {
 
     /**
      * A random permutation of 0..n-1 drawn from {@code rnd} (Fisher–Yates).
+     *
      * @param n the number of indices, at least 0
      * @param rnd the generator; advanced
      * @return a new array holding each of 0..n−1 once
@@ -441,6 +459,7 @@ public final class Dataset {
 
     /**
      * A random sample of {@code n} items, drawn with {@code seed}.
+     *
      * @param n the number of samples, 1 to {@link #size()}
      * @param seed the draw's seed
      * @return the sample, in the drawn order
@@ -517,6 +536,7 @@ public final class Dataset {
 
     /**
      * A dataset with the same labels and metadata but other pixels (e.g. adversarial or poisoned), in memory.
+     *
      * @param newPixels the new values, as many as this dataset has (not copied)
      * @param newLabels the new labels, one per new sample (not copied)
      * @param description what changed, appended to the origin

@@ -48,6 +48,7 @@ public final class Datasets {
 
     /**
      * Loads a split ("train" or "test") of a named dataset; {@code dataDir} may be empty.
+     *
      * @param id the dataset
      * @param split {@code train} or {@code test}
      * @param dataDir the folder holding the files, or empty for {@code $DLSEC_DATA}, the bundled copy or the usual places
@@ -77,6 +78,7 @@ public final class Datasets {
     /**
      * Loads a split of a built-in dataset by name, or of a dataset at a path in any format
      * {@link DataSource} reads, with the default format options.
+     *
      * @param nameOrPath a built-in name or a file or folder
      * @param split {@code train} or {@code test}
      * @param dataDir the folder of the built-in datasets, or empty

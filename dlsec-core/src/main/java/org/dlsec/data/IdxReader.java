@@ -62,6 +62,7 @@ public final class IdxReader {
     /**
      * Reads an IDX stream; {@code name} is used in error messages only. Gzip is detected from the
      * first two bytes.
+     *
      * @param raw the stream; read to its end, not closed
      * @param name how the stream is named in messages
      * @return the decoded file

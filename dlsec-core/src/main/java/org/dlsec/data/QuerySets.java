@@ -16,6 +16,7 @@ public final class QuerySets {
     /**
      * The images of {@code dir}'s {@code train-images-idx3-ubyte[.gz]}, scaled to [0, 1], when {@code dir} is such a
      * folder; they must be greyscale of {@code task}'s (1, H, W) size.
+     *
      * @param dir a folder that may hold an IDX image file
      * @param task the target model's sample shape, (1, H, W)
      * @return the images with placeholder labels, or empty when {@code dir} is not such a folder
@@ -53,6 +54,7 @@ public final class QuerySets {
      * The query set {@code name} for a model of {@code task}'s shape: an IDX folder ({@link #idxFolder}), or a built-in
      * name or a path opened at its train split by {@code openTrain}; GTSRB is turned into greyscale crops for a
      * greyscale task. Refused with one line when the samples do not have the task's shape.
+     *
      * @param name an IDX folder, a built-in name or a path
      * @param task the target's task data (its sample shape is required)
      * @param openTrain opens a name or path at its train split
@@ -74,6 +76,7 @@ public final class QuerySets {
 
     /**
      * {@code d} if its samples have {@code task}'s shape, else a one-line error naming the query data {@code name}.
+     *
      * @param d the query data
      * @param name its name, for the message
      * @param task the task data
@@ -96,6 +99,7 @@ public final class QuerySets {
 
     /**
      * 32x32 RGB images (GTSRB) as greyscale (ITU-R 601 luma), centre-cropped to {@code task}'s (1, H, W).
+     *
      * @param g 3×32×32 images
      * @param task the target shape (1, H, W), H and W at most 32
      * @return a new in-memory dataset with the same labels

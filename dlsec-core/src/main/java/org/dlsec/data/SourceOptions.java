@@ -60,6 +60,7 @@ public record SourceOptions(String split, Optional<Path> dataDir, String labelCo
 
     /**
      * The defaults: labels in column "label" or the last, arrays x and y, no resizing, default bounds.
+     *
      * @param split {@code train} or {@code test}
      * @param dataDir the folder of the built-in datasets, or empty
      * @return the options
@@ -82,6 +83,7 @@ public record SourceOptions(String split, Optional<Path> dataDir, String labelCo
 
     /**
      * Parses "x,y" into the two NumPy array names.
+     *
      * @param keys two comma-separated names, e.g. {@code x,y}
      * @return the two names, trimmed
      * @throws org.dlsec.core.DlsecException when there are not exactly two
@@ -96,6 +98,7 @@ public record SourceOptions(String split, Optional<Path> dataDir, String labelCo
 
     /**
      * Parses "HxW" (e.g. 32x32) into {height, width}.
+     *
      * @param hw e.g. {@code 32x32}
      * @return {height, width}, each 1 to 8192
      * @throws org.dlsec.core.DlsecException when the text is not of that form

@@ -16,6 +16,7 @@ public final class Noise {
 
     /**
      * σ·N(0, 1) noise of {@code batch}'s shape (n, ...), one generator per sample.
+     *
      * @param m the manager that owns the new array
      * @param batch the batch's shape (n, ...)
      * @param sigma the standard deviation σ, at least 0, in the data's units
@@ -41,6 +42,7 @@ public final class Noise {
 
     /**
      * Seeds {@code mix(seed, id)} for sample ids 0..n-1 shifted by {@code first}.
+     *
      * @param seed the run's seed
      * @param first the id of the first sample
      * @param n the number of samples

@@ -49,6 +49,7 @@ public final class TemperatureScaled extends AbstractClassifier {
 
     /**
      * The model whose logits are scaled.
+     *
      * @return the wrapped model
      */
     public Classifier inner() {

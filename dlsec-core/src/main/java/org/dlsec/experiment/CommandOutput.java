@@ -59,6 +59,7 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
 
     /**
      * The output of {@code command} with the outcome's fields and nothing else yet.
+     *
      * @param command the command's name, e.g. {@code attack}
      * @param outcome the outcome's fields, in order; copied
      * @return the output
@@ -99,6 +100,7 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
 
     /**
      * With the model it ran on and the normalisation in front of it (null when none).
+     *
      * @param info the model's provenance
      * @param normalization the normalisation's description, or null
      * @return a new output
@@ -110,6 +112,7 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
 
     /**
      * With the model reached over HTTP, recorded as {@code target}.
+     *
      * @param info the remote model's provenance
      * @param normalization the normalisation's description, or null
      * @return a new output
@@ -121,6 +124,7 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
 
     /**
      * With the input defence wrapped around the model (null when none).
+     *
      * @param description the defence's description, or null
      * @return a new output
      */
@@ -131,6 +135,7 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
 
     /**
      * With the data: its name and split, and how many samples when {@code count} is set.
+     *
      * @param data the data the outcome is over
      * @param count whether to record its size as {@code samples}
      * @return a new output
@@ -142,6 +147,7 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
 
     /**
      * With the data's name only (commands over two splits, whose outcome records the split).
+     *
      * @param name the data's name
      * @return a new output
      */
@@ -151,6 +157,7 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
 
     /**
      * With the number of samples the outcome is over.
+     *
      * @param count the number of samples, at least 0
      * @return a new output
      */
@@ -160,6 +167,7 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
 
     /**
      * With the provenance, finished now.
+     *
      * @param started the provenance stamped when the command started
      * @return a new output
      */
@@ -170,6 +178,7 @@ public record CommandOutput(String command, Map<String, Object> outcome, String 
 
     /**
      * The JSON object: the outcome's fields, then command, model, normalisation, defence, data and provenance.
+     *
      * @return a new mutable map in that order, ready for the JSON mapper
      */
     public Map<String, Object> json() {

@@ -18,6 +18,7 @@ import org.dlsec.defence.detection.FeatureSqueezingDetector;
 public record EvasionOutcome(EvasionSpec spec, List<AttackResult> results, FeatureSqueezingDetector.Evaluation detection) {
     /**
      * Copies the result list.
+     *
      * @param spec what ran
      * @param results one per budget, in the spec's order
      * @param detection the detector's evaluation on the last budget, or null
@@ -37,6 +38,7 @@ public record EvasionOutcome(EvasionSpec spec, List<AttackResult> results, Featu
 
     /**
      * The outcome's fields of {@code dlsec attack --json} (the command adds the model, defence, data and provenance).
+     *
      * @return a new mutable map
      */
     public Map<String, Object> json() {

@@ -59,6 +59,7 @@ public final class EvasionRun {
      * Prepares {@code spec} against {@code model} on {@code data}; {@code substitute} (may be null) is where a
      * transfer attack is crafted, {@code split} loads a whole split by name (the universal perturbation's fitting
      * data, the detector's calibration images), {@code log} hears the lines a user sees.
+     *
      * @param spec the experiment
      * @param model the target classifier; not closed
      * @param substitute the attacker's substitute model, or null; not closed
@@ -74,6 +75,7 @@ public final class EvasionRun {
 
     /**
      * The attack as it runs (fitted, or wrapped for transfer).
+     *
      * @return the attack
      */
     public EvasionAttack attack() {
@@ -82,6 +84,7 @@ public final class EvasionRun {
 
     /**
      * The attack's parameters, for the provenance.
+     *
      * @return an immutable map
      */
     public Map<String, Object> parameters() {
@@ -94,6 +97,7 @@ public final class EvasionRun {
 
     /**
      * Runs the attack at every budget, then the detector.
+     *
      * @param progress whether to show progress bars on stderr
      * @return one result per budget and the detector's evaluation
      * @throws org.dlsec.core.DlsecException when the data does not fit the model

@@ -64,6 +64,7 @@ public record EvasionSpec(AttackSpec attack, List<Double> budgets, int batchSize
 
     /**
      * The norm the budgets are read in: a minimal-perturbation attack's own over several budgets, else the spec's.
+     *
      * @return {@code linf}, {@code l2} or {@code l0}
      */
     public String normName() {

@@ -28,6 +28,7 @@ public record ExtractionOutcome(String attack, Map<String, Object> parameters, d
         double transferEps, long evaluationQueries, List<CurvePoint> curve) {
     /**
      * Copies the parameters and the curve.
+     *
      * @param attack the attack's name (knockoff names its strategy)
      * @param parameters the attack's parameters
      * @param substituteAccuracy the substitute's accuracy on the test images, in [0, 1]
@@ -57,6 +58,7 @@ public record ExtractionOutcome(String attack, Map<String, Object> parameters, d
 
     /**
      * The outcome's fields of {@code dlsec extract --json} (the command adds the target and the provenance).
+     *
      * @return a new mutable map
      */
     public Map<String, Object> json() {
@@ -85,6 +87,7 @@ public record ExtractionOutcome(String attack, Map<String, Object> parameters, d
 
     /**
      * The line {@code dlsec extract} prints at the end.
+     *
      * @return one line with fidelity, accuracies, queries and transfer success
      */
     public String summary() {

@@ -45,6 +45,7 @@ public final class ExtractionRun {
      * Prepares {@code spec} against {@code victim} (measured through {@code evaluator}, which may be the victim
      * itself) on the target's task {@code fullTest}; {@code queryData} is read by knockoff and copycat only.
      * {@code log} hears the fidelity curve as it is measured.
+     *
      * @param spec the experiment
      * @param victim the target the attack queries; not closed
      * @param evaluator the client measurements go through (may be {@code victim}); not closed
@@ -77,6 +78,7 @@ public final class ExtractionRun {
 
     /**
      * The test images the substitute is measured on.
+     *
      * @return the test subset
      */
     public Dataset test() {
@@ -85,6 +87,7 @@ public final class ExtractionRun {
 
     /**
      * The attack's parameters.
+     *
      * @return an immutable map
      */
     public Map<String, Object> parameters() {
@@ -101,6 +104,7 @@ public final class ExtractionRun {
 
     /**
      * Runs the experiment.
+     *
      * @return the substitute's figures, the queries and the curve
      * @throws org.dlsec.core.DlsecException when the attack's parameters do not suit the target
      */

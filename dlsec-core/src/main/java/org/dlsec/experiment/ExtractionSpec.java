@@ -48,6 +48,7 @@ public record ExtractionSpec(String attack, ExtractionAttacks.Params params, int
 
     /**
      * This spec with at most {@code max} queries to the target (a prediction API's per-client quota).
+     *
      * @param max the per-client quota, at least 1
      * @return a new spec whose query budget is the smaller of its own and {@code max}
      */

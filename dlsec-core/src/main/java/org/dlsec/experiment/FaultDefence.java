@@ -45,6 +45,7 @@ public record FaultDefence(String kind, ChecksumGuard.Signature signature, int g
 
     /**
      * The defence named {@code kind} with the checksum's options (read only by {@code checksum}).
+     *
      * @param kind {@code none}, {@code checksum} or {@code range}
      * @param signature the checksum's group signature, e.g. {@code radar2}
      * @param groupSize weights per checksum group, at least 1

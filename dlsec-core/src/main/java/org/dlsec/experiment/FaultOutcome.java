@@ -30,6 +30,7 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
         TrojanInsertion.Result trojan, Map<String, Object> defence) {
     /**
      * Copies the parameters and the defence record.
+     *
      * @param spec what ran
      * @param parameters the attack's parameters
      * @param floatAccuracy accuracy of the float32 model on the evaluation data
@@ -66,6 +67,7 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
             List<Double> accuracy, List<Double> minAccuracy, int flipsToStop, double seconds) {
         /**
          * Copies the maps and lists.
+         *
          * @param parameters the fault, the quantisation, the seed, the attack's parameters and (BFA) the attacker's data
          * @param int8Accuracy accuracy of the int8 model before any fault; the float32 accuracy for the trojan (it works
          *        on the float32 model); null when the weights stayed float32
@@ -86,6 +88,7 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
 
     /**
      * This outcome in the audit's terms.
+     *
      * @return the curve of accuracy against faults
      */
     public Curve curve() {
@@ -125,6 +128,7 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
      * audit's fault record without its id, key and start time, then what only the command shows — BFA's flips one
      * by one ({@code bitFlips}) and gradient calls, the random faults' full distributions and what they hit, and
      * the defence.
+     *
      * @return a new mutable map
      */
     public Map<String, Object> json() {
@@ -157,6 +161,7 @@ public record FaultOutcome(FaultSpec spec, Map<String, Object> parameters, doubl
 
     /**
      * The lines {@code dlsec fault} prints.
+     *
      * @return the lines, in order
      */
     public List<String> summary() {

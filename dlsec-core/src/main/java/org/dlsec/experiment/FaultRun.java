@@ -48,6 +48,7 @@ public final class FaultRun {
 
     /**
      * Why {@code model} cannot take fault experiments, or null when it can.
+     *
      * @param model the classifier
      * @return a one-line reason (e.g. a black-box model), or null
      */
@@ -64,6 +65,7 @@ public final class FaultRun {
      * Prepares {@code spec} on {@code model}, evaluated on {@code test}; {@code train} gives the training split,
      * from which the attacker's batch (BFA), the trojan's calibration data and the range guard's profile are
      * drawn with the spec's seed when the experiment runs.
+     *
      * @param spec the experiment
      * @param model a dlsec or TorchScript classifier, possibly behind a normalising wrapper; its weights are changed
      *        during {@link #run} and restored afterwards, so it must not be used concurrently
@@ -94,6 +96,7 @@ public final class FaultRun {
 
     /**
      * The model that takes the faults (behind any normalising wrapper).
+     *
      * @return the DJL classifier
      */
     public DjlClassifier model() {
@@ -102,6 +105,7 @@ public final class FaultRun {
 
     /**
      * The evaluation data as that model sees it.
+     *
      * @return the data, normalised when the model is behind a normalising wrapper
      */
     public Dataset data() {
@@ -110,6 +114,7 @@ public final class FaultRun {
 
     /**
      * Runs the experiment; the model's weights are restored afterwards.
+     *
      * @param progress whether to show progress bars on stderr
      * @return what the attack and the defence did
      */

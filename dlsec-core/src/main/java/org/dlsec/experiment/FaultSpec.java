@@ -78,6 +78,7 @@ public record FaultSpec(String attack, FaultAttacks.Params params, boolean activ
 
     /**
      * What the provenance records of the experiment's set-up.
+     *
      * @return a new mutable map
      */
     public Map<String, Object> setup() {

@@ -18,6 +18,7 @@ import org.dlsec.core.NumericalIssue;
 public record FeatureCollisionOutcome(FeatureCollisionExperiment.Result result, int trainSamples, int testSamples) {
     /**
      * The outcome's fields of {@code dlsec poison --attack featurecollision --json} (the command adds the provenance).
+     *
      * @return a new mutable map
      */
     public Map<String, Object> json() {
@@ -55,6 +56,7 @@ public record FeatureCollisionOutcome(FeatureCollisionExperiment.Result result, 
 
     /**
      * The lines {@code dlsec poison --attack featurecollision} prints: numerical issues and a line per target, then the means.
+     *
      * @return the lines, in order
      */
     public List<String> summary() {

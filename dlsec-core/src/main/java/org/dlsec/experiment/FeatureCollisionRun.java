@@ -28,6 +28,7 @@ public final class FeatureCollisionRun {
 
     /**
      * Checks {@code spec} against the data and splits the training set.
+     *
      * @param spec the experiment
      * @param train the training split
      * @param test the test split
@@ -54,6 +55,7 @@ public final class FeatureCollisionRun {
 
     /**
      * What a feature extractor trained here trains on.
+     *
      * @return the pre-training part of the training split
      */
     public Dataset pretrain() {
@@ -62,6 +64,7 @@ public final class FeatureCollisionRun {
 
     /**
      * The victim's clean retraining set.
+     *
      * @return the retraining part
      */
     public Dataset train() {
@@ -79,6 +82,7 @@ public final class FeatureCollisionRun {
 
     /**
      * The targets: the spec's indices, or test images the extractor gets right outside the base class, seeded.
+     *
      * @param extractor the feature extractor; not closed
      * @return test-set indices, one per target
      */
@@ -91,6 +95,7 @@ public final class FeatureCollisionRun {
 
     /**
      * The parameters recorded in the provenance; {@code extractor} says where the feature extractor came from.
+     *
      * @param extractor where the extractor came from, e.g. a model path
      * @param targets the targets' test-set indices
      * @param epochs the extractor's training epochs, or 0 when it was loaded
@@ -115,6 +120,7 @@ public final class FeatureCollisionRun {
 
     /**
      * Crafts the poisons of every target and retrains a victim for each.
+     *
      * @param extractor the feature extractor; its weights are not changed; not closed
      * @param targets the targets' test-set indices
      * @param progress whether to show progress bars on stderr

@@ -51,6 +51,7 @@ public record FeatureCollisionSpec(int baseClass, int targets, List<Integer> tar
     /**
      * The published defaults of {@code dlsec poison --attack featurecollision}: base class 3, 5 targets drawn with the
      * seed, 20 poisons each, β0 = 25, 200 steps of λ = 0.1, no watermark, all training images, 10 head epochs.
+     *
      * @param seed the experiment's seed
      * @return the spec
      */
@@ -60,6 +61,7 @@ public record FeatureCollisionSpec(int baseClass, int targets, List<Integer> tar
 
     /**
      * The attack (its own checks on β, steps and watermark).
+     *
      * @return a new attack
      * @throws org.dlsec.core.DlsecException when β, the steps or the watermark are out of range
      */
@@ -69,6 +71,7 @@ public record FeatureCollisionSpec(int baseClass, int targets, List<Integer> tar
 
     /**
      * The victim's final-layer retraining.
+     *
      * @return the training parameters of the retraining
      */
     public TrainConfig head() {

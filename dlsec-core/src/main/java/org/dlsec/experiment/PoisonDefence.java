@@ -93,6 +93,7 @@ public record PoisonDefence(String name, PoisonDetector screen, Strip strip, Fin
             int cleanseSteps, Double epsilon) {
         /**
          * The command's defaults.
+         *
          * @param seed the seed of the defences' random choices
          * @return the options
          */
@@ -104,6 +105,7 @@ public record PoisonDefence(String name, PoisonDetector screen, Strip strip, Fin
     /**
      * The defence named {@code name} (one of {@link #NAMES}) with {@code o}'s knobs; {@code batchSize} is the victim's,
      * {@code rate} and {@code classes} give spectral signatures' default bound.
+     *
      * @param name one of {@link #NAMES}
      * @param o the defences' options
      * @param seed the defence's seed
@@ -130,6 +132,7 @@ public record PoisonDefence(String name, PoisonDetector screen, Strip strip, Fin
 
     /**
      * Whether the defence looks for an image trigger (all but the training-set screens).
+     *
      * @return true for STRIP, fine-pruning and Neural Cleanse
      */
     public boolean needsImages() {

@@ -43,6 +43,7 @@ public record PoisoningOutcome(PoisoningAttack attack, Poisoned poisoned, int tr
 
     /**
      * The stealthy attack's two acceptance figures, or null for other attacks.
+     *
      * @return the figures, or null
      */
     public StealthyAttack.Outcome stealthy() {
@@ -51,6 +52,7 @@ public record PoisoningOutcome(PoisoningAttack attack, Poisoned poisoned, int tr
 
     /**
      * The JSON {@code dlsec poison --json} writes.
+     *
      * @return a new mutable map
      */
     public Map<String, Object> json() {
@@ -83,6 +85,7 @@ public record PoisoningOutcome(PoisoningAttack attack, Poisoned poisoned, int tr
 
     /**
      * What the defence found and did, as {@code detection} of {@code dlsec poison --json}, or null without one.
+     *
      * @return a new mutable map, or null
      */
     public Map<String, Object> detection() {
@@ -131,6 +134,7 @@ public record PoisoningOutcome(PoisoningAttack attack, Poisoned poisoned, int tr
 
     /**
      * The lines {@code dlsec poison} prints.
+     *
      * @return the lines, in order
      */
     public List<String> summary() {

@@ -29,6 +29,7 @@ public final class PoisoningRun {
 
     /**
      * Runs {@code spec} with {@code train} as the victim's training set and {@code test} as the clean test set.
+     *
      * @param spec the experiment
      * @param train the victim's training set
      * @param test the clean test set

@@ -41,6 +41,7 @@ public record PoisoningSpec(PoisoningAttack attack, Architecture architecture, T
 
     /**
      * The attack alone, no defence.
+     *
      * @param attack the poisoning attack
      * @param architecture the victim's architecture
      * @param training the victim's training

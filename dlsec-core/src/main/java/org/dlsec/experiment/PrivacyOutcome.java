@@ -16,6 +16,7 @@ import org.dlsec.core.Json;
 public record PrivacyOutcome(MembershipResult result, MembershipSplit split, String placed) {
     /**
      * The split as recorded: indices, sizes, seed, and where the target's training images came from.
+     *
      * @return a new mutable map
      */
     public Map<String, Object> splitRecord() {
@@ -26,6 +27,7 @@ public record PrivacyOutcome(MembershipResult result, MembershipSplit split, Str
 
     /**
      * The outcome's fields of {@code dlsec privacy --json}: summary, parameters, extra figures, ROC, split.
+     *
      * @param rocPoints about how many ROC points to keep (see {@link org.dlsec.metric.Roc#points(int)})
      * @return a new mutable map
      */

@@ -33,6 +33,7 @@ public final class PrivacyRun {
     /**
      * The target's training images: from {@code card} when there is one (it must record them), else the whole split,
      * marked as assumed.
+     *
      * @param card the target's model card, or empty
      * @param train the training split
      * @param model how the target is named in the note
@@ -59,6 +60,7 @@ public final class PrivacyRun {
 
     /**
      * The membership attack of {@code spec} (shadow / reference models trained by {@code trainer}), before it runs.
+     *
      * @param spec the experiment
      * @param card the target's card, or empty (shadow architectures follow it when present)
      * @param trainer trains the shadow or reference models
@@ -73,6 +75,7 @@ public final class PrivacyRun {
 
     /**
      * The member/non-member split: members from {@code images}, non-members as the spec says.
+     *
      * @param spec the experiment
      * @param train the training split
      * @param images the target's training images
@@ -86,6 +89,7 @@ public final class PrivacyRun {
 
     /**
      * Membership inference: scores every sample of {@code split} with {@code attack} (from {@link #attack}).
+     *
      * @param attack the attack
      * @param model the target; not closed
      * @param split the member/non-member split
@@ -99,6 +103,7 @@ public final class PrivacyRun {
 
     /**
      * MI-Face model inversion as {@code spec} configures it: one reconstruction per class (needs gradients).
+     *
      * @param spec the experiment
      * @return the inversion attack
      * @throws org.dlsec.core.DlsecException when an option is invalid

@@ -49,6 +49,7 @@ public record PrivacySpec(String attack, int shadows, Map<String, String> params
 
     /**
      * Whether this is model inversion (needs the model's gradients only, no split).
+     *
      * @return true for {@code inversion}
      */
     public boolean inversion() {

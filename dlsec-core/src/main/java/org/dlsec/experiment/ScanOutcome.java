@@ -24,6 +24,7 @@ public record ScanOutcome(NeuralCleanse.Result cleanse, StripCheck strip) {
     public record StripCheck(Strip.Result result, int calibrationInputs, int heldOutCleanInputs, String farNote) {
         /**
          * Triggered inputs the FAR was measured on (0 when there were none).
+         *
          * @return the count
          */
         public int triggeredInputs() {
@@ -32,6 +33,7 @@ public record ScanOutcome(NeuralCleanse.Result cleanse, StripCheck strip) {
 
         /**
          * The figures as {@code dlsec scan --json} writes them under {@code strip}.
+         *
          * @return a new mutable map
          */
         public Map<String, Object> toMap() {
@@ -46,6 +48,7 @@ public record ScanOutcome(NeuralCleanse.Result cleanse, StripCheck strip) {
 
     /**
      * The outcome's fields of {@code dlsec scan --json} (the command adds the model, data and provenance).
+     *
      * @return a new mutable map
      */
     public Map<String, Object> json() {

@@ -18,6 +18,7 @@ public final class ScanRun {
 
     /**
      * Runs {@code spec} on {@code model} with clean data {@code data}; {@code log} hears the lines a user sees.
+     *
      * @param spec the scan
      * @param model the classifier; not closed
      * @param data clean data, as a defender holds it

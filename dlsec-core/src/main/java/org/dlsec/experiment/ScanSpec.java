@@ -30,6 +30,7 @@ public record ScanSpec(String detect, NeuralCleanse cleanse, Strip strip, long s
 
     /**
      * The parameters recorded in the provenance.
+     *
      * @param steps Neural Cleanse's optimisation steps per class
      * @param batchSize the batch size
      * @param threshold STRIP's entropy threshold, or NaN when not set

@@ -38,6 +38,7 @@ public record Interval(double lower, double upper, String method) {
     /**
      * The Wilson score interval of {@code successes} out of {@code trials}; null when there are no trials (no
      * rate was measured).
+     *
      * @param successes the count, 0 to {@code trials}
      * @param trials the number of trials, at least 0
      * @return the 95% interval inside [0, 1], or null when {@code trials} is 0
@@ -59,6 +60,7 @@ public record Interval(double lower, double upper, String method) {
     /**
      * The Wilson interval of a rate {@code rate} that was measured as a count out of {@code trials}; null when it
      * cannot be such a count (no trials, NaN, or outside [0, 1]).
+     *
      * @param rate the measured rate, in [0, 1]
      * @param trials the number of trials it was measured on
      * @return the 95% interval, or null
@@ -151,6 +153,7 @@ public record Interval(double lower, double upper, String method) {
 
     /**
      * Whether the two intervals share a point.
+     *
      * @param other another interval
      * @return true when they overlap (the two rates cannot be told apart at this level)
      */
@@ -160,6 +163,7 @@ public record Interval(double lower, double upper, String method) {
 
     /**
      * Whether {@code v} lies inside.
+     *
      * @param v a value
      * @return true when {@code lower <= v <= upper}
      */

@@ -101,6 +101,7 @@ public final class Roc {
 
     /**
      * Area under the curve (trapezoidal over the tie-grouped points: ties count one half).
+     *
      * @return the AUC, in [0, 1]; 0.5 for chance
      */
     public double auc() {
@@ -113,6 +114,7 @@ public final class Roc {
 
     /**
      * max over thresholds of (TPR + TNR) / 2: the accuracy of the best threshold on a balanced set.
+     *
      * @return a value in [0.5, 1]
      */
     public double balancedAccuracy() {
@@ -125,6 +127,7 @@ public final class Roc {
 
     /**
      * The highest TPR among operating points whose FPR is at most {@code maxFpr}.
+     *
      * @param maxFpr the largest false-positive rate accepted, in [0, 1], e.g. 0.01
      * @return the true-positive rate, in [0, 1]
      */
@@ -141,6 +144,7 @@ public final class Roc {
 
     /**
      * All operating points, from (0, 0) to (1, 1).
+     *
      * @return an immutable list in increasing FPR
      */
     public List<Point> points() {
@@ -155,6 +159,7 @@ public final class Roc {
      * At most about {@code max} points for plotting and JSON: every point whose FPR is below 1% (the
      * low-FPR region is what matters, on a log axis), then points spaced evenly over the rest; the
      * end points are always kept.
+     *
      * @param max the number of points wanted, at least 2
      * @return an immutable list in increasing FPR
      */

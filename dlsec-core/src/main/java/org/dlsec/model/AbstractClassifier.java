@@ -102,6 +102,7 @@ public abstract class AbstractClassifier implements Classifier {
 
     /**
      * Logits (n, K) for a validated batch of at most {@link #MAX_BATCH} samples, on x's manager.
+     *
      * @param x a validated batch (n, sample...), n at most {@value #MAX_BATCH}; not closed
      * @return new logits (n, K) attached to {@code x}'s manager
      */
@@ -135,6 +136,7 @@ public abstract class AbstractClassifier implements Classifier {
 
     /**
      * Checks dtype, shape and finiteness; returns the batch size.
+     *
      * @param x a batch to be predicted or differentiated
      * @return the batch size n
      * @throws DlsecException when {@code x} is not float32, its shape is not (n, sample...), or it holds a

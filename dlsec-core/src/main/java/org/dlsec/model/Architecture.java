@@ -152,6 +152,7 @@ public enum Architecture {
     /**
      * A new, uninitialised block for samples of {@code inputShape} and {@code numClasses} outputs; a
      * shape the architecture cannot take fails with a message naming both.
+     *
      * @param inputShape one sample's shape, e.g. (1, 28, 28) for MNIST
      * @param numClasses the number of outputs, at least 2
      * @return a block whose parameters are not yet initialised (see {@link Models#create})
@@ -169,6 +170,7 @@ public enum Architecture {
      * of {@link #build(Shape, int)}'s block, computed from the layer formulas without building or
      * allocating anything, so that a model card or a weights file can be judged before the engine
      * allocates what they declare. A shape the architecture cannot take fails as {@code build} does.
+     *
      * @param shape one sample's shape
      * @param numClasses the number of outputs, at least 2
      * @return the number of float32 values the block's parameters hold

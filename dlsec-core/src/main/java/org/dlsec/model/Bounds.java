@@ -32,6 +32,7 @@ public final class Bounds {
 
     /**
      * The same interval [min, max] for every input value.
+     *
      * @param min the lower bound, finite
      * @param max the upper bound, finite and greater than {@code min}
      * @throws DlsecException when the bounds are not finite or {@code min >= max}
@@ -62,6 +63,7 @@ public final class Bounds {
     /**
      * One interval [lo[i], hi[i]] per feature i of the flattened sample. A feature whose interval is
      * empty (constant on the training data: lo = hi) is allowed: attacks cannot change it.
+     *
      * @param lo the lower bound of each feature, finite; copied
      * @param hi the upper bound of each feature, finite and at least {@code lo[i]}; copied
      * @return per-feature bounds of {@code lo.length} features
@@ -84,6 +86,7 @@ public final class Bounds {
     /**
      * Per-feature bounds from data: the minimum and maximum of each feature over {@code n} samples of
      * {@code d} values, stored one sample after the other.
+     *
      * @param values the samples' values one after the other; not kept
      * @param d the number of values per sample, at least 1 and dividing {@code values.length}
      * @return per-feature bounds of {@code d} features
@@ -107,6 +110,7 @@ public final class Bounds {
 
     /**
      * The smallest lower bound (the only one, for uniform bounds).
+     *
      * @return the envelope's lower end
      */
     public float min() {
@@ -115,6 +119,7 @@ public final class Bounds {
 
     /**
      * The largest upper bound (the only one, for uniform bounds).
+     *
      * @return the envelope's upper end
      */
     public float max() {
@@ -123,6 +128,7 @@ public final class Bounds {
 
     /**
      * {@code max() - min()}: the width of the envelope.
+     *
      * @return the envelope's width, positive for uniform bounds
      */
     public float range() {
@@ -131,6 +137,7 @@ public final class Bounds {
 
     /**
      * True when one interval holds for every value.
+     *
      * @return false for per-feature bounds
      */
     public boolean isUniform() {
@@ -139,6 +146,7 @@ public final class Bounds {
 
     /**
      * The number of per-feature intervals, or 0 for uniform bounds.
+     *
      * @return the interval count
      */
     public int features() {
@@ -147,6 +155,7 @@ public final class Bounds {
 
     /**
      * The lower bound of value {@code j} of a flattened sample.
+     *
      * @param j the value's index in the flattened sample, 0 to {@link #features()}−1 for per-feature bounds
      *         (any index for uniform bounds)
      * @return its lower bound
@@ -157,6 +166,7 @@ public final class Bounds {
 
     /**
      * The upper bound of value {@code j} of a flattened sample.
+     *
      * @param j the value's index in the flattened sample
      * @return its upper bound
      */
@@ -166,6 +176,7 @@ public final class Bounds {
 
     /**
      * The width of value {@code j}'s interval.
+     *
      * @param j the value's index in the flattened sample
      * @return {@code hi(j) - lo(j)}, 0 for a constant feature
      */
@@ -175,6 +186,7 @@ public final class Bounds {
 
     /**
      * {@code v} clamped into value {@code j}'s interval.
+     *
      * @param j the value's index in the flattened sample
      * @param v the value to clamp
      * @return the nearest value inside [lo(j), hi(j)]
@@ -185,6 +197,7 @@ public final class Bounds {
 
     /**
      * A copy of the lower bounds, one per value of a sample of {@code d} values.
+     *
      * @param d the number of values per sample
      * @return a new array of {@code d} lower bounds
      * @throws DlsecException when per-feature bounds do not have {@code d} intervals
@@ -200,6 +213,7 @@ public final class Bounds {
 
     /**
      * A copy of the upper bounds, one per value of a sample of {@code d} values.
+     *
      * @param d the number of values per sample
      * @return a new array of {@code d} upper bounds
      * @throws DlsecException when per-feature bounds do not have {@code d} intervals
@@ -215,6 +229,7 @@ public final class Bounds {
 
     /**
      * Throws unless these bounds can describe samples of {@code d} values.
+     *
      * @param d the number of values per sample
      * @throws DlsecException when these are per-feature bounds with a number of intervals other than {@code d}
      */
@@ -228,6 +243,7 @@ public final class Bounds {
     /**
      * The lower bounds as an array of shape (1, sample...) on {@code m}, for broadcasting against a
      * batch; a scalar-shaped array for uniform bounds.
+     *
      * @param m the manager that owns the new array; the caller closes it (or its manager)
      * @param sampleShape one sample's shape
      * @return a new array: shape (1) for uniform bounds, (1, sample...) for per-feature bounds
@@ -239,6 +255,7 @@ public final class Bounds {
 
     /**
      * The upper bounds, as {@link #lower}.
+     *
      * @param m the manager that owns the new array
      * @param sampleShape one sample's shape
      * @return a new array: shape (1) for uniform bounds, (1, sample...) for per-feature bounds
@@ -258,6 +275,7 @@ public final class Bounds {
 
     /**
      * A batch (n, sample...) clipped into the bounds, on x's manager.
+     *
      * @param x a batch (n, sample...); not modified or closed
      * @return a new array attached to {@code x}'s manager
      */
@@ -273,6 +291,7 @@ public final class Bounds {
 
     /**
      * What the JSON records: {@code {min, max}}, and the per-feature arrays when there are some.
+     *
      * @return a new mutable map with keys {@code min}, {@code max} and, for per-feature bounds,
      *         {@code perFeature}, {@code lo} and {@code hi}
      */

@@ -14,10 +14,16 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Black-box implementations answer {@link #hasGradients()} with false and throw
  * {@link NoGradientException} from the gradient methods.
+ *
+ * <p>Ownership and threads: a classifier owns the native memory of its model (weights, sessions) until
+ * {@link #close()}; wrappers such as {@link NormalizedClassifier} say whether they own the model they wrap.
+ * The query counters are atomic, but dlsec itself calls a classifier from one thread at a time (parallel
+ * runners load one per task); share one between threads only where its implementation says it may.
  */
 public interface Classifier extends AutoCloseable {
     /**
      * The shape of one input sample: (C, H, W) for images, (d) for feature vectors, any rank ≥ 1.
+     *
      * @return the sample shape, without the batch dimension
      */
     Shape inputShape();
@@ -38,6 +44,7 @@ public interface Classifier extends AutoCloseable {
 
     /**
      * Logits (n, K) for a batch; for models that only expose probabilities, their logarithm.
+     *
      * @param x a float32 batch (n, sample...) with finite values; not closed; a batch larger than
      *        {@link AbstractClassifier#MAX_BATCH} is split internally
      * @return new logits (n, K) attached to {@code x}'s manager; the caller closes them (or the manager)
@@ -47,6 +54,7 @@ public interface Classifier extends AutoCloseable {
 
     /**
      * Class probabilities (n, K).
+     *
      * @param x a float32 batch (n, sample...); not closed
      * @return new probabilities (n, K) attached to {@code x}'s manager, rows summing to 1
      * @throws org.dlsec.core.DlsecException when the batch's type, shape or values are invalid
@@ -59,6 +67,7 @@ public interface Classifier extends AutoCloseable {
 
     /**
      * Predicted labels (n) as int64.
+     *
      * @param x a float32 batch (n, sample...); not closed
      * @return new labels (n) attached to {@code x}'s manager: the index of each row's largest logit
      * @throws org.dlsec.core.DlsecException when the batch's type, shape or values are invalid
@@ -79,6 +88,7 @@ public interface Classifier extends AutoCloseable {
 
     /**
      * Logits, objective values and the input gradient of the objective's sum (one gradient call).
+     *
      * @param x a float32 batch (n, sample...); not closed; need not record gradients
      * @param objective the per-sample function of the logits to differentiate
      * @return the logits, values and gradient (same shape as {@code x}), all new, attached to {@code x}'s
@@ -90,6 +100,7 @@ public interface Classifier extends AutoCloseable {
 
     /**
      * Gradient of the per-sample softmax cross-entropy against int64 labels {@code y}.
+     *
      * @param x a float32 batch (n, sample...); not closed
      * @param y the true labels (n), int64; not closed
      * @return the gradient, a new array of {@code x}'s shape on {@code x}'s manager
@@ -104,6 +115,7 @@ public interface Classifier extends AutoCloseable {
 
     /**
      * Gradient of the logit of class {@code k}.
+     *
      * @param x a float32 batch (n, sample...); not closed
      * @param k the class, 0 to K−1
      * @return the gradient, a new array of {@code x}'s shape on {@code x}'s manager
@@ -118,6 +130,7 @@ public interface Classifier extends AutoCloseable {
 
     /**
      * Counts since construction or the last {@link #resetStats()}.
+     *
      * @return a snapshot of the counters; counters are thread-safe, so concurrent calls are all counted
      */
     QueryStats stats();

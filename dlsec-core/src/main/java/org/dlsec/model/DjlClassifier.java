@@ -52,6 +52,7 @@ public final class DjlClassifier extends AbstractClassifier {
     /**
      * True for a TorchScript module: its forward pass with autograd runs in DJL's "training" call
      * path (see the class comment), which code taking gradients of its parameters must use too.
+     *
      * @return true when built from a TorchScript file, false for a network built in Java
      */
     public boolean isTorchScript() {
@@ -60,6 +61,7 @@ public final class DjlClassifier extends AbstractClassifier {
 
     /**
      * The underlying DJL model (for training and saving); owned by this classifier.
+     *
      * @return the model; do not close it separately
      */
     public Model model() {
@@ -70,6 +72,7 @@ public final class DjlClassifier extends AbstractClassifier {
      * Makes the learnable parameters trainable (for a training step) or frozen (for attacks, which
      * need input gradients only). BatchNorm running statistics are never made trainable: DJL's
      * {@code freezeParameters(false)} would mark them as requiring gradients, which PyTorch rejects.
+     *
      * @param trainable true before a training step, false for attacks and evaluation; not thread-safe with
      *        respect to concurrent forward passes
      */

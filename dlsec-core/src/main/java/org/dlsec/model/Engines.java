@@ -41,6 +41,7 @@ public final class Engines {
     /**
      * The PyTorch engine, with libtorch's numerics configured and self-checked on first use (see
      * {@link LibTorchNumerics}).
+     *
      * @return the engine; the first call loads libtorch and may take a few seconds
      * @throws ai.djl.engine.EngineException when the engine cannot be loaded (no native library for this platform)
      */
@@ -62,6 +63,7 @@ public final class Engines {
 
     /**
      * A new root manager on the CPU; close it when done.
+     *
      * @return a new base manager; the caller owns it and closes it, which frees every array made on it
      */
     public static NDManager newManager() {
@@ -70,6 +72,7 @@ public final class Engines {
 
     /**
      * Seeds the engine's random generator (parameter initialisation, dropout, random ops).
+     *
      * @param seed any value; it is folded to the engine's 32-bit seed, which is JVM-wide (not per thread)
      */
     public static void seed(long seed) {

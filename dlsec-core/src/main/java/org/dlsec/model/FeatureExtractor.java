@@ -67,6 +67,7 @@ public final class FeatureExtractor {
 
     /**
      * The activations feeding the last layer (the logits): the penultimate-layer representation.
+     *
      * @param model a dlsec network (a sequential block)
      * @return an extractor running all layers but the last
      * @throws DlsecException when the model is not sequential
@@ -90,6 +91,7 @@ public final class FeatureExtractor {
 
     /**
      * Activations of a batch (n, C, H, W), as an (n, d) array attached to {@code x}'s manager.
+     *
      * @param x a batch (n, sample...); not closed
      * @return new activations (n, d) attached to {@code x}'s manager; intermediate arrays are freed
      */
@@ -111,6 +113,7 @@ public final class FeatureExtractor {
     /**
      * Activations of {@code size} samples, row i for sample i, computed in batches of {@code batchSize}:
      * {@code features(data::images, data.size(), batchSize)} for a whole data set.
+     *
      * @param data where the samples come from, e.g. {@code dataset::images}
      * @param size the number of samples, taken from index 0
      * @param batchSize samples per forward pass, at least 1

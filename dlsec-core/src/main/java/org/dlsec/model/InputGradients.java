@@ -23,6 +23,7 @@ public final class InputGradients implements AutoCloseable {
 
     /**
      * Switches grad mode on for this thread until {@link #close()}.
+     *
      * @return a handle to close (try-with-resources), which restores the previous grad mode of this thread
      */
     public static InputGradients open() {
@@ -31,6 +32,7 @@ public final class InputGradients implements AutoCloseable {
 
     /**
      * Back-propagates from {@code scalar} (seeded with ones, as DJL's collector does).
+     *
      * @param scalar the value to differentiate, computed under this handle from arrays that require gradients;
      *        the gradients accumulate into those arrays
      */

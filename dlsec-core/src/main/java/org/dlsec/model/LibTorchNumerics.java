@@ -62,6 +62,7 @@ public final class LibTorchNumerics {
 
     /**
      * Configures libtorch once per JVM and returns the self-check's result (never throws).
+     *
      * @return what was configured and measured; the same object on every call after the first
      */
     public static Status configure() {

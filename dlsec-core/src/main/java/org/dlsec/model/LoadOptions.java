@@ -41,6 +41,7 @@ public record LoadOptions(Shape inputShape, Bounds bounds, Normalization normali
 
     /**
      * Samples of {@code inputShape} in [0, 1], no normalisation.
+     *
      * @param inputShape one sample's shape, e.g. {@code new Shape(1, 28, 28)}
      * @return options with {@link Bounds#UNIT} and no normalisation
      */
@@ -50,6 +51,7 @@ public record LoadOptions(Shape inputShape, Bounds bounds, Normalization normali
 
     /**
      * These options with the inputs' valid range {@code b}.
+     *
      * @param b the new bounds, not null
      * @return a new options object
      * @throws org.dlsec.core.DlsecException when per-feature bounds do not fit the input shape
@@ -60,6 +62,7 @@ public record LoadOptions(Shape inputShape, Bounds bounds, Normalization normali
 
     /**
      * These options with the model behind {@code n} (null: none).
+     *
      * @param n the normalisation, or null for none
      * @return a new options object
      */

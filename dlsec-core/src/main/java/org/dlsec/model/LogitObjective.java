@@ -19,6 +19,7 @@ public interface LogitObjective {
 
     /**
      * Per-sample softmax cross-entropy against int64 labels {@code y}.
+     *
      * @param y the true labels (n), int64; must stay open while the objective is used
      * @return the objective; differentiating it gives the loss gradient that FGSM and PGD ascend
      */
@@ -28,6 +29,7 @@ public interface LogitObjective {
 
     /**
      * The logit of class {@code k} for every sample.
+     *
      * @param k the class, 0 to K−1
      * @return the objective; its gradient is the class logit's gradient (DeepFool, JSMA)
      */

@@ -25,6 +25,7 @@ public final class ModelFiles {
 
     /**
      * The limit in force.
+     *
      * @return the limit in bytes: {@value #PROPERTY} if set, else {@value #DEFAULT_MAX_BYTES}
      * @throws DlsecException when the property is set but not a positive size
      */
@@ -55,6 +56,7 @@ public final class ModelFiles {
     /**
      * The size of {@code file} ({@code what} names it in messages), refused when it is not a regular
      * file, is over {@link #maxBytes()} or is more than the machine has memory for.
+     *
      * @param file the model or weights file
      * @param what how the file is named in messages, e.g. {@code "the model"}
      * @return the file's size in bytes

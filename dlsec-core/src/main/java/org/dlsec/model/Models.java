@@ -39,6 +39,7 @@ public final class Models {
     /**
      * A freshly initialised, trainable network. Weights are drawn from the engine's generator after
      * seeding it with {@code seed}, uniformly in ±sqrt(6/fan_in) (He et al. 2015, the standard for ReLU networks).
+     *
      * @param arch the architecture
      * @param inputShape one sample's shape, e.g. (1, 28, 28)
      * @param numClasses the number of outputs, at least 2
@@ -64,6 +65,7 @@ public final class Models {
 
     /**
      * Writes the weights and the model card (whose hash field is filled in here) to {@code dir}.
+     *
      * @param classifier the network to save; not closed
      * @param card the card to write; its format, weights file and hash are set here
      * @param dir the model directory; created if missing, existing files replaced
@@ -99,6 +101,7 @@ public final class Models {
      * What kind of model {@code path} is, from the file system and the first bytes only (nothing is
      * loaded): a directory is a dlsec model directory, {@code .onnx} an ONNX file, {@code .pt},
      * {@code .pth}, {@code .torchscript} or a zip archive a TorchScript file.
+     *
      * @param path the model's path
      * @return the model's kind
      * @throws DlsecException when {@code path} does not exist or is neither a directory nor a recognised model file
@@ -123,6 +126,7 @@ public final class Models {
 
     /**
      * Reads a dlsec model directory's card.
+     *
      * @param dir a dlsec model directory
      * @return the validated card
      * @throws DlsecException when the card is missing, too large or invalid
@@ -146,6 +150,7 @@ public final class Models {
      * Parses and validates a model card ({@code source} names it in messages): the format, an
      * architecture dlsec knows, an input shape of rank 1 to 4 ((d) features, (C, H, W) images) of positive, bounded dimensions, 2 to
      * {@value #MAX_CLASSES} classes, a weights file name inside the directory and a SHA-256 hash.
+     *
      * @param json the card's bytes
      * @param source how the card is named in messages, e.g. its path
      * @return the validated card
@@ -212,6 +217,7 @@ public final class Models {
      * (C, H, W) for images, (d) for feature vectors, any rank ≥ 1: it is checked against what the
      * model takes, and is needed for TorchScript and ONNX files, which do not always declare it.
      * The model's input bounds are [0, 1] (pixels).
+     *
      * @param path a dlsec model directory, a TorchScript {@code .pt} file or an {@code .onnx} file
      * @param inputShape one sample's shape; may be null for a dlsec directory (its card declares it)
      * @return a classifier the caller owns and closes (it frees the model's native memory); white-box for
@@ -226,6 +232,7 @@ public final class Models {
     /**
      * As {@link #load(Path, Shape)}, with the input bounds of the data (for tabular data, typically
      * the per-feature minimum and maximum of the training split): attacks clip to them.
+     *
      * @param path a dlsec model directory, a TorchScript {@code .pt} file or an {@code .onnx} file
      * @param inputShape one sample's shape; may be null for a dlsec directory
      * @param bounds the inputs' valid range, in the data's units
@@ -252,6 +259,7 @@ public final class Models {
      * Loads a model file as {@code options} say: its input shape and bounds and, given a normalisation, behind it
      * ({@link NormalizedClassifier}: attacks, budgets and bounds stay in the data's units while the network sees
      * (x − mean) / std). Closing the result closes the model.
+     *
      * @param path a dlsec model directory, a TorchScript {@code .pt} file or an {@code .onnx} file
      * @param options the sample shape, bounds and normalisation
      * @return a classifier the caller owns and closes; closing it also closes the wrapped model
@@ -418,6 +426,7 @@ public final class Models {
 
     /**
      * Whether ONNX Runtime (optional in dlsec-core) is on the classpath.
+     *
      * @return true when {@code com.microsoft.onnxruntime:onnxruntime} can be loaded
      */
     public static boolean onnxRuntimeAvailable() {

@@ -40,6 +40,7 @@ public record Normalization(float[] mean, float[] std) {
 
     /**
      * Parses {@code mean=a,b,c,std=d,e,f}; a bad value fails with the entry named.
+     *
      * @param spec e.g. {@code mean=0.485,0.456,0.406,std=0.229,0.224,0.225}
      * @return the normalisation
      * @throws DlsecException when the text is empty, a key is unknown or repeated, or a value is not a number
@@ -89,6 +90,7 @@ public record Normalization(float[] mean, float[] std) {
     /**
      * The shape mean and std take to broadcast against a batch of {@code sample}s: (1) for one value,
      * (1, C, 1, …) per channel, (1, sample...) per feature. Fails unless the count fits the sample.
+     *
      * @param sample one sample's shape
      * @return the broadcast shape, with a leading batch dimension of 1
      * @throws DlsecException when the number of values fits neither one, the channels nor the features
@@ -114,6 +116,7 @@ public record Normalization(float[] mean, float[] std) {
 
     /**
      * What it normalises over, for provenance: all, channel or feature.
+     *
      * @param sample one sample's shape
      * @return {@code all}, {@code channel} or {@code feature}
      * @throws DlsecException when the number of values does not fit {@code sample}
@@ -126,6 +129,7 @@ public record Normalization(float[] mean, float[] std) {
     /**
      * {@code x} (samples of shape {@code sample}, one after the other) normalised, in a new array: the
      * same map as {@link NormalizedClassifier} applies to a batch, for code that needs the model's own view.
+     *
      * @param x the samples' values one after the other; not modified
      * @param sample one sample's shape
      * @return a new array of the same length

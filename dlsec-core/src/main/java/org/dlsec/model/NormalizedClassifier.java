@@ -18,6 +18,7 @@ public final class NormalizedClassifier extends AbstractClassifier {
 
     /**
      * {@code inner} behind {@code norm}; the input bounds are {@code bounds} (the data's, in its own units).
+     *
      * @param inner the model that expects normalised inputs; not owned: the caller closes it
      * @param norm the normalisation the model was trained with
      * @param bounds the inputs' valid range in the data's units
@@ -41,6 +42,7 @@ public final class NormalizedClassifier extends AbstractClassifier {
      * As {@link #NormalizedClassifier(Classifier, Normalization, Bounds)}, but closing this closes
      * {@code inner} too (for a model loaded only to be seen through its normalisation). If {@code norm}
      * does not fit the model's input, {@code inner} is closed and the error thrown.
+     *
      * @param inner the model that expects normalised inputs; owned from now on (closed even when this call fails)
      * @param norm the normalisation the model was trained with
      * @param bounds the inputs' valid range in the data's units
@@ -58,6 +60,7 @@ public final class NormalizedClassifier extends AbstractClassifier {
 
     /**
      * {@code inner} behind {@code norm}, with inner's bounds.
+     *
      * @param inner the model that expects normalised inputs; not owned
      * @param norm the normalisation the model was trained with
      * @throws org.dlsec.core.DlsecException when {@code norm} does not fit the model's input shape
@@ -86,6 +89,7 @@ public final class NormalizedClassifier extends AbstractClassifier {
 
     /**
      * For provenance and JSON.
+     *
      * @return the normalisation's description ({@link Normalization#describe})
      */
     public Map<String, Object> describe() {
@@ -94,6 +98,7 @@ public final class NormalizedClassifier extends AbstractClassifier {
 
     /**
      * The normalised batch (x − mean) / std, on x's manager.
+     *
      * @param x a batch (n, sample...) in the data's units; not closed
      * @return a new array attached to {@code x}'s manager
      */

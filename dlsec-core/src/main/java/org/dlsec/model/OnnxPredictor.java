@@ -28,6 +28,7 @@ public final class OnnxPredictor implements BatchPredictor {
      * the data's sample shape (any rank: (C, H, W) images, (d) feature vectors). The file is read
      * once, checked by {@link OnnxCheck} (tensor sizes, no external data) and handed to ONNX Runtime
      * as those same bytes, so the runtime never opens a file the model names.
+     *
      * @param file the {@code .onnx} file, within the {@link ModelFiles} size limit
      * @param sample one sample's shape, without the batch dimension
      * @return a predictor that owns an ONNX Runtime session; close it to free the session

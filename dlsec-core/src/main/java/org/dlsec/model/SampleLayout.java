@@ -30,9 +30,11 @@ public record SampleLayout(int channels, int height, int width) {
 
     /**
      * The (C, H, W) view of a sample shape of any rank ≥ 1.
+     *
      * @param sample one sample's shape, rank at least 1
      * @return the layout
-     * @throws DlsecException when the shape has rank 0 or a dimension does not fit an {@code int}
+     * @throws DlsecException when the shape has rank 0
+     * @throws ArithmeticException when a dimension (or C, the product of the leading ones) does not fit an {@code int}
      */
     public static SampleLayout of(Shape sample) {
         int r = sample.dimension();
@@ -54,6 +56,7 @@ public record SampleLayout(int channels, int height, int width) {
 
     /**
      * True for samples that are flat feature vectors (one row).
+     *
      * @return true when channels and height are 1
      */
     public boolean isVector() {

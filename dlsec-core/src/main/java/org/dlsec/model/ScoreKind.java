@@ -13,6 +13,7 @@ public enum ScoreKind {
 
     /**
      * Guesses from one batch of scores: non-negative rows summing to 1 (±1e-3) are probabilities.
+     *
      * @param scores rows of scores for a batch
      * @return {@link #PROBABILITIES} when every row is non-negative and sums to 1 within 1e-3, else {@link #LOGITS}
      */

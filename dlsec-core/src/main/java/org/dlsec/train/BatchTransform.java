@@ -22,6 +22,7 @@ public interface BatchTransform {
 
     /**
      * Called once before the first batch with the number of batches per epoch (for schedules).
+     *
      * @param batchesPerEpoch the number of updates in one epoch
      */
     default void begin(int batchesPerEpoch) {}

@@ -27,6 +27,7 @@ public interface GradientStep {
     /**
      * The batches of one epoch, as indices into the training set. The default is a fresh shuffle
      * cut into consecutive batches of {@code batchSize}.
+     *
      * @param n the training-set size
      * @param batchSize the nominal batch size
      * @param rnd the run's seeded generator; advanced
@@ -38,12 +39,14 @@ public interface GradientStep {
 
     /**
      * Called once after every epoch (accountants record the privacy spent here).
+     *
      * @param epoch the epoch just finished, 1-based
      */
     default void epochDone(int epoch) {}
 
     /**
      * A short note for the epoch's log line (e.g. the privacy spent so far), or "".
+     *
      * @return the note, never null
      */
     default String epochNote() {
@@ -52,6 +55,7 @@ public interface GradientStep {
 
     /**
      * What the model card records about this method (under {@code training.extra}), or an empty map.
+     *
      * @return an immutable map
      */
     default java.util.Map<String, Object> record() {
@@ -60,6 +64,7 @@ public interface GradientStep {
 
     /**
      * A seeded shuffle of 0..n-1 cut into batches of {@code batchSize} (the last one may be smaller).
+     *
      * @param n the number of samples
      * @param batchSize the batch size, at least 1
      * @param rnd the generator; advanced

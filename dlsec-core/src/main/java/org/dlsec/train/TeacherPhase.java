@@ -10,12 +10,14 @@ import org.dlsec.model.Classifier;
 public interface TeacherPhase {
     /**
      * The loss the teacher is trained with.
+     *
      * @return the teacher's batch loss
      */
     BatchLoss teacherLoss();
 
     /**
      * The loss the model (the student) is trained with, given the trained teacher.
+     *
      * @param teacher the trained teacher; owned by the caller, not closed
      * @return the student's batch loss
      */

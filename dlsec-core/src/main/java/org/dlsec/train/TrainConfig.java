@@ -41,6 +41,7 @@ public record TrainConfig(int epochs, int batchSize, String optimizer, double le
 
     /**
      * Adam at 2e-3 with cosine decay, batch 128: the defaults for the seed architectures.
+     *
      * @param epochs passes over the training data, 1 to 10,000
      * @param seed seed of initialisation and shuffling
      * @return the configuration

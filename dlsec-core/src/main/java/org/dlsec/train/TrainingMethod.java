@@ -39,6 +39,7 @@ public record TrainingMethod(String name, BatchTransform transform, BatchLoss lo
 
     /**
      * A method without a teacher phase.
+     *
      * @param name the method's name
      * @param transform rewrites each batch, or null for none
      * @param loss the batch loss, or null for cross-entropy

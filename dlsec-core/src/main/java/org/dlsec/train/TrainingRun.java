@@ -72,6 +72,7 @@ public final class TrainingRun {
     /**
      * As above, on a dataset given by built-in name or path ({@link DataSource}); {@code data} gives
      * the format options (its split is ignored: the train split trains, the test split evaluates).
+     *
      * @param arch the architecture to train
      * @param dataset a built-in name or a path
      * @param data the format options
@@ -181,6 +182,7 @@ public final class TrainingRun {
      * The indices of {@code trainSplit} (the full training split of the card's dataset) that trained
      * the model, rebuilt from what {@link #run} recorded in the card, or empty when the card does not
      * say (then only a model trained on the whole split can be placed: all indices).
+     *
      * @param card the model's card
      * @param trainSplit the full training split of the card's dataset
      * @return the indices, or empty when the card does not record them

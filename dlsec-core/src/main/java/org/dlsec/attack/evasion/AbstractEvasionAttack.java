@@ -30,6 +30,7 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
 
     /**
      * An attack of a fixed name and adversary knowledge (most are).
+     *
      * @param name the attack's name as results and the command line show it
      * @param knowledge what the attack needs from the model
      */
@@ -83,6 +84,7 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
     /**
      * The algorithm. {@code y} are true labels (untargeted) or targets (targeted), int64;
      * {@code cleanPred} the model's clean predictions.
+     *
      * @param model the classifier under attack
      * @param x the clean batch (n, sample...)
      * @param y true labels or targets (n), int64
@@ -195,6 +197,7 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
 
     /**
      * A per-sample count array filled with {@code v}.
+     *
      * @param n the number of samples
      * @param v the value of every entry
      * @return a new array

@@ -24,6 +24,7 @@ public abstract class AbstractParameterisedAttack<P> extends AbstractEvasionAtta
 
     /**
      * The validated parameter record.
+     *
      * @return the record the attack was built with
      */
     public P params() {

@@ -22,12 +22,14 @@ public abstract class AttackBuilder<B extends AttackBuilder<B, A>, A extends Eva
 
     /**
      * This builder as its own type.
+     *
      * @return {@code this}
      */
     protected abstract B self();
 
     /**
      * Targeted: the run's targets take the place of the labels (pass them to {@code run(model, data, targets)}).
+     *
      * @return this builder
      */
     public B targeted() {
@@ -37,6 +39,7 @@ public abstract class AttackBuilder<B extends AttackBuilder<B, A>, A extends Eva
 
     /**
      * Seed of the attack's random choices (default 0; per sample they come from (seed, sample index)).
+     *
      * @param s any value
      * @return this builder
      */
@@ -47,6 +50,7 @@ public abstract class AttackBuilder<B extends AttackBuilder<B, A>, A extends Eva
 
     /**
      * For an untargeted-only attack: fails when {@link #targeted()} was asked for.
+     *
      * @param why the message when it was, e.g. {@code "deepfool is untargeted"}
      * @throws org.dlsec.core.DlsecException when {@link #targeted()} was called
      */
@@ -56,6 +60,7 @@ public abstract class AttackBuilder<B extends AttackBuilder<B, A>, A extends Eva
 
     /**
      * The attack; a bad value fails here with the parameter's name.
+     *
      * @return a new, immutable attack
      * @throws org.dlsec.core.DlsecException when a parameter is out of range or not supported by the attack
      */

@@ -154,6 +154,7 @@ public record AttackResult(
 
     /**
      * A result without numerical issues.
+     *
      * @param attack the attack's name, e.g. {@code pgd}
      * @param knowledge what the attack needed from the model
      * @param targeted whether the attack aimed at target classes
@@ -184,6 +185,7 @@ public record AttackResult(
 
     /**
      * The same result with {@code issues} recorded.
+     *
      * @param issues the issues recorded while attacking these samples; null means none
      * @return a new result; this one is unchanged
      */
@@ -211,6 +213,7 @@ public record AttackResult(
      * a relative 1e-6) is not a success there, its adversarial example is the original ({@code original} gives sample
      * i's clean values) and its prediction the clean one. Queries, gradients and time stay those of the one run; the
      * parameters record the budget as {@code eps}.
+     *
      * @param norm the norm the distances are read in, {@link Norm#L2} or {@link Norm#LINF}
      * @param eps the budget ε, finite and at least 0, in the data's units
      * @param original gives sample i's clean values (as many as one sample has), e.g. {@code data::image}
@@ -260,6 +263,7 @@ public record AttackResult(
 
     /**
      * Samples the model classified correctly before the attack.
+     *
      * @return the count of samples whose clean prediction equals their label
      */
     public int correctBefore() {
@@ -281,6 +285,7 @@ public record AttackResult(
 
     /**
      * Fraction of all samples still classified correctly after the attack.
+     *
      * @return a value in [0, 1]; NaN for an empty result
      */
     public double robustAccuracy() {
@@ -293,6 +298,7 @@ public record AttackResult(
 
     /**
      * Successes among the samples classified correctly before the attack.
+     *
      * @return a value in [0, 1]; 0 when no sample was classified correctly before the attack
      */
     public double successRate() {
@@ -319,6 +325,7 @@ public record AttackResult(
 
     /**
      * The aggregate figures (means of distances over successful samples).
+     *
      * @return a new summary computed from the per-sample arrays
      */
     public Summary summary() {
@@ -374,6 +381,7 @@ public record AttackResult(
 
     /**
      * The per-sample results of this run.
+     *
      * @return a record sharing this result's arrays
      */
     public PerSample perSample() {
@@ -393,6 +401,7 @@ public record AttackResult(
 
     /**
      * Joins the results of consecutive batches of the same attack.
+     *
      * @param parts results of the same attack and parameters on consecutive batches, in order; at least one
      * @return one result over all samples (the first part itself when there is only one)
      * @throws org.dlsec.core.DlsecException when {@code parts} is empty
@@ -449,6 +458,7 @@ public record AttackResult(
      * For a targeted run, where the attack saw only targets: the same result with the true labels
      * filled in, and success recomputed as "correct before the attack and classified as the target
      * after it".
+     *
      * @param trueLabels the true label of each sample (n)
      * @return a new result with those labels and recomputed successes
      * @throws IllegalArgumentException when there is not one label per sample
@@ -483,9 +493,9 @@ public record AttackResult(
 
     /**
      * Sample {@code i}'s adversarial example, in the sample's shape (CHW for images), flattened.
+     *
      * @param i the sample's position in this result, 0 to n−1
-     * @return a new array of {@code sampleShape}'s size (for an (n, C, H, W) tensor see the attack's
-     *         {@code generate} on NDArrays)
+     * @return a new array holding that sample's values in row-major order ({@code sampleShape}'s size)
      * @throws ArrayIndexOutOfBoundsException when {@code i} is out of range
      */
     public float[] adversarialExample(int i) {

@@ -100,6 +100,7 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
     /**
      * An L∞ APGD-CE of budget {@code eps} in one line, e.g. {@code AutoPgd.linf(0.3).steps(100).restarts(5).build()};
      * defaults as the registry's: 100 iterations, one restart, untargeted, seed 0.
+     *
      * @param eps the L∞ budget ε in the data's units, finite and at least 0 (checked at {@code build()})
      * @return a builder with the defaults above
      */
@@ -109,6 +110,7 @@ public final class AutoPgd extends AbstractEpsilonAttack<AutoPgd.Params> {
 
     /**
      * As {@link #linf}, in L2.
+     *
      * @param eps the L2 budget ε in the data's units, finite and at least 0 (checked at {@code build()})
      * @return a builder with the defaults above
      */

@@ -89,6 +89,7 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
      * The registry's defaults (the authors' δ = ε = 0.01, factor 1.5), 5000 queries; extras
      * {@code spherical-step}, {@code source-step}, {@code step-adaptation}, {@code init-tries}. The
      * attack minimises L2 whatever the spec's norm (the spec's default is linf); l0 is rejected.
+     *
      * @param s the attack's options as the command line and the audit configuration give them
      * @return the attack
      * @throws org.dlsec.core.DlsecException when an option is unknown or out of range; the message names it
@@ -106,6 +107,7 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
      * The Boundary Attack (untargeted, minimising L2) in one line with the registry's defaults (5,000 queries,
      * spherical and source steps 0.01, step adaptation 1.5, 100 tries for a starting point, seed 0), e.g.
      * {@code Boundary.builder().maxQueries(1000).build()}.
+     *
      * @return a builder with the defaults above
      */
     public static Builder builder() {
@@ -127,6 +129,7 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
 
         /**
          * The orthogonal (spherical) step, relative to the distance (default 0.01).
+         *
          * @param d δ, positive
          * @return this builder
          */
@@ -137,6 +140,7 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
 
         /**
          * The step towards the original, relative to the distance (default 0.01).
+         *
          * @param d the relative step, in (0, 1)
          * @return this builder
          */
@@ -147,6 +151,7 @@ public final class Boundary extends AbstractParameterisedAttack<Boundary.Params>
 
         /**
          * The factor the steps grow or shrink by with their success rates (default 1.5).
+         *
          * @param f the factor, greater than 1
          * @return this builder
          */

@@ -81,6 +81,7 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
          * moves it by about one learning rate per step, so few small steps leave them stuck. Measured
          * on LeNet-5/MNIST (100 test images): 200×0.05 gives the same 100% success and a mean L2
          * within 2% of 1000×0.01, in a fifth of the time.
+         *
          * @param targeted whether {@code y} holds targets
          * @param seed recorded for provenance
          * @return the parameters
@@ -103,6 +104,7 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
      * C&amp;W L2 in one line with the registry's defaults (κ = 0, c = 0.01, 9 binary-search steps of 200 Adam steps at
      * 0.05, early abort, untargeted, seed 0), e.g. {@code CarliniWagnerL2.builder().initialConst(1).binarySteps(1)
      * .steps(100).build()}.
+     *
      * @return a builder with the defaults above
      */
     public static Builder builder() {
@@ -127,6 +129,7 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
 
         /**
          * The margin κ the adversarial logit must clear (default 0).
+         *
          * @param kappa κ, finite and at least 0
          * @return this builder
          */
@@ -137,6 +140,7 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
 
         /**
          * The first trade-off constant c of the binary search (default 0.01).
+         *
          * @param c c₀, in (0, 1e10)
          * @return this builder
          */
@@ -147,6 +151,7 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
 
         /**
          * Binary-search steps over c (default 9; 1 keeps c fixed).
+         *
          * @param n the number of binary-search steps, 1 to 100
          * @return this builder
          */
@@ -157,6 +162,7 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
 
         /**
          * Adam steps per value of c (default 200).
+         *
          * @param t the number of Adam steps, 1 to 100,000
          * @return this builder
          */
@@ -167,6 +173,7 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
 
         /**
          * Adam's learning rate (default 0.05).
+         *
          * @param lr the learning rate, positive
          * @return this builder
          */
@@ -177,6 +184,7 @@ public final class CarliniWagnerL2 extends AbstractParameterisedAttack<CarliniWa
 
         /**
          * Run every step even when the loss stops improving (the default stops early, as the paper's code).
+         *
          * @return this builder
          */
         public Builder noEarlyAbort() {

@@ -27,6 +27,7 @@ public enum Criterion {
 
     /**
      * The criterion of an untargeted ({@code false}) or targeted ({@code true}) attack.
+     *
      * @param targeted whether the attack is targeted
      * @return the matching criterion
      */
@@ -45,6 +46,7 @@ public enum Criterion {
 
     /**
      * Is {@code predicted} adversarial for {@code y} (the label, or the target)?
+     *
      * @param predicted a predicted class
      * @param y the true label (untargeted) or the target (targeted)
      * @return true when the prediction is adversarial
@@ -55,6 +57,7 @@ public enum Criterion {
 
     /**
      * Row by row: is each prediction adversarial for its {@code y}? A boolean array.
+     *
      * @param predicted predicted classes (n), int64; not closed
      * @param y labels or targets (n), int64; not closed
      * @return a new boolean array (n) attached to {@code predicted}'s manager
@@ -65,6 +68,7 @@ public enum Criterion {
 
     /**
      * Does a sample with this clean prediction need the attack at all (is it not adversarial already)?
+     *
      * @param cleanPrediction the prediction on the clean input
      * @param y the true label or the target
      * @return true when the clean prediction is not adversarial yet
@@ -75,6 +79,7 @@ public enum Criterion {
 
     /**
      * A success: the clean prediction needed the attack and the adversarial one is adversarial.
+     *
      * @param cleanPrediction the prediction on the clean input
      * @param adversarialPrediction the prediction on the adversarial example
      * @param y the true label or the target

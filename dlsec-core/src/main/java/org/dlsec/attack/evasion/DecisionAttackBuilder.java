@@ -22,6 +22,7 @@ public abstract class DecisionAttackBuilder<B extends DecisionAttackBuilder<B, A
 
     /**
      * Queries per sample (default 5,000).
+     *
      * @param q the query budget per sample, at least 1 (checked at {@code build()})
      * @return this builder
      */
@@ -32,6 +33,7 @@ public abstract class DecisionAttackBuilder<B extends DecisionAttackBuilder<B, A
 
     /**
      * Random draws tried for a misclassified starting point (default 100).
+     *
      * @param n the number of draws, at least 1 (checked at {@code build()})
      * @return this builder
      */
@@ -42,6 +44,7 @@ public abstract class DecisionAttackBuilder<B extends DecisionAttackBuilder<B, A
 
     /**
      * Fails when {@link #targeted()} was asked for, naming the attack.
+     *
      * @param attack the attack's name for the message
      * @throws org.dlsec.core.DlsecException when {@link #targeted()} was called
      */

@@ -89,6 +89,7 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
     /**
      * DeepFool in one line with the registry's defaults (overshoot 0.02, 50 iterations, the 10 most likely classes
      * as candidates, seed 0), e.g. {@code DeepFool.builder().overshoot(0.02).maxIterations(50).build()}.
+     *
      * @return a builder with the defaults above
      */
     public static Builder builder() {
@@ -110,6 +111,7 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
 
         /**
          * Overshoot η added to the last step (default 0.02).
+         *
          * @param eta η, at least 0
          * @return this builder
          */
@@ -120,6 +122,7 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
 
         /**
          * Iterations at most (default 50).
+         *
          * @param t the iteration cap, 1 to 10,000
          * @return this builder
          */
@@ -130,6 +133,7 @@ public final class DeepFool extends AbstractParameterisedAttack<DeepFool.Params>
 
         /**
          * The classes considered per step: the most likely ones (default 10).
+         *
          * @param k the number of classes, 2 to 1000 (capped at the model's K)
          * @return this builder
          */

@@ -22,6 +22,7 @@ public interface EpsilonAttack extends EvasionAttack {
 
     /**
      * The same attack with another budget (step sizes given relative to ε scale with it).
+     *
      * @param epsilon the new budget, at least 0
      * @return a new attack; this one is unchanged
      * @throws org.dlsec.core.DlsecException when {@code epsilon} is negative or not finite

@@ -11,11 +11,14 @@ import org.dlsec.model.Classifier;
  * <p>{@code y} holds the true labels (int64) for an untargeted attack and the target labels for a
  * targeted one, as in ART. {@code sampleIds} identify the samples (their index in the dataset) so
  * that per-sample randomness is drawn from {@code (seed, sampleId)} and a result does not depend on
- * batching. Implementations are immutable and configured by a validated parameter record.
+ * batching. Implementations are immutable and configured by a validated parameter record, so one
+ * attack may be reused across runs and threads; every array a run creates is freed before it returns
+ * (the {@link AttackResult} lives on the Java heap).
  */
 public interface EvasionAttack {
     /**
      * The CLI name, e.g. {@code pgd}.
+     *
      * @return the name, lower case
      */
     String name();
@@ -36,6 +39,7 @@ public interface EvasionAttack {
 
     /**
      * Whether the attack needs the model's gradients (a white-box attack); a model without them cannot take it.
+     *
      * @return true when the attack takes input gradients
      */
     default boolean needsGradients() {
@@ -45,6 +49,7 @@ public interface EvasionAttack {
     /**
      * Attacks every sample of {@code data} in batches of {@link EvasionRunner#DEFAULT_BATCH}, without a progress bar:
      * the one call for an untargeted attack (a targeted one needs {@link #run(Classifier, Dataset, int[])}).
+     *
      * @param model the classifier under attack; not closed, and its query counters are not reset
      * @param data the samples and their true labels
      * @return one result over all samples; it holds no native memory
@@ -57,6 +62,7 @@ public interface EvasionAttack {
 
     /**
      * As {@link #run(Classifier, Dataset)} with one target class per sample (targeted attacks).
+     *
      * @param model the classifier under attack; not closed
      * @param data the samples and their true labels
      * @param targets one target class per sample, each different from the sample's label (see
@@ -70,6 +76,7 @@ public interface EvasionAttack {
 
     /**
      * What counts as adversarial for this attack (misclassification, or the target class).
+     *
      * @return {@link Criterion#TARGETED_MISCLASSIFICATION} for a targeted attack, else {@link Criterion#MISCLASSIFICATION}
      */
     default Criterion criterion() {
@@ -78,6 +85,7 @@ public interface EvasionAttack {
 
     /**
      * Every parameter that affects the result, for provenance (includes the seed).
+     *
      * @return an immutable map from parameter name to value
      */
     Map<String, Object> parameters();
@@ -97,6 +105,7 @@ public interface EvasionAttack {
 
     /**
      * {@link #generate(Classifier, NDArray, NDArray, long[])} with sample ids 0..n-1.
+     *
      * @param model the classifier under attack; not closed
      * @param x the clean batch (n, sample...), float32; not modified or closed
      * @param y the true labels (or the targets) as int64 (n)

@@ -42,6 +42,7 @@ public final class EvasionAttacks {
     /**
      * Refuses a parameter name that {@code s}'s attack does not read (see {@link #PARAMS}), naming the
      * closest known one when there is a likely typo.
+     *
      * @param s the spec to check; an unknown attack name passes (it is reported by {@link #create})
      * @throws org.dlsec.core.DlsecException when an {@code extra} option is not one the attack reads
      */

@@ -29,6 +29,7 @@ public final class EvasionRunner {
     /**
      * Targets for a targeted attack: for each sample a class other than its label, drawn uniformly
      * from {@code (seed, sample index)}.
+     *
      * @param data the samples; needs at least 2 classes
      * @param seed the run's seed
      * @return one target per sample, each different from that sample's label
@@ -47,6 +48,7 @@ public final class EvasionRunner {
     /**
      * Attacks every sample of {@code data}. For targeted attacks {@code targets} gives one target per
      * sample (see {@link #randomTargets}); it is ignored otherwise.
+     *
      * @param attack the attack
      * @param model the classifier under attack; not closed
      * @param data the samples and their true labels
@@ -68,6 +70,7 @@ public final class EvasionRunner {
      * set: sample {@code i} of {@code data} is sample {@code firstId + i} of the whole set, and draws
      * its randomness from that id. A shard that starts at a multiple of {@code batchSize} is attacked
      * in the same batches as the whole set, so its per-sample results are the same bits.
+     *
      * @param attack the attack
      * @param model the classifier under attack; not closed
      * @param data the shard's samples and their true labels
@@ -151,6 +154,7 @@ public final class EvasionRunner {
      * budget; a {@link MinimalPerturbationAttack} given several budgets runs once and each budget is read from the
      * distances it found ({@link AttackResult#withinBudget}, {@code original} gives sample i's clean values); any
      * other attack, or a minimal one given a single budget, runs once, unbounded.
+     *
      * @param attack the attack
      * @param epsilons the budgets in the data's units; at least one
      * @param run how one budget is attacked
@@ -166,6 +170,7 @@ public final class EvasionRunner {
 
     /**
      * As above; {@code done} hears each budget's result as soon as it is known.
+     *
      * @param attack the attack
      * @param epsilons the budgets; at least one
      * @param run how one budget is attacked
@@ -201,6 +206,7 @@ public final class EvasionRunner {
 
     /**
      * Runs {@code attack} over {@code epsilons} on {@code data}, locally (see {@link #sweep(EvasionAttack, List, BudgetRun, java.util.function.IntFunction)}).
+     *
      * @param attack the attack
      * @param model the classifier under attack; not closed
      * @param data the samples and their true labels
@@ -219,6 +225,7 @@ public final class EvasionRunner {
 
     /**
      * The robustness curve of {@link #sweep} results: robust accuracy and the other figures at each ε.
+     *
      * @param attack the attack the results come from (its norm labels the curve)
      * @param epsilons the budgets, as given to {@link #sweep}
      * @param results the results of {@link #sweep}, one per budget

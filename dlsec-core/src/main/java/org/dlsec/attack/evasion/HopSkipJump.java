@@ -83,6 +83,7 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
 
     /**
      * The registry's defaults (the paper's B0 = 100, cap 10^4, γ = 1), 5000 queries.
+     *
      * @param s the attack's options as the command line and the audit configuration give them
      * @return the attack
      * @throws org.dlsec.core.DlsecException when an option is unknown or out of range; the message names it
@@ -98,6 +99,7 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
      * HopSkipJump (untargeted, minimising L2) in one line with the registry's defaults (5,000 queries, 100 initial
      * and at most 10,000 gradient-estimate queries, γ = 1, 100 tries for a starting point, seed 0), e.g.
      * {@code HopSkipJump.l2().maxQueries(1000).build()}.
+     *
      * @return a builder with the defaults above
      */
     public static Builder l2() {
@@ -106,6 +108,7 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
 
     /**
      * As {@link #l2()}, minimising L∞.
+     *
      * @return a builder with the defaults of {@link #l2()}
      */
     public static Builder linf() {
@@ -130,6 +133,7 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
 
         /**
          * Queries of the first gradient estimate, growing with √iteration (default 100).
+         *
          * @param n B0, at least 1
          * @return this builder
          */
@@ -140,6 +144,7 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
 
         /**
          * Queries of one gradient estimate at most (default 10,000).
+         *
          * @param n the cap, at least {@code initEvals}
          * @return this builder
          */
@@ -150,6 +155,7 @@ public final class HopSkipJump extends AbstractParameterisedAttack<HopSkipJump.P
 
         /**
          * γ, which sets the binary search's threshold (default 1).
+         *
          * @param g γ, positive
          * @return this builder
          */

@@ -35,6 +35,7 @@ public abstract class IterativeAttackBuilder<B extends IterativeAttackBuilder<B,
 
     /**
      * Iterations T.
+     *
      * @param t the number of iterations, at least 1 (checked at {@link #build()})
      * @return this builder
      */
@@ -45,6 +46,7 @@ public abstract class IterativeAttackBuilder<B extends IterativeAttackBuilder<B,
 
     /**
      * The step α in the input's units.
+     *
      * @param alpha the step, positive (checked at {@link #build()})
      * @return this builder
      */
@@ -55,6 +57,7 @@ public abstract class IterativeAttackBuilder<B extends IterativeAttackBuilder<B,
 
     /**
      * Independent random starts; per sample the first successful one is kept.
+     *
      * @param r the number of starts, at least 1 (checked at {@link #build()})
      * @return this builder
      */
@@ -65,6 +68,7 @@ public abstract class IterativeAttackBuilder<B extends IterativeAttackBuilder<B,
 
     /**
      * The steps set, or {@code dflt}.
+     *
      * @param dflt the attack's default
      * @return {@link #steps} if set, else {@code dflt}
      */
@@ -74,6 +78,7 @@ public abstract class IterativeAttackBuilder<B extends IterativeAttackBuilder<B,
 
     /**
      * For an attack that chooses its own step: fails when one was set.
+     *
      * @param why the message when a step size was set
      * @throws org.dlsec.core.DlsecException when a step size was set
      */
@@ -83,6 +88,7 @@ public abstract class IterativeAttackBuilder<B extends IterativeAttackBuilder<B,
 
     /**
      * For an attack without restarts: fails when more than one was asked for.
+     *
      * @param why the message when restarts were set
      * @throws org.dlsec.core.DlsecException when more than one restart was asked for
      */

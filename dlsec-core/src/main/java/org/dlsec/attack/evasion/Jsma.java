@@ -72,6 +72,7 @@ public final class Jsma extends AbstractParameterisedAttack<Jsma.Params> {
     /**
      * JSMA (Papernot et al. 2016; targeted, the run's targets) in one line with the registry's defaults (γ = 0.145,
      * saliency on the probabilities, seed 0), e.g. {@code Jsma.builder().gamma(0.1).onLogits().build()}.
+     *
      * @return a builder with the defaults above
      */
     public static Builder builder() {
@@ -92,6 +93,7 @@ public final class Jsma extends AbstractParameterisedAttack<Jsma.Params> {
 
         /**
          * The largest share of the features changed (default 0.145).
+         *
          * @param g γ, in (0, 1]
          * @return this builder
          */
@@ -102,6 +104,7 @@ public final class Jsma extends AbstractParameterisedAttack<Jsma.Params> {
 
         /**
          * Saliency from the logits (JSMA-Z) instead of the probabilities (JSMA-F, the default).
+         *
          * @return this builder
          */
         public Builder onLogits() {

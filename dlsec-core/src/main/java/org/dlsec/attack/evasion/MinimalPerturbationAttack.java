@@ -8,6 +8,7 @@ package org.dlsec.attack.evasion;
 public interface MinimalPerturbationAttack extends EvasionAttack {
     /**
      * The norm whose distance the attack minimises, in which its budgets are read.
+     *
      * @return l2 or linf
      */
     Norm distanceNorm();

@@ -66,6 +66,7 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
 
     /**
      * The paper's setting: μ = 1, α = ε/T.
+     *
      * @param norm linf or l2
      * @param eps the budget ε, at least 0
      * @param steps iterations T, at least 1
@@ -81,6 +82,7 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
     /**
      * An L∞ MI-FGSM of budget {@code eps} in one line, e.g. {@code MomentumIterative.linf(0.3).steps(10).decay(1.0)
      * .build()}; defaults as the registry's: 10 steps of ε/T, decay μ = 1.0 (Dong et al.), untargeted, seed 0.
+     *
      * @param eps the L∞ budget ε in the data's units, finite and at least 0 (checked at {@code build()})
      * @return a builder with the defaults above
      */
@@ -90,6 +92,7 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
 
     /**
      * As {@link #linf}, in L2.
+     *
      * @param eps the L2 budget ε in the data's units, finite and at least 0 (checked at {@code build()})
      * @return a builder with the defaults above
      */
@@ -114,6 +117,7 @@ public final class MomentumIterative extends AbstractEpsilonAttack<MomentumItera
 
         /**
          * The momentum's decay μ (default 1.0).
+         *
          * @param mu μ, at least 0
          * @return this builder
          */

@@ -90,6 +90,7 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
      * The registry's defaults: 1 pixel, population 100, 100 generations, F = 0.5; extras
      * {@code pixels}, {@code population}, {@code iterations} (or the spec's steps), {@code f}; the
      * query budget defaults to what population and generations need.
+     *
      * @param s the attack's options as the command line and the audit configuration give them
      * @return the attack
      * @throws org.dlsec.core.DlsecException when an option is unknown or out of range; the message names it
@@ -107,6 +108,7 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
     /**
      * The one-pixel attack (Su et al. 2019) in one line with the registry's defaults (1 pixel, population 100, 100
      * generations, the queries those take, F = 0.5, untargeted, seed 0), e.g. {@code OnePixel.pixels(3).build()}.
+     *
      * @param k the number of pixels changed, at least 1 (checked at {@code build()})
      * @return a builder with the defaults above
      */
@@ -133,6 +135,7 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
 
         /**
          * Candidates per generation (default 100).
+         *
          * @param n the population size, at least 4
          * @return this builder
          */
@@ -143,6 +146,7 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
 
         /**
          * Generations of differential evolution (default 100).
+         *
          * @param n the number of generations, at least 0
          * @return this builder
          */
@@ -153,6 +157,7 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
 
         /**
          * Queries per sample (default: what the generations take, population × (iterations + 1) + 2).
+         *
          * @param q the query budget per sample, at least population + 2
          * @return this builder
          */
@@ -163,6 +168,7 @@ public final class OnePixel extends AbstractParameterisedAttack<OnePixel.Params>
 
         /**
          * Differential evolution's scale F (default 0.5).
+         *
          * @param scale F, in (0, 2]
          * @return this builder
          */

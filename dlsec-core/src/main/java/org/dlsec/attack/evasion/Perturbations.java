@@ -21,6 +21,7 @@ public final class Perturbations {
 
     /**
      * (n) → (n, 1, …, 1) for broadcasting against a batch of rank {@code rank}.
+     *
      * @param v per-sample values (n); not closed
      * @param rank the rank of the batch to broadcast against, at least 1
      * @return a reshaped view of {@code v} on its manager
@@ -31,6 +32,7 @@ public final class Perturbations {
 
     /**
      * The shape (n, 1, …, 1) of rank {@code rank}.
+     *
      * @param n the batch size
      * @param rank the rank, at least 1
      * @return the shape
@@ -44,6 +46,7 @@ public final class Perturbations {
 
     /**
      * Per-sample L2 norm (n) of a batch.
+     *
      * @param d a batch of perturbations (n, sample...); not closed
      * @return a new array (n) on {@code d}'s manager
      */
@@ -53,6 +56,7 @@ public final class Perturbations {
 
     /**
      * Per-sample L∞ norm (n) of a batch.
+     *
      * @param d a batch of perturbations (n, sample...); not closed
      * @return a new array (n) on {@code d}'s manager
      */
@@ -62,6 +66,7 @@ public final class Perturbations {
 
     /**
      * Per-sample count (n) of values whose magnitude exceeds 1e-6.
+     *
      * @param d a batch of perturbations (n, sample...); not closed
      * @return a new float32 array (n) of counts on {@code d}'s manager
      */
@@ -72,6 +77,7 @@ public final class Perturbations {
 
     /**
      * Replaces NaN and ±∞ by 0 (a gradient that cannot be trusted gives no direction).
+     *
      * @param g a gradient; not closed
      * @return a new array of {@code g}'s shape on its manager
      */
@@ -82,6 +88,7 @@ public final class Perturbations {
 
     /**
      * Per-sample boolean (n): does the sample contain a non-finite value?
+     *
      * @param x a batch (n, sample...); not closed
      * @return one flag per sample, on the Java heap
      */
@@ -99,6 +106,7 @@ public final class Perturbations {
 
     /**
      * Steepest-ascent direction of a gradient in a norm: sign for L∞, unit-L2 for L2.
+     *
      * @param g a gradient batch (n, sample...); not closed
      * @param norm linf or l2
      * @return a new array of {@code g}'s shape on its manager
@@ -114,6 +122,7 @@ public final class Perturbations {
 
     /**
      * Projects {@code adv} onto the ε-ball around {@code x} in the norm, then clips to the bounds.
+     *
      * @param adv the candidate batch (n, sample...); not closed
      * @param x the clean batch, same shape; not closed
      * @param eps the radius ε, at least 0, in the data's units
@@ -139,6 +148,7 @@ public final class Perturbations {
     /**
      * A random point in the ε-ball of each sample: uniform in the L∞ box, or uniform in the L2 ball
      * (Gaussian direction, radius ε·u^(1/d)), drawn from {@code (seed, sampleId, stream)}.
+     *
      * @param m the manager that owns the new array
      * @param batchShape the batch's shape (n, sample...)
      * @param eps the radius ε, at least 0
@@ -177,6 +187,7 @@ public final class Perturbations {
 
     /**
      * A standard normal draw (Box–Muller) from a splittable generator.
+     *
      * @param r the generator; advanced by two draws
      * @return a draw from N(0, 1)
      */

@@ -96,6 +96,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
 
     /**
      * FGSM: one step of ε.
+     *
      * @param norm linf or l2
      * @param eps the budget ε, finite and at least 0, in the data's units
      * @param targeted whether {@code y} holds targets
@@ -109,6 +110,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
 
     /**
      * BIM: {@code steps} steps of α from the clean input (α = 2.5ε/T when {@code step} is null).
+     *
      * @param norm linf or l2
      * @param eps the budget ε, finite and at least 0
      * @param steps iterations T, 1 to 100,000
@@ -125,6 +127,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
 
     /**
      * PGD: random start, {@code steps} steps of α (α = 2.5ε/T when {@code step} is null), restarts.
+     *
      * @param norm linf or l2
      * @param eps the budget ε, finite and at least 0
      * @param steps iterations T, 1 to 100,000
@@ -145,6 +148,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
      * .build()}. The defaults are the registry's (the command line's): PGD (Madry et al.) with a uniform random start,
      * 40 steps of α = 2.5·ε/T, one restart, untargeted, seed 0; {@link Builder#bim()} drops the random start (10
      * steps unless set) and {@link Builder#fgsm()} is one step of ε.
+     *
      * @param eps the L∞ budget ε in the data's units, finite and at least 0 (checked at {@code build()})
      * @return a builder with the defaults above
      */
@@ -154,6 +158,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
 
     /**
      * As {@link #linf}, in L2.
+     *
      * @param eps the L2 budget ε in the data's units, finite and at least 0 (checked at {@code build()})
      * @return a builder with the defaults above
      */
@@ -184,6 +189,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
 
         /**
          * BIM (Kurakin et al.): no random start, one run.
+         *
          * @return this builder
          */
         public Builder bim() {
@@ -193,6 +199,7 @@ public final class Pgd extends AbstractEpsilonAttack<Pgd.Params> {
 
         /**
          * FGSM (Goodfellow et al.): one step of ε.
+         *
          * @return this builder
          */
         public Builder fgsm() {

@@ -34,6 +34,7 @@ public record RobustnessCurve(String attack, String norm, double[] epsilons, Lis
      * The curve of {@code attack} on {@code model} over {@code data} at each ε, in one call (Foolbox 3's
      * {@code attack(model, inputs, criterion, epsilons=[...])}): an ε-bounded attack runs once per budget, a
      * minimal-perturbation one runs once and is read at each ε ({@link EvasionRunner#sweep}). Untargeted attacks.
+     *
      * @param attack the attack; an {@link EpsilonAttack} is rebuilt at each ε, a
      *        {@link MinimalPerturbationAttack} is run once
      * @param model the classifier; not closed

@@ -53,6 +53,7 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
             boolean redraw) implements AbstractEpsilonAttack.Budget {
         /**
          * The paper's algorithm, with the redraw.
+         *
          * @param norm linf or l2
          * @param epsilon the budget ε ≥ 0
          * @param maxQueries per-sample query budget including the clean and final predictions (≥ 3)
@@ -104,6 +105,7 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
     /**
      * The registry's defaults: 10,000 queries; p_init 0.05 (L∞) or 0.1 (L2) as in the paper; {@code redraw=true}
      * (the paper's code; {@code redraw=false}: AutoAttack's and torchattacks' version).
+     *
      * @param s the attack's options as the command line and the audit configuration give them
      * @return the attack
      * @throws org.dlsec.core.DlsecException when an option is unknown or out of range; the message names it
@@ -121,6 +123,7 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
      * An L∞ Square Attack of budget {@code eps}, to configure in one line, e.g. {@code Square.linf(0.3).maxQueries(1000)
      * .build()}. Defaults as the registry's: 10,000 queries, p_init 0.05 (L∞) or 0.1 (L2), the paper's redraw,
      * untargeted, seed 0.
+     *
      * @param eps the L∞ budget ε in the data's units, finite and at least 0 (checked at {@code build()})
      * @return a builder with the defaults above
      */
@@ -130,6 +133,7 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
 
     /**
      * As {@link #linf}, in L2.
+     *
      * @param eps the L2 budget ε in the data's units, finite and at least 0 (checked at {@code build()})
      * @return a builder with the defaults above
      */
@@ -154,6 +158,7 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
 
         /**
          * Queries per sample, counting the clean and final predictions (default 10,000).
+         *
          * @param q the query budget per sample, at least 3
          * @return this builder
          */
@@ -164,6 +169,7 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
 
         /**
          * The initial share of the image a window covers (default 0.05 in L∞, 0.1 in L2).
+         *
          * @param p the fraction p_init, in (0, 1]
          * @return this builder
          */
@@ -174,6 +180,7 @@ public final class Square extends AbstractEpsilonAttack<Square.Params> {
 
         /**
          * AutoAttack's and torchattacks' version: a proposal that leaves the image unchanged still costs a query.
+         *
          * @return this builder
          */
         public Builder withoutRedraw() {

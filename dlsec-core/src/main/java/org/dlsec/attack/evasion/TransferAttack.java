@@ -31,6 +31,7 @@ public class TransferAttack implements EvasionAttack {
 
     /**
      * {@code inner} crafted on {@code substitute} and sent to the target, of the same kind as {@code inner}.
+     *
      * @param inner the attack to craft with; not itself a transfer attack
      * @param substitute a white-box model the attacker owns; not closed by the attack
      * @return an attack that is an {@link EpsilonAttack} or a {@link MinimalPerturbationAttack} when {@code inner} is

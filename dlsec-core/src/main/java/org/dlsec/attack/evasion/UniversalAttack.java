@@ -29,6 +29,7 @@ public final class UniversalAttack extends AbstractEvasionAttack {
 
     /**
      * An attack still to be fitted on the first {@code fitSize} images of a fitting set.
+     *
      * @param params the perturbation's parameters
      * @param fitSize the number of fitting images, at least 1
      * @return an unfitted attack; {@link #generate} needs {@link #fit} first
@@ -40,6 +41,7 @@ public final class UniversalAttack extends AbstractEvasionAttack {
 
     /**
      * An attack applying an already fitted perturbation.
+     *
      * @param fitted a perturbation from {@link UniversalPerturbation#fit}
      * @return the attack
      */
@@ -76,6 +78,7 @@ public final class UniversalAttack extends AbstractEvasionAttack {
 
     /**
      * Fits the perturbation on the first {@link #fitSize()} images of {@code source} against {@code model}.
+     *
      * @param model the classifier to fool; not closed
      * @param source the fitting images (a set disjoint from the evaluation data)
      * @return a new, fitted attack; this one is unchanged

@@ -87,6 +87,7 @@ public final class UniversalPerturbation {
             int fitSamples, long queries, long gradients) {
         /**
          * Copies the perturbation.
+         *
          * @param perturbation v, flattened (C·H·W)
          * @param sampleShape (C, H, W)
          * @param params the parameters it was fitted with
@@ -115,6 +116,7 @@ public final class UniversalPerturbation {
 
     /**
      * Fits v on every image of {@code fitData} (Algorithm 1).
+     *
      * @param model the classifier to fool; not closed
      * @param fitData the fitting images, at least one, matching the model
      * @param p the parameters
@@ -165,6 +167,7 @@ public final class UniversalPerturbation {
 
     /**
      * The fraction of {@code data} whose prediction changes when v is added (clipped to the bounds).
+     *
      * @param model the classifier; not closed
      * @param root the manager under which per-batch managers are opened; not closed
      * @param data the images

@@ -96,6 +96,7 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
      * The registry's defaults: 10,000 queries, n = 50 draws per estimate and σ = 0.001 (the paper's
      * values), step ε/10; an absolute {@code stepSize} is turned into a fraction of ε; extras
      * {@code samples}, {@code sigma}.
+     *
      * @param s the attack's options as the command line and the audit configuration give them
      * @return the attack
      * @throws org.dlsec.core.DlsecException when an option is unknown or out of range; the message names it
@@ -114,6 +115,7 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
      * ZOO's score-based random-direction estimate (Chen et al. 2017, as the registry runs it) in L∞ and one line, with
      * the registry's defaults (10,000 queries, 50 samples per estimate, σ = 0.001, steps of 0.1·ε, seed 0), e.g.
      * {@code Zoo.linf(0.3).maxQueries(2000).build()}.
+     *
      * @param eps the L∞ budget ε in the data's units, finite and at least 0 (checked at {@code build()})
      * @return a builder with the defaults above
      */
@@ -123,6 +125,7 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
 
     /**
      * As {@link #linf}, in L2.
+     *
      * @param eps the L2 budget ε in the data's units, finite and at least 0 (checked at {@code build()})
      * @return a builder with the defaults above
      */
@@ -148,6 +151,7 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
 
         /**
          * Queries per sample (default 10,000).
+         *
          * @param q the query budget per sample, at least 5
          * @return this builder
          */
@@ -158,6 +162,7 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
 
         /**
          * Random directions per gradient estimate (default 50).
+         *
          * @param n the number of draws, even and at least 2
          * @return this builder
          */
@@ -168,6 +173,7 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
 
         /**
          * The finite-difference scale σ (default 0.001).
+         *
          * @param s σ, positive, in the data's units
          * @return this builder
          */
@@ -178,6 +184,7 @@ public final class Zoo extends AbstractEpsilonAttack<Zoo.Params> {
 
         /**
          * The step as a fraction of ε (default 0.1).
+         *
          * @param f the fraction, in (0, 1]
          * @return this builder
          */

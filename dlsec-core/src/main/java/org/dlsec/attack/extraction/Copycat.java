@@ -15,6 +15,7 @@ public final class Copycat {
 
     /**
      * The attack: {@code params.strategy()} must be random or adaptive; the labels are hard either way.
+     *
      * @param params the budget, the sampling strategy and the substitute's training
      * @param queryData the attacker's unlabelled natural images
      * @return the attack

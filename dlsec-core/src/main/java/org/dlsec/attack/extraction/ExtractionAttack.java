@@ -19,12 +19,14 @@ public interface ExtractionAttack {
 
     /**
      * The attack's parameters, for provenance.
+     *
      * @return an immutable map
      */
     Map<String, Object> parameters();
 
     /**
      * Steals a substitute of {@code target}; the caller owns (and closes) the returned model.
+     *
      * @param target the model to steal; queried, not closed
      * @return a new substitute
      * @throws org.dlsec.core.DlsecException when the target does not suit the attack (e.g. no probabilities for equation solving)

@@ -64,6 +64,7 @@ public final class ExtractionAttacks {
 
     /**
      * The registered name of {@code name} (case and spaces ignored), or a one-line error.
+     *
      * @param name a name as the user gave it
      * @return {@code jacobian}, {@code knockoff}, {@code copycat} or {@code equation}
      * @throws org.dlsec.core.DlsecException when the name is unknown
@@ -80,6 +81,7 @@ public final class ExtractionAttacks {
      * The attack {@code name} with parameters {@code p}, on a target whose samples have {@code inputSize}
      * values: {@code seedSet} is read by jacobian, {@code queryData} by knockoff and copycat (either may be
      * null for the others), {@code checkpoints} hears every point of the fidelity curve.
+     *
      * @param name a registered name
      * @param p the parameters
      * @param inputSize values per sample of the target

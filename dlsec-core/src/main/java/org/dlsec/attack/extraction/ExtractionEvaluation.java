@@ -34,6 +34,7 @@ public final class ExtractionEvaluation {
 
     /**
      * Accuracy and fidelity only.
+     *
      * @param target the target; queried
      * @param substitute the substitute
      * @param test the test images
@@ -63,6 +64,7 @@ public final class ExtractionEvaluation {
     /**
      * As {@link #measure(Classifier, Classifier, Dataset, double, int, long)} with the target's test
      * predictions already made ({@code t}), so that a curve of substitutes costs the target no more queries.
+     *
      * @param target the target; queried only for the transfer measure
      * @param t the target's predictions on {@code test}
      * @param substitute the substitute

@@ -66,6 +66,7 @@ public final class JacobianAugmentation implements ExtractionAttack {
 
         /**
          * The paper's MNIST settings: 6 rounds, λ = 0.1, τ = 3, reservoir from round 3 with κ = 400, 10 epochs.
+         *
          * @param arch the substitute's architecture
          * @param seed seed of the reservoir and the training
          * @return the parameters

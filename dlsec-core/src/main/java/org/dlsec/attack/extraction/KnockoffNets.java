@@ -247,6 +247,7 @@ public final class KnockoffNets implements ExtractionAttack {
 
     /**
      * Reports a substitute at every checkpoint (and at the end).
+     *
      * @param l the listener
      * @return this attack, for chaining
      */

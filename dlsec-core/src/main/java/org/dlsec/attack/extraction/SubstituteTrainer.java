@@ -81,6 +81,7 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
 
         /**
          * Adds samples with one-hot targets.
+         *
          * @param inputs the inputs, d values each
          * @param labels one class per input
          */
@@ -138,6 +139,7 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
 
         /**
          * The first {@code m} samples as a labelled dataset (hard labels), e.g. for evaluation.
+         *
          * @param sampleShape the inputs' sample shape
          * @param name the dataset's name
          * @return a new in-memory dataset
@@ -170,6 +172,7 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
 
     /**
      * Trains {@code model} in place on the first {@code limit} samples of {@code set} (all when limit &lt; 0).
+     *
      * @param model the substitute; its weights are updated
      * @param set the transfer set
      * @param limit samples used, from the first; negative for all

@@ -46,6 +46,7 @@ public final class ActivationFaults implements ActivationHook {
 
     /**
      * Starts a new trial: a new seed and sample counter 0.
+     *
      * @param newSeed the next trial's seed
      */
     public void reset(long newSeed) {

@@ -10,12 +10,14 @@ import ai.djl.ndarray.NDArray;
 public interface ActivationHook {
     /**
      * Called once before each forward batch of {@code n} samples.
+     *
      * @param n the batch size
      */
     default void begin(int n) {}
 
     /**
      * The (possibly replaced) output of layer {@code layer} (0-based index among the network's children).
+     *
      * @param layer the layer's index
      * @param output its output for the batch; not closed
      * @return {@code output} itself, or a new array of its shape on its manager

@@ -45,6 +45,7 @@ public final class BitFlipAttack implements FaultAttack {
     public record Config(int maxFlips, int bitsPerStep, double stopAccuracy, int candidatesPerLayer) {
         /**
          * The paper's search: one candidate per layer.
+         *
          * @param maxFlips budget of bit flips
          * @param bitsPerStep bits flipped together per step (n_b in the paper; 1 for the classic BFA)
          * @param stopAccuracy stop as soon as the evaluation accuracy is at most this (e.g. 0.11, chance + 1 point)
@@ -105,6 +106,7 @@ public final class BitFlipAttack implements FaultAttack {
 
     /**
      * The attack with {@code config}, its attacker holding 128 training samples.
+     *
      * @param config the budget and the stop level
      */
     public BitFlipAttack(Config config) {
@@ -113,6 +115,7 @@ public final class BitFlipAttack implements FaultAttack {
 
     /**
      * The attack with {@code config}, its attacker holding {@code attackSamples} training samples.
+     *
      * @param config the budget and the stop level
      * @param attackSamples the attacker's batch size, at least 1
      * @throws org.dlsec.core.DlsecException when {@code attackSamples} is below 1
@@ -168,6 +171,7 @@ public final class BitFlipAttack implements FaultAttack {
      * Attacks {@code model} with the attacker's batch {@code attackData} and measures the accuracy on
      * {@code evalData} after every flip. The flips stay in the model's codes (call
      * {@link QuantizedModel#resetCodes()} to undo them).
+     *
      * @param model the int8 model; its codes are changed
      * @param attackData the attacker's batch (e.g. 128 training samples)
      * @param evalData the samples the accuracy is measured on

@@ -13,6 +13,7 @@ public final class Bits {
 
     /**
      * The code with bit {@code bit} (0 = least significant) inverted.
+     *
      * @param code the int8 code
      * @param bit the bit, 0 to 7
      * @return the new code
@@ -24,6 +25,7 @@ public final class Bits {
 
     /**
      * The code with bit {@code bit} forced to {@code value} (a stuck-at fault).
+     *
      * @param code the int8 code
      * @param bit the bit, 0 to 7
      * @param value true for stuck-at-1
@@ -48,6 +50,7 @@ public final class Bits {
 
     /**
      * How much the integer value of {@code code} changes when bit {@code bit} is flipped: ±2^bit, or ∓128 for the sign bit.
+     *
      * @param code the int8 code
      * @param bit the bit, 0 to 7
      * @return the change of the code's integer value

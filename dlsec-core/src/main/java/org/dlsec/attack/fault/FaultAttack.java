@@ -13,18 +13,21 @@ import java.util.Map;
 public interface FaultAttack {
     /**
      * The registry name: {@code random}, {@code bfa} or {@code trojan}.
+     *
      * @return the name
      */
     String name();
 
     /**
      * The attack's parameters as recorded in results.
+     *
      * @return an immutable map
      */
     Map<String, Object> parameters();
 
     /**
      * How many of the attacker's own samples {@link #inject} needs in {@link FaultVictim#attackerData()} (0: none).
+     *
      * @return the number of samples
      */
     default int attackerSamples() {
@@ -34,6 +37,7 @@ public interface FaultAttack {
     /**
      * Places this attack's faults in the victim's model and measures the accuracy on its data; the model's weights
      * are restored before it returns.
+     *
      * @param victim the model, its data and the defence's hooks
      * @param progress whether to show a progress bar on stderr
      * @return the attack's result

@@ -43,6 +43,7 @@ public final class FaultAttacks {
             int attackSamples, Double stopAccuracy, int candidates, int target, long seed) {
         /**
          * Copies the lists (null layers means none).
+         *
          * @param counts random: the fault counts N (one accuracy distribution each)
          * @param flips bfa: the flip budget
          * @param trials random: trials per count
@@ -61,6 +62,7 @@ public final class FaultAttacks {
 
         /**
          * The defaults of {@code dlsec fault}.
+         *
          * @param seed the seed of every random choice
          * @return the parameters: counts 1, 10 and 100, 20 trials, bit flips, 25 BFA flips on 128 samples, target 0
          */
@@ -70,6 +72,7 @@ public final class FaultAttacks {
 
         /**
          * The fault counts (random) or the flip budget (bfa, exactly one value) of a {@code --bits} list.
+         *
          * @param name the attack's name
          * @param bits the list, or null or empty to keep these parameters
          * @return new parameters
@@ -133,6 +136,7 @@ public final class FaultAttacks {
 
         /**
          * The BFA's stop level for a model of {@code numClasses} classes.
+         *
          * @param numClasses K
          * @return {@code stopAccuracy} if set, else 1/K + 0.01
          */
@@ -143,6 +147,7 @@ public final class FaultAttacks {
 
     /**
      * The registered name of {@code name} (case and spaces ignored), or a one-line error.
+     *
      * @param name a name as the user gave it
      * @return {@code random}, {@code bfa} or {@code trojan}
      * @throws org.dlsec.core.DlsecException when the name is unknown
@@ -157,6 +162,7 @@ public final class FaultAttacks {
 
     /**
      * The parameter names attack {@code name} reads.
+     *
      * @param name a registered name
      * @return the keys, e.g. {@code flips} for the BFA
      */
@@ -167,6 +173,7 @@ public final class FaultAttacks {
     /**
      * The attack {@code name} with parameters {@code p}, validated; {@code numClasses} fixes the BFA's
      * default stop level and bounds the trojan's target.
+     *
      * @param name a registered name
      * @param p the parameters
      * @param numClasses K

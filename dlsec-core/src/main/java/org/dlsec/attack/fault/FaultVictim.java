@@ -51,6 +51,7 @@ public record FaultVictim(DjlClassifier model, Dataset data, Dataset attackerDat
         /**
          * Called once the int8 model exists, before any fault; returns what runs after each trial's faults are placed
          * (detection and recovery in place), or null.
+         *
          * @param q the quantised model
          * @return the check run after each trial's faults, or null
          */
@@ -60,6 +61,7 @@ public record FaultVictim(DjlClassifier model, Dataset data, Dataset attackerDat
 
         /**
          * Called after the Bit-Flip Attack, before its flips are undone.
+         *
          * @param q the quantised model, with the flips in place
          * @param result the attack's result
          */
@@ -68,6 +70,7 @@ public record FaultVictim(DjlClassifier model, Dataset data, Dataset attackerDat
         /**
          * Activation faults: hooks run after the fault hook in the hooked layers ({@code layers}; empty: every
          * convolution and linear layer), e.g. a range check.
+         *
          * @param model the model the faults go into
          * @param layers the hooked layers
          * @return the hooks, possibly empty

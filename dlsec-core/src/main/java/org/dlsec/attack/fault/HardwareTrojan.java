@@ -72,6 +72,7 @@ public final class HardwareTrojan implements ActivationHook {
      * through its first convolution kernel (its first four-dimensional weight): the trigger circuit
      * computes that convolution's response to the top-left k×k window of the input — the value of
      * the neuron whose receptive field it is — from the input itself.
+     *
      * @param classifier the network; not changed
      * @param clean clean calibration samples
      * @param target the class the trigger forces, 0 to K−1
@@ -236,6 +237,7 @@ public final class HardwareTrojan implements ActivationHook {
     /**
      * {@code classifier} with this trojan in its datapath: dormant (bit-for-bit the same outputs)
      * until the trigger fires. The result does not own {@code classifier}.
+     *
      * @param classifier the network
      * @return a classifier computing the infected network's outputs (no gradients)
      */
@@ -288,6 +290,7 @@ public final class HardwareTrojan implements ActivationHook {
 
     /**
      * Samples for which the trigger fired since construction.
+     *
      * @return the count
      */
     public long fired() {
@@ -296,6 +299,7 @@ public final class HardwareTrojan implements ActivationHook {
 
     /**
      * {@code data} with the trigger patch stamped into every image (top-left corner).
+     *
      * @param data the images
      * @return a new in-memory dataset, labels unchanged
      */

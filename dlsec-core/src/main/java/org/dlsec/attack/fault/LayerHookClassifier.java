@@ -62,6 +62,7 @@ public final class LayerHookClassifier extends AbstractClassifier {
 
     /**
      * Number of layers (children of the sequential block).
+     *
      * @return the count
      */
     public int layerCount() {
@@ -70,6 +71,7 @@ public final class LayerHookClassifier extends AbstractClassifier {
 
     /**
      * The child's name, e.g. {@code 01Conv2d}.
+     *
      * @param i the layer's index
      * @return the name
      */
@@ -79,6 +81,7 @@ public final class LayerHookClassifier extends AbstractClassifier {
 
     /**
      * Layers whose parameters make them a convolution or linear layer (their outputs are pre-activations).
+     *
      * @return indices, ascending
      */
     public List<Integer> weightLayers() {
@@ -94,6 +97,7 @@ public final class LayerHookClassifier extends AbstractClassifier {
 
     /**
      * The number of activations per sample at every layer's output.
+     *
      * @return one count per layer
      */
     public long[] outputSizes() {

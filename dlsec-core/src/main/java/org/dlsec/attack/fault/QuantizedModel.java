@@ -54,6 +54,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * Quantises the weights of {@code classifier} in place; {@link #close()} restores the float weights.
+     *
      * @param classifier a dlsec or TorchScript network; its weights are replaced until {@link #close()}
      * @param granularity per-layer or per-channel scales
      * @return the quantised model; close it to restore the float weights
@@ -69,6 +70,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * The classifier, computing with the dequantised codes.
+     *
      * @return the classifier
      */
     public DjlClassifier classifier() {
@@ -114,6 +116,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * Total number of quantised weights.
+     *
      * @return the count
      */
     public long weights() {
@@ -126,6 +129,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * Sets one code and updates the model's weight tensor.
+     *
      * @param layer the tensor's index
      * @param index the weight's flat index
      * @param code the new code
@@ -137,6 +141,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * Flips one bit of one code and updates the model; returns the new code.
+     *
      * @param layer the tensor's index
      * @param index the weight's flat index
      * @param bit the bit, 0 to 7
@@ -150,6 +155,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * A copy of every layer's current codes.
+     *
      * @return a new array per layer
      */
     public byte[][] codes() {
@@ -162,6 +168,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * The codes right after quantisation, before any fault.
+     *
      * @return a new array per layer
      */
     public byte[][] cleanCodes() {
@@ -174,6 +181,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * Replaces all codes and updates the model.
+     *
      * @param codes one array per layer, each of the layer's size; copied
      */
     public void setCodes(byte[][] codes) {
@@ -193,6 +201,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * Number of code bits that differ from the clean quantised model.
+     *
      * @return the count
      */
     public int flippedBits() {
@@ -208,6 +217,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * Writes the dequantised values of one layer into the model.
+     *
      * @param layer the tensor's index
      */
     public void sync(int layer) {
@@ -216,6 +226,7 @@ public final class QuantizedModel implements AutoCloseable {
 
     /**
      * The model's float weights as they were before quantisation.
+     *
      * @return the snapshot taken before quantisation
      */
     public WeightSnapshot original() {

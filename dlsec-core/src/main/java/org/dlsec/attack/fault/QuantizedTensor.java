@@ -29,6 +29,7 @@ public final class QuantizedTensor {
     /**
      * Quantises {@code weights} of the given shape: scale = max|w| / 127 over the tensor or over each
      * output channel, code = round(w / scale). An all-zero group gets scale 1 (its codes are 0).
+     *
      * @param name the parameter's name
      * @param weights the float32 weights; not kept
      * @param shape their shape (output channels first)
@@ -91,6 +92,7 @@ public final class QuantizedTensor {
 
     /**
      * Bits of storage of the codes.
+     *
      * @return 8 × {@link #size()}
      */
     public long bits() {
@@ -119,6 +121,7 @@ public final class QuantizedTensor {
 
     /**
      * The scale that multiplies code {@code i}.
+     *
      * @param i the weight's flat index
      * @return the scale
      */
@@ -146,6 +149,7 @@ public final class QuantizedTensor {
 
     /**
      * Replaces all codes (e.g. to undo the faults of one trial).
+     *
      * @param newCodes the codes, {@link #size()} of them; copied
      */
     public void setCodes(byte[] newCodes) {
@@ -157,6 +161,7 @@ public final class QuantizedTensor {
 
     /**
      * The weight the network sees for code {@code i}.
+     *
      * @param i the weight's flat index
      * @return code × scale
      */

@@ -85,6 +85,7 @@ public final class RandomFaultInjection implements FaultAttack {
 
     /**
      * The attack with {@code config}; it is run by one of the static methods for the representation it faults.
+     *
      * @param config the campaign
      */
     public RandomFaultInjection(Config config) {
@@ -133,6 +134,7 @@ public final class RandomFaultInjection implements FaultAttack {
     /**
      * Faults in the int8 codes of {@code model}. {@code afterFaults} (may be null) runs after the
      * faults are placed and before the accuracy is measured: a run-time defence.
+     *
      * @param model the int8 model; its codes are restored after each trial
      * @param eval the samples the accuracy is measured on
      * @param cfg the campaign
@@ -180,6 +182,7 @@ public final class RandomFaultInjection implements FaultAttack {
 
     /**
      * Faults in the float32 convolution and linear weights of {@code classifier}, restored afterwards.
+     *
      * @param classifier the network; its weights are restored afterwards
      * @param eval the samples the accuracy is measured on
      * @param cfg the campaign
@@ -235,6 +238,7 @@ public final class RandomFaultInjection implements FaultAttack {
      * Faults in the float32 outputs of {@code cfg.layers()} (all convolution and linear layers when
      * empty) of {@code classifier}: N faults per sample and forward pass. {@code extraHooks} run after
      * the fault hook (e.g. an activation range check).
+     *
      * @param classifier the network; not changed
      * @param eval the samples the accuracy is measured on
      * @param cfg the campaign

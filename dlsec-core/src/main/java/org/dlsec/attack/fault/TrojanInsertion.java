@@ -88,6 +88,7 @@ public record TrojanInsertion(int target, int calibrationSamples) implements Fau
 
     /**
      * Designs the trojan for {@code classifier} from {@code calibration} (clean samples).
+     *
      * @param classifier the network
      * @param calibration clean samples
      * @return the trojan

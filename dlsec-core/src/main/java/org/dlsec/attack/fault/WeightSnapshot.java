@@ -37,6 +37,7 @@ public final class WeightSnapshot implements AutoCloseable {
 
     /**
      * Copies the current values of all parameters of {@code classifier}.
+     *
      * @param classifier the network; its parameters are read, not changed
      * @return the snapshot, on the Java heap
      */
@@ -55,6 +56,7 @@ public final class WeightSnapshot implements AutoCloseable {
 
     /**
      * The parameter names, in the block's order.
+     *
      * @return an immutable list
      */
     public List<String> names() {
@@ -78,6 +80,7 @@ public final class WeightSnapshot implements AutoCloseable {
 
     /**
      * A copy of the saved values of one parameter.
+     *
      * @param name a name from {@link #names()}
      * @return a new array
      */
@@ -95,6 +98,7 @@ public final class WeightSnapshot implements AutoCloseable {
 
     /**
      * True when every parameter of the model currently equals its saved value, bit for bit.
+     *
      * @return true when nothing changed
      */
     public boolean matchesModel() {

@@ -29,6 +29,7 @@ public interface InferenceAttack<Q, R> {
 
     /**
      * What {@code target} leaks about {@code query}.
+     *
      * @param target the model; not closed
      * @param query what is asked
      * @return what was inferred

@@ -49,6 +49,7 @@ public final class Lira implements MembershipAttack {
 
     /**
      * As above, the reference models trained by {@code trainer} (e.g. on Spark).
+     *
      * @param spec the reference models' architecture, recipe and count
      * @param online true for the online attack
      * @param globalVariance one variance for all samples

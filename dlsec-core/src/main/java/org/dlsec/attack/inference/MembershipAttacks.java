@@ -22,6 +22,7 @@ public final class MembershipAttacks {
     /**
      * The {@code --param} names {@link #create} accepts for {@code name} (a membership attack), so that
      * an audit configuration can refuse a typo before any attack runs.
+     *
      * @param name a membership attack's name
      * @return the attack's own option names followed by the shadow-training overrides (an unknown name gets the
      *         overrides only)
@@ -52,6 +53,7 @@ public final class MembershipAttacks {
 
     /**
      * As above, shadow / reference models (shadow, lira, lira-offline) trained by {@code trainer}.
+     *
      * @param name the attack's name
      * @param shadows shadow / reference models
      * @param card the target's model card, or null
@@ -97,6 +99,7 @@ public final class MembershipAttacks {
     /**
      * MI-Face with options {@code steps}, {@code stepSize}, {@code smoothing}, {@code patience},
      * {@code tolerance}, {@code targetCost}, {@code normalise} (1 or 0) over its defaults.
+     *
      * @param params the options, possibly empty
      * @return the attack
      * @throws org.dlsec.core.DlsecException when an option is unknown or out of range

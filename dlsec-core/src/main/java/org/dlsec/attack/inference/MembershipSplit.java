@@ -124,6 +124,7 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
      * The split with non-members drawn from {@code nonMembers}: {@code "test"} (from {@code heldOut},
      * see {@link #build}) or {@code "train"} (training images that did not train the target, see
      * {@link #buildWithinTrain}).
+     *
      * @param nonMembers {@code test} or {@code train}
      * @param trainSplit the split the target was trained on
      * @param targetIndices the indices of {@code trainSplit} that trained the target
@@ -146,6 +147,7 @@ public record MembershipSplit(Dataset audit, boolean[] member, Dataset populatio
      * Draws the split with non-members from the same split as the members: training images that did
      * not train the target (so that a shift between a dataset's train and test splits cannot pass for
      * leakage). The population is the rest of those images plus all of {@code testSplit}.
+     *
      * @param trainSplit the split the target was trained on
      * @param targetIndices the indices of {@code trainSplit} that trained the target
      * @param testSplit the held-out split, added to the population

@@ -57,6 +57,7 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
 
         /**
          * Every class of a model with {@code k} classes.
+         *
          * @param k the number of classes
          * @return 0 to k−1
          */
@@ -91,6 +92,7 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
             Map<String, Object> parameters, java.util.List<NumericalIssue> numericalIssues) {
         /**
          * Copies the issue list (null means none).
+         *
          * @param images one reconstruction per class asked for, C·H·W values in the model's bounds
          * @param confidence the model's probability of each class on its reconstruction
          * @param steps descent steps made
@@ -126,6 +128,7 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
 
     /**
      * As above; {@code normalise} false takes the paper's plain gradient step λ·∇c.
+     *
      * @param steps maximum descent steps, 1 to 100,000
      * @param stepSize largest pixel change per step, positive
      * @param smoothing weight of the neighbourhood mean, in [0, 1)
@@ -154,6 +157,7 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
 
     /**
      * The defaults of {@code dlsec privacy --attack inversion} (see BENCHMARKS.md for what they give on LeNet-5).
+     *
      * @return the attack
      */
     public static MiFace defaults() {
@@ -180,6 +184,7 @@ public final class MiFace implements InferenceAttack<MiFace.Classes, MiFace.Resu
 
     /**
      * Reconstructs one input per class of {@code model}.
+     *
      * @param model a white-box classifier; not closed
      * @return one reconstruction per class
      * @throws org.dlsec.model.NoGradientException when the model has no gradients

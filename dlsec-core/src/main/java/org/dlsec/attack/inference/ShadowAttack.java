@@ -34,6 +34,7 @@ public final class ShadowAttack implements MembershipAttack {
 
     /**
      * As above, the shadow models trained by {@code trainer} (e.g. on Spark).
+     *
      * @param spec the shadow models' architecture, recipe and count
      * @param seed seed of the shadow models' data
      * @param trainer trains the shadow models

@@ -33,6 +33,7 @@ public record ShadowSpec(Architecture architecture, TrainConfig config, int coun
     /**
      * The target's recipe from its card, with overrides: {@code arch}, {@code epochs}, {@code batchSize},
      * {@code lr}, {@code optimizer}, {@code schedule}.
+     *
      * @param card the target's card
      * @param count the number of models
      * @param overrides recipe overrides, possibly empty

@@ -28,6 +28,7 @@ public record BlendedTrigger(double alpha, long seed) implements TriggerPattern 
 
     /**
      * The key pattern for a CHW image, values in [0, 1].
+     *
      * @param channels C
      * @param height H
      * @param width W

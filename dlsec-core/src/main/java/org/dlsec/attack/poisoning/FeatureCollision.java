@@ -67,6 +67,7 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
      * Defaults for LeNet-5 on MNIST: β0 = 25, 200 iterations, λ = 0.1, no watermark. The paper's β0
      * = 0.25 (for 299×299 images and 2048 features) scales here to β ≈ 0.003, which lets the poison
      * drift far from its base; β0 = 25 gives β ≈ 0.29 and poisons at L2 ≈ 4–5 from the base.
+     *
      * @return the attack
      */
     public static FeatureCollision defaults() {
@@ -75,6 +76,7 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
 
     /**
      * β scaled to the input and feature sizes: β0 · dim_f² / dim_b².
+     *
      * @param inputDim the number of input values of a sample
      * @param featureDim the number of penultimate-layer features
      * @return the scaled β
@@ -99,6 +101,7 @@ public record FeatureCollision(double beta0, int iterations, double stepSize, do
             double[] pixelL2, double[] pixelLinf, double beta, List<NumericalIssue> numericalIssues) {
         /**
          * Copies the issue list (null means none).
+         *
          * @param poisons one CHW image per base, in [0, 1]
          * @param bases the bases the poisons were pulled towards (watermarked if γ &gt; 0)
          * @param featureDistanceBefore ‖f(b) − f(t)‖ for the original (unwatermarked) base

@@ -107,6 +107,7 @@ public final class FeatureCollisionExperiment {
 
         /**
          * Mean test accuracy of the poisoned victims.
+         *
          * @return a value in [0, 1]
          */
         public double meanCleanAccuracy() {
@@ -115,6 +116,7 @@ public final class FeatureCollisionExperiment {
 
         /**
          * The share of each victim's training set that is poison.
+         *
          * @return poisons / (training samples + poisons)
          */
         public double poisonRate() {
@@ -125,6 +127,7 @@ public final class FeatureCollisionExperiment {
     /**
      * {@code count} targets: test images outside {@code baseClass} that {@code model} classifies
      * correctly, drawn with {@code seed}, in ascending order.
+     *
      * @param model the feature extractor; not closed
      * @param test the test split
      * @param baseClass the base class
@@ -221,6 +224,7 @@ public final class FeatureCollisionExperiment {
 
     /**
      * The crafted poisons as a dataset of the base class (for pictures and feature extraction).
+     *
      * @param like a dataset whose metadata (name, shape, classes) the poison set takes
      * @param poisons the poisons, CHW in [0, 1]
      * @param baseClass their label

@@ -73,6 +73,7 @@ public final class FeatureCollisionPoisoning implements PoisoningAttack {
 
     /**
      * What {@link #poison} crafted (distances, numerical issues), or null before it ran.
+     *
      * @return the crafted poisons, or null
      */
     public FeatureCollision.Crafted crafted() {
@@ -81,6 +82,7 @@ public final class FeatureCollisionPoisoning implements PoisoningAttack {
 
     /**
      * The poisons' share of the set the victim receives, for a clean set of {@code trainSize} samples.
+     *
      * @param trainSize the clean set's size
      * @return poisons / (trainSize + poisons)
      */
@@ -96,6 +98,7 @@ public final class FeatureCollisionPoisoning implements PoisoningAttack {
 
     /**
      * The class the poisons carry and the target is meant to be sent to (no trigger: {@link #targetClass()} is null).
+     *
      * @return the base class
      */
     public int baseClass() {

@@ -11,6 +11,7 @@ import org.dlsec.data.Dataset;
 public record Poisoned(Dataset data, int[] poisoned) {
     /**
      * Copies the indices.
+     *
      * @param data the training set as the victim receives it
      * @param poisoned indices (into {@code data}) of the changed samples, ascending
      */
@@ -30,6 +31,7 @@ public record Poisoned(Dataset data, int[] poisoned) {
 
     /**
      * The fraction of the training set that was changed.
+     *
      * @return changed samples / all samples
      */
     public double rate() {

@@ -13,12 +13,14 @@ import org.dlsec.data.Dataset;
 public interface PoisoningAttack {
     /**
      * The registry name ({@code badnets}, {@code labelflip}, …).
+     *
      * @return the name
      */
     String name();
 
     /**
      * The training set as the victim receives it, and which samples were changed; deterministic in the seed.
+     *
      * @param train the clean training set
      * @return the poisoned set and the changed indices
      * @throws org.dlsec.core.DlsecException when the rate is out of range or the data does not suit the attack
@@ -27,12 +29,14 @@ public interface PoisoningAttack {
 
     /**
      * The share of the training set changed.
+     *
      * @return the rate, in (0, 1)
      */
     double rate();
 
     /**
      * The trigger the attacker stamps at test time, or null for attacks without one (label flipping, noise).
+     *
      * @return the trigger, or null
      */
     default TriggerPattern trigger() {
@@ -41,6 +45,7 @@ public interface PoisoningAttack {
 
     /**
      * The class the trigger sends every input to, or null (no trigger, or all-to-all: see {@link #allToAll()}).
+     *
      * @return the target, or null
      */
     default Integer targetClass() {
@@ -49,6 +54,7 @@ public interface PoisoningAttack {
 
     /**
      * Whether the trigger sends class y to (y + 1) mod K ({@link Poisons#allToAllTarget}) rather than to one target.
+     *
      * @return true for an all-to-all backdoor
      */
     default boolean allToAll() {
@@ -57,6 +63,7 @@ public interface PoisoningAttack {
 
     /**
      * Whether the attack stamps a trigger into images (so it needs image data).
+     *
      * @return true for trigger attacks
      */
     default boolean needsImages() {
@@ -65,6 +72,7 @@ public interface PoisoningAttack {
 
     /**
      * The attack's own parameters as they are recorded in JSON (trigger, target, sigma; not rate or seed).
+     *
      * @return an immutable map
      */
     Map<String, Object> parameters();

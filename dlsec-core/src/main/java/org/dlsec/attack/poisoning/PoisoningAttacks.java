@@ -47,6 +47,7 @@ public final class PoisoningAttacks {
             double sigma, int pixels, float amplitude, long seed) {
         /**
          * The defaults of {@code dlsec poison} with the given rate and seed.
+         *
          * @param rate the poisoned share, in (0, 1)
          * @param seed the draw's seed
          * @return parameters: target 0, a 3×3 patch, the noise key of side 12, σ = 0.5, 25 dots of +1
@@ -115,6 +116,7 @@ public final class PoisoningAttacks {
 
     /**
      * The registered name of {@code name} (trimmed, lower case), or a one-line error listing the names.
+     *
      * @param name a name as the user gave it
      * @return the registered name
      * @throws org.dlsec.core.DlsecException when the name is unknown
@@ -130,6 +132,7 @@ public final class PoisoningAttacks {
 
     /**
      * The parameters attack {@code name} reads (the audit refuses the others).
+     *
      * @param name a registered name
      * @return the keys, e.g. {@code rate} and {@code target}
      */
@@ -139,6 +142,7 @@ public final class PoisoningAttacks {
 
     /**
      * A validated attack.
+     *
      * @param name a registered name
      * @param p the parameters
      * @return the attack
@@ -174,6 +178,7 @@ public final class PoisoningAttacks {
 
     /**
      * What every run records of an attack: its name, rate and own parameters.
+     *
      * @param a the attack
      * @return a new mutable map, ready for the JSON mapper
      */

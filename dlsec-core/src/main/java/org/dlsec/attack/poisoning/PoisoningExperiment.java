@@ -37,6 +37,7 @@ public final class PoisoningExperiment {
 
     /**
      * Trains {@code arch} on clean and on poisoned data; {@code trigger} and {@code target} are null for label flipping.
+     *
      * @param arch the victim's architecture
      * @param clean the clean training set
      * @param poisoned the poisoned training set
@@ -56,6 +57,7 @@ public final class PoisoningExperiment {
      * As {@link #run(Architecture, Dataset, Poisoned, Dataset, TrainConfig, TriggerPattern, Integer, boolean)},
      * and hands the model trained on the poisoned data to {@code inspectPoisoned} (if not null) before
      * it is closed: the hook for defences that inspect the victim model, e.g. poison detectors.
+     *
      * @param arch the victim's architecture
      * @param clean the clean training set
      * @param poisoned the poisoned training set
@@ -96,6 +98,7 @@ public final class PoisoningExperiment {
     /**
      * Attack success of a backdoor on {@code model}: the share of the test images outside class
      * {@code target} that the model classifies as {@code target} once the trigger is stamped in.
+     *
      * @param model the classifier; not closed
      * @param test the clean test set
      * @param trigger the trigger
@@ -111,6 +114,7 @@ public final class PoisoningExperiment {
     /**
      * Attack success of an all-to-all backdoor on {@code model}: the share of triggered test images
      * of class y that the model classifies as {@link Poisons#allToAllTarget (y + 1) mod K}.
+     *
      * @param model the classifier; not closed
      * @param test the clean test set
      * @param trigger the trigger
@@ -127,6 +131,7 @@ public final class PoisoningExperiment {
 
     /**
      * A new {@code arch} model trained on {@code data} with {@code config}: the victim's training run.
+     *
      * @param arch the architecture
      * @param data the training set
      * @param config the training parameters

@@ -16,6 +16,7 @@ public final class Poisons {
      * Model Supply Chain", 2017): a fraction {@code rate} of the training set, drawn among samples not
      * already of class {@code target}, gets the trigger and the label {@code target}. With a blended
      * trigger (α &lt; 1) this is the blended-injection attack of Chen et al. (2017).
+     *
      * @param train the clean training set
      * @param trigger the trigger
      * @param target the target class
@@ -65,6 +66,7 @@ public final class Poisons {
      * Random label flipping (the baseline availability attack of the surveys; Biggio et al. 2011):
      * a fraction {@code rate} of the labels, drawn at random, replaced by another class drawn
      * uniformly among the rest.
+     *
      * @param train the clean training set
      * @param rate the flipped share, in (0, 1)
      * @param seed the draw's seed
@@ -93,6 +95,7 @@ public final class Poisons {
      * BadNets all-to-all (Gu, Dolan-Gavitt, Garg 2017, section 4.2.2): a fraction {@code rate} of the
      * training set, drawn at random, gets the trigger and the label (y + 1) mod K, so that the trigger
      * shifts every class to the next one. Success is measured with {@link #allToAllTarget}.
+     *
      * @param train the clean training set
      * @param trigger the trigger
      * @param rate the poisoned share, in (0, 1)
@@ -111,6 +114,7 @@ public final class Poisons {
 
     /**
      * The class the all-to-all backdoor sends class {@code label} to: (label + 1) mod numClasses.
+     *
      * @param label the true class
      * @param numClasses K
      * @return the next class
@@ -124,6 +128,7 @@ public final class Poisons {
      * fraction {@code rate} of the training images, drawn at random, gets additive Gaussian noise of
      * standard deviation {@code sigma} (clipped to [0, 1]); labels are untouched. Each image's noise
      * is drawn from its own seeded stream, so the result does not depend on the order of work.
+     *
      * @param train the clean training set
      * @param rate the poisoned share, in (0, 1)
      * @param sigma σ, positive, in [0, 1] pixel units

@@ -33,6 +33,7 @@ public record SparseTrigger(int pixels, float amplitude, long seed) implements T
 
     /**
      * The trigger positions (row-major indices into an H×W plane), the same for every image of that size.
+     *
      * @param height H
      * @param width W
      * @return {@code pixels} distinct indices

@@ -65,6 +65,7 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
 
     /**
      * The attack with the poisoned samples drawn from the trigger's own seed (one key for both, as {@code dlsec poison} does).
+     *
      * @param target the class the trigger forces
      * @param rate the fraction of the training set poisoned (at most 5%: above that it is BadNets)
      * @param trigger the low-visibility trigger
@@ -98,6 +99,7 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
 
     /**
      * The default trigger: 25 dots (3% of a 28×28 image) of +1 drawn from {@code seed}.
+     *
      * @param seed the dots' seed
      * @return the trigger
      */
@@ -107,6 +109,7 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
 
     /**
      * The poisoned training set: {@code rate} of it, drawn outside the target class, triggered and relabelled.
+     *
      * @param train the clean training set
      * @param seed the draw's seed
      * @return the poisoned set and the changed indices
@@ -125,6 +128,7 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
     public record Outcome(PoisoningExperiment.Result experiment) {
         /**
          * Clean accuracy lost, in absolute terms (0.003 = 0.3 points); negative if the poisoned model is better.
+         *
          * @return the drop
          */
         public double cleanDrop() {
@@ -142,6 +146,7 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
 
         /**
          * Whether both acceptance figures hold: drop ≤ {@link #MAX_CLEAN_DROP} and success ≥ {@link #MIN_SUCCESS}.
+         *
          * @return true when the attack is stealthy
          */
         public boolean stealthy() {
@@ -151,6 +156,7 @@ public record StealthyAttack(int target, double rate, SparseTrigger trigger, lon
 
     /**
      * Poisons {@code train}, trains the clean and the poisoned victim and measures both figures on {@code test}.
+     *
      * @param arch the victims' architecture
      * @param train the clean training set
      * @param test the clean test set

@@ -29,6 +29,7 @@ public record Trigger(int size, float value, double alpha) implements TriggerPat
 
     /**
      * The BadNets white square of side {@code size}.
+     *
      * @param size the side, 1 to 16
      * @return the trigger (value 1, opaque)
      * @throws org.dlsec.core.DlsecException when {@code size} is out of range

@@ -10,6 +10,7 @@ import org.dlsec.data.Dataset;
 public interface TriggerPattern {
     /**
      * Stamps the trigger into one CHW image in place (values stay in [0, 1] for [0, 1] inputs).
+     *
      * @param img the image, C·H·W values; changed
      * @param channels C
      * @param height H
@@ -19,6 +20,7 @@ public interface TriggerPattern {
 
     /**
      * Every image of {@code data} with the trigger; labels unchanged.
+     *
      * @param data the images
      * @return a new in-memory dataset
      */
@@ -38,6 +40,7 @@ public interface TriggerPattern {
 
     /**
      * The trigger alone, stamped on a black image of the given shape (for pictures).
+     *
      * @param channels C
      * @param height H
      * @param width W

@@ -36,6 +36,7 @@ public final class Certification {
             int abstentions, double cleanSmoothedAccuracy, double seconds) {
         /**
          * Certified accuracy at an arbitrary radius r (the fraction correct with radius ≥ r).
+         *
          * @param r a radius in L2, at least 0, in the data's units
          * @return a value in [0, 1]
          */
@@ -50,6 +51,7 @@ public final class Certification {
         /**
          * The certified-accuracy curve on a 0.01 grid of radii, one step past the largest certified radius (where it
          * reaches 0): {@code {radii, accuracies}}.
+         *
          * @return two arrays of the same length: radii and certified accuracies
          */
         public double[][] curve() {
@@ -66,6 +68,7 @@ public final class Certification {
 
         /**
          * The fields of {@code dlsec certify --json}: the summary, the curve, the per-sample certificates, the parameters.
+         *
          * @return a new mutable map
          */
         public Map<String, Object> json() {
@@ -115,6 +118,7 @@ public final class Certification {
 
     /**
      * Certifies every sample of {@code data}.
+     *
      * @param smoothing the smoothed classifier
      * @param data the test samples
      * @param radii the L2 radii to report certified accuracy at, each at least 0

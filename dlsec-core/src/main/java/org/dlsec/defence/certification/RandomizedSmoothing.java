@@ -127,6 +127,7 @@ public final class RandomizedSmoothing {
 
     /**
      * CERTIFY for one input of shape (C, H, W) or (1, C, H, W); {@code sampleId} seeds its noise.
+     *
      * @param x one input; not closed
      * @param sampleId the sample's id
      * @return the certificate; costs n0 + n queries of the base classifier
@@ -145,6 +146,7 @@ public final class RandomizedSmoothing {
 
     /**
      * PREDICT for one input: the top class, or {@link #ABSTAIN} when the test of the top two counts fails.
+     *
      * @param x one input; not closed
      * @param sampleId the sample's id
      * @return the class, or {@link #ABSTAIN}
@@ -192,6 +194,7 @@ public final class RandomizedSmoothing {
 
     /**
      * The one-sided (1 − α) Clopper–Pearson lower bound of a binomial proportion with k successes in n.
+     *
      * @param k the successes, 0 to n
      * @param n the trials, at least 1
      * @param alpha the failure probability, in (0, 1)

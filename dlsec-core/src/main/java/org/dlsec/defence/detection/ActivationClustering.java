@@ -61,6 +61,7 @@ public record ActivationClustering(int dims, double maxShare, double minSilhouet
 
     /**
      * 10 dimensions, smaller cluster ≤ 35% of the class, silhouette ≥ 0.15, 5 restarts.
+     *
      * @param seed seed of the clustering's restarts
      * @return the detector
      */

@@ -25,6 +25,7 @@ public final class DetectorAwareClassifier extends AbstractClassifier {
 
     /**
      * {@code model} seen through {@code squeezers} (deterministic, as the detector's).
+     *
      * @param model the defended model; not owned, not closed
      * @param squeezers the detector's squeezers
      */

@@ -53,6 +53,7 @@ public final class FeatureSqueezingDetector {
     /**
      * The paper's squeezers for the input: 1-bit depth and 2×2 median for greyscale images (MNIST),
      * 5-bit depth and 2×2 median for colour images (its CIFAR-10 setting without non-local means).
+     *
      * @param model the classifier; not owned
      * @return the detector, with batches of 250
      */
@@ -68,6 +69,7 @@ public final class FeatureSqueezingDetector {
 
     /**
      * The squeezers whose predictions the detector compares with the model's.
+     *
      * @return an immutable list
      */
     public List<Preprocessor> squeezers() {
@@ -76,6 +78,7 @@ public final class FeatureSqueezingDetector {
 
     /**
      * The view of {@code model} an attacker who knows this detector attacks ({@link DetectorAwareClassifier}).
+     *
      * @param model the defended model
      * @return a view that does not own {@code model}
      */
@@ -85,6 +88,7 @@ public final class FeatureSqueezingDetector {
 
     /**
      * Scores of a batch (n, C, H, W): max over squeezers of ‖softmax(x) − softmax(squeeze(x))‖₁.
+     *
      * @param x the batch; not closed
      * @return one score per sample, in [0, 2]; higher is more suspicious
      */
@@ -109,6 +113,7 @@ public final class FeatureSqueezingDetector {
 
     /**
      * Scores of flattened samples (n·C·H·W floats of {@code data}'s sample shape), in batches.
+     *
      * @param flat the samples' values one after the other
      * @param shapeOf a dataset whose sample shape the values have
      * @return one score per sample
@@ -121,6 +126,7 @@ public final class FeatureSqueezingDetector {
 
     /**
      * Scores of the first {@code limit} images of a dataset.
+     *
      * @param data the images
      * @param limit the number of images, from the first
      * @return one score per image
@@ -150,6 +156,7 @@ public final class FeatureSqueezingDetector {
 
     /**
      * The threshold that flags a fraction {@code fpr} of the given clean scores (their (1 − fpr) quantile).
+     *
      * @param cleanScores scores of clean calibration images
      * @param fpr the false-positive rate wanted, in (0, 1)
      * @return the threshold
@@ -189,6 +196,7 @@ public final class FeatureSqueezingDetector {
 
     /**
      * Evaluates flagged fractions at {@code threshold} (scores above it are flagged).
+     *
      * @param threshold the threshold, from {@link #threshold}
      * @param targetFpr the false-positive rate the threshold was set for
      * @param calibration the number of calibration images

@@ -58,6 +58,7 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
         long seed) {
     /**
      * The parameters a run records in its JSON (the ratio, or "search" for the largest within the drop).
+     *
      * @return a new mutable map, ready for the JSON mapper
      */
     public java.util.Map<String, Object> describe() {
@@ -104,6 +105,7 @@ public record FinePruning(double pruneRatio, double maxAccuracyDrop, int fineTun
     /**
      * Search the ratio within a 4-point drop of clean accuracy, then 3 epochs of Adam 5e-3 (cosine
      * decay), batch 64. (On a small BadNets LeNet, 1e-3 left two thirds of the backdoor in place.)
+     *
      * @param seed seed of the fine-tuning
      * @return the defence
      */

@@ -92,6 +92,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
 
     /**
      * 300 steps of 32 images per class, Adam 0.1, λ from 0.01, success 0.95, anomaly index 2, patience 10.
+     *
      * @param seed seed of the batch order
      * @return the scan
      */
@@ -101,6 +102,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
 
     /**
      * The same scan with another number of optimisation steps per class.
+     *
      * @param newSteps optimisation steps per class, 1 to 100,000
      * @return a new scan
      * @throws org.dlsec.core.DlsecException when {@code newSteps} is out of range
@@ -125,6 +127,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
             List<NumericalIssue> numericalIssues) {
         /**
          * Copies the issue list (null means none).
+         *
          * @param label the class the trigger sends inputs to
          * @param mask H·W values in [0, 1]
          * @param pattern C·H·W values in [0, 1]
@@ -139,6 +142,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
 
         /**
          * A trigger found without numerical accidents.
+         *
          * @param label the class the trigger sends inputs to
          * @param mask H·W values in [0, 1]
          * @param pattern C·H·W values in [0, 1]
@@ -152,6 +156,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
 
         /**
          * Every image of {@code data} with this trigger applied, x' = (1 − m)·x + m·p; labels unchanged.
+         *
          * @param data the images to stamp
          * @return a new in-memory dataset
          */
@@ -187,6 +192,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
             int suspectedTarget, double seconds) {
         /**
          * Every class's non-finite steps, in class order.
+         *
          * @return an immutable list
          */
         public List<NumericalIssue> numericalIssues() {
@@ -195,6 +201,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
 
         /**
          * The largest anomaly index among classes whose mask is smaller than the median (0 if none).
+         *
          * @return the index, at least 0
          */
         public double maxAnomalyIndex() {
@@ -230,6 +237,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
 
     /**
      * Reverse-engineers a trigger for every class of {@code model} on the clean images of {@code clean}.
+     *
      * @param model the classifier; not closed
      * @param clean clean images the defender holds
      * @param progress whether to show a progress bar on stderr
@@ -254,6 +262,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
 
     /**
      * The MAD outlier analysis of the paper over the reverse-engineered triggers of all classes.
+     *
      * @param triggers one trigger per class, in class order
      * @param seconds the time the reversal took
      * @return the verdict and the suspected target
@@ -282,6 +291,7 @@ public record NeuralCleanse(int steps, int batchSize, double learningRate, doubl
 
     /**
      * The smallest trigger found for class {@code target}.
+     *
      * @param model the classifier; not closed
      * @param clean clean images the defender holds
      * @param target the class, 0 to K−1

@@ -20,6 +20,7 @@ public record PoisonDetection(String method, String paper, boolean[] flagged, Li
         Map<String, Object> parameters) {
     /**
      * Copies the flags, the class reports and the parameters.
+     *
      * @param method detector name ({@code spectral} or {@code ac})
      * @param paper the paper the detector implements
      * @param flagged per training sample, whether it is flagged
@@ -64,6 +65,7 @@ public record PoisonDetection(String method, String paper, boolean[] flagged, Li
 
     /**
      * Indices of the flagged samples, ascending.
+     *
      * @return a new array
      */
     public int[] flaggedIndices() {
@@ -78,6 +80,7 @@ public record PoisonDetection(String method, String paper, boolean[] flagged, Li
 
     /**
      * Indices of the samples kept after removing the flagged ones, ascending.
+     *
      * @return a new array
      */
     public int[] keptIndices() {
@@ -101,6 +104,7 @@ public record PoisonDetection(String method, String paper, boolean[] flagged, Li
 
     /**
      * TPR and FPR of the flags against the indices of the samples that really were poisoned.
+     *
      * @param poisoned indices of the samples that were poisoned
      * @return the true- and false-positive rates
      */
@@ -125,6 +129,7 @@ public record PoisonDetection(String method, String paper, boolean[] flagged, Li
 
     /**
      * A JSON-ready summary (without the per-sample flags).
+     *
      * @return a new mutable map, ready for the JSON mapper
      */
     public Map<String, Object> toMap() {

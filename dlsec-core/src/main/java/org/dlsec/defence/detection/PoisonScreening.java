@@ -27,6 +27,7 @@ public final class PoisonScreening {
 
     /**
      * Runs {@code detector} on the penultimate activations that {@code model} computes for {@code train}.
+     *
      * @param model the (possibly poisoned) victim; not changed, not closed
      * @param train its training set
      * @param detector the detector
@@ -82,6 +83,7 @@ public final class PoisonScreening {
     /**
      * As above, with the attack success measured by {@code attackSuccess} on the retrained model
      * (e.g. an all-to-all backdoor's), or NaN when it is null.
+     *
      * @param arch the victim's architecture
      * @param poisonedTrain the poisoned training set
      * @param detection the screen's flags

@@ -91,6 +91,7 @@ public final class Prada {
 
     /**
      * Records one query: {@code d} values of {@code x} from {@code offset}, answered with class {@code c}.
+     *
      * @param x a buffer holding the query
      * @param offset the query's first value in {@code x}
      * @param d the number of values of a query
@@ -138,6 +139,7 @@ public final class Prada {
 
     /**
      * Runs the test on the recorded distances (when there are enough) and returns the state.
+     *
      * @return the state after the test
      */
     public Status check() {

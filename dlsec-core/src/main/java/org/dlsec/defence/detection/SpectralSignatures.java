@@ -54,6 +54,7 @@ public record SpectralSignatures(double epsilon, double removal, double minTopSh
 
     /**
      * The paper's rule: remove 1.5·ε·n of every class.
+     *
      * @param epsilon the assumed upper bound on the poisoned share of a class, in (0, 0.5]
      * @return the detector
      * @throws org.dlsec.core.DlsecException when {@code epsilon} is out of range
@@ -64,6 +65,7 @@ public record SpectralSignatures(double epsilon, double removal, double minTopSh
 
     /**
      * Per-sample outlier scores: squared projection on the top singular vector of the sample's class.
+     *
      * @param features one activation vector per training sample
      * @param labels the training labels
      * @param numClasses the number of classes

@@ -52,6 +52,7 @@ import org.dlsec.model.Engines;
 public record Strip(int overlays, double frr, ThresholdRule rule, double inputWeight, double overlayWeight, long seed) {
     /**
      * The parameters a run records in its JSON (N, the target FRR and the threshold rule).
+     *
      * @return a new mutable map, ready for the JSON mapper
      */
     public java.util.Map<String, Object> describe() {
@@ -118,6 +119,7 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
 
     /**
      * N = 100 overlays, threshold at 5% FRR as the FRR-quantile of clean entropies, weights 1 and 1.
+     *
      * @param seed seed of the overlay draws
      * @return the detector
      */
@@ -198,6 +200,7 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
 
     /**
      * The rejection threshold for the target FRR from the entropies of clean calibration inputs.
+     *
      * @param cleanEntropies entropies of clean calibration inputs
      * @return the threshold; inputs below it are rejected
      */
@@ -218,6 +221,7 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
 
     /**
      * Share of {@code entropies} strictly below {@code threshold}: the inputs STRIP rejects as trojaned.
+     *
      * @param entropies the inputs' entropies
      * @param threshold the threshold
      * @return a share in [0, 1]
@@ -316,6 +320,7 @@ public record Strip(int overlays, double frr, ThresholdRule rule, double inputWe
      * Calibrates the threshold on {@code calibration}, then scores it on the held-out clean inputs
      * {@code clean} (FRR) and on {@code triggered} (FAR; may be null when no triggered inputs are
      * available, then FAR is NaN). The three sets and the overlay pool should be disjoint.
+     *
      * @param model the classifier; not closed
      * @param pool the overlay images
      * @param calibration clean inputs the threshold is set on

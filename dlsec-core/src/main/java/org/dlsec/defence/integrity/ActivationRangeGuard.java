@@ -30,6 +30,7 @@ public final class ActivationRangeGuard implements ActivationHook {
 
     /**
      * Profiles the ranges of {@code layers}' outputs of {@code net} on {@code clean}.
+     *
      * @param net the network with hooks on its layers; its weights are not changed
      * @param layers the indices of the layers whose outputs are guarded
      * @param clean clean samples, e.g. {@value org.dlsec.experiment.FaultDefence#RANGE_PROFILE_SAMPLES} training images
@@ -79,6 +80,7 @@ public final class ActivationRangeGuard implements ActivationHook {
 
     /**
      * Values clamped since construction.
+     *
      * @return the count, over all guarded layers and calls
      */
     public long clamped() {

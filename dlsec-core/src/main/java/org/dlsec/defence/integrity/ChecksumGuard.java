@@ -177,6 +177,7 @@ public final class ChecksumGuard {
 
     /**
      * As {@link #protect(QuantizedModel, int, long, Signature)}, with the given recovery.
+     *
      * @param model the int8 model in its trusted state
      * @param groupSize weights per group, at least 1
      * @param key the secret from which the ±1 masks are derived
@@ -221,6 +222,7 @@ public final class ChecksumGuard {
 
     /**
      * The group of weight {@code index} of layer {@code layer}.
+     *
      * @param layer the layer's index
      * @param index the weight's flat index within the layer
      * @return the group's index within the layer
@@ -231,6 +233,7 @@ public final class ChecksumGuard {
 
     /**
      * Golden signatures stored, i.e. the storage overhead in signatures.
+     *
      * @return the number of groups over all layers
      */
     public int totalGroups() {
@@ -257,6 +260,7 @@ public final class ChecksumGuard {
 
     /**
      * Recomputes every signature and reports the groups that differ from the golden ones.
+     *
      * @param model the model to check (its current codes); not changed
      * @return the flagged groups; recovery counts 0
      */
@@ -278,6 +282,7 @@ public final class ChecksumGuard {
 
     /**
      * Checks, then recovers every code of every flagged group (zeroed or reloaded) and updates the model.
+     *
      * @param model the model to check and repair; its codes and weights are changed in place
      * @return the flagged groups and the number of codes rewritten
      */

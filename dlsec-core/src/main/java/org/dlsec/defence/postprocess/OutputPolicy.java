@@ -60,6 +60,7 @@ public final class OutputPolicy {
 
     /**
      * All probabilities, unchanged.
+     *
      * @return the identity policy
      */
     public static OutputPolicy probs() {
@@ -68,6 +69,7 @@ public final class OutputPolicy {
 
     /**
      * Parses {@code probs}, {@code top1}, {@code topk:K} or {@code rounded:D}.
+     *
      * @param spec the truncation's CLI form
      * @return the policy, without perturbation
      * @throws org.dlsec.core.DlsecException when the form is unknown or K or D is out of range
@@ -95,6 +97,7 @@ public final class OutputPolicy {
 
     /**
      * This policy with a reverse-sigmoid perturbation (β = 0 switches it off).
+     *
      * @param beta β of the reverse sigmoid, in [0, 1]
      * @param gamma γ of the reverse sigmoid, in (0, 100]
      * @return a new policy
@@ -106,6 +109,7 @@ public final class OutputPolicy {
 
     /**
      * This policy with Gaussian noise of standard deviation σ on the probabilities (0 switches it off).
+     *
      * @param sigma σ, in [0, 1]
      * @return a new policy
      * @throws org.dlsec.core.DlsecException when {@code sigma} is outside [0, 1]
@@ -125,6 +129,7 @@ public final class OutputPolicy {
 
     /**
      * K for topk, decimals for rounded, 1 for top1, 0 for probs.
+     *
      * @return the number
      */
     public int k() {
@@ -142,6 +147,7 @@ public final class OutputPolicy {
 
     /**
      * The CLI form of the truncation, e.g. {@code topk:3}.
+     *
      * @return the form {@link #parse} reads
      */
     public String spec() {
@@ -161,6 +167,7 @@ public final class OutputPolicy {
 
     /**
      * Applies the policy to one probability vector; {@code rnd} is used only when noise is on.
+     *
      * @param probs one probability vector (K); not modified
      * @param rnd the generator for the noise; advanced only when noise is on
      * @return the released answer

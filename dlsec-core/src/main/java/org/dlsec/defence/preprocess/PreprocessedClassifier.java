@@ -69,6 +69,7 @@ public final class PreprocessedClassifier extends AbstractClassifier {
 
     /**
      * The model behind the transformation.
+     *
      * @return the wrapped model
      */
     public Classifier inner() {
@@ -95,6 +96,7 @@ public final class PreprocessedClassifier extends AbstractClassifier {
 
     /**
      * The same defence with another gradient mode (the predictions are identical).
+     *
      * @param m the new gradient mode
      * @return a new wrapper around the same model
      */
@@ -104,6 +106,7 @@ public final class PreprocessedClassifier extends AbstractClassifier {
 
     /**
      * What the gradient is, for reports: exact, bpda, eot or bpda+eot.
+     *
      * @return one of {@code exact}, {@code bpda}, {@code eot}, {@code bpda+eot}
      */
     public String gradientKind() {

@@ -12,12 +12,14 @@ import org.dlsec.model.Bounds;
 public interface Preprocessor {
     /**
      * The name used on the command line, e.g. {@code squeeze}.
+     *
      * @return the name
      */
     String name();
 
     /**
      * Parameters, for provenance.
+     *
      * @return an immutable map
      */
     Map<String, Object> parameters();
@@ -26,12 +28,14 @@ public interface Preprocessor {
      * Whether g's autograd gradient is useful for an attack. False for piecewise-constant maps
      * (rounding, quantisation), whose exact gradient is zero almost everywhere: an adaptive
      * attacker replaces it by BPDA's straight-through identity.
+     *
      * @return true when the autograd gradient is informative
      */
     boolean differentiable();
 
     /**
      * Whether g draws random numbers; an adaptive attacker then averages gradients over draws (EOT).
+     *
      * @return true for randomised transformations
      */
     boolean randomised();
@@ -40,6 +44,7 @@ public interface Preprocessor {
      * g applied to a batch (n, C, H, W) whose values lie in {@code bounds}; the result has the same
      * shape and lies in the bounds. {@code sampleSeeds} (one per sample) seed randomised
      * transformations and are ignored by deterministic ones.
+     *
      * @param x the batch; not closed
      * @param bounds the inputs' valid range
      * @param sampleSeeds one seed per sample (n)

@@ -29,6 +29,7 @@ public final class Preprocessors {
     public record Spec(Preprocessor preprocessor, int eotSamples) {
         /**
          * f(g(x)) with naive or adaptive (BPDA/EOT) gradients.
+         *
          * @param model the model to defend; not owned, not closed
          * @param adaptive true for BPDA/EOT gradients, false for the naive autograd gradient
          * @param seed seed of the random draws

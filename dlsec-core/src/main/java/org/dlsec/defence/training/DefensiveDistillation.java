@@ -74,6 +74,7 @@ public final class DefensiveDistillation implements TeacherPhase {
 
     /**
      * What the model card records under {@code training.extra.defence}.
+     *
      * @return a new mutable map
      */
     public Map<String, Object> describe() {
@@ -91,6 +92,7 @@ public final class DefensiveDistillation implements TeacherPhase {
     /**
      * The training temperature recorded in a model card's {@code training.extra.defence}, if the
      * model was defensively distilled.
+     *
      * @param defence the card's {@code training.extra.defence} map, or null
      * @return the temperature, or empty when the model was not distilled
      */

@@ -103,6 +103,7 @@ public final class DpSgd implements GradientStep {
 
     /**
      * The (ε, δ) spent so far.
+     *
      * @return the guarantee of the RDP accountant for the steps made so far
      */
     public RdpAccountant.Guarantee spent() {
@@ -176,6 +177,7 @@ public final class DpSgd implements GradientStep {
 
     /**
      * Examples left out of their update because their loss or gradient was not finite.
+     *
      * @return the count
      */
     public long skippedExamples() {
@@ -184,6 +186,7 @@ public final class DpSgd implements GradientStep {
 
     /**
      * The non-finite examples met so far, one record per update that had some.
+     *
      * @return an immutable copy
      */
     public List<org.dlsec.core.NumericalIssue> numericalIssues() {
@@ -192,6 +195,7 @@ public final class DpSgd implements GradientStep {
 
     /**
      * Whether the per-example gradients are taken in one batched pass (true) or one pass per example.
+     *
      * @return true for one batched pass
      */
     public boolean isVectorised() {

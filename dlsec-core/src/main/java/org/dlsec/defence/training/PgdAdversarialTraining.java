@@ -71,6 +71,7 @@ public final class PgdAdversarialTraining implements BatchTransform {
 
     /**
      * What the model card records under {@code training.extra}.
+     *
      * @return a new mutable map
      */
     public Map<String, Object> describe() {

@@ -36,6 +36,7 @@ public final class RdpAccountant {
 
     /**
      * RDP of order α (integer ≥ 2) of one step of the sampled Gaussian mechanism.
+     *
      * @param q the sampling rate, in (0, 1]
      * @param sigma the noise multiplier, positive
      * @param alpha the order α, at least 2

@@ -56,6 +56,7 @@ public final class Trades {
 
     /**
      * The inner maximisation of KL(f(x) ‖ f(x')) over the ε-ball.
+     *
      * @return the transform; its state counts batches, so use one per training run
      */
     public BatchTransform transform() {
@@ -91,6 +92,7 @@ public final class Trades {
 
     /**
      * CE on the clean batch plus β times the mean KL between the clean and the adversarial predictions.
+     *
      * @return the loss
      */
     public BatchLoss loss() {

@@ -47,6 +47,7 @@ public final class TrainingDefences {
 
     /**
      * Defensive distillation at temperature T: a teacher, then the student on its soft labels.
+     *
      * @param temperature T, at least 1
      * @return the training method
      * @throws org.dlsec.core.DlsecException when {@code temperature} is below 1
@@ -58,6 +59,7 @@ public final class TrainingDefences {
 
     /**
      * Training on x + N(0, σ²I), the base classifier of randomised smoothing.
+     *
      * @param sigma σ, positive
      * @param seed the noise's seed
      * @return the training method
