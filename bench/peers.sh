@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Issue #22's peer benchmark: every attack dlsec shares with torchattacks 3.5.1 and/or ART 1.20.1, same parameters, same
+# TorchScript model file and the same first N test images, interleaved (dlsec, peers, dlsec, peers, ...) REPS times;
+# prints the median seconds, robust accuracy and mean L2 (successful samples) of each tool and the ratio
+# dlsec / fastest peer. dlsec's time is its own "seconds" (the attack over the batches, clean prediction included);
+# a peer's is its attack call alone (bench/peer_attack.py).
+#
+# Usage: bench/peers.sh [TA_DIR] [ART_DIR]
+#   TA_DIR  a checkout of Harry24k/adversarial-attacks-pytorch (3.5.1), default /tmp/ta
+#   ART_DIR a checkout of Trusted-AI/adversarial-robustness-toolbox (1.20.1), default /tmp/art
+# Peers: the issue asks for a venv over python3-torch with both from the package index; this machine has no index,
+#   so the checkouts go on PYTHONPATH (ART needs Debian's python3-sklearn, python3-scipy, python3-tqdm).
+# Env: REPS (default 3), ONLY (space-separated row names, e.g. "lenet-square gtsrb-pgd"), DATA (default
+#   /work/shared/data, holding gtsrb/), OUT (default target/bench/peers), DLSEC (the launcher).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/common.sh
+ta=${1:-/tmp/ta} art=${2:-/tmp/art}
+reps=${REPS:-3}
+data=${DATA:-/work/shared/data}
+out=${OUT:-target/bench/peers}
+mkdir -p "$out"
+export PYTHONPATH="$ta:$art${PYTHONPATH:+:$PYTHONPATH}"
+lenet=dlsec-core/src/test/resources/fixtures/lenet-ts.pt
+vgg=$out/gtsrb-vgg-ts.pt
+[ -f "$vgg" ] || "$PY" bench/make_peer_model.py "$data" "$vgg" 2 >&2
+e8=0.03137254901960784
+# NAME | model | dataset | N | eps | queries (peer) | peers | dlsec arguments
+rows=(
+  "lenet-fgsm|$lenet|mnist|1000|0.3|0|ta art|--attack fgsm --eps 0.3"
+  "lenet-pgd|$lenet|mnist|1000|0.3|0|ta art|--attack pgd --eps 0.3 --steps 40 --step-size 0.01"
+  "lenet-mim|$lenet|mnist|1000|0.3|0|ta art|--attack mim --eps 0.3 --steps 10 --step-size 0.03 --param decay=1.0"
+  "lenet-cw|$lenet|mnist|200|0|0|ta|--attack cw --norm l2 --param c=1 --param binary-steps=1 --steps 100 --step-size 0.01 --param abort-early=false"
+  "lenet-deepfool|$lenet|mnist|200|0|0|ta art|--attack deepfool --norm l2 --steps 50 --param overshoot=0.02"
+  "lenet-apgd|$lenet|mnist|500|0.3|0|ta art|--attack apgd --eps 0.3 --steps 100"
+  "lenet-square|$lenet|mnist|200|0.3|1000|ta art|--attack square --eps 0.3 --max-queries 1000 --param p=0.05 --param redraw=false"
+  "lenet-hsj|$lenet|mnist|10|0|10|art|--attack hsj --norm l2 --max-queries 2400 --param max-evals=1000"
+  "lenet-boundary|$lenet|mnist|5|0|50|art|--attack boundary --norm l2 --max-queries 1550"
+  "lenet-onepixel|$lenet|mnist|50|0|0|ta art|--attack onepixel --param pixels=1 --param population=100 --param iterations=10"
+  "gtsrb-pgd|$vgg|gtsrb|500|$e8|0|ta art|--attack pgd --eps $e8 --steps 40 --step-size 0.00784313725490196 --data-dir $data"
+  "gtsrb-square|$vgg|gtsrb|200|$e8|1000|ta art|--attack square --eps $e8 --max-queries 1000 --param p=0.05 --param redraw=false --data-dir $data"
+)
+res=$out/results.jsonl
+: >"$res"
+echo "load before: $(uptime)" >&2
+for row in "${rows[@]}"; do
+  IFS='|' read -r name model ds n eps q peers args <<<"$row"
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then continue; fi
+  for rep in $(seq "$reps"); do
+    # shellcheck disable=SC2086
+    "$DLSEC" attack --model "$model" --dataset "$ds" --limit "$n" $args --quiet --json "$out/$name-$rep.json" >/dev/null
+    "$PY" - "$out/$name-$rep.json" "$name" >>"$res" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(json.dumps({"row": sys.argv[2], "tool": "dlsec", "seconds": d["seconds"], "clean": d["cleanAccuracy"],
+                  "robust": d["robustAccuracy"], "l2": d["meanL2"], "queries": d.get("meanQueries")}))
+PYEOF
+    for peer in $peers; do
+      "$PY" bench/peer_attack.py "$peer" "${name#*-}" "$model" "$ds" "$n" "$eps" "$q" "$data" 2>>"$out/peer.log" \
+        | sed "s/^{/{\"row\": \"$name\", /" >>"$res"
+    done
+    echo "$name rep $rep done; $(uptime)" >&2
+  done
+done
+echo "load after: $(uptime)" >&2
+"$PY" - "$res" <<'PYEOF'
+import json, statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    rows.setdefault(r["row"], {}).setdefault(r["tool"], []).append(r)
+print(f"{'attack':16} {'tool':6} {'n':>2} {'seconds (median)':>17} {'robust':>7} {'mean L2':>8} {'queries':>8} {'dlsec/tool':>10}")
+for name, tools in rows.items():
+    med = {t: statistics.median(x["seconds"] for x in v) for t, v in tools.items()}
+    peers = [t for t in med if t != "dlsec"]
+    for t, v in tools.items():
+        q = v[-1].get("queries")
+        ratio = "" if t == "dlsec" else f"{med['dlsec'] / med[t]:.2f}"
+        print(f"{name:16} {t:6} {len(v):>2} {med[t]:>17.2f} {statistics.median(x['robust'] for x in v):>7.3f} "
+              f"{statistics.median(x['l2'] for x in v):>8.3f} {'' if q is None else f'{q:.0f}':>8} {ratio:>10}")
+    if peers:
+        fastest = min(peers, key=med.get)
+        print(f"{name:16} dlsec / fastest peer ({fastest}): {med['dlsec'] / med[fastest]:.2f}")
+PYEOF
