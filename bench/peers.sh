@@ -11,7 +11,8 @@
 # Peers: the issue asks for a venv over python3-torch with both from the package index; this machine has no index,
 #   so the checkouts go on PYTHONPATH (ART needs Debian's python3-sklearn, python3-scipy, python3-tqdm).
 # Env: REPS (default 3), ONLY (space-separated row names, e.g. "lenet-square gtsrb-pgd"), DATA (default
-#   /work/shared/data, holding gtsrb/), OUT (default target/bench/peers), DLSEC (the launcher).
+#   /work/shared/data, holding gtsrb/), OUT (default target/bench/peers), VGG (the GTSRB model, default
+#   target/bench/peers/gtsrb-vgg-ts.pt, made by bench/make_peer_model.py when missing), DLSEC (the launcher).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
@@ -22,8 +23,10 @@ out=${OUT:-target/bench/peers}
 mkdir -p "$out"
 export PYTHONPATH="$ta:$art${PYTHONPATH:+:$PYTHONPATH}"
 lenet=dlsec-core/src/test/resources/fixtures/lenet-ts.pt
-vgg=$out/gtsrb-vgg-ts.pt
-[ -f "$vgg" ] || "$PY" bench/make_peer_model.py "$data" "$vgg" 2 >&2
+vgg=${VGG:-target/bench/peers/gtsrb-vgg-ts.pt}
+if [ ! -f "$vgg" ] && [[ -z "${ONLY:-}" || " $ONLY " == *" gtsrb-"* ]]; then
+  mkdir -p "$(dirname "$vgg")" && "$PY" bench/make_peer_model.py "$data" "$vgg" 2 >&2
+fi
 e8=0.03137254901960784
 # NAME | model | dataset | N | eps | queries (peer) | peers | dlsec arguments
 rows=(
