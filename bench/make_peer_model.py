@@ -1,7 +1,7 @@
 """The larger model of bench/peers.sh: a VGG-style CNN for GTSRB (32x32 RGB, 43 classes), trained briefly in plain
 PyTorch and saved as TorchScript, so dlsec and the Python peers attack the very same file.
 
-    /usr/bin/python3 bench/make_peer_model.py DATA_DIR OUT.pt [EPOCHS]
+    /usr/bin/python3 bench/make_peer_model.py DATA_DIR OUT.pt [EPOCHS] [TRAIN_IMAGES]
 
 DATA_DIR holds gtsrb/ (the IDX files of /work/shared/data). Inputs are NCHW pixels in [0, 1], no normalisation.
 About 39 MFLOP per image forward (LeNet-5: 0.42 MFLOP). Seeded; prints the test accuracy on the first 2000 images.
@@ -36,9 +36,13 @@ def vgg():
 if __name__ == "__main__":
     root, out = sys.argv[1], sys.argv[2]
     epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+    limit = int(sys.argv[4]) if len(sys.argv) > 4 else None
     torch.manual_seed(0)
     torch.set_num_threads(2)
     x, y = gtsrb(root, "train")
+    if limit:
+        keep = torch.randperm(len(x))[:limit]
+        x, y = x[keep], y[keep]
     net = vgg()
     opt = torch.optim.Adam(net.parameters(), 1e-3)
     t0 = time.time()
@@ -54,4 +58,4 @@ if __name__ == "__main__":
     with torch.no_grad():
         acc = (net(xt[:2000]).argmax(1) == yt[:2000]).float().mean().item()
     torch.jit.script(net).save(out)
-    print(f"trained {epochs} epochs in {time.time() - t0:.0f} s; test accuracy (first 2000) {acc:.4f}; saved {out}")
+    print(f"trained {epochs} epochs in {time.time() - t0:.0f} s; test accuracy (first 2000) {acc:.4f}; saved {out}", flush=True)

@@ -38,7 +38,8 @@ def run_ta():
     import torchattacks as ta
     a = {
         "fgsm": lambda: ta.FGSM(model, eps=eps),
-        "pgd": lambda: ta.PGD(model, eps=eps, alpha=0.01 if dataset == "mnist" else 2 / 255, steps=40, random_start=True),
+        "pgd": lambda: ta.PGD(model, eps=eps, alpha=0.01 if dataset == "mnist" else 2 / 255, steps=40 if dataset == "mnist" else 10,
+                                 random_start=True),
         "mim": lambda: ta.MIFGSM(model, eps=eps, alpha=eps / 10, steps=10, decay=1.0),
         "cw": lambda: ta.CW(model, c=1, kappa=0, steps=100, lr=0.01),
         "deepfool": lambda: ta.DeepFool(model, steps=50, overshoot=0.02),
@@ -67,7 +68,8 @@ def run_art():
     a = {
         "fgsm": lambda: ev.FastGradientMethod(est, eps=eps, batch_size=bs),
         "pgd": lambda: ev.ProjectedGradientDescent(est, eps=eps, eps_step=0.01 if dataset == "mnist" else 2 / 255,
-                                                   max_iter=40, num_random_init=1, batch_size=bs, verbose=False),
+                                                   max_iter=40 if dataset == "mnist" else 10, num_random_init=1,
+                                                   batch_size=bs, verbose=False),
         "mim": lambda: ev.MomentumIterativeMethod(est, eps=eps, eps_step=eps / 10, decay=1.0, max_iter=10, batch_size=bs,
                                                   verbose=False),
         "deepfool": lambda: ev.DeepFool(est, max_iter=50, epsilon=0.02, nb_grads=k, batch_size=bs, verbose=False),
