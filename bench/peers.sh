@@ -14,7 +14,8 @@
 #   /work/shared/data, holding gtsrb/), OUT (default target/bench/peers), VGG (the GTSRB model, default
 #   target/bench/peers/gtsrb-vgg-ts.pt, made by bench/make_peer_model.py when missing), DLSEC (the launcher),
 #   ART_ALL (non-empty: ART on every row; by default it runs where it is the only peer or cheap: FGSM, Square,
-#   HopSkipJump, Boundary, one-pixel; in the first run its PGD-40 took 267-394 s against torchattacks' 49-202 s).
+#   HopSkipJump, Boundary, one-pixel; in the first run its PGD-40 took 267-394 s against torchattacks' 49-202 s),
+#   BEFORE (another dlsec launcher, e.g. of an older build, run after dlsec as the tool "before").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
@@ -53,15 +54,19 @@ for row in "${rows[@]}"; do
   if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then continue; fi
   for rep in $(seq "$reps"); do
     # shellcheck disable=SC2086
-    /usr/bin/time -f "%U %S" -o "$out/cpu" \
-      "$DLSEC" attack --model "$model" --dataset "$ds" --limit "$n" $args --quiet --json "$out/$name-$rep.json" >/dev/null
-    "$PY" - "$out/$name-$rep.json" "$name" "$out/cpu" >>"$res" <<'PYEOF'
+    for tool in dlsec ${BEFORE:+before}; do
+      launcher=$DLSEC
+      [ "$tool" = before ] && launcher=$BEFORE
+      /usr/bin/time -f "%U %S" -o "$out/cpu" \
+        "$launcher" attack --model "$model" --dataset "$ds" --limit "$n" $args --quiet --json "$out/$name-$rep.json" >/dev/null
+      "$PY" - "$out/$name-$rep.json" "$name" "$out/cpu" "$tool" >>"$res" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 u, s = map(float, open(sys.argv[3]).read().split()[-2:])
-print(json.dumps({"row": sys.argv[2], "tool": "dlsec", "seconds": d["seconds"], "clean": d["cleanAccuracy"],
+print(json.dumps({"row": sys.argv[2], "tool": sys.argv[4], "seconds": d["seconds"], "clean": d["cleanAccuracy"],
                   "robust": d["robustAccuracy"], "l2": d["meanL2"], "queries": d.get("meanQueries"), "cpu": u + s}))
 PYEOF
+    done
     for peer in $peers; do
       /usr/bin/time -f "%U %S" -o "$out/cpu" \
         "$PY" bench/peer_attack.py "$peer" "${name#*-}" "$model" "$ds" "$n" "$eps" "$q" "$data" 2>>"$out/peer.log" \
@@ -85,7 +90,7 @@ print(f"{'attack':16} {'tool':6} {'n':>2} {'seconds':>8} {'cpu':>7} {'robust':>7
 for name, tools in rows.items():
     med = {t: statistics.median(x["seconds"] for x in v) for t, v in tools.items()}
     cpu = {t: statistics.median(x.get("cpu", float("nan")) for x in v) for t, v in tools.items()}
-    peers = [t for t in med if t != "dlsec"]
+    peers = [t for t in med if t not in ("dlsec", "before")]
     for t, v in tools.items():
         q = v[-1].get("queries")
         ratio = "" if t == "dlsec" else f"{med['dlsec'] / med[t]:.2f}"
