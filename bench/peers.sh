@@ -37,7 +37,7 @@ rows=(
   "lenet-pgd|$lenet|mnist|1000|0.3|0|ta${ART_ALL:+ art}|--attack pgd --eps 0.3 --steps 40 --step-size 0.01"
   "lenet-mim|$lenet|mnist|500|0.3|0|ta${ART_ALL:+ art}|--attack mim --eps 0.3 --steps 10 --step-size 0.03 --param decay=1.0"
   "lenet-cw|$lenet|mnist|200|0|0|ta|--attack cw --norm l2 --param c=1 --param binary-steps=1 --steps 100 --step-size 0.01 --param abort-early=false"
-  "lenet-deepfool|$lenet|mnist|200|0|0|ta${ART_ALL:+ art}|--attack deepfool --norm l2 --steps 50 --param overshoot=0.02"
+  "lenet-deepfool|$lenet|mnist|50|0|0|ta${ART_ALL:+ art}|--attack deepfool --norm l2 --steps 50 --param overshoot=0.02"
   "lenet-apgd|$lenet|mnist|200|0.3|0|ta${ART_ALL:+ art}|--attack apgd --eps 0.3 --steps 100"
   "lenet-square|$lenet|mnist|200|0.3|1000|ta art|--attack square --eps 0.3 --max-queries 1000 --param p=0.05 --param redraw=false"
   "lenet-hsj|$lenet|mnist|5|0|10|art|--attack hsj --norm l2 --max-queries 2400 --param max-evals=1000"
