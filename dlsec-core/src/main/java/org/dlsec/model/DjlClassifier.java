@@ -93,16 +93,34 @@ public final class DjlClassifier extends AbstractClassifier {
     protected NDArray forward(NDArray x) {
         LibTorchNumerics.configureThread();
         int n = (int) x.getShape().get(0);
-        if (n >= MIN_ROWS) {
-            return block.forward(parameters, new NDList(x), symbolic).singletonOrThrow();
+        // a prediction never needs autograd: with grad mode off (thread-local, as torch.no_grad()) libtorch records no
+        // graph and keeps no activations for a backward pass that never comes; the kernels and their bits are the same
+        try (NoGrad ignored = new NoGrad()) {
+            if (n >= MIN_ROWS) {
+                return block.forward(parameters, new NDList(x), symbolic).singletonOrThrow();
+            }
+            try (NDManager scope = x.getManager().newSubManager()) {
+                NDArray padded = padRows(x);
+                padded.attach(scope);
+                NDArray out = block.forward(parameters, new NDList(padded), symbolic).singletonOrThrow();
+                NDArray rows = out.get("0:" + n);
+                rows.attach(x.getManager());
+                return rows;
+            }
         }
-        try (NDManager scope = x.getManager().newSubManager()) {
-            NDArray padded = padRows(x);
-            padded.attach(scope);
-            NDArray out = block.forward(parameters, new NDList(padded), symbolic).singletonOrThrow();
-            NDArray rows = out.get("0:" + n);
-            rows.attach(x.getManager());
-            return rows;
+    }
+
+    /** Grad mode off on this thread until closed, then back to what it was. */
+    private static final class NoGrad implements AutoCloseable {
+        private final boolean previous = ai.djl.pytorch.jni.JniUtils.isGradMode();
+
+        NoGrad() {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
+
+        @Override
+        public void close() {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(previous);
         }
     }
 
