@@ -17,7 +17,7 @@ package org.dlsec.attack.sidechannel;
  * differs from the positive one's by about 16 − 2·HW.
  *
  * <p>The bias is recovered from the sample of {@code a_K + b} byte by byte, least significant first (a sum's low
- * bits depend only on the addends' low bits): 4 × 256 hypotheses instead of 2^32.
+ * bits depend only on the addends' low bits; see {@link #bias}): 4 × 256 hypotheses instead of 2^32.
  */
 final class Cpa {
     /** First-weight hypotheses kept for the joint resolution with the second weight. */
@@ -133,37 +133,92 @@ final class Cpa {
         return out;
     }
 
-    /** The bias, byte by byte, from the sample of the biased sum. */
+    /**
+     * The bias, byte by byte from the least significant, from the sample of the biased sum. Byte j's 256 hypotheses
+     * (the lower bytes known) predict the leakage of the sum's bits 0..8j+7 only, which do not depend on the higher
+     * bytes of the bias. The higher bits of the sum still leak, and when they are mostly a sign extension they can pull
+     * a byte off; so each level's partial bias, zero- and sign-extended, is a candidate for the whole int32, and the
+     * candidate whose whole-sum prediction correlates best wins (equal scores: the smallest magnitude).
+     */
     static int bias(int[] acc, float[] l, int n, LeakageModel model) {
         double[] m = new double[2];
         moments(l, n, m, 0);
-        boolean hw = model == LeakageModel.HAMMING_WEIGHT;
         int known = 0;
+        int[] candidates = new int[8];
         for (int j = 0; j < 4; j++) {
             int mask = j == 3 ? -1 : (1 << (8 * (j + 1))) - 1;
             double best = Double.NEGATIVE_INFINITY;
             int bestV = 0;
             for (int v = 0; v < 256; v++) {
-                int b = known | (v << (8 * j));
-                long s = 0;
-                long ss = 0;
-                double sl = 0;
-                for (int t = 0; t < n; t++) {
-                    int sum = acc[t] + b;
-                    int p = hw ? Integer.bitCount(sum & mask) : Integer.bitCount((sum ^ acc[t]) & mask);
-                    s += p;
-                    ss += p * p;
-                    sl += p * l[t];
-                }
-                double r = corr(n, s, ss, sl, m[0], m[1]);
+                double r = biasScore(acc, l, n, model, known | (v << (8 * j)), mask, m);
                 if (r > best + 1e-12) {
                     best = r;
                     bestV = v;
                 }
             }
             known |= bestV << (8 * j);
+            int shift = 32 - 8 * (j + 1);
+            candidates[2 * j] = known;
+            candidates[2 * j + 1] = (known << shift) >> shift;
         }
-        return known;
+        // Correlation ignores a constant: a bias whose high bits never take part in a carry within the traces scores
+        // the same whatever they are. The leakage is in Hamming-weight units (the attacker has characterised its probe),
+        // so the mean level of the sample tells the Hamming weight of those bits; among the candidates whose predicted
+        // mean matches within MEAN_TOLERANCE, and whose correlation is within R_TOLERANCE of the best, the smallest
+        // magnitude wins.
+        double[] r = new double[candidates.length];
+        boolean[] level = new boolean[candidates.length];
+        boolean any = false;
+        for (int c = 0; c < candidates.length; c++) {
+            r[c] = biasScore(acc, l, n, model, candidates[c], -1, m);
+            level[c] = Math.abs(meanPrediction(acc, n, model, candidates[c]) - m[0] / n) <= MEAN_TOLERANCE;
+            any |= level[c];
+        }
+        double best = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < candidates.length; c++) {
+            if (!any || level[c]) {
+                best = Math.max(best, r[c]);
+            }
+        }
+        int answer = 0;
+        boolean found = false;
+        for (int c = 0; c < candidates.length; c++) {
+            if ((!any || level[c]) && r[c] >= best - R_TOLERANCE
+                    && (!found || Math.abs((long) candidates[c]) < Math.abs((long) answer))) {
+                answer = candidates[c];
+                found = true;
+            }
+        }
+        return answer;
+    }
+
+    /** Hamming-weight units by which a candidate bias's mean prediction may miss the sample's mean. */
+    static final double MEAN_TOLERANCE = 0.5;
+    /** Correlations closer than this to the best are a tie. */
+    static final double R_TOLERANCE = 0.005;
+
+    private static double meanPrediction(int[] acc, int n, LeakageModel model, int b) {
+        long s = 0;
+        for (int t = 0; t < n; t++) {
+            int sum = acc[t] + b;
+            s += model == LeakageModel.HAMMING_WEIGHT ? Integer.bitCount(sum) : Integer.bitCount(sum ^ acc[t]);
+        }
+        return (double) s / n;
+    }
+
+    private static double biasScore(int[] acc, float[] l, int n, LeakageModel model, int b, int mask, double[] m) {
+        boolean hw = model == LeakageModel.HAMMING_WEIGHT;
+        long s = 0;
+        long ss = 0;
+        double sl = 0;
+        for (int t = 0; t < n; t++) {
+            int sum = acc[t] + b;
+            int p = hw ? Integer.bitCount(sum & mask) : Integer.bitCount((sum ^ acc[t]) & mask);
+            s += p;
+            ss += p * p;
+            sl += p * l[t];
+        }
+        return corr(n, s, ss, sl, m[0], m[1]);
     }
 
     /** The correlation of the output bytes under {@code shift} with the output samples, summed over units. */

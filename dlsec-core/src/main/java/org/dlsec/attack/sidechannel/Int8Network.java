@@ -530,8 +530,8 @@ public final class Int8Network {
     public String toString() {
         StringBuilder s = new StringBuilder("Int8Network[");
         for (MacLayer l : layers) {
-            s.append(l.conv ? "conv" : "fc").append(l.units).append('x').append(l.fanIn)
-                    .append(l.relu ? " relu>>" + l.shift : "").append(", ");
+            s.append(s.length() > 13 ? ", " : "").append(l.conv ? "conv" : "fc").append(l.units).append('x').append(l.fanIn)
+                    .append(l.relu ? " relu>>" + l.shift : "");
         }
         return s.append(']').toString();
     }
