@@ -1,21 +1,19 @@
 package org.dlsec.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.dlsec.attack.sidechannel.Countermeasure;
 import org.dlsec.attack.sidechannel.LeakageModel;
-import org.dlsec.attack.sidechannel.PowerAnalysis;
 import org.dlsec.attack.sidechannel.SideChannelAttack;
 import org.dlsec.attack.sidechannel.SideChannelAttacks;
 import org.dlsec.attack.sidechannel.SideChannelVictim;
-import org.dlsec.attack.sidechannel.TimingAttack;
 import org.dlsec.core.AtomicFiles;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
 import org.dlsec.data.Dataset;
 import org.dlsec.experiment.CommandOutput;
+import org.dlsec.experiment.SideChannelOutcome;
 import org.dlsec.model.Classifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,29 +95,16 @@ final class SideChannelCommand extends OutcomeCommand.Seeded {
         Dataset test = data.load();
         Dataset train = data.loadAll("train");
         CommandOutput out;
+        Map<String, Object> outcome;
         try (Classifier loaded = modelFlags.load(model, test)) {
             Provenance prov = Provenance.start(loaded.info().sha256(), loaded.info().describe(), test.origin(),
                     a.parameters(), seed);
             SideChannelVictim v = new SideChannelVictim(loaded, loaded.info().sha256(), train, test,
                     name.equals("timing") ? LoopbackServing.deployment(seed) : null);
             SideChannelAttack.Result r = a.run(v, !quiet);
-            Map<String, Object> outcome = new LinkedHashMap<>();
-            outcome.put("attack", r.attack());
-            outcome.put("defence", r.defence().cliName());
-            outcome.put("succeeded", r.succeeded());
-            if (r instanceof PowerAnalysis.Result pr) {
-                System.out.print(PowerAnalysis.summary(pr));
-                if (pr.extraction() != null) {
-                    System.out.printf(java.util.Locale.ROOT, "extracted model: accuracy %.4f, fidelity %.4f to the int8"
-                            + " device, %.4f to the float model (%d test images)%n", pr.extraction().extractedAccuracy(),
-                            pr.extraction().fidelityToInt8(), pr.extraction().fidelityToFloat(), pr.extraction().samples());
-                }
-                outcome.put("power", pr);
-            } else if (r instanceof TimingAttack.Result tr) {
-                System.out.print(TimingAttack.summary(tr));
-                outcome.put("queries", tr.queries());
-                outcome.put("timing", tr);
-            }
+            SideChannelOutcome o = new SideChannelOutcome(r);
+            o.summary().forEach(System.out::println);
+            outcome = o.json();
             if (plot != null) {
                 AtomicFiles.write(plot, SideChannelPlot.png(r));
                 System.out.println("plot written to " + plot);

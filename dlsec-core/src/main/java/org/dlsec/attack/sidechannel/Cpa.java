@@ -11,9 +11,11 @@ package org.dlsec.attack.sidechannel;
  * (same weight, or one less for a negative product), so the product sample alone cannot tell w from 2w, 4w, …; and a
  * zero weight leaks nothing in its product. The accumulator breaks the tie from the second weight on, since
  * {@code a + x·2w} and {@code a + x·w} have unrelated Hamming weights once {@code a} is not zero; the first weight's
- * accumulator is its product, so the first weight is resolved jointly with the second (the best {@value #BEAM}
- * hypotheses of the first, plus zero, are each extended with the best second weight, and the pair that correlates
- * best wins). The sign needs no such help: a negative product is sign-extended to 32 bits and its Hamming weight
+ * accumulator is its product, and while every weight so far is even, halving all of them halves every accumulator
+ * too. So the best {@value #BEAM} hypotheses of the first weight, plus zero, are each extended greedily over the next
+ * {@value #LOOKAHEAD} weights, and the prefix whose predicted samples have the least squared error wins: squared error,
+ * unlike correlation, sees the absolute level, and a doubled negative value has one sign bit less. A last check
+ * compares the whole unit with its scalings by powers of two the same way. The sign needs no such help: a negative product is sign-extended to 32 bits and its Hamming weight
  * differs from the positive one's by about 16 − 2·HW.
  *
  * <p>The bias is recovered from the sample of {@code a_K + b} byte by byte, least significant first (a sum's low
@@ -22,6 +24,8 @@ package org.dlsec.attack.sidechannel;
 final class Cpa {
     /** First-weight hypotheses kept for the joint resolution with the second weight. */
     static final int BEAM = 8;
+    /** Weights each first-weight hypothesis is extended over before the prefixes are compared. */
+    static final int LOOKAHEAD = 8;
     /** Hypotheses per weight: the int8 codes -128..127. */
     static final int HYPOTHESES = 256;
 
@@ -47,58 +51,129 @@ final class Cpa {
         int[] acc = new int[n];
         int[] prod = new int[n];
         double[] s0 = scores(x[0], acc, prod, trace[0], trace[1], n, model);
-        if (k == 1) {
-            w[0] = best(s0);
-        } else {
-            int[] candidates = top(s0, BEAM);
-            double bestTotal = Double.NEGATIVE_INFINITY;
-            int bestC = 0;
-            int bestH = 0;
-            int[] a1 = new int[n];
-            for (int c : candidates) {
-                for (int t = 0; t < n; t++) {
-                    a1[t] = x[0][t] * c;
-                }
-                double[] s1 = scores(x[1], a1, a1, trace[2], trace[3], n, model);
-                int h = best(s1);
-                double total = s0[c + 128] + s1[h + 128];
-                if (total > bestTotal + 1e-12 || (Math.abs(total - bestTotal) <= 1e-12 && Math.abs(c) < Math.abs(bestC))) {
-                    bestTotal = total;
-                    bestC = c;
-                    bestH = h;
-                }
-            }
-            w[0] = bestC;
-            w[1] = bestH;
+        // the first weight: each of the best hypotheses (and zero) is extended greedily over the next LOOKAHEAD weights,
+        // and the prefix whose predicted samples have the least squared error against the traces wins
+        int look = Math.min(k, LOOKAHEAD);
+        double bestSse = Double.POSITIVE_INFINITY;
+        for (int c : top(s0, BEAM)) {
+            int[] wc = new int[k];
+            int[] ac = new int[n];
+            int[] pc = new int[n];
+            wc[0] = c;
             for (int t = 0; t < n; t++) {
-                prod[t] = x[1][t] * w[1];
-                acc[t] = x[0][t] * w[0] + prod[t];
+                pc[t] = x[0][t] * c;
+                ac[t] = pc[t];
             }
-            for (int i = 2; i < k; i++) {
-                double[] s = scores(x[i], acc, prod, trace[2 * i], trace[2 * i + 1], n, model);
-                w[i] = best(s);
-                for (int t = 0; t < n; t++) {
-                    prod[t] = x[i][t] * w[i];
-                    acc[t] += prod[t];
-                }
+            extend(x, trace, n, model, wc, 1, look, ac, pc);
+            double e = sse(x, trace, n, model, wc, look, 0, false);
+            if (e < bestSse) {
+                bestSse = e;
+                System.arraycopy(wc, 0, w, 0, look);
+                System.arraycopy(ac, 0, acc, 0, n);
+                System.arraycopy(pc, 0, prod, 0, n);
             }
         }
-        if (k == 1) {
-            for (int t = 0; t < n; t++) {
-                acc[t] = x[0][t] * w[0];
-            }
-        }
+        extend(x, trace, n, model, w, look, k, acc, prod);
         for (int i = 0; i < k; i++) {
             if (unobservable[i]) {
                 w[i] = 0;
             }
         }
         int bias = bias(acc, trace[2 * k], n, model);
+        // the unit-wide ghost: w·2^j with b·2^j predicts the same Hamming weights wherever the values are not negative
+        // (a left shift keeps the bits); a negative value loses a sign bit per doubling, so the absolute level of the
+        // samples (Hamming-weight units) tells the scalings apart: the least squared error wins
+        double unitSse = sse(x, trace, n, model, w, bias);
+        for (int j = -3; j <= 3; j++) {
+            int[] scaled = scaled(w, j);
+            if (j == 0 || scaled == null) {
+                continue;
+            }
+            int[] a = new int[n];
+            for (int i = 0; i < k; i++) {
+                for (int t = 0; t < n; t++) {
+                    a[t] += x[i][t] * scaled[i];
+                }
+            }
+            int b = bias(a, trace[2 * k], n, model);
+            double e = sse(x, trace, n, model, scaled, b);
+            if (e < unitSse) {
+                unitSse = e;
+                System.arraycopy(scaled, 0, w, 0, k);
+                bias = b;
+                System.arraycopy(a, 0, acc, 0, n);
+            }
+        }
         int[] sums = new int[n];
         for (int t = 0; t < n; t++) {
             sums[t] = acc[t] + bias;
         }
         return new Unit(w, bias, unobservable, sums);
+    }
+
+    /** Greedy CPA of weights {@code from..to-1}, updating the known accumulator and product of every trace. */
+    private static void extend(int[][] x, float[][] trace, int n, LeakageModel model, int[] w, int from, int to,
+            int[] acc, int[] prod) {
+        for (int i = from; i < to; i++) {
+            double[] s = scores(x[i], acc, prod, trace[2 * i], trace[2 * i + 1], n, model);
+            w[i] = best(s);
+            for (int t = 0; t < n; t++) {
+                prod[t] = x[i][t] * w[i];
+                acc[t] += prod[t];
+            }
+        }
+    }
+
+    /** {@code w · 2^j} when every code stays an integer in the int8 range, else null. */
+    static int[] scaled(int[] w, int j) {
+        int[] out = new int[w.length];
+        boolean nonZero = false;
+        for (int i = 0; i < w.length; i++) {
+            long v;
+            if (j >= 0) {
+                v = (long) w[i] << j;
+            } else {
+                if (w[i] % (1 << -j) != 0) {
+                    return null;
+                }
+                v = w[i] / (1 << -j);
+            }
+            if (v < -128 || v > 127) {
+                return null;
+            }
+            out[i] = (int) v;
+            nonZero |= v != 0;
+        }
+        return nonZero ? out : null;
+    }
+
+    /** The squared error of a unit's predicted samples (products, accumulators, biased sum) against the traces. */
+    static double sse(int[][] x, float[][] trace, int n, LeakageModel model, int[] w, int bias) {
+        return sse(x, trace, n, model, w, w.length, bias, true);
+    }
+
+    /** The squared error over the first {@code len} weights' samples (and the biased sum's when {@code withBias}). */
+    static double sse(int[][] x, float[][] trace, int n, LeakageModel model, int[] w, int len, int bias,
+            boolean withBias) {
+        double e = 0;
+        for (int t = 0; t < n; t++) {
+            int acc = 0;
+            int prevP = 0;
+            for (int i = 0; i < len; i++) {
+                int p = x[i][t] * w[i];
+                int a = acc + p;
+                double dp = trace[2 * i][t] - model.leak(prevP, p);
+                double da = trace[2 * i + 1][t] - model.leak(acc, a);
+                e += dp * dp + da * da;
+                prevP = p;
+                acc = a;
+            }
+            if (withBias) {
+                double ds = trace[2 * w.length][t] - model.leak(acc, acc + bias);
+                e += ds * ds;
+            }
+        }
+        return e;
     }
 
     /** The score (product plus accumulator correlation) of each hypothesis h, at index h + 128. */
