@@ -37,7 +37,8 @@ import org.dlsec.model.ModelInfo;
  * class) through the same {@link Deployment} as the target — {@code dlsec serve} over loopback HTTP in the command —
  * in {@link Config#profiles} instances of its own (fresh random weights: latency does not depend on their values),
  * and sends each {@link Config#queries} single-image queries after a warm-up. Each served model becomes one
- * feature vector: the logarithms of the 10th, 25th, 50th and 75th percentiles of its latencies. A nearest-centroid
+ * feature vector: the logarithms of the 5th, 10th, 25th and 50th percentiles of its latencies (low percentiles: a
+ * query that waited for the scheduler only ever adds time). A nearest-centroid
  * classifier over the standardised features (one centroid per candidate) is the learned model. The targets are
  * held-out instances of the candidates (other seeds), served and queried the same way; the predicted candidate gives
  * the predicted depth and width class. Every query is counted.
@@ -359,8 +360,8 @@ public final class TimingAttack implements SideChannelAttack {
 
     /** The feature vector of one served model: log latency percentiles. */
     static double[] features(double[] latencies) {
-        return new double[] {Math.log(quantile(latencies, 0.10)), Math.log(quantile(latencies, 0.25)),
-                Math.log(quantile(latencies, 0.50)), Math.log(quantile(latencies, 0.75))};
+        return new double[] {Math.log(quantile(latencies, 0.05)), Math.log(quantile(latencies, 0.10)),
+                Math.log(quantile(latencies, 0.25)), Math.log(quantile(latencies, 0.50))};
     }
 
     static double quantile(double[] v, double q) {
