@@ -36,8 +36,9 @@ import org.dlsec.model.ModelInfo;
  * <p>The attacker serves each candidate architecture ({@link Candidate}: an MLP or a CNN of a given depth and width
  * class) through the same {@link Deployment} as the target — {@code dlsec serve} over loopback HTTP in the command —
  * in {@link Config#profiles} instances of its own (fresh random weights: latency does not depend on their values),
- * and sends each {@link Config#queries} single-image queries after a warm-up. Each served model becomes one
- * feature vector: the logarithms of the 5th, 10th, 25th and 50th percentiles of its latencies (low percentiles: a
+ * and sends each {@link Config#queries} single-image queries after a warm-up, alternating with queries to a reference
+ * model of its own (the first candidate) served beside it, so that load that changes between measurements cancels.
+ * Each served model becomes one feature vector: relative to the reference's, the logarithms of the 5th, 10th, 25th and 50th percentiles of its latencies (low percentiles: a
  * query that waited for the scheduler only ever adds time). A nearest-centroid
  * classifier over the standardised features (one centroid per candidate) is the learned model. The targets are
  * held-out instances of the candidates (other seeds), served and queried the same way; the predicted candidate gives
@@ -171,9 +172,10 @@ public final class TimingAttack implements SideChannelAttack {
      * @param confusion rows: true depth, columns: predicted depth
      * @param meanMillis mean latency over all timed queries of the targets
      * @param queries queries sent to the targets in this trial
+     * @param referenceQueries queries sent to the attacker's own reference model in this trial
      */
     public record Trial(String condition, double depthAccuracy, double widthAccuracy, double chance, List<Integer> depths,
-            int[][] confusion, double meanMillis, long queries, List<Prediction> predictions) {
+            int[][] confusion, double meanMillis, long queries, long referenceQueries, List<Prediction> predictions) {
         public Trial {
             depths = List.copyOf(depths);
             predictions = List.copyOf(predictions);
@@ -184,7 +186,7 @@ public final class TimingAttack implements SideChannelAttack {
      * What the attack found.
      *
      * @param trials the clean trial first, then under load and under the defence when configured
-     * @param profileQueries queries spent profiling the attacker's own models
+     * @param profileQueries queries spent profiling the attacker's own models (and their references)
      * @param latencyCostMillis the mean latency the defence adds to a query (0 without one)
      */
     public record Result(String deployment, Config config, List<Trial> trials, long profileQueries,
@@ -221,7 +223,7 @@ public final class TimingAttack implements SideChannelAttack {
         public long queries() {
             long q = profileQueries;
             for (Trial t : trials) {
-                q += t.queries();
+                q += t.queries() + t.referenceQueries();
             }
             return q;
         }
@@ -269,11 +271,11 @@ public final class TimingAttack implements SideChannelAttack {
         try (Progress bar = progress ? Progress.start("timing", total) : Progress.none()) {
             for (int c = 0; c < cands.size(); c++) {
                 for (int p = 0; p < config.profiles(); p++) {
-                    long[] q = new long[1];
-                    features[c * config.profiles() + p] = features(measure(victim.deployment(), cands.get(c), shape,
-                            classes, Seeds.mix(config.seed(), 1000L * c + p), ServingDefence.NONE, data, 0, q));
+                    long[] q = new long[2];
+                    features[c * config.profiles() + p] = measure(victim.deployment(), cands.get(c), shape,
+                            classes, Seeds.mix(config.seed(), 1000L * c + p), ServingDefence.NONE, data, 0, q, null);
                     labels[c * config.profiles() + p] = c;
-                    profileQueries += q[0];
+                    profileQueries += q[0] + q[1];
                     bar.step(1);
                 }
             }
@@ -306,18 +308,21 @@ public final class TimingAttack implements SideChannelAttack {
         double sum = 0;
         long count = 0;
         long queries = 0;
+        long referenceQueries = 0;
         for (int c = 0; c < cands.size(); c++) {
             for (int r = 0; r < config.targets(); r++) {
-                long[] q = new long[1];
-                double[] lat = measure(deployment, cands.get(c), shape, classes,
-                        Seeds.mix(config.seed(), 1_000_000L + 1000L * c + r), defence, data, load, q);
+                long[] q = new long[2];
+                double[] lat = new double[config.queries()];
+                double[] f = measure(deployment, cands.get(c), shape, classes,
+                        Seeds.mix(config.seed(), 1_000_000L + 1000L * c + r), defence, data, load, q, lat);
                 queries += q[0];
+                referenceQueries += q[1];
                 for (double v : lat) {
                     sum += v;
                 }
                 count += lat.length;
                 Candidate truth = cands.get(c);
-                Candidate guess = cands.get(model.predict(features(lat)));
+                Candidate guess = cands.get(model.predict(f));
                 boolean dr = guess.depth() == truth.depth();
                 boolean wr = guess.widthClass().equals(truth.widthClass());
                 depthRight += dr ? 1 : 0;
@@ -335,26 +340,48 @@ public final class TimingAttack implements SideChannelAttack {
             common = Math.max(common, k);
         }
         return new Trial(condition, (double) depthRight / n, (double) widthRight / n, (double) common / cands.size(),
-                depths, confusion, sum / Math.max(1, count), queries, predictions);
+                depths, confusion, sum / Math.max(1, count), queries, referenceQueries, predictions);
     }
 
-    /** Serves one instance of {@code cand}, warms it up and returns the latencies of the timed queries in ms. */
+    /**
+     * Serves one instance of {@code cand} (under {@code defence}) beside the attacker's own reference model (the first
+     * candidate, always undefended), warms both up and times {@link Config#queries} queries to each, alternating, so
+     * that a change of background load between two measurements shifts both. Returns the feature vector: the log
+     * latency percentiles of the model minus those of the reference measured with it. {@code queries[0]} receives the
+     * queries sent to the model, {@code queries[1]} those sent to the reference.
+     */
     private double[] measure(Deployment deployment, Candidate cand, Shape shape, int classes, long seed,
-            ServingDefence defence, Dataset data, int load, long[] queries) {
+            ServingDefence defence, Dataset data, int load, long[] queries, double[] latencies) {
+        Candidate reference = config.candidates().get(0);
         try (DjlClassifier model = cand.build(shape, classes, seed);
-                Deployment.Endpoint endpoint = deployment.serve(model, defence)) {
+                DjlClassifier ref = reference.build(shape, classes, Seeds.mix(seed, 99));
+                Deployment.Endpoint endpoint = deployment.serve(model, defence);
+                Deployment.Endpoint refPoint = deployment.serve(ref, ServingDefence.NONE)) {
             int[] order = data.permutation(seed);
             for (int i = 0; i < WARMUP; i++) {
                 endpoint.timeQuery(data.image(order[i % order.length]));
+                refPoint.timeQuery(data.image(order[i % order.length]));
             }
             double[] lat = new double[config.queries()];
+            double[] base = new double[config.queries()];
             try (Load busy = new Load(load)) {
                 for (int i = 0; i < lat.length; i++) {
-                    lat[i] = endpoint.timeQuery(data.image(order[(WARMUP + i) % order.length])) / 1e6;
+                    float[] x = data.image(order[(WARMUP + i) % order.length]);
+                    base[i] = refPoint.timeQuery(x) / 1e6;
+                    lat[i] = endpoint.timeQuery(x) / 1e6;
                 }
             }
             queries[0] = endpoint.queries();
-            return lat;
+            queries[1] = refPoint.queries();
+            if (latencies != null) {
+                System.arraycopy(lat, 0, latencies, 0, lat.length);
+            }
+            double[] f = features(lat);
+            double[] r = features(base);
+            for (int j = 0; j < f.length; j++) {
+                f[j] -= r[j];
+            }
+            return f;
         }
     }
 

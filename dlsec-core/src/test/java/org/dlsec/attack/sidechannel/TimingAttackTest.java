@@ -86,8 +86,8 @@ class TimingAttackTest {
             }
         }
         assertEquals(20, total);
-        // every query counted: (2 profiles + 2 trials) x 20 candidates x (20 warm-up + 60 timed)
-        assertEquals(4L * 20 * (TimingAttack.WARMUP + 60), r.queries());
+        // every query counted: (2 profiles + 2 trials) x 20 candidates x 2 (model and reference) x (20 warm-up + 60 timed)
+        assertEquals(4L * 20 * 2 * (TimingAttack.WARMUP + 60), r.queries());
         assertTrue(!r.succeeded());
         any.close();
     }
