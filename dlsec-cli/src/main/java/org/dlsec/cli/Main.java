@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "dlsec", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Attack, defend and audit deep-learning models.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, AttackCommand.class, CertifyCommand.class,
-            MaskingCommand.class, FaultCommand.class, PoisonCommand.class, ScanCommand.class, ServeCommand.class,
+            MaskingCommand.class, FaultCommand.class, SideChannelCommand.class, PoisonCommand.class, ScanCommand.class, ServeCommand.class,
             ExtractCommand.class, PrivacyCommand.class, DpBudgetCommand.class, AuditCommand.class, CompareCommand.class, ExportCommand.class,
             org.dlsec.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

@@ -1,0 +1,395 @@
+package org.dlsec.attack.sidechannel;
+
+/**
+ * Correlation power analysis of one unit's multiply-accumulate sequence (Brier, Clavier, Olivier, CHES 2004; as used
+ * on neural networks by Batina et al., CSI NN): for each weight in MAC order, every one of the 256 int8 hypotheses
+ * predicts the leakage of the product and of the accumulator in every trace; the hypothesis whose prediction
+ * correlates best (Pearson, summed over the two samples) with the recorded samples is kept, and the next weight is
+ * attacked with the recovered accumulator as known state.
+ *
+ * <p>Ghost peaks: with unsigned inputs, the Hamming weight of {@code x·2w} equals that of {@code x·w} shifted left one bit
+ * (same weight, or one less for a negative product), so the product sample alone cannot tell w from 2w, 4w, …; and a
+ * zero weight leaks nothing in its product. The accumulator breaks the tie from the second weight on, since
+ * {@code a + x·2w} and {@code a + x·w} have unrelated Hamming weights once {@code a} is not zero; the first weight's
+ * accumulator is its product, and while every weight so far is even, halving all of them halves every accumulator
+ * too. So the best {@value #BEAM} hypotheses of the first weight, plus zero, are each extended greedily over the next
+ * {@value #LOOKAHEAD} weights, and the prefix whose predicted samples have the least squared error wins: squared error,
+ * unlike correlation, sees the absolute level, and a doubled negative value has one sign bit less. A last check
+ * compares the whole unit with its scalings by powers of two the same way. The sign needs no such help: a negative product is sign-extended to 32 bits and its Hamming weight
+ * differs from the positive one's by about 16 − 2·HW.
+ *
+ * <p>The bias is recovered from the sample of {@code a_K + b} byte by byte, least significant first (a sum's low
+ * bits depend only on the addends' low bits; see {@link #bias}): 4 × 256 hypotheses instead of 2^32.
+ */
+final class Cpa {
+    /** First-weight hypotheses kept for the joint resolution with the second weight. */
+    static final int BEAM = 8;
+    /** Weights each first-weight hypothesis is extended over before the prefixes are compared. */
+    static final int LOOKAHEAD = 8;
+    /** Hypotheses per weight: the int8 codes -128..127. */
+    static final int HYPOTHESES = 256;
+
+    /** What CPA found for one unit on the first n traces. */
+    record Unit(int[] weights, int bias, boolean[] unobservable, int[] sums) {}
+
+    private Cpa() {}
+
+    /**
+     * Recovers one unit's weights and bias.
+     *
+     * @param x the known inputs, {@code [k][trace]}
+     * @param trace the recorded samples, {@code [sample][trace]} (see {@link MacDevice})
+     * @param n the traces used (a prefix)
+     */
+    static Unit unit(int[][] x, float[][] trace, int n, LeakageModel model) {
+        int k = x.length;
+        int[] w = new int[k];
+        boolean[] unobservable = new boolean[k];
+        for (int i = 0; i < k; i++) {
+            unobservable[i] = allZero(x[i], n);
+        }
+        int[] acc = new int[n];
+        int[] prod = new int[n];
+        double[] s0 = scores(x[0], acc, prod, trace[0], trace[1], n, model);
+        // the first weight: each of the best hypotheses (and zero) is extended greedily over the next LOOKAHEAD weights,
+        // and the prefix whose predicted samples have the least squared error against the traces wins
+        int look = Math.min(k, LOOKAHEAD);
+        double bestSse = Double.POSITIVE_INFINITY;
+        for (int c : top(s0, BEAM)) {
+            int[] wc = new int[k];
+            int[] ac = new int[n];
+            int[] pc = new int[n];
+            wc[0] = c;
+            for (int t = 0; t < n; t++) {
+                pc[t] = x[0][t] * c;
+                ac[t] = pc[t];
+            }
+            extend(x, trace, n, model, wc, 1, look, ac, pc);
+            double e = sse(x, trace, n, model, wc, look, 0, false);
+            if (e < bestSse) {
+                bestSse = e;
+                System.arraycopy(wc, 0, w, 0, look);
+                System.arraycopy(ac, 0, acc, 0, n);
+                System.arraycopy(pc, 0, prod, 0, n);
+            }
+        }
+        extend(x, trace, n, model, w, look, k, acc, prod);
+        for (int i = 0; i < k; i++) {
+            if (unobservable[i]) {
+                w[i] = 0;
+            }
+        }
+        int bias = bias(acc, trace[2 * k], n, model);
+        // the unit-wide ghost: w·2^j with b·2^j predicts the same Hamming weights wherever the values are not negative
+        // (a left shift keeps the bits); a negative value loses a sign bit per doubling, so the absolute level of the
+        // samples (Hamming-weight units) tells the scalings apart: the least squared error wins
+        double unitSse = sse(x, trace, n, model, w, bias);
+        for (int j = -3; j <= 3; j++) {
+            int[] scaled = scaled(w, j);
+            if (j == 0 || scaled == null) {
+                continue;
+            }
+            int[] a = new int[n];
+            for (int i = 0; i < k; i++) {
+                for (int t = 0; t < n; t++) {
+                    a[t] += x[i][t] * scaled[i];
+                }
+            }
+            int b = bias(a, trace[2 * k], n, model);
+            double e = sse(x, trace, n, model, scaled, b);
+            if (e < unitSse) {
+                unitSse = e;
+                System.arraycopy(scaled, 0, w, 0, k);
+                bias = b;
+                System.arraycopy(a, 0, acc, 0, n);
+            }
+        }
+        int[] sums = new int[n];
+        for (int t = 0; t < n; t++) {
+            sums[t] = acc[t] + bias;
+        }
+        return new Unit(w, bias, unobservable, sums);
+    }
+
+    /** Greedy CPA of weights {@code from..to-1}, updating the known accumulator and product of every trace. */
+    private static void extend(int[][] x, float[][] trace, int n, LeakageModel model, int[] w, int from, int to,
+            int[] acc, int[] prod) {
+        for (int i = from; i < to; i++) {
+            double[] s = scores(x[i], acc, prod, trace[2 * i], trace[2 * i + 1], n, model);
+            w[i] = best(s);
+            for (int t = 0; t < n; t++) {
+                prod[t] = x[i][t] * w[i];
+                acc[t] += prod[t];
+            }
+        }
+    }
+
+    /** {@code w · 2^j} when every code stays an integer in the int8 range, else null. */
+    static int[] scaled(int[] w, int j) {
+        int[] out = new int[w.length];
+        boolean nonZero = false;
+        for (int i = 0; i < w.length; i++) {
+            long v;
+            if (j >= 0) {
+                v = (long) w[i] << j;
+            } else {
+                if (w[i] % (1 << -j) != 0) {
+                    return null;
+                }
+                v = w[i] / (1 << -j);
+            }
+            if (v < -128 || v > 127) {
+                return null;
+            }
+            out[i] = (int) v;
+            nonZero |= v != 0;
+        }
+        return nonZero ? out : null;
+    }
+
+    /** The squared error of a unit's predicted samples (products, accumulators, biased sum) against the traces. */
+    static double sse(int[][] x, float[][] trace, int n, LeakageModel model, int[] w, int bias) {
+        return sse(x, trace, n, model, w, w.length, bias, true);
+    }
+
+    /** The squared error over the first {@code len} weights' samples (and the biased sum's when {@code withBias}). */
+    static double sse(int[][] x, float[][] trace, int n, LeakageModel model, int[] w, int len, int bias,
+            boolean withBias) {
+        double e = 0;
+        for (int t = 0; t < n; t++) {
+            int acc = 0;
+            int prevP = 0;
+            for (int i = 0; i < len; i++) {
+                int p = x[i][t] * w[i];
+                int a = acc + p;
+                double dp = trace[2 * i][t] - model.leak(prevP, p);
+                double da = trace[2 * i + 1][t] - model.leak(acc, a);
+                e += dp * dp + da * da;
+                prevP = p;
+                acc = a;
+            }
+            if (withBias) {
+                double ds = trace[2 * w.length][t] - model.leak(acc, acc + bias);
+                e += ds * ds;
+            }
+        }
+        return e;
+    }
+
+    /** The score (product plus accumulator correlation) of each hypothesis h, at index h + 128. */
+    static double[] scores(int[] x, int[] accPrev, int[] prodPrev, float[] lp, float[] la, int n, LeakageModel model) {
+        double[] moments = new double[4];
+        moments(lp, n, moments, 0);
+        moments(la, n, moments, 2);
+        boolean hw = model == LeakageModel.HAMMING_WEIGHT;
+        double[] out = new double[HYPOTHESES];
+        for (int h = -128; h < 128; h++) {
+            long sp = 0;
+            long spp = 0;
+            double spl = 0;
+            long sa = 0;
+            long saa = 0;
+            double sal = 0;
+            for (int t = 0; t < n; t++) {
+                int p = x[t] * h;
+                int a = accPrev[t] + p;
+                int pp = hw ? Integer.bitCount(p) : Integer.bitCount(p ^ prodPrev[t]);
+                int pa = hw ? Integer.bitCount(a) : Integer.bitCount(a ^ accPrev[t]);
+                sp += pp;
+                spp += pp * pp;
+                spl += pp * lp[t];
+                sa += pa;
+                saa += pa * pa;
+                sal += pa * la[t];
+            }
+            out[h + 128] = corr(n, sp, spp, spl, moments[0], moments[1])
+                    + corr(n, sa, saa, sal, moments[2], moments[3]);
+        }
+        return out;
+    }
+
+    /**
+     * The bias, byte by byte from the least significant, from the sample of the biased sum. Byte j's 256 hypotheses
+     * (the lower bytes known) predict the leakage of the sum's bits 0..8j+7 only, which do not depend on the higher
+     * bytes of the bias. The higher bits of the sum still leak, and when they are mostly a sign extension they can pull
+     * a byte off; so each level's partial bias, zero- and sign-extended, is a candidate for the whole int32, and the
+     * candidate whose whole-sum prediction correlates best wins (equal scores: the smallest magnitude).
+     */
+    static int bias(int[] acc, float[] l, int n, LeakageModel model) {
+        double[] m = new double[2];
+        moments(l, n, m, 0);
+        int known = 0;
+        int[] candidates = new int[8];
+        for (int j = 0; j < 4; j++) {
+            int mask = j == 3 ? -1 : (1 << (8 * (j + 1))) - 1;
+            double best = Double.NEGATIVE_INFINITY;
+            int bestV = 0;
+            for (int v = 0; v < 256; v++) {
+                double r = biasScore(acc, l, n, model, known | (v << (8 * j)), mask, m);
+                if (r > best + 1e-12) {
+                    best = r;
+                    bestV = v;
+                }
+            }
+            known |= bestV << (8 * j);
+            int shift = 32 - 8 * (j + 1);
+            candidates[2 * j] = known;
+            candidates[2 * j + 1] = (known << shift) >> shift;
+        }
+        // Correlation ignores a constant: a bias whose high bits never take part in a carry within the traces scores
+        // the same whatever they are. The leakage is in Hamming-weight units (the attacker has characterised its probe),
+        // so the mean level of the sample tells the Hamming weight of those bits; among the candidates whose predicted
+        // mean matches within MEAN_TOLERANCE, and whose correlation is within R_TOLERANCE of the best, the smallest
+        // magnitude wins.
+        double[] r = new double[candidates.length];
+        boolean[] level = new boolean[candidates.length];
+        boolean any = false;
+        for (int c = 0; c < candidates.length; c++) {
+            r[c] = biasScore(acc, l, n, model, candidates[c], -1, m);
+            level[c] = Math.abs(meanPrediction(acc, n, model, candidates[c]) - m[0] / n) <= MEAN_TOLERANCE;
+            any |= level[c];
+        }
+        double best = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < candidates.length; c++) {
+            if (!any || level[c]) {
+                best = Math.max(best, r[c]);
+            }
+        }
+        int answer = 0;
+        boolean found = false;
+        for (int c = 0; c < candidates.length; c++) {
+            if ((!any || level[c]) && r[c] >= best - R_TOLERANCE
+                    && (!found || Math.abs((long) candidates[c]) < Math.abs((long) answer))) {
+                answer = candidates[c];
+                found = true;
+            }
+        }
+        return answer;
+    }
+
+    /** Hamming-weight units by which a candidate bias's mean prediction may miss the sample's mean. */
+    static final double MEAN_TOLERANCE = 0.5;
+    /** Correlations closer than this to the best are a tie. */
+    static final double R_TOLERANCE = 0.005;
+
+    private static double meanPrediction(int[] acc, int n, LeakageModel model, int b) {
+        long s = 0;
+        for (int t = 0; t < n; t++) {
+            int sum = acc[t] + b;
+            s += model == LeakageModel.HAMMING_WEIGHT ? Integer.bitCount(sum) : Integer.bitCount(sum ^ acc[t]);
+        }
+        return (double) s / n;
+    }
+
+    private static double biasScore(int[] acc, float[] l, int n, LeakageModel model, int b, int mask, double[] m) {
+        boolean hw = model == LeakageModel.HAMMING_WEIGHT;
+        long s = 0;
+        long ss = 0;
+        double sl = 0;
+        for (int t = 0; t < n; t++) {
+            int sum = acc[t] + b;
+            int p = hw ? Integer.bitCount(sum & mask) : Integer.bitCount((sum ^ acc[t]) & mask);
+            s += p;
+            ss += p * p;
+            sl += p * l[t];
+        }
+        return corr(n, s, ss, sl, m[0], m[1]);
+    }
+
+    /** The correlation of the output bytes under {@code shift} with the output samples, summed over units. */
+    static double shiftScore(int shift, int[][] sums, float[][] outSamples, int n) {
+        double total = 0;
+        double[] m = new double[2];
+        for (int u = 0; u < sums.length; u++) {
+            moments(outSamples[u], n, m, 0);
+            long s = 0;
+            long ss = 0;
+            double sl = 0;
+            for (int t = 0; t < n; t++) {
+                int p = Integer.bitCount(Int8Network.requantize(sums[u][t], shift));
+                s += p;
+                ss += p * p;
+                sl += p * outSamples[u][t];
+            }
+            total += corr(n, s, ss, sl, m[0], m[1]);
+        }
+        return total;
+    }
+
+    /** The requantisation shift in 0..30 that best explains the output-byte samples of a layer's units. */
+    static int shift(int[][] sums, float[][] outSamples, int n) {
+        double best = Double.NEGATIVE_INFINITY;
+        int bestS = 0;
+        for (int s = 0; s <= 30; s++) {
+            double r = shiftScore(s, sums, outSamples, n);
+            if (r > best + 1e-12) {
+                best = r;
+                bestS = s;
+            }
+        }
+        return bestS;
+    }
+
+    private static void moments(float[] l, int n, double[] out, int at) {
+        double s = 0;
+        double ss = 0;
+        for (int t = 0; t < n; t++) {
+            s += l[t];
+            ss += (double) l[t] * l[t];
+        }
+        out[at] = s;
+        out[at + 1] = ss;
+    }
+
+    /** Pearson's r from sums; 0 when either side is constant. */
+    static double corr(int n, long sp, long spp, double spl, double sl, double sll) {
+        double vp = spp - (double) sp * sp / n;
+        double vl = sll - sl * sl / n;
+        if (vp <= 1e-9 || vl <= 1e-12) {
+            return 0;
+        }
+        return (spl - sp * sl / n) / Math.sqrt(vp * vl);
+    }
+
+    /** The hypothesis of the highest score; ties go to the smallest magnitude. */
+    static int best(double[] s) {
+        int bestH = 0;
+        double best = s[128];
+        for (int m = 1; m <= 128; m++) {
+            for (int h : new int[] {m, -m}) {
+                if (h < -128 || h > 127) {
+                    continue;
+                }
+                if (s[h + 128] > best + 1e-12) {
+                    best = s[h + 128];
+                    bestH = h;
+                }
+            }
+        }
+        return bestH;
+    }
+
+    /** The {@code b} best hypotheses, and zero. */
+    static int[] top(double[] s, int b) {
+        Integer[] idx = new Integer[HYPOTHESES];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, (p, q) -> Double.compare(s[q], s[p]));
+        java.util.LinkedHashSet<Integer> out = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < b; i++) {
+            out.add(idx[i] - 128);
+        }
+        out.add(0);
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static boolean allZero(int[] x, int n) {
+        for (int t = 0; t < n; t++) {
+            if (x[t] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

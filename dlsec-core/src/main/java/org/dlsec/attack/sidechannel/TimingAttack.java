@@ -1,0 +1,515 @@
+package org.dlsec.attack.sidechannel;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.initializer.XavierInitializer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Progress;
+import org.dlsec.core.Provenance;
+import org.dlsec.core.Seeds;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Bounds;
+import org.dlsec.model.DjlClassifier;
+import org.dlsec.model.Engines;
+import org.dlsec.model.ModelInfo;
+
+/**
+ * Architecture extraction through the timing side channel of a prediction API, after Duddu, Samanta, Rao and Balas,
+ * "Stealing Neural Networks via Timing Side Channels" (2018): a network's inference time grows with its depth, and an
+ * attacker who can serve models of its own on the same kind of machine learns the relation and reads the target's depth
+ * off its latency.
+ *
+ * <p>The attacker serves each candidate architecture ({@link Candidate}: an MLP or a CNN of a given depth and width
+ * class) through the same {@link Deployment} as the target — {@code dlsec serve} over loopback HTTP in the command —
+ * in {@link Config#profiles} instances of its own (fresh random weights: latency does not depend on their values),
+ * and sends each {@link Config#queries} single-image queries after a warm-up, alternating with queries to a reference
+ * model of its own (the first candidate) served beside it, so that load that changes between measurements cancels.
+ * Each served model becomes one feature vector: relative to the reference's, the logarithms of the 5th, 10th, 25th and 50th percentiles of its latencies (low percentiles: a
+ * query that waited for the scheduler only ever adds time). A nearest-centroid
+ * classifier over the standardised features (one centroid per candidate) is the learned model. The targets are
+ * held-out instances of the candidates (other seeds), served and queried the same way; the predicted candidate gives
+ * the predicted depth and width class. Every query is counted.
+ *
+ * <p>The attack is then rerun with the targets measured under background load (threads spinning on the same cores)
+ * and under the configured serving countermeasure, with the profiles unchanged (the attacker does not control the
+ * target's server): a constant-time server answers every query at the same budget, so every target looks alike.
+ */
+public final class TimingAttack implements SideChannelAttack {
+    /** Depth accuracy on the held-out targets the attack must reach to count as a success (the acceptance). */
+    public static final double SUCCESS_ACCURACY = 0.8;
+
+    /**
+     * A candidate architecture: {@code depth} weight layers, ReLU between them.
+     *
+     * @param family {@code mlp} (flatten, depth−1 linear layers of {@code width} units, linear to the classes) or
+     *        {@code cnn} (a 3×3 stride-2 convolution, depth−2 3×3 convolutions, all of {@code width} filters, flatten,
+     *        linear to the classes)
+     * @param depth weight layers, at least 2
+     * @param width units or filters of the hidden layers
+     * @param widthClass the coarse width class the attack predicts: narrow or wide
+     */
+    public record Candidate(String family, int depth, int width, String widthClass) {
+        public Candidate {
+            DlsecException.require(depth >= 2, "candidate depth", "must be at least 2, got " + depth);
+        }
+
+        public String label() {
+            return family + "-" + depth + "-" + widthClass;
+        }
+
+        /** A fresh instance for images of {@code shape} (C, H, W) and {@code classes} classes. */
+        public DjlClassifier build(Shape shape, int classes, long seed) {
+            SequentialBlock net = new SequentialBlock();
+            if (family.equals("mlp")) {
+                net.add(Blocks.batchFlattenBlock());
+                for (int i = 0; i < depth - 1; i++) {
+                    net.add(Linear.builder().setUnits(width).build()).add(Activation.reluBlock());
+                }
+            } else {
+                net.add(Conv2d.builder().setFilters(width).setKernelShape(new Shape(3, 3)).optStride(new Shape(2, 2))
+                        .optPadding(new Shape(1, 1)).build()).add(Activation.reluBlock());
+                for (int i = 0; i < depth - 2; i++) {
+                    net.add(Conv2d.builder().setFilters(width).setKernelShape(new Shape(3, 3))
+                            .optPadding(new Shape(1, 1)).build()).add(Activation.reluBlock());
+                }
+                net.add(Blocks.batchFlattenBlock());
+            }
+            net.add(Linear.builder().setUnits(classes).build());
+            net.setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
+                    XavierInitializer.FactorType.IN, 6f), Parameter.Type.WEIGHT);
+            Engines.engine();
+            Model model = Model.newInstance(label(), Engines.ENGINE);
+            model.setBlock(net);
+            Engines.seed(seed);
+            net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(shape));
+            return new DjlClassifier(model, shape, classes, Bounds.UNIT,
+                    new ModelInfo("dlsec", "timing candidate " + label() + " seed " + seed, "untrained", label()), false);
+        }
+    }
+
+    /** The default candidate set: MLPs and CNNs of 2, 4, 6, 8 and 10 layers, narrow and wide (20 architectures). */
+    public static List<Candidate> defaultCandidates() {
+        List<Candidate> c = new ArrayList<>();
+        for (String family : List.of("mlp", "cnn")) {
+            for (int depth : new int[] {2, 4, 6, 8, 10}) {
+                c.add(new Candidate(family, depth, family.equals("mlp") ? 64 : 8, "narrow"));
+                c.add(new Candidate(family, depth, family.equals("mlp") ? 512 : 32, "wide"));
+            }
+        }
+        return c;
+    }
+
+    /**
+     * The attack's parameters.
+     *
+     * @param candidates the candidate architectures (at least 2)
+     * @param profiles instances of each candidate the attacker profiles
+     * @param targets held-out instances of each candidate the attack predicts
+     * @param queries timed queries per served model (after {@link #WARMUP} untimed ones)
+     * @param loadThreads background threads spinning while the targets are measured again (0: no load trial)
+     * @param defence the serving countermeasure the targets are measured under again (NONE: no defence trial)
+     * @param seed seed of the instances and the query order
+     */
+    public record Config(List<Candidate> candidates, int profiles, int targets, int queries, int loadThreads,
+            ServingDefence defence, long seed) {
+        public Config {
+            candidates = List.copyOf(candidates);
+            DlsecException.require(candidates.size() >= 2, "candidates", "the timing attack needs at least 2");
+            DlsecException.require(profiles >= 1, "profiles", "must be at least 1, got " + profiles);
+            DlsecException.require(targets >= 1, "targets", "must be at least 1, got " + targets);
+            DlsecException.require(queries >= 1, "--traces", "must be at least 1 query per served model, got " + queries);
+            DlsecException.require(loadThreads >= 0, "--load", "must be >= 0 threads, got " + loadThreads);
+            defence = defence == null ? ServingDefence.NONE : defence;
+        }
+
+        public static Config defaults(long seed) {
+            return new Config(defaultCandidates(), 2, 1, 200, 0, ServingDefence.NONE, seed);
+        }
+
+        public Map<String, Object> parameters() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("candidates", candidates.stream().map(Candidate::label).toList());
+            m.put("profiles", profiles);
+            m.put("targets", targets);
+            m.put("queries", queries);
+            m.put("loadThreads", loadThreads);
+            m.put("defence", defence.kind().cliName());
+            m.put("budgetMillis", defence.budgetMillis());
+            m.put("seed", seed);
+            return m;
+        }
+    }
+
+    /** Untimed queries sent to every served model first (JIT, allocator and engine warm-up). */
+    public static final int WARMUP = 20;
+
+    /** One held-out target: its true and predicted candidate and its median latency. */
+    public record Prediction(String truth, int trueDepth, String predicted, int predictedDepth, boolean widthRight,
+            double medianMillis) {}
+
+    /**
+     * One measurement of the held-out targets.
+     *
+     * @param condition "clean", "load N threads" or the defence's name
+     * @param depthAccuracy share of targets whose depth is predicted exactly
+     * @param widthAccuracy share whose width class is
+     * @param chance the depth accuracy of always guessing the most common depth among the targets
+     * @param depths the candidate depths, in the confusion matrix's order
+     * @param confusion rows: true depth, columns: predicted depth
+     * @param meanMillis mean latency over all timed queries of the targets
+     * @param queries queries sent to the targets in this trial
+     * @param referenceQueries queries sent to the attacker's own reference model in this trial
+     */
+    public record Trial(String condition, double depthAccuracy, double widthAccuracy, double chance, List<Integer> depths,
+            int[][] confusion, double meanMillis, long queries, long referenceQueries, List<Prediction> predictions) {
+        public Trial {
+            depths = List.copyOf(depths);
+            predictions = List.copyOf(predictions);
+        }
+    }
+
+    /**
+     * What the attack found.
+     *
+     * @param trials the clean trial first, then under load and under the defence when configured
+     * @param profileQueries queries spent profiling the attacker's own models (and their references)
+     * @param latencyCostMillis the mean latency the defence adds to a query (0 without one)
+     */
+    public record Result(String deployment, Config config, List<Trial> trials, long profileQueries,
+            double latencyCostMillis, double seconds, Provenance provenance) implements SideChannelAttack.Result {
+        public Result {
+            trials = List.copyOf(trials);
+        }
+
+        @Override
+        public String attack() {
+            return "timing";
+        }
+
+        @Override
+        public Countermeasure defence() {
+            return config.defence().kind();
+        }
+
+        public Trial clean() {
+            return trials.get(0);
+        }
+
+        /** The trial under the configured countermeasure (the clean one without). */
+        public Trial defended() {
+            return trials.get(trials.size() - 1).condition().equals(config.defence().kind().cliName())
+                    ? trials.get(trials.size() - 1) : clean();
+        }
+
+        @Override
+        public boolean succeeded() {
+            return defended().depthAccuracy() >= SUCCESS_ACCURACY;
+        }
+
+        public long queries() {
+            long q = profileQueries;
+            for (Trial t : trials) {
+                q += t.queries() + t.referenceQueries();
+            }
+            return q;
+        }
+    }
+
+    private final Config config;
+
+    public TimingAttack(Config config) {
+        this.config = config;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return "timing";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        return config.parameters();
+    }
+
+    @Override
+    public Result run(SideChannelVictim victim, boolean progress) {
+        DlsecException.require(victim.deployment() != null, "deployment", "the timing attack needs a prediction server");
+        long start = System.nanoTime();
+        Provenance prov = Provenance.start(victim.modelSha256(), victim.model().info().source(),
+                victim.attackerData().name() + "/" + victim.attackerData().split(), parameters(), config.seed());
+        Shape shape = victim.model().inputShape();
+        DlsecException.require(shape.dimension() == 3, "model", "the timing candidates are image networks; the model "
+                + "takes samples of shape " + shape);
+        int classes = victim.model().numClasses();
+        Dataset data = victim.attackerData();
+        List<Candidate> cands = config.candidates();
+        int total = cands.size() * (config.profiles() + config.targets() * (1 + (config.loadThreads() > 0 ? 1 : 0)
+                + (config.defence().kind() != Countermeasure.NONE ? 1 : 0)));
+        double[][] features = new double[cands.size() * config.profiles()][];
+        int[] labels = new int[features.length];
+        long profileQueries = 0;
+        List<Trial> trials = new ArrayList<>();
+        double cost = 0;
+        try (Progress bar = progress ? Progress.start("timing", total) : Progress.none()) {
+            for (int c = 0; c < cands.size(); c++) {
+                for (int p = 0; p < config.profiles(); p++) {
+                    long[] q = new long[2];
+                    features[c * config.profiles() + p] = measure(victim.deployment(), cands.get(c), shape,
+                            classes, Seeds.mix(config.seed(), 1000L * c + p), ServingDefence.NONE, data, 0, q, null);
+                    labels[c * config.profiles() + p] = c;
+                    profileQueries += q[0] + q[1];
+                    bar.step(1);
+                }
+            }
+            Centroids model = Centroids.fit(features, labels, cands.size());
+            Trial clean = trial("clean", model, victim.deployment(), shape, classes, ServingDefence.NONE, data, 0, bar);
+            trials.add(clean);
+            if (config.loadThreads() > 0) {
+                trials.add(trial("load " + config.loadThreads() + " threads", model, victim.deployment(), shape, classes,
+                        ServingDefence.NONE, data, config.loadThreads(), bar));
+            }
+            if (config.defence().kind() != Countermeasure.NONE) {
+                Trial d = trial(config.defence().kind().cliName(), model, victim.deployment(), shape, classes,
+                        config.defence(), data, 0, bar);
+                trials.add(d);
+                cost = d.meanMillis() - clean.meanMillis();
+            }
+        }
+        return new Result(victim.deployment().description(), config, trials, profileQueries, cost,
+                (System.nanoTime() - start) / 1e9, prov.finishedNow());
+    }
+
+    private Trial trial(String condition, Centroids model, Deployment deployment, Shape shape, int classes,
+            ServingDefence defence, Dataset data, int load, Progress bar) {
+        List<Candidate> cands = config.candidates();
+        List<Integer> depths = cands.stream().map(Candidate::depth).distinct().sorted().toList();
+        int[][] confusion = new int[depths.size()][depths.size()];
+        List<Prediction> predictions = new ArrayList<>();
+        int depthRight = 0;
+        int widthRight = 0;
+        double sum = 0;
+        long count = 0;
+        long queries = 0;
+        long referenceQueries = 0;
+        for (int c = 0; c < cands.size(); c++) {
+            for (int r = 0; r < config.targets(); r++) {
+                long[] q = new long[2];
+                double[] lat = new double[config.queries()];
+                double[] f = measure(deployment, cands.get(c), shape, classes,
+                        Seeds.mix(config.seed(), 1_000_000L + 1000L * c + r), defence, data, load, q, lat);
+                queries += q[0];
+                referenceQueries += q[1];
+                for (double v : lat) {
+                    sum += v;
+                }
+                count += lat.length;
+                Candidate truth = cands.get(c);
+                Candidate guess = cands.get(model.predict(f));
+                boolean dr = guess.depth() == truth.depth();
+                boolean wr = guess.widthClass().equals(truth.widthClass());
+                depthRight += dr ? 1 : 0;
+                widthRight += wr ? 1 : 0;
+                confusion[depths.indexOf(truth.depth())][depths.indexOf(guess.depth())]++;
+                predictions.add(new Prediction(truth.label(), truth.depth(), guess.label(), guess.depth(), wr,
+                        quantile(lat, 0.5)));
+                bar.step(1);
+            }
+        }
+        int n = predictions.size();
+        int common = 0;
+        for (int d : depths) {
+            int k = (int) cands.stream().filter(x -> x.depth() == d).count();
+            common = Math.max(common, k);
+        }
+        return new Trial(condition, (double) depthRight / n, (double) widthRight / n, (double) common / cands.size(),
+                depths, confusion, sum / Math.max(1, count), queries, referenceQueries, predictions);
+    }
+
+    /**
+     * Serves one instance of {@code cand} (under {@code defence}) beside the attacker's own reference model (the first
+     * candidate, always undefended), warms both up and times {@link Config#queries} queries to each, alternating, so
+     * that a change of background load between two measurements shifts both. Returns the feature vector: the log
+     * latency percentiles of the model minus those of the reference measured with it. {@code queries[0]} receives the
+     * queries sent to the model, {@code queries[1]} those sent to the reference.
+     */
+    private double[] measure(Deployment deployment, Candidate cand, Shape shape, int classes, long seed,
+            ServingDefence defence, Dataset data, int load, long[] queries, double[] latencies) {
+        Candidate reference = config.candidates().get(0);
+        try (DjlClassifier model = cand.build(shape, classes, seed);
+                DjlClassifier ref = reference.build(shape, classes, Seeds.mix(seed, 99));
+                Deployment.Endpoint endpoint = deployment.serve(model, defence);
+                Deployment.Endpoint refPoint = deployment.serve(ref, ServingDefence.NONE)) {
+            int[] order = data.permutation(seed);
+            for (int i = 0; i < WARMUP; i++) {
+                endpoint.timeQuery(data.image(order[i % order.length]));
+                refPoint.timeQuery(data.image(order[i % order.length]));
+            }
+            double[] lat = new double[config.queries()];
+            double[] base = new double[config.queries()];
+            try (Load busy = new Load(load)) {
+                for (int i = 0; i < lat.length; i++) {
+                    float[] x = data.image(order[(WARMUP + i) % order.length]);
+                    base[i] = refPoint.timeQuery(x) / 1e6;
+                    lat[i] = endpoint.timeQuery(x) / 1e6;
+                }
+            }
+            queries[0] = endpoint.queries();
+            queries[1] = refPoint.queries();
+            if (latencies != null) {
+                System.arraycopy(lat, 0, latencies, 0, lat.length);
+            }
+            double[] f = features(lat);
+            double[] r = features(base);
+            for (int j = 0; j < f.length; j++) {
+                f[j] -= r[j];
+            }
+            return f;
+        }
+    }
+
+    /** The feature vector of one served model: log latency percentiles. */
+    static double[] features(double[] latencies) {
+        return new double[] {Math.log(quantile(latencies, 0.05)), Math.log(quantile(latencies, 0.10)),
+                Math.log(quantile(latencies, 0.25)), Math.log(quantile(latencies, 0.50))};
+    }
+
+    static double quantile(double[] v, double q) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        double pos = q * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(s.length - 1, lo + 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+
+    /**
+     * Nearest-centroid classification over standardised features: one centroid per class, distance in units of each
+     * feature's pooled within-class spread (a diagonal linear discriminant).
+     */
+    static final class Centroids {
+        final double[][] centroids;
+        final double[] scale;
+
+        private Centroids(double[][] centroids, double[] scale) {
+            this.centroids = centroids;
+            this.scale = scale;
+        }
+
+        static Centroids fit(double[][] x, int[] y, int classes) {
+            int d = x[0].length;
+            double[][] c = new double[classes][d];
+            int[] n = new int[classes];
+            for (int i = 0; i < x.length; i++) {
+                n[y[i]]++;
+                for (int j = 0; j < d; j++) {
+                    c[y[i]][j] += x[i][j];
+                }
+            }
+            for (int k = 0; k < classes; k++) {
+                for (int j = 0; j < d; j++) {
+                    c[k][j] /= Math.max(1, n[k]);
+                }
+            }
+            // the spread: pooled within-class standard deviation, floored by a tenth of the spread between classes
+            double[] scale = new double[d];
+            for (int j = 0; j < d; j++) {
+                double within = 0;
+                for (int i = 0; i < x.length; i++) {
+                    double e = x[i][j] - c[y[i]][j];
+                    within += e * e;
+                }
+                within = x.length > classes ? Math.sqrt(within / (x.length - classes)) : 0;
+                double lo = Double.POSITIVE_INFINITY;
+                double hi = Double.NEGATIVE_INFINITY;
+                for (double[] row : c) {
+                    lo = Math.min(lo, row[j]);
+                    hi = Math.max(hi, row[j]);
+                }
+                scale[j] = Math.max(within, Math.max(1e-6, (hi - lo) / 10 / Math.max(1, classes)));
+            }
+            return new Centroids(c, scale);
+        }
+
+        int predict(double[] f) {
+            int best = 0;
+            double bestD = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < centroids.length; k++) {
+                double dist = 0;
+                for (int j = 0; j < f.length; j++) {
+                    double e = (f[j] - centroids[k][j]) / scale[j];
+                    dist += e * e;
+                }
+                if (dist < bestD) {
+                    bestD = dist;
+                    best = k;
+                }
+            }
+            return best;
+        }
+    }
+
+    /** Background load: threads spinning on arithmetic until closed. */
+    static final class Load implements AutoCloseable {
+        static volatile double sink;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Load(int n) {
+            for (int i = 0; i < n; i++) {
+                Thread t = new Thread(() -> {
+                    double x = 1;
+                    while (!stop.get()) {
+                        for (int k = 0; k < 10_000; k++) {
+                            x = Math.sin(x) + 1.0001;
+                        }
+                    }
+                    sink = x;
+                }, "dlsec-timing-load-" + i);
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            }
+        }
+
+        @Override
+        public void close() {
+            stop.set(true);
+            for (Thread t : threads) {
+                try {
+                    t.join(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** A one-line summary per trial, for the console. */
+    public static String summary(Result r) {
+        StringBuilder s = new StringBuilder();
+        for (Trial t : r.trials()) {
+            s.append(String.format(Locale.ROOT, "%-22s depth right %5.1f%% (chance %.1f%%), width class right %5.1f%%, "
+                    + "mean latency %.3f ms%n", t.condition(), 100 * t.depthAccuracy(), 100 * t.chance(),
+                    100 * t.widthAccuracy(), t.meanMillis()));
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,109 @@
+package org.dlsec.attack.sidechannel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.dlsec.TestModels;
+import org.dlsec.TestSupport;
+import org.dlsec.core.DlsecException;
+import org.dlsec.data.Dataset;
+import org.dlsec.metric.Evaluation;
+import org.dlsec.model.DjlClassifier;
+import org.junit.jupiter.api.Test;
+
+class PowerAnalysisTest {
+    private static SideChannelVictim victim() {
+        DjlClassifier m = TestModels.mnistLenet();
+        return new SideChannelVictim(m, "test", TestSupport.mnistTrain(512), TestSupport.mnistTest(500), null);
+    }
+
+    private static PowerAnalysis.Result firstLayer(Countermeasure c, int traces) {
+        return new PowerAnalysis(new PowerAnalysis.Config(traces, 1.0, LeakageModel.HAMMING_WEIGHT, c, 1, false, 0, 0))
+                .run(victim(), false);
+    }
+
+    @Test
+    void theInt8ImplementationKeepsTheFloatModelsAccuracy() {
+        DjlClassifier m = TestModels.mnistLenet();
+        Dataset test = TestSupport.mnistTest(500);
+        Int8Network net = Int8Network.quantize(m, TestSupport.mnistTrain(256));
+        assertEquals(5, net.layerCount());
+        int[] p = net.predict(test, test.size());
+        int[] f = Evaluation.evaluate(m, test, 500, false).predictions();
+        int agree = 0;
+        for (int i = 0; i < p.length; i++) {
+            agree += p[i] == f[i] ? 1 : 0;
+        }
+        assertTrue(agree >= 0.98 * p.length, "int8 agrees with float on " + agree + "/" + p.length);
+    }
+
+    @Test
+    void cpaRecoversTheFirstLayerAtSigmaOneWithin5000Traces() {
+        PowerAnalysis.Result r = firstLayer(Countermeasure.NONE, 5000);
+        PowerAnalysis.LayerRecovery l = r.layers().get(0);
+        assertEquals(150, l.weights());
+        assertTrue(l.recovered() >= 0.99, "recovered " + l.recovered());
+        assertEquals(6, l.biasesExact());
+        assertEquals(Boolean.TRUE, l.shiftExact());
+        assertTrue(r.succeeded());
+        // the curve rises to the final rate; few traces disclose less
+        assertTrue(l.curve().get(0).recovered() < l.recovered());
+        assertEquals(5000, l.curve().get(l.curve().size() - 1).traces());
+        assertTrue(l.disclosureMedian() > 0 && l.disclosureMedian() <= l.disclosureMax());
+    }
+
+    @Test
+    void shufflingAndMaskingBringRecoveryDownToChance() {
+        for (Countermeasure c : new Countermeasure[] {Countermeasure.SHUFFLE, Countermeasure.MASK}) {
+            PowerAnalysis.Result r = firstLayer(c, 5000);
+            double rate = r.firstLayerRecovered();
+            // chance is 1/256 per weight; 150 weights: allow a few lucky ones (binomial tail)
+            assertTrue(rate <= 0.04, c + ": recovered " + rate);
+            assertTrue(!r.succeeded());
+        }
+    }
+
+    @Test
+    void ghostPeaksOfDoubledWeightsAreResolvedByTheAccumulator() {
+        // one unit whose first weight is 3 and second 12: the product samples alone cannot tell 3 from 6, 12, 24, 48, 96
+        int n = 2000;
+        int[] w = {3, 12, -40, 0, 64, 1, -1, 127, -128 + 1};
+        int k = w.length;
+        SplittableRandom rnd = new SplittableRandom(5);
+        int[][] x = new int[k][n];
+        float[][] trace = new float[2 * k + 1][n];
+        for (int t = 0; t < n; t++) {
+            int acc = 0;
+            for (int i = 0; i < k; i++) {
+                x[i][t] = rnd.nextInt(256);
+                int p = x[i][t] * w[i];
+                acc += p;
+                trace[2 * i][t] = (float) (Integer.bitCount(p) + rnd.nextGaussian());
+                trace[2 * i + 1][t] = (float) (Integer.bitCount(acc) + rnd.nextGaussian());
+            }
+            trace[2 * k][t] = (float) (Integer.bitCount(acc + 1000) + rnd.nextGaussian());
+        }
+        // the product sample alone scores 3 and 6 the same
+        double[] s = Cpa.scores(x[0], new int[n], new int[n], trace[0], trace[0], n, LeakageModel.HAMMING_WEIGHT);
+        assertEquals(s[3 + 128], s[6 + 128], 1e-9);
+        Cpa.Unit u = Cpa.unit(x, trace, n, LeakageModel.HAMMING_WEIGHT);
+        assertEquals(java.util.Arrays.toString(w), java.util.Arrays.toString(u.weights()));
+        assertEquals(1000, u.bias());
+    }
+
+    @Test
+    void badParametersAreOneLineErrors() {
+        DlsecException e = assertThrows(DlsecException.class, () -> new PowerAnalysis.Config(5000, 0, LeakageModel.HAMMING_WEIGHT,
+                Countermeasure.NONE, 1, false, 0, 0));
+        assertTrue(e.getMessage().contains("--noise"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> new PowerAnalysis.Config(0, 1, LeakageModel.HAMMING_WEIGHT,
+                Countermeasure.NONE, 1, false, 0, 0));
+        assertTrue(e.getMessage().contains("--traces"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> SideChannelAttacks.canonical("acoustic"));
+        assertTrue(e.getMessage().contains("acoustic"), e.getMessage());
+        e = assertThrows(DlsecException.class, () -> Countermeasure.parse("prayer"));
+        assertTrue(e.getMessage().contains("prayer"), e.getMessage());
+    }
+}
