@@ -34,20 +34,43 @@ public enum Countermeasure {
         this.cliName = cliName;
     }
 
+    /**
+     * The name the command line ({@code --defence}) and the audit's {@code sidechannel:} entries use.
+     *
+     * @return the lower-case, hyphenated name: {@code none}, {@code shuffle}, {@code mask}, {@code constant-time} or
+     *         {@code random-delay}
+     */
     public String cliName() {
         return cliName;
     }
 
-    /** True for the countermeasures of the power side channel (and {@link #NONE}). */
+    /**
+     * Whether the simulated device ({@link MacDevice}) implements this countermeasure.
+     *
+     * @return true for {@link #NONE}, {@link #SHUFFLE} and {@link #MASK}, the countermeasures of the power side channel
+     */
     public boolean appliesToPower() {
         return this == NONE || this == SHUFFLE || this == MASK;
     }
 
-    /** True for the countermeasures of the timing side channel (and {@link #NONE}). */
+    /**
+     * Whether a served model ({@link ServingDefence}) can take this countermeasure.
+     *
+     * @return true for {@link #NONE}, {@link #CONSTANT_TIME} and {@link #RANDOM_DELAY}, the countermeasures of the
+     *         timing side channel
+     */
     public boolean appliesToTiming() {
         return this == NONE || this == CONSTANT_TIME || this == RANDOM_DELAY;
     }
 
+    /**
+     * The countermeasure named {@code s} on the command line.
+     *
+     * @param s a {@linkplain #cliName() command-line name}, case and surrounding spaces ignored; may be null
+     * @return the countermeasure of that name
+     * @throws org.dlsec.core.DlsecException (one line, listing the valid names) if {@code s} is null or names no
+     *         countermeasure
+     */
     public static Countermeasure parse(String s) {
         String n = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
         for (Countermeasure c : values()) {

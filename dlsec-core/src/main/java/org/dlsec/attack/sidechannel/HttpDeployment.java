@@ -19,8 +19,14 @@ import org.dlsec.model.Classifier;
 public final class HttpDeployment implements Deployment {
     /** A running server: its base URI; closing it stops it. */
     public interface Server extends AutoCloseable {
+        /**
+         * Where the server listens.
+         *
+         * @return the server's base URI, e.g. {@code http://127.0.0.1:PORT/}; {@code /v1/predict} is resolved against it
+         */
         URI uri();
 
+        /** Stops the server and frees its port and threads. Throws no checked exception. */
         @Override
         void close();
     }
@@ -28,6 +34,15 @@ public final class HttpDeployment implements Deployment {
     private final String description;
     private final BiFunction<Classifier, ServingDefence, Server> start;
 
+    /**
+     * A deployment that starts servers with {@code start} and times them with a fresh HTTP/1.1 client per endpoint
+     * (10 s connect timeout, 60 s per query). Each endpoint it serves counts its queries without synchronisation: use
+     * it from one thread.
+     *
+     * @param description the short description the reports show, e.g. "dlsec serve over loopback HTTP"
+     * @param start starts a prediction server for a model wrapped in a serving countermeasure; the endpoint closes the
+     *        server it returns
+     */
     public HttpDeployment(String description, BiFunction<Classifier, ServingDefence, Server> start) {
         this.description = description;
         this.start = start;

@@ -11,7 +11,15 @@ import org.dlsec.core.Text;
  * for an output byte.
  */
 public enum LeakageModel {
+    /**
+     * Hamming weight ({@code hw}, the default): a write leaks the number of one bits of the value written, whatever the
+     * register held before.
+     */
     HAMMING_WEIGHT("hw"),
+    /**
+     * Hamming distance ({@code hd}): a write leaks the number of bits that differ between the register's previous value
+     * and the value written.
+     */
     HAMMING_DISTANCE("hd");
 
     private final String cliName;
@@ -20,15 +28,36 @@ public enum LeakageModel {
         this.cliName = cliName;
     }
 
+    /**
+     * The name {@code --leakage} and the audit's {@code sidechannel:} entries use.
+     *
+     * @return {@code hw} or {@code hd}
+     */
     public String cliName() {
         return cliName;
     }
 
-    /** The leakage of writing {@code value} over {@code previous}, in bits. */
+    /**
+     * The noise-free leakage of one register write, before the device adds its Gaussian noise.
+     *
+     * @param previous the register's value before the write, as 32 bits (ignored by {@link #HAMMING_WEIGHT}); a byte
+     *        register passes its byte zero-extended
+     * @param value the value written, as 32 bits (two's complement for products and accumulators)
+     * @return the leakage in bits, 0..32: the Hamming weight of {@code value}, or the Hamming distance between
+     *         {@code previous} and {@code value}
+     */
     public int leak(int previous, int value) {
         return this == HAMMING_WEIGHT ? Integer.bitCount(value) : Integer.bitCount(previous ^ value);
     }
 
+    /**
+     * The leakage model named {@code s} on the command line.
+     *
+     * @param s {@code hw} or {@code hd}, or the constant's name with a hyphen ({@code hamming-weight},
+     *        {@code hamming-distance}); case and surrounding spaces ignored; may be null
+     * @return the leakage model of that name
+     * @throws org.dlsec.core.DlsecException (one line) if {@code s} is null or names no leakage model
+     */
     public static LeakageModel parse(String s) {
         String n = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
         for (LeakageModel m : values()) {

@@ -11,8 +11,17 @@ import org.dlsec.core.DlsecException;
  * @param budgetMillis the latency budget or the largest random delay, in milliseconds
  */
 public record ServingDefence(Countermeasure kind, double budgetMillis) {
+    /** No serving countermeasure: predictions are answered as soon as they are computed (budget 0). */
     public static final ServingDefence NONE = new ServingDefence(Countermeasure.NONE, 0);
 
+    /**
+     * Validates the countermeasure and its budget.
+     *
+     * @throws org.dlsec.core.DlsecException (one line, naming {@code --defence} or {@code --budget}) if {@code kind} is
+     *         a power countermeasure ({@link Countermeasure#SHUFFLE}, {@link Countermeasure#MASK}), or if it is not
+     *         {@link Countermeasure#NONE} and {@code budgetMillis} is not a finite number &gt; 0
+     * @throws NullPointerException if {@code kind} is null
+     */
     public ServingDefence {
         DlsecException.require(kind.appliesToTiming(), "--defence",
                 kind.cliName() + " is a power defence; the timing side channel takes constant-time or random-delay");

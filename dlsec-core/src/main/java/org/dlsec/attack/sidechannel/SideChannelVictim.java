@@ -17,6 +17,11 @@ import org.dlsec.model.Classifier;
  */
 public record SideChannelVictim(Classifier model, String modelSha256, Dataset attackerData, Dataset testData,
         Deployment deployment) {
+    /**
+     * Checks the required components; a null {@code modelSha256} becomes {@code "unknown"}.
+     *
+     * @throws NullPointerException if {@code model} or {@code attackerData} is null
+     */
     public SideChannelVictim {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(attackerData, "attackerData");
