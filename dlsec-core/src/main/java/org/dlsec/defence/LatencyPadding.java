@@ -25,6 +25,16 @@ public final class LatencyPadding extends AbstractClassifier {
     private final SplittableRandom random;
     private long overruns;
 
+    /**
+     * Wraps {@code inner}. The wrapper has the inner model's input shape, classes and bounds, and its model information
+     * with the countermeasure appended to the source.
+     *
+     * @param inner the model to serve; still owned by the caller, which closes it (and its native memory) after the
+     *        wrapper: {@link #close()} does not close it
+     * @param defence the countermeasure: {@link Countermeasure#CONSTANT_TIME} or {@link Countermeasure#RANDOM_DELAY}
+     *        with its budget in milliseconds; with {@link Countermeasure#NONE} the wrapper adds no delay
+     * @param seed the seed of the random delays
+     */
     public LatencyPadding(Classifier inner, ServingDefence defence, long seed) {
         super(inner.inputShape(), inner.numClasses(), inner.bounds(), new ModelInfo(inner.info().kind(),
                 inner.info().source() + " (" + defence.kind().cliName() + " " + defence.budgetMillis() + " ms)",
@@ -35,11 +45,21 @@ public final class LatencyPadding extends AbstractClassifier {
         this.random = new SplittableRandom(seed);
     }
 
+    /**
+     * The countermeasure this wrapper applies.
+     *
+     * @return the countermeasure and budget given to the constructor
+     */
     public ServingDefence defence() {
         return defence;
     }
 
-    /** Forward passes that took longer than the constant-time budget. */
+    /**
+     * Counts the forward passes that took longer than the constant-time budget and were therefore answered late. Safe
+     * to call from any thread while the server predicts.
+     *
+     * @return the overruns so far; always 0 under random delay
+     */
     public synchronized long overruns() {
         return overruns;
     }

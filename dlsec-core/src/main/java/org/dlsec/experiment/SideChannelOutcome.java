@@ -12,9 +12,17 @@ import org.dlsec.attack.sidechannel.TimingAttack;
 /**
  * What {@code dlsec sidechannel} prints and writes for one {@link SideChannelAttack.Result}: the console summary and
  * the outcome's fields of its {@code --json} (the command adds the model, data and provenance).
+ *
+ * @param result the result of a power or timing attack
  */
 public record SideChannelOutcome(SideChannelAttack.Result result) {
-    /** The console lines. */
+    /**
+     * The console summary: the attack's own summary and, for the power attack, the first layer's traces to disclosure
+     * and the extracted model's accuracy and fidelity (when the whole model was extracted); for the timing attack, the
+     * queries spent and the defence's latency cost per query.
+     *
+     * @return the lines to print, without line terminators
+     */
     public List<String> summary() {
         List<String> out = new ArrayList<>();
         if (result instanceof PowerAnalysis.Result p) {
@@ -38,7 +46,13 @@ public record SideChannelOutcome(SideChannelAttack.Result result) {
         return out;
     }
 
-    /** The outcome's fields of {@code --json}. */
+    /**
+     * The outcome's fields of {@code --json}: {@code attack}, {@code countermeasure}, {@code succeeded}, and
+     * {@code recovered} and {@code power} (the whole result) for the power attack, or {@code depthAccuracy} (under the
+     * countermeasure), {@code queries} and {@code timing} (the whole result) for the timing attack.
+     *
+     * @return a new, mutable, insertion-ordered map of these fields
+     */
     public Map<String, Object> json() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("attack", result.attack());

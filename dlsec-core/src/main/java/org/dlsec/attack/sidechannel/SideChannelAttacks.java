@@ -33,6 +33,14 @@ public final class SideChannelAttacks {
      */
     public record Params(int traces, double sigma, LeakageModel leakage, Countermeasure defence, int layers,
             boolean knownImages, double budgetMillis, int loadThreads, int profiles, int testLimit, long seed) {
+        /**
+         * Validates the parameters shared by both attacks and fills in the defaults of the optional ones: a null
+         * {@code leakage} becomes {@link LeakageModel#HAMMING_WEIGHT}, a null {@code defence}
+         * {@link Countermeasure#NONE}. Whether the defence suits the attack is checked by {@link #create}.
+         *
+         * @throws org.dlsec.core.DlsecException (one line, naming {@code --traces} or {@code --noise}) if
+         *         {@code traces} &lt; 1 or {@code sigma} is not a finite number &gt; 0
+         */
         public Params {
             DlsecException.require(traces > 0, "--traces", "must be at least 1, got " + traces);
             DlsecException.require(Double.isFinite(sigma) && sigma > 0, "--noise",
@@ -41,12 +49,26 @@ public final class SideChannelAttacks {
             defence = defence == null ? Countermeasure.NONE : defence;
         }
 
+        /**
+         * The command's defaults: 5000 traces, σ = 1, Hamming-weight leakage, no countermeasure, the first layer only,
+         * chosen random inputs, the default budget, no load trial, 2 profiles per candidate, the whole test split.
+         * The timing attack usually wants fewer traces (the command's default is 200 timed queries).
+         *
+         * @param seed the seed of every random choice
+         * @return the default parameters with that seed
+         */
         public static Params defaults(long seed) {
             return new Params(5000, 1.0, LeakageModel.HAMMING_WEIGHT, Countermeasure.NONE, 1, false, 0, 0, 2, 0, seed);
         }
     }
 
-    /** The registered name of {@code name} (case and spaces ignored), or a one-line error. */
+    /**
+     * Normalises an attack name.
+     *
+     * @param name an attack name, case and surrounding spaces ignored; may be null
+     * @return the registered name, {@code power} or {@code timing}
+     * @throws org.dlsec.core.DlsecException (one line, listing the names) if {@code name} is null or not registered
+     */
     public static String canonical(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         if (!NAMES.contains(n)) {
@@ -56,8 +78,19 @@ public final class SideChannelAttacks {
     }
 
     /**
-     * The attack {@code name} with parameters {@code p}, validated. The timing attack's constant-time budget, when
-     * not given, is fixed by the caller after profiling ({@link #defaultBudgetMillis}).
+     * Builds the attack {@code name} with parameters {@code p}. The power attack takes {@code traces}, {@code sigma},
+     * {@code leakage}, {@code defence}, {@code layers}, {@code knownImages}, {@code testLimit} and {@code seed}; the
+     * timing attack takes the {@linkplain TimingAttack#defaultCandidates() default candidates}, {@code profiles}, one
+     * target, {@code traces} queries per model, {@code loadThreads}, {@code defence} with {@code budgetMillis} (or
+     * {@link #defaultBudgetMillis()} when it is 0) and {@code seed}. The attack is only configured here: nothing runs
+     * and no native memory is allocated until {@link SideChannelAttack#run}.
+     *
+     * @param name the attack's name, as accepted by {@link #canonical}
+     * @param p the parameters; those of the other attack are ignored
+     * @return a new {@link PowerAnalysis} or {@link TimingAttack}
+     * @throws org.dlsec.core.DlsecException (one line) if the name is unknown, if the defence belongs to the other side
+     *         channel (a timing defence for {@code power}, a power defence for {@code timing}), or if the attack's own
+     *         configuration rejects the parameters
      */
     public static SideChannelAttack create(String name, Params p) {
         if (canonical(name).equals("power")) {
@@ -74,7 +107,11 @@ public final class SideChannelAttacks {
                 p.loadThreads(), d, p.seed()));
     }
 
-    /** The default latency budget of constant-time serving (and the largest random delay): 50 ms. */
+    /**
+     * The latency budget {@link #create} uses when {@link Params#budgetMillis()} is 0.
+     *
+     * @return 50: the constant-time budget, and the largest random delay, in milliseconds
+     */
     public static double defaultBudgetMillis() {
         return 50.0;
     }
