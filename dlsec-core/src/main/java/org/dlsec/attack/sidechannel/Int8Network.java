@@ -34,12 +34,19 @@ import org.dlsec.model.DjlClassifier;
  * last followed by a ReLU, with max-pooling, flattening and dropout (inactive at inference) in between — dlsec's
  * LeNet-5, MLP and softmax architectures. Anything else (batch norm, residual blocks, a normalising wrapper, inputs
  * outside [0, 1]) has no int8 path here and is refused with a one-line error.
+ *
+ * <p>An instance holds only Java arrays (the DJL parameters are copied out once by {@link #quantize}; no native memory is
+ * kept) and does not change after it is built: {@link #withLayer} returns a modified copy. It is therefore safe to use
+ * from several threads at once.
  */
 public final class Int8Network {
     /** The largest weight code of symmetric int8 quantisation. */
     public static final int QMAX = 127;
 
-    /** One multiply-accumulate layer: a convolution or a linear layer, with its int8 codes, int32 biases and shift. */
+    /**
+     * One multiply-accumulate layer: a convolution or a linear layer, with its int8 codes, int32 biases and shift. Read
+     * only through this API (an {@link Int8Network} builds it), so it is safe to read from several threads.
+     */
     public static final class MacLayer {
         final boolean conv;
         final int units;
@@ -87,52 +94,108 @@ public final class Int8Network {
             return c;
         }
 
+        /**
+         * Whether the layer is a 2-D convolution (the device is then observed at one output position only).
+         *
+         * @return true for a convolution, false for a linear layer
+         */
         public boolean isConvolution() {
             return conv;
         }
 
-        /** Output units: filters of a convolution, neurons of a linear layer. */
+        /**
+         * The layer's output units.
+         *
+         * @return the filters of a convolution or the neurons of a linear layer, at least 1
+         */
         public int units() {
             return units;
         }
 
-        /** Multiply-accumulates per output value (the weights of one unit). */
+        /**
+         * The multiply-accumulates per output value, i.e. the weights of one unit ({@code K} in {@link MacDevice}).
+         *
+         * @return input channels × kernel × kernel for a convolution, the input length for a linear layer
+         */
         public int fanIn() {
             return fanIn;
         }
 
+        /**
+         * The layer's weights, without the biases.
+         *
+         * @return {@link #units()} × {@link #fanIn()}
+         */
         public int weights() {
             return codes.length;
         }
 
-        /** Weight code {@code k} of unit {@code u}, in the MAC order (input channel, row, column). */
+        /**
+         * One weight code.
+         *
+         * @param u the unit, 0 ≤ u &lt; {@link #units()}
+         * @param k the weight's index in the MAC order (input channel, row, column), 0 ≤ k &lt; {@link #fanIn()}
+         * @return the int8 code, in [-{@value Int8Network#QMAX}, {@value Int8Network#QMAX}]
+         * @throws ArrayIndexOutOfBoundsException if {@code u} or {@code k} is out of range (not always: {@code k} is
+         *         not checked on its own)
+         */
         public int code(int u, int k) {
             return codes[u * fanIn + k];
         }
 
+        /**
+         * One unit's bias, quantised to the accumulator's scale ({@code round(b / (s_in s_w))}, clamped to a quarter of
+         * the int32 range).
+         *
+         * @param u the unit, 0 ≤ u &lt; {@link #units()}
+         * @return the int32 bias added after the unit's last multiply-accumulate
+         * @throws ArrayIndexOutOfBoundsException if {@code u} is out of range
+         */
         public int bias(int u) {
             return bias[u];
         }
 
-        /** The requantisation shift (-1 for the last layer, which outputs int32 logits). */
+        /**
+         * The requantisation shift of a ReLU layer: its output byte is {@code min(255, round(max(0, acc) / 2^shift))}.
+         *
+         * @return the shift, 0..31, fixed on the calibration images; -1 for the last layer, which outputs int32 logits
+         */
         public int shift() {
             return relu ? shift : -1;
         }
 
+        /**
+         * Whether a ReLU and a requantisation to bytes follow the layer (every layer but the last).
+         *
+         * @return true for a hidden layer, false for the last, logit layer
+         */
         public boolean relu() {
             return relu;
         }
 
+        /**
+         * The layer's weight scale {@code s_w}: a code {@code q} stands for the float weight {@code q s_w}.
+         *
+         * @return {@code max|w| / 127} of the float weights, or 1 if they are all zero
+         */
         public float weightScale() {
             return weightScale;
         }
 
-        /** Values per output map (1 for a linear layer). */
+        /**
+         * The positions of one unit's output map.
+         *
+         * @return output height × width of a convolution, 1 for a linear layer
+         */
         public int positions() {
             return outH * outW;
         }
 
-        /** Outputs of the layer: units × positions. */
+        /**
+         * The layer's output values before pooling.
+         *
+         * @return {@link #units()} × {@link #positions()}
+         */
         public int outputs() {
             return units * outH * outW;
         }
@@ -157,7 +220,12 @@ public final class Int8Network {
             }
         }
 
-        /** The output position the attack observes: the centre of the map (the only one of a linear layer). */
+        /**
+         * The output position the simulated probe observes, and the attack attacks.
+         *
+         * @return the row-major index of the centre of the output map, {@code (outH / 2) * outW + outW / 2}; 0 for a
+         *         linear layer
+         */
         public int observedPosition() {
             return (outH / 2) * outW + outW / 2;
         }
@@ -221,8 +289,17 @@ public final class Int8Network {
     }
 
     /**
-     * Quantises {@code model} (which is not changed) as described above, calibrating the shifts on {@code calibration}
-     * (at most 256 of its images). Fails with a one-line {@link DlsecException} when the model has no int8 path.
+     * Quantises {@code model} as described above, calibrating the shifts on {@code calibration}. The float weights are
+     * copied out of the model's parameters once; the model is not changed, and it (with its native memory) stays owned
+     * by the caller, which may close it afterwards.
+     *
+     * @param model a {@link DjlClassifier} over a {@link SequentialBlock} of the supported layers, with inputs in
+     *        [0, 1]
+     * @param calibration images whose largest activations fix the shifts: the first 256 (or all, if fewer) are used;
+     *        their sample size must be the model's input size
+     * @return the model's int8 implementation
+     * @throws DlsecException (one line) if the model has no int8 path, or if {@code calibration} is empty or has samples
+     *         of the wrong size
      */
     public static Int8Network quantize(Classifier model, Dataset calibration) {
         if (!(model instanceof DjlClassifier djl)) {
@@ -409,7 +486,12 @@ public final class Int8Network {
         }
     }
 
-    /** The bytes of one input sample in [0, 1]. */
+    /**
+     * Quantises one input sample to the bytes the device multiplies: {@code round(255 x)}, clamped to 0..255.
+     *
+     * @param x the sample's values, in [0, 1] (values outside are clamped); not modified
+     * @return a new array of the same length, each value in 0..255
+     */
     public static int[] quantizeInput(float[] x) {
         int[] q = new int[x.length];
         for (int i = 0; i < x.length; i++) {
@@ -435,12 +517,27 @@ public final class Int8Network {
         return poolAfter[l] == null ? out : poolAfter[l].apply(out);
     }
 
-    /** The input bytes of MAC layer {@code l + 1} given those of layer {@code l}. */
+    /**
+     * Runs one MAC layer, with its ReLU, requantisation and pooling: the step from the input of layer {@code l} to
+     * that of layer {@code l + 1}.
+     *
+     * @param l the MAC layer, 0 ≤ l &lt; {@link #layerCount()} − 1 (the last layer outputs logits, not bytes)
+     * @param in layer {@code l}'s input bytes, (C, H, W) row-major; not modified
+     * @return a new array of layer {@code l + 1}'s input bytes
+     * @throws IndexOutOfBoundsException if {@code l} is out of range or {@code in} is too short
+     */
     public int[] advance(int l, int[] in) {
         return activate(layers.get(l), layers.get(l).accumulate(in), l);
     }
 
-    /** The input bytes of MAC layer {@code l} for network input bytes {@code x} (layer 0: {@code x} itself). */
+    /**
+     * Runs the first {@code l} MAC layers.
+     *
+     * @param l the MAC layer whose input is wanted, 0 ≤ l &lt; {@link #layerCount()}
+     * @param x the network's input bytes (see {@link #quantizeInput}); not modified
+     * @return layer {@code l}'s input bytes: {@code x} itself (not a copy) for layer 0, a new array otherwise
+     * @throws IndexOutOfBoundsException if {@code l} is out of range or {@code x} is too short
+     */
     public int[] inputOf(int l, int[] x) {
         int[] a = x;
         for (int i = 0; i < l; i++) {
@@ -449,13 +546,26 @@ public final class Int8Network {
         return a;
     }
 
-    /** The int32 logits of one input. */
+    /**
+     * Runs the whole int8 network on one input.
+     *
+     * @param x the network's input bytes (see {@link #quantizeInput}), {@link #inputSize()} values; not modified
+     * @return a new array of {@link #numClasses()} logits, the last layer's int32 accumulators (bias included) widened
+     *         to long
+     * @throws IndexOutOfBoundsException if {@code x} is too short
+     */
     public long[] logits(int[] x) {
         int last = layers.size() - 1;
         return layers.get(last).accumulate(inputOf(last, x));
     }
 
-    /** The predicted class of one input. */
+    /**
+     * Classifies one input with the int8 network.
+     *
+     * @param x the network's input bytes (see {@link #quantizeInput}), {@link #inputSize()} values; not modified
+     * @return the index of the largest logit (the first one on a tie), 0 ≤ class &lt; {@link #numClasses()}
+     * @throws IndexOutOfBoundsException if {@code x} is too short
+     */
     public int predict(int[] x) {
         long[] z = logits(x);
         int best = 0;
@@ -467,7 +577,13 @@ public final class Int8Network {
         return best;
     }
 
-    /** The predicted classes of the first {@code n} samples of {@code data}. */
+    /**
+     * Classifies the first samples of a data set with the int8 network, in parallel on the common fork-join pool.
+     *
+     * @param data samples in [0, 1] of {@link #inputSize()} values each
+     * @param n how many samples to classify, from the first; more than {@code data.size()} means all
+     * @return a new array of {@code min(n, data.size())} predicted classes, in the data set's order
+     */
     public int[] predict(Dataset data, int n) {
         int[] out = new int[Math.min(n, data.size())];
         java.util.stream.IntStream.range(0, out.length).parallel()
@@ -475,27 +591,58 @@ public final class Int8Network {
         return out;
     }
 
+    /**
+     * The number of multiply-accumulate layers (convolutions and linear layers; pooling and flattening are not counted).
+     *
+     * @return at least 1; 5 for dlsec's LeNet-5
+     */
     public int layerCount() {
         return layers.size();
     }
 
+    /**
+     * One multiply-accumulate layer.
+     *
+     * @param l the layer's index, 0 ≤ l &lt; {@link #layerCount()}, in execution order
+     * @return the layer itself (read-only through its public API)
+     * @throws IndexOutOfBoundsException if {@code l} is out of range
+     */
     public MacLayer layer(int l) {
         return layers.get(l);
     }
 
+    /**
+     * The network's input size.
+     *
+     * @return the number of input bytes a sample has, e.g. 784 for MNIST
+     */
     public int inputSize() {
         return inputSize;
     }
 
+    /**
+     * The number of classes, i.e. of logits.
+     *
+     * @return the quantised model's number of classes
+     */
     public int numClasses() {
         return numClasses;
     }
 
+    /**
+     * Where the network comes from, for reports.
+     *
+     * @return the quantised model's source, followed by "(recovered layer l)" for a copy made by {@link #withLayer}
+     */
     public String description() {
         return description;
     }
 
-    /** The number of weights (codes) of all layers. */
+    /**
+     * Counts the weights of the whole network.
+     *
+     * @return the number of weight codes of all layers, biases not included
+     */
     public long weights() {
         long n = 0;
         for (MacLayer l : layers) {
@@ -504,7 +651,18 @@ public final class Int8Network {
         return n;
     }
 
-    /** A copy in which MAC layer {@code l} has the given codes, biases and shift (an attacker's recovered layer). */
+    /**
+     * A copy in which one MAC layer is replaced by an attacker's recovered values; this network is unchanged.
+     *
+     * @param l the layer to replace, 0 ≤ l &lt; {@link #layerCount()}
+     * @param codes the layer's int8 codes, unit-major and in MAC order within a unit ({@link #weights()} of the layer);
+     *        copied
+     * @param bias the layer's int32 biases, one per unit; copied
+     * @param shift the layer's requantisation shift, 0..31; ignored for the last layer
+     * @return a new network, sharing nothing mutable with this one
+     * @throws DlsecException if {@code codes} or {@code bias} has the wrong length
+     * @throws IndexOutOfBoundsException if {@code l} is out of range
+     */
     public Int8Network withLayer(int l, byte[] codes, int[] bias, int shift) {
         List<MacLayer> copy = new ArrayList<>();
         for (MacLayer m : layers) {
@@ -521,11 +679,22 @@ public final class Int8Network {
         return new Int8Network(copy, poolAfter.clone(), inputSize, numClasses, description + " (recovered layer " + l + ")");
     }
 
-    /** A copy of layer {@code l}'s codes. */
+    /**
+     * The weight codes of one layer.
+     *
+     * @param l the layer, 0 ≤ l &lt; {@link #layerCount()}
+     * @return a new array of the layer's int8 codes, unit-major and in MAC order within a unit
+     * @throws IndexOutOfBoundsException if {@code l} is out of range
+     */
     public byte[] codes(int l) {
         return layers.get(l).codes.clone();
     }
 
+    /**
+     * A compact description of the layers, e.g. {@code Int8Network[conv6x25 relu>>7, fc10x84]}.
+     *
+     * @return each layer's kind, units × fan-in and, for a ReLU layer, its shift
+     */
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("Int8Network[");
