@@ -134,10 +134,10 @@ public final class Int8Network {
          * One weight code.
          *
          * @param u the unit, 0 ≤ u &lt; {@link #units()}
-         * @param k the weight's index in the MAC order (input channel, row, column), 0 ≤ k &lt; {@link #fanIn()}
+         * @param k the weight's index in the MAC order (input channel, row, column), 0 ≤ k &lt; {@link #fanIn()}; not
+         *        checked on its own (an out-of-range {@code k} may read another unit's weight)
          * @return the int8 code, in [-{@value Int8Network#QMAX}, {@value Int8Network#QMAX}]
-         * @throws ArrayIndexOutOfBoundsException if {@code u} or {@code k} is out of range (not always: {@code k} is
-         *         not checked on its own)
+         * @throws ArrayIndexOutOfBoundsException if the weight lies outside the layer
          */
         public int code(int u, int k) {
             return codes[u * fanIn + k];

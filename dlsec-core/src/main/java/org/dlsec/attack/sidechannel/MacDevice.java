@@ -19,6 +19,10 @@ import org.dlsec.core.Seeds;
  *
  * <p>{@link Countermeasure#SHUFFLE} executes the K MACs in a fresh random order in every trace (sample {@code 2k} is
  * then the k-th MAC executed, not weight k); {@link Countermeasure#MASK} writes every value XOR a fresh uniform mask.
+ *
+ * <p>A device is immutable and holds no native memory; {@link #record} draws its randomness (noise, shuffles, masks)
+ * from a generator seeded by the device's seed, the layer and the unit, so the same call gives the same traces, and
+ * concurrent calls from several threads are safe.
  */
 public final class MacDevice {
     private final LeakageModel leakage;
@@ -26,6 +30,18 @@ public final class MacDevice {
     private final Countermeasure countermeasure;
     private final long seed;
 
+    /**
+     * A simulated device.
+     *
+     * @param leakage what a register write leaks: {@link LeakageModel#HAMMING_WEIGHT} (the command's default) or
+     *        {@link LeakageModel#HAMMING_DISTANCE}
+     * @param sigma the standard deviation of the Gaussian noise added to every sample, in Hamming-weight units (bits);
+     *        finite and &gt; 0 (the command's default is 1)
+     * @param countermeasure {@link Countermeasure#NONE}, {@link Countermeasure#SHUFFLE} or {@link Countermeasure#MASK}
+     * @param seed the seed of the noise, the shuffles and the masks
+     * @throws org.dlsec.core.DlsecException (one line, naming {@code --noise} or {@code --defence}) if {@code sigma} is
+     *         not a finite number &gt; 0 or {@code countermeasure} is a timing countermeasure
+     */
     public MacDevice(LeakageModel leakage, double sigma, Countermeasure countermeasure, long seed) {
         DlsecException.require(Double.isFinite(sigma) && sigma > 0, "--noise",
                 "σ must be a finite number > 0 Hamming-weight units, got " + sigma);
@@ -37,27 +53,59 @@ public final class MacDevice {
         this.seed = seed;
     }
 
+    /**
+     * The device's leakage model.
+     *
+     * @return what a register write leaks
+     */
     public LeakageModel leakage() {
         return leakage;
     }
 
+    /**
+     * The device's noise level.
+     *
+     * @return the noise's standard deviation σ, in Hamming-weight units, &gt; 0
+     */
     public double sigma() {
         return sigma;
     }
 
+    /**
+     * The device's countermeasure.
+     *
+     * @return {@link Countermeasure#NONE}, {@link Countermeasure#SHUFFLE} or {@link Countermeasure#MASK}
+     */
     public Countermeasure countermeasure() {
         return countermeasure;
     }
 
-    /** The number of time samples of one unit's window in {@code layer}. */
+    /**
+     * The length of one unit's trace window.
+     *
+     * @param layer a MAC layer of the int8 network
+     * @return {@code 2K + 1} time samples, {@code K} being the layer's {@linkplain Int8Network.MacLayer#fanIn() fan-in},
+     *         or {@code 2K + 2} for a ReLU layer
+     */
     public static int samples(Int8Network.MacLayer layer) {
         return 2 * layer.fanIn() + 1 + (layer.relu() ? 1 : 0);
     }
 
     /**
-     * Records unit {@code unit} of MAC layer {@code l} at its observed position over {@code n} inferences whose layer
-     * inputs (what the device really multiplies) are {@code inputs[t]}. Returns the traces column-major:
-     * {@code [sample][trace]}.
+     * Records unit {@code unit} of MAC layer {@code l} at its {@linkplain Int8Network.MacLayer#observedPosition()
+     * observed position} over {@code n} inferences whose layer inputs (what the device really multiplies) are
+     * {@code inputs[t]}.
+     *
+     * @param layer the MAC layer the device executes, with its true codes, biases and shift
+     * @param l the layer's index in its network, used only to seed the randomness
+     * @param unit the unit recorded, 0 ≤ unit &lt; {@code layer.units()}
+     * @param inputs the layer's input bytes (0..255) of each inference, (C, H, W) row-major; at least {@code n} rows;
+     *        not modified
+     * @param n the number of traces, &gt; 0
+     * @return the traces column-major, {@code [sample][trace]}: {@link #samples} rows of {@code n} values each, in
+     *         Hamming-weight units (bits plus noise)
+     * @throws IndexOutOfBoundsException if {@code unit} is out of range or {@code inputs} has fewer than {@code n} rows
+     *         or rows that are too short
      */
     public float[][] record(Int8Network.MacLayer layer, int l, int unit, int[][] inputs, int n) {
         int k = layer.fanIn();
