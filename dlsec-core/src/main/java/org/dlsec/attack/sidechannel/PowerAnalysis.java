@@ -33,6 +33,10 @@ import org.dlsec.metric.Evaluation;
  * <p>The first attacked layer is also analysed on prefixes of the traces (the checkpoints) to give the recovery curve
  * and each weight's traces-to-disclosure: the smallest checkpoint from which the weight is recovered exactly at every
  * later checkpoint.
+ *
+ * <p>An instance holds only its configuration and can run several victims, one after the other or concurrently; a run
+ * is CPU-bound and uses the common fork-join pool. The victim's model is read (its weights are copied out once by
+ * {@link Int8Network#quantize}) but neither changed nor closed: the caller owns it and its native memory.
  */
 public final class PowerAnalysis implements SideChannelAttack {
     /** The chance of guessing one int8 weight: 1 in 256 hypotheses. */
@@ -45,17 +49,30 @@ public final class PowerAnalysis implements SideChannelAttack {
     /**
      * The attack's parameters.
      *
-     * @param traces traces (inferences) recorded per layer
-     * @param sigma Gaussian noise, in Hamming-weight units
-     * @param leakage the leakage model
-     * @param defence the device's countermeasure: none, shuffle or mask
-     * @param layers MAC layers attacked in turn from the first (0: all)
-     * @param knownImages true: the attacker's inputs are images of its data; false: uniform random bytes it chooses
-     * @param testLimit test samples the extracted model is compared on (0: all)
-     * @param seed seed of the inputs and the noise
+     * @param traces traces (inferences) recorded per layer, &gt; 0 (default 5000); also the last checkpoint of the
+     *        recovery curve
+     * @param sigma the standard deviation of the Gaussian noise on every sample, in Hamming-weight units, finite and
+     *        &gt; 0 (default 1)
+     * @param leakage the leakage model (default {@link LeakageModel#HAMMING_WEIGHT})
+     * @param defence the device's countermeasure: {@link Countermeasure#NONE} (default), {@link Countermeasure#SHUFFLE}
+     *        or {@link Countermeasure#MASK}
+     * @param layers MAC layers attacked in turn from the first, &gt;= 0 (default 1; 0: all, which also compares the
+     *        extracted model on the test data); more than the network has means all
+     * @param knownImages true: the attacker's inputs are images of its data; false (default): uniform random bytes it
+     *        chooses
+     * @param testLimit test samples the extracted model is compared on, &gt;= 0 (default 0: all)
+     * @param seed seed of the inputs, the noise, the shuffles and the masks
      */
     public record Config(int traces, double sigma, LeakageModel leakage, Countermeasure defence, int layers,
             boolean knownImages, int testLimit, long seed) {
+        /**
+         * Validates the parameters.
+         *
+         * @throws org.dlsec.core.DlsecException (one line, naming the option) if {@code traces} &lt; 1, {@code sigma} is
+         *         not a finite number &gt; 0, {@code layers} or {@code testLimit} is negative, or {@code defence} is a
+         *         timing countermeasure
+         * @throws NullPointerException if {@code defence} is null
+         */
         public Config {
             DlsecException.require(traces > 0, "--traces", "must be at least 1 trace, got " + traces);
             DlsecException.require(Double.isFinite(sigma) && sigma > 0, "--noise",
@@ -66,10 +83,23 @@ public final class PowerAnalysis implements SideChannelAttack {
                     defence.cliName() + " is a timing defence; the power side channel takes shuffle or mask");
         }
 
+        /**
+         * The command's defaults: 5000 traces, σ = 1, Hamming-weight leakage, no countermeasure, the first layer only,
+         * chosen random inputs, the whole test split.
+         *
+         * @param seed the seed of every random choice
+         * @return the default configuration with that seed
+         */
         public static Config defaults(long seed) {
             return new Config(5000, 1.0, LeakageModel.HAMMING_WEIGHT, Countermeasure.NONE, 1, false, 0, seed);
         }
 
+        /**
+         * The parameters as recorded in results and {@code --json}.
+         *
+         * @return a new insertion-ordered map: traces, sigma, leakage and defence (command-line names), layers, inputs
+         *         ("known images" or "chosen random bytes"), testLimit, seed
+         */
         public Map<String, Object> parameters() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("traces", traces);
@@ -84,19 +114,25 @@ public final class PowerAnalysis implements SideChannelAttack {
         }
     }
 
-    /** The recovery rate after the first {@code traces} traces. */
+    /**
+     * One point of the first layer's recovery curve.
+     *
+     * @param traces the checkpoint: the attack used the first {@code traces} traces
+     * @param recovered the share of the layer's weights disclosed at this checkpoint (recovered exactly here and at
+     *        every later checkpoint), in [0, 1]
+     */
     public record CurvePoint(int traces, double recovered) {}
 
     /**
      * One layer's recovery.
      *
      * @param layer MAC layer index (0: first)
-     * @param kind conv or linear
-     * @param units output units attacked
-     * @param weights weights of the layer
-     * @param exact weights recovered exactly
+     * @param kind {@code conv} or {@code linear}
+     * @param units output units attacked (all of the layer's)
+     * @param weights weights of the layer, units × fan-in
+     * @param exact weights recovered exactly, 0..{@code weights}
      * @param unobservable weights whose input was zero in every trace (nothing leaks; set to 0)
-     * @param biasesExact biases recovered exactly
+     * @param biasesExact biases recovered exactly, 0..{@code units}
      * @param shiftExact whether the requantisation shift was recovered (null for the logits layer)
      * @param traces traces used
      * @param curve recovery rate at the checkpoints (first layer only; empty otherwise)
@@ -108,10 +144,20 @@ public final class PowerAnalysis implements SideChannelAttack {
     public record LayerRecovery(int layer, String kind, int units, int weights, int exact, int unobservable,
             int biasesExact, Boolean shiftExact, int traces, List<CurvePoint> curve, int disclosureMedian,
             int disclosureMax, int undisclosed) {
+        /**
+         * Copies {@code curve}, which becomes immutable.
+         *
+         * @throws NullPointerException if {@code curve} or one of its points is null
+         */
         public LayerRecovery {
             curve = List.copyOf(curve);
         }
 
+        /**
+         * The layer's share of weights recovered exactly.
+         *
+         * @return {@code exact / weights}, in [0, 1]; 0 for a layer without weights
+         */
         public double recovered() {
             return weights == 0 ? 0 : (double) exact / weights;
         }
@@ -120,7 +166,7 @@ public final class PowerAnalysis implements SideChannelAttack {
     /**
      * The extracted model against the original on the test data.
      *
-     * @param samples test samples
+     * @param samples test samples compared (at most the configuration's {@code testLimit})
      * @param floatAccuracy the original float model's accuracy
      * @param int8Accuracy the device's int8 implementation's accuracy
      * @param extractedAccuracy the extracted int8 model's accuracy
@@ -133,20 +179,34 @@ public final class PowerAnalysis implements SideChannelAttack {
     /**
      * What the attack found.
      *
-     * @param model the attacked model
-     * @param implementation the int8 network (layers, shifts)
+     * @param model the attacked model's source (its file or directory)
+     * @param implementation the int8 network (layers, shifts), as {@link Int8Network#toString()} writes it
+     * @param config the attack's parameters
      * @param layers per-layer recovery, in attack order
      * @param allLayers whether every MAC layer was attacked
-     * @param extraction the extracted model's accuracy and fidelity when every layer was attacked, else null
-     * @param chance the chance level of one weight
+     * @param extraction the extracted model's accuracy and fidelity when every layer was attacked and the victim had
+     *        test data, else null
+     * @param chance the chance level of one weight, {@link #CHANCE}
+     * @param seconds the attack's wall-clock time, in seconds
+     * @param provenance the versions, seed, model hash and data of the run
      */
     public record Result(String model, String implementation, Config config, List<LayerRecovery> layers,
             boolean allLayers, Extraction extraction, double chance, double seconds, Provenance provenance)
             implements SideChannelAttack.Result {
+        /**
+         * Copies {@code layers}, which becomes immutable.
+         *
+         * @throws NullPointerException if {@code layers} or one of its elements is null
+         */
         public Result {
             layers = List.copyOf(layers);
         }
 
+        /**
+         * {@inheritDoc}
+         *
+         * @return {@code power}
+         */
         @Override
         public String attack() {
             return "power";
@@ -157,12 +217,21 @@ public final class PowerAnalysis implements SideChannelAttack {
             return config.defence();
         }
 
-        /** The first layer's share of weights recovered exactly. */
+        /**
+         * The first layer's share of weights recovered exactly, with all the traces.
+         *
+         * @return in [0, 1]; 0 if no layer was attacked
+         */
         public double firstLayerRecovered() {
             return layers.isEmpty() ? 0 : layers.get(0).recovered();
         }
 
-        /** At least {@value #SUCCESS_SHARE} of the first layer's weights recovered exactly within the budget. */
+        /**
+         * Whether the weights were extracted under the issue's acceptance rule.
+         *
+         * @return true when at least {@value #SUCCESS_SHARE} of the first layer's weights were recovered exactly within
+         *         the trace budget
+         */
         @Override
         public boolean succeeded() {
             return firstLayerRecovered() >= SUCCESS_SHARE;
@@ -171,10 +240,20 @@ public final class PowerAnalysis implements SideChannelAttack {
 
     private final Config config;
 
+    /**
+     * A power analysis with the given parameters; nothing runs until {@link #run}.
+     *
+     * @param config the attack's parameters, already validated by its constructor
+     */
     public PowerAnalysis(Config config) {
         this.config = config;
     }
 
+    /**
+     * The attack's parameters.
+     *
+     * @return the configuration given to the constructor
+     */
     public Config config() {
         return config;
     }
@@ -389,7 +468,12 @@ public final class PowerAnalysis implements SideChannelAttack {
         return new Extraction(n, (double) ca / n, (double) cd / n, (double) ce / n, (double) fi / n, (double) ff / n);
     }
 
-    /** One line per layer, for the console. */
+    /**
+     * The per-layer console summary, e.g. {@code layer 1 (conv, 150 weights): 100.00% exact, biases 6/6, shift ok}.
+     *
+     * @param r a power analysis result
+     * @return one line per attacked layer, each ended by the platform's line separator; empty if no layer was attacked
+     */
     public static String summary(Result r) {
         StringBuilder s = new StringBuilder();
         for (LayerRecovery l : r.layers()) {
