@@ -47,6 +47,11 @@ import org.dlsec.model.ModelInfo;
  * <p>The attack is then rerun with the targets measured under background load (threads spinning on the same cores)
  * and under the configured serving countermeasure, with the profiles unchanged (the attacker does not control the
  * target's server): a constant-time server answers every query at the same budget, so every target looks alike.
+ *
+ * <p>The victim's model gives only the input shape and the number of classes of the candidates; the targets are the
+ * attacker's held-out instances. Every candidate instance is built, served, measured and closed in turn (its native
+ * memory freed), one served model at a time; the timing figures depend on the machine and its load. An instance holds
+ * only its configuration, but runs should not overlap: concurrent runs would load each other's measurements.
  */
 public final class TimingAttack implements SideChannelAttack {
     /** Depth accuracy on the held-out targets the attack must reach to count as a success (the acceptance). */
@@ -63,15 +68,32 @@ public final class TimingAttack implements SideChannelAttack {
      * @param widthClass the coarse width class the attack predicts: narrow or wide
      */
     public record Candidate(String family, int depth, int width, String widthClass) {
+        /**
+         * Checks the depth.
+         *
+         * @throws org.dlsec.core.DlsecException if {@code depth} &lt; 2
+         */
         public Candidate {
             DlsecException.require(depth >= 2, "candidate depth", "must be at least 2, got " + depth);
         }
 
+        /**
+         * The candidate's name in reports and {@code --json}.
+         *
+         * @return {@code family-depth-widthClass}, e.g. {@code cnn-6-wide}
+         */
         public String label() {
             return family + "-" + depth + "-" + widthClass;
         }
 
-        /** A fresh instance for images of {@code shape} (C, H, W) and {@code classes} classes. */
+        /**
+         * Builds a fresh, untrained instance with Xavier-uniform random weights on the PyTorch engine.
+         *
+         * @param shape the input shape (C, H, W) of the images, inputs in [0, 1]
+         * @param classes the number of classes, at least 1
+         * @param seed the engine seed of the random weights
+         * @return a new classifier; the caller owns it and its native memory (an NDManager), and must close it
+         */
         public DjlClassifier build(Shape shape, int classes, long seed) {
             SequentialBlock net = new SequentialBlock();
             if (family.equals("mlp")) {
@@ -101,7 +123,12 @@ public final class TimingAttack implements SideChannelAttack {
         }
     }
 
-    /** The default candidate set: MLPs and CNNs of 2, 4, 6, 8 and 10 layers, narrow and wide (20 architectures). */
+    /**
+     * The default candidate set: MLPs and CNNs of 2, 4, 6, 8 and 10 weight layers, narrow and wide (20 architectures).
+     *
+     * @return a new mutable list, MLPs first, by depth, narrow before wide: MLP widths 64 (narrow) and 512 (wide), CNN
+     *         widths 8 and 32 filters
+     */
     public static List<Candidate> defaultCandidates() {
         List<Candidate> c = new ArrayList<>();
         for (String family : List.of("mlp", "cnn")) {
@@ -116,16 +143,27 @@ public final class TimingAttack implements SideChannelAttack {
     /**
      * The attack's parameters.
      *
-     * @param candidates the candidate architectures (at least 2)
-     * @param profiles instances of each candidate the attacker profiles
-     * @param targets held-out instances of each candidate the attack predicts
-     * @param queries timed queries per served model (after {@link #WARMUP} untimed ones)
-     * @param loadThreads background threads spinning while the targets are measured again (0: no load trial)
-     * @param defence the serving countermeasure the targets are measured under again (NONE: no defence trial)
+     * @param candidates the candidate architectures (at least 2; default {@link #defaultCandidates()}); the first is
+     *        also the attacker's reference model
+     * @param profiles instances of each candidate the attacker profiles, &gt;= 1 (default 2)
+     * @param targets held-out instances of each candidate the attack predicts, &gt;= 1 (default 1)
+     * @param queries timed queries per served model, &gt;= 1 (default 200), after {@link #WARMUP} untimed ones
+     * @param loadThreads background threads spinning while the targets are measured again, &gt;= 0 (default 0: no load
+     *        trial)
+     * @param defence the serving countermeasure the targets are measured under again (default and null:
+     *        {@link ServingDefence#NONE}, no defence trial)
      * @param seed seed of the instances and the query order
      */
     public record Config(List<Candidate> candidates, int profiles, int targets, int queries, int loadThreads,
             ServingDefence defence, long seed) {
+        /**
+         * Copies the candidates (immutable afterwards), validates the counts and replaces a null defence by
+         * {@link ServingDefence#NONE}.
+         *
+         * @throws org.dlsec.core.DlsecException (one line) if there are fewer than 2 candidates, {@code profiles},
+         *         {@code targets} or {@code queries} is &lt; 1, or {@code loadThreads} is negative
+         * @throws NullPointerException if {@code candidates} or one of them is null
+         */
         public Config {
             candidates = List.copyOf(candidates);
             DlsecException.require(candidates.size() >= 2, "candidates", "the timing attack needs at least 2");
@@ -136,10 +174,23 @@ public final class TimingAttack implements SideChannelAttack {
             defence = defence == null ? ServingDefence.NONE : defence;
         }
 
+        /**
+         * The defaults: the 20 default candidates, 2 profiles and 1 target each, 200 queries per served model, no load
+         * trial, no defence.
+         *
+         * @param seed the seed of the instances and the query order
+         * @return the default configuration with that seed
+         */
         public static Config defaults(long seed) {
             return new Config(defaultCandidates(), 2, 1, 200, 0, ServingDefence.NONE, seed);
         }
 
+        /**
+         * The parameters as recorded in results and {@code --json}.
+         *
+         * @return a new insertion-ordered map: candidates (their labels), profiles, targets, queries, loadThreads,
+         *         defence (command-line name), budgetMillis, seed
+         */
         public Map<String, Object> parameters() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("candidates", candidates.stream().map(Candidate::label).toList());
@@ -157,7 +208,16 @@ public final class TimingAttack implements SideChannelAttack {
     /** Untimed queries sent to every served model first (JIT, allocator and engine warm-up). */
     public static final int WARMUP = 20;
 
-    /** One held-out target: its true and predicted candidate and its median latency. */
+    /**
+     * One held-out target: its true and predicted candidate and its median latency.
+     *
+     * @param truth the label of the target's true candidate, e.g. {@code mlp-4-narrow}
+     * @param trueDepth its true depth, in weight layers
+     * @param predicted the label of the candidate whose centroid is nearest
+     * @param predictedDepth that candidate's depth
+     * @param widthRight whether the predicted width class is the true one
+     * @param medianMillis the median latency of the target's timed queries, in milliseconds
+     */
     public record Prediction(String truth, int trueDepth, String predicted, int predictedDepth, boolean widthRight,
             double medianMillis) {}
 
@@ -173,9 +233,15 @@ public final class TimingAttack implements SideChannelAttack {
      * @param meanMillis mean latency over all timed queries of the targets
      * @param queries queries sent to the targets in this trial
      * @param referenceQueries queries sent to the attacker's own reference model in this trial
+     * @param predictions one prediction per held-out target, in candidate order
      */
     public record Trial(String condition, double depthAccuracy, double widthAccuracy, double chance, List<Integer> depths,
             int[][] confusion, double meanMillis, long queries, long referenceQueries, List<Prediction> predictions) {
+        /**
+         * Copies the lists, which become immutable; {@code confusion} is kept as given.
+         *
+         * @throws NullPointerException if {@code depths} or {@code predictions} or one of their elements is null
+         */
         public Trial {
             depths = List.copyOf(depths);
             predictions = List.copyOf(predictions);
@@ -185,16 +251,30 @@ public final class TimingAttack implements SideChannelAttack {
     /**
      * What the attack found.
      *
+     * @param deployment the description of how the models were served, from {@link Deployment#description()}
+     * @param config the attack's parameters
      * @param trials the clean trial first, then under load and under the defence when configured
      * @param profileQueries queries spent profiling the attacker's own models (and their references)
-     * @param latencyCostMillis the mean latency the defence adds to a query (0 without one)
+     * @param latencyCostMillis the mean latency the defence adds to a query, in milliseconds (0 without one)
+     * @param seconds the attack's wall-clock time, in seconds
+     * @param provenance the versions, seed, model hash and data of the run
      */
     public record Result(String deployment, Config config, List<Trial> trials, long profileQueries,
             double latencyCostMillis, double seconds, Provenance provenance) implements SideChannelAttack.Result {
+        /**
+         * Copies {@code trials}, which becomes immutable.
+         *
+         * @throws NullPointerException if {@code trials} or one of its elements is null
+         */
         public Result {
             trials = List.copyOf(trials);
         }
 
+        /**
+         * {@inheritDoc}
+         *
+         * @return {@code timing}
+         */
         @Override
         public String attack() {
             return "timing";
@@ -205,21 +285,41 @@ public final class TimingAttack implements SideChannelAttack {
             return config.defence().kind();
         }
 
+        /**
+         * The trial without load or countermeasure.
+         *
+         * @return the first trial
+         */
         public Trial clean() {
             return trials.get(0);
         }
 
-        /** The trial under the configured countermeasure (the clean one without). */
+        /**
+         * The trial under the configured countermeasure.
+         *
+         * @return the defence trial, or the {@linkplain #clean() clean} one when no countermeasure was configured
+         */
         public Trial defended() {
             return trials.get(trials.size() - 1).condition().equals(config.defence().kind().cliName())
                     ? trials.get(trials.size() - 1) : clean();
         }
 
+        /**
+         * Whether the depth was learnt under the issue's acceptance rule.
+         *
+         * @return true when the {@linkplain #defended() defended} trial's depth accuracy is at least
+         *         {@value #SUCCESS_ACCURACY}
+         */
         @Override
         public boolean succeeded() {
             return defended().depthAccuracy() >= SUCCESS_ACCURACY;
         }
 
+        /**
+         * The attack's total query cost.
+         *
+         * @return the profiling queries plus every trial's queries to the targets and to the reference model
+         */
         public long queries() {
             long q = profileQueries;
             for (Trial t : trials) {
@@ -231,10 +331,20 @@ public final class TimingAttack implements SideChannelAttack {
 
     private final Config config;
 
+    /**
+     * A timing attack with the given parameters; nothing is built or served until {@link #run}.
+     *
+     * @param config the attack's parameters, already validated by its constructor
+     */
     public TimingAttack(Config config) {
         this.config = config;
     }
 
+    /**
+     * The attack's parameters.
+     *
+     * @return the configuration given to the constructor
+     */
     public Config config() {
         return config;
     }
@@ -502,7 +612,12 @@ public final class TimingAttack implements SideChannelAttack {
         }
     }
 
-    /** A one-line summary per trial, for the console. */
+    /**
+     * The per-trial console summary: depth accuracy against chance, width-class accuracy, mean latency.
+     *
+     * @param r a timing attack result
+     * @return one line per trial, each ended by the platform's line separator
+     */
     public static String summary(Result r) {
         StringBuilder s = new StringBuilder();
         for (Trial t : r.trials()) {
