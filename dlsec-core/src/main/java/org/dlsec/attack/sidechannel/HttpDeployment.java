@@ -22,7 +22,8 @@ public final class HttpDeployment implements Deployment {
         /**
          * Where the server listens.
          *
-         * @return the server's base URI, e.g. {@code http://127.0.0.1:PORT/}; {@code /v1/predict} is resolved against it
+         * @return the server's base URI, e.g. {@code http://127.0.0.1:PORT/}; {@code /v1/predict} is resolved against
+         *         it
          */
         URI uri();
 

@@ -35,9 +35,9 @@ import org.dlsec.model.DjlClassifier;
  * LeNet-5, MLP and softmax architectures. Anything else (batch norm, residual blocks, a normalising wrapper, inputs
  * outside [0, 1]) has no int8 path here and is refused with a one-line error.
  *
- * <p>An instance holds only Java arrays (the DJL parameters are copied out once by {@link #quantize}; no native memory is
- * kept) and does not change after it is built: {@link #withLayer} returns a modified copy. It is therefore safe to use
- * from several threads at once.
+ * <p>An instance holds only Java arrays (the DJL parameters are copied out once by {@link #quantize}; no native memory
+ * is kept) and does not change after it is built: {@link #withLayer} returns a modified copy. It is therefore safe to
+ * use from several threads at once.
  */
 public final class Int8Network {
     /** The largest weight code of symmetric int8 quantisation. */
@@ -298,8 +298,8 @@ public final class Int8Network {
      * @param calibration images whose largest activations fix the shifts: the first 256 (or all, if fewer) are used;
      *        their sample size must be the model's input size
      * @return the model's int8 implementation
-     * @throws DlsecException (one line) if the model has no int8 path, or if {@code calibration} is empty or has samples
-     *         of the wrong size
+     * @throws DlsecException (one line) if the model has no int8 path, or if {@code calibration} is empty or has
+     *         samples of the wrong size
      */
     public static Int8Network quantize(Classifier model, Dataset calibration) {
         if (!(model instanceof DjlClassifier djl)) {
@@ -592,7 +592,8 @@ public final class Int8Network {
     }
 
     /**
-     * The number of multiply-accumulate layers (convolutions and linear layers; pooling and flattening are not counted).
+     * The number of multiply-accumulate layers (convolutions and linear layers; pooling and flattening are not
+     * counted).
      *
      * @return at least 1; 5 for dlsec's LeNet-5
      */

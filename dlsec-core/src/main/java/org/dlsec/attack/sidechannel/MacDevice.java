@@ -84,8 +84,8 @@ public final class MacDevice {
      * The length of one unit's trace window.
      *
      * @param layer a MAC layer of the int8 network
-     * @return {@code 2K + 1} time samples, {@code K} being the layer's {@linkplain Int8Network.MacLayer#fanIn() fan-in},
-     *         or {@code 2K + 2} for a ReLU layer
+     * @return {@code 2K + 1} time samples, {@code K} being the layer's {@linkplain Int8Network.MacLayer#fanIn()
+     *         fan-in}, or {@code 2K + 2} for a ReLU layer
      */
     public static int samples(Int8Network.MacLayer layer) {
         return 2 * layer.fanIn() + 1 + (layer.relu() ? 1 : 0);

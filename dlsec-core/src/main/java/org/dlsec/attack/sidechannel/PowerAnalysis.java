@@ -68,9 +68,22 @@ public final class PowerAnalysis implements SideChannelAttack {
         /**
          * Validates the parameters.
          *
-         * @throws org.dlsec.core.DlsecException (one line, naming the option) if {@code traces} &lt; 1, {@code sigma} is
-         *         not a finite number &gt; 0, {@code layers} or {@code testLimit} is negative, or {@code defence} is a
-         *         timing countermeasure
+         * @param traces traces (inferences) recorded per layer, &gt; 0 (default 5000); also the last checkpoint of the
+         *        recovery curve
+         * @param sigma the standard deviation of the Gaussian noise on every sample, in Hamming-weight units, finite
+         *        and &gt; 0 (default 1)
+         * @param leakage the leakage model (default {@link LeakageModel#HAMMING_WEIGHT})
+         * @param defence the device's countermeasure: {@link Countermeasure#NONE} (default), {@link
+         *        Countermeasure#SHUFFLE} or {@link Countermeasure#MASK}
+         * @param layers MAC layers attacked in turn from the first, &gt;= 0 (default 1; 0: all, which also compares the
+         *        extracted model on the test data); more than the network has means all
+         * @param knownImages true: the attacker's inputs are images of its data; false (default): uniform random bytes
+         *        it chooses
+         * @param testLimit test samples the extracted model is compared on, &gt;= 0 (default 0: all)
+         * @param seed seed of the inputs, the noise, the shuffles and the masks
+         * @throws org.dlsec.core.DlsecException (one line, naming the option) if {@code traces} &lt; 1, {@code sigma}
+         *         is not a finite number &gt; 0, {@code layers} or {@code testLimit} is negative, or {@code defence} is
+         *         a timing countermeasure
          * @throws NullPointerException if {@code defence} is null
          */
         public Config {
@@ -147,6 +160,20 @@ public final class PowerAnalysis implements SideChannelAttack {
         /**
          * Copies {@code curve}, which becomes immutable.
          *
+         * @param layer MAC layer index (0: first)
+         * @param kind {@code conv} or {@code linear}
+         * @param units output units attacked (all of the layer's)
+         * @param weights weights of the layer, units × fan-in
+         * @param exact weights recovered exactly, 0..{@code weights}
+         * @param unobservable weights whose input was zero in every trace (nothing leaks; set to 0)
+         * @param biasesExact biases recovered exactly, 0..{@code units}
+         * @param shiftExact whether the requantisation shift was recovered (null for the logits layer)
+         * @param traces traces used
+         * @param curve recovery rate at the checkpoints (first layer only; empty otherwise)
+         * @param disclosureMedian median traces-to-disclosure over the weights disclosed within the budget (first
+         *        layer; 0 otherwise)
+         * @param disclosureMax the largest (first layer; 0 otherwise)
+         * @param undisclosed weights not disclosed within the budget (first layer)
          * @throws NullPointerException if {@code curve} or one of its points is null
          */
         public LayerRecovery {
@@ -196,6 +223,16 @@ public final class PowerAnalysis implements SideChannelAttack {
         /**
          * Copies {@code layers}, which becomes immutable.
          *
+         * @param model the attacked model's source (its file or directory)
+         * @param implementation the int8 network (layers, shifts), as {@link Int8Network#toString()} writes it
+         * @param config the attack's parameters
+         * @param layers per-layer recovery, in attack order
+         * @param allLayers whether every MAC layer was attacked
+         * @param extraction the extracted model's accuracy and fidelity when every layer was attacked and the victim
+         *        had test data, else null
+         * @param chance the chance level of one weight, {@link #CHANCE}
+         * @param seconds the attack's wall-clock time, in seconds
+         * @param provenance the versions, seed, model hash and data of the run
          * @throws NullPointerException if {@code layers} or one of its elements is null
          */
         public Result {

@@ -17,6 +17,10 @@ public record ServingDefence(Countermeasure kind, double budgetMillis) {
     /**
      * Validates the countermeasure and its budget.
      *
+     * @param kind {@link Countermeasure#NONE}, {@link Countermeasure#CONSTANT_TIME} (every prediction is held back
+     *        until {@code budgetMillis} after it started; one that takes longer is answered late and counted) or {@link
+     *        Countermeasure#RANDOM_DELAY} (every prediction is held back a uniform random 0..{@code budgetMillis})
+     * @param budgetMillis the latency budget or the largest random delay, in milliseconds
      * @throws org.dlsec.core.DlsecException (one line, naming {@code --defence} or {@code --budget}) if {@code kind} is
      *         a power countermeasure ({@link Countermeasure#SHUFFLE}, {@link Countermeasure#MASK}), or if it is not
      *         {@link Countermeasure#NONE} and {@code budgetMillis} is not a finite number &gt; 0

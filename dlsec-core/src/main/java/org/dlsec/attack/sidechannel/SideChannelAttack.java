@@ -65,8 +65,8 @@ public interface SideChannelAttack {
         /**
          * Whether the attack learnt what it set out to under its acceptance rule.
          *
-         * @return true when it did: for the power attack, a share of at least {@link PowerAnalysis#SUCCESS_SHARE} of the
-         *         first layer's weights recovered exactly; for the timing attack, a depth accuracy of at least
+         * @return true when it did: for the power attack, a share of at least {@link PowerAnalysis#SUCCESS_SHARE} of
+         *         the first layer's weights recovered exactly; for the timing attack, a depth accuracy of at least
          *         {@link TimingAttack#SUCCESS_ACCURACY} against the countermeasure (the clean trial without one)
          */
         boolean succeeded();

@@ -38,6 +38,18 @@ public final class SideChannelAttacks {
          * {@code leakage} becomes {@link LeakageModel#HAMMING_WEIGHT}, a null {@code defence}
          * {@link Countermeasure#NONE}. Whether the defence suits the attack is checked by {@link #create}.
          *
+         * @param traces power: traces per layer; timing: timed queries per served model
+         * @param sigma power: noise σ in Hamming-weight units
+         * @param leakage power: hw or hd
+         * @param defence the countermeasure (none, shuffle, mask, constant-time, random-delay)
+         * @param layers power: MAC layers attacked in turn (0: all)
+         * @param knownImages power: known images instead of chosen random bytes as inputs
+         * @param budgetMillis timing: the constant-time budget or the largest random delay (0: chosen from the
+         *        profiles)
+         * @param loadThreads timing: background threads of the load trial (0: none)
+         * @param profiles timing: profiled instances per candidate
+         * @param testLimit power: test samples of the fidelity comparison (0: all)
+         * @param seed seed of every random choice
          * @throws org.dlsec.core.DlsecException (one line, naming {@code --traces} or {@code --noise}) if
          *         {@code traces} &lt; 1 or {@code sigma} is not a finite number &gt; 0
          */

@@ -71,6 +71,12 @@ public final class TimingAttack implements SideChannelAttack {
         /**
          * Checks the depth.
          *
+         * @param family {@code mlp} (flatten, depth−1 linear layers of {@code width} units, linear to the classes) or
+         *        {@code cnn} (a 3×3 stride-2 convolution, depth−2 3×3 convolutions, all of {@code width} filters,
+         *        flatten, linear to the classes)
+         * @param depth weight layers, at least 2
+         * @param width units or filters of the hidden layers
+         * @param widthClass the coarse width class the attack predicts: narrow or wide
          * @throws org.dlsec.core.DlsecException if {@code depth} &lt; 2
          */
         public Candidate {
@@ -160,6 +166,16 @@ public final class TimingAttack implements SideChannelAttack {
          * Copies the candidates (immutable afterwards), validates the counts and replaces a null defence by
          * {@link ServingDefence#NONE}.
          *
+         * @param candidates the candidate architectures (at least 2; default {@link #defaultCandidates()}); the first
+         *        is also the attacker's reference model
+         * @param profiles instances of each candidate the attacker profiles, &gt;= 1 (default 2)
+         * @param targets held-out instances of each candidate the attack predicts, &gt;= 1 (default 1)
+         * @param queries timed queries per served model, &gt;= 1 (default 200), after {@link #WARMUP} untimed ones
+         * @param loadThreads background threads spinning while the targets are measured again, &gt;= 0 (default 0: no
+         *        load trial)
+         * @param defence the serving countermeasure the targets are measured under again (default and null:
+         *        {@link ServingDefence#NONE}, no defence trial)
+         * @param seed seed of the instances and the query order
          * @throws org.dlsec.core.DlsecException (one line) if there are fewer than 2 candidates, {@code profiles},
          *         {@code targets} or {@code queries} is &lt; 1, or {@code loadThreads} is negative
          * @throws NullPointerException if {@code candidates} or one of them is null
@@ -240,6 +256,16 @@ public final class TimingAttack implements SideChannelAttack {
         /**
          * Copies the lists, which become immutable; {@code confusion} is kept as given.
          *
+         * @param condition "clean", "load N threads" or the defence's name
+         * @param depthAccuracy share of targets whose depth is predicted exactly
+         * @param widthAccuracy share whose width class is
+         * @param chance the depth accuracy of always guessing the most common depth among the targets
+         * @param depths the candidate depths, in the confusion matrix's order
+         * @param confusion rows: true depth, columns: predicted depth
+         * @param meanMillis mean latency over all timed queries of the targets
+         * @param queries queries sent to the targets in this trial
+         * @param referenceQueries queries sent to the attacker's own reference model in this trial
+         * @param predictions one prediction per held-out target, in candidate order
          * @throws NullPointerException if {@code depths} or {@code predictions} or one of their elements is null
          */
         public Trial {
@@ -264,6 +290,13 @@ public final class TimingAttack implements SideChannelAttack {
         /**
          * Copies {@code trials}, which becomes immutable.
          *
+         * @param deployment the description of how the models were served, from {@link Deployment#description()}
+         * @param config the attack's parameters
+         * @param trials the clean trial first, then under load and under the defence when configured
+         * @param profileQueries queries spent profiling the attacker's own models (and their references)
+         * @param latencyCostMillis the mean latency the defence adds to a query, in milliseconds (0 without one)
+         * @param seconds the attack's wall-clock time, in seconds
+         * @param provenance the versions, seed, model hash and data of the run
          * @throws NullPointerException if {@code trials} or one of its elements is null
          */
         public Result {
