@@ -8,7 +8,8 @@ import org.dlsec.core.DlsecException;
  * @param kind {@link Countermeasure#NONE}, {@link Countermeasure#CONSTANT_TIME} (every prediction is held back until
  *        {@code budgetMillis} after it started; one that takes longer is answered late and counted) or
  *        {@link Countermeasure#RANDOM_DELAY} (every prediction is held back a uniform random 0..{@code budgetMillis})
- * @param budgetMillis the latency budget or the largest random delay, in milliseconds
+ * @param budgetMillis the latency budget or the largest random delay, in milliseconds; finite and &gt; 0 unless
+ *        {@code kind} is {@link Countermeasure#NONE}
  */
 public record ServingDefence(Countermeasure kind, double budgetMillis) {
     /** No serving countermeasure: predictions are answered as soon as they are computed (budget 0). */
@@ -20,7 +21,8 @@ public record ServingDefence(Countermeasure kind, double budgetMillis) {
      * @param kind {@link Countermeasure#NONE}, {@link Countermeasure#CONSTANT_TIME} (every prediction is held back
      *        until {@code budgetMillis} after it started; one that takes longer is answered late and counted) or {@link
      *        Countermeasure#RANDOM_DELAY} (every prediction is held back a uniform random 0..{@code budgetMillis})
-     * @param budgetMillis the latency budget or the largest random delay, in milliseconds
+     * @param budgetMillis the latency budget or the largest random delay, in milliseconds; finite and &gt; 0 unless
+     *        {@code kind} is {@link Countermeasure#NONE}
      * @throws org.dlsec.core.DlsecException (one line, naming {@code --defence} or {@code --budget}) if {@code kind} is
      *         a power countermeasure ({@link Countermeasure#SHUFFLE}, {@link Countermeasure#MASK}), or if it is not
      *         {@link Countermeasure#NONE} and {@code budgetMillis} is not a finite number &gt; 0

@@ -34,7 +34,8 @@ public interface SideChannelAttack {
      * @param progress true to print progress lines to standard error
      * @return the attack's result, a {@link PowerAnalysis.Result} or a {@link TimingAttack.Result}
      * @throws org.dlsec.core.DlsecException if the victim does not suit the attack (the power attack on a model
-     *         without an int8 path, the timing attack without a deployment) or serving fails
+     *         without an int8 path, the timing attack without a deployment or on a model whose samples are not
+     *         images) or serving fails
      */
     Result run(SideChannelVictim victim, boolean progress);
 

@@ -23,7 +23,7 @@
  *         p.sigma(), p.leakage(), Countermeasure.SHUFFLE, p.layers(), false, 0, 0, 2, 0, 42L));
  * Dataset train = Datasets.load("mnist", "train", Optional.empty());      // the attacker's data and calibration
  * Dataset test = Datasets.load("mnist", "test", Optional.empty());
- * try (Classifier model = Models.load(Path.of("models/lenet5"), null)) {
+ * try (Classifier model = Models.load(Path.of("models/lenet5"), new Shape(1, 28, 28))) {
  *     SideChannelVictim victim = new SideChannelVictim(model, model.info().sha256(), train, test, null);
  *     PowerAnalysis.Result clean = (PowerAnalysis.Result) power.run(victim, false);
  *     System.out.print(PowerAnalysis.summary(clean));                      // weights recovered, per layer
