@@ -2,7 +2,7 @@
 # Issue #23: the side-channel family's acceptance figures (BENCHMARKS.md, "Side channels").
 #
 #   bench/sidechannel.sh [power|extract|timing|all]      (default: all)
-#   MODEL=~/.cache/dlsec/demo-lenet5-mnist-seed0 TRACES=5000 QUERIES=200 bench/sidechannel.sh power
+#   MODEL=~/.cache/dlsec/demo-lenet5-mnist-seed0 TRACES=5000 QUERIES=1000 bench/sidechannel.sh power
 #
 # power:   CPA on the int8 first layer of the demo LeNet-5, σ ∈ {0.5, 1, 2, 4}, 5,000 simulated traces (recovery
 #          curve, traces to disclosure), then shuffling and masking at σ = 1.
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 DLSEC=${DLSEC:-./dlsec}
 model=${MODEL:-$HOME/.cache/dlsec/demo-lenet5-mnist-seed0}
 traces=${TRACES:-5000}
-queries=${QUERIES:-200}
+queries=${QUERIES:-1000}
 load=${LOAD:-2}
 budget=${BUDGET:-20}
 out=target/bench/sidechannel

@@ -36,7 +36,7 @@ final class SideChannelCommand extends OutcomeCommand.Seeded {
     String attack;
 
     @Option(names = "--traces", description = "power: simulated traces per layer (default 5000); timing: timed queries"
-            + " per served model (default 200).")
+            + " per served model (default 1000: 200 resolved only depth 2 from the deeper ones, BENCHMARKS.md).")
     Integer traces;
 
     @Option(names = "--noise", defaultValue = "1", description = "power: Gaussian noise σ in Hamming-weight units"
@@ -88,7 +88,7 @@ final class SideChannelCommand extends OutcomeCommand.Seeded {
         String in = inputs.trim().toLowerCase(java.util.Locale.ROOT);
         DlsecException.require(in.equals("random") || in.equals("images"), "--inputs",
                 "expected random or images, got '" + org.dlsec.core.Text.echo(inputs) + "'");
-        int n = traces != null ? traces : name.equals("power") ? 5000 : 200;
+        int n = traces != null ? traces : name.equals("power") ? 5000 : 1000;
         SideChannelAttacks.Params p = new SideChannelAttacks.Params(n, noise, LeakageModel.parse(leakage), c, layers,
                 in.equals("images"), budget, load, profiles, 0, seed);
         SideChannelAttack a = SideChannelAttacks.create(name, p); // every check before any data is read

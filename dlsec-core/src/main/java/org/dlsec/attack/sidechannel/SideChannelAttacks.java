@@ -64,7 +64,7 @@ public final class SideChannelAttacks {
         /**
          * The command's defaults: 5000 traces, σ = 1, Hamming-weight leakage, no countermeasure, the first layer only,
          * chosen random inputs, the default budget, no load trial, 2 profiles per candidate, the whole test split.
-         * The timing attack usually wants fewer traces (the command's default is 200 timed queries).
+         * The timing attack usually wants fewer traces (the command's default is 1000 timed queries).
          *
          * @param seed the seed of every random choice
          * @return the default parameters with that seed
