@@ -6,18 +6,13 @@ PyTorch and saved as TorchScript, so dlsec and the Python peers attack the very 
 DATA_DIR holds gtsrb/ (the IDX files of /work/shared/data). Inputs are NCHW pixels in [0, 1], no normalisation.
 About 39 MFLOP per image forward (LeNet-5: 0.42 MFLOP). Seeded; prints the test accuracy on the first 2000 images.
 """
-import gzip, os, sys, time
+import os, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
 
 
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    nd = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(nd)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * nd).reshape(dims)
+from mnist_idx import read as idx  # the IDX reader the other bench scripts share
 
 
 def gtsrb(root, split):

@@ -10,12 +10,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MNIST = os.path.join(HERE, "..", "dlsec-core", "src", "main", "resources", "org", "dlsec", "data", "mnist")
 
 
-def idx(name):
-    with gzip.open(os.path.join(MNIST, name), "rb") as f:
+def read(path):
+    """A gzipped IDX file as a uint8 array of its dimensions."""
+    with gzip.open(path, "rb") as f:
         data = f.read()
     nd = data[3]
     dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(nd)]
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * nd).reshape(dims)
+
+
+def idx(name):
+    return read(os.path.join(MNIST, name))
 
 
 def load(split):

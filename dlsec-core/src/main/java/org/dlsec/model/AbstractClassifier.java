@@ -154,18 +154,9 @@ public abstract class AbstractClassifier implements Classifier {
         if (s.get(0) == 0) {
             throw new DlsecException("empty input batch");
         }
-        // one reduction instead of four element-wise passes: a finite sum proves every element finite (a NaN or an
-        // infinity makes the sum NaN or infinite); only a non-finite sum (which large finite inputs can also give, by
-        // overflow) needs the exact check
-        boolean finiteSum;
-        try (NDArray total = x.sum()) {
-            finiteSum = Float.isFinite(total.getFloat());
-        }
-        if (!finiteSum) {
-            try (NDArray bad = x.isNaN().logicalOr(x.isInfinite()).any()) {
-                if (bad.getBoolean()) {
-                    throw new DlsecException("inputs contain NaN or infinite values");
-                }
+        try (NDArray bad = x.isNaN().logicalOr(x.isInfinite()).any()) {
+            if (bad.getBoolean()) {
+                throw new DlsecException("inputs contain NaN or infinite values");
             }
         }
         return (int) s.get(0);

@@ -1,9 +1,14 @@
 package org.dlsec.attack.evasion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Map;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Tensors;
 import org.dlsec.data.Dataset;
 import org.dlsec.model.Classifier;
+import org.dlsec.model.Engines;
 
 /**
  * An evasion attack: turns inputs into adversarial examples against a classifier.
@@ -133,26 +138,26 @@ public interface EvasionAttack {
      * @throws org.dlsec.core.DlsecException when the rows or labels do not match the model
      */
     default AttackResult generate(Classifier model, float[][] inputs, int[] labels) {
-        org.dlsec.core.DlsecException.require(inputs != null && labels != null && inputs.length == labels.length,
+        DlsecException.require(inputs != null && labels != null && inputs.length == labels.length,
                 "labels", "one label per input row is needed");
-        org.dlsec.core.DlsecException.require(inputs.length > 0, "inputs", "must not be empty");
+        DlsecException.require(inputs.length > 0, "inputs", "must not be empty");
         long[] sample = model.inputShape().getShape();
         int d = Math.toIntExact(model.inputShape().size());
         float[] flat = new float[Math.multiplyExact(inputs.length, d)];
         for (int i = 0; i < inputs.length; i++) {
-            org.dlsec.core.DlsecException.require(inputs[i] != null && inputs[i].length == d, "inputs",
+            DlsecException.require(inputs[i] != null && inputs[i].length == d, "inputs",
                     "row " + i + " has " + (inputs[i] == null ? 0 : inputs[i].length) + " values, the model takes " + d);
             int k = labels[i];
-            org.dlsec.core.DlsecException.require(k >= 0 && k < model.numClasses(), "labels",
+            DlsecException.require(k >= 0 && k < model.numClasses(), "labels",
                     "label " + k + " of row " + i + " is not a class of the model (0.." + (model.numClasses() - 1) + ")");
             System.arraycopy(inputs[i], 0, flat, i * d, d);
         }
         long[] dims = new long[sample.length + 1];
         dims[0] = inputs.length;
         System.arraycopy(sample, 0, dims, 1, sample.length);
-        try (ai.djl.ndarray.NDManager m = org.dlsec.model.Engines.newManager()) {
-            return generate(model, org.dlsec.core.Tensors.floats(m, flat, new ai.djl.ndarray.types.Shape(dims)),
-                    org.dlsec.core.Tensors.longs(m, labels));
+        try (NDManager m = Engines.newManager()) {
+            return generate(model, Tensors.floats(m, flat, new Shape(dims)),
+                    Tensors.longs(m, labels));
         }
     }
 }

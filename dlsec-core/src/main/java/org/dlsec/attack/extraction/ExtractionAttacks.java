@@ -106,7 +106,8 @@ public final class ExtractionAttacks {
                     p.arch(), p.trainer("jacobian"), p.seed()), seedSet, p.budget()).onCheckpoint(checkpoints);
             default -> {
                 KnockoffNets.Params kp = new KnockoffNets.Params(KnockoffNets.Strategy.parse(p.strategy()), p.budget(), p.arch(),
-                        p.trainer(n), p.checkpoints().stream().mapToInt(i -> i).toArray(), 64, 0.1, p.seed());
+                        p.trainer(n), p.checkpoints().stream().mapToInt(i -> i).toArray(), KnockoffNets.DEFAULT_STEP_BATCH,
+                        KnockoffNets.DEFAULT_BANDIT_STEP, p.seed());
                 yield n.equals("copycat") ? Copycat.create(kp, queryData).onCheckpoint(checkpoints)
                         : new KnockoffNets(kp, queryData).onCheckpoint(checkpoints);
             }

@@ -108,6 +108,11 @@ public final class KnockoffNets implements ExtractionAttack {
         }
     }
 
+    /** The adaptive strategy's default: queries per bandit step. */
+    public static final int DEFAULT_STEP_BATCH = 64;
+    /** The adaptive strategy's default: the gradient bandit's step size. */
+    public static final double DEFAULT_BANDIT_STEP = 0.1;
+
     /**
      * A builder with the command line's defaults: random sampling, a LeNet-5 knockoff trained for 10 epochs in
      * batches of 64 with Adam at 1e-3, adaptive bandit steps of 64 queries and step size 0.1, seed 0. Only the
@@ -216,7 +221,7 @@ public final class KnockoffNets implements ExtractionAttack {
          */
         public KnockoffNets build() {
             return new KnockoffNets(new Params(strategy, budget, arch, new SubstituteTrainer(epochs, batchSize, learningRate),
-                    checkpoints, 64, 0.1, seed), queryData);
+                    checkpoints, DEFAULT_STEP_BATCH, DEFAULT_BANDIT_STEP, seed), queryData);
         }
     }
 

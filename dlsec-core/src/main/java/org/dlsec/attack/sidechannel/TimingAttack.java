@@ -11,12 +11,12 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.XavierInitializer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Progress;
 import org.dlsec.core.Provenance;
@@ -530,17 +530,21 @@ public final class TimingAttack implements SideChannelAttack {
 
     /** The feature vector of one served model: log latency percentiles. */
     static double[] features(double[] latencies) {
-        return new double[] {Math.log(quantile(latencies, 0.05)), Math.log(quantile(latencies, 0.10)),
-                Math.log(quantile(latencies, 0.25)), Math.log(quantile(latencies, 0.50))};
+        Percentile p = percentiles(latencies);
+        return new double[] {Math.log(p.evaluate(5)), Math.log(p.evaluate(10)), Math.log(p.evaluate(25)),
+                Math.log(p.evaluate(50))};
     }
 
+    /** The {@code q}-quantile (0..1) of {@code v}, linearly interpolated between order statistics. */
     static double quantile(double[] v, double q) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        double pos = q * (s.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(s.length - 1, lo + 1);
-        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+        return percentiles(v).evaluate(100 * q);
+    }
+
+    /** Commons Math's percentiles over {@code v} (sorted once), estimated as q·(n − 1) with interpolation. */
+    private static Percentile percentiles(double[] v) {
+        Percentile p = new Percentile().withEstimationType(Percentile.EstimationType.R_7);
+        p.setData(v);
+        return p;
     }
 
     /**
