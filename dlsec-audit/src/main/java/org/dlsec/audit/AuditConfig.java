@@ -35,6 +35,7 @@ import org.dlsec.core.Hashing;
  * @param scan the backdoor scans of the audited model (may be empty)
  * @param certification randomized-smoothing certifications of the audited model (may be empty)
  * @param masking gradient-masking checks of the audited model (may be empty)
+ * @param sidechannel side-channel experiments on the model's implementation, one per countermeasure (may be empty)
  * @param defence the defence the model is deployed behind, or null: every attack runs against the defended model
  * @param gates pass/fail conditions on the figures, checked after the audit (may be empty)
  * @param text the YAML text it was read from
@@ -42,7 +43,8 @@ import org.dlsec.core.Hashing;
  */
 public record AuditConfig(long seed, int limit, String split, int batchSize, List<Entry> attacks, List<FaultEntry> faults,
         List<PoisonEntry> poisoning, List<PrivacyEntry> privacy, List<ExtractionEntry> extraction, List<ScanEntry> scan,
-        List<CertificationEntry> certification, List<MaskingEntry> masking, Defence defence, List<org.dlsec.report.Gate> gates, String text, String sha256) {
+        List<CertificationEntry> certification, List<MaskingEntry> masking, List<SideChannelEntry> sidechannel,
+        Defence defence, List<org.dlsec.report.Gate> gates, String text, String sha256) {
 
     /** The resource holding the documented default configuration. */
     public static final String DEFAULT_RESOURCE = "/org/dlsec/audit/default-audit.yaml";
@@ -261,10 +263,29 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      */
     public record MaskingEntry(String id, org.dlsec.defence.GradientMaskingChecks.Config config, int limit) {}
 
+    /**
+     * One side-channel experiment, as {@code dlsec sidechannel --attack power|timing} runs it, against one
+     * countermeasure; an entry listing several ({@code defence: [none, shuffle, mask]}) gives one experiment each,
+     * named {@code <id>} without a countermeasure and {@code <id>-<defence>} with one. Parsed by
+     * {@link SideChannelEntries}.
+     *
+     * @param id unique id
+     * @param attack {@code power} or {@code timing}
+     * @param params the attack's parameters (the registry's, {@link org.dlsec.attack.sidechannel.SideChannelAttacks})
+     */
+    public record SideChannelEntry(String id, String attack,
+            org.dlsec.attack.sidechannel.SideChannelAttacks.Params params) {
+        /** The configured attack; nothing runs until {@code run}. */
+        public org.dlsec.attack.sidechannel.SideChannelAttack create() {
+            return org.dlsec.attack.sidechannel.SideChannelAttacks.create(attack, params);
+        }
+    }
+
     public AuditConfig {
         attacks = List.copyOf(attacks);
         certification = List.copyOf(certification);
         masking = List.copyOf(masking);
+        sidechannel = List.copyOf(sidechannel);
         scan = List.copyOf(scan);
         extraction = List.copyOf(extraction);
         faults = List.copyOf(faults);
@@ -290,7 +311,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     public static AuditConfig parse(String text, String source) {
         YamlNode root = YamlNode.parse(text, source);
         root.onlyKeys(List.of("seed", "limit", "split", "batchSize", "attacks", "faults", "poisoning", "privacy",
-                "extraction", "scan", "certification", "masking", "defence", "gates"));
+                "extraction", "scan", "certification", "masking", "sidechannel", "defence", "gates"));
         Map<String, YamlNode> m = root.map();
         long seed = m.containsKey("seed") ? m.get("seed").integer() : 0;
         int limit = m.containsKey("limit") ? (int) positive(m.get("limit"), 1_000_000) : 500;
@@ -326,6 +347,17 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         List<CertificationEntry> certs = section(m, "certification", ids, f -> certificationEntry(f, seed),
                 CertificationEntry::id);
         List<MaskingEntry> masks = section(m, "masking", ids, f -> maskingEntry(f, seed), MaskingEntry::id);
+        List<SideChannelEntry> sidechannel = new ArrayList<>();
+        if (m.containsKey("sidechannel")) {
+            for (YamlNode f : m.get("sidechannel").list()) {
+                for (SideChannelEntry e : SideChannelEntries.parse(f, seed)) {
+                    if (!ids.add(e.id())) {
+                        throw f.error("duplicate id '" + org.dlsec.core.Text.echo(e.id()) + "': give one of them an 'id'");
+                    }
+                    sidechannel.add(e);
+                }
+            }
+        }
         Defence defence = m.containsKey("defence") ? defence(m.get("defence")) : null;
         List<List<String>> evasionRuns = new ArrayList<>(entries.stream().map(e -> List.of(e.id(), e.spec().name())).toList());
         masks.forEach(e -> evasionRuns.add(List.of(e.id(), "masking")));
@@ -350,12 +382,14 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
                     "privacy", privacy.stream().map(e -> List.of(e.id(), e.attack())).toList(),
                     "extraction", extraction.stream().map(e -> List.of(e.id(), e.spec().attack())).toList(),
                     "scan", scans.stream().map(e -> List.of(e.id(), e.detect())).toList(),
-                    "certification", certs.stream().map(e -> List.of(e.id(), "smoothing")).toList());
+                    "certification", certs.stream().map(e -> List.of(e.id(), "smoothing")).toList(),
+                    "sidechannel", sidechannel.stream().map(e -> List.of(e.id(), e.attack())).toList());
             for (YamlNode g : m.get("gates").list()) {
                 gates.add(gate(g, runs));
             }
         }
-        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, scans, certs, masks, defence,
+        return new AuditConfig(seed, limit, split, batch, entries, faults, poisons, privacy, extraction, scans, certs, masks,
+                sidechannel, defence,
                 gates,
                 text,
                 Hashing.sha256(text.getBytes(StandardCharsets.UTF_8)));
@@ -651,13 +685,13 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
     }
 
     /** The longest id of the entries that limit it. */
-    private static final int ID_MAX = 64;
+    static final int ID_MAX = 64;
 
     /**
      * An entry's {@code id} (the file name of its stored result), or {@code dflt}: letters, digits, '.', '_' and '-'
      * only, at most {@code maxLength} characters.
      */
-    private static String entryId(Map<String, YamlNode> m, String dflt, int maxLength) {
+    static String entryId(Map<String, YamlNode> m, String dflt, int maxLength) {
         String id = m.containsKey("id") ? m.get("id").string() : dflt;
         if (!id.matches("[A-Za-z0-9._-]+") || id.length() > maxLength) {
             // only a given id can be bad: the defaults are names of attacks and detectors
@@ -666,7 +700,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         return id;
     }
 
-    private static long nonNegativeInt(YamlNode n) {
+    static long nonNegativeInt(YamlNode n) {
         long v = n.integer();
         if (v < 0 || v > Integer.MAX_VALUE) {
             throw n.error("must be in 0.." + Integer.MAX_VALUE + ", got " + v);
@@ -956,7 +990,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
         }
     }
 
-    private static long positive(YamlNode n, long max) {
+    static long positive(YamlNode n, long max) {
         long v = n.integer();
         if (v < 1 || v > max) {
             throw n.error("must be in 1.." + max + ", got " + v);

@@ -28,6 +28,7 @@ import org.dlsec.report.PoisonRecord;
 import org.dlsec.report.PrivacyRecord;
 import org.dlsec.report.ReportWriter;
 import org.dlsec.report.ScanRecord;
+import org.dlsec.report.SideChannelRecord;
 import org.dlsec.report.CertificationRecord;
 import org.dlsec.report.MaskingRecord;
 import org.dlsec.report.StoredResult;
@@ -260,13 +261,31 @@ public final class AuditRunner {
                         () -> DefenceRuns.masking(dep.gradientView(), data, entry, key, progress)));
             }
         }
+        List<SideChannelRecord> sideChannels = new ArrayList<>();
+        List<String> sideChannelSkipped = new ArrayList<>();
+        java.util.Map<String, java.util.Optional<String>> sideChannelWhy = new java.util.HashMap<>();
+        for (AuditConfig.SideChannelEntry entry : config.sidechannel()) {
+            // the implementation of the audited model itself: a deployment's transformation or policy does not change it
+            String why = sideChannelWhy.computeIfAbsent(entry.attack(), a -> java.util.Optional.ofNullable(
+                    SideChannelRuns.unsupported(a, model, data))).orElse(null);
+            if (why != null) {
+                if (!sideChannelSkipped.contains(why)) {
+                    sideChannelSkipped.add(why);
+                }
+                continue;
+            }
+            String key = key(model, data, config, entry);
+            sideChannels.add(storedOrRun(results, entry.id(), key, resume, SideChannelRecord.class,
+                    () -> SideChannelRuns.run(model, data, attackerData, entry, key, progress)));
+        }
         AuditReport report = new AuditReport(AuditReport.SCHEMA, deployed.info(),
                 AuditReport.DataInfo.of(data), clean,
                 new AuditReport.ConfigInfo(configSource, config.sha256(), config.text()),
                 Verdicts.families(clean, records, masking, evasionNote(evasionSkipped, model, maskingSkipped),
                         faults, faultsSkipped, poisons, poisoningSkipped, extraction, extractionSkipped, privacy,
                         privacySkipped.isEmpty() ? null : String.join("; ", privacySkipped), scans,
-                        scanSkipped.isEmpty() ? null : String.join("; ", scanSkipped), certifications),
+                        scanSkipped.isEmpty() ? null : String.join("; ", scanSkipped), certifications, sideChannels,
+                        sideChannelSkipped.isEmpty() ? null : String.join("; ", sideChannelSkipped)),
                 Versions.all(), machine(), config.seed(), started, Instant.now(), List.of()).withGates(config.gates());
         ReportWriter.write(report, out);
         return report;

@@ -96,13 +96,14 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
      * One threat family: a verdict ({@code vulnerable}, {@code robust}, {@code not evaluated}) with a
      * one-line explanation, the attack runs (evasion), the fault experiments (hardware faults), the
      * poisoning experiments, the privacy attacks, the model-extraction experiments, the backdoor scans, the
-     * certifications and the gradient-masking checks (in the evasion family).
+     * certifications, the gradient-masking checks (in the evasion family) and the side-channel experiments.
      */
     public record Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
             List<FaultRecord> faults, List<PoisonRecord> poisons, List<PrivacyRecord> privacy,
             List<ExtractionRecord> extraction, List<ScanRecord> scans, List<CertificationRecord> certifications,
-            List<MaskingRecord> maskingChecks) {
+            List<MaskingRecord> maskingChecks, List<SideChannelRecord> sideChannels) {
         public Family {
+            sideChannels = sideChannels == null ? List.of() : List.copyOf(sideChannels);
             scans = scans == null ? List.of() : List.copyOf(scans);
             certifications = certifications == null ? List.of() : List.copyOf(certifications);
             maskingChecks = maskingChecks == null ? List.of() : List.copyOf(maskingChecks);
@@ -113,10 +114,22 @@ public record AuditReport(String schema, ModelInfo model, DataInfo dataset, doub
             extraction = extraction == null ? List.of() : List.copyOf(extraction);
         }
 
-        /** Whether the audit ran something of this family (a run, a scan, a certification or a masking check). */
+        /**
+         * Whether the audit ran something of this family (a run, a scan, a certification, a masking check or a
+         * side-channel experiment).
+         */
         public boolean hasRuns() {
             return !attacks.isEmpty() || !faults.isEmpty() || !poisons.isEmpty() || !privacy.isEmpty() || !extraction.isEmpty()
-                    || !scans.isEmpty() || !certifications.isEmpty() || !maskingChecks.isEmpty();
+                    || !scans.isEmpty() || !certifications.isEmpty() || !maskingChecks.isEmpty() || !sideChannels.isEmpty();
+        }
+
+        /** A family without side-channel experiments. */
+        public Family(String family, String title, String verdict, String summary, List<AttackRecord> attacks,
+                List<FaultRecord> faults, List<PoisonRecord> poisons, List<PrivacyRecord> privacy,
+                List<ExtractionRecord> extraction, List<ScanRecord> scans, List<CertificationRecord> certifications,
+                List<MaskingRecord> maskingChecks) {
+            this(family, title, verdict, summary, attacks, faults, poisons, privacy, extraction, scans, certifications,
+                    maskingChecks, List.of());
         }
 
         /** A family without backdoor scans, certifications and masking checks. */

@@ -38,6 +38,7 @@ public final class JUnitXml {
             f.scans().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
             f.maskingChecks().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
             f.certifications().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
+            f.sideChannels().forEach(r -> runs.add(new Run(r.id(), r.seconds())));
             if (runs.isEmpty()) {
                 cases.add(new Case(cls, f.family(), 0, null, f.summary(), null));
                 continue;

@@ -17,7 +17,7 @@ import org.dlsec.metric.Interval;
 public final class Metrics {
     /** The families a metric belongs to, as in {@code report.json}. */
     public static final List<String> FAMILIES = List.of("evasion", "fault", "poisoning", "privacy", "extraction", "scan",
-            "certification");
+            "certification", "sidechannel");
 
     private static final Map<String, List<String>> NAMES = Map.of(
             "evasion", List.of("robustAccuracy", "successRate", "cleanAccuracy", "meanL0", "meanL2", "medianL2", "meanLinf",
@@ -32,14 +32,16 @@ public final class Metrics {
             "extraction", List.of("fidelity", "substituteAccuracy", "targetAccuracy", "queries", "transferSuccess",
                     "seconds"),
             "scan", List.of("backdoored", "anomalyIndex", "suspectedTarget", "stripFrr", "stripFar", "seconds"),
-            "certification", List.of("certifiedAccuracy", "smoothedAccuracy", "abstentions", "seconds"));
+            "certification", List.of("certifiedAccuracy", "smoothedAccuracy", "abstentions", "seconds"),
+            "sidechannel", List.of("recovered", "biasesExact", "disclosureMedian", "disclosureMax", "undisclosed",
+                    "depthAccuracy", "cleanDepthAccuracy", "widthAccuracy", "latencyCostMillis", "queries", "seconds"));
 
     private Metrics() {}
 
     /**
      * One figure.
      *
-     * @param family evasion, fault, poisoning, privacy, extraction, scan or certification
+     * @param family evasion, fault, poisoning, privacy, extraction, scan, certification or sidechannel
      * @param id the run's id in the audit
      * @param attack the attack, fault or poison it measured
      * @param name the metric, with {@code @ε} or {@code @N} for one point of a curve
@@ -90,6 +92,9 @@ public final class Metrics {
             for (CertificationRecord r : f.certifications()) {
                 certification(out, r);
             }
+            for (SideChannelRecord r : f.sideChannels()) {
+                sideChannel(out, r);
+            }
         }
         return List.copyOf(out);
     }
@@ -123,6 +128,26 @@ public final class Metrics {
             last.plain("gradientMasking", r.masking().flagged() ? 1.0 : 0.0);
         }
         last.plain("seconds", r.seconds());
+    }
+
+    private static void sideChannel(List<Metric> out, SideChannelRecord r) {
+        Rows m = new Rows(out, "sidechannel", r.id(), r.attack(), "");
+        if (r.power() != null) {
+            SideChannelRecord.Power p = r.power();
+            m.rate("recovered", p.recovered(), p.weights());
+            m.plain("biasesExact", p.biasesExact());
+            m.plain("disclosureMedian", p.disclosureMedian());
+            m.plain("disclosureMax", p.disclosureMax());
+            m.plain("undisclosed", p.undisclosed());
+        } else {
+            SideChannelRecord.Timing t = r.timing();
+            m.rate("depthAccuracy", t.depthAccuracy(), t.targets());
+            m.rate("cleanDepthAccuracy", t.cleanDepthAccuracy(), t.targets());
+            m.rate("widthAccuracy", t.widthAccuracy(), t.targets());
+            m.plain("latencyCostMillis", t.latencyCostMillis());
+            m.plain("queries", t.queries());
+        }
+        m.plain("seconds", r.seconds());
     }
 
     private static void fault(List<Metric> out, FaultRecord r, int n) {

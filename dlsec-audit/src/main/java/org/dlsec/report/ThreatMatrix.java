@@ -18,13 +18,15 @@ public final class ThreatMatrix {
     /**
      * One run.
      *
-     * @param family evasion, fault, poisoning, privacy, extraction, scan or certification
+     * @param family evasion, fault, poisoning, privacy, extraction, scan, certification or sidechannel
      * @param id the run's id
      * @param attack the attack, fault or poison
      * @param phase {@code training}, {@code inference} or {@code hardware}
      * @param knowledge {@code white box} (weights and gradients), {@code scores} (output probabilities),
-     *        {@code labels} (top-1 answers only), {@code none} (no access to the model: transfer, random faults) or
-     *        {@code training data} (a share of the training set, not the model)
+     *        {@code labels} (top-1 answers only), {@code none} (no access to the model: transfer, random faults),
+     *        {@code training data} (a share of the training set, not the model), {@code power traces} (the
+     *        architecture and the device's power or EM traces on chosen inputs) or {@code latencies} (how long the
+     *        served model takes to answer)
      * @param goal {@code untargeted}, {@code targeted}, {@code degradation}, {@code backdoor}, {@code stealing},
      *        {@code membership}, {@code reconstruction}, or for the defender's runs {@code backdoor detection} (a scan),
      *        {@code masking check} and {@code certification}
@@ -69,6 +71,9 @@ public final class ThreatMatrix {
                                 r.parameters().get("squareQueries"), r.samples()), "masked", r.masked() ? 1 : 0, null,
                         flagged.isEmpty() ? "no sign of gradient masking" : "gradient masking suspected: "
                                 + String.join(", ", flagged)));
+            }
+            for (SideChannelRecord r : f.sideChannels()) {
+                rows.add(sideChannel(r));
             }
             for (CertificationRecord r : f.certifications()) {
                 int last = r.radii().size() - 1;
@@ -210,6 +215,28 @@ public final class ThreatMatrix {
         return new Row("scan", r.id(), r.detect(), "training", "scores", "backdoor detection", cost, "stripFrr", s.frr(),
                 Interval.wilson(s.frr(), s.heldOutClean()), "STRIP rejects " + HtmlReport.pct(s.frr())
                         + " of held-out clean inputs");
+    }
+
+    /**
+     * A side-channel experiment: on the implementation, so in the hardware phase; its goal is the model's secret (the
+     * weights, the architecture), its headline the first layer's share of exact weights or the depth accuracy.
+     */
+    private static Row sideChannel(SideChannelRecord r) {
+        String against = r.defence().equals("none") ? "" : " against " + r.defence();
+        if (r.power() != null) {
+            SideChannelRecord.Power p = r.power();
+            return new Row("sidechannel", r.id(), "power", "hardware", "power traces", "stealing",
+                    String.format(Locale.ROOT, "%,d traces per layer", p.traces()), "recovered", p.recovered(),
+                    Interval.wilson(p.recovered(), p.weights()), String.format(Locale.ROOT,
+                            "%d of %d first-layer weights recovered exactly (%s)%s", p.exact(), p.weights(),
+                            HtmlReport.pct(p.recovered()), against));
+        }
+        SideChannelRecord.Timing t = r.timing();
+        return new Row("sidechannel", r.id(), "timing", "hardware", "latencies", "stealing",
+                String.format(Locale.ROOT, "%,d queries", t.queries()), "depthAccuracy", t.depthAccuracy(),
+                Interval.wilson(t.depthAccuracy(), t.targets()), String.format(Locale.ROOT,
+                        "depth of %s of the held-out models (chance %s)%s", HtmlReport.pct(t.depthAccuracy()),
+                        HtmlReport.pct(t.chance()), against));
     }
 
     private static Row extraction(ExtractionRecord r) {

@@ -7,6 +7,7 @@ import org.dlsec.attack.sidechannel.LeakageModel;
 import org.dlsec.attack.sidechannel.SideChannelAttack;
 import org.dlsec.attack.sidechannel.SideChannelAttacks;
 import org.dlsec.attack.sidechannel.SideChannelVictim;
+import org.dlsec.audit.LoopbackServing;
 import org.dlsec.core.AtomicFiles;
 import org.dlsec.core.DlsecException;
 import org.dlsec.core.Progress;

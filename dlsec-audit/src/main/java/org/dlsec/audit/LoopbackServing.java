@@ -1,4 +1,4 @@
-package org.dlsec.cli;
+package org.dlsec.audit;
 
 import org.dlsec.attack.sidechannel.Countermeasure;
 import org.dlsec.attack.sidechannel.HttpDeployment;
@@ -8,11 +8,22 @@ import org.dlsec.model.Classifier;
 import org.dlsec.serve.PredictionServer;
 import org.dlsec.serve.ServeConfig;
 
-/** The timing attack's deployment: {@code dlsec serve} on a loopback ephemeral port, one prediction thread. */
-final class LoopbackServing {
+/**
+ * The timing attack's deployment: {@code dlsec serve} on a loopback ephemeral port, one prediction thread. Used by
+ * {@code dlsec sidechannel --attack timing} and by the audit's {@code sidechannel:} timing entries, so both time the
+ * same serving stack.
+ */
+public final class LoopbackServing {
     private LoopbackServing() {}
 
-    static HttpDeployment deployment(long seed) {
+    /**
+     * A deployment that serves each candidate model (behind the defence's latency padding, if any) on its own
+     * loopback server.
+     *
+     * @param seed seed of the random-delay defence
+     * @return the deployment; each server it starts is closed by the attack
+     */
+    public static HttpDeployment deployment(long seed) {
         return new HttpDeployment("dlsec serve over loopback HTTP (one prediction thread)", (model, defence) -> {
             Classifier served = defence.kind() == Countermeasure.NONE ? model : new LatencyPadding(model, defence, seed);
             PredictionServer server = PredictionServer.start(served, new ServeConfig("127.0.0.1", 0, java.util.List.of(),
