@@ -117,7 +117,8 @@ class AuditTest {
         AuditReport r = runSmall(out);
         assertEquals("vulnerable", r.families().get(0).verdict());
         assertEquals(3, r.families().get(0).attacks().size());
-        assertEquals(7, r.families().size());
+        assertEquals(8, r.families().size());
+        assertEquals("not evaluated", r.families().get(7).verdict(), "no side-channel entry configured");
         AuditReport.Family fault = r.families().get(1);
         assertEquals("fault", fault.family());
         assertEquals(5, fault.faults().size());

@@ -18,7 +18,10 @@ class DocumentedConfigTest {
         AuditConfig c = AuditConfig.parse(doc.substring(from + 8, to), "docs/audit-config.md");
         assertTrue(c.attacks().stream().anyMatch(e -> e.substitute() != null), "the transfer entry");
         assertTrue(!c.faults().isEmpty() && !c.poisoning().isEmpty() && !c.privacy().isEmpty() && !c.extraction().isEmpty()
-                && !c.scan().isEmpty() && !c.masking().isEmpty() && !c.certification().isEmpty(), "every section");
+                && !c.scan().isEmpty() && !c.masking().isEmpty() && !c.certification().isEmpty() && !c.sidechannel().isEmpty(),
+                "every section");
+        assertEquals(java.util.List.of("power", "power-shuffle", "power-mask", "timing-constant-time"),
+                c.sidechannel().stream().map(AuditConfig.SideChannelEntry::id).toList());
         assertEquals("squeeze:bits=1", c.defence().transform());
         assertEquals("top1", c.defence().output());
         assertTrue(!c.gates().isEmpty());

@@ -103,11 +103,12 @@ class GatesAndCompareCliTest {
         assertTrue(parser.isValid());
         // Surefire groups the cases by class name: the gates, then one group per family
         assertEquals(List.of("dlsec.audit.gates", "dlsec.audit.evasion", "dlsec.audit.fault", "dlsec.audit.poisoning",
-                "dlsec.audit.extraction", "dlsec.audit.privacy", "dlsec.audit.scan", "dlsec.audit.certification"), suites.stream().map(ReportTestSuite::getFullClassName).toList());
+                "dlsec.audit.extraction", "dlsec.audit.privacy", "dlsec.audit.scan", "dlsec.audit.certification",
+                "dlsec.audit.sidechannel"), suites.stream().map(ReportTestSuite::getFullClassName).toList());
         List<ReportTestCase> cases = suites.stream().flatMap(s -> s.getTestCases().stream()).toList();
-        assertEquals(3 + 2 + 6, cases.size(), "3 gates, 2 attacks, 6 families not evaluated: " + cases);
+        assertEquals(3 + 2 + 7, cases.size(), "3 gates, 2 attacks, 7 families not evaluated: " + cases);
         assertEquals(1, suites.stream().mapToInt(ReportTestSuite::getNumberOfFailures).sum());
-        assertEquals(6, suites.stream().mapToInt(ReportTestSuite::getNumberOfSkipped).sum());
+        assertEquals(7, suites.stream().mapToInt(ReportTestSuite::getNumberOfSkipped).sum());
         ReportTestCase gate = cases.stream().filter(ReportTestCase::hasFailure).findFirst().orElseThrow();
         assertEquals("dlsec.audit.gates", gate.getFullClassName());
         assertEquals("evasion.fgsm.robustAccuracy >= 0.5", gate.getName());

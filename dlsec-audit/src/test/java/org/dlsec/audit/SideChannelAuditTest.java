@@ -1,0 +1,197 @@
+package org.dlsec.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.dlsec.TestModels;
+import org.dlsec.TestSupport;
+import org.dlsec.attack.sidechannel.Countermeasure;
+import org.dlsec.attack.sidechannel.LeakageModel;
+import org.dlsec.attack.sidechannel.PowerAnalysis;
+import org.dlsec.attack.sidechannel.SideChannelVictim;
+import org.dlsec.core.DlsecException;
+import org.dlsec.core.Json;
+import org.dlsec.data.Dataset;
+import org.dlsec.model.Classifier;
+import org.dlsec.model.Models;
+import org.dlsec.report.AuditReport;
+import org.dlsec.report.SideChannelRecord;
+import org.dlsec.report.ThreatMatrix;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue #23: the audit's {@code sidechannel:} section, its family, verdict, metrics, threat-matrix rows and page. */
+class SideChannelAuditTest {
+    static final String CONFIG = """
+            seed: 4
+            limit: 20
+            attacks:
+              - attack: fgsm
+                eps: 0.1
+            sidechannel:
+              - attack: power
+                traces: 200
+                defence: [none, shuffle]
+            gates:
+              - sidechannel.power.recovered >= 0.99
+              - sidechannel.power-shuffle.recovered <= 0.1
+            """;
+
+    static final int TRAIN = 512;
+
+    @Test
+    void powerEntriesGiveWhatPowerAnalysisGivesDirectly(@TempDir Path out) throws Exception {
+        AuditConfig cfg = AuditConfig.parse(CONFIG, "sc.yaml");
+        Dataset d = TestSupport.mnistTest(cfg.limit());
+        AuditReport r = AuditRunner.run(TestModels.mnistLenet(), d, () -> TestSupport.mnistTrain(TRAIN), false, cfg,
+                "sc.yaml", out, false, false);
+        AuditReport.Family f = r.families().get(r.families().size() - 1);
+        assertEquals("sidechannel", f.family());
+        assertEquals(List.of("power", "power-shuffle"), f.sideChannels().stream().map(SideChannelRecord::id).toList());
+        SideChannelRecord clean = f.sideChannels().get(0);
+        SideChannelRecord shuffled = f.sideChannels().get(1);
+
+        // the same attack, seed and attacker data run directly: the same figures
+        SideChannelVictim victim = new SideChannelVictim(TestModels.mnistLenet(), "test", TestSupport.mnistTrain(TRAIN),
+                null, null);
+        for (SideChannelRecord rec : f.sideChannels()) {
+            Countermeasure c = Countermeasure.parse(rec.defence());
+            PowerAnalysis.Result alone = new PowerAnalysis(new PowerAnalysis.Config(200, 1.0, LeakageModel.HAMMING_WEIGHT,
+                    c, 1, false, 0, 4)).run(victim, false);
+            PowerAnalysis.LayerRecovery first = alone.layers().get(0);
+            assertEquals(first.exact(), rec.power().exact(), rec.id());
+            assertEquals(alone.firstLayerRecovered(), rec.power().recovered(), 0.0, rec.id());
+            assertEquals(first.biasesExact(), rec.power().biasesExact(), rec.id());
+            assertEquals(first.disclosureMedian(), rec.power().disclosureMedian(), rec.id());
+            assertEquals(first.curve().stream().map(PowerAnalysis.CurvePoint::recovered).toList(),
+                    rec.power().curve().stream().map(SideChannelRecord.Point::recovered).toList(), rec.id());
+            assertEquals(alone.succeeded(), rec.succeeded(), rec.id());
+            assertEquals(alone.implementation(), rec.power().implementation());
+        }
+        assertEquals(150, clean.power().weights());
+        assertTrue(clean.succeeded() && clean.power().recovered() >= 0.99, "the unprotected device leaks: " + clean.power());
+        assertTrue(!shuffled.succeeded() && shuffled.power().recovered() <= 0.1, "shuffling stops it: " + shuffled.power());
+        assertEquals(TestModels.mnistLenet().info().sha256(), clean.provenance().modelSha256());
+        assertEquals(4L, clean.provenance().seed());
+
+        // the verdict: vulnerable, with the countermeasure that stopped the same attack named
+        assertEquals("vulnerable", f.verdict());
+        assertTrue(f.summary().startsWith("mitigated by power shuffle; power CPA on the simulated int8 device recovers 150"
+                + " of 150"), f.summary());
+        // threat matrix rows in the hardware phase, metrics with intervals over the layer's weights, gates
+        List<ThreatMatrix.Row> rows = r.threatMatrix().stream().filter(x -> x.family().equals("sidechannel")).toList();
+        assertEquals(List.of("power", "power-shuffle"), rows.stream().map(ThreatMatrix.Row::id).toList());
+        assertTrue(rows.stream().allMatch(x -> x.phase().equals("hardware") && x.knowledge().equals("power traces")
+                && x.goal().equals("stealing") && x.metric().equals("recovered")), rows.toString());
+        assertEquals("200 traces per layer", rows.get(0).cost());
+        org.dlsec.report.Metrics.Metric m = r.metrics().stream().filter(x -> x.path().equals("sidechannel.power.recovered"))
+                .findFirst().orElseThrow();
+        assertEquals(150, m.samples());
+        assertTrue(m.interval() != null && m.interval().contains(m.value()));
+        assertEquals(List.of(true, true), r.gates().stream().map(org.dlsec.report.Gate.Result::passed).toList());
+
+        JsonNode json = Json.MAPPER.readTree(out.resolve("report.json").toFile());
+        Set<ValidationMessage> errors;
+        try (InputStream in = Files.newInputStream(Path.of("docs/report-schema.json"))) {
+            errors = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in).validate(json);
+        }
+        assertTrue(errors.isEmpty(), "report.json does not match docs/report-schema.json: " + errors);
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("<h2>Side channels</h2>") && html.contains("id=\"sidechannel-power\""), "the section");
+        assertTrue(html.contains("Side channels (power, timing)"), "the verdict card");
+        assertTrue(org.dlsec.report.JUnitXml.of(r).contains("name=\"power-shuffle\""));
+
+        // resume: the stored records are read back, not rerun, and give the same report
+        Path stored = out.resolve("results/power.json");
+        long mtime = Files.getLastModifiedTime(stored).toMillis();
+        AuditReport again = AuditRunner.run(TestModels.mnistLenet(), d, () -> TestSupport.mnistTrain(TRAIN), false, cfg,
+                "sc.yaml", out, true, false);
+        assertEquals(mtime, Files.getLastModifiedTime(stored).toMillis(), "a finished side-channel run was rerun");
+        // (compared as JSON: a number read back is an Integer where a Long was written)
+        assertEquals(Json.toString(f.sideChannels()), Json.toString(again.families().get(again.families().size() - 1)
+                .sideChannels()));
+    }
+
+    @Test
+    void aModelWithoutAnInt8PathIsListedAsNotApplicable(@TempDir Path out) {
+        Dataset d = TestSupport.mnistTest(4);
+        AuditConfig cfg = AuditConfig.parse("seed: 1\nattacks:\n  - attack: square\n    eps: 0.3\n    maxQueries: 5\n"
+                + "sidechannel:\n  - attack: power\n    traces: 20\n    defence: [none, mask]\n", "onnx.yaml");
+        try (Classifier onnx = Models.load(TestSupport.fixture("lenet.onnx"), d.sampleShape())) {
+            // no training split given: the check needs none, and nothing runs
+            AuditReport r = AuditRunner.run(onnx, d, cfg, "onnx.yaml", out, false, false);
+            AuditReport.Family f = r.families().get(r.families().size() - 1);
+            assertEquals("sidechannel", f.family());
+            assertEquals("not evaluated", f.verdict());
+            assertTrue(f.sideChannels().isEmpty());
+            assertTrue(f.summary().startsWith("power: the model has no int8 path for the power side channel: it is not a"
+                    + " DJL network dlsec built"), f.summary());
+            assertTrue(r.threatMatrix().stream().noneMatch(x -> x.family().equals("sidechannel")));
+            assertTrue(!Files.exists(out.resolve("results/power.json")));
+        }
+    }
+
+    static DlsecException refuse(String sidechannel) {
+        return assertThrows(DlsecException.class, () -> AuditConfig.parse("attacks:\n  - attack: fgsm\nsidechannel:\n"
+                + sidechannel, "bad.yaml"));
+    }
+
+    @Test
+    void badValuesNameTheFileTheLineAndTheKey() {
+        DlsecException e = refuse("  - attack: power\n    noise: 0\n");
+        assertTrue(e.getMessage().startsWith("bad.yaml line 5: ") && e.getMessage().contains("noise"), e.getMessage());
+        e = refuse("  - attack: power\n    traces: 0\n");
+        assertTrue(e.getMessage().startsWith("bad.yaml line 5: ") && e.getMessage().contains("traces"), e.getMessage());
+        e = refuse("  - attack: power\n    defence: [none, constant-time]\n");
+        assertTrue(e.getMessage().contains("line 5") && e.getMessage().contains("constant-time is a timing defence"),
+                e.getMessage());
+        e = refuse("  - attack: power\n    defence: [shuffle, shuffle]\n");
+        assertTrue(e.getMessage().contains("listed twice"), e.getMessage());
+        e = refuse("  - attack: timing\n    defence: [constant-time, random-delay]\n");
+        assertTrue(e.getMessage().contains("line 5") && e.getMessage().contains("give one of"), e.getMessage());
+        e = refuse("  - attack: timing\n    layers: 2\n");
+        assertTrue(e.getMessage().contains("line 5") && e.getMessage().contains("'layers' belongs to the power attack"),
+                e.getMessage());
+        e = refuse("  - attack: acoustic\n");
+        assertTrue(e.getMessage().contains("line 4") && e.getMessage().contains("unknown side-channel attack"),
+                e.getMessage());
+        e = refuse("  - attack: power\n    tracez: 5\n");
+        assertTrue(e.getMessage().contains("line 5") && e.getMessage().contains("tracez"), e.getMessage());
+        e = refuse("  - attack: power\n  - attack: power\n    defence: [none, mask]\n");
+        assertTrue(e.getMessage().contains("duplicate id 'power'"), e.getMessage());
+        e = refuse("  - attack: power\n    defence: sparkle\n");
+        assertTrue(e.getMessage().contains("line 5") && e.getMessage().contains("unknown side-channel defence"),
+                e.getMessage());
+        // a gate on a side-channel run that is not configured
+        e = assertThrows(DlsecException.class, () -> AuditConfig.parse("attacks:\n  - attack: fgsm\nsidechannel:\n"
+                + "  - attack: power\ngates:\n  - sidechannel.power-mask.recovered <= 0.1\n", "gate.yaml"));
+        assertTrue(e.getMessage().contains("no sidechannel run 'power-mask'"), e.getMessage());
+    }
+
+    @Test
+    void theDefaultAuditRunsTheFirstLayerCpaAgainstEachPowerCountermeasureAndNoTiming() {
+        List<AuditConfig.SideChannelEntry> e = AuditConfig.defaults().sidechannel();
+        assertEquals(List.of("power", "power-shuffle", "power-mask"), e.stream().map(AuditConfig.SideChannelEntry::id)
+                .toList());
+        assertTrue(e.stream().allMatch(x -> x.attack().equals("power") && x.params().layers() == 1
+                && x.params().traces() == 1000 && x.params().sigma() == 1.0));
+        AuditConfig timing = AuditConfig.parse("seed: 9\nattacks:\n  - attack: fgsm\nsidechannel:\n  - attack: timing\n"
+                + "    defence: constant-time\n    budget: 20\n", "t.yaml");
+        AuditConfig.SideChannelEntry t = timing.sidechannel().get(0);
+        assertEquals("timing-constant-time", t.id());
+        assertEquals(1000, t.params().traces());
+        assertEquals(20.0, t.params().budgetMillis());
+        assertEquals(9L, t.params().seed());
+        assertEquals("timing", t.create().name());
+    }
+}
