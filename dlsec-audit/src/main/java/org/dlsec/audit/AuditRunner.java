@@ -262,16 +262,14 @@ public final class AuditRunner {
             }
         }
         List<SideChannelRecord> sideChannels = new ArrayList<>();
-        List<String> sideChannelSkipped = new ArrayList<>();
+        java.util.Set<String> sideChannelSkipped = new java.util.LinkedHashSet<>();
         java.util.Map<String, java.util.Optional<String>> sideChannelWhy = new java.util.HashMap<>();
         for (AuditConfig.SideChannelEntry entry : config.sidechannel()) {
             // the implementation of the audited model itself: a deployment's transformation or policy does not change it
-            String why = sideChannelWhy.computeIfAbsent(entry.attack(), a -> java.util.Optional.ofNullable(
-                    SideChannelRuns.unsupported(a, model, data))).orElse(null);
-            if (why != null) {
-                if (!sideChannelSkipped.contains(why)) {
-                    sideChannelSkipped.add(why);
-                }
+            java.util.Optional<String> why = sideChannelWhy.computeIfAbsent(entry.attack(), a -> java.util.Optional.ofNullable(
+                    SideChannelRuns.unsupported(a, model, data)));
+            if (why.isPresent()) {
+                sideChannelSkipped.add(why.get());
                 continue;
             }
             String key = key(model, data, config, entry);

@@ -66,11 +66,12 @@ final class Verdicts {
             String against = r.defence().equals("none") ? "" : " against " + r.defence();
             if (r.power() != null) {
                 SideChannelRecord.Power p = r.power();
-                parts.add(String.format("power CPA%s on the simulated int8 device recovers %d of %d first-layer weights"
-                        + " exactly (%.1f%%, chance %.2f%%) from %,d traces at σ = %s%s", against, p.exact(), p.weights(),
-                        100 * p.recovered(), 100 * p.chance(), p.traces(), r.parameters().get("sigma"),
-                        p.undisclosed() == 0 ? String.format(" (median traces to disclosure %d)", p.disclosureMedian())
-                                : ""));
+                parts.add(r.defence().equals("none") ? String.format("power CPA on the simulated int8 device recovers %d of"
+                        + " %d first-layer weights exactly (%.1f%%, chance %.2f%%) from %,d traces at σ = %s%s", p.exact(),
+                        p.weights(), 100 * p.recovered(), 100 * p.chance(), p.traces(), r.parameters().get("sigma"),
+                        p.undisclosed() == 0 ? String.format(" (median traces to disclosure %d)", p.disclosureMedian()) : "")
+                        : String.format("power CPA%s: %d of %d (%.1f%%) from %,d traces", against, p.exact(), p.weights(),
+                                100 * p.recovered(), p.traces()));
             } else {
                 SideChannelRecord.Timing t = r.timing();
                 parts.add(String.format("timing%s: the depth of %d held-out served models predicted for %.1f%% (chance"

@@ -553,14 +553,13 @@ public final class HtmlReport {
                 + " depth for the timing attack.</p>");
         List<SideChannelRecord> power = all.stream().filter(x -> x.power() != null).toList();
         if (!power.isEmpty()) {
-            h.append("<table id=\"sidechannel-power\"><thead><tr><th>experiment</th><th class=\"l\">defence</th>")
+            h.append(sideChannelHead("power"))
                     .append("<th>traces</th><th>first-layer weights exact</th><th>biases exact</th>")
                     .append("<th>traces to disclosure (median, max)</th><th>not disclosed</th><th>layers attacked</th>")
                     .append("<th>seconds</th></tr></thead><tbody>");
             for (SideChannelRecord x : power) {
                 SideChannelRecord.Power p = x.power();
-                h.append("<tr").append(x.succeeded() ? " class=\"fail\"" : "").append("><td>").append(esc(x.id()))
-                        .append("</td><td class=\"l\">").append(esc(x.defence())).append("</td><td>")
+                h.append(sideChannelRow(x))
                         .append(String.format(Locale.ROOT, "%,d", p.traces())).append("</td><td>").append(p.exact())
                         .append(" / ").append(p.weights()).append(" = ").append(pct(p.recovered(), p.weights()))
                         .append("</td><td>").append(p.biasesExact()).append(" / ").append(p.biases()).append("</td><td>")
@@ -572,14 +571,13 @@ public final class HtmlReport {
         }
         List<SideChannelRecord> timing = all.stream().filter(x -> x.timing() != null).toList();
         if (!timing.isEmpty()) {
-            h.append("<table id=\"sidechannel-timing\"><thead><tr><th>experiment</th><th class=\"l\">defence</th>")
+            h.append(sideChannelHead("timing"))
                     .append("<th>held-out models</th><th>depth right</th><th>undefended</th><th>chance</th>")
                     .append("<th>width class right</th><th>queries</th><th>latency cost (ms)</th><th>seconds</th>")
                     .append("</tr></thead><tbody>");
             for (SideChannelRecord x : timing) {
                 SideChannelRecord.Timing t = x.timing();
-                h.append("<tr").append(x.succeeded() ? " class=\"fail\"" : "").append("><td>").append(esc(x.id()))
-                        .append("</td><td class=\"l\">").append(esc(x.defence())).append("</td><td>").append(t.targets())
+                h.append(sideChannelRow(x)).append(t.targets())
                         .append("</td><td>").append(pct(t.depthAccuracy(), t.targets())).append("</td><td>")
                         .append(pct(t.cleanDepthAccuracy())).append("</td><td>").append(pct(t.chance())).append("</td><td>")
                         .append(pct(t.widthAccuracy())).append("</td><td>")
@@ -589,6 +587,17 @@ public final class HtmlReport {
             }
             h.append("</tbody></table>\n");
         }
+    }
+
+    /** The start of a side-channel table: its id and the experiment and defence columns. */
+    private static String sideChannelHead(String attack) {
+        return "<table id=\"sidechannel-" + attack + "\"><thead><tr><th>experiment</th><th class=\"l\">defence</th>";
+    }
+
+    /** The start of a side-channel row, up to its third cell's opening tag; a successful attack's row is marked. */
+    private static String sideChannelRow(SideChannelRecord x) {
+        return "<tr" + (x.succeeded() ? " class=\"fail\"" : "") + "><td>" + esc(x.id()) + "</td><td class=\"l\">"
+                + esc(x.defence()) + "</td><td>";
     }
 
     private static void appendCertification(StringBuilder h, AuditReport r) {
