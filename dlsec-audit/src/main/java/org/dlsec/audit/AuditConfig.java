@@ -274,12 +274,7 @@ public record AuditConfig(long seed, int limit, String split, int batchSize, Lis
      * @param params the attack's parameters (the registry's, {@link org.dlsec.attack.sidechannel.SideChannelAttacks})
      */
     public record SideChannelEntry(String id, String attack,
-            org.dlsec.attack.sidechannel.SideChannelAttacks.Params params) {
-        /** The configured attack; nothing runs until {@code run}. */
-        public org.dlsec.attack.sidechannel.SideChannelAttack create() {
-            return org.dlsec.attack.sidechannel.SideChannelAttacks.create(attack, params);
-        }
-    }
+            org.dlsec.attack.sidechannel.SideChannelAttacks.Params params) {}
 
     public AuditConfig {
         attacks = List.copyOf(attacks);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.function.Supplier;
 import org.dlsec.attack.sidechannel.Int8Network;
 import org.dlsec.attack.sidechannel.SideChannelAttack;
+import org.dlsec.attack.sidechannel.SideChannelAttacks;
 import org.dlsec.attack.sidechannel.SideChannelVictim;
 import org.dlsec.core.DlsecException;
 import org.dlsec.data.Dataset;
@@ -41,7 +42,7 @@ final class SideChannelRuns {
     static SideChannelRecord run(Classifier model, Dataset data, Supplier<Dataset> attackerData,
             AuditConfig.SideChannelEntry e, String key, boolean progress) {
         Instant started = Instant.now();
-        SideChannelAttack attack = e.create();
+        SideChannelAttack attack = SideChannelAttacks.create(e.attack(), e.params());
         SideChannelVictim victim = new SideChannelVictim(model, model.info().sha256(), attackerData.get(), data,
                 e.attack().equals("timing") ? LoopbackServing.deployment(e.params().seed()) : null);
         return SideChannelRecord.of(e.id(), key, attack.run(victim, progress), started);

@@ -45,7 +45,7 @@ final class Verdicts {
     /**
      * Side channels are "vulnerable" when an experiment learns what it sets out to under its acceptance rule: the power
      * analysis recovers at least 99% of the first layer's weights exactly within its traces, or the timing attack
-     * predicts at least 80% of the held-out depths. The countermeasures the audit tried beside it are named as
+     * predicts at least 80% of the held-out depths (with or without its countermeasure: it measures both). The countermeasures the audit tried beside it are named as
      * mitigating when the same attack fails against them within the same budget (a first-order attacker's, and the
      * simulated device's, as {@code docs/side-channels.md} says); the verdict is the weakest configuration's.
      */
@@ -55,10 +55,11 @@ final class Verdicts {
             return notEvaluated("sidechannel", title, skipped != null ? skipped : "no side-channel experiment configured");
         }
         List<String> parts = new ArrayList<>();
-        boolean vulnerable = records.stream().anyMatch(SideChannelRecord::succeeded);
+        // a timing run measures the undefended server beside its countermeasure; a power run is one or the other
+        boolean vulnerable = records.stream().anyMatch(r -> r.succeeded() || r.undefendedSucceeded());
         List<String> mitigating = records.stream().filter(r -> !r.succeeded() && !r.defence().equals("none")
-                && records.stream().anyMatch(o -> o.succeeded() && o.attack().equals(r.attack())
-                        && o.defence().equals("none"))).map(r -> r.attack() + " " + r.defence()).toList();
+                && records.stream().anyMatch(o -> o.undefendedSucceeded() && o.attack().equals(r.attack())))
+                .map(r -> r.attack() + " " + r.defence()).toList();
         if (!mitigating.isEmpty()) {
             parts.add("mitigated by " + String.join(", ", mitigating));
         }

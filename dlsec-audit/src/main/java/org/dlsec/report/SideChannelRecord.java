@@ -129,6 +129,17 @@ public record SideChannelRecord(String id, String key, String attack, String def
     }
 
     /**
+     * Whether the attack succeeds without a countermeasure: this record's result for a power run without one; the
+     * clean trial, which a timing run always measures beside its countermeasure, for a timing run.
+     *
+     * @return true when the unprotected implementation gives away what the attack is after
+     */
+    public boolean undefendedSucceeded() {
+        return timing != null ? timing.cleanDepthAccuracy() >= TimingAttack.SUCCESS_ACCURACY
+                : defence.equals("none") && succeeded;
+    }
+
+    /**
      * The headline figure: the first layer's share of weights recovered exactly (power), or the depth accuracy against
      * the countermeasure (timing).
      *

@@ -235,8 +235,9 @@ public final class ThreatMatrix {
         return new Row("sidechannel", r.id(), "timing", "hardware", "latencies", "stealing",
                 String.format(Locale.ROOT, "%,d queries", t.queries()), "depthAccuracy", t.depthAccuracy(),
                 Interval.wilson(t.depthAccuracy(), t.targets()), String.format(Locale.ROOT,
-                        "depth of %s of the held-out models (chance %s)%s", HtmlReport.pct(t.depthAccuracy()),
-                        HtmlReport.pct(t.chance()), against));
+                        "depth right for %s of %d held-out models (chance %s)%s", HtmlReport.pct(t.depthAccuracy()),
+                        t.targets(), HtmlReport.pct(t.chance()), r.defence().equals("none") ? "" : against + " (undefended "
+                                + HtmlReport.pct(t.cleanDepthAccuracy()) + ")"));
     }
 
     private static Row extraction(ExtractionRecord r) {

@@ -106,6 +106,19 @@ class SideChannelAuditTest {
             errors = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in).validate(json);
         }
         assertTrue(errors.isEmpty(), "report.json does not match docs/report-schema.json: " + errors);
+        // a timing record (minutes to run, so made up here) matches the schema too, and a power one may not say timing
+        JsonNode family = json.get("families").get(json.get("families").size() - 1);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) family.get("sideChannels")).add(Json.MAPPER.valueToTree(
+                timingRecord(0.85, 0.2)));
+        try (InputStream in = Files.newInputStream(Path.of("docs/report-schema.json"))) {
+            com.networknt.schema.JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in);
+            errors = schema.validate(json);
+            assertTrue(errors.isEmpty(), "a timing record does not match docs/report-schema.json: " + errors);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) family.get("sideChannels").get(0)).set("timing",
+                    family.get("sideChannels").get(2).get("timing"));
+            assertTrue(!schema.validate(json).isEmpty(), "a power record with timing figures must fail the schema");
+        }
         String html = Files.readString(out.resolve("index.html"));
         assertTrue(html.contains("<h2>Side channels</h2>") && html.contains("id=\"sidechannel-power\""), "the section");
         assertTrue(html.contains("Side channels (power, timing)"), "the verdict card");
@@ -120,6 +133,35 @@ class SideChannelAuditTest {
         // (compared as JSON: a number read back is an Integer where a Long was written)
         assertEquals(Json.toString(f.sideChannels()), Json.toString(again.families().get(again.families().size() - 1)
                 .sideChannels()));
+    }
+
+    /** A timing record as {@link SideChannelRecord#of} makes it, with constant-time serving and 20 targets. */
+    static SideChannelRecord timingRecord(double clean, double defended) {
+        java.time.Instant now = java.time.Instant.now();
+        return new SideChannelRecord("timing-constant-time", "0".repeat(64), "timing", "constant-time",
+                java.util.Map.of("queries", 1000, "seed", 0), defended >= 0.8, null, new SideChannelRecord.Timing(
+                        "dlsec serve over loopback HTTP (one prediction thread)", 20, 20, defended, clean, 0.5, 0.2, 20_000,
+                        9600, 19.1), org.dlsec.core.Provenance.start("abc", "m", "mnist/train",
+                        java.util.Map.of("seed", 0), 0), now, 200);
+    }
+
+    /** The timing attack measures the undefended server beside its countermeasure: both count for the verdict. */
+    @Test
+    void aTimingRunIsJudgedOnItsUndefendedTrialToo() {
+        AuditReport.Family leaky = sideChannelFamily(List.of(timingRecord(0.85, 0.2)));
+        assertEquals("vulnerable", leaky.verdict());
+        assertTrue(leaky.summary().startsWith("mitigated by timing constant-time; timing against constant-time: the depth"
+                + " of 20 held-out served models predicted for 20.0% (chance 20.0%; undefended 85.0%"), leaky.summary());
+        AuditReport.Family quiet = sideChannelFamily(List.of(timingRecord(0.5, 0.2)));
+        assertEquals("resists the configured attacks", quiet.verdict());
+        assertTrue(!quiet.summary().contains("mitigated"), quiet.summary());
+        assertEquals("not evaluated", sideChannelFamily(List.of()).verdict());
+    }
+
+    private static AuditReport.Family sideChannelFamily(List<SideChannelRecord> records) {
+        List<AuditReport.Family> all = Verdicts.families(1, List.of(), List.of(), null, List.of(), null, List.of(), null,
+                List.of(), null, List.of(), null, List.of(), null, List.of(), records, null);
+        return all.get(all.size() - 1);
     }
 
     @Test
@@ -192,6 +234,6 @@ class SideChannelAuditTest {
         assertEquals(1000, t.params().traces());
         assertEquals(20.0, t.params().budgetMillis());
         assertEquals(9L, t.params().seed());
-        assertEquals("timing", t.create().name());
+        assertEquals("timing", org.dlsec.attack.sidechannel.SideChannelAttacks.create(t.attack(), t.params()).name());
     }
 }
