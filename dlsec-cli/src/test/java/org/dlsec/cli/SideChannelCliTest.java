@@ -44,6 +44,26 @@ class SideChannelCliTest {
         assertEquals("mask", n.get("countermeasure").asText());
     }
 
+    /** The audit's {@code sidechannel:} section: a bad value is one line naming the file, the line and the key; exit 2. */
+    @Test
+    void aBadSidechannelSectionOfAnAuditIsOneLineAndExitTwo(@TempDir Path dir) throws IOException {
+        String pt = org.dlsec.TestSupport.fixture("lenet-ts.pt").toString();
+        String[][] bad = {
+            {"  - attack: power\n    noise: -1\n", "noise: must be a finite number > 0"},
+            {"  - attack: power\n    defence: [none, random-delay]\n", "random-delay is a timing defence"},
+            {"  - attack: timing\n    layers: 0\n", "'layers' belongs to the power attack"},
+        };
+        for (String[] b : bad) {
+            Path cfg = dir.resolve("sc.yaml");
+            Files.writeString(cfg, "attacks:\n  - attack: fgsm\nsidechannel:\n" + b[0]);
+            CliTest.Run r = CliTest.run("audit", "--model", pt, "--dataset", "mnist", "--config", cfg.toString(), "--out",
+                    dir.resolve("out").toString(), "--quiet");
+            CliTest.assertUserError(r, b[1]);
+            assertTrue(r.err().contains(cfg + " line 5: "), "names the file and the line: " + r.err());
+            assertTrue(!Files.exists(dir.resolve("out")), "nothing runs before the configuration is valid");
+        }
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo(@TempDir Path dir) throws IOException {
         Path model = lenet(dir);
