@@ -317,6 +317,10 @@ public final class HtmlReport {
                 .append(term("AUC, TPR at low FPR", "Membership inference: the area under the ROC curve of the attack's"
                         + " member/non-member scores (0.5 = guessing), and the share of members it finds while wrongly"
                         + " accusing at most 0.1% / 1% of non-members (Carlini et al. 2022)."))
+                .append(term("Weights exact, traces to disclosure", "Side channels: the share of the first layer's int8"
+                        + " weights the power analysis recovered exactly from the simulated traces (chance 1/256 each), and"
+                        + " the fewest traces from which a weight stays recovered; a countermeasure works when the same"
+                        + " budget leaves the share near chance."))
                 .append(term("Verdict", "Vulnerable when an attack succeeds on at least half of the correctly classified"
                         + " samples within its budget, a fault experiment halves the int8 accuracy, membership inference reaches AUC 0.6 or 5% TPR at 1% FPR, or a side channel discloses 99% of the first layer's weights (80% of the depths). \"Resists\" is not a proof of robustness: only of these attacks failing."))
                 .append("</dl>\n");
