@@ -124,6 +124,24 @@ class SideChannelAuditTest {
         assertTrue(html.contains("Side channels (power, timing)"), "the verdict card");
         assertTrue(org.dlsec.report.JUnitXml.of(r).contains("name=\"power-shuffle\""));
 
+        // a timing record on the page, in the threat matrix and the metrics (made up: a real run takes minutes)
+        List<AuditReport.Family> families = new java.util.ArrayList<>(r.families());
+        List<SideChannelRecord> withTiming = new java.util.ArrayList<>(f.sideChannels());
+        withTiming.add(timingRecord(0.85, 0.2));
+        families.set(families.size() - 1, new AuditReport.Family(f.family(), f.title(), f.verdict(), f.summary(), List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), withTiming));
+        AuditReport timed = new AuditReport(r.schema(), r.model(), r.dataset(), r.cleanAccuracy(), r.config(), families,
+                r.versions(), r.machine(), r.seed(), r.started(), r.finished(), r.gates());
+        String page = org.dlsec.report.HtmlReport.render(timed);
+        assertTrue(page.contains("id=\"sidechannel-timing\"") && page.contains("19.1"), "the timing table");
+        ThreatMatrix.Row row = timed.threatMatrix().get(timed.threatMatrix().size() - 1);
+        assertEquals(List.of("timing-constant-time", "hardware", "latencies", "depthAccuracy"), List.of(row.id(), row.phase(),
+                row.knowledge(), row.metric()));
+        assertEquals("depth right for 20.0% of 20 held-out models (chance 20.0%) against constant-time (undefended 85.0%)",
+                row.result());
+        assertTrue(timed.metrics().stream().anyMatch(x -> x.path().equals("sidechannel.timing-constant-time.depthAccuracy")
+                && x.samples() == 20 && x.interval() != null));
+
         // resume: the stored records are read back, not rerun, and give the same report
         Path stored = out.resolve("results/power.json");
         long mtime = Files.getLastModifiedTime(stored).toMillis();
