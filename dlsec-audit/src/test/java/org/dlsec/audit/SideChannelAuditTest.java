@@ -201,6 +201,19 @@ class SideChannelAuditTest {
         }
     }
 
+    /** A dlsec VGG (batch norm) has no int8 path: the reason, not a crash; the timing attack needs images only. */
+    @Test
+    void aVggWithBatchNormHasNoInt8Path() {
+        Dataset d = TestSupport.mnistTest(8);
+        try (org.dlsec.model.DjlClassifier vgg = Models.create(org.dlsec.model.Architecture.VGG, d.sampleShape(), 10, 1)) {
+            String why = SideChannelRuns.unsupported("power", vgg, d);
+            assertTrue(why != null && why.startsWith("power: the model has no int8 path for the power side channel: layer"),
+                    why);
+            assertEquals(null, SideChannelRuns.unsupported("timing", vgg, d));
+            assertEquals(null, SideChannelRuns.unsupported("power", TestModels.mnistLenet(), d));
+        }
+    }
+
     static DlsecException refuse(String sidechannel) {
         return assertThrows(DlsecException.class, () -> AuditConfig.parse("attacks:\n  - attack: fgsm\nsidechannel:\n"
                 + sidechannel, "bad.yaml"));
