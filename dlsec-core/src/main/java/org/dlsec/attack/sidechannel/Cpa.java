@@ -4,8 +4,11 @@ package org.dlsec.attack.sidechannel;
  * Correlation power analysis of one unit's multiply-accumulate sequence (Brier, Clavier, Olivier, CHES 2004; as used
  * on neural networks by Batina et al., CSI NN): for each weight in MAC order, every one of the 256 int8 hypotheses
  * predicts the leakage of the product and of the accumulator in every trace; the hypothesis whose prediction
- * correlates best (Pearson, summed over the two samples) with the recorded samples is kept, and the next weight is
- * attacked with the recovered accumulator as known state.
+ * correlates best (Pearson, summed over the two samples) with the recorded samples is a candidate. The best
+ * {@value #CLOSEST_TOP} candidates, the best one's neighbours (± 1, ± 2) and zero are then compared by the squared error
+ * of their predicted samples, and the least wins; the next weight is attacked with the recovered accumulator as known
+ * state. Correlation alone confuses close hypotheses on small inputs (w and w ± 1, 0 and 1, as on the activations
+ * entering a linear layer), and one such error corrupts the known accumulator of every later weight of the unit.
  *
  * <p>Ghost peaks: with unsigned inputs, the Hamming weight of {@code x·2w} equals that of {@code x·w} shifted left one bit
  * (same weight, or one less for a negative product), so the product sample alone cannot tell w from 2w, 4w, …; and a
@@ -26,6 +29,8 @@ final class Cpa {
     static final int BEAM = 8;
     /** Weights each first-weight hypothesis is extended over before the prefixes are compared. */
     static final int LOOKAHEAD = 8;
+    /** Correlation's best hypotheses of a weight that {@link #closest} compares by squared error. */
+    static final int CLOSEST_TOP = 6;
     /** Hypotheses per weight: the int8 codes -128..127. */
     static final int HYPOTHESES = 256;
 
@@ -116,12 +121,47 @@ final class Cpa {
             int[] acc, int[] prod) {
         for (int i = from; i < to; i++) {
             double[] s = scores(x[i], acc, prod, trace[2 * i], trace[2 * i + 1], n, model);
-            w[i] = best(s);
+            w[i] = closest(s, x[i], acc, prod, trace[2 * i], trace[2 * i + 1], n, model);
             for (int t = 0; t < n; t++) {
                 prod[t] = x[i][t] * w[i];
                 acc[t] += prod[t];
             }
         }
+    }
+
+    /**
+     * Among the best-correlating hypotheses of one weight, their neighbours and zero, the one whose predicted product
+     * and accumulator samples have the least squared error against the recorded ones. Correlation ignores the level
+     * and scale of the samples, so close hypotheses (w against w ± 1 on small inputs, 0 against 1) score almost alike;
+     * the squared error, in Hamming-weight units, also sees the absolute level.
+     */
+    static int closest(double[] s, int[] x, int[] acc, int[] prod, float[] lp, float[] la, int n, LeakageModel model) {
+        int b = best(s);
+        java.util.LinkedHashSet<Integer> cand = new java.util.LinkedHashSet<>();
+        for (int h : top(s, CLOSEST_TOP)) {
+            cand.add(h);
+        }
+        for (int d = -2; d <= 2; d++) {
+            if (b + d >= -128 && b + d <= 127) {
+                cand.add(b + d);
+            }
+        }
+        int answer = b;
+        double least = Double.POSITIVE_INFINITY;
+        for (int h : cand) {
+            double e = 0;
+            for (int t = 0; t < n; t++) {
+                int p = x[t] * h;
+                double dp = lp[t] - model.leak(prod[t], p);
+                double da = la[t] - model.leak(acc[t], acc[t] + p);
+                e += dp * dp + da * da;
+            }
+            if (e < least - 1e-9 || e <= least + 1e-9 && Math.abs(h) < Math.abs(answer)) {
+                least = e;
+                answer = h;
+            }
+        }
+        return answer;
     }
 
     /** {@code w · 2^j} when every code stays an integer in the int8 range, else null. */

@@ -18,12 +18,18 @@ import org.dlsec.metric.Evaluation;
 /**
  * Weight extraction through the power/EM side channel of an int8 MAC implementation, after Batina, Bhasin, Jap and
  * Picek, "CSI NN: Reverse Engineering of Neural Network Architectures Through Electromagnetic Side Channel" (USENIX
- * Security 2019), on a <em>simulated</em> device ({@link MacDevice}). The attacker feeds inputs it chooses (uniform random
+ * Security 2019), on a <em>simulated</em> device ({@link MacDevice}). The attacker feeds inputs it chooses (random
  * bytes) or knows (images), records one trace per inference, and recovers the first layer's weights by
  * {@link Cpa correlation power analysis}, one weight at a time over 256 hypotheses, then each bias byte by byte and the
- * layer's requantisation shift. It then computes the first layer's outputs on its own inputs with the recovered
- * values — the known inputs of the second layer — and attacks the second layer the same way, and so on: layer by layer,
- * as in the paper. An error in an early layer corrupts the known inputs of every later one.
+ * layer's requantisation shift. It then computes the first layer's outputs on its inputs with the recovered values —
+ * the known inputs of the second layer — and attacks the second layer the same way, and so on: layer by layer, as in
+ * the paper. An error in an early layer corrupts the known inputs of every later one.
+ *
+ * <p>Chosen inputs are uniform random bytes for the first layer. Each deeper layer gets a campaign of its own (the same
+ * number of traces) on random bytes whose density and range are drawn per input: uniform bytes over the whole image
+ * leave some of a deeper layer's input features at zero in every trace (on the demo LeNet-5, 20 of the 400 features
+ * entering the first linear layer), and nothing of their weights leaks; sparse and dim inputs switch them on. With
+ * known images the attacker has no such choice and one campaign serves every layer.
  *
  * <p>The architecture (layer types, sizes, where the ReLUs and pools are) is taken as known — CSI NN recovers it by simple
  * power analysis of the trace's shape, which this simulation does not model — and so are the attacker's inputs. Each
@@ -58,8 +64,8 @@ public final class PowerAnalysis implements SideChannelAttack {
      *        or {@link Countermeasure#MASK}
      * @param layers MAC layers attacked in turn from the first, &gt;= 0 (default 1; 0: all, which also compares the
      *        extracted model on the test data); more than the network has means all
-     * @param knownImages true: the attacker's inputs are images of its data; false (default): uniform random bytes it
-     *        chooses
+     * @param knownImages true: the attacker's inputs are images of its data; false (default): random bytes it chooses
+     *        (uniform for the first layer; of random density and range in a new campaign for each deeper layer)
      * @param testLimit test samples the extracted model is compared on, &gt;= 0 (default 0: all)
      * @param seed seed of the inputs, the noise, the shuffles and the masks
      */
@@ -77,8 +83,9 @@ public final class PowerAnalysis implements SideChannelAttack {
          *        Countermeasure#SHUFFLE} or {@link Countermeasure#MASK}
          * @param layers MAC layers attacked in turn from the first, &gt;= 0 (default 1; 0: all, which also compares the
          *        extracted model on the test data); more than the network has means all
-         * @param knownImages true: the attacker's inputs are images of its data; false (default): uniform random bytes
-         *        it chooses
+         * @param knownImages true: the attacker's inputs are images of its data; false (default): random bytes it
+         *        chooses (uniform for the first layer; of random density and range in a new campaign for each deeper
+         *        layer)
          * @param testLimit test samples the extracted model is compared on, &gt;= 0 (default 0: all)
          * @param seed seed of the inputs, the noise, the shuffles and the masks
          * @throws org.dlsec.core.DlsecException (one line, naming the option) if {@code traces} &lt; 1, {@code sigma}
@@ -334,10 +341,19 @@ public final class PowerAnalysis implements SideChannelAttack {
                 if (l + 1 < attacked) {
                     int layer = l;
                     Int8Network rec = recovered;
-                    IntStream.range(0, n).parallel().forEach(t -> {
-                        trueIn[t] = device.advance(layer, trueIn[t]);
-                        knownIn[t] = rec.advance(layer, knownIn[t]);
-                    });
+                    if (config.knownImages()) {
+                        IntStream.range(0, n).parallel().forEach(t -> {
+                            trueIn[t] = device.advance(layer, trueIn[t]);
+                            knownIn[t] = rec.advance(layer, knownIn[t]);
+                        });
+                    } else {
+                        // a new campaign for the next layer, on inputs chosen to switch its input features on
+                        int[][] x = varied(device, n, layer + 1);
+                        IntStream.range(0, n).parallel().forEach(t -> {
+                            trueIn[t] = device.inputOf(layer + 1, x[t]);
+                            knownIn[t] = rec.inputOf(layer + 1, x[t]);
+                        });
+                    }
                 }
             }
         }
@@ -475,6 +491,24 @@ public final class PowerAnalysis implements SideChannelAttack {
                 for (int i = 0; i < x[t].length; i++) {
                     x[t][i] = rnd.nextInt(256);
                 }
+            }
+        }
+        return x;
+    }
+
+    /**
+     * Chosen inputs for attacking a deeper layer: random bytes whose density (share of non-zero pixels) and range are
+     * themselves drawn per input. Uniform bytes over the whole image leave some of a deeper layer's input features off
+     * in every trace, so nothing of their weights leaks; sparse and dim inputs switch those on.
+     */
+    private int[][] varied(Int8Network device, int n, int layer) {
+        SplittableRandom rnd = new SplittableRandom(Seeds.mix(config.seed(), 100 + layer));
+        int[][] x = new int[n][device.inputSize()];
+        for (int t = 0; t < n; t++) {
+            double density = rnd.nextDouble(0.05, 1.0);
+            int range = 1 + rnd.nextInt(256);
+            for (int i = 0; i < x[t].length; i++) {
+                x[t][i] = rnd.nextDouble() < density ? rnd.nextInt(range) : 0;
             }
         }
         return x;

@@ -94,6 +94,37 @@ class PowerAnalysisTest {
     }
 
     @Test
+    void aLinearUnitOnSmallSparseActivationsIsRecoveredExactly() {
+        // the inputs of a linear layer behind ReLUs: each feature off in half the traces, small when on (the demo
+        // LeNet-5's first linear layer sees means of 5-10); weights mostly small, many zero. Correlation alone picks w ± 1
+        // or 1 for 0 here and then loses the accumulator for the rest of the unit; the squared error does not.
+        int n = 5000;
+        int k = 200;
+        SplittableRandom rnd = new SplittableRandom(11);
+        int[] w = new int[k];
+        for (int i = 0; i < k; i++) {
+            w[i] = rnd.nextInt(3) == 0 ? 0 : Math.max(-128, Math.min(127, (int) Math.round(rnd.nextGaussian() * 15)));
+        }
+        int bias = -2345;
+        int[][] x = new int[k][n];
+        float[][] trace = new float[2 * k + 1][n];
+        for (int t = 0; t < n; t++) {
+            int acc = 0;
+            for (int i = 0; i < k; i++) {
+                x[i][t] = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(12);
+                int p = x[i][t] * w[i];
+                acc += p;
+                trace[2 * i][t] = (float) (Integer.bitCount(p) + rnd.nextGaussian());
+                trace[2 * i + 1][t] = (float) (Integer.bitCount(acc) + rnd.nextGaussian());
+            }
+            trace[2 * k][t] = (float) (Integer.bitCount(acc + bias) + rnd.nextGaussian());
+        }
+        Cpa.Unit u = Cpa.unit(x, trace, n, LeakageModel.HAMMING_WEIGHT);
+        assertEquals(java.util.Arrays.toString(w), java.util.Arrays.toString(u.weights()));
+        assertEquals(bias, u.bias());
+    }
+
+    @Test
     void badParametersAreOneLineErrors() {
         DlsecException e = assertThrows(DlsecException.class, () -> new PowerAnalysis.Config(5000, 0, LeakageModel.HAMMING_WEIGHT,
                 Countermeasure.NONE, 1, false, 0, 0));
