@@ -2,7 +2,7 @@
 # Issue #23: the side-channel family's acceptance figures (BENCHMARKS.md, "Side channels").
 #
 #   bench/sidechannel.sh [power|extract|timing|all]      (default: all)
-#   MODEL=~/.cache/dlsec/demo-lenet5-mnist-seed0 TRACES=5000 QUERIES=1000 bench/sidechannel.sh power
+#   MODEL=~/.cache/dlsec/demo-lenet5-mnist-seed0 TRACES=5000 QUERIES=1000 SEED=0 bench/sidechannel.sh power
 #
 # power:   CPA on the int8 first layer of the demo LeNet-5, σ ∈ {0.5, 1, 2, 4}, 5,000 simulated traces (recovery
 #          curve, traces to disclosure), then shuffling and masking at σ = 1.
@@ -44,15 +44,17 @@ PY
 fi
 
 if [ "$what" = extract ] || [ "$what" = all ]; then
-  run --attack power --traces "$traces" --noise 1 --layers 0 --json "$out/extract.json" >/dev/null
+  run --attack power --traces "$traces" --noise 1 --layers 0 --seed "${SEED:-0}" --json "$out/extract.json" >/dev/null
   python3 - "$out" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1] + "/extract.json")); p = d["power"]
-print("| layer | kind | weights | exact | biases exact | shift |")
-print("| --- | --- | --- | --- | --- | --- |")
+print("| layer | kind | weights | exact | unobservable (input off in every trace) | exact of the observable | biases exact | shift |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
 for l in p["layers"]:
     sh = "-" if l["shiftExact"] is None else ("ok" if l["shiftExact"] else "wrong")
-    print(f"| {l['layer']+1} | {l['kind']} | {l['weights']} | {l['exact']} ({100*l['exact']/l['weights']:.2f}%) | {l['biasesExact']}/{l['units']} | {sh} |")
+    obs = l["weights"] - l["unobservable"]
+    print(f"| {l['layer']+1} | {l['kind']} | {l['weights']} | {l['exact']} ({100*l['exact']/l['weights']:.2f}%) | {l['unobservable']} "
+          f"| {l['exactObservable']}/{obs} ({100*l['exactObservable']/obs:.2f}%) | {l['biasesExact']}/{l['units']} | {sh} |")
 e = p["extraction"]
 if e:
     print(f"extracted model on {e['samples']} test images: accuracy {e['extractedAccuracy']:.4f} (device int8 {e['int8Accuracy']:.4f}, "

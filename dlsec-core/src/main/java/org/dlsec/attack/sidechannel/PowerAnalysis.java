@@ -152,6 +152,8 @@ public final class PowerAnalysis implements SideChannelAttack {
      * @param weights weights of the layer, units × fan-in
      * @param exact weights recovered exactly, 0..{@code weights}
      * @param unobservable weights whose input was zero in every trace (nothing leaks; set to 0)
+     * @param exactObservable weights recovered exactly among the observable ones (the others), 0..{@code
+     *        weights − unobservable}
      * @param biasesExact biases recovered exactly, 0..{@code units}
      * @param shiftExact whether the requantisation shift was recovered (null for the logits layer)
      * @param traces traces used
@@ -162,8 +164,8 @@ public final class PowerAnalysis implements SideChannelAttack {
      * @param undisclosed weights not disclosed within the budget (first layer)
      */
     public record LayerRecovery(int layer, String kind, int units, int weights, int exact, int unobservable,
-            int biasesExact, Boolean shiftExact, int traces, List<CurvePoint> curve, int disclosureMedian,
-            int disclosureMax, int undisclosed) {
+            int exactObservable, int biasesExact, Boolean shiftExact, int traces, List<CurvePoint> curve,
+            int disclosureMedian, int disclosureMax, int undisclosed) {
         /**
          * Copies {@code curve}, which becomes immutable.
          *
@@ -173,6 +175,8 @@ public final class PowerAnalysis implements SideChannelAttack {
          * @param weights weights of the layer, units × fan-in
          * @param exact weights recovered exactly, 0..{@code weights}
          * @param unobservable weights whose input was zero in every trace (nothing leaks; set to 0)
+         * @param exactObservable weights recovered exactly among the observable ones (the others), 0..{@code
+         *        weights − unobservable}
          * @param biasesExact biases recovered exactly, 0..{@code units}
          * @param shiftExact whether the requantisation shift was recovered (null for the logits layer)
          * @param traces traces used
@@ -424,12 +428,15 @@ public final class PowerAnalysis implements SideChannelAttack {
         int[] bias = new int[units];
         int exact = 0;
         int unobservable = 0;
+        int exactObservable = 0;
         int biasesExact = 0;
         for (int u = 0; u < units; u++) {
             for (int i = 0; i < k; i++) {
                 codes[u * k + i] = (byte) found[u].weights()[i];
-                exact += found[u].weights()[i] == layer.code(u, i) ? 1 : 0;
+                boolean ok = found[u].weights()[i] == layer.code(u, i);
+                exact += ok ? 1 : 0;
                 unobservable += found[u].unobservable()[i] ? 1 : 0;
+                exactObservable += ok && !found[u].unobservable()[i] ? 1 : 0;
             }
             bias[u] = found[u].bias();
             biasesExact += bias[u] == layer.bias(u) ? 1 : 0;
@@ -471,7 +478,7 @@ public final class PowerAnalysis implements SideChannelAttack {
             max = m == 0 ? 0 : sorted[m - 1];
         }
         LayerRecovery rec = new LayerRecovery(l, layer.isConvolution() ? "conv" : "linear", units, units * k, exact,
-                unobservable, biasesExact, shiftExact, n, points, median, max, undisclosed);
+                unobservable, exactObservable, biasesExact, shiftExact, n, points, median, max, undisclosed);
         return new LayerOutcome(rec, codes, bias, shift);
     }
 
