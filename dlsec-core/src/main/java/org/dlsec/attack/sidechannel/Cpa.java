@@ -17,8 +17,9 @@ package org.dlsec.attack.sidechannel;
  * accumulator is its product, and while every weight so far is even, halving all of them halves every accumulator
  * too. So the best {@value #BEAM} hypotheses of the first weight, plus zero, are each extended greedily over the next
  * {@value #LOOKAHEAD} weights, and the prefix whose predicted samples have the least squared error wins: squared error,
- * unlike correlation, sees the absolute level, and a doubled negative value has one sign bit less. A last check
- * compares the whole unit with its scalings by powers of two the same way. The sign needs no such help: a negative product is sign-extended to 32 bits and its Hamming weight
+ * unlike correlation, sees the absolute level, and a doubled negative value has one sign bit less. While that winner
+ * is zero the accumulator stays zero, so the next weight is resolved the same way, up to the first non-zero one. A
+ * last check compares the whole unit with its scalings by powers of two the same way. The sign needs no such help: a negative product is sign-extended to 32 bits and its Hamming weight
  * differs from the positive one's by about 16 − 2·HW.
  *
  * <p>The bias is recovered from the sample of {@code a_K + b} byte by byte, least significant first (a sum's low
@@ -55,30 +56,40 @@ final class Cpa {
         }
         int[] acc = new int[n];
         int[] prod = new int[n];
-        double[] s0 = scores(x[0], acc, prod, trace[0], trace[1], n, model);
         // the first weight: each of the best hypotheses (and zero) is extended greedily over the next LOOKAHEAD weights,
-        // and the prefix whose predicted samples have the least squared error against the traces wins
-        int look = Math.min(k, LOOKAHEAD);
-        double bestSse = Double.POSITIVE_INFINITY;
-        for (int c : top(s0, BEAM)) {
-            int[] wc = new int[k];
-            int[] ac = new int[n];
-            int[] pc = new int[n];
-            wc[0] = c;
-            for (int t = 0; t < n; t++) {
-                pc[t] = x[0][t] * c;
-                ac[t] = pc[t];
+        // and the prefix whose predicted samples have the least squared error against the traces wins. While the
+        // winner is zero the accumulator stays zero, so the next weight has the first one's ghosts: it is resolved the
+        // same way (every weight before it being zero, the accumulator and product are zero again).
+        for (int p = 0; p < k; p++) {
+            double[] s0 = scores(x[p], acc, prod, trace[2 * p], trace[2 * p + 1], n, model);
+            int look = Math.min(k, p + LOOKAHEAD);
+            double bestSse = Double.POSITIVE_INFINITY;
+            for (int c : top(s0, BEAM)) {
+                int[] wc = new int[k];
+                int[] ac = new int[n];
+                int[] pc = new int[n];
+                wc[p] = c;
+                for (int t = 0; t < n; t++) {
+                    pc[t] = x[p][t] * c;
+                    ac[t] = pc[t];
+                }
+                extend(x, trace, n, model, wc, p + 1, look, ac, pc);
+                double e = sse(x, trace, n, model, wc, look, 0, false);
+                if (e < bestSse) {
+                    bestSse = e;
+                    System.arraycopy(wc, 0, w, 0, look);
+                    System.arraycopy(ac, 0, acc, 0, n);
+                    System.arraycopy(pc, 0, prod, 0, n);
+                }
             }
-            extend(x, trace, n, model, wc, 1, look, ac, pc);
-            double e = sse(x, trace, n, model, wc, look, 0, false);
-            if (e < bestSse) {
-                bestSse = e;
-                System.arraycopy(wc, 0, w, 0, look);
-                System.arraycopy(ac, 0, acc, 0, n);
-                System.arraycopy(pc, 0, prod, 0, n);
+            if (w[p] != 0 || look == k) {
+                extend(x, trace, n, model, w, look, k, acc, prod);
+                break;
             }
+            java.util.Arrays.fill(acc, 0);
+            java.util.Arrays.fill(prod, 0);
+            java.util.Arrays.fill(w, p + 1, look, 0);
         }
-        extend(x, trace, n, model, w, look, k, acc, prod);
         for (int i = 0; i < k; i++) {
             if (unobservable[i]) {
                 w[i] = 0;

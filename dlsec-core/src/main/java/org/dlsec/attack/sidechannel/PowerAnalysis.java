@@ -26,7 +26,8 @@ import org.dlsec.metric.Evaluation;
  * the paper. An error in an early layer corrupts the known inputs of every later one.
  *
  * <p>Chosen inputs are uniform random bytes for the first layer. Each deeper layer gets a campaign of its own (the same
- * number of traces) on random bytes whose density and range are drawn per input: uniform bytes over the whole image
+ * number of traces), half on uniform bytes, half on random bytes whose density and range are drawn per input: uniform
+ * bytes over the whole image
  * leave some of a deeper layer's input features at zero in every trace (on the demo LeNet-5, 20 of the 400 features
  * entering the first linear layer), and nothing of their weights leaks; sparse and dim inputs switch them on. With
  * known images the attacker has no such choice and one campaign serves every layer.
@@ -65,7 +66,8 @@ public final class PowerAnalysis implements SideChannelAttack {
      * @param layers MAC layers attacked in turn from the first, &gt;= 0 (default 1; 0: all, which also compares the
      *        extracted model on the test data); more than the network has means all
      * @param knownImages true: the attacker's inputs are images of its data; false (default): random bytes it chooses
-     *        (uniform for the first layer; of random density and range in a new campaign for each deeper layer)
+     *        (uniform for the first layer; half uniform, half of random density and range in a new campaign for each
+     *        deeper layer)
      * @param testLimit test samples the extracted model is compared on, &gt;= 0 (default 0: all)
      * @param seed seed of the inputs, the noise, the shuffles and the masks
      */
@@ -84,8 +86,8 @@ public final class PowerAnalysis implements SideChannelAttack {
          * @param layers MAC layers attacked in turn from the first, &gt;= 0 (default 1; 0: all, which also compares the
          *        extracted model on the test data); more than the network has means all
          * @param knownImages true: the attacker's inputs are images of its data; false (default): random bytes it
-         *        chooses (uniform for the first layer; of random density and range in a new campaign for each deeper
-         *        layer)
+         *        chooses (uniform for the first layer; half uniform, half of random density and range in a new campaign
+         *        for each deeper layer)
          * @param testLimit test samples the extracted model is compared on, &gt;= 0 (default 0: all)
          * @param seed seed of the inputs, the noise, the shuffles and the masks
          * @throws org.dlsec.core.DlsecException (one line, naming the option) if {@code traces} &lt; 1, {@code sigma}
@@ -504,16 +506,18 @@ public final class PowerAnalysis implements SideChannelAttack {
     }
 
     /**
-     * Chosen inputs for attacking a deeper layer: random bytes whose density (share of non-zero pixels) and range are
-     * themselves drawn per input. Uniform bytes over the whole image leave some of a deeper layer's input features off
-     * in every trace, so nothing of their weights leaks; sparse and dim inputs switch those on.
+     * Chosen inputs for attacking a deeper layer: half uniform random bytes, half random bytes whose density (share of
+     * non-zero pixels) and range are themselves drawn per input. Uniform bytes over the whole image leave some of a
+     * deeper layer's input features off in every trace, so nothing of their weights leaks; sparse and dim inputs
+     * switch those on, and the uniform half keeps the large activations that leak the most.
      */
     private int[][] varied(Int8Network device, int n, int layer) {
         SplittableRandom rnd = new SplittableRandom(Seeds.mix(config.seed(), 100 + layer));
         int[][] x = new int[n][device.inputSize()];
         for (int t = 0; t < n; t++) {
-            double density = rnd.nextDouble(0.05, 1.0);
-            int range = 1 + rnd.nextInt(256);
+            boolean uniform = rnd.nextBoolean();
+            double density = uniform ? 1.0 : rnd.nextDouble(0.05, 1.0);
+            int range = uniform ? 256 : 1 + rnd.nextInt(256);
             for (int i = 0; i < x[t].length; i++) {
                 x[t][i] = rnd.nextDouble() < density ? rnd.nextInt(range) : 0;
             }

@@ -68,8 +68,18 @@ class PowerAnalysisTest {
     @Test
     void ghostPeaksOfDoubledWeightsAreResolvedByTheAccumulator() {
         // one unit whose first weight is 3 and second 12: the product samples alone cannot tell 3 from 6, 12, 24, 48, 96
+        ghosts(new int[] {3, 12, -40, 0, 64, 1, -1, 127, -128 + 1}, true);
+    }
+
+    @Test
+    void leadingZeroWeightsPassTheGhostsOnAndTheyAreResolvedThere() {
+        // the accumulator stays zero over the leading zeros, so the first non-zero weight (88 = 8 × 11) has the first
+        // weight's ghosts (the test LeNet-5's conv2 has such a unit)
+        ghosts(new int[] {0, 0, 88, 46, 59, -63, 0, 1, 12, -5}, false);
+    }
+
+    private static void ghosts(int[] w, boolean checkScores) {
         int n = 2000;
-        int[] w = {3, 12, -40, 0, 64, 1, -1, 127, -128 + 1};
         int k = w.length;
         SplittableRandom rnd = new SplittableRandom(5);
         int[][] x = new int[k][n];
@@ -85,12 +95,29 @@ class PowerAnalysisTest {
             }
             trace[2 * k][t] = (float) (Integer.bitCount(acc + 1000) + rnd.nextGaussian());
         }
-        // the product sample alone scores 3 and 6 the same
-        double[] s = Cpa.scores(x[0], new int[n], new int[n], trace[0], trace[0], n, LeakageModel.HAMMING_WEIGHT);
-        assertEquals(s[3 + 128], s[6 + 128], 1e-9);
+        if (checkScores) {
+            // the product sample alone scores 3 and 6 the same
+            double[] s = Cpa.scores(x[0], new int[n], new int[n], trace[0], trace[0], n, LeakageModel.HAMMING_WEIGHT);
+            assertEquals(s[3 + 128], s[6 + 128], 1e-9);
+        }
         Cpa.Unit u = Cpa.unit(x, trace, n, LeakageModel.HAMMING_WEIGHT);
         assertEquals(java.util.Arrays.toString(w), java.util.Arrays.toString(u.weights()));
         assertEquals(1000, u.bias());
+    }
+
+    @Test
+    void everyLayerInTurnGivesAFaithfulCopy() {
+        // the last acceptance point on the test LeNet-5 (not the demo's), with 1,000 traces per layer instead of
+        // the bench's 5,000: measured 100% of conv1, conv2 and fc1 exact, fidelity 0.996 on 500 test images
+        PowerAnalysis.Result r = new PowerAnalysis(new PowerAnalysis.Config(1000, 1.0,
+                LeakageModel.HAMMING_WEIGHT, Countermeasure.NONE, 0, false, 500, 0)).run(victim(), false);
+        assertEquals(5, r.layers().size());
+        assertTrue(r.allLayers());
+        assertEquals(1.0, r.layers().get(0).recovered(), PowerAnalysis.summary(r));
+        assertEquals(1.0, r.layers().get(1).recovered(), PowerAnalysis.summary(r));
+        PowerAnalysis.Extraction e = r.extraction();
+        assertEquals(500, e.samples());
+        assertTrue(e.fidelityToInt8() >= 0.99, "fidelity " + e.fidelityToInt8() + "\n" + PowerAnalysis.summary(r));
     }
 
     @Test
