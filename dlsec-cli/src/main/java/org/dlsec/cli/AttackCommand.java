@@ -89,9 +89,8 @@ final class AttackCommand extends OutcomeCommand.Seeded {
             + " (default: ${DEFAULT-VALUE}).")
     int calibration;
 
-    @Option(names = "--batch-size", description = "Samples per batch (default: 250, fewer for samples of more than 784"
-            + " values: 196,000 values per batch, at least 8, e.g. 63 for 32x32 RGB).")
-    Integer batchSize;
+    @Option(names = "--batch-size", defaultValue = "250", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
 
     @Option(names = "--images", description = "Write PNG grids of originals, perturbations and adversarial examples here.")
     Path images;
@@ -101,9 +100,7 @@ final class AttackCommand extends OutcomeCommand.Seeded {
         Outputs.file(json, "--json");
         Outputs.dir(images, "--images");
         Progress.setEnabled(!quiet);
-        if (batchSize != null) {
-            Limits.batchSize(batchSize, "--batch-size");
-        }
+        Limits.batchSize(batchSize, "--batch-size");
         Limits.positive(maxQueries, "--max-queries");
         List<Double> budgets = eps == null || eps.isEmpty() ? List.of(0.3) : eps;
         AttackSpec attackSpec = new AttackSpec(attack, budgets.get(0), Norm.parse(norm), steps, stepSize, restarts, targeted,
@@ -111,11 +108,11 @@ final class AttackCommand extends OutcomeCommand.Seeded {
         if (detect != null && !detect.trim().equalsIgnoreCase("feature-squeezing")) {
             throw new DlsecException("unknown --detect '" + org.dlsec.core.Text.echo(detect) + "': expected feature-squeezing");
         }
+        EvasionSpec spec = new EvasionSpec(attackSpec, budgets, batchSize,
+                detect == null ? null : new EvasionSpec.Detection(detectFpr, calibration));
         Loading.Defence defended = Loading.Defence.parse(defence, gradients);
         modelFlags.normalization();
         Dataset d = data.load();
-        EvasionSpec spec = new EvasionSpec(attackSpec, budgets, batchSize != null ? batchSize : defaultBatch(d.sampleShape().size()),
-                detect == null ? null : new EvasionSpec.Detection(detectFpr, calibration));
         if (images != null && !d.isImage()) {
             throw new DlsecException("--images draws image grids, but " + d.name() + " holds feature vectors of shape "
                     + d.sampleShape() + "; the adversarial examples' changes are in the audit report's featureChanges");
@@ -143,16 +140,5 @@ final class AttackCommand extends OutcomeCommand.Seeded {
             }
         }
         return Main.EXIT_OK;
-    }
-
-    /**
-     * The default batch: 250 samples of up to 784 values (MNIST), fewer of larger samples, so that a batch holds at most
-     * 196,000 input values (at least 8 samples). A sample's results do not depend on its batch; the batch sets the size
-     * of libtorch's intermediate tensors, which it allocates afresh on every call: PGD-10 on 200 GTSRB images with the
-     * VGG-style net of bench/peers.sh in batches of 50 took 12-14 CPU seconds and 650 MB peak RSS, in batches of 250
-     * 15-16 CPU seconds and 1 GB, with the same results (BENCHMARKS.md, issue #22).
-     */
-    static int defaultBatch(long sampleValues) {
-        return (int) Math.max(8, Math.min(250, 196_000 / Math.max(1, sampleValues)));
     }
 }
