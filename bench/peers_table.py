@@ -16,7 +16,7 @@ for name, tools in rows.items():
         ratio = "" if t == "dlsec" else f"{med['dlsec'] / med[t]:.2f}"
         cratio = "" if t == "dlsec" else f"{cpu['dlsec'] / cpu[t]:.2f}"
         print(f"{name:16} {t:6} {len(v):>2} {med[t]:>8.2f} {cpu[t]:>7.1f} {statistics.median(x['robust'] for x in v):>7.3f} "
-              f"{statistics.median(x['l2'] for x in v):>8.3f} {'' if q is None else f'{q:.0f}':>8} {ratio:>10} {cratio:>6}")
+              f"{statistics.median(float(x['l2']) for x in v):>8.3f} {'' if q is None else f'{q:.0f}':>8} {ratio:>10} {cratio:>6}")
     if peers:
         fastest = min(peers, key=med.get)
         print(f"{name:16} dlsec / fastest peer ({fastest}): {med['dlsec'] / med[fastest]:.2f} (attack seconds)")

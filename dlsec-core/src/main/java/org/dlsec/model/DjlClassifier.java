@@ -24,6 +24,15 @@ import org.dlsec.core.DlsecException;
 public final class DjlClassifier extends AbstractClassifier {
     /** Batches shorter than this run padded, so that a sample's bits do not depend on its batch. */
     static final int MIN_ROWS = 8;
+    /**
+     * Predictions of more rows run in slices of this many. libtorch allocates every intermediate of a
+     * forward pass afresh, and those of a long batch exceed the allocator's reuse thresholds, so each
+     * one comes from the kernel as new zeroed pages: a TorchScript LeNet-5 forward over 1000 rows in one
+     * call took 3.3 million page faults and 220-310 ms per 1000 rows, in slices of 250 0.1-0.3 million
+     * and 95-137 ms (BENCHMARKS.md, issue #22). A sample's bits do not depend on its batch (see
+     * {@link #MIN_ROWS}), so slicing changes no number.
+     */
+    static final int FORWARD_ROWS = 256;
     private final Model model;
     private final Block block;
     private final boolean symbolic;
@@ -93,6 +102,20 @@ public final class DjlClassifier extends AbstractClassifier {
     protected NDArray forward(NDArray x) {
         LibTorchNumerics.configureThread();
         int n = (int) x.getShape().get(0);
+        if (n > FORWARD_ROWS) {
+            NDList parts = new NDList();
+            try {
+                for (int from = 0; from < n; from += FORWARD_ROWS) {
+                    int to = Math.min(n, from + FORWARD_ROWS);
+                    try (NDArray slice = x.get(from + ":" + to)) {
+                        parts.add(forward(slice));
+                    }
+                }
+                return NDArrays.concat(parts, 0);
+            } finally {
+                parts.close();
+            }
+        }
         // a prediction never needs autograd: with grad mode off (thread-local, as torch.no_grad()) libtorch records no
         // graph and keeps no activations for a backward pass that never comes; the kernels and their bits are the same
         try (NoGrad ignored = new NoGrad()) {
