@@ -2,13 +2,11 @@ package org.dlsec.audit;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.dlsec.attack.sidechannel.Countermeasure;
 import org.dlsec.attack.sidechannel.LeakageModel;
 import org.dlsec.attack.sidechannel.SideChannelAttacks;
 import org.dlsec.core.DlsecException;
-import org.dlsec.core.Text;
 
 /**
  * Parses one item of the audit's {@code sidechannel:} list into {@link AuditConfig.SideChannelEntry}s, one per
@@ -62,10 +60,13 @@ final class SideChannelEntries {
                 throw m.get("leakage").error(e.getMessage());
             }
         }
-        String inputs = m.containsKey("inputs") ? m.get("inputs").string().trim().toLowerCase(Locale.ROOT) : "random";
-        if (!inputs.equals("random") && !inputs.equals("images")) {
-            throw m.get("inputs").error("expected random (chosen uniform bytes) or images (known training images), got '"
-                    + Text.echo(inputs) + "'");
+        boolean images = false;
+        if (m.containsKey("inputs")) {
+            try {
+                images = SideChannelAttacks.knownImages(m.get("inputs").string());
+            } catch (DlsecException e) {
+                throw m.get("inputs").error(e.getMessage());
+            }
         }
         double budget = m.containsKey("budget") ? positiveNumber(m.get("budget")) : SideChannelAttacks.defaultBudgetMillis();
         int profiles = m.containsKey("profiles") ? (int) AuditConfig.positive(m.get("profiles"), 100) : 2;
@@ -77,7 +78,7 @@ final class SideChannelEntries {
         List<AuditConfig.SideChannelEntry> out = new ArrayList<>();
         for (Countermeasure c : defences) {
             SideChannelAttacks.Params p = new SideChannelAttacks.Params(traces, sigma, leakage, c, layers,
-                    inputs.equals("images"), budget, load, profiles, 0, seed);
+                    images, budget, load, profiles, 0, seed);
             try {
                 SideChannelAttacks.create(attack, p); // the command's validation of the whole combination
             } catch (DlsecException e) {

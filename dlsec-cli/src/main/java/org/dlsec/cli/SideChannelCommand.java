@@ -56,7 +56,7 @@ final class SideChannelCommand extends OutcomeCommand.Seeded {
             + " 0 = all, then the extracted model is compared with the original on the --split (--limit) images (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--inputs", defaultValue = "random", description = "power: random (chosen uniform bytes) or images"
+    @Option(names = "--inputs", defaultValue = "random", description = "power: random (chosen bytes) or images"
             + " (known images of the training split) (default: ${DEFAULT-VALUE}).")
     String inputs;
 
@@ -86,12 +86,15 @@ final class SideChannelCommand extends OutcomeCommand.Seeded {
         Progress.setEnabled(!quiet);
         String name = SideChannelAttacks.canonical(attack);
         Countermeasure c = Countermeasure.parse(defence);
-        String in = inputs.trim().toLowerCase(java.util.Locale.ROOT);
-        DlsecException.require(in.equals("random") || in.equals("images"), "--inputs",
-                "expected random or images, got '" + org.dlsec.core.Text.echo(inputs) + "'");
+        boolean images;
+        try {
+            images = SideChannelAttacks.knownImages(inputs);
+        } catch (DlsecException e) {
+            throw new DlsecException("invalid --inputs: " + e.getMessage());
+        }
         int n = traces != null ? traces : name.equals("power") ? 5000 : 1000;
         SideChannelAttacks.Params p = new SideChannelAttacks.Params(n, noise, LeakageModel.parse(leakage), c, layers,
-                in.equals("images"), budget, load, profiles, 0, seed);
+                images, budget, load, profiles, 0, seed);
         SideChannelAttack a = SideChannelAttacks.create(name, p); // every check before any data is read
         Dataset test = data.load();
         Dataset train = data.loadAll("train");

@@ -75,6 +75,24 @@ public final class SideChannelAttacks {
     }
 
     /**
+     * Parses the power attack's choice of inputs, as the command's {@code --inputs} and the audit's {@code inputs:}
+     * take it.
+     *
+     * @param inputs {@code random} (inputs the attacker chooses; see {@link PowerAnalysis.Config}) or {@code images}
+     *        (training images it knows), case and surrounding spaces ignored; may be null
+     * @return true for {@code images}, false for {@code random}
+     * @throws org.dlsec.core.DlsecException (one line) for anything else
+     */
+    public static boolean knownImages(String inputs) {
+        String in = inputs == null ? "" : inputs.trim().toLowerCase(java.util.Locale.ROOT);
+        if (in.equals("random") || in.equals("images")) {
+            return in.equals("images");
+        }
+        throw new org.dlsec.core.DlsecException("expected random (chosen bytes) or images (known training images), got '"
+                + org.dlsec.core.Text.echo(inputs) + "'");
+    }
+
+    /**
      * Normalises an attack name.
      *
      * @param name an attack name, case and surrounding spaces ignored; may be null
