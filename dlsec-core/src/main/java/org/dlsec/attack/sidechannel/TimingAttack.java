@@ -11,10 +11,12 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.XavierInitializer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.dlsec.core.DlsecException;
@@ -36,22 +38,28 @@ import org.dlsec.model.ModelInfo;
  * <p>The attacker serves each candidate architecture ({@link Candidate}: an MLP or a CNN of a given depth and width
  * class) through the same {@link Deployment} as the target — {@code dlsec serve} over loopback HTTP in the command —
  * in {@link Config#profiles} instances of its own (fresh random weights: latency does not depend on their values),
- * and sends each {@link Config#queries} single-image queries after a warm-up, alternating with queries to a reference
- * model of its own (the first candidate) served beside it, so that load that changes between measurements cancels.
- * Each served model becomes one feature vector: relative to the reference's, the logarithms of the 5th, 10th, 25th and 50th percentiles of its latencies (low percentiles: a
- * query that waited for the scheduler only ever adds time). A nearest-centroid
- * classifier over the standardised features (one centroid per candidate) is the learned model. The targets are
- * held-out instances of the candidates (other seeds), served and queried the same way; the predicted candidate gives
- * the predicted depth and width class. Every query is counted.
+ * and sends each {@link Config#queries} single-image queries, alternating with queries to a reference model of its
+ * own (the first candidate) served beside it, so that load that changes between measurements cancels. Each served
+ * model becomes one feature vector: relative to the reference's, the logarithms of the 5th, 10th, 25th and 50th
+ * percentiles of its latencies (low percentiles: a query that waited for the scheduler only ever adds time). A
+ * nearest-centroid classifier over the standardised features (one centroid per candidate) is the learned model. The
+ * targets are held-out instances of the candidates (other seeds), served and queried the same way; the predicted
+ * candidate gives the predicted depth and width class. Every query, warm-up included, is counted.
  *
- * <p>The attack is then rerun with the targets measured under background load (threads spinning on the same cores)
- * and under the configured serving countermeasure, with the profiles unchanged (the attacker does not control the
- * target's server): a constant-time server answers every query at the same budget, so every target looks alike.
+ * <p>The targets are measured again under background load (threads spinning on the same cores) and under the
+ * configured serving countermeasure, with the profiles unchanged (the attacker does not control the target's server):
+ * a constant-time server answers every query at the same budget, so every target looks alike.
+ *
+ * <p>The measurements are interleaved: the queries of every served model (profiles and the targets of every trial) are
+ * spread over {@link #ROUNDS} rounds, each visiting all the models in a new seeded order, each visit a fresh serve of
+ * the instance (rebuilt from its seed, {@link #WARMUP} untimed queries first) closed afterwards. A drift of the
+ * machine's speed during the run then shifts profiles and targets alike; measured one after the other, the profiles
+ * taken on a busier machine than the targets made every deep target look one depth shallower.
  *
  * <p>The victim's model gives only the input shape and the number of classes of the candidates; the targets are the
- * attacker's held-out instances. Every candidate instance is built, served, measured and closed in turn (its native
- * memory freed), one served model at a time; the timing figures depend on the machine and its load. An instance holds
- * only its configuration, but runs should not overlap: concurrent runs would load each other's measurements.
+ * attacker's held-out instances. One served model (and the reference) is open at a time, its native memory freed
+ * after its visit; the timing figures depend on the machine and its load. An instance holds only its configuration,
+ * but runs should not overlap: concurrent runs would load each other's measurements.
  */
 public final class TimingAttack implements SideChannelAttack {
     /** Depth accuracy on the held-out targets the attack must reach to count as a success (the acceptance). */
@@ -221,7 +229,7 @@ public final class TimingAttack implements SideChannelAttack {
         }
     }
 
-    /** Untimed queries sent to every served model first (JIT, allocator and engine warm-up). */
+    /** Untimed queries sent to every served model first, in every round (JIT, allocator and engine warm-up). */
     public static final int WARMUP = 20;
 
     /**
@@ -404,44 +412,116 @@ public final class TimingAttack implements SideChannelAttack {
         int classes = victim.model().numClasses();
         Dataset data = victim.attackerData();
         List<Candidate> cands = config.candidates();
-        int total = cands.size() * (config.profiles() + config.targets() * (1 + (config.loadThreads() > 0 ? 1 : 0)
-                + (config.defence().kind() != Countermeasure.NONE ? 1 : 0)));
-        double[][] features = new double[cands.size() * config.profiles()][];
-        int[] labels = new int[features.length];
-        long profileQueries = 0;
-        List<Trial> trials = new ArrayList<>();
-        double cost = 0;
-        try (Progress bar = progress ? Progress.start("timing", total) : Progress.none()) {
+        // every served model of the run: the profiled instances, then the held-out targets of each trial
+        List<String> conditions = new ArrayList<>();
+        List<ServingDefence> defences = new ArrayList<>();
+        List<Integer> loads = new ArrayList<>();
+        conditions.add("clean");
+        defences.add(ServingDefence.NONE);
+        loads.add(0);
+        if (config.loadThreads() > 0) {
+            conditions.add("load " + config.loadThreads() + " threads");
+            defences.add(ServingDefence.NONE);
+            loads.add(config.loadThreads());
+        }
+        if (config.defence().kind() != Countermeasure.NONE) {
+            conditions.add(config.defence().kind().cliName());
+            defences.add(config.defence());
+            loads.add(0);
+        }
+        List<Subject> subjects = new ArrayList<>();
+        for (int c = 0; c < cands.size(); c++) {
+            for (int p = 0; p < config.profiles(); p++) {
+                subjects.add(new Subject(c, Seeds.mix(config.seed(), 1000L * c + p), ServingDefence.NONE, 0, -1,
+                        config.queries()));
+            }
+        }
+        for (int k = 0; k < conditions.size(); k++) {
             for (int c = 0; c < cands.size(); c++) {
-                for (int p = 0; p < config.profiles(); p++) {
-                    long[] q = new long[2];
-                    features[c * config.profiles() + p] = measure(victim.deployment(), cands.get(c), shape,
-                            classes, Seeds.mix(config.seed(), 1000L * c + p), ServingDefence.NONE, data, 0, q, null);
-                    labels[c * config.profiles() + p] = c;
-                    profileQueries += q[0] + q[1];
+                for (int r = 0; r < config.targets(); r++) {
+                    subjects.add(new Subject(c, Seeds.mix(config.seed(), 1_000_000L + 1000L * c + r), defences.get(k),
+                            loads.get(k), k, config.queries()));
+                }
+            }
+        }
+        int rounds = Math.min(ROUNDS, config.queries());
+        try (Progress bar = progress ? Progress.start("timing", subjects.size() * rounds) : Progress.none()) {
+            for (int round = 0; round < rounds; round++) {
+                int n = config.queries() / rounds + (round < config.queries() % rounds ? 1 : 0);
+                List<Subject> order = new ArrayList<>(subjects);
+                Collections.shuffle(order, new Random(Seeds.mix(config.seed(), 7_000_000L + round)));
+                for (Subject s : order) {
+                    measure(victim.deployment(), s, shape, classes, data, n);
                     bar.step(1);
                 }
             }
-            Centroids model = Centroids.fit(features, labels, cands.size());
-            Trial clean = trial("clean", model, victim.deployment(), shape, classes, ServingDefence.NONE, data, 0, bar);
-            trials.add(clean);
-            if (config.loadThreads() > 0) {
-                trials.add(trial("load " + config.loadThreads() + " threads", model, victim.deployment(), shape, classes,
-                        ServingDefence.NONE, data, config.loadThreads(), bar));
-            }
-            if (config.defence().kind() != Countermeasure.NONE) {
-                Trial d = trial(config.defence().kind().cliName(), model, victim.deployment(), shape, classes,
-                        config.defence(), data, 0, bar);
-                trials.add(d);
-                cost = d.meanMillis() - clean.meanMillis();
+        }
+        long profileQueries = 0;
+        List<double[]> features = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (Subject s : subjects) {
+            if (s.trial < 0) {
+                features.add(s.features());
+                labels.add(s.candidate);
+                profileQueries += s.queries + s.referenceQueries;
             }
         }
+        Centroids model = Centroids.fit(features.toArray(double[][]::new),
+                labels.stream().mapToInt(Integer::intValue).toArray(), cands.size());
+        List<Trial> trials = new ArrayList<>();
+        for (int k = 0; k < conditions.size(); k++) {
+            int trial = k;
+            trials.add(trial(conditions.get(k), model, subjects.stream().filter(s -> s.trial == trial).toList()));
+        }
+        double cost = config.defence().kind() != Countermeasure.NONE
+                ? trials.get(trials.size() - 1).meanMillis() - trials.get(0).meanMillis() : 0;
         return new Result(victim.deployment().description(), config, trials, profileQueries, cost,
                 (System.nanoTime() - start) / 1e9, prov.finishedNow());
     }
 
-    private Trial trial(String condition, Centroids model, Deployment deployment, Shape shape, int classes,
-            ServingDefence defence, Dataset data, int load, Progress bar) {
+    /**
+     * The measurement rounds: every served model gets its {@link Config#queries} timed queries in this many rounds
+     * (fewer when there are fewer queries), the models in a new seeded order in every round, so that a slow change of
+     * the machine's state during the run (frequency, other work) spreads over all of them instead of shifting the ones
+     * measured last against the profiles measured first.
+     */
+    public static final int ROUNDS = 5;
+
+    /** One served model of the run and the latencies measured so far; {@code trial} -1 for a profiled instance. */
+    private static final class Subject {
+        final int candidate;
+        final long seed;
+        final ServingDefence defence;
+        final int load;
+        final int trial;
+        final double[] latencies;
+        final double[] reference;
+        int filled;
+        long queries;
+        long referenceQueries;
+
+        Subject(int candidate, long seed, ServingDefence defence, int load, int trial, int queries) {
+            this.candidate = candidate;
+            this.seed = seed;
+            this.defence = defence;
+            this.load = load;
+            this.trial = trial;
+            this.latencies = new double[queries];
+            this.reference = new double[queries];
+        }
+
+        /** The log latency percentiles of the model minus those of the reference measured with it. */
+        double[] features() {
+            double[] f = TimingAttack.features(latencies);
+            double[] r = TimingAttack.features(reference);
+            for (int j = 0; j < f.length; j++) {
+                f[j] -= r[j];
+            }
+            return f;
+        }
+    }
+
+    private Trial trial(String condition, Centroids model, List<Subject> targets) {
         List<Candidate> cands = config.candidates();
         List<Integer> depths = cands.stream().map(Candidate::depth).distinct().sorted().toList();
         int[][] confusion = new int[depths.size()][depths.size()];
@@ -452,29 +532,22 @@ public final class TimingAttack implements SideChannelAttack {
         long count = 0;
         long queries = 0;
         long referenceQueries = 0;
-        for (int c = 0; c < cands.size(); c++) {
-            for (int r = 0; r < config.targets(); r++) {
-                long[] q = new long[2];
-                double[] lat = new double[config.queries()];
-                double[] f = measure(deployment, cands.get(c), shape, classes,
-                        Seeds.mix(config.seed(), 1_000_000L + 1000L * c + r), defence, data, load, q, lat);
-                queries += q[0];
-                referenceQueries += q[1];
-                for (double v : lat) {
-                    sum += v;
-                }
-                count += lat.length;
-                Candidate truth = cands.get(c);
-                Candidate guess = cands.get(model.predict(f));
-                boolean dr = guess.depth() == truth.depth();
-                boolean wr = guess.widthClass().equals(truth.widthClass());
-                depthRight += dr ? 1 : 0;
-                widthRight += wr ? 1 : 0;
-                confusion[depths.indexOf(truth.depth())][depths.indexOf(guess.depth())]++;
-                predictions.add(new Prediction(truth.label(), truth.depth(), guess.label(), guess.depth(), wr,
-                        quantile(lat, 0.5)));
-                bar.step(1);
+        for (Subject s : targets) {
+            queries += s.queries;
+            referenceQueries += s.referenceQueries;
+            for (double v : s.latencies) {
+                sum += v;
             }
+            count += s.latencies.length;
+            Candidate truth = cands.get(s.candidate);
+            Candidate guess = cands.get(model.predict(s.features()));
+            boolean dr = guess.depth() == truth.depth();
+            boolean wr = guess.widthClass().equals(truth.widthClass());
+            depthRight += dr ? 1 : 0;
+            widthRight += wr ? 1 : 0;
+            confusion[depths.indexOf(truth.depth())][depths.indexOf(guess.depth())]++;
+            predictions.add(new Prediction(truth.label(), truth.depth(), guess.label(), guess.depth(), wr,
+                    quantile(s.latencies, 0.5)));
         }
         int n = predictions.size();
         int common = 0;
@@ -487,44 +560,32 @@ public final class TimingAttack implements SideChannelAttack {
     }
 
     /**
-     * Serves one instance of {@code cand} (under {@code defence}) beside the attacker's own reference model (the first
-     * candidate, always undefended), warms both up and times {@link Config#queries} queries to each, alternating, so
-     * that a change of background load between two measurements shifts both. Returns the feature vector: the log
-     * latency percentiles of the model minus those of the reference measured with it. {@code queries[0]} receives the
-     * queries sent to the model, {@code queries[1]} those sent to the reference.
+     * Serves the subject's instance (under its defence) beside the attacker's own reference model (the first
+     * candidate, always undefended), warms both up and times {@code n} more queries to each, alternating, so that a
+     * change of background load between two measurements shifts both; the latencies are appended to the subject's and
+     * its queries counted. The instance is rebuilt from its seed in every round (the same weights) and closed after.
      */
-    private double[] measure(Deployment deployment, Candidate cand, Shape shape, int classes, long seed,
-            ServingDefence defence, Dataset data, int load, long[] queries, double[] latencies) {
+    private void measure(Deployment deployment, Subject s, Shape shape, int classes, Dataset data, int n) {
         Candidate reference = config.candidates().get(0);
-        try (DjlClassifier model = cand.build(shape, classes, seed);
-                DjlClassifier ref = reference.build(shape, classes, Seeds.mix(seed, 99));
-                Deployment.Endpoint endpoint = deployment.serve(model, defence);
+        try (DjlClassifier model = config.candidates().get(s.candidate).build(shape, classes, s.seed);
+                DjlClassifier ref = reference.build(shape, classes, Seeds.mix(s.seed, 99));
+                Deployment.Endpoint endpoint = deployment.serve(model, s.defence);
                 Deployment.Endpoint refPoint = deployment.serve(ref, ServingDefence.NONE)) {
-            int[] order = data.permutation(seed);
+            int[] order = data.permutation(s.seed);
             for (int i = 0; i < WARMUP; i++) {
                 endpoint.timeQuery(data.image(order[i % order.length]));
                 refPoint.timeQuery(data.image(order[i % order.length]));
             }
-            double[] lat = new double[config.queries()];
-            double[] base = new double[config.queries()];
-            try (Load busy = new Load(load)) {
-                for (int i = 0; i < lat.length; i++) {
-                    float[] x = data.image(order[(WARMUP + i) % order.length]);
-                    base[i] = refPoint.timeQuery(x) / 1e6;
-                    lat[i] = endpoint.timeQuery(x) / 1e6;
+            try (Load busy = new Load(s.load)) {
+                for (int i = 0; i < n; i++) {
+                    float[] x = data.image(order[(WARMUP + s.filled + i) % order.length]);
+                    s.reference[s.filled + i] = refPoint.timeQuery(x) / 1e6;
+                    s.latencies[s.filled + i] = endpoint.timeQuery(x) / 1e6;
                 }
             }
-            queries[0] = endpoint.queries();
-            queries[1] = refPoint.queries();
-            if (latencies != null) {
-                System.arraycopy(lat, 0, latencies, 0, lat.length);
-            }
-            double[] f = features(lat);
-            double[] r = features(base);
-            for (int j = 0; j < f.length; j++) {
-                f[j] -= r[j];
-            }
-            return f;
+            s.filled += n;
+            s.queries += endpoint.queries();
+            s.referenceQueries += refPoint.queries();
         }
     }
 

@@ -86,9 +86,71 @@ class TimingAttackTest {
             }
         }
         assertEquals(20, total);
-        // every query counted: (2 profiles + 2 trials) x 20 candidates x 2 (model and reference) x (20 warm-up + 60 timed)
-        assertEquals(4L * 20 * 2 * (TimingAttack.WARMUP + 60), r.queries());
+        // every query counted: (2 profiles + 2 trials) x 20 candidates x 2 (model and reference) x (20 warm-up in each of
+        // the 5 rounds + 60 timed)
+        assertEquals(4L * 20 * 2 * (TimingAttack.ROUNDS * TimingAttack.WARMUP + 60), r.queries());
         assertTrue(!r.succeeded());
+        any.close();
+    }
+
+    /**
+     * Latency = 1 ms of serving overhead + 0.15 ms per weight layer of compute, the compute slowed by a factor that falls
+     * from 1.6 to 1.0 over the run (a machine that gets quieter as the attack goes on: the overhead, like the reference
+     * model's, barely changes). {@code total} is the expected number of queries of the run, the drift's time scale.
+     */
+    private static Deployment drifting(long seed, long total) {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        return new Deployment() {
+            @Override
+            public String description() {
+                return "synthetic latencies, drifting";
+            }
+
+            @Override
+            public Endpoint serve(Classifier model, ServingDefence defence) {
+                int depth = 0;
+                for (var c : ((DjlClassifier) model).model().getBlock().getChildren()) {
+                    Block b = c.getValue();
+                    depth += b instanceof Linear || b instanceof Conv2d ? 1 : 0;
+                }
+                double compute = depth * (0.15 + (model.info().source().contains("wide") ? 0.05 : 0));
+                SplittableRandom rnd = new SplittableRandom(seed ^ model.info().source().hashCode());
+                return new Endpoint() {
+                    long queries;
+
+                    @Override
+                    public long timeQuery(float[] sample) {
+                        queries++;
+                        double slow = 1.6 - 0.6 * Math.min(1.0, (double) clock.getAndIncrement() / total);
+                        double ms = 1.0 + compute * slow + Math.abs(rnd.nextGaussian()) * 0.05;
+                        return (long) (ms * 1e6);
+                    }
+
+                    @Override
+                    public long queries() {
+                        return queries;
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+            }
+        };
+    }
+
+    @Test
+    void aMachineThatSpeedsUpDuringTheRunShiftsProfilesAndTargetsAlike() {
+        // measured one after the other, the profiles (taken first, on the slower machine) put every target one or more
+        // depths too shallow; interleaved over the rounds, both see the same mix of the machine's states
+        DjlClassifier any = TimingAttack.defaultCandidates().get(0).build(new ai.djl.ndarray.types.Shape(1, 28, 28), 10, 1);
+        // (2 profiles + 1 target) x 20 candidates x 2 (model and reference) x (5 x 20 warm-up + 60 timed)
+        long total = 3L * 20 * 2 * (TimingAttack.ROUNDS * TimingAttack.WARMUP + 60);
+        SideChannelVictim v = new SideChannelVictim(any, "test", TestSupport.mnistTest(50), null, drifting(5, total));
+        TimingAttack.Result r = new TimingAttack(new TimingAttack.Config(TimingAttack.defaultCandidates(), 2, 1, 60, 0,
+                null, 0)).run(v, false);
+        assertEquals(total, r.queries());
+        assertTrue(r.clean().depthAccuracy() >= 0.9, "clean depth accuracy " + r.clean().depthAccuracy() + " "
+                + r.clean().predictions());
         any.close();
     }
 
