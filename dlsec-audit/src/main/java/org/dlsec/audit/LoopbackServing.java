@@ -36,7 +36,7 @@ public final class LoopbackServing {
 
                 @Override
                 public void close() {
-                    server.close();
+                    server.closeNow();
                 }
             };
         });

@@ -163,6 +163,54 @@ class SideChannelAuditTest {
                         java.util.Map.of("seed", 0), 0), now, 200);
     }
 
+    /**
+     * The timing attack's real path, which the audit takes: candidate models served by {@code dlsec serve} over loopback
+     * HTTP, plain and behind constant-time padding, every query counted. What is asserted holds on any machine (counts,
+     * the padding's floor); the accuracy is a timing figure and is not asserted (BENCHMARKS.md has it).
+     */
+    @Test
+    void theTimingAttackServesOverLoopbackAndConstantTimeHoldsEveryAnswerToTheBudget() {
+        List<org.dlsec.attack.sidechannel.TimingAttack.Candidate> all =
+                org.dlsec.attack.sidechannel.TimingAttack.defaultCandidates();
+        // the shallowest and deepest MLP and CNN: 4 candidates, 1 profile and 1 target each, 3 timed queries per model
+        List<org.dlsec.attack.sidechannel.TimingAttack.Candidate> four = List.of(all.get(0), all.get(9), all.get(10),
+                all.get(19));
+        org.dlsec.attack.sidechannel.TimingAttack.Config c = new org.dlsec.attack.sidechannel.TimingAttack.Config(four, 1, 1,
+                3, 0, new org.dlsec.attack.sidechannel.ServingDefence(Countermeasure.CONSTANT_TIME, 3), 6);
+        Dataset d = TestSupport.mnistTest(8);
+        org.dlsec.attack.sidechannel.TimingAttack.Result r;
+        // the victim gives only the input shape and classes: any image model of MNIST's will do
+        try (org.dlsec.model.DjlClassifier any = all.get(0).build(d.sampleShape(), 10, 1)) {
+            SideChannelVictim v = new SideChannelVictim(any, "test", d, null, LoopbackServing.deployment(6));
+            r = new org.dlsec.attack.sidechannel.TimingAttack(c).run(v, false);
+        }
+        assertEquals(List.of("clean", "constant-time"), r.trials().stream()
+                .map(org.dlsec.attack.sidechannel.TimingAttack.Trial::condition).toList());
+        assertEquals(List.of(2, 10), r.clean().depths());
+        // 3 rounds (one timed query each), 20 warm-up queries per visit; model and reference alike
+        long perModel = 3L * org.dlsec.attack.sidechannel.TimingAttack.WARMUP + 3;
+        assertEquals(4 * 2 * perModel, r.profileQueries());
+        for (org.dlsec.attack.sidechannel.TimingAttack.Trial t : r.trials()) {
+            assertEquals(4, t.predictions().size());
+            assertEquals(4 * perModel, t.queries());
+            assertEquals(4 * perModel, t.referenceQueries());
+        }
+        assertEquals(12 * 2 * perModel, r.queries());
+        // every padded answer waits for the 3 ms budget at least: the medians and the mean, and so the cost
+        for (org.dlsec.attack.sidechannel.TimingAttack.Prediction p : r.defended().predictions()) {
+            assertTrue(p.medianMillis() >= 3.0, p.toString());
+        }
+        assertTrue(r.defended().meanMillis() >= 3.0, "mean " + r.defended().meanMillis());
+        assertEquals(r.defended().meanMillis() - r.clean().meanMillis(), r.latencyCostMillis(), 1e-9);
+        SideChannelRecord rec = SideChannelRecord.of("timing-constant-time", "0".repeat(64), r, java.time.Instant.now());
+        assertEquals(4, rec.timing().candidates());
+        assertEquals(4, rec.timing().targets());
+        assertEquals(r.queries(), rec.timing().queries());
+        assertEquals(r.defended().depthAccuracy(), rec.timing().depthAccuracy(), 0.0);
+        assertEquals(r.clean().depthAccuracy(), rec.timing().cleanDepthAccuracy(), 0.0);
+        assertTrue(rec.timing().deployment().contains("loopback"), rec.timing().deployment());
+    }
+
     /** The timing attack measures the undefended server beside its countermeasure: both count for the verdict. */
     @Test
     void aTimingRunIsJudgedOnItsUndefendedTrialToo() {
