@@ -1,12 +1,17 @@
 package org.dlsec.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import org.dlsec.TestSupport;
 import org.dlsec.data.Dataset;
@@ -20,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * {@code at::set_num_threads} (DJL's {@code JniUtils.setNumThreads}, called by GradientConsistencyTest and by the
  * Spark executors' runtime): besides the intra-op thread count it sets MKL's thread count <em>of the calling
  * thread</em>, which undid dlsec's one-thread MKL setting on that thread; the test LeNet-5 of {@code TestModels}
- * then came out different in the whole suite than in an isolated run.
+ * then came out different in the whole suite than in an isolated run. And libtorch's numerics must be configured
+ * the same way whichever dlsec class is used first.
  */
 class TrainingDeterminismTest {
     @Test
@@ -42,6 +48,21 @@ class TrainingDeterminismTest {
         assertFalse(Arrays.equals(first, untrainedParameters(train)), "the training changed the parameters");
         assertArrayEquals(first, again, "same seed after setNumThreads(" + threads + ") on this thread");
         assertArrayEquals(first, oneThread, "same seed at 1 libtorch thread instead of " + threads);
+    }
+
+    @Test
+    void configuringTheNumericsBeforeTheEngineIsLoadedConfiguresThemAll() throws Exception {
+        // a fresh JVM whose first dlsec call is LibTorchNumerics: it used to find no libtorch yet, and its status (oneDNN
+        // on, no MKL thread control) stayed for the whole JVM
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true", FirstCallProbe.class.getName())
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("oneDNN disabled; NNPACK off true; MKL threads 1"), out);
     }
 
     private static float[] trainedParameters(Dataset train) {
