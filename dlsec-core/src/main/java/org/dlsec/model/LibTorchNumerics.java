@@ -14,6 +14,7 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.dlsec.core.Tensors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,8 @@ public final class LibTorchNumerics {
 
     private static volatile Status status;
     private static volatile Function mklThreadsLocal;
-    private static final ThreadLocal<Boolean> THREAD_CONFIGURED = new ThreadLocal<>();
+    private static final AtomicBoolean WARNED_RESET = new AtomicBoolean();
+    private static final AtomicBoolean WARNED_FAILURE = new AtomicBoolean();
 
     /** What was configured and what the self-check measured. */
     public record Status(boolean oneDnnDisabled, String how, double gradientError, boolean nnpackDisabled) {
@@ -61,9 +63,11 @@ public final class LibTorchNumerics {
     private LibTorchNumerics() {}
 
     /**
-     * Configures libtorch once per JVM and returns the self-check's result (never throws).
+     * Configures libtorch once per JVM and returns the self-check's result; the first call loads the
+     * engine if nothing has yet.
      *
      * @return what was configured and measured; the same object on every call after the first
+     * @throws ai.djl.engine.EngineException when the engine cannot be loaded
      */
     public static Status configure() {
         Status s = status;
@@ -71,6 +75,11 @@ public final class LibTorchNumerics {
             synchronized (LibTorchNumerics.class) {
                 s = status;
                 if (s == null) {
+                    // libtorch's symbols can only be reached once DJL has loaded it: configured before that (a first
+                    // call to this class rather than Engines), the status said "libtorch_cpu not found" and left oneDNN
+                    // on and MKL multi-threaded for the rest of the JVM
+                    Engines.configureOffline();
+                    Engine.getEngine(Engines.ENGINE);
                     NativeLibrary torch = libtorch();
                     mklThreadsLocal = mklSetThreadsLocal(torch);
                     String how = Boolean.getBoolean("dlsec.onednn") ? "kept on (-Ddlsec.onednn=true)" : disableOneDnn(torch);
@@ -104,25 +113,36 @@ public final class LibTorchNumerics {
 
     /**
      * Makes MKL, which libtorch calls for matrix products, run single-threaded when called from this
-     * thread (once per thread; libtorch still parallelises convolutions over the batch with its own
-     * threads). MKL otherwise splits the sums of short products between threads in ways that change
-     * with the batch size, so a sample's gradient would depend on which other samples share its
-     * batch (measured: batches of 5 and 6 at two threads).
+     * thread (libtorch still parallelises convolutions over the batch with its own threads). MKL
+     * otherwise splits the sums of short products between threads in ways that change with the batch
+     * size, so a sample's gradient would depend on which other samples share its batch (measured:
+     * batches of 5 and 6 at two threads), and a seeded training would not give the same weights.
+     *
+     * <p>The setting is applied again on every call, not once per thread: libtorch's
+     * {@code at::set_num_threads} (DJL's {@code JniUtils.setNumThreads}, which the Spark executors'
+     * runtime calls) also sets MKL's thread count of the thread that calls it, to the intra-op count.
+     * When this was done once per thread, one such call made every later training on that thread
+     * differ from a fresh JVM's (the test LeNet-5 of the suite differed from an isolated run's; see
+     * TrainingDeterminismTest). The call costs well under a microsecond (0.3–0.4 µs measured).
      */
     public static void configureThread() {
-        if (THREAD_CONFIGURED.get() != null) {
-            return;
-        }
         configure();
         Function f = mklThreadsLocal;
-        if (f != null) {
-            try {
-                f.invokeInt(new Object[] {1});
-            } catch (RuntimeException | LinkageError e) {
+        if (f == null) {
+            return;
+        }
+        try {
+            int previous = f.invokeInt(new Object[] {1});
+            if (previous != 1 && previous != 0 && !WARNED_RESET.getAndSet(true)) {
+                // 0: never set on this thread (first call); anything else: set by someone else since
+                LOG.debug("MKL's thread count on this thread had been set to {} (at::set_num_threads?); back to 1",
+                        previous);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            if (!WARNED_FAILURE.getAndSet(true)) {
                 LOG.warn("could not make MKL single-threaded on this thread: {}", e.toString());
             }
         }
-        THREAD_CONFIGURED.set(Boolean.TRUE);
     }
 
     private static String disableOneDnn(NativeLibrary torch) {

@@ -106,12 +106,12 @@ class PowerAnalysisTest {
     }
 
     @Test
-    void everyLayerInTurnIsAttackedAndTheCopyCompared() {
-        // every layer in turn, 1,000 traces per layer (the bench's figures use 5,000). Both convolutions come out exact.
-        // The copy's fidelity depends on the training of the model: an isolated run of this class trains a LeNet-5 on
-        // which conv1, conv2 and fc1 come out exact and the fidelity is 0.996; inside the whole suite the same recipe
-        // trains another one, on which two of conv2's 16 biases are missed and the fidelity falls to 0.10. So only what
-        // holds on both is asserted here; BENCHMARKS.md has the demo LeNet-5's 1.0000 with 5,000 traces.
+    void everyLayerInTurnGivesAFaithfulCopy() {
+        // the last acceptance point on the test LeNet-5 (not the demo's), with 1,000 traces per layer instead of
+        // the bench's 5,000: measured 100% of conv1, conv2 and fc1 exact, fidelity 0.996 on 500 test images. (The whole
+        // suite used to train another LeNet-5 from the same recipe, on which two conv2 biases were missed and the fidelity
+        // was 0.10: MKL ran at two threads there after GradientConsistencyTest's at::set_num_threads; see
+        // TrainingDeterminismTest. The same seed now gives the same model in both.)
         PowerAnalysis.Result r = new PowerAnalysis(new PowerAnalysis.Config(1000, 1.0, LeakageModel.HAMMING_WEIGHT,
                 Countermeasure.NONE, 0, false, 500, 0)).run(victim(), false);
         assertEquals(5, r.layers().size());
@@ -120,7 +120,7 @@ class PowerAnalysisTest {
         assertEquals(1.0, r.layers().get(1).recovered(), PowerAnalysis.summary(r));
         PowerAnalysis.Extraction e = r.extraction();
         assertEquals(500, e.samples());
-        assertTrue(e.fidelityToInt8() >= 0 && e.fidelityToInt8() <= 1, "fidelity " + e.fidelityToInt8());
+        assertTrue(e.fidelityToInt8() >= 0.99, "fidelity " + e.fidelityToInt8() + "\n" + PowerAnalysis.summary(r));
     }
 
     @Test
