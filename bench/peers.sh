@@ -3,7 +3,8 @@
 # TorchScript model file and the same first N test images, interleaved (dlsec, peers, dlsec, peers, ...) REPS times;
 # prints the median seconds, robust accuracy and mean L2 (successful samples) of each tool and the ratio
 # dlsec / fastest peer. dlsec's time is its own "seconds" (the attack over the batches, clean prediction included);
-# a peer's is its attack call alone (bench/peer_attack.py).
+# a peer's is its attack call alone (bench/peer_attack.py), and the "same work" ratio adds the peer's clean and adversarial
+# predictions, timed, which dlsec's seconds include.
 #
 # Usage: bench/peers.sh [TA_DIR] [ART_DIR]
 #   TA_DIR  a checkout of Harry24k/adversarial-attacks-pytorch (3.5.1), default /tmp/ta
