@@ -106,6 +106,26 @@ class PowerAnalysisTest {
     }
 
     @Test
+    void aBiasIsRecoveredWhenTheSumsCrossZero() {
+        // sums spread across zero as on the test LeNet-5's conv2 (one training: -35,000..37,000, 43% negative, where the
+        // bias 272 = 0x110 came out as 144 = 0x90): the sign extension makes half of the biased sum's Hamming weight, and
+        // the low byte's masked correlation can prefer a wrong byte (by correlation alone 144, 17, 0, 5 and -71 came out
+        // as 32, 113, 128, -59 and 57 here); the squared error of the whole sum's prediction tells them apart
+        int n = 1000;
+        SplittableRandom rnd = new SplittableRandom(23);
+        int[] biases = {272, -246, 144, 1000, -3000, 17, 0, -1, 356, 407, -299, 270, 128, 94, 5, -71, 223, 196};
+        for (int bias : biases) {
+            int[] acc = new int[n];
+            float[] l = new float[n];
+            for (int t = 0; t < n; t++) {
+                acc[t] = (int) Math.round(1000 + 10_000 * rnd.nextGaussian());
+                l[t] = (float) (Integer.bitCount(acc[t] + bias) + rnd.nextGaussian());
+            }
+            assertEquals(bias, Cpa.bias(acc, l, n, LeakageModel.HAMMING_WEIGHT), "bias " + bias);
+        }
+    }
+
+    @Test
     void everyLayerInTurnIsAttackedAndTheCopyCompared() {
         // every layer in turn, 1,000 traces per layer (the bench's figures use 5,000). Both convolutions come out exact.
         // The copy's fidelity depends on the training of the model: an isolated run of this class trains a LeNet-5 on
