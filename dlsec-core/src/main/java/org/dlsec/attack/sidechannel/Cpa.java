@@ -18,7 +18,8 @@ package org.dlsec.attack.sidechannel;
  * too. So the best {@value #BEAM} hypotheses of the first weight, plus zero, are each extended greedily over the next
  * {@value #LOOKAHEAD} weights, and the prefix whose predicted samples have the least squared error wins: squared error,
  * unlike correlation, sees the absolute level, and a doubled negative value has one sign bit less. While that winner
- * is zero the accumulator stays zero, so the next weight is resolved the same way, up to the first non-zero one. A
+ * is zero, or the weight's input is zero in every trace (nothing of it leaks), the accumulator stays zero, so the
+ * next weight is resolved the same way, up to the first non-zero one. A
  * last check compares the whole unit with its scalings by powers of two the same way. The sign needs no such help: a negative product is sign-extended to 32 bits and its Hamming weight
  * differs from the positive one's by about 16 − 2·HW.
  *
@@ -62,6 +63,13 @@ final class Cpa {
         // winner is zero the accumulator stays zero, so the next weight has the first one's ghosts: it is resolved the
         // same way (every weight before it being zero, the accumulator and product are zero again).
         for (int p = 0; p < k; p++) {
+            if (unobservable[p]) {
+                // an input that is zero in every trace: its weight leaks nothing and adds nothing, and the accumulator
+                // stays zero, so the ghosts pass on to the next weight (on a linear layer behind ReLUs, the first
+                // features are often never switched on)
+                w[p] = 0;
+                continue;
+            }
             double[] s0 = scores(x[p], acc, prod, trace[2 * p], trace[2 * p + 1], n, model);
             int look = Math.min(k, p + LOOKAHEAD);
             double bestSse = Double.POSITIVE_INFINITY;

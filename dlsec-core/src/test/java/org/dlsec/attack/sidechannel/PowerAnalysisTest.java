@@ -106,6 +106,36 @@ class PowerAnalysisTest {
     }
 
     @Test
+    void inputsNeverSwitchedOnPassTheGhostsToTheFirstLiveWeight() {
+        // a linear layer behind ReLUs: its first features can be zero in every trace (nothing of their weights leaks);
+        // the accumulator is still zero at the first live weight, whose doubled and halved values are ghosts (54, 27)
+        int n = 2000;
+        int[] w = {77, -5, 54, 30, -41, 12, 0, 66, -9, 23};
+        int k = w.length;
+        SplittableRandom rnd = new SplittableRandom(9);
+        int[][] x = new int[k][n];
+        float[][] trace = new float[2 * k + 1][n];
+        for (int t = 0; t < n; t++) {
+            int acc = 0;
+            for (int i = 0; i < k; i++) {
+                x[i][t] = i < 2 ? 0 : rnd.nextInt(256);
+                int p = x[i][t] * w[i];
+                acc += p;
+                trace[2 * i][t] = (float) (Integer.bitCount(p) + rnd.nextGaussian());
+                trace[2 * i + 1][t] = (float) (Integer.bitCount(acc) + rnd.nextGaussian());
+            }
+            trace[2 * k][t] = (float) (Integer.bitCount(acc - 500) + rnd.nextGaussian());
+        }
+        Cpa.Unit u = Cpa.unit(x, trace, n, LeakageModel.HAMMING_WEIGHT);
+        int[] expected = w.clone();
+        expected[0] = 0;
+        expected[1] = 0;
+        assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(u.weights()));
+        assertEquals(-500, u.bias());
+        assertTrue(u.unobservable()[0] && u.unobservable()[1] && !u.unobservable()[2]);
+    }
+
+    @Test
     void aBiasIsRecoveredWhenTheSumsCrossZero() {
         // sums spread across zero as on the test LeNet-5's conv2 (one training: -35,000..37,000, 43% negative, where the
         // bias 272 = 0x110 came out as 144 = 0x90): the sign extension makes half of the biased sum's Hamming weight, and
