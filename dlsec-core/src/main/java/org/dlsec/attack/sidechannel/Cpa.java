@@ -308,9 +308,20 @@ final class Cpa {
                 candidates.add((beam[i] << shift) >> shift);
             }
         }
+        // a bias beyond twice the largest accumulator fixes the sign of every sum (the unit would be constant on the
+        // traces): with an accumulator off by a few wrong weights such a candidate can fit the level of the samples
+        // better than the true bias, so it is not one
+        long reach = 0;
+        for (int t = 0; t < n; t++) {
+            reach = Math.max(reach, Math.abs((long) acc[t]));
+        }
+        reach = 2 * reach + 256;
         int answer = 0;
         double least = Double.POSITIVE_INFINITY;
         for (int b : candidates) {
+            if (Math.abs((long) b) > reach) {
+                continue;
+            }
             double e = biasSse(acc, l, n, model, b);
             if (e < least - 1e-6 || e <= least + 1e-6 && Math.abs((long) b) < Math.abs((long) answer)) {
                 least = e;
