@@ -157,11 +157,12 @@ class PowerAnalysisTest {
 
     @Test
     void everyLayerInTurnIsAttackedAndTheCopyCompared() {
-        // every layer in turn, 1,000 traces per layer (the bench's figures use 5,000). Both convolutions come out exact.
-        // The copy's fidelity depends on the training of the model: an isolated run of this class trains a LeNet-5 on
-        // which conv1, conv2 and fc1 come out exact and the fidelity is 0.996; inside the whole suite the same recipe
-        // trains another one, on which two of conv2's 16 biases are missed and the fidelity falls to 0.10. So only what
-        // holds on both is asserted here; BENCHMARKS.md has the demo LeNet-5's 1.0000 with 5,000 traces.
+        // every layer in turn, 1,000 traces per layer (the bench's figures use 5,000), and the copy compared with the
+        // int8 device on 500 test images. Before the biases were chosen by squared error (a wrong low byte when the sums
+        // cross zero), dead first inputs skipped in the ghost resolution and the rare input features of the deeper
+        // campaigns topped up, one training of this recipe (the whole suite's) lost two conv2 biases and the copy's
+        // fidelity fell to 0.10. Now, on LeNet-5s trained with seeds 1234 (this one in an isolated run), 2 and 3, the
+        // fidelity is 1.000, 0.994 and 0.998; seed 1's is 0.974 (fc1/fc2 weights on rarely switched-on features).
         PowerAnalysis.Result r = new PowerAnalysis(new PowerAnalysis.Config(1000, 1.0, LeakageModel.HAMMING_WEIGHT,
                 Countermeasure.NONE, 0, false, 500, 0)).run(victim(), false);
         assertEquals(5, r.layers().size());
@@ -170,7 +171,7 @@ class PowerAnalysisTest {
         assertEquals(1.0, r.layers().get(1).recovered(), PowerAnalysis.summary(r));
         PowerAnalysis.Extraction e = r.extraction();
         assertEquals(500, e.samples());
-        assertTrue(e.fidelityToInt8() >= 0 && e.fidelityToInt8() <= 1, "fidelity " + e.fidelityToInt8());
+        assertTrue(e.fidelityToInt8() >= 0.99, "fidelity " + e.fidelityToInt8() + "\n" + PowerAnalysis.summary(r));
     }
 
     @Test
