@@ -18,12 +18,14 @@ package org.dlsec.attack.sidechannel;
  * too. So the best {@value #BEAM} hypotheses of the first weight, plus zero, are each extended greedily over the next
  * {@value #LOOKAHEAD} weights, and the prefix whose predicted samples have the least squared error wins: squared error,
  * unlike correlation, sees the absolute level, and a doubled negative value has one sign bit less. While that winner
- * is zero the accumulator stays zero, so the next weight is resolved the same way, up to the first non-zero one. A
+ * is zero, or the weight's input is zero in every trace (nothing of it leaks), the accumulator stays zero, so the
+ * next weight is resolved the same way, up to the first non-zero one. A
  * last check compares the whole unit with its scalings by powers of two the same way. The sign needs no such help: a negative product is sign-extended to 32 bits and its Hamming weight
  * differs from the positive one's by about 16 − 2·HW.
  *
  * <p>The bias is recovered from the sample of {@code a_K + b} byte by byte, least significant first (a sum's low
- * bits depend only on the addends' low bits; see {@link #bias}): 4 × 256 hypotheses instead of 2^32.
+ * bits depend only on the addends' low bits; see {@link #bias}): a beam of partial biases, 4 × {@value #BIAS_BEAM} ×
+ * 256 hypotheses instead of 2^32, and the least squared error of the whole sum's prediction among the kept ones.
  */
 final class Cpa {
     /** First-weight hypotheses kept for the joint resolution with the second weight. */
@@ -61,6 +63,13 @@ final class Cpa {
         // winner is zero the accumulator stays zero, so the next weight has the first one's ghosts: it is resolved the
         // same way (every weight before it being zero, the accumulator and product are zero again).
         for (int p = 0; p < k; p++) {
+            if (unobservable[p]) {
+                // an input that is zero in every trace: its weight leaks nothing and adds nothing, and the accumulator
+                // stays zero, so the ghosts pass on to the next weight (on a linear layer behind ReLUs, the first
+                // features are often never switched on)
+                w[p] = 0;
+                continue;
+            }
             double[] s0 = scores(x[p], acc, prod, trace[2 * p], trace[2 * p + 1], n, model);
             int look = Math.min(k, p + LOOKAHEAD);
             double bestSse = Double.POSITIVE_INFINITY;
@@ -262,74 +271,77 @@ final class Cpa {
     /**
      * The bias, byte by byte from the least significant, from the sample of the biased sum. Byte j's 256 hypotheses
      * (the lower bytes known) predict the leakage of the sum's bits 0..8j+7 only, which do not depend on the higher
-     * bytes of the bias. The higher bits of the sum still leak, and when they are mostly a sign extension they can pull
-     * a byte off; so each level's partial bias, zero- and sign-extended, is a candidate for the whole int32, and the
-     * candidate whose whole-sum prediction correlates best wins (equal scores: the smallest magnitude).
+     * bytes of the bias; the {@value #BIAS_BEAM} best-correlating partial biases of each level are kept and each is
+     * extended by the next byte. The higher bits of the sum still leak, and when they are mostly a sign extension (the
+     * sums crossing zero) they can pull a byte off: the masked correlation of the right low byte is then barely above
+     * a wrong one's (on the test LeNet-5, 0x90 against 0x10, whose sums differ in bit 7 only). So every kept partial
+     * bias of every level, zero- and sign-extended, is a candidate for the whole int32, and the candidate whose
+     * predicted sum samples have the least squared error against the recorded ones wins (equal errors: the smallest
+     * magnitude). The squared error, in Hamming-weight units, sees the whole sum and its absolute level: a bias off in
+     * one bit misses the sample by about a bit in most traces, where the noise averages out.
      */
     static int bias(int[] acc, float[] l, int n, LeakageModel model) {
         double[] m = new double[2];
         moments(l, n, m, 0);
-        int known = 0;
-        int[] candidates = new int[8];
+        int[] beam = {0};
+        java.util.LinkedHashSet<Integer> candidates = new java.util.LinkedHashSet<>();
         for (int j = 0; j < 4; j++) {
             int mask = j == 3 ? -1 : (1 << (8 * (j + 1))) - 1;
-            double best = Double.NEGATIVE_INFINITY;
-            int bestV = 0;
-            for (int v = 0; v < 256; v++) {
-                double r = biasScore(acc, l, n, model, known | (v << (8 * j)), mask, m);
-                if (r > best + 1e-12) {
-                    best = r;
-                    bestV = v;
+            int[] next = new int[beam.length * 256];
+            double[] score = new double[next.length];
+            for (int c = 0; c < beam.length; c++) {
+                for (int v = 0; v < 256; v++) {
+                    next[c * 256 + v] = beam[c] | (v << (8 * j));
+                    score[c * 256 + v] = biasScore(acc, l, n, model, next[c * 256 + v], mask, m);
                 }
             }
-            known |= bestV << (8 * j);
+            Integer[] order = new Integer[next.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (p, q) -> Double.compare(score[q], score[p]));
+            beam = new int[Math.min(BIAS_BEAM, next.length)];
             int shift = 32 - 8 * (j + 1);
-            candidates[2 * j] = known;
-            candidates[2 * j + 1] = (known << shift) >> shift;
-        }
-        // Correlation ignores a constant: a bias whose high bits never take part in a carry within the traces scores
-        // the same whatever they are. The leakage is in Hamming-weight units (the attacker has characterised its probe),
-        // so the mean level of the sample tells the Hamming weight of those bits; among the candidates whose predicted
-        // mean matches within MEAN_TOLERANCE, and whose correlation is within R_TOLERANCE of the best, the smallest
-        // magnitude wins.
-        double[] r = new double[candidates.length];
-        boolean[] level = new boolean[candidates.length];
-        boolean any = false;
-        for (int c = 0; c < candidates.length; c++) {
-            r[c] = biasScore(acc, l, n, model, candidates[c], -1, m);
-            level[c] = Math.abs(meanPrediction(acc, n, model, candidates[c]) - m[0] / n) <= MEAN_TOLERANCE;
-            any |= level[c];
-        }
-        double best = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < candidates.length; c++) {
-            if (!any || level[c]) {
-                best = Math.max(best, r[c]);
+            for (int i = 0; i < beam.length; i++) {
+                beam[i] = next[order[i]];
+                candidates.add(beam[i]);
+                candidates.add((beam[i] << shift) >> shift);
             }
         }
+        // a bias beyond twice the largest accumulator fixes the sign of every sum (the unit would be constant on the
+        // traces): with an accumulator off by a few wrong weights such a candidate can fit the level of the samples
+        // better than the true bias, so it is not one
+        long reach = 0;
+        for (int t = 0; t < n; t++) {
+            reach = Math.max(reach, Math.abs((long) acc[t]));
+        }
+        reach = 2 * reach + 256;
         int answer = 0;
-        boolean found = false;
-        for (int c = 0; c < candidates.length; c++) {
-            if ((!any || level[c]) && r[c] >= best - R_TOLERANCE
-                    && (!found || Math.abs((long) candidates[c]) < Math.abs((long) answer))) {
-                answer = candidates[c];
-                found = true;
+        double least = Double.POSITIVE_INFINITY;
+        for (int b : candidates) {
+            if (Math.abs((long) b) > reach) {
+                continue;
+            }
+            double e = biasSse(acc, l, n, model, b);
+            if (e < least - 1e-6 || e <= least + 1e-6 && Math.abs((long) b) < Math.abs((long) answer)) {
+                least = e;
+                answer = b;
             }
         }
         return answer;
     }
 
-    /** Hamming-weight units by which a candidate bias's mean prediction may miss the sample's mean. */
-    static final double MEAN_TOLERANCE = 0.5;
-    /** Correlations closer than this to the best are a tie. */
-    static final double R_TOLERANCE = 0.005;
+    /** Partial biases kept at each byte level of {@link #bias}. */
+    static final int BIAS_BEAM = 8;
 
-    private static double meanPrediction(int[] acc, int n, LeakageModel model, int b) {
-        long s = 0;
+    /** The squared error of the predicted biased-sum samples under bias {@code b}, in squared Hamming-weight units. */
+    static double biasSse(int[] acc, float[] l, int n, LeakageModel model, int b) {
+        double e = 0;
         for (int t = 0; t < n; t++) {
-            int sum = acc[t] + b;
-            s += model == LeakageModel.HAMMING_WEIGHT ? Integer.bitCount(sum) : Integer.bitCount(sum ^ acc[t]);
+            double d = l[t] - model.leak(acc[t], acc[t] + b);
+            e += d * d;
         }
-        return (double) s / n;
+        return e;
     }
 
     private static double biasScore(int[] acc, float[] l, int n, LeakageModel model, int b, int mask, double[] m) {

@@ -106,12 +106,64 @@ class PowerAnalysisTest {
     }
 
     @Test
+    void inputsNeverSwitchedOnPassTheGhostsToTheFirstLiveWeight() {
+        // a linear layer behind ReLUs: its first features can be zero in every trace (nothing of their weights leaks);
+        // the accumulator is still zero at the first live weight, whose doubled and halved values are ghosts (54, 27)
+        int n = 2000;
+        int[] w = {77, -5, 54, 30, -41, 12, 0, 66, -9, 23};
+        int k = w.length;
+        SplittableRandom rnd = new SplittableRandom(9);
+        int[][] x = new int[k][n];
+        float[][] trace = new float[2 * k + 1][n];
+        for (int t = 0; t < n; t++) {
+            int acc = 0;
+            for (int i = 0; i < k; i++) {
+                x[i][t] = i < 2 ? 0 : rnd.nextInt(256);
+                int p = x[i][t] * w[i];
+                acc += p;
+                trace[2 * i][t] = (float) (Integer.bitCount(p) + rnd.nextGaussian());
+                trace[2 * i + 1][t] = (float) (Integer.bitCount(acc) + rnd.nextGaussian());
+            }
+            trace[2 * k][t] = (float) (Integer.bitCount(acc - 500) + rnd.nextGaussian());
+        }
+        Cpa.Unit u = Cpa.unit(x, trace, n, LeakageModel.HAMMING_WEIGHT);
+        int[] expected = w.clone();
+        expected[0] = 0;
+        expected[1] = 0;
+        assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(u.weights()));
+        assertEquals(-500, u.bias());
+        assertTrue(u.unobservable()[0] && u.unobservable()[1] && !u.unobservable()[2]);
+    }
+
+    @Test
+    void aBiasIsRecoveredWhenTheSumsCrossZero() {
+        // sums spread across zero as on the test LeNet-5's conv2 (one training: -35,000..37,000, 43% negative, where the
+        // bias 272 = 0x110 came out as 144 = 0x90): the sign extension makes half of the biased sum's Hamming weight, and
+        // the low byte's masked correlation can prefer a wrong byte (by correlation alone 144, 17, 0, 5 and -71 came out
+        // as 32, 113, 128, -59 and 57 here); the squared error of the whole sum's prediction tells them apart
+        int n = 1000;
+        SplittableRandom rnd = new SplittableRandom(23);
+        int[] biases = {272, -246, 144, 1000, -3000, 17, 0, -1, 356, 407, -299, 270, 128, 94, 5, -71, 223, 196};
+        for (int bias : biases) {
+            int[] acc = new int[n];
+            float[] l = new float[n];
+            for (int t = 0; t < n; t++) {
+                acc[t] = (int) Math.round(1000 + 10_000 * rnd.nextGaussian());
+                l[t] = (float) (Integer.bitCount(acc[t] + bias) + rnd.nextGaussian());
+            }
+            assertEquals(bias, Cpa.bias(acc, l, n, LeakageModel.HAMMING_WEIGHT), "bias " + bias);
+        }
+    }
+
+    @Test
     void everyLayerInTurnGivesAFaithfulCopy() {
-        // the last acceptance point on the test LeNet-5 (not the demo's), with 1,000 traces per layer instead of
-        // the bench's 5,000: measured 100% of conv1, conv2 and fc1 exact, fidelity 0.996 on 500 test images. (The whole
-        // suite used to train another LeNet-5 from the same recipe, on which two conv2 biases were missed and the fidelity
-        // was 0.10: MKL ran at two threads there after GradientConsistencyTest's at::set_num_threads; see
-        // TrainingDeterminismTest. The same seed now gives the same model in both.)
+        // the last acceptance point on the test LeNet-5 (not the demo's), 1,000 traces per layer instead of the
+        // bench's 5,000, the copy compared with the int8 device on 500 test images. The whole suite used to train another
+        // LeNet-5 from the same recipe (MKL at two threads after GradientConsistencyTest's at::set_num_threads; see
+        // TrainingDeterminismTest), on which two conv2 biases were missed and the fidelity was 0.10; the same seed now
+        // gives the same model in both. With the biases chosen by squared error, dead first inputs skipped in the ghost
+        // resolution and the deeper campaigns' rare features topped up, LeNet-5s trained with seeds 1234 (this one), 2
+        // and 3 give 1.000, 0.994 and 0.998; seed 1's is 0.974 (fc1/fc2 weights on rarely switched-on features).
         PowerAnalysis.Result r = new PowerAnalysis(new PowerAnalysis.Config(1000, 1.0, LeakageModel.HAMMING_WEIGHT,
                 Countermeasure.NONE, 0, false, 500, 0)).run(victim(), false);
         assertEquals(5, r.layers().size());
