@@ -9,7 +9,7 @@
 # extract: every layer in turn (--layers 0) at σ = 1, the extracted model against the original on the test set.
 # timing:  the Duddu et al. depth attack over loopback dlsec serve: 20 candidates (MLP/CNN, 2..10 layers, narrow/wide),
 #          2 profiled + 1 held-out instance each, clean, under LOAD background threads, and with constant-time serving
-#          (budget BUDGET ms).
+#          (budget BUDGET ms). SEED (default 0) picks the instances and the query order of timing and extract.
 # Every run writes its JSON to target/bench/sidechannel/ and this script prints one table per part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,7 +64,7 @@ PY
 fi
 
 if [ "$what" = timing ] || [ "$what" = all ]; then
-  run --attack timing --traces "$queries" --load "$load" --defence constant-time --budget "$budget" --json "$out/timing.json" >/dev/null
+  run --attack timing --traces "$queries" --load "$load" --defence constant-time --budget "$budget" --seed "${SEED:-0}" --json "$out/timing.json" >/dev/null
   python3 - "$out" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1] + "/timing.json")); t = d["timing"]
