@@ -20,12 +20,17 @@ import org.junit.jupiter.api.Test;
  * deployment under constant-time serving.
  */
 class TimingAttackTest {
-    /** Latency = 1 ms + 0.15 ms per weight layer (+ 0.05 ms per layer for a wide one) + noise; or a constant budget. */
-    private static Deployment synthetic(long seed) {
+    /** The latency of one query to a served model of {@code depth} weight layers, in milliseconds. */
+    private interface Latency {
+        double millis(int depth, boolean wide, ServingDefence defence, SplittableRandom rnd);
+    }
+
+    /** A deployment whose endpoints answer at once with the latency {@code latency} gives (no clock is read). */
+    private static Deployment deployment(String description, long seed, Latency latency) {
         return new Deployment() {
             @Override
             public String description() {
-                return "synthetic latencies";
+                return description;
             }
 
             @Override
@@ -35,8 +40,8 @@ class TimingAttackTest {
                     Block b = c.getValue();
                     depth += b instanceof Linear || b instanceof Conv2d ? 1 : 0;
                 }
+                int layers = depth;
                 boolean wide = model.info().source().contains("wide");
-                double mean = 1.0 + depth * (0.15 + (wide ? 0.05 : 0));
                 SplittableRandom rnd = new SplittableRandom(seed ^ model.info().source().hashCode());
                 return new Endpoint() {
                     long queries;
@@ -44,11 +49,7 @@ class TimingAttackTest {
                     @Override
                     public long timeQuery(float[] sample) {
                         queries++;
-                        double ms = defence.kind() == Countermeasure.CONSTANT_TIME ? defence.budgetMillis()
-                                : mean;
-                        // scheduler noise only ever adds time
-                        ms += Math.abs(rnd.nextGaussian()) * 0.05 + (rnd.nextInt(20) == 0 ? rnd.nextDouble() * 5 : 0);
-                        return (long) (ms * 1e6);
+                        return (long) (latency.millis(layers, wide, defence, rnd) * 1e6);
                     }
 
                     @Override
@@ -61,6 +62,16 @@ class TimingAttackTest {
                 };
             }
         };
+    }
+
+    /** Latency = 1 ms + 0.15 ms per weight layer (+ 0.05 ms per layer for a wide one) + noise; or a constant budget. */
+    private static Deployment synthetic(long seed) {
+        return deployment("synthetic latencies", seed, (depth, wide, defence, rnd) -> {
+            double ms = defence.kind() == Countermeasure.CONSTANT_TIME ? defence.budgetMillis()
+                    : 1.0 + depth * (0.15 + (wide ? 0.05 : 0));
+            // scheduler noise only ever adds time
+            return ms + Math.abs(rnd.nextGaussian()) * 0.05 + (rnd.nextInt(20) == 0 ? rnd.nextDouble() * 5 : 0);
+        });
     }
 
     @Test
@@ -94,48 +105,16 @@ class TimingAttackTest {
     }
 
     /**
-     * Latency = 1 ms of serving overhead + 0.15 ms per weight layer of compute, the compute slowed by a factor that falls
-     * from 1.6 to 1.0 over the run (a machine that gets quieter as the attack goes on: the overhead, like the reference
-     * model's, barely changes). {@code total} is the expected number of queries of the run, the drift's time scale.
+     * Latency = 1 ms of serving overhead + 0.15 ms per weight layer of compute (0.2 ms wide), the compute slowed by a
+     * factor that falls from 1.6 to 1.0 over the run (a machine that gets quieter as the attack goes on: the overhead,
+     * like the reference model's, barely changes). {@code total} is the expected number of queries of the run, the drift's time scale.
      */
     private static Deployment drifting(long seed, long total) {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
-        return new Deployment() {
-            @Override
-            public String description() {
-                return "synthetic latencies, drifting";
-            }
-
-            @Override
-            public Endpoint serve(Classifier model, ServingDefence defence) {
-                int depth = 0;
-                for (var c : ((DjlClassifier) model).model().getBlock().getChildren()) {
-                    Block b = c.getValue();
-                    depth += b instanceof Linear || b instanceof Conv2d ? 1 : 0;
-                }
-                double compute = depth * (0.15 + (model.info().source().contains("wide") ? 0.05 : 0));
-                SplittableRandom rnd = new SplittableRandom(seed ^ model.info().source().hashCode());
-                return new Endpoint() {
-                    long queries;
-
-                    @Override
-                    public long timeQuery(float[] sample) {
-                        queries++;
-                        double slow = 1.6 - 0.6 * Math.min(1.0, (double) clock.getAndIncrement() / total);
-                        double ms = 1.0 + compute * slow + Math.abs(rnd.nextGaussian()) * 0.05;
-                        return (long) (ms * 1e6);
-                    }
-
-                    @Override
-                    public long queries() {
-                        return queries;
-                    }
-
-                    @Override
-                    public void close() {}
-                };
-            }
-        };
+        return deployment("synthetic latencies, drifting", seed, (depth, wide, defence, rnd) -> {
+            double slow = 1.6 - 0.6 * Math.min(1.0, (double) clock.getAndIncrement() / total);
+            return 1.0 + depth * (0.15 + (wide ? 0.05 : 0)) * slow + Math.abs(rnd.nextGaussian()) * 0.05;
+        });
     }
 
     @Test
