@@ -161,7 +161,8 @@ public final class TimingAttack implements SideChannelAttack {
      *        also the attacker's reference model
      * @param profiles instances of each candidate the attacker profiles, &gt;= 1 (default 2)
      * @param targets held-out instances of each candidate the attack predicts, &gt;= 1 (default 1)
-     * @param queries timed queries per served model, &gt;= 1 (default 200), after {@link #WARMUP} untimed ones
+     * @param queries timed queries per served model, &gt;= 1 (default 200), spread over the {@link #ROUNDS}
+     *        rounds, each visit after {@link #WARMUP} untimed ones
      * @param loadThreads background threads spinning while the targets are measured again, &gt;= 0 (default 0: no load
      *        trial)
      * @param defence the serving countermeasure the targets are measured under again (default and null:
@@ -178,7 +179,8 @@ public final class TimingAttack implements SideChannelAttack {
          *        is also the attacker's reference model
          * @param profiles instances of each candidate the attacker profiles, &gt;= 1 (default 2)
          * @param targets held-out instances of each candidate the attack predicts, &gt;= 1 (default 1)
-         * @param queries timed queries per served model, &gt;= 1 (default 200), after {@link #WARMUP} untimed ones
+         * @param queries timed queries per served model, &gt;= 1 (default 200), spread over the {@link #ROUNDS}
+         *        rounds, each visit after {@link #WARMUP} untimed ones
          * @param loadThreads background threads spinning while the targets are measured again, &gt;= 0 (default 0: no
          *        load trial)
          * @param defence the serving countermeasure the targets are measured under again (default and null:
@@ -470,8 +472,8 @@ public final class TimingAttack implements SideChannelAttack {
                 labels.stream().mapToInt(Integer::intValue).toArray(), cands.size());
         List<Trial> trials = new ArrayList<>();
         for (int k = 0; k < conditions.size(); k++) {
-            int trial = k;
-            trials.add(trial(conditions.get(k), model, subjects.stream().filter(s -> s.trial == trial).toList()));
+            int condition = k;
+            trials.add(trial(conditions.get(k), model, subjects.stream().filter(s -> s.trial == condition).toList()));
         }
         double cost = config.defence().kind() != Countermeasure.NONE
                 ? trials.get(trials.size() - 1).meanMillis() - trials.get(0).meanMillis() : 0;
