@@ -70,6 +70,22 @@ public record Provenance(
     }
 
     /**
+     * A copy with one more entry in {@code versions}, e.g. the kernels that computed the numbers.
+     *
+     * @param key the entry's name
+     * @param value its value; null leaves the provenance as it is
+     * @return a new provenance, or this one when {@code value} is null
+     */
+    public Provenance withVersion(String key, String value) {
+        if (value == null) {
+            return this;
+        }
+        Map<String, String> v = new java.util.LinkedHashMap<>(versions);
+        v.put(key, value);
+        return new Provenance(modelSha256, model, data, parameters, seed, v, started, finished);
+    }
+
+    /**
      * A copy whose {@code finished} time is now.
      *
      * @return a new provenance; this one is unchanged

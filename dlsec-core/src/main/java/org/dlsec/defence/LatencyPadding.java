@@ -114,4 +114,9 @@ public final class LatencyPadding extends AbstractClassifier {
     public void close() {
         // the wrapped classifier belongs to the caller
     }
+
+    @Override
+    public String kernels() {
+        return inner.kernels();
+    }
 }

@@ -82,4 +82,9 @@ public final class TemperatureScaled extends AbstractClassifier {
     public void close() {
         // the wrapped classifier belongs to the caller
     }
+
+    @Override
+    public String kernels() {
+        return inner.kernels();
+    }
 }

@@ -148,6 +148,16 @@ public interface Classifier extends AutoCloseable {
      */
     ModelInfo info();
 
+    /**
+     * The compute kernels behind this classifier's numbers, for the provenance of results: for a
+     * libtorch model, which convolution kernels it runs on and why (see {@link Kernels}).
+     *
+     * @return a short description, or null where it does not apply (no libtorch model behind it)
+     */
+    default String kernels() {
+        return null;
+    }
+
     @Override
     void close();
 /**

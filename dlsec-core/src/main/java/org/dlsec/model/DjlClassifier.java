@@ -33,6 +33,20 @@ public final class DjlClassifier extends AbstractClassifier {
      * {@link #MIN_ROWS}), so slicing changes no number.
      */
     static final int FORWARD_ROWS = 256;
+    /** oneDNN's channel block on AVX-512 machines: convolutions with whole blocks only. */
+    static final int BLOCK = 16;
+    /** Largest relative error of oneDNN's logits against the reference kernels' (float32 sums in another order). */
+    static final double ONEDNN_LOGIT_TOLERANCE = 1e-4;
+    /**
+     * Largest relative error of oneDNN's input gradients against the reference kernels'. Looser than the
+     * logits': where two inputs of a max-pool window or a ReLU's input differ by less than the float32
+     * rounding of the two kernels, the gradient goes another way (measured on a VGG-style GTSRB net:
+     * 1.1e-3), while the broken kernels this guards against are off by 0.15 to NaN.
+     */
+    static final double ONEDNN_GRADIENT_TOLERANCE = 1e-2;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DjlClassifier.class);
+    private volatile Kernels.Mode kernels;
+    private volatile String kernelsWhy;
     private final Model model;
     private final Block block;
     private final boolean symbolic;
@@ -98,8 +112,134 @@ public final class DjlClassifier extends AbstractClassifier {
         return true;
     }
 
+    /**
+     * The convolution kernels this model runs on, decided on the first call (see {@link Kernels}):
+     * oneDNN for a TorchScript model whose convolutions all fill oneDNN's 16-wide channel blocks and
+     * whose logits and input gradients on a fixed probe batch match the reference kernels' (to 1e-4 and 1e-2),
+     * are the same bits when computed twice, and do not depend on the batch; the reference kernels
+     * otherwise, for dlsec's own models, and with {@code -Ddlsec.onednn=false}.
+     *
+     * @return the kernels every prediction and gradient of this model runs on
+     */
+    public Kernels.Mode kernelMode() {
+        Kernels.Mode k = kernels;
+        if (k == null) {
+            synchronized (this) {
+                k = kernels;
+                if (k == null) {
+                    String why = symbolic ? (Kernels.oneDnnAllowed() ? oneDnnRefusal() : "oneDNN not allowed here")
+                            : "a dlsec model";
+                    k = why == null ? Kernels.Mode.ONEDNN : Kernels.Mode.REFERENCE;
+                    kernelsWhy = why == null ? "verified against the reference kernels" : why;
+                    LOG.debug("{}: {} kernels ({})", info().source(), k, kernelsWhy);
+                    kernels = k;
+                }
+            }
+        }
+        return k;
+    }
+
+    /**
+     * The kernels this model runs on ({@link #kernelMode()}) and why, for provenance and logs.
+     *
+     * @return for example "oneDNN (verified against the reference kernels)"
+     */
+    @Override
+    public String kernels() {
+        return (kernelMode() == Kernels.Mode.ONEDNN ? "oneDNN" : "reference") + " (" + kernelsWhy + ")";
+    }
+
+    /** Null when oneDNN may run this model, else why not. */
+    private String oneDnnRefusal() {
+        for (var entry : block.getParameters()) {
+            Shape s = entry.getValue().getArray().getShape();
+            if (s.dimension() > 4) {
+                return "parameter " + entry.getKey() + " of shape " + s + ": a 3-D convolution (unverified)";
+            }
+            if (s.dimension() == 4 && (s.get(0) % BLOCK != 0 || (s.get(1) % BLOCK != 0 && s.get(1) > 4))) {
+                return "convolution " + entry.getKey() + " of shape " + s + " does not fill oneDNN's " + BLOCK
+                        + "-wide channel blocks";
+            }
+        }
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            int d = (int) inputShape().size();
+            int rows = 2 * MIN_ROWS;
+            java.util.SplittableRandom r = new java.util.SplittableRandom(0x0DD11EL);
+            float[] x = new float[rows * d];
+            Bounds b = bounds();
+            for (int i = 0; i < x.length; i++) {
+                int j = i % d;
+                x[i] = b.clamp(j, b.lo(j) + r.nextDouble() * b.range(j));
+            }
+            NDArray probe = org.dlsec.core.Tensors.floats(m, x, new Shape(rows).addAll(inputShape()));
+            float[][] ref = probe(probe, Kernels.Mode.REFERENCE);
+            float[][] one = probe(probe, Kernels.Mode.ONEDNN);
+            float[][] again = probe(probe, Kernels.Mode.ONEDNN);
+            NDArray half = probe.get("0:" + MIN_ROWS);
+            float[][] halfOne = probe(half, Kernels.Mode.ONEDNN);
+            for (int t = 0; t < 2; t++) {
+                String what = t == 0 ? "logits" : "input gradients";
+                double err = relativeError(one[t], ref[t]);
+                if (!(err < (t == 0 ? ONEDNN_LOGIT_TOLERANCE : ONEDNN_GRADIENT_TOLERANCE))) {
+                    return "oneDNN's " + what + " differ from the reference kernels' (relative error " + err + ")";
+                }
+                if (!java.util.Arrays.equals(one[t], again[t])) {
+                    return "oneDNN's " + what + " differ between two identical calls";
+                }
+                if (!java.util.Arrays.equals(java.util.Arrays.copyOf(one[t], halfOne[t].length), halfOne[t])) {
+                    return "oneDNN's " + what + " of a sample depend on its batch";
+                }
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return "the oneDNN check failed: " + e;
+        }
+    }
+
+    /** Logits and the input gradient of a fixed objective (logits times a fixed pattern), in one mode. */
+    private float[][] probe(NDArray x, Kernels.Mode mode) {
+        try (Kernels.Section section = Kernels.enter(mode); NDManager scope = x.getManager().newSubManager()) {
+            if (section.mode() != mode) {
+                // inside another section of this thread: the kernels cannot be switched, so nothing is verified
+                throw new IllegalStateException("first call inside a " + section.mode() + " kernel section");
+            }
+            LibTorchNumerics.configureThread();
+            NDArray xi = x.duplicate();
+            xi.attach(scope);
+            xi.setRequiresGradient(true);
+            NDArray out;
+            try (InputGradients gc = InputGradients.open()) {
+                out = block.forward(parameters, new NDList(xi), symbolic).singletonOrThrow();
+                int k = (int) out.getShape().get(1);
+                float[] pattern = new float[k];
+                for (int j = 0; j < k; j++) {
+                    pattern[j] = (float) Math.sin(1.7 * j + 0.3);
+                }
+                gc.backward(out.mul(org.dlsec.core.Tensors.floats(scope, pattern, new Shape(1, k))).sum());
+            }
+            return new float[][] {out.toFloatArray(), xi.getGradient().toFloatArray()};
+        }
+    }
+
+    private static double relativeError(float[] a, float[] ref) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < a.length; i++) {
+            double e = (double) a[i] - ref[i];
+            num += e * e;
+            den += (double) ref[i] * ref[i];
+        }
+        return den == 0 ? (num == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(num / den);
+    }
+
     @Override
     protected NDArray forward(NDArray x) {
+        try (Kernels.Section ignored = Kernels.enter(kernelMode())) {
+            return forwardIn(x);
+        }
+    }
+
+    private NDArray forwardIn(NDArray x) {
         LibTorchNumerics.configureThread();
         int n = (int) x.getShape().get(0);
         if (n > FORWARD_ROWS) {
@@ -108,7 +248,7 @@ public final class DjlClassifier extends AbstractClassifier {
                 for (int from = 0; from < n; from += FORWARD_ROWS) {
                     int to = Math.min(n, from + FORWARD_ROWS);
                     try (NDArray slice = x.get(from + ":" + to)) {
-                        parts.add(forward(slice));
+                        parts.add(forwardIn(slice));
                     }
                 }
                 return NDArrays.concat(parts, 0);
@@ -167,6 +307,12 @@ public final class DjlClassifier extends AbstractClassifier {
     @Override
     protected Gradient backward(NDArray x, LogitObjective objective) {
         LibTorchNumerics.check();
+        try (Kernels.Section ignored = Kernels.enter(kernelMode())) {
+            return backwardIn(x, objective);
+        }
+    }
+
+    private Gradient backwardIn(NDArray x, LogitObjective objective) {
         LibTorchNumerics.configureThread();
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {

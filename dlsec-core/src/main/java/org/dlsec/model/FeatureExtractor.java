@@ -97,7 +97,7 @@ public final class FeatureExtractor {
      */
     public NDArray features(NDArray x) {
         NDManager owner = x.getManager();
-        try (NDManager scope = owner.newSubManager()) {
+        try (Kernels.Section kernels = Kernels.reference(); NDManager scope = owner.newSubManager()) {
             ParameterStore ps = new ParameterStore(scope, false);
             NDArray cur = x;
             for (Block b : layers) {

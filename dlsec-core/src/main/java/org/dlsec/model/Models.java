@@ -379,7 +379,7 @@ public final class Models {
     }
 
     private static int probeClasses(Model model, Shape inputShape, Path file) {
-        try (NDManager m = model.getNDManager().newSubManager()) {
+        try (Kernels.Section kernels = Kernels.reference(); NDManager m = model.getNDManager().newSubManager()) {
             NDArray x = m.zeros(new Shape(1).addAll(inputShape));
             NDArray y = model.getBlock().forward(new ai.djl.training.ParameterStore(m, false),
                     new ai.djl.ndarray.NDList(x), true).singletonOrThrow();

@@ -141,4 +141,9 @@ public final class NormalizedClassifier extends AbstractClassifier {
             inner.close();
         }
     }
+
+    @Override
+    public String kernels() {
+        return inner.kernels();
+    }
 }

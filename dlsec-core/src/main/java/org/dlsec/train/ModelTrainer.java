@@ -22,6 +22,7 @@ import org.dlsec.data.Dataset;
 import org.dlsec.metric.Evaluation;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.Engines;
+import org.dlsec.model.Kernels;
 import org.dlsec.model.LibTorchNumerics;
 import org.dlsec.model.ModelCard;
 
@@ -158,7 +159,9 @@ public final class ModelTrainer {
                         int[] idx = batches[b];
                         String subject = "batch " + (b + 1) + " of epoch " + epoch;
                         boolean restart = false;
-                        try (NDManager m = model.model().getNDManager().newSubManager()) {
+                        // one batch on the reference kernels, transform included (Kernels: training is never on oneDNN)
+                        try (Kernels.Section kernels = Kernels.reference();
+                                NDManager m = model.model().getNDManager().newSubManager()) {
                             NDArray x = train.gather(m, idx);
                             NDArray y = train.gatherLabels(m, idx);
                             NDArray clean = x;

@@ -23,6 +23,7 @@ import org.dlsec.data.Dataset;
 import org.dlsec.model.Architecture;
 import org.dlsec.model.Classifier;
 import org.dlsec.model.DjlClassifier;
+import org.dlsec.model.Kernels;
 import org.dlsec.model.ModelInfo;
 import org.dlsec.model.Models;
 
@@ -384,7 +385,7 @@ public final class KnockoffNets implements ExtractionAttack {
                 try (NDManager m = online.model().getNDManager().newSubManager()) {
                     NDArray xb = Tensors.floats(m, x, new Shape(n).addAll(target.inputShape()));
                     NDArray tb = Tensors.floats(m, y, new Shape(n, k));
-                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                    try (Kernels.Section kernels = Kernels.reference(); GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray logits = trainer.forward(new NDList(xb)).singletonOrThrow();
                         NDArray l = trainer.getLoss().evaluate(new NDList(tb), new NDList(logits));
                         loss = l.getFloat();

@@ -16,6 +16,7 @@ import org.dlsec.core.Tensors;
 import org.dlsec.data.Dataset;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.Engines;
+import org.dlsec.model.Kernels;
 
 /**
  * Trains a substitute on what the target answered: inputs with probability vectors (soft labels,
@@ -196,7 +197,7 @@ public record SubstituteTrainer(int epochs, int batchSize, double learningRate) 
                     try (NDManager m = model.model().getNDManager().newSubManager()) {
                         NDArray xb = set.inputs(m, idx, model.inputShape());
                         NDArray tb = set.targets(m, idx);
-                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                        try (Kernels.Section kernels = Kernels.reference(); GradientCollector gc = trainer.newGradientCollector()) {
                             NDArray logits = trainer.forward(new NDList(xb)).singletonOrThrow();
                             NDArray loss = trainer.getLoss().evaluate(new NDList(tb), new NDList(logits));
                             gc.backward(loss);

@@ -12,6 +12,7 @@ import java.util.List;
 import org.dlsec.core.DlsecException;
 import org.dlsec.model.AbstractClassifier;
 import org.dlsec.model.DjlClassifier;
+import org.dlsec.model.Kernels;
 import org.dlsec.model.ModelInfo;
 
 /**
@@ -101,7 +102,7 @@ public final class LayerHookClassifier extends AbstractClassifier {
      * @return one count per layer
      */
     public long[] outputSizes() {
-        try (NDManager m = inner.model().getNDManager().newSubManager()) {
+        try (Kernels.Section kernels = Kernels.reference(); NDManager m = inner.model().getNDManager().newSubManager()) {
             NDArray x = m.zeros(new ai.djl.ndarray.types.Shape(1).addAll(inputShape()));
             long[] sizes = new long[layers.size()];
             NDList cur = new NDList(x);
@@ -121,7 +122,7 @@ public final class LayerHookClassifier extends AbstractClassifier {
             h.begin(n);
         }
         NDManager owner = x.getManager();
-        try (NDManager scope = owner.newSubManager()) {
+        try (Kernels.Section kernels = Kernels.reference(); NDManager scope = owner.newSubManager()) {
             ParameterStore ps = new ParameterStore(scope, false);
             NDArray cur = x;
             for (int i = 0; i < layers.size(); i++) {

@@ -11,6 +11,7 @@ import java.util.List;
 import org.dlsec.core.Tensors;
 import org.dlsec.model.DjlClassifier;
 import org.dlsec.model.Engines;
+import org.dlsec.model.Kernels;
 import org.dlsec.model.LogitObjective;
 
 /**
@@ -37,7 +38,7 @@ final class WeightGradients {
                 zeroGradient(p);
             }
             double loss;
-            try (GradientCollector gc = Engines.engine().newGradientCollector()) {
+            try (Kernels.Section kernels = Kernels.reference(); GradientCollector gc = Engines.engine().newGradientCollector()) {
                 // a TorchScript module records autograd only on DJL's "training" call path (it stays in eval mode)
                 NDArray logits = block.forward(new ParameterStore(scope, false), new NDList(x), classifier.isTorchScript())
                         .singletonOrThrow();

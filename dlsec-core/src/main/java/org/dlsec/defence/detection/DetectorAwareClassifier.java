@@ -78,4 +78,9 @@ public final class DetectorAwareClassifier extends AbstractClassifier {
     public void close() {
         // the model belongs to the caller
     }
+
+    @Override
+    public String kernels() {
+        return model.kernels();
+    }
 }

@@ -224,4 +224,9 @@ public final class PreprocessedClassifier extends AbstractClassifier {
     public void close() {
         // the wrapped classifier belongs to the caller
     }
+
+    @Override
+    public String kernels() {
+        return inner.kernels();
+    }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dlsec.model.Kernels;
 
 /**
  * Clipped sums of per-example gradients, the expensive part of DP-SGD, computed two ways:
@@ -83,7 +84,7 @@ final class PerExampleGradients {
         List<Layer> layers = new ArrayList<>();
         NDArray perExampleLoss;
         NDArray logits;
-        try (GradientCollector gc = trainer.newGradientCollector()) {
+        try (Kernels.Section kernels = Kernels.reference(); GradientCollector gc = trainer.newGradientCollector()) {
             ParameterStore ps = new ParameterStore(m, false);
             NDArray h = x;
             for (Block child : seq.getChildren().values()) {
@@ -239,7 +240,7 @@ final class PerExampleGradients {
                 yi.attach(e);
                 NDArray logits;
                 NDArray loss;
-                try (GradientCollector gc = trainer.newGradientCollector()) {
+                try (Kernels.Section kernels = Kernels.reference(); GradientCollector gc = trainer.newGradientCollector()) {
                     logits = trainer.forward(new NDList(xi)).singletonOrThrow();
                     loss = logits.logSoftmax(1).mul(yi.oneHot((int) logits.getShape().get(1))).sum().neg();
                     gc.backward(loss);
