@@ -45,7 +45,9 @@ public final class DjlClassifier extends AbstractClassifier {
      */
     static final double ONEDNN_GRADIENT_TOLERANCE = 1e-2;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DjlClassifier.class);
-    private volatile Kernels.Mode kernels;
+    /** Null until the first call decides them (then never changed). */
+    private volatile Kernels.Mode forwardKernels;
+    private volatile Kernels.Mode backwardKernels;
     private volatile String kernelsWhy;
     private final Model model;
     private final Block block;
@@ -113,54 +115,96 @@ public final class DjlClassifier extends AbstractClassifier {
     }
 
     /**
-     * The convolution kernels this model runs on, decided on the first call (see {@link Kernels}):
-     * oneDNN for a TorchScript model whose convolutions all fill oneDNN's 16-wide channel blocks and
-     * whose logits and input gradients on a fixed probe batch match the reference kernels' (to 1e-4 and 1e-2),
-     * are the same bits when computed twice, and do not depend on the batch; the reference kernels
-     * otherwise, for dlsec's own models, and with {@code -Ddlsec.onednn=false}.
+     * The convolution kernels of this model's forward passes (predictions, and the forward half of a
+     * gradient), decided on the first call (see {@link Kernels}): oneDNN for a TorchScript model
+     * whose oneDNN logits on a fixed probe batch match the reference kernels' to 1e-4, are the same
+     * bits when computed twice and do not depend on the batch, and whose input gradients (with the
+     * backward of {@link #backwardKernelMode()}) match the reference kernels' to 1e-2; the reference
+     * kernels otherwise, for dlsec's own models, and with {@code -Ddlsec.onednn=false}.
      *
-     * @return the kernels every prediction and gradient of this model runs on
+     * @return the kernels of every forward pass of this model
      */
     public Kernels.Mode kernelMode() {
-        Kernels.Mode k = kernels;
-        if (k == null) {
-            synchronized (this) {
-                k = kernels;
-                if (k == null) {
-                    String why = symbolic ? (Kernels.oneDnnAllowed() ? oneDnnRefusal() : "oneDNN not allowed here")
-                            : "a dlsec model";
-                    k = why == null ? Kernels.Mode.ONEDNN : Kernels.Mode.REFERENCE;
-                    kernelsWhy = why == null ? "verified against the reference kernels" : why;
-                    LOG.debug("{}: {} kernels ({})", info().source(), k, kernelsWhy);
-                    kernels = k;
-                }
-            }
-        }
-        return k;
+        decideKernels();
+        return forwardKernels;
     }
 
     /**
-     * The kernels this model runs on ({@link #kernelMode()}) and why, for provenance and logs.
+     * The convolution kernels of this model's backward passes: oneDNN only when its forward passes
+     * are on oneDNN and every convolution fills oneDNN's 16-wide channel blocks (libtorch 2.7.1's
+     * oneDNN input gradient is wrong on some CPUs otherwise, see {@link LibTorchNumerics}); the
+     * reference kernels otherwise. The backward of a convolution reads libtorch's switch when it runs,
+     * so a oneDNN forward may be followed by a reference backward: the gradient of the same function.
+     *
+     * @return the kernels of every backward pass of this model
+     */
+    public Kernels.Mode backwardKernelMode() {
+        decideKernels();
+        return backwardKernels;
+    }
+
+    /**
+     * The kernels this model runs on and why, for provenance and logs.
      *
      * @return for example "oneDNN (verified against the reference kernels)"
      */
     @Override
     public String kernels() {
-        return (kernelMode() == Kernels.Mode.ONEDNN ? "oneDNN" : "reference") + " (" + kernelsWhy + ")";
+        decideKernels();
+        String what = forwardKernels == Kernels.Mode.REFERENCE ? "reference"
+                : backwardKernels == Kernels.Mode.ONEDNN ? "oneDNN" : "oneDNN forward, reference backward";
+        return what + " (" + kernelsWhy + ")";
     }
 
-    /** Null when oneDNN may run this model, else why not. */
-    private String oneDnnRefusal() {
+    private void decideKernels() {
+        if (forwardKernels != null) {
+            return;
+        }
+        synchronized (this) {
+            if (forwardKernels != null) {
+                return;
+            }
+            Kernels.Mode fwd = Kernels.Mode.REFERENCE;
+            Kernels.Mode bwd = Kernels.Mode.REFERENCE;
+            String why;
+            if (!symbolic) {
+                why = "a dlsec model";
+            } else if (!Kernels.oneDnnAllowed()) {
+                why = "oneDNN not allowed here";
+            } else {
+                String blocks = partialBlocks();
+                why = oneDnnRefusal(blocks == null);
+                if (why == null) {
+                    fwd = Kernels.Mode.ONEDNN;
+                    bwd = blocks == null ? Kernels.Mode.ONEDNN : Kernels.Mode.REFERENCE;
+                    why = "verified against the reference kernels" + (blocks == null ? "" : "; backward: " + blocks);
+                }
+            }
+            LOG.debug("{}: forward {}, backward {} ({})", info().source(), fwd, bwd, why);
+            kernelsWhy = why;
+            backwardKernels = bwd;
+            forwardKernels = fwd;
+        }
+    }
+
+    /** Null when every convolution weight fills oneDNN's channel blocks, else the first that does not. */
+    private String partialBlocks() {
         for (var entry : block.getParameters()) {
             Shape s = entry.getValue().getArray().getShape();
             if (s.dimension() > 4) {
-                return "parameter " + entry.getKey() + " of shape " + s + ": a 3-D convolution (unverified)";
+                return "parameter " + entry.getKey() + " of shape " + s + " (a 3-D convolution) is not verified";
             }
             if (s.dimension() == 4 && (s.get(0) % BLOCK != 0 || (s.get(1) % BLOCK != 0 && s.get(1) > 4))) {
                 return "convolution " + entry.getKey() + " of shape " + s + " does not fill oneDNN's " + BLOCK
                         + "-wide channel blocks";
             }
         }
+        return null;
+    }
+
+    /** Null when oneDNN may run this model's forward passes (and backward ones too if asked), else why not. */
+    private String oneDnnRefusal(boolean oneDnnBackward) {
+        Kernels.Mode bwd = oneDnnBackward ? Kernels.Mode.ONEDNN : Kernels.Mode.REFERENCE;
         try (NDManager m = model.getNDManager().newSubManager()) {
             int d = (int) inputShape().size();
             int rows = 2 * MIN_ROWS;
@@ -172,11 +216,11 @@ public final class DjlClassifier extends AbstractClassifier {
                 x[i] = b.clamp(j, b.lo(j) + r.nextDouble() * b.range(j));
             }
             NDArray probe = org.dlsec.core.Tensors.floats(m, x, new Shape(rows).addAll(inputShape()));
-            float[][] ref = probe(probe, Kernels.Mode.REFERENCE);
-            float[][] one = probe(probe, Kernels.Mode.ONEDNN);
-            float[][] again = probe(probe, Kernels.Mode.ONEDNN);
+            float[][] ref = probe(probe, Kernels.Mode.REFERENCE, Kernels.Mode.REFERENCE);
+            float[][] one = probe(probe, Kernels.Mode.ONEDNN, bwd);
+            float[][] again = probe(probe, Kernels.Mode.ONEDNN, bwd);
             NDArray half = probe.get("0:" + MIN_ROWS);
-            float[][] halfOne = probe(half, Kernels.Mode.ONEDNN);
+            float[][] halfOne = probe(half, Kernels.Mode.ONEDNN, bwd);
             for (int t = 0; t < 2; t++) {
                 String what = t == 0 ? "logits" : "input gradients";
                 double err = relativeError(one[t], ref[t]);
@@ -196,28 +240,40 @@ public final class DjlClassifier extends AbstractClassifier {
         }
     }
 
-    /** Logits and the input gradient of a fixed objective (logits times a fixed pattern), in one mode. */
-    private float[][] probe(NDArray x, Kernels.Mode mode) {
-        try (Kernels.Section section = Kernels.enter(mode); NDManager scope = x.getManager().newSubManager()) {
-            if (section.mode() != mode) {
-                // inside another section of this thread: the kernels cannot be switched, so nothing is verified
-                throw new IllegalStateException("first call inside a " + section.mode() + " kernel section");
-            }
-            LibTorchNumerics.configureThread();
+    /** Logits and the input gradient of a fixed objective (logits times a fixed pattern), in the given modes. */
+    private float[][] probe(NDArray x, Kernels.Mode fwd, Kernels.Mode bwd) {
+        try (NDManager scope = x.getManager().newSubManager()) {
             NDArray xi = x.duplicate();
             xi.attach(scope);
             xi.setRequiresGradient(true);
             NDArray out;
             try (InputGradients gc = InputGradients.open()) {
-                out = block.forward(parameters, new NDList(xi), symbolic).singletonOrThrow();
-                int k = (int) out.getShape().get(1);
-                float[] pattern = new float[k];
-                for (int j = 0; j < k; j++) {
-                    pattern[j] = (float) Math.sin(1.7 * j + 0.3);
+                NDArray objective;
+                try (Kernels.Section section = Kernels.enter(fwd)) {
+                    requireMode(section, fwd);
+                    LibTorchNumerics.configureThread();
+                    out = block.forward(parameters, new NDList(xi), symbolic).singletonOrThrow();
+                    int k = (int) out.getShape().get(1);
+                    float[] pattern = new float[k];
+                    for (int j = 0; j < k; j++) {
+                        pattern[j] = (float) Math.sin(1.7 * j + 0.3);
+                    }
+                    objective = out.mul(org.dlsec.core.Tensors.floats(scope, pattern, new Shape(1, k))).sum();
                 }
-                gc.backward(out.mul(org.dlsec.core.Tensors.floats(scope, pattern, new Shape(1, k))).sum());
+                try (Kernels.Section section = Kernels.enter(bwd)) {
+                    requireMode(section, bwd);
+                    LibTorchNumerics.configureThread();
+                    gc.backward(objective);
+                }
             }
             return new float[][] {out.toFloatArray(), xi.getGradient().toFloatArray()};
+        }
+    }
+
+    private static void requireMode(Kernels.Section section, Kernels.Mode mode) {
+        if (section.mode() != mode) {
+            // inside another section of this thread: the kernels cannot be switched, so nothing would be verified
+            throw new IllegalStateException("first call inside a " + section.mode() + " kernel section");
         }
     }
 
@@ -307,13 +363,8 @@ public final class DjlClassifier extends AbstractClassifier {
     @Override
     protected Gradient backward(NDArray x, LogitObjective objective) {
         LibTorchNumerics.check();
-        try (Kernels.Section ignored = Kernels.enter(kernelMode())) {
-            return backwardIn(x, objective);
-        }
-    }
-
-    private Gradient backwardIn(NDArray x, LogitObjective objective) {
-        LibTorchNumerics.configureThread();
+        Kernels.Mode fwd = kernelMode();
+        Kernels.Mode bwd = backwardKernelMode();
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {
             NDArray xi = x.duplicate();
@@ -322,17 +373,25 @@ public final class DjlClassifier extends AbstractClassifier {
             NDArray logits;
             NDArray values;
             try (InputGradients gc = InputGradients.open()) {
-                int n = (int) x.getShape().get(0);
-                // short batches run padded (see padRows); the padding rows get no gradient
-                NDArray input = n >= MIN_ROWS ? xi : padRows(xi);
-                NDArray out = block.forward(parameters, new NDList(input), symbolic).singletonOrThrow();
-                logits = n >= MIN_ROWS ? out : out.get("0:" + n);
-                values = objective.apply(logits);
+                // the forward and the backward each in a section of their kernels (Kernels): another thread may
+                // run between them, and a convolution's backward reads libtorch's switch when it runs
+                try (Kernels.Section ignored = Kernels.enter(fwd)) {
+                    LibTorchNumerics.configureThread();
+                    int n = (int) x.getShape().get(0);
+                    // short batches run padded (see padRows); the padding rows get no gradient
+                    NDArray input = n >= MIN_ROWS ? xi : padRows(xi);
+                    NDArray out = block.forward(parameters, new NDList(input), symbolic).singletonOrThrow();
+                    logits = n >= MIN_ROWS ? out : out.get("0:" + n);
+                    values = objective.apply(logits);
+                }
                 if (values.getShape().dimension() != 1 || values.getShape().get(0) != x.getShape().get(0)) {
                     throw new DlsecException("a logit objective must return one value per sample, got shape "
                             + values.getShape());
                 }
-                gc.backward(values.sum());
+                try (Kernels.Section ignored = Kernels.enter(bwd)) {
+                    LibTorchNumerics.configureThread();
+                    gc.backward(values.sum());
+                }
             }
             NDArray grad = xi.getGradient();
             NDArray outLogits = logits.stopGradient();
