@@ -38,7 +38,7 @@ final class EvalCommand extends OutcomeCommand {
         Dataset d = data.load();
         try (Classifier c = modelFlags.load(model, d)) {
             Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(),
-                    Map.of("batchSize", batchSize), 0);
+                    Map.of("batchSize", batchSize), 0).withVersion("kernels", c.kernels());
             Evaluation.Result r = Evaluation.evaluate(c, d, batchSize, !quiet);
             System.out.printf("accuracy %.4f on %d %s/%s samples (%d queries, %.2f s)%n", r.accuracy(), r.samples(),
                     d.name(), d.split(), r.queries(), r.seconds());

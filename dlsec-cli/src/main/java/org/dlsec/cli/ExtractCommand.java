@@ -116,7 +116,7 @@ final class ExtractCommand extends OutcomeCommand.Seeded {
             ExtractionRun run = ExtractionRun.prepare(spec, victim, judge == null ? victim : judge, fullTest,
                     () -> queryData(fullTest), System.out::println);
             Provenance prov = Provenance.start(victim.info().sha256(), victim.info().describe(), run.test().origin(),
-                    run.parameters(), seed);
+                    run.parameters(), seed).withVersion("kernels", victim.kernels());
             ExtractionOutcome o = run.run();
             System.out.println(o.summary());
             CommandOutput.of("extract", o.json()).withTarget(victim.info(), ModelFlags.describe(victim)).finishing(prov)

@@ -20,7 +20,7 @@ final class Inversion {
         MiFace attack = PrivacyRun.inversion(spec);
         try (Classifier model = flags.load(modelPath, data)) {
             Provenance prov = Provenance.start(model.info().sha256(), model.info().describe(), data.origin(),
-                    attack.parameters(), spec.seed());
+                    attack.parameters(), spec.seed()).withVersion("kernels", model.kernels());
             MiFace.Result r = attack.infer(model);
             StringBuilder conf = new StringBuilder();
             for (int c = 0; c < r.confidence().length; c++) {

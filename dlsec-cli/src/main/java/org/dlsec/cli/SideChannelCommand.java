@@ -102,7 +102,7 @@ final class SideChannelCommand extends OutcomeCommand.Seeded {
         Map<String, Object> outcome;
         try (Classifier loaded = modelFlags.load(model, test)) {
             Provenance prov = Provenance.start(loaded.info().sha256(), loaded.info().describe(), test.origin(),
-                    a.parameters(), seed);
+                    a.parameters(), seed).withVersion("kernels", loaded.kernels());
             SideChannelVictim v = new SideChannelVictim(loaded, loaded.info().sha256(), train, test,
                     name.equals("timing") ? LoopbackServing.deployment(seed) : null);
             SideChannelAttack.Result r = a.run(v, !quiet);

@@ -118,7 +118,7 @@ public final class DjlClassifier extends AbstractClassifier {
      * The convolution kernels of this model's forward passes (predictions, and the forward half of a
      * gradient), decided on the first call (see {@link Kernels}): oneDNN for a TorchScript model
      * whose oneDNN logits on a fixed probe batch match the reference kernels' to 1e-4, are the same
-     * bits when computed twice and do not depend on the batch, and whose input gradients (with the
+     * bits when computed twice, with or without a gradient, and do not depend on the batch, and whose input gradients (with the
      * backward of {@link #backwardKernelMode()}) match the reference kernels' to 1e-2; the reference
      * kernels otherwise, for dlsec's own models, and with {@code -Ddlsec.onednn=false}.
      *
@@ -221,6 +221,16 @@ public final class DjlClassifier extends AbstractClassifier {
             float[][] again = probe(probe, Kernels.Mode.ONEDNN, bwd);
             NDArray half = probe.get("0:" + MIN_ROWS);
             float[][] halfOne = probe(half, Kernels.Mode.ONEDNN, bwd);
+            float[] predicted;
+            try (Kernels.Section section = Kernels.enter(Kernels.Mode.ONEDNN)) {
+                requireMode(section, Kernels.Mode.ONEDNN);
+                predicted = forwardIn(probe).toFloatArray();
+            }
+            if (!java.util.Arrays.equals(predicted, one[0])) {
+                // a prediction (grad mode off) and a gradient's logits must be one function, or an attack's own
+                // success test and the final prediction could disagree at the boundary
+                return "oneDNN's predictions differ from the logits of its gradient path";
+            }
             for (int t = 0; t < 2; t++) {
                 String what = t == 0 ? "logits" : "input gradients";
                 double err = relativeError(one[t], ref[t]);

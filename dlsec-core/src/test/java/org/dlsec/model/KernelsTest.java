@@ -113,6 +113,8 @@ class KernelsTest {
             assertEquals(Kernels.Mode.ONEDNN, fast.kernelMode());
             assertEquals(Kernels.Mode.REFERENCE, ref.kernelMode());
             float[] zf = fast.predictLogits(data.images(m, 0, N)).toFloatArray();
+            // one function: a prediction and a gradient's logits are the same bits
+            assertArrayEquals(zf, fast.gradient(data.images(m, 0, N), LogitObjective.classLogit(0)).logits().toFloatArray());
             float[] zr = ref.predictLogits(data.images(m, 0, N)).toFloatArray();
             assertTrue(relativeError(zf, zr) < 1e-5, "logits: " + relativeError(zf, zr));
             assertArrayEquals(ref.predictLabels(data.images(m, 0, N)).toLongArray(),
