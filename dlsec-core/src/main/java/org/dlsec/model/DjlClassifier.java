@@ -45,10 +45,9 @@ public final class DjlClassifier extends AbstractClassifier {
      */
     static final double ONEDNN_GRADIENT_TOLERANCE = 1e-2;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DjlClassifier.class);
-    /** Null until the first call decides them (then never changed). */
-    private volatile Kernels.Mode forwardKernels;
-    private volatile Kernels.Mode backwardKernels;
-    private volatile String kernelsWhy;
+    /** Null until the first call (or the loader) decides it; then never changed. */
+    private final java.util.concurrent.atomic.AtomicReference<KernelChoice> kernelChoice =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final Model model;
     private final Block block;
     private final boolean symbolic;
@@ -125,8 +124,7 @@ public final class DjlClassifier extends AbstractClassifier {
      * @return the kernels of every forward pass of this model
      */
     public Kernels.Mode kernelMode() {
-        decideKernels();
-        return forwardKernels;
+        return choice().forward();
     }
 
     /**
@@ -139,8 +137,7 @@ public final class DjlClassifier extends AbstractClassifier {
      * @return the kernels of every backward pass of this model
      */
     public Kernels.Mode backwardKernelMode() {
-        decideKernels();
-        return backwardKernels;
+        return choice().backward();
     }
 
     /**
@@ -150,41 +147,50 @@ public final class DjlClassifier extends AbstractClassifier {
      */
     @Override
     public String kernels() {
-        decideKernels();
-        String what = forwardKernels == Kernels.Mode.REFERENCE ? "reference"
-                : backwardKernels == Kernels.Mode.ONEDNN ? "oneDNN" : "oneDNN forward, reference backward";
-        return what + " (" + kernelsWhy + ")";
+        KernelChoice c = choice();
+        String what = c.forward() == Kernels.Mode.REFERENCE ? "reference"
+                : c.backward() == Kernels.Mode.ONEDNN ? "oneDNN" : "oneDNN forward, reference backward";
+        return what + " (" + c.why() + ")";
     }
 
-    private void decideKernels() {
-        if (forwardKernels != null) {
-            return;
+    /** What {@link #kernelMode()} and {@link #backwardKernelMode()} return, and why. */
+    private record KernelChoice(Kernels.Mode forward, Kernels.Mode backward, String why) {}
+
+    /**
+     * The choice, made once. No lock is held while it is made: a thread inside a kernel section
+     * cannot switch kernels (and must not wait for another thread's check, which may be waiting for
+     * that very section to end), so it settles on the reference at once; two checks at the same time
+     * give the same answer, and the first one stored wins.
+     */
+    private KernelChoice choice() {
+        KernelChoice c = kernelChoice.get();
+        if (c != null) {
+            return c;
         }
-        synchronized (this) {
-            if (forwardKernels != null) {
-                return;
-            }
-            Kernels.Mode fwd = Kernels.Mode.REFERENCE;
-            Kernels.Mode bwd = Kernels.Mode.REFERENCE;
-            String why;
-            if (!symbolic) {
-                why = "a dlsec model";
-            } else if (!Kernels.oneDnnAllowed()) {
-                why = "oneDNN not allowed here";
-            } else {
-                String blocks = partialBlocks();
-                why = oneDnnRefusal(blocks == null);
-                if (why == null) {
-                    fwd = Kernels.Mode.ONEDNN;
-                    bwd = blocks == null ? Kernels.Mode.ONEDNN : Kernels.Mode.REFERENCE;
-                    why = "verified against the reference kernels" + (blocks == null ? "" : "; backward: " + blocks);
-                }
-            }
-            LOG.debug("{}: forward {}, backward {} ({})", info().source(), fwd, bwd, why);
-            kernelsWhy = why;
-            backwardKernels = bwd;
-            forwardKernels = fwd;
+        KernelChoice made = Kernels.currentSection() != null
+                ? new KernelChoice(Kernels.Mode.REFERENCE, Kernels.Mode.REFERENCE,
+                        "first used inside a kernel section, where nothing can be checked")
+                : decideKernels();
+        if (kernelChoice.compareAndSet(null, made)) {
+            LOG.debug("{}: forward {}, backward {} ({})", info().source(), made.forward(), made.backward(), made.why());
         }
+        return kernelChoice.get();
+    }
+
+    private KernelChoice decideKernels() {
+        if (!symbolic) {
+            return new KernelChoice(Kernels.Mode.REFERENCE, Kernels.Mode.REFERENCE, "a dlsec model");
+        }
+        if (!Kernels.oneDnnAllowed()) {
+            return new KernelChoice(Kernels.Mode.REFERENCE, Kernels.Mode.REFERENCE, "oneDNN not allowed here");
+        }
+        String blocks = partialBlocks();
+        String why = oneDnnRefusal(blocks == null);
+        if (why != null) {
+            return new KernelChoice(Kernels.Mode.REFERENCE, Kernels.Mode.REFERENCE, why);
+        }
+        return new KernelChoice(Kernels.Mode.ONEDNN, blocks == null ? Kernels.Mode.ONEDNN : Kernels.Mode.REFERENCE,
+                "verified against the reference kernels" + (blocks == null ? "" : "; backward: " + blocks));
     }
 
     /** Null when every convolution weight fills oneDNN's channel blocks, else the first that does not. */

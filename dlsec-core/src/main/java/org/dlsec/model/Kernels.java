@@ -9,15 +9,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>libtorch has two CPU convolution paths: its own (im2col and MKL GEMM, the "reference" here)
  * and oneDNN. oneDNN is several times faster on models with wide convolutions (a VGG-style GTSRB
- * net: Square's queries 5.7× faster, BENCHMARKS.md), but libtorch 2.7.1's oneDNN input gradient is
+ * net on 2 cores: Square 9× and PGD 4× faster, BENCHMARKS.md), but libtorch 2.7.1's oneDNN input gradient is
  * wrong on some CPUs for convolutions whose output channels do not fill a 16-wide block (LeNet-5's
  * six filters: relative error 0.2 to NaN on AMD family 26), see {@link LibTorchNumerics}. The
  * switch between them is one process-wide flag ({@code at::Context::setUserEnabledMkldnn}) that
  * every convolution reads when it runs, so it may only change while no convolution runs.
  *
  * <p>Every dlsec code path that runs a model holds a {@link Section} of the mode its model needs
- * ({@link DjlClassifier} the mode it verified for its model, training and weight gradients the
- * reference). Sections of one mode run concurrently; a section of the other mode waits until they
+ * ({@link DjlClassifier} one for each forward and each backward pass, of the modes it verified for
+ * its model; training and weight gradients the reference; {@code KernelSectionRuleTest} checks the
+ * sources). Sections of one mode run concurrently; a section of the other mode waits until they
  * have all ended, and a thread waiting for the other mode keeps new sections of the current one
  * out, so neither starves. A section opened inside another on the same thread runs in the outer
  * one's mode when the outer one is the reference (always correct); a oneDNN section never holds a

@@ -375,7 +375,10 @@ public final class Models {
         model.getBlock().freezeParameters(true);
         int numClasses = probeClasses(model, inputShape, file);
         ModelInfo info = new ModelInfo("torchscript", file.toString(), sha, null);
-        return new DjlClassifier(model, inputShape, numClasses, bounds, info, true);
+        DjlClassifier classifier = new DjlClassifier(model, inputShape, numClasses, bounds, info, true);
+        // its kernels are chosen (and checked) now, before any other thread can hold it
+        classifier.kernelMode();
+        return classifier;
     }
 
     private static int probeClasses(Model model, Shape inputShape, Path file) {

@@ -208,6 +208,46 @@ class KernelsTest {
         assertNull(Kernels.currentSection());
     }
 
+    @Test
+    void aFirstCallInsideASectionSettlesOnTheReferenceWithoutWaitingForAnotherThreadsCheck() throws Exception {
+        assumeTrue(Kernels.oneDnnAllowed(), "libtorch's oneDNN switch is not reachable here");
+        try (DjlClassifier c = unchecked()) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<Kernels.Mode[]> both = pool.submit(() -> {
+                    Kernels.Section held = Kernels.reference();
+                    Future<Kernels.Mode> other;
+                    Kernels.Mode mine;
+                    try {
+                        // the other thread's check needs a oneDNN section, so it waits for this one to end ...
+                        other = pool.submit(c::kernelMode);
+                        Thread.sleep(300);
+                        // ... and this thread, inside its section, must not wait for that check (it would wait forever)
+                        mine = c.kernelMode();
+                    } finally {
+                        held.close();
+                    }
+                    return new Kernels.Mode[] {mine, other.get(60, java.util.concurrent.TimeUnit.SECONDS)};
+                });
+                Kernels.Mode[] modes = both.get(90, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(Kernels.Mode.REFERENCE, modes[0]);
+                assertEquals(modes[0], modes[1], "one choice per model");
+                assertTrue(c.kernels().contains("inside a kernel section"), c.kernels());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** The robust fixture as a classifier whose kernels are not chosen yet (the loader chooses them at once). */
+    private static DjlClassifier unchecked() throws Exception {
+        ai.djl.Model model = ai.djl.Model.newInstance("unchecked", Engines.ENGINE);
+        model.load(TestSupport.fixture(ROBUST).toAbsolutePath(), null, java.util.Map.of("trainParam", "true"));
+        model.getBlock().freezeParameters(true);
+        return new DjlClassifier(model, data.sampleShape(), 10, Bounds.UNIT,
+                new ModelInfo("torchscript", ROBUST, "unchecked", null), true);
+    }
+
     private static DjlClassifier referenceInstance() {
         return referenceInstance(ROBUST);
     }

@@ -119,28 +119,30 @@ final class PerExampleGradients {
         }
         // per-example gradients of each layer's parameters from its input and the gradient at its output
         Map<Parameter, NDArray> perExample = new IdentityHashMap<>();
-        for (Layer layer : layers) {
-            NDArray delta = layer.probe().getGradient(); // dLoss_b / d(output_b)
-            if (layer.block() instanceof Linear l) {
-                NDArray g = delta.expandDims(2).batchMatMul(layer.input().expandDims(1)); // (B, U, In)
-                perExample.put(l.getParameters().get("weight"), g);
-                if (l.getParameters().contains("bias")) {
-                    perExample.put(l.getParameters().get("bias"), delta);
-                }
-            } else {
-                Conv2d c = (Conv2d) layer.block();
-                NDArray w = c.getParameters().get("weight").getArray();
-                Shape ws = w.getShape(); // (O, I, kh, kw)
-                long patch = ws.size() / ws.get(0);
-                // im2col as a convolution with one-hot kernels: (B, I·kh·kw, L)
-                NDArray eye = m.eye((int) patch).reshape(new Shape(patch).addAll(ws.slice(1)));
-                NDArray cols = Conv2d.conv2d(layer.input(), eye, null, c.getStride(), c.getPadding(), c.getDilation(), 1)
-                        .singletonOrThrow().reshape(b, patch, -1);
-                NDArray d = delta.reshape(b, ws.get(0), -1); // (B, O, L)
-                NDArray g = d.batchMatMul(cols.transpose(0, 2, 1)); // (B, O, I·kh·kw)
-                perExample.put(c.getParameters().get("weight"), g.reshape(new Shape(b).addAll(ws)));
-                if (c.isIncludeBias()) {
-                    perExample.put(c.getParameters().get("bias"), d.sum(new int[] {2}));
+        try (Kernels.Section kernels = Kernels.reference()) { // the im2col below is a convolution too
+            for (Layer layer : layers) {
+                NDArray delta = layer.probe().getGradient(); // dLoss_b / d(output_b)
+                if (layer.block() instanceof Linear l) {
+                    NDArray g = delta.expandDims(2).batchMatMul(layer.input().expandDims(1)); // (B, U, In)
+                    perExample.put(l.getParameters().get("weight"), g);
+                    if (l.getParameters().contains("bias")) {
+                        perExample.put(l.getParameters().get("bias"), delta);
+                    }
+                } else {
+                    Conv2d c = (Conv2d) layer.block();
+                    NDArray w = c.getParameters().get("weight").getArray();
+                    Shape ws = w.getShape(); // (O, I, kh, kw)
+                    long patch = ws.size() / ws.get(0);
+                    // im2col as a convolution with one-hot kernels: (B, I·kh·kw, L)
+                    NDArray eye = m.eye((int) patch).reshape(new Shape(patch).addAll(ws.slice(1)));
+                    NDArray cols = Conv2d.conv2d(layer.input(), eye, null, c.getStride(), c.getPadding(), c.getDilation(), 1)
+                            .singletonOrThrow().reshape(b, patch, -1);
+                    NDArray d = delta.reshape(b, ws.get(0), -1); // (B, O, L)
+                    NDArray g = d.batchMatMul(cols.transpose(0, 2, 1)); // (B, O, I·kh·kw)
+                    perExample.put(c.getParameters().get("weight"), g.reshape(new Shape(b).addAll(ws)));
+                    if (c.isIncludeBias()) {
+                        perExample.put(c.getParameters().get("bias"), d.sum(new int[] {2}));
+                    }
                 }
             }
         }
