@@ -25,6 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * reference one inside it (it runs a verified model's forward or backward and nothing else), and
  * asking for that throws.
  *
+ * <p>A thread inside a section must not wait for another thread's section (say, for a worker pool
+ * whose tasks call a classifier): while a thread waits for the other mode, new sections of the
+ * current one wait too, so the worker would wait for the holder and the holder for the worker. No
+ * dlsec code does that: work inside a section runs on the section's own thread.
+ *
  * <p>{@code -Ddlsec.onednn=false} keeps every model on the reference kernels (for library users
  * that run their own libtorch work beside dlsec on other threads, outside any section).
  */
