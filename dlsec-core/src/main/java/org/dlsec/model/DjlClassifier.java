@@ -228,8 +228,8 @@ public final class DjlClassifier extends AbstractClassifier {
             NDArray half = probe.get("0:" + MIN_ROWS);
             float[][] halfOne = probe(half, Kernels.Mode.ONEDNN, bwd);
             float[] predicted;
-            try (Kernels.Section section = Kernels.enter(Kernels.Mode.ONEDNN)) {
-                requireMode(section, Kernels.Mode.ONEDNN);
+            // choice() checks only outside any section, so these sections get the modes they ask for
+            try (Kernels.Section ignored = Kernels.enter(Kernels.Mode.ONEDNN)) {
                 predicted = forwardIn(probe, oneDnnBackward).toFloatArray();
             }
             if (!java.util.Arrays.equals(predicted, one[0])) {
@@ -256,42 +256,21 @@ public final class DjlClassifier extends AbstractClassifier {
         }
     }
 
-    /** Logits and the input gradient of a fixed objective (logits times a fixed pattern), in the given modes. */
+    /**
+     * Logits and the input gradient of a fixed objective (the logits times a fixed pattern), in the given
+     * modes, through the very path {@link #backward} takes.
+     */
     private float[][] probe(NDArray x, Kernels.Mode fwd, Kernels.Mode bwd) {
-        try (NDManager scope = x.getManager().newSubManager()) {
-            NDArray xi = x.duplicate();
-            xi.attach(scope);
-            xi.setRequiresGradient(true);
-            NDArray out;
-            try (InputGradients gc = InputGradients.open()) {
-                NDArray objective;
-                try (Kernels.Section section = Kernels.enter(fwd)) {
-                    requireMode(section, fwd);
-                    LibTorchNumerics.configureThread();
-                    out = block.forward(parameters, new NDList(oneDnnLayout(xi, scope, bwd == Kernels.Mode.ONEDNN)),
-                            symbolic).singletonOrThrow();
-                    int k = (int) out.getShape().get(1);
-                    float[] pattern = new float[k];
-                    for (int j = 0; j < k; j++) {
-                        pattern[j] = (float) Math.sin(1.7 * j + 0.3);
-                    }
-                    objective = out.mul(org.dlsec.core.Tensors.floats(scope, pattern, new Shape(1, k))).sum();
-                }
-                try (Kernels.Section section = Kernels.enter(bwd)) {
-                    requireMode(section, bwd);
-                    LibTorchNumerics.configureThread();
-                    gc.backward(objective);
-                }
+        LogitObjective pattern = logits -> {
+            int k = (int) logits.getShape().get(1);
+            float[] w = new float[k];
+            for (int j = 0; j < k; j++) {
+                w[j] = (float) Math.sin(1.7 * j + 0.3);
             }
-            return new float[][] {out.toFloatArray(), xi.getGradient().toFloatArray()};
-        }
-    }
-
-    private static void requireMode(Kernels.Section section, Kernels.Mode mode) {
-        if (section.mode() != mode) {
-            // inside another section of this thread: the kernels cannot be switched, so nothing would be verified
-            throw new IllegalStateException("first call inside a " + section.mode() + " kernel section");
-        }
+            return logits.mul(org.dlsec.core.Tensors.floats(logits.getManager(), w, new Shape(1, k))).sum(new int[] {1});
+        };
+        Gradient g = gradientIn(x, pattern, fwd, bwd);
+        return new float[][] {g.logits().toFloatArray(), g.grad().toFloatArray()};
     }
 
     private static double relativeError(float[] a, float[] ref) {
@@ -345,6 +324,11 @@ public final class DjlClassifier extends AbstractClassifier {
         }
     }
 
+    /** Whether this model's batches go channels-last in its oneDNN sections (see {@link #oneDnnLayout}). */
+    private boolean channelsLast() {
+        return choice().backward() == Kernels.Mode.ONEDNN;
+    }
+
     /**
      * In a oneDNN section, an image batch as a channels-last view: the same shape and values, laid out
      * NHWC in memory. oneDNN then convolves it without reordering it to and from its blocked layout,
@@ -355,11 +339,6 @@ public final class DjlClassifier extends AbstractClassifier {
      * gradient's forward runs. The model's checks ({@link #kernelMode()}) run through the same layout.
      * Elsewhere {@code x} itself.
      */
-    /** Whether this model's batches go channels-last in its oneDNN sections (see {@link #oneDnnLayout}). */
-    private boolean channelsLast() {
-        return choice().backward() == Kernels.Mode.ONEDNN;
-    }
-
     private static NDArray oneDnnLayout(NDArray x, NDManager scope, boolean wanted) {
         Shape s = x.getShape();
         if (!wanted || Kernels.currentSection() != Kernels.Mode.ONEDNN || s.dimension() != 4) {
@@ -411,8 +390,10 @@ public final class DjlClassifier extends AbstractClassifier {
     @Override
     protected Gradient backward(NDArray x, LogitObjective objective) {
         LibTorchNumerics.check();
-        Kernels.Mode fwd = kernelMode();
-        Kernels.Mode bwd = backwardKernelMode();
+        return gradientIn(x, objective, kernelMode(), backwardKernelMode());
+    }
+
+    private Gradient gradientIn(NDArray x, LogitObjective objective, Kernels.Mode fwd, Kernels.Mode bwd) {
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {
             NDArray xi = x.duplicate();

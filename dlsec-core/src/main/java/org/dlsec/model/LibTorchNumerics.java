@@ -30,19 +30,18 @@ import org.slf4j.LoggerFactory;
  * GEMM), which it uses when oneDNN is switched off ({@code torch.backends.mkldnn.enabled = False}
  * in Python), give PyTorch 1.13's gradients to 5e-7, bit-identical at one and two threads.
  *
+ * <p>So before the first use of the engine, dlsec switches oneDNN off through libtorch's
+ * {@code at::Context::setUserEnabledMkldnn} (reached with JNA), then runs a self-check: the input
+ * gradient of a LeNet-sized float32 convolution against the same computation in float64. If they
+ * disagree, no gradient-based number dlsec could produce is trustworthy, and {@link #check()} throws instead of letting an attack report a wrong
+ * robustness figure. NNPACK is switched off too ({@link #disableNnpack}): it changes no number here,
+ * but on these CPUs it printed a warning for every convolution.
+ *
  * <p>Measured since (2026-12-08, family 26): the wrong gradients come only from convolutions whose
  * output channels do not fill oneDNN's 16-wide blocks (6 or 8 filters: relative error 0.2 to NaN,
  * i.e. uninitialised padding read; 16, 32, 64 or 128 filters: 2e-7 like the reference), which is why
- * it also passed on other machines. So oneDNN is not banned: {@link Kernels} switches it on per model,
- * for a TorchScript model whose every convolution has whole blocks and whose logits and gradients
- * {@link DjlClassifier} checked against the reference kernels.
- *
- * <p>So before the first use of the engine, dlsec switches oneDNN off through libtorch's
- * {@code at::Context::setUserEnabledMkldnn} (reached with JNA), then runs a self-check: the input
- * gradient of a LeNet-sized float32 convolution against the same computation in float64. If they disagree, no gradient-based number dlsec could
- * produce is trustworthy, and {@link #check()} throws instead of letting an attack report a wrong
- * robustness figure. NNPACK is switched off too ({@link #disableNnpack}): it changes no number here,
- * but on these CPUs it printed a warning for every convolution.
+ * it also passed on other machines. So oneDNN is not banned: {@link Kernels} switches it on per
+ * model, where {@link DjlClassifier} checked the model's logits and gradients against the reference.
  */
 public final class LibTorchNumerics {
     private static final Logger LOG = LoggerFactory.getLogger(LibTorchNumerics.class);
