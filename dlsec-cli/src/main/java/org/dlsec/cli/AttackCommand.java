@@ -121,8 +121,7 @@ final class AttackCommand extends OutcomeCommand.Seeded {
                 Classifier c = defended.wrap(undefended, model, seed);
                 Classifier sub = substitute == null ? null : Loading.model(substitute, d)) {
             EvasionRun run = EvasionRun.prepare(spec, c, sub, d, data::loadAll, System.out::println);
-            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), run.parameters(), seed)
-                    .withVersion("kernels", c.kernels());
+            Provenance prov = c.startProvenance(d.origin(), run.parameters(), seed);
             EvasionOutcome o = run.run(!quiet);
             Map<String, Object> fields = new LinkedHashMap<>(o.json());
             Map<String, Object> distillation = defended.distillation(model);

@@ -62,8 +62,7 @@ final class CertifyCommand extends OutcomeCommand.Seeded {
         modelFlags.normalization();
         Dataset d = data.load();
         try (Classifier c = modelFlags.load(model, d)) {
-            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), params.describe(), seed)
-                    .withVersion("kernels", c.kernels());
+            Provenance prov = c.startProvenance(d.origin(), params.describe(), seed);
             Certification.Result res = Certification.run(new RandomizedSmoothing(c, params), d, r, !quiet);
             System.out.printf("randomized smoothing sigma=%s n0=%d n=%d alpha=%s on %d %s images: smoothed accuracy %.2f%%,"
                     + " %d abstentions (%.1f s)%n", sigma, n0, n, alpha, res.samples().size(), d.name(),

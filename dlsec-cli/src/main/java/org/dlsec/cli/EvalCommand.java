@@ -37,8 +37,8 @@ final class EvalCommand extends OutcomeCommand {
         modelFlags.normalization();
         Dataset d = data.load();
         try (Classifier c = modelFlags.load(model, d)) {
-            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(),
-                    Map.of("batchSize", batchSize), 0).withVersion("kernels", c.kernels());
+            Provenance prov = c.startProvenance(d.origin(),
+                    Map.of("batchSize", batchSize), 0);
             Evaluation.Result r = Evaluation.evaluate(c, d, batchSize, !quiet);
             System.out.printf("accuracy %.4f on %d %s/%s samples (%d queries, %.2f s)%n", r.accuracy(), r.samples(),
                     d.name(), d.split(), r.queries(), r.seconds());

@@ -115,8 +115,8 @@ final class ExtractCommand extends OutcomeCommand.Seeded {
                 Classifier judge = evalTokenFile == null ? null : openTarget(fullTest, evalTokenFile)) {
             ExtractionRun run = ExtractionRun.prepare(spec, victim, judge == null ? victim : judge, fullTest,
                     () -> queryData(fullTest), System.out::println);
-            Provenance prov = Provenance.start(victim.info().sha256(), victim.info().describe(), run.test().origin(),
-                    run.parameters(), seed).withVersion("kernels", victim.kernels());
+            Provenance prov = victim.startProvenance(run.test().origin(),
+                    run.parameters(), seed);
             ExtractionOutcome o = run.run();
             System.out.println(o.summary());
             CommandOutput.of("extract", o.json()).withTarget(victim.info(), ModelFlags.describe(victim)).finishing(prov)

@@ -110,8 +110,7 @@ final class FaultCommand extends OutcomeCommand.Seeded {
             FaultRun run = FaultRun.prepare(spec, loaded, raw, () -> data.load("train"));
             Classifier c = run.model();
             Dataset d = run.data();
-            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), spec.setup(), seed)
-                    .withVersion("kernels", c.kernels());
+            Provenance prov = c.startProvenance(d.origin(), spec.setup(), seed);
             FaultOutcome o = run.run(!quiet);
             o.summary().forEach(System.out::println);
             out = CommandOutput.of("fault", o.json()).withModel(c.info(), ModelFlags.describe(loaded)).withData(d, true)

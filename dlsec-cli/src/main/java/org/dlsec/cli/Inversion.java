@@ -19,8 +19,8 @@ final class Inversion {
     static int run(Path modelPath, ModelFlags flags, Dataset data, PrivacySpec spec, Path json, Path images) {
         MiFace attack = PrivacyRun.inversion(spec);
         try (Classifier model = flags.load(modelPath, data)) {
-            Provenance prov = Provenance.start(model.info().sha256(), model.info().describe(), data.origin(),
-                    attack.parameters(), spec.seed()).withVersion("kernels", model.kernels());
+            Provenance prov = model.startProvenance(data.origin(),
+                    attack.parameters(), spec.seed());
             MiFace.Result r = attack.infer(model);
             StringBuilder conf = new StringBuilder();
             for (int c = 0; c < r.confidence().length; c++) {

@@ -51,8 +51,8 @@ final class MaskingCommand extends OutcomeCommand.Seeded {
         modelFlags.normalization();
         Dataset d = data.load();
         try (Classifier undefended = modelFlags.load(model, d); Classifier c = defended.wrap(undefended, model, seed)) {
-            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(), Map.of("eps", eps,
-                    "squareQueries", squareQueries, "tolerance", tolerance), seed).withVersion("kernels", c.kernels());
+            Provenance prov = c.startProvenance(d.origin(), Map.of("eps", eps,
+                    "squareQueries", squareQueries, "tolerance", tolerance), seed);
             GradientMaskingChecks.Result r = GradientMaskingChecks.run(c, d, cfg, !quiet);
             for (GradientMaskingChecks.Check ch : r.checks()) {
                 System.out.printf("%-30s %-8s %s%n", ch.name(), ch.flagged() ? "FLAGGED" : "ok", ch.figures());

@@ -106,8 +106,8 @@ final class PrivacyCommand extends OutcomeCommand.Seeded {
                 Classifier c = modelFlags.load(model, test)) {
             MembershipAttack a = PrivacyRun.attack(spec, card, trainer);
             MembershipSplit split = PrivacyRun.split(spec, train, trained, test);
-            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), split.audit().origin(),
-                    a.parameters(), seed).withVersion("kernels", c.kernels());
+            Provenance prov = c.startProvenance(split.audit().origin(),
+                    a.parameters(), seed);
             PrivacyOutcome o = PrivacyRun.membership(a, c, split, trained);
             MembershipResult.Summary s = o.result().summary();
             System.out.printf("%s: AUC %.4f  balanced accuracy %.4f  TPR@0.1%%FPR %.4f  TPR@1%%FPR %.4f  (%d members, %d"

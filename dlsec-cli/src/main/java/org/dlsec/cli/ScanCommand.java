@@ -75,8 +75,8 @@ final class ScanCommand extends OutcomeCommand.Seeded {
         modelFlags.normalization();
         Dataset d = data.load();
         try (Classifier c = modelFlags.load(model, d)) {
-            Provenance prov = Provenance.start(c.info().sha256(), c.info().describe(), d.origin(),
-                    spec.parameters(steps, batchSize, threshold), seed).withVersion("kernels", c.kernels());
+            Provenance prov = c.startProvenance(d.origin(),
+                    spec.parameters(steps, batchSize, threshold), seed);
             ScanOutcome o = ScanRun.run(spec, c, d, System.out::println, !quiet);
             CommandOutput.of("scan", o.json()).withModel(c.info(), ModelFlags.describe(c)).withDataName(d.name())
                     .withSamples(d.size()).finishing(prov).write(json);

@@ -101,8 +101,8 @@ final class SideChannelCommand extends OutcomeCommand.Seeded {
         CommandOutput out;
         Map<String, Object> outcome;
         try (Classifier loaded = modelFlags.load(model, test)) {
-            Provenance prov = Provenance.start(loaded.info().sha256(), loaded.info().describe(), test.origin(),
-                    a.parameters(), seed).withVersion("kernels", loaded.kernels());
+            Provenance prov = loaded.startProvenance(test.origin(),
+                    a.parameters(), seed);
             SideChannelVictim v = new SideChannelVictim(loaded, loaded.info().sha256(), train, test,
                     name.equals("timing") ? LoopbackServing.deployment(seed) : null);
             SideChannelAttack.Result r = a.run(v, !quiet);

@@ -158,6 +158,20 @@ public interface Classifier extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Starts the provenance of a result computed with this classifier: its hash, its description and
+     * the kernels behind its numbers ({@link #kernels()}).
+     *
+     * @param data what the result was computed on (a dataset's origin)
+     * @param parameters the run's parameters
+     * @param seed the run's seed
+     * @return a provenance started and finished now; finish it with {@code finishedNow()}
+     */
+    default org.dlsec.core.Provenance startProvenance(String data, java.util.Map<String, Object> parameters, long seed) {
+        return org.dlsec.core.Provenance.start(info().sha256(), info().describe(), data, parameters, seed)
+                .withVersion("kernels", kernels());
+    }
+
     @Override
     void close();
 /**

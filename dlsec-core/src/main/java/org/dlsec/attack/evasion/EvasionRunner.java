@@ -94,9 +94,8 @@ public final class EvasionRunner {
         }
         List<AttackResult> parts = new ArrayList<>();
         Object seed = attack.parameters().get("seed");
-        Provenance started = Provenance.start(model.info().sha256(), model.info().describe(), data.origin()
-                + (firstId > 0 ? " | from sample " + firstId : ""), attack.parameters(), seed instanceof Number n ? n.longValue() : 0)
-                .withVersion("kernels", model.kernels());
+        Provenance started = model.startProvenance(data.origin()
+                + (firstId > 0 ? " | from sample " + firstId : ""), attack.parameters(), seed instanceof Number n ? n.longValue() : 0);
         try (NDManager root = Engines.newManager();
                 Progress bar = progress ? Progress.start(attack.name(), data.size()) : Progress.none()) {
             for (int from = 0; from < data.size(); from += batchSize) {
